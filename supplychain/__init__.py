@@ -1,0 +1,56 @@
+"""supplychain: due diligence against labour exploitation in subcontracting chains."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str, packaged_as: str | None = None) -> Path:
+    """Locate a top-level folder (templates, static, questionnaires).
+
+    A source checkout has it beside the package; an installed wheel carries it inside.
+    """
+    checkout = PACKAGE_DIR.parent / name
+    if checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / (packaged_as or name)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, database, extensions, blueprints, CLI."""
+    from . import access, db, errors, extensions, i18n, security
+    from .config import configure
+
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=os.environ.get("SUPPLYCHAIN_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    configure(app, config)
+    db.init_app(app)
+    extensions.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .chain import bp as chain_bp
+    from .dashboard import bp as dashboard_bp
+
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
+    app.register_blueprint(chain_bp, url_prefix="/chain")

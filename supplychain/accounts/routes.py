@@ -1,0 +1,292 @@
+"""Account views: thin wrappers over accounts.services."""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from .. import mail
+from ..access import public, requires
+from ..db import get_session
+from ..forms import apply_errors, safe_next
+from ..models import Role, TokenPurpose, User, utcnow
+from ..tenancy import get_or_404, org_select
+from ..validation import InvalidInput
+from . import bp, services
+from .forms import (
+    ROLE_CHOICES,
+    EmptyForm,
+    ForgotPasswordForm,
+    InviteUserForm,
+    LoginForm,
+    NewPasswordForm,
+    RoleForm,
+    SignUpForm,
+)
+
+
+def _start_session(user: User) -> None:
+    # A fresh session at sign-in: nothing from before (bar the language) survives into it.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+def _send(to: str, template: str, subject: str, **context: Any) -> None:
+    message = mail.compose(
+        current_app.config,
+        to=to,
+        subject=subject,
+        text=render_template(f"mail/{template}.txt", **context),
+        html=render_template(f"mail/{template}.html", **context),
+    )
+    try:
+        mail.deliver(current_app.config, message)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("mail to %s failed", to)
+        flash(_("The email could not be sent. Check the mail settings and try again."), "error")
+
+
+def _link(endpoint: str, **values: Any) -> str:
+    # Links in mail come from the configured base URL, never from the request's Host header.
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+def signup() -> Any:
+    form = SignUpForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user = services.sign_up(
+                session=db,
+                organisation_name=form.organisation_name.data,
+                slug=form.slug.data,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            db.commit()
+            _start_session(user)
+            flash(_("Welcome. Start by adding your direct suppliers."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = services.authenticate(session=db, email=form.email.data, password=form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong email or password."))
+        else:
+            services.record_login(session=db, user=user)
+            db.commit()
+            _start_session(user)
+            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@requires(Role.VIEWER)
+def logout() -> Any:
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password() -> Any:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = services.find_user(session=db, email=form.email.data)
+        if user is not None and user.is_active:
+            hours = current_app.config["PASSWORD_RESET_HOURS"]
+            raw = services.issue_token(
+                session=db,
+                user=user,
+                purpose=TokenPurpose.PASSWORD_RESET,
+                lifetime=timedelta(hours=hours),
+            )
+            db.commit()
+            _send(
+                user.email,
+                "password_reset",
+                _("Reset your supplychain password"),
+                link=_link("accounts.reset_password", token=raw),
+                hours=hours,
+            )
+        # The same answer whether or not the address has an account.
+        flash(_("If this address has an account, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+def _set_password_page(token: str, purpose: TokenPurpose, template: str) -> Any:
+    db = get_session()
+    if services.peek_token(session=db, raw=token, purpose=purpose, now=utcnow()) is None:
+        abort(404)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.redeem_token(
+                session=db, raw=token, purpose=purpose, password=form.password.data, now=utcnow()
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            assert user is not None
+            db.commit()
+            _start_session(user)
+            flash(_("Your password is set."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template(template, form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> Any:
+    return _set_password_page(token, TokenPurpose.PASSWORD_RESET, "accounts/reset.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str) -> Any:
+    return _set_password_page(token, TokenPurpose.USER_INVITATION, "accounts/accept.html")
+
+
+@bp.route("/users")
+@requires(Role.ADMIN)
+def users() -> Any:
+    members = get_session().exec(org_select(User).order_by(User.email)).all()
+    return render_template(
+        "accounts/users.html",
+        users=members,
+        invite_form=InviteUserForm(),
+        role_choices=ROLE_CHOICES,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/users/invite", methods=["POST"])
+@requires(Role.ADMIN)
+def invite_user() -> Any:
+    form = InviteUserForm()
+    db = get_session()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                session=db,
+                organisation_id=current_user.organisation_id,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                actor_id=current_user.id,
+            )
+            days = current_app.config["USER_INVITATION_DAYS"]
+            raw = services.issue_token(
+                session=db,
+                user=user,
+                purpose=TokenPurpose.USER_INVITATION,
+                lifetime=timedelta(days=days),
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            db.commit()
+            _send(
+                user.email,
+                "user_invitation",
+                _("You are invited to supplychain"),
+                link=_link("accounts.accept_invitation", token=raw),
+                days=days,
+                inviter=current_user.name or current_user.email,
+            )
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    members = db.exec(org_select(User).order_by(User.email)).all()
+    return render_template(
+        "accounts/users.html",
+        users=members,
+        invite_form=form,
+        role_choices=ROLE_CHOICES,
+        action_form=EmptyForm(),
+    ), 422
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@requires(Role.ADMIN)
+def change_role(user_id: int) -> Any:
+    db = get_session()
+    user = get_or_404(db, User, user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(
+                session=db, user=user, role=Role(form.role.data), actor=current_user
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            flash(" ".join(str(m) for m in exc.errors.values()), "error")
+        else:
+            db.commit()
+            flash(_("Role of %(email)s changed.", email=user.email), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@requires(Role.ADMIN)
+def toggle_active(user_id: int) -> Any:
+    db = get_session()
+    user = get_or_404(db, User, user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.set_active(
+                session=db, user=user, active=not user.is_active, actor=current_user
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            flash(" ".join(str(m) for m in exc.errors.values()), "error")
+        else:
+            db.commit()
+            flash(_("Account of %(email)s updated.", email=user.email), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str) -> Any:
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))

@@ -1,0 +1,251 @@
+"""Account services: plain functions over an explicit session; they flush, callers commit."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, func, select
+
+from .. import audit
+from ..models import Organisation, Role, TokenPurpose, User, UserToken, utcnow
+from ..security import hash_password, verify_password
+from ..tenancy import in_org
+from ..validation import InvalidInput, check_length, normalise_email
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 128
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def check_password(password: str, *, field: str = "password") -> None:
+    """Raise InvalidInput unless password has an acceptable length."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput({field: _l("Use at least %(n)d characters.", n=MIN_PASSWORD)})
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput({field: _l("At most %(n)d characters.", n=MAX_PASSWORD)})
+
+
+def create_organisation(*, session: Session, slug: str, name: str) -> Organisation:
+    """Add an organisation; the slug names it in URLs and on the command line."""
+    slug = slug.strip().lower()
+    name = name.strip()
+    errors: dict[str, object] = {}
+    if not SLUG_RE.match(slug):
+        errors["slug"] = _l("Use lower-case letters, digits and hyphens (at most 64).")
+    elif session.exec(select(Organisation).where(Organisation.slug == slug)).first():
+        errors["slug"] = _l("This short name is taken.")
+    if not name:
+        errors["name"] = _l("Enter a name.")
+    check_length(errors, "name", name, 200)
+    if errors:
+        raise InvalidInput(errors)
+    organisation = Organisation(slug=slug, name=name)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def create_user(
+    *,
+    session: Session,
+    organisation_id: int,
+    email: str,
+    role: Role,
+    password: str | None = None,
+    name: str = "",
+    actor_id: int | None = None,
+) -> User:
+    """Add a user; without a password the account waits for an emailed invitation."""
+    email = normalise_email(email)
+    name = name.strip()
+    errors: dict[str, object] = {}
+    check_length(errors, "name", name, 200)
+    check_length(errors, "email", email, 254)
+    if find_user(session=session, email=email) is not None:
+        errors["email"] = _l("An account with this email address already exists.")
+    if errors:
+        raise InvalidInput(errors)
+    if password is not None:
+        check_password(password)
+    user = User(
+        organisation_id=organisation_id,
+        email=email,
+        name=name,
+        role=Role(role),
+        password_hash=hash_password(password) if password is not None else None,
+        session_token=secrets.token_urlsafe(24),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=actor_id or user.id,
+        action="user.created",
+        obj=user,
+        email=email,
+        role=user.role.value,
+    )
+    return user
+
+
+def sign_up(
+    *, session: Session, organisation_name: str, slug: str, name: str, email: str, password: str
+) -> User:
+    """Create an organisation with its first user, who becomes its admin.
+
+    Every problem is reported at once, each under its own form field.
+    """
+    errors: dict[str, object] = {}
+    organisation = None
+    try:
+        organisation = create_organisation(session=session, slug=slug, name=organisation_name)
+    except InvalidInput as exc:
+        errors.update({"organisation_name" if k == "name" else k: v for k, v in exc.errors.items()})
+    for check in (lambda: normalise_email(email), lambda: check_password(password)):
+        try:
+            check()
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors or organisation is None:
+        raise InvalidInput(errors)
+    return create_user(
+        session=session,
+        organisation_id=organisation.id,
+        email=email,
+        role=Role.ADMIN,
+        password=password,
+        name=name,
+    )
+
+
+def find_user(*, session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = find_user(session=session, email=email)
+    if user is None or not user.is_active:
+        verify_password(None, password)  # same cost either way
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def record_login(*, session: Session, user: User) -> None:
+    user.last_login_at = utcnow()
+    audit.record(
+        session,
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        action="user.login",
+        obj=user,
+    )
+
+
+def set_password(*, session: Session, user: User, password: str) -> None:
+    """Set a new password and end every other session of this user."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    user.session_token = secrets.token_urlsafe(24)
+    user.is_active = True
+    session.add(user)
+    audit.record(
+        session,
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        action="user.password_set",
+        obj=user,
+    )
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(*, session: Session, user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
+    """Store the hash of a new single-use token for user and return the token itself."""
+    raw = secrets.token_urlsafe(32)
+    session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_digest(raw),
+            expires_at=utcnow() + lifetime,
+        )
+    )
+    session.flush()
+    return raw
+
+
+def peek_token(
+    *, session: Session, raw: str, purpose: TokenPurpose, now: datetime
+) -> UserToken | None:
+    """The live token matching raw for purpose, or None if unknown, used or expired."""
+    token = session.exec(select(UserToken).where(UserToken.token_hash == _digest(raw))).first()
+    if token is None or token.purpose != purpose or token.used_at is not None:
+        return None
+    if _aware(token.expires_at) <= now:
+        return None
+    return token
+
+
+def redeem_token(
+    *, session: Session, raw: str, purpose: TokenPurpose, password: str, now: datetime
+) -> User | None:
+    """Use a token to set the user's password; the token then stops working."""
+    token = peek_token(session=session, raw=raw, purpose=purpose, now=now)
+    if token is None:
+        return None
+    user = session.get(User, token.user_id)
+    assert user is not None
+    set_password(session=session, user=user, password=password)
+    token.used_at = now
+    session.add(token)
+    return user
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns; they were stored as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def change_role(*, session: Session, user: User, role: Role, actor: User) -> None:
+    """Give user a new role; an organisation always keeps at least one active admin."""
+    if user.role == Role.ADMIN and role != Role.ADMIN and _active_admins(session, user) <= 1:
+        raise InvalidInput({"role": _l("The organisation needs at least one admin.")})
+    user.role = Role(role)
+    session.add(user)
+    audit.record(
+        session,
+        organisation_id=user.organisation_id,
+        user_id=actor.id,
+        action="user.role_changed",
+        obj=user,
+        role=user.role.value,
+    )
+
+
+def set_active(*, session: Session, user: User, active: bool, actor: User) -> None:
+    """Switch an account off (it can no longer sign in) or back on."""
+    if not active and user.role == Role.ADMIN and _active_admins(session, user) <= 1:
+        raise InvalidInput({"active": _l("The organisation needs at least one admin.")})
+    user.is_active = active
+    user.session_token = secrets.token_urlsafe(24)
+    session.add(user)
+    audit.record(
+        session,
+        organisation_id=user.organisation_id,
+        user_id=actor.id,
+        action="user.activated" if active else "user.deactivated",
+        obj=user,
+    )
+
+
+def _active_admins(session: Session, user: User) -> int:
+    admins = in_org(User, user.organisation_id).where(User.role == Role.ADMIN, User.is_active)
+    return len(session.exec(admins).all())

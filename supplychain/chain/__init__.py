@@ -1,0 +1,7 @@
+"""The supply-chain map: suppliers and the links between them."""
+
+from flask import Blueprint
+
+bp = Blueprint("chain", __name__)
+
+from . import routes  # noqa: E402,F401  (registers the views on bp)

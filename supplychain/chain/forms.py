@@ -1,0 +1,58 @@
+"""Supplier and link forms. Domain checks (codes, countries, NACE, link ends) live in services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..models import Relation, SupplierKind
+
+KIND_CHOICES = [
+    (SupplierKind.COMPANY.value, _l("Company")),
+    (SupplierKind.AGENCY.value, _l("Temporary-work agency or labour intermediary")),
+]
+RELATION_CHOICES = [
+    (Relation.SUBCONTRACT.value, _l("Subcontract (work passed on)")),
+    (Relation.LABOUR_HIRE.value, _l("Labour hire (workers supplied)")),
+    (Relation.SUPPLY.value, _l("Supply of goods")),
+]
+ROOT = 0  # the organisation itself as the buyer
+
+
+class SupplierForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        [DataRequired(), Length(max=32)],
+        description=_l("Your own short identifier, unique in your organisation."),
+    )
+    name = StringField(_l("Legal name"), [DataRequired(), Length(max=200)])
+    registration_no = StringField(_l("Registration number"), [Optional(), Length(max=32)])
+    country = StringField(
+        _l("Country"),
+        [DataRequired(), Length(max=2)],
+        description=_l("Two-letter ISO code, e.g. LV, LT, PL."),
+    )
+    sector = StringField(
+        _l("Sector (NACE code)"),
+        [Optional(), Length(max=8)],
+        description=_l("e.g. F41.2 building construction, N81.2 cleaning."),
+    )
+    email = EmailField(_l("Contact email"), [Optional(), Length(max=254)])
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    employees = IntegerField(_l("Own employees"), [Optional(), NumberRange(min=0)])
+
+
+class LinkForm(FlaskForm):
+    # Choices are filled per request; membership is checked by the service, with a clear message.
+    parent_id = SelectField(_l("Buyer"), coerce=int, validate_choice=False)
+    child_id = SelectField(_l("Supplier"), coerce=int, validate_choice=False)
+    relation = SelectField(_l("Relation"), choices=RELATION_CHOICES)
+    workers = IntegerField(_l("Workers on the contract"), [Optional(), NumberRange(min=0)])
+    contract_value_eur = DecimalField(
+        _l("Contract value (EUR)"), [Optional(), NumberRange(min=0)], places=2
+    )
+    labour_hours = DecimalField(_l("Labour hours"), [Optional(), NumberRange(min=0)], places=1)
+    start_date = DateField(_l("Start date"), [Optional()])
+    end_date = DateField(_l("End date"), [Optional()])

@@ -1,0 +1,235 @@
+"""Chain views: suppliers and links. Thin: load in the organisation, validate, call a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import or_
+
+from ..access import requires
+from ..accounts.forms import EmptyForm
+from ..db import get_session
+from ..forms import apply_errors
+from ..models import Link, Role, Supplier
+from ..reference import countries, nace_codes
+from ..tenancy import current_org_id, get_or_404, org_select
+from ..validation import InvalidInput
+from . import bp, services
+from .forms import ROOT, LinkForm, SupplierForm
+
+PAGE_SIZE = 50
+
+
+def _supplier_data(form: SupplierForm) -> services.SupplierData:
+    return services.SupplierData(
+        code=form.code.data or "",
+        name=form.name.data or "",
+        country=form.country.data or "",
+        registration_no=form.registration_no.data or "",
+        sector=form.sector.data or "",
+        email=form.email.data or "",
+        kind=form.kind.data,
+        employees=form.employees.data,
+    )
+
+
+def _reference_lists() -> dict[str, Any]:
+    return {
+        "country_list": countries(),
+        "nace_list": {c: n.title for c, n in nace_codes().items() if n.level != "section"},
+    }
+
+
+@bp.route("/suppliers")
+@requires(Role.VIEWER)
+def suppliers() -> Any:
+    query = org_select(Supplier)
+    term = request.args.get("q", "").strip()
+    if term:
+        pattern = f"%{term}%"
+        query = query.where(
+            or_(
+                Supplier.name.ilike(pattern),
+                Supplier.code.ilike(pattern),
+                Supplier.registration_no.ilike(pattern),
+            )
+        )
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = (
+        get_session()
+        .exec(query.order_by(Supplier.name).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
+        .all()
+    )
+    return render_template(
+        "chain/suppliers.html",
+        suppliers=rows[:PAGE_SIZE],
+        q=term,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+    )
+
+
+@bp.route("/suppliers/new", methods=["GET", "POST"])
+@requires(Role.OFFICER)
+def new_supplier() -> Any:
+    form = SupplierForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            supplier = services.create_supplier(
+                session=db,
+                organisation_id=current_org_id(),
+                data=_supplier_data(form),
+                actor_id=current_user.id,
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            db.commit()
+            flash(_("Supplier %(name)s added.", name=supplier.name), "success")
+            return redirect(url_for("chain.supplier", supplier_id=supplier.id))
+    return render_template(
+        "chain/supplier_form.html", form=form, supplier=None, **_reference_lists()
+    )
+
+
+@bp.route("/suppliers/<int:supplier_id>")
+@requires(Role.VIEWER)
+def supplier(supplier_id: int) -> Any:
+    db = get_session()
+    item = get_or_404(db, Supplier, supplier_id)
+    parents = db.exec(org_select(Link).where(Link.child_id == item.id)).all()
+    children = db.exec(org_select(Link).where(Link.parent_id == item.id)).all()
+    ids = {link.parent_id for link in parents} | {link.child_id for link in children}
+    names = {s.id: s for s in db.exec(org_select(Supplier).where(Supplier.id.in_(ids)))}
+    return render_template(
+        "chain/supplier.html",
+        supplier=item,
+        parents=parents,
+        children=children,
+        names=names,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
+@requires(Role.OFFICER)
+def edit_supplier(supplier_id: int) -> Any:
+    db = get_session()
+    item = get_or_404(db, Supplier, supplier_id)
+    form = SupplierForm(data=services.as_mapping(item))
+    if form.validate_on_submit():
+        try:
+            services.update_supplier(
+                session=db, supplier=item, data=_supplier_data(form), actor_id=current_user.id
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            db.commit()
+            flash(_("Supplier %(name)s saved.", name=item.name), "success")
+            return redirect(url_for("chain.supplier", supplier_id=item.id))
+    return render_template(
+        "chain/supplier_form.html", form=form, supplier=item, **_reference_lists()
+    )
+
+
+@bp.route("/suppliers/<int:supplier_id>/delete", methods=["POST"])
+@requires(Role.OFFICER)
+def delete_supplier(supplier_id: int) -> Any:
+    db = get_session()
+    item = get_or_404(db, Supplier, supplier_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.delete_supplier(session=db, supplier=item, actor_id=current_user.id)
+    db.commit()
+    flash(_("Supplier %(name)s removed, with its links.", name=item.name), "success")
+    return redirect(url_for("chain.suppliers"))
+
+
+def _link_choices(form: LinkForm) -> None:
+    rows = get_session().exec(org_select(Supplier).order_by(Supplier.name)).all()
+    options = [(s.id, f"{s.name} ({s.code})") for s in rows]
+    form.parent_id.choices = [(ROOT, _("Our organisation (direct supplier)")), *options]
+    form.child_id.choices = options
+
+
+def _link_data(form: LinkForm) -> services.LinkData:
+    return services.LinkData(
+        parent_id=form.parent_id.data or None,
+        child_id=form.child_id.data,
+        relation=form.relation.data,
+        workers=form.workers.data,
+        contract_value_eur=form.contract_value_eur.data,
+        labour_hours=form.labour_hours.data,
+        start_date=form.start_date.data,
+        end_date=form.end_date.data,
+    )
+
+
+@bp.route("/links/new", methods=["GET", "POST"])
+@requires(Role.OFFICER)
+def new_link() -> Any:
+    form = LinkForm()
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("parent", ROOT, type=int)
+        form.child_id.data = request.args.get("child", type=int)
+    _link_choices(form)
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            link = services.add_link(
+                session=db,
+                organisation_id=current_org_id(),
+                data=_link_data(form),
+                actor_id=current_user.id,
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            db.commit()
+            flash(_("Link added."), "success")
+            return redirect(url_for("chain.supplier", supplier_id=link.child_id))
+    return render_template("chain/link_form.html", form=form, link=None)
+
+
+@bp.route("/links/<int:link_id>/edit", methods=["GET", "POST"])
+@requires(Role.OFFICER)
+def edit_link(link_id: int) -> Any:
+    db = get_session()
+    link = get_or_404(db, Link, link_id)
+    form = LinkForm(data={**link.model_dump(), "parent_id": link.parent_id or ROOT})
+    _link_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.update_link(
+                session=db, link=link, data=_link_data(form), actor_id=current_user.id
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            apply_errors(form, exc)
+        else:
+            db.commit()
+            flash(_("Link saved."), "success")
+            return redirect(url_for("chain.supplier", supplier_id=link.child_id))
+    return render_template("chain/link_form.html", form=form, link=link)
+
+
+@bp.route("/links/<int:link_id>/delete", methods=["POST"])
+@requires(Role.OFFICER)
+def delete_link(link_id: int) -> Any:
+    db = get_session()
+    link = get_or_404(db, Link, link_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    child_id = link.child_id
+    services.delete_link(session=db, link=link, actor_id=current_user.id)
+    db.commit()
+    flash(_("Link removed."), "success")
+    return redirect(url_for("chain.supplier", supplier_id=child_id))

@@ -1,0 +1,292 @@
+"""Suppliers and links: validation and writes, shared by the forms, the CLI and the demo."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, or_
+
+from .. import audit
+from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
+from ..reference import normalise_country, normalise_nace
+from ..tenancy import get_in_org, in_org
+from ..validation import InvalidInput, check_length, normalise_email
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class SupplierData:
+    """What an officer (or an import row) says about a supplier."""
+
+    code: str
+    name: str
+    country: str
+    registration_no: str = ""
+    sector: str = ""
+    email: str = ""
+    kind: SupplierKind | str = SupplierKind.COMPANY
+    employees: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """A contractual relation; parent_id None means the organisation itself."""
+
+    parent_id: int | None
+    child_id: int
+    relation: Relation | str
+    workers: int | None = None
+    contract_value_eur: Decimal | None = None
+    labour_hours: Decimal | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+def clean_supplier(data: SupplierData) -> dict[str, Any]:
+    """Return the supplier's fields in normal form, or raise InvalidInput naming every bad field."""
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = {
+        "code": data.code.strip(),
+        "name": data.name.strip(),
+        "registration_no": data.registration_no.strip(),
+        "email": data.email.strip(),
+        "employees": data.employees,
+    }
+    if not values["code"]:
+        errors["code"] = _l("Enter a code.")
+    elif not CODE_RE.match(values["code"]):
+        errors["code"] = _l("Use letters, digits, '.', '_' and '-' only.")
+    check_length(errors, "code", values["code"], 32)
+    if not values["name"]:
+        errors["name"] = _l("Enter the legal name.")
+    check_length(errors, "name", values["name"], 200)
+    check_length(errors, "registration_no", values["registration_no"], 32)
+    country = normalise_country(data.country)
+    if country is None:
+        errors["country"] = _l(
+            "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.",
+            code=data.country.strip()[:10],
+        )
+    values["country"] = country
+    sector = data.sector.strip()
+    if sector:
+        values["sector"] = normalise_nace(sector)
+        if values["sector"] is None:
+            errors["sector"] = _l(
+                "Unknown NACE code %(code)s, e.g. F41.2 or N81.2.", code=sector[:10]
+            )
+    else:
+        values["sector"] = ""
+    if values["email"]:
+        try:
+            values["email"] = normalise_email(values["email"])
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+        check_length(errors, "email", values["email"], 254)
+    try:
+        values["kind"] = SupplierKind(data.kind)
+    except ValueError:
+        errors["kind"] = _l("Choose company or agency.")
+    if data.employees is not None and data.employees < 0:
+        errors["employees"] = _l("Cannot be negative.")
+    if errors:
+        raise InvalidInput(errors)
+    return values
+
+
+def find_supplier(session: Session, organisation_id: int, code: str) -> Supplier | None:
+    return session.exec(in_org(Supplier, organisation_id).where(Supplier.code == code)).first()
+
+
+def create_supplier(
+    *, session: Session, organisation_id: int, data: SupplierData, actor_id: int | None = None
+) -> Supplier:
+    """Add a supplier; its code must be new within the organisation."""
+    values = clean_supplier(data)
+    if find_supplier(session, organisation_id, values["code"]) is not None:
+        raise InvalidInput(
+            {"code": _l("Another supplier already has the code %(code)s.", code=values["code"])}
+        )
+    supplier = Supplier.model_validate({**values, "organisation_id": organisation_id})
+    session.add(supplier)
+    session.flush()
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=actor_id,
+        action="supplier.created",
+        obj=supplier,
+        code=supplier.code,
+    )
+    return supplier
+
+
+def update_supplier(
+    *, session: Session, supplier: Supplier, data: SupplierData, actor_id: int | None = None
+) -> Supplier:
+    """Change a supplier's details; a new code must not clash with another supplier's."""
+    values = clean_supplier(data)
+    other = find_supplier(session, supplier.organisation_id, values["code"])
+    if other is not None and other.id != supplier.id:
+        raise InvalidInput(
+            {"code": _l("Another supplier already has the code %(code)s.", code=values["code"])}
+        )
+    changed = {k: v for k, v in values.items() if getattr(supplier, k) != v}
+    for key, value in values.items():
+        setattr(supplier, key, value)
+    session.add(supplier)
+    session.flush()
+    audit.record(
+        session,
+        organisation_id=supplier.organisation_id,
+        user_id=actor_id,
+        action="supplier.updated",
+        obj=supplier,
+        fields=",".join(sorted(changed)),
+    )
+    return supplier
+
+
+def delete_supplier(*, session: Session, supplier: Supplier, actor_id: int | None = None) -> None:
+    """Remove a supplier and every link to or from it."""
+    org = supplier.organisation_id
+    for link in session.exec(
+        in_org(Link, org).where(or_(Link.parent_id == supplier.id, Link.child_id == supplier.id))
+    ):
+        session.delete(link)
+    audit.record(
+        session,
+        organisation_id=org,
+        user_id=actor_id,
+        action="supplier.deleted",
+        obj=supplier,
+        code=supplier.code,
+        name=supplier.name,
+    )
+    session.delete(supplier)
+    session.flush()
+
+
+def clean_link(
+    session: Session, organisation_id: int, data: LinkData, existing_id: int | None = None
+) -> dict[str, Any]:
+    """Check a link's ends and numbers; raise InvalidInput naming every bad field."""
+    errors: dict[str, Any] = {}
+    child = get_in_org(session, Supplier, data.child_id, organisation_id)
+    if child is None:
+        errors["child_id"] = _l("Choose a supplier of your organisation.")
+    if data.parent_id is not None:
+        if get_in_org(session, Supplier, data.parent_id, organisation_id) is None:
+            errors["parent_id"] = _l("Choose a supplier of your organisation.")
+        elif data.parent_id == data.child_id:
+            errors["child_id"] = _l("A supplier cannot be its own subcontractor.")
+    try:
+        relation = Relation(data.relation)
+    except ValueError:
+        errors["relation"] = _l("Choose subcontract, labour hire or supply.")
+        relation = None
+    for field in ("workers", "contract_value_eur", "labour_hours"):
+        value = getattr(data, field)
+        if value is not None and value < 0:
+            errors[field] = _l("Cannot be negative.")
+    if data.contract_value_eur is not None and data.contract_value_eur >= Decimal("1e12"):
+        errors["contract_value_eur"] = _l("The number is too large.")
+    if data.labour_hours is not None and data.labour_hours >= Decimal("1e11"):
+        errors["labour_hours"] = _l("The number is too large.")
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        errors["end_date"] = _l("The end comes before the start.")
+    if not errors:
+        query = in_org(Link, organisation_id).where(Link.child_id == data.child_id)
+        query = query.where(
+            Link.parent_id == data.parent_id
+            if data.parent_id is not None
+            else Link.parent_id.is_(None)
+        )  # type: ignore[union-attr]
+        duplicate = session.exec(query).first()
+        if duplicate is not None and duplicate.id != existing_id:
+            errors["child_id"] = _l("This link already exists.")
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "parent_id": data.parent_id,
+        "child_id": data.child_id,
+        "relation": relation,
+        "workers": data.workers,
+        "contract_value_eur": data.contract_value_eur,
+        "labour_hours": data.labour_hours,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+    }
+
+
+def add_link(
+    *,
+    session: Session,
+    organisation_id: int,
+    data: LinkData,
+    source: LinkSource = LinkSource.ENTERED,
+    status: LinkStatus = LinkStatus.CONFIRMED,
+    actor_id: int | None = None,
+) -> Link:
+    """Add a link between two suppliers of the organisation (or from the organisation itself)."""
+    values = clean_link(session, organisation_id, data)
+    link = Link.model_validate(
+        {**values, "organisation_id": organisation_id, "source": source, "status": status}
+    )
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=actor_id,
+        action="link.created",
+        obj=link,
+        parent_id=link.parent_id,
+        child_id=link.child_id,
+        relation=link.relation.value,
+    )
+    return link
+
+
+def update_link(
+    *, session: Session, link: Link, data: LinkData, actor_id: int | None = None
+) -> Link:
+    values = clean_link(session, link.organisation_id, data, existing_id=link.id)
+    for key, value in values.items():
+        setattr(link, key, value)
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        organisation_id=link.organisation_id,
+        user_id=actor_id,
+        action="link.updated",
+        obj=link,
+    )
+    return link
+
+
+def delete_link(*, session: Session, link: Link, actor_id: int | None = None) -> None:
+    audit.record(
+        session,
+        organisation_id=link.organisation_id,
+        user_id=actor_id,
+        action="link.deleted",
+        obj=link,
+        parent_id=link.parent_id,
+        child_id=link.child_id,
+    )
+    session.delete(link)
+    session.flush()
+
+
+def as_mapping(supplier: Supplier) -> Mapping[str, Any]:
+    """The editable fields of a supplier, to fill a form."""
+    return {k: getattr(supplier, k) for k in SupplierData.__dataclass_fields__}

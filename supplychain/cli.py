@@ -1,0 +1,169 @@
+"""The `supplychain` command: database, organisations, users, the server and the demo."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app, db
+from .models import Organisation, Role
+from .validation import InvalidInput
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def cli() -> None:
+    """supplychain: due diligence against labour exploitation in subcontracting chains."""
+
+
+def _fail(error: InvalidInput) -> None:
+    for field, message in error.errors.items():
+        click.echo(f"error: {field}: {message}", err=True)
+    sys.exit(1)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the database schema."""
+    engine = db.get_engine()
+    db.upgrade(engine, revision)
+    current, _head = db.schema_revisions(engine)
+    click.echo(
+        f"Database {engine.url.render_as_string(hide_password=True)} is at revision {current}."
+    )
+
+
+@cli.command("create-org")
+@click.argument("slug")
+@click.option("--name", required=True, help="The organisation's name.")
+@with_appcontext
+def create_org(slug: str, name: str) -> None:
+    """Create an organisation (a tenant) named SLUG."""
+    from .accounts.services import create_organisation
+
+    session = db.get_session()
+    try:
+        org = create_organisation(session=session, slug=slug, name=name)
+    except InvalidInput as exc:
+        _fail(exc)
+    session.commit()
+    click.echo(f"Created organisation {org.slug} ({org.name}).")
+
+
+@cli.command("create-user")
+@click.argument("email")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.OFFICER.value,
+    show_default=True,
+)
+@click.option("--name", default="", help="The person's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(email: str, org_slug: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a user of an organisation; the password is prompted for unless piped in."""
+    from sqlmodel import select
+
+    from .accounts.services import create_user as create
+
+    session = db.get_session()
+    org = session.exec(select(Organisation).where(Organisation.slug == org_slug)).first()
+    if org is None:
+        click.echo(f"error: --org: no organisation {org_slug!r}", err=True)
+        sys.exit(1)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create(
+            session=session,
+            organisation_id=org.id,
+            email=email,
+            role=Role(role),
+            password=password,
+            name=name,
+        )
+    except InvalidInput as exc:
+        _fail(exc)
+    session.commit()
+    click.echo(f"Created {user.role.value} {user.email} in {org.slug}.")
+
+
+def _check_schema() -> None:
+    try:
+        db.ensure_migrated(db.get_engine())
+    except db.DatabaseNotMigrated as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "control_socket_disable": True,
+                "accesslog": "-",
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app
+
+    Server().run()
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (refuses to start on an unmigrated database)."""
+    _check_schema()
+    _serve(host, port, workers)
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Create the demo data and the login, then stop.")
+@with_appcontext
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create a demo organisation with a Latvian construction chain, print the login, serve it."""
+    from .demo import DEMO_EMAIL, load_demo
+
+    engine = db.get_engine()
+    db.upgrade(engine)
+    password = secrets.token_urlsafe(12)
+    session = db.get_session()
+    summary = load_demo(session=session, password=password)
+    session.commit()
+    click.echo(
+        f"Demo organisation: {summary.organisation} "
+        f"({summary.suppliers} suppliers, {summary.links} links)"
+    )
+    click.echo(f"Sign in at http://{host}:{port}/account/login")
+    click.echo(f"  email:    {DEMO_EMAIL}")
+    click.echo(f"  password: {password}")
+    if not no_serve:
+        _serve(host, port, 2)

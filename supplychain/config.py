@@ -1,0 +1,104 @@
+"""Configuration: safe local defaults, then the instance folder, then SUPPLYCHAIN_* variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "SUPPLYCHAIN"
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SMTP_HOST": None,  # None: mail is written as .eml files to the instance folder
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "SMTP_SSL": False,
+    "MAIL_FROM": "supplychain@localhost",
+    "MAIL_DIR": None,  # None: <instance>/mail
+    "LANGUAGES": ("en", "lv"),
+    "BABEL_DEFAULT_LOCALE": "en",
+    "PASSWORD_RESET_HOURS": 2,
+    "USER_INVITATION_DAYS": 7,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+}
+
+# Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
+_ENV_KEYS: dict[str, type] = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "BASE_URL": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_USERNAME": str,
+    "SMTP_PASSWORD": str,
+    "SMTP_STARTTLS": bool,
+    "SMTP_SSL": bool,
+    "MAIL_FROM": str,
+    "MAIL_DIR": str,
+    "SESSION_COOKIE_SECURE": bool,
+}
+
+
+def _parse(kind: type, raw: str) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Return the settings given as SUPPLYCHAIN_<KEY> variables, parsed to their types."""
+    found = {}
+    for key, kind in _ENV_KEYS.items():
+        raw = environ.get(f"{ENV_PREFIX}_{key}")
+        if raw is not None and raw != "":
+            found[key] = _parse(kind, raw)
+    return found
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it on first use.
+
+    A generated key survives restarts (sessions stay valid) and is never in the code.
+    """
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Load settings in order: defaults, instance/config.py, environment, overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment(os.environ))
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'supplychain.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if not app.config.get("MAIL_DIR"):
+        app.config["MAIL_DIR"] = str(instance / "mail")
+    app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
+    if app.config["BASE_URL"].startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)

@@ -1,0 +1,35 @@
+"""Home page views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_login import current_user
+from sqlmodel import func, select
+
+from ..access import public
+from ..db import get_session
+from ..models import Link, Relation, Supplier, SupplierKind
+from ..tenancy import org_select
+from . import bp
+
+
+@bp.route("/")
+@public
+def index() -> Any:
+    if not current_user.is_authenticated:
+        return render_template("dashboard/welcome.html")
+    db = get_session()
+
+    def count(query: Any) -> int:
+        return int(db.exec(select(func.count()).select_from(query.subquery())).one())
+
+    figures = {
+        "suppliers": count(org_select(Supplier)),
+        "agencies": count(org_select(Supplier).where(Supplier.kind == SupplierKind.AGENCY)),
+        "direct": count(org_select(Link).where(Link.parent_id.is_(None))),  # type: ignore[union-attr]
+        "labour_hire": count(org_select(Link).where(Link.relation == Relation.LABOUR_HIRE)),
+        "links": count(org_select(Link)),
+    }
+    return render_template("dashboard/index.html", figures=figures)

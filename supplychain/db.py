@@ -1,0 +1,110 @@
+"""One engine per app, one Session per app context, and the schema's migration state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app, g
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseNotMigrated(RuntimeError):
+    """The database schema is older than the code (or missing)."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets readers run beside one writer,
+    # and the busy timeout makes a second writer wait instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Create an engine for url; SQLite gets its pragmas, in-memory SQLite one shared connection."""
+    kwargs: dict[str, Any] = {}
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        kwargs = {"connect_args": {"check_same_thread": False}, "poolclass": StaticPool}
+    elif url.startswith("sqlite"):
+        kwargs = {"connect_args": {"check_same_thread": False}}
+    else:
+        kwargs = {"pool_pre_ping": True}
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Bind an engine to the app and close the request's session at teardown."""
+    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_session)
+
+
+def get_engine() -> sa.Engine:
+    return current_app.extensions["engine"]
+
+
+def get_session() -> Session:
+    """Return this app context's Session, creating it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def alembic_config(engine: sa.Engine) -> AlembicConfig:
+    """An Alembic configuration bound to engine, with no alembic.ini needed."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the schema up to revision."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def create_all_and_stamp(engine: sa.Engine) -> None:
+    """Create the schema straight from the models and mark it migrated (throwaway databases)."""
+    SQLModel.metadata.create_all(engine)
+    command.stamp(alembic_config(engine), "head")
+
+
+def schema_revisions(engine: sa.Engine) -> tuple[str | None, str | None]:
+    """Return (the database's revision, the code's head revision)."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
+
+
+def ensure_migrated(engine: sa.Engine) -> None:
+    """Raise DatabaseNotMigrated with a message saying what to run, unless the schema is current."""
+    current, head = schema_revisions(engine)
+    if current != head:
+        state = "has no schema yet" if current is None else f"is at revision {current}"
+        raise DatabaseNotMigrated(
+            f"The database {engine.url.render_as_string(hide_password=True)} {state}; "
+            f"this version of supplychain needs revision {head}. "
+            "Run `supplychain db upgrade` first."
+        )

@@ -1,0 +1,30 @@
+"""Error pages that look like the rest of the product."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .db import get_session
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    template = f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"
+    return render_template(template, error=error), code
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_template("errors/csrf.html", error=error), 400
+
+
+def _server_error(error: Exception) -> tuple[str, int]:
+    get_session().rollback()
+    return render_template("errors/500.html"), 500
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _server_error)

@@ -1,0 +1,23 @@
+"""Flask extensions that are created once and bound to each app in create_app."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    from .accounts.sessions import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    # The session is bound to the user's session token (see accounts.sessions), so Flask-Login's
+    # own IP/agent fingerprinting is not needed and would log out people on mobile networks.
+    login_manager.session_protection = None
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)

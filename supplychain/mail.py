@@ -1,0 +1,61 @@
+"""Sending mail: through SMTP when configured, otherwise as .eml files in the instance folder.
+
+The file fallback lets the demo and local use work with no mail server; the officer can open
+the written message (and the link in it) from disk.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from .models import utcnow
+
+
+def compose(
+    config: Mapping[str, Any], *, to: str, subject: str, text: str, html: str | None = None
+) -> EmailMessage:
+    """Build a message with a plain-text part and, if given, an HTML alternative."""
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def deliver(config: Mapping[str, Any], message: EmailMessage) -> None:
+    """Send message by SMTP, or write it to MAIL_DIR when no SMTP host is configured."""
+    host = config.get("SMTP_HOST")
+    if not host:
+        _write_file(Path(config["MAIL_DIR"]), message)
+        return
+    port = int(config.get("SMTP_PORT") or 25)
+    context = ssl.create_default_context()
+    if config.get("SMTP_SSL"):
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, context=context, timeout=30)
+    else:
+        client = smtplib.SMTP(host, port, timeout=30)
+    with client:
+        if config.get("SMTP_STARTTLS"):
+            client.starttls(context=context)
+        if config.get("SMTP_USERNAME"):
+            client.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        client.send_message(message)
+
+
+def _write_file(directory: Path, message: EmailMessage) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    path = directory / f"{stamp}.eml"
+    path.write_bytes(bytes(message))
+    return path

@@ -1,0 +1,66 @@
+"""Reference data: ISO 3166 countries and NACE Rev. 2 activity codes."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycountry
+
+DATA_DIR = Path(__file__).parent / "data"
+_NACE_RE = re.compile(r"^([A-U])?(\d{2})(?:\.(\d)(\d)?)?$")
+
+
+@dataclass(frozen=True)
+class NaceCode:
+    code: str  # e.g. "F41.2"
+    level: str  # section | division | group | class
+    title: str
+
+
+@cache
+def nace_codes() -> dict[str, NaceCode]:
+    """Every NACE Rev. 2 entry by code: section F, division F41, group F41.2, class F41.20."""
+    with (DATA_DIR / "nace_rev2.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: NaceCode(**row) for row in csv.DictReader(handle)}
+
+
+@cache
+def _section_of_division() -> dict[str, str]:
+    return {c.code[1:]: c.code[0] for c in nace_codes().values() if c.level == "division"}
+
+
+def normalise_nace(raw: str) -> str | None:
+    """Return the canonical code for raw ('41.2', 'f41.2', 'F 41.20'), or None if unknown."""
+    text = raw.strip().upper().replace(" ", "")
+    if len(text) == 1 and text in nace_codes():
+        return text
+    match = _NACE_RE.match(text)
+    if not match:
+        return None
+    letter, division, group, klass = match.groups()
+    section = _section_of_division().get(division)
+    if section is None or (letter and letter != section):
+        return None
+    code = section + division + (f".{group}" if group else "") + (klass or "")
+    return code if code in nace_codes() else None
+
+
+def nace_title(code: str) -> str:
+    entry = nace_codes().get(code)
+    return entry.title if entry else ""
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English short name."""
+    return {c.alpha_2: c.name for c in pycountry.countries}
+
+
+def normalise_country(raw: str) -> str | None:
+    """Return the upper-case alpha-2 code, or None if raw is not an ISO 3166-1 code."""
+    code = raw.strip().upper()
+    return code if code in countries() else None

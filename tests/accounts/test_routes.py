@@ -1,0 +1,212 @@
+"""Sign-up, sign-in, sessions, colleagues and password resets, through the real pages."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from supplychain import db
+from supplychain.models import Organisation, Role, User
+from tests import mailserver
+from tests.conftest import csrf_token, login, post_form
+from tests.factories import PASSWORD, make_org, make_user
+
+
+@pytest.fixture
+def smtp(app):
+    controller, inbox = mailserver.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def team(app):
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "team")
+        make_user(session, org, Role.ADMIN, email="admin@team.example")
+        make_user(session, org, Role.OFFICER, email="officer@team.example")
+        session.commit()
+
+
+SIGNUP = {
+    "organisation_name": "Rīgas Nami AS",
+    "slug": "rigas-nami",
+    "name": "Ilze Bērziņa",
+    "email": "ilze@rigas-nami.example",
+    "password": "a long enough passphrase",
+}
+
+
+def test_signup_creates_organisation_and_admin_and_signs_in(app, client):
+    response = post_form(client, "/account/signup", SIGNUP, page="/account/signup")
+    assert response.status_code == 302
+    assert "ilze@rigas-nami.example" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        session = db.get_session()
+        org = session.exec(select(Organisation).where(Organisation.slug == "rigas-nami")).one()
+        user = session.exec(select(User).where(User.email == "ilze@rigas-nami.example")).one()
+        assert (user.organisation_id, user.role) == (org.id, Role.ADMIN)
+        assert user.password_hash.startswith("$argon2id$")
+        assert "m=19456,t=2,p=1" in user.password_hash
+
+
+def test_signup_reports_every_problem_and_writes_nothing(app, client, team):
+    bad = {**SIGNUP, "slug": "team", "email": "admin@team.example", "password": "short"}
+    response = post_form(client, "/account/signup", bad, page="/account/signup")
+    html = response.get_data(as_text=True)
+    assert "This short name is taken." in html
+    assert "Use at least 12 characters." in html
+    with app.app_context():
+        assert db.get_session().exec(select(Organisation)).all()[0].slug == "team"
+        assert len(db.get_session().exec(select(Organisation)).all()) == 1
+
+
+def test_signup_with_existing_email_is_refused(app, client, team):
+    response = post_form(
+        client, "/account/signup", {**SIGNUP, "email": "admin@team.example"}, page="/account/signup"
+    )
+    assert "An account with this email address already exists." in response.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.get_session().exec(select(Organisation)).all()) == 1
+
+
+def test_wrong_password_is_refused_without_saying_which_part(client, team):
+    response = post_form(
+        client, "/account/login", {"email": "admin@team.example", "password": "wrong password!"}
+    )
+    assert "Wrong email or password." in response.get_data(as_text=True)
+    response = post_form(
+        client, "/account/login", {"email": "nobody@team.example", "password": "wrong password!"}
+    )
+    assert "Wrong email or password." in response.get_data(as_text=True)
+
+
+def test_form_without_csrf_token_is_refused(client, team):
+    response = client.post(
+        "/account/login", data={"email": "admin@team.example", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "The form expired" in response.get_data(as_text=True)
+
+
+def test_login_starts_a_fresh_session_with_safe_cookie(client, team):
+    csrf_before = csrf_token(client)
+    with client.session_transaction() as s:
+        s["planted"] = "by an attacker"
+    response = login(client, "admin@team.example", PASSWORD)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    with client.session_transaction() as s:
+        assert "planted" not in s
+    assert csrf_token(client) != csrf_before
+
+
+def test_logout_ends_the_session(client, team):
+    login(client, "admin@team.example", PASSWORD)
+    response = post_form(client, "/account/logout", page="/")
+    assert response.status_code == 302
+    assert client.get("/chain/suppliers").status_code == 302
+
+
+def test_security_headers(client):
+    response = client.get("/account/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src" not in csp.split("default-src")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    secure = client.get("/account/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_password_reset_by_emailed_single_use_link(app, client, team, smtp):
+    response = post_form(client, "/account/password/forgot", {"email": "officer@team.example"})
+    assert response.status_code == 302
+    [message] = smtp.messages
+    assert message["To"] == "officer@team.example"
+    assert message.get_body(preferencelist=("html",)) is not None
+    [link] = smtp.links(message)
+    assert link.startswith("https://supplychain.test/account/password/reset/")
+    path = link.removeprefix("https://supplychain.test")
+    assert client.get(path).status_code == 200
+    new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    assert post_form(client, path, new, page=path).status_code == 302
+    post_form(client, "/account/logout", page="/")
+    login(client, "officer@team.example", "a brand new passphrase")
+    assert client.get(path).status_code == 404  # used once, then gone
+
+
+def test_password_reset_for_unknown_address_looks_the_same(client, team, smtp):
+    response = post_form(client, "/account/password/forgot", {"email": "ghost@team.example"})
+    assert response.status_code == 302
+    assert smtp.messages == []
+
+
+def test_password_change_ends_other_sessions(app, client, team, smtp):
+    other = app.test_client()
+    login(other, "officer@team.example", PASSWORD)
+    post_form(client, "/account/password/forgot", {"email": "officer@team.example"})
+    path = smtp.links(smtp.messages[0])[0].removeprefix("https://supplychain.test")
+    post_form(
+        client,
+        path,
+        {"password": "another passphrase!", "confirm": "another passphrase!"},
+        page=path,
+    )
+    assert other.get("/chain/suppliers").status_code == 302
+
+
+def test_admin_invites_a_colleague_who_sets_a_password(app, client, team, smtp):
+    login(client, "admin@team.example", PASSWORD)
+    response = post_form(
+        client,
+        "/account/users/invite",
+        {"email": "new@team.example", "name": "Jānis", "role": "viewer"},
+        page="/account/users",
+    )
+    assert response.status_code == 302
+    [message] = smtp.messages
+    path = smtp.links(message)[0].removeprefix("https://supplychain.test")
+    guest = app.test_client()
+    response = post_form(
+        guest, path, {"password": "viewer passphrase", "confirm": "viewer passphrase"}, page=path
+    )
+    assert response.status_code == 302
+    assert guest.get("/chain/suppliers").status_code == 200
+    assert post_form(guest, "/chain/suppliers/new", {"code": "X"}).status_code == 403
+
+
+def test_officer_cannot_manage_users(client, team):
+    login(client, "officer@team.example", PASSWORD)
+    assert client.get("/account/users").status_code == 403
+
+
+def test_last_admin_cannot_be_demoted(app, client, team):
+    login(client, "admin@team.example", PASSWORD)
+    with app.app_context():
+        admin = db.get_session().exec(select(User).where(User.email == "admin@team.example")).one()
+    response = post_form(
+        client,
+        f"/account/users/{admin.id}/role",
+        {"role": "viewer"},
+        page="/account/users",
+        follow_redirects=True,
+    )
+    assert "The organisation needs at least one admin." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.get_session().get(User, admin.id).role == Role.ADMIN
+
+
+def test_switched_off_user_cannot_sign_in(app, client, team):
+    login(client, "admin@team.example", PASSWORD)
+    with app.app_context():
+        officer = (
+            db.get_session().exec(select(User).where(User.email == "officer@team.example")).one()
+        )
+    post_form(client, f"/account/users/{officer.id}/active", page="/account/users")
+    response = post_form(
+        app.test_client(), "/account/login", {"email": "officer@team.example", "password": PASSWORD}
+    )
+    assert "Wrong email or password." in response.get_data(as_text=True)

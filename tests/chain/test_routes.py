@@ -1,0 +1,203 @@
+"""Supplier and link forms: good input is saved; bad input is named and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from supplychain import db
+from supplychain.models import AuditEvent, Link, Relation, Role, Supplier
+from tests.conftest import login, post_form
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+
+
+@pytest.fixture
+def chain_world(app):
+    with app.app_context():
+        session = db.get_session()
+        org, other = make_org(session, "ours"), make_org(session, "theirs")
+        make_user(session, org, Role.OFFICER, email="officer@ours.example")
+        make_user(session, org, Role.VIEWER, email="viewer@ours.example")
+        a = make_supplier(session, org, code="A1", name="Alpha Būve SIA")
+        b = make_supplier(session, org, code="B1", name="Beta Tīrīšana SIA", sector="N81.2")
+        make_link(session, org, None, a)
+        foreign = make_supplier(session, other, code="X1", name="Foreign Firm")
+        session.commit()
+        return {"a": a.id, "b": b.id, "foreign": foreign.id, "org": org.id}
+
+
+def _counts(app) -> tuple[int, int, int]:
+    with app.app_context():
+        session = db.get_session()
+        return tuple(
+            int(session.exec(select(func.count()).select_from(m)).one())
+            for m in (Supplier, Link, AuditEvent)
+        )
+
+
+SUPPLIER = {
+    "code": "C1",
+    "name": "Celtnieks SIA",
+    "registration_no": "40003000001",
+    "country": "lv",
+    "sector": "43.99",
+    "email": "info@celtnieks.example",
+    "kind": "company",
+    "employees": "12",
+}
+
+
+def test_officer_adds_a_supplier_with_normalised_codes(app, client, chain_world):
+    login(client, "officer@ours.example", PASSWORD)
+    response = post_form(client, "/chain/suppliers/new", SUPPLIER, page="/chain/suppliers/new")
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.get_session().exec(select(Supplier).where(Supplier.code == "C1")).one()
+        assert (saved.country, saved.sector, saved.organisation_id) == (
+            "LV",
+            "F43.99",
+            chain_world["org"],
+        )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Celtnieks SIA" in page
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("code", "A1", "Another supplier already has the code A1."),
+        ("country", "XX", "Unknown country code XX"),
+        ("sector", "Z99.9", "Unknown NACE code Z99.9"),
+        ("sector", "F81.2", "Unknown NACE code F81.2"),
+        ("name", "N" * 201, "Field cannot be longer than 200 characters."),
+        ("registration_no", "9" * 33, "Field cannot be longer than 32 characters."),
+        ("email", "not-an-address", "Enter a valid email address."),
+    ],
+)
+def test_bad_supplier_input_is_named_and_nothing_is_written(
+    app, client, chain_world, field, value, message
+):
+    login(client, "officer@ours.example", PASSWORD)
+    before = _counts(app)
+    response = post_form(
+        client, "/chain/suppliers/new", {**SUPPLIER, field: value}, page="/chain/suppliers/new"
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    assert message in html.replace("&#39;", "'")
+    assert _counts(app) == before
+
+
+def test_editing_to_a_taken_code_is_refused(app, client, chain_world):
+    login(client, "officer@ours.example", PASSWORD)
+    url = f"/chain/suppliers/{chain_world['b']}/edit"
+    response = post_form(client, url, {**SUPPLIER, "code": "A1", "name": "Beta"}, page=url)
+    assert "Another supplier already has the code A1." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.get_session().get(Supplier, chain_world["b"]).name == "Beta Tīrīšana SIA"
+
+
+def _link(parent, child, **extra):
+    return {
+        "parent_id": str(parent),
+        "child_id": str(child),
+        "relation": "labour_hire",
+        "workers": "4",
+        "contract_value_eur": "9000",
+        "labour_hours": "700",
+        **extra,
+    }
+
+
+def test_officer_links_two_suppliers(app, client, chain_world):
+    login(client, "officer@ours.example", PASSWORD)
+    response = post_form(
+        client,
+        "/chain/links/new",
+        _link(chain_world["a"], chain_world["b"]),
+        page="/chain/links/new",
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        link = db.get_session().exec(select(Link).where(Link.child_id == chain_world["b"])).one()
+        assert (link.parent_id, link.relation.value, link.workers) == (
+            chain_world["a"],
+            "labour_hire",
+            4,
+        )
+
+
+@pytest.mark.parametrize(
+    "case,field,message",
+    [
+        ("self", "child_id", "A supplier cannot be its own subcontractor."),
+        ("foreign_child", "child_id", "Choose a supplier of your organisation."),
+        ("foreign_parent", "parent_id", "Choose a supplier of your organisation."),
+        ("duplicate", "child_id", "This link already exists."),
+        ("negative", "workers", "Number must be at least 0."),
+        ("dates", "end_date", "The end comes before the start."),
+    ],
+)
+def test_bad_link_input_is_named_and_nothing_is_written(
+    app, client, chain_world, case, field, message
+):
+    w = chain_world
+    data = {
+        "self": _link(w["a"], w["a"]),
+        "foreign_child": _link(w["a"], w["foreign"]),
+        "foreign_parent": _link(w["foreign"], w["b"]),
+        "duplicate": _link(0, w["a"]),
+        "negative": _link(w["a"], w["b"], workers="-3"),
+        "dates": _link(w["a"], w["b"], start_date="2026-05-01", end_date="2026-04-01"),
+    }[case]
+    login(client, "officer@ours.example", PASSWORD)
+    before = _counts(app)
+    response = post_form(client, "/chain/links/new", data, page="/chain/links/new")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    assert message in html
+    assert "Foreign Firm" not in html
+    assert _counts(app) == before
+
+
+def test_viewer_cannot_change_the_chain(app, client, chain_world):
+    login(client, "viewer@ours.example", PASSWORD)
+    assert client.get(f"/chain/suppliers/{chain_world['a']}").status_code == 200
+    before = _counts(app)
+    response = post_form(client, "/chain/suppliers/new", SUPPLIER)
+    assert response.status_code == 403
+    response = post_form(client, f"/chain/suppliers/{chain_world['a']}/delete")
+    assert response.status_code == 403
+    assert _counts(app) == before
+
+
+def test_removing_a_supplier_removes_its_links_and_is_audited(app, client, chain_world):
+    login(client, "officer@ours.example", PASSWORD)
+    response = post_form(client, f"/chain/suppliers/{chain_world['a']}/delete")
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.get_session()
+        assert session.get(Supplier, chain_world["a"]) is None
+        assert session.exec(select(Link).where(Link.child_id == chain_world["a"])).first() is None
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "supplier.deleted")
+        ).one()
+        assert event.details["code"] == "A1"
+
+
+def test_database_itself_refuses_a_cross_organisation_link(session, chain_world):
+    """The composite foreign keys hold even if the service checks were bypassed."""
+    import sqlalchemy as sa
+
+    session.add(
+        Link(
+            organisation_id=chain_world["org"],
+            parent_id=chain_world["a"],
+            child_id=chain_world["foreign"],
+            relation=Relation.SUBCONTRACT,
+        )
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        session.flush()

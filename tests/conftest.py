@@ -1,0 +1,121 @@
+"""Fixtures: an app per test on SQLite (in memory) and, when configured, on PostgreSQL.
+
+Set SUPPLYCHAIN_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run every
+database test a second time on PostgreSQL; a fresh database is created for the run and dropped
+after it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, SQLModel
+
+from supplychain import create_app, db
+
+POSTGRES_URL = os.environ.get("SUPPLYCHAIN_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database, migrated once, for this test run."""
+    assert POSTGRES_URL
+    name = f"supplychain_test_{secrets.token_hex(4)}"
+    admin = db.make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(db.make_engine(POSTGRES_URL).url).set(database=name)
+    engine = db.make_engine(url.render_as_string(hide_password=False))
+    db.upgrade(engine)  # the real migrations, on the production database
+    engine.dispose()
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield "sqlite://"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = db.make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Flask]:
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "MAIL_DIR": str(tmp_path / "mail"),
+            "BASE_URL": "https://supplychain.test",
+            "SERVER_NAME": None,
+        }
+    )
+    if database_url == "sqlite://":
+        db.create_all_and_stamp(application.extensions["engine"])
+    yield application
+    application.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session for service tests, inside an app context (keep apart from `client`)."""
+    with app.app_context():
+        yield db.get_session()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, page: str = "/account/login") -> str:
+    """Fetch a page with a form and return its CSRF token (tests keep CSRF on)."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs
+):
+    """POST data to url with a valid CSRF token taken from page (default: the login page)."""
+    payload = {"csrf_token": csrf_token(client, page or "/account/login"), **(data or {})}
+    return client.post(url, data=payload, **kwargs)
+
+
+def login(client: FlaskClient, email: str, password: str):
+    response = post_form(client, "/account/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

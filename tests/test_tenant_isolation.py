@@ -1,0 +1,164 @@
+"""Walk every route as another organisation's admin and as a visitor: nothing of organisation A
+may be shown or changed. A new route without an access rule, or with a URL parameter this test
+has no sample for, makes it fail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from supplychain.access import rule_for
+from supplychain.accounts import services as accounts
+from supplychain.models import AuditEvent, Link, Organisation, Role, Supplier, TokenPurpose, User
+from tests.conftest import csrf_token, login
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+
+SECRET = "ALPHA-CONFIDENTIAL"
+# A plausible form body for any POST: every field a route of ours reads.
+FORM = {
+    "code": "HACK",
+    "name": "Hacked",
+    "country": "LV",
+    "sector": "F41.2",
+    "kind": "company",
+    "email": "x@example.com",
+    "employees": "1",
+    "parent_id": "0",
+    "child_id": "1",
+    "relation": "subcontract",
+    "role": "viewer",
+    "password": "p" * 20,
+    "confirm": "p" * 20,
+    "organisation_name": "X",
+    "slug": "x-org",
+}
+
+
+@pytest.fixture
+def world(app):
+    """Organisation A with data marked SECRET; organisation B with its own admin."""
+    from supplychain import db
+
+    with app.app_context():
+        session = db.get_session()
+        org_a, org_b = make_org(session, "alpha", SECRET), make_org(session, "beta", "Beta")
+        admin_a = make_user(session, org_a, Role.ADMIN, email="admin@alpha.example")
+        other_a = make_user(session, org_a, Role.OFFICER, email=f"{SECRET.lower()}@alpha.example")
+        make_user(session, org_b, Role.ADMIN, email="admin@beta.example")
+        s1 = make_supplier(session, org_a, name=f"{SECRET} Builders", code="ALPHA1")
+        s2 = make_supplier(session, org_a, name=f"{SECRET} Agency", code="ALPHA2", kind="agency")
+        make_link(session, org_a, None, s1)
+        link = make_link(session, org_a, s1, s2, relation="labour_hire")
+        reset = accounts.issue_token(
+            session=session,
+            user=admin_a,
+            purpose=TokenPurpose.PASSWORD_RESET,
+            lifetime=timedelta(hours=1),
+        )
+        session.commit()
+        return {
+            "supplier_id": s1.id,
+            "link_id": link.id,
+            "user_id": other_a.id,
+            "token": reset,
+            "code": "lv",
+        }
+
+
+def _snapshot(app, slug: str) -> list:
+    from supplychain import db
+
+    with app.app_context():
+        session = db.get_session()
+        org = session.exec(select(Organisation).where(Organisation.slug == slug)).one()
+        rows = []
+        for model in (Supplier, Link, User):
+            for row in session.exec(select(model).where(model.organisation_id == org.id)):
+                rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
+        return sorted(rows, key=repr)
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        yield rule
+
+
+def _url(rule, samples) -> str:
+    missing = [a for a in rule.arguments if a not in samples]
+    assert not missing, f"{rule.rule}: add a sample value for {missing} to this test"
+    return rule.build({a: samples[a] for a in rule.arguments})[1]
+
+
+def test_every_route_declares_an_access_rule(app):
+    undeclared = [r.rule for r in _routes(app) if rule_for(app, r.endpoint) is None]
+    assert undeclared == []
+
+
+def test_undeclared_route_is_refused(app, client):
+    app.add_url_rule("/leaky", "leaky", lambda: SECRET)
+    response = client.get("/leaky")
+    assert response.status_code == 403
+    assert SECRET not in response.get_data(as_text=True)
+
+
+def test_other_organisation_sees_and_changes_nothing(app, client, world):
+    before = _snapshot(app, "alpha")
+    audit_before = _audit_count(app)
+    login(client, "admin@beta.example", PASSWORD)
+    token = csrf_token(client, "/chain/suppliers/new")
+    checked = 0
+    for rule in _routes(app):
+        url = _url(rule, world)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            if rule.endpoint in {"accounts.logout"}:
+                continue  # would end the session this test walks with
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data={**FORM, "csrf_token": token})
+            body = response.get_data(as_text=True)
+            assert SECRET not in body, f"{method} {url} shows organisation A's data"
+            assert SECRET.lower() not in body, f"{method} {url} shows organisation A's data"
+            if any(a in rule.arguments for a in ("supplier_id", "link_id", "user_id")):
+                assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+            checked += 1
+    assert checked > 20
+    assert _snapshot(app, "alpha") == before
+    assert _audit_count(app, "alpha") == audit_before
+
+
+def test_visitor_is_sent_to_sign_in(app, client, world):
+    before = _snapshot(app, "alpha")
+    token = csrf_token(client)
+    for rule in _routes(app):
+        url = _url(rule, world)
+        access = rule_for(app, rule.endpoint)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data={**FORM, "csrf_token": token})
+            body = response.get_data(as_text=True)
+            assert SECRET not in body and SECRET.lower() not in body, f"{method} {url}"
+            if not access.public:
+                assert response.status_code == 302, f"{method} {url}: {response.status_code}"
+                assert "/account/login" in response.headers["Location"]
+    after = _snapshot(app, "alpha")
+    # The only public route that may change A's rows is the reset link, used with its token.
+    changed = [r for r in after if r not in before]
+    assert all(r.get("email") == "admin@alpha.example" for r in changed)
+
+
+def _audit_count(app, slug: str = "alpha") -> int:
+    from supplychain import db
+
+    with app.app_context():
+        session = db.get_session()
+        org = session.exec(select(Organisation).where(Organisation.slug == slug)).one()
+        return len(
+            session.exec(select(AuditEvent).where(AuditEvent.organisation_id == org.id)).all()
+        )
