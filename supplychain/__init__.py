@@ -15,12 +15,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def resource_dir(name: str, packaged_as: str | None = None) -> Path:
     """Locate a top-level folder (templates, static, questionnaires).
 
-    A source checkout has it beside the package; an installed wheel carries it inside.
+    An installed wheel carries it inside the package; a source checkout has it beside.
     """
-    checkout = PACKAGE_DIR.parent / name
-    if checkout.is_dir():
-        return checkout
-    return PACKAGE_DIR / (packaged_as or name)
+    packaged = PACKAGE_DIR / (packaged_as or name)
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -36,6 +34,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     configure(app, config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     db.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)

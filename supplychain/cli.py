@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from typing import Any
@@ -154,6 +155,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
     engine = db.get_engine()
     db.upgrade(engine)
+    if "SUPPLYCHAIN_BASE_URL" not in os.environ:  # links in demo mail point at this server
+        current_app.config["BASE_URL"] = f"http://{host}:{port}"
     password = secrets.token_urlsafe(12)
     session = db.get_session()
     summary = load_demo(session=session, password=password)

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
 }
 
 # Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
@@ -48,6 +49,7 @@ _ENV_KEYS: dict[str, type] = {
     "MAIL_FROM": str,
     "MAIL_DIR": str,
     "SESSION_COOKIE_SECURE": bool,
+    "TRUSTED_PROXIES": int,
 }
 
 
@@ -100,5 +102,6 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["MAIL_DIR"] = str(instance / "mail")
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
     if app.config["BASE_URL"].startswith("https://"):
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+        # Served over HTTPS: cookies must never travel in clear.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True

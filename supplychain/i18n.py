@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
-from flask_babel import Babel
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
@@ -12,6 +12,8 @@ LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
 def select_locale() -> str:
     """The user's choice, then their profile, then the browser's preference."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -22,4 +24,4 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale)

@@ -63,8 +63,9 @@ def _enum(kind: type[enum.Enum]) -> sa.Enum:
     )
 
 
-def _timestamp(**kw: Any) -> Any:
-    return Field(sa_column=Column(sa.DateTime(timezone=True), **kw))
+def _timestamp(*, nullable: bool, **kw: Any) -> Any:
+    default = {"default_factory": utcnow} if not nullable else {"default": None}
+    return Field(sa_column=Column(sa.DateTime(timezone=True), nullable=nullable, **kw), **default)
 
 
 # Stable constraint names, so that Alembic migrations can refer to them on every database.
@@ -85,7 +86,7 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     name: str = Field(max_length=200)
-    created_at: datetime = _timestamp(nullable=False, default=utcnow)
+    created_at: datetime = _timestamp(nullable=False)
 
 
 class User(SQLModel, table=True):
@@ -103,7 +104,7 @@ class User(SQLModel, table=True):
     # Rotated on password change: sessions signed with the old value stop working.
     session_token: str = Field(max_length=64)
     locale: str | None = Field(default=None, max_length=8)
-    created_at: datetime = _timestamp(nullable=False, default=utcnow)
+    created_at: datetime = _timestamp(nullable=False)
     last_login_at: datetime | None = _timestamp(nullable=True)
 
     # Flask-Login's user protocol (is_active is the column above).
@@ -129,7 +130,7 @@ class UserToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
     purpose: TokenPurpose = Field(sa_column=Column(_enum(TokenPurpose), nullable=False))
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
-    created_at: datetime = _timestamp(nullable=False, default=utcnow)
+    created_at: datetime = _timestamp(nullable=False)
     expires_at: datetime = _timestamp(nullable=False)
     used_at: datetime | None = _timestamp(nullable=True)
 
@@ -157,8 +158,8 @@ class Supplier(SQLModel, table=True):
         sa_column=Column(_enum(SupplierKind), nullable=False, default=SupplierKind.COMPANY)
     )
     employees: int | None = Field(default=None, ge=0)
-    created_at: datetime = _timestamp(nullable=False, default=utcnow)
-    updated_at: datetime = _timestamp(nullable=False, default=utcnow, onupdate=utcnow)
+    created_at: datetime = _timestamp(nullable=False)
+    updated_at: datetime = _timestamp(nullable=False, onupdate=utcnow)
 
 
 class Link(SQLModel, table=True):
@@ -215,7 +216,7 @@ class Link(SQLModel, table=True):
     status: LinkStatus = Field(
         sa_column=Column(_enum(LinkStatus), nullable=False, default=LinkStatus.CONFIRMED)
     )
-    created_at: datetime = _timestamp(nullable=False, default=utcnow)
+    created_at: datetime = _timestamp(nullable=False)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -230,4 +231,4 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(max_length=32)
     object_id: int | None = None
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = _timestamp(nullable=False, default=utcnow, index=True)
+    created_at: datetime = _timestamp(nullable=False, index=True)

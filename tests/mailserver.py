@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import socket
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
@@ -26,8 +27,14 @@ class Inbox:
         return re.findall(r"https?://\S+", text)
 
 
-def start() -> tuple[Controller, Inbox]:
+def start() -> tuple[Controller, Inbox, int]:
+    """Start a server on a free loopback port; return it, its inbox and the port."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    # aiosmtpd's start-up check connects to the configured port, so port 0 cannot be used
+    # directly: ask the OS for a free port first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    return controller, inbox
+    return controller, inbox, port

@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..models import Role
 
 ROLE_CHOICES = [
-    (Role.ADMIN.value, _l("Admin")),
-    (Role.OFFICER.value, _l("Compliance officer")),
-    (Role.VIEWER.value, _l("Viewer")),
+    SelectChoice(Role.ADMIN.value, _l("Admin")),
+    SelectChoice(Role.OFFICER.value, _l("Compliance officer")),
+    SelectChoice(Role.VIEWER.value, _l("Viewer")),
 ]
 
 

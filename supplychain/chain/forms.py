@@ -5,18 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..models import Relation, SupplierKind
 
 KIND_CHOICES = [
-    (SupplierKind.COMPANY.value, _l("Company")),
-    (SupplierKind.AGENCY.value, _l("Temporary-work agency or labour intermediary")),
+    SelectChoice(SupplierKind.COMPANY.value, _l("Company")),
+    SelectChoice(SupplierKind.AGENCY.value, _l("Temporary-work agency or labour intermediary")),
 ]
 RELATION_CHOICES = [
-    (Relation.SUBCONTRACT.value, _l("Subcontract (work passed on)")),
-    (Relation.LABOUR_HIRE.value, _l("Labour hire (workers supplied)")),
-    (Relation.SUPPLY.value, _l("Supply of goods")),
+    SelectChoice(Relation.SUBCONTRACT.value, _l("Subcontract (work passed on)")),
+    SelectChoice(Relation.LABOUR_HIRE.value, _l("Labour hire (workers supplied)")),
+    SelectChoice(Relation.SUPPLY.value, _l("Supply of goods")),
 ]
 ROOT = 0  # the organisation itself as the buyer
 

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import or_
+from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
 from ..accounts.forms import EmptyForm
@@ -154,8 +155,8 @@ def delete_supplier(supplier_id: int) -> Any:
 
 def _link_choices(form: LinkForm) -> None:
     rows = get_session().exec(org_select(Supplier).order_by(Supplier.name)).all()
-    options = [(s.id, f"{s.name} ({s.code})") for s in rows]
-    form.parent_id.choices = [(ROOT, _("Our organisation (direct supplier)")), *options]
+    options = [SelectChoice(s.id, f"{s.name} ({s.code})") for s in rows]
+    form.parent_id.choices = [SelectChoice(ROOT, _("Our organisation (direct supplier)")), *options]
     form.child_id.choices = options
 
 

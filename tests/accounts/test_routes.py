@@ -14,8 +14,8 @@ from tests.factories import PASSWORD, make_org, make_user
 
 @pytest.fixture
 def smtp(app):
-    controller, inbox = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+    controller, inbox, port = mailserver.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
     yield inbox
     controller.stop()
 

@@ -1,0 +1,39 @@
+"""The demo chain is realistic enough to show every structural risk the product looks for."""
+
+from __future__ import annotations
+
+import networkx as nx
+from sqlmodel import select
+
+from supplychain.demo import load_demo
+from supplychain.models import Link, Relation, Supplier, SupplierKind
+
+
+def test_demo_chain_shape(session):
+    summary = load_demo(session=session, password="demo passphrase 1")
+    suppliers = {s.id: s for s in session.exec(select(Supplier))}
+    links = session.exec(select(Link)).all()
+    assert summary.suppliers == len(suppliers) >= 40
+    graph = nx.DiGraph()
+    graph.add_edges_from(
+        ("ROOT" if k.parent_id is None else k.parent_id, k.child_id) for k in links
+    )
+    tiers = nx.single_source_shortest_path_length(graph, "ROOT")
+    assert set(tiers) == {"ROOT", *suppliers}, "every supplier is reachable from the organisation"
+    assert max(tiers.values()) >= 4
+    cycles = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    assert len(cycles) == 1
+    agencies = {i for i, s in suppliers.items() if s.kind == SupplierKind.AGENCY}
+    assert len(agencies) >= 3
+    hire = [k for k in links if k.relation == Relation.LABOUR_HIRE]
+    assert any(k.parent_id in agencies and k.child_id in agencies for k in hire), "agency→agency"
+    assert any(tiers[k.child_id] >= 3 for k in hire), "labour hire deep in the chain"
+    assert len({s.country for s in suppliers.values()}) >= 4
+    assert len({s.sector[:3] for s in suppliers.values()}) >= 6
+    assert any(graph.in_degree(n) > 1 for n in suppliers), "a shared subcontractor"
+
+
+def test_second_load_keeps_the_chain_and_resets_the_password(session):
+    first = load_demo(session=session, password="demo passphrase 1")
+    second = load_demo(session=session, password="demo passphrase 2")
+    assert first == second
