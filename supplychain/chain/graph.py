@@ -1,0 +1,213 @@
+"""Pure analysis of a subcontracting chain as a networkx DiGraph.
+
+Nodes are supplier ids (integers) and ROOT (0) for the organisation itself; an edge
+parent -> child carries only the relation ("subcontract", "labour_hire", "supply"). Everything
+else stays in the database: at a million suppliers every attribute per node costs memory.
+
+Only linear-time algorithms are used (BFS, strongly connected components, one Kahn pass):
+simple-cycle enumeration and all-pairs searches explode on real chains.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+
+ROOT = 0
+LABOUR_HIRE = "labour_hire"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """Suppliers that subcontract to each other in a loop, with one loop as evidence."""
+
+    members: frozenset[int]
+    witness: tuple[int, ...]  # a closed walk: witness[0] follows witness[-1]
+
+
+@dataclass(frozen=True)
+class ChainAnalysis:
+    """What the structure of a chain says, node by node."""
+
+    tier: dict[int, int]  # shortest distance from the organisation; direct suppliers are 1
+    depth: dict[int, int]  # deepest position (see deepest_positions)
+    cycles: tuple[Cycle, ...]
+    unreachable: frozenset[int]
+    labour_hire_edges: tuple[tuple[int, int], ...]
+    labour_hire_reach: frozenset[int]  # agencies that supply labour and everything below them
+    intermediary_chains: tuple[tuple[int, ...], ...]
+
+    @property
+    def max_tier(self) -> int:
+        return max((t for n, t in self.tier.items() if n != ROOT), default=0)
+
+    @property
+    def max_depth(self) -> int:
+        return max(self.depth.values(), default=0)
+
+
+def build_graph(links: Iterable[tuple[int | None, int, str]]) -> nx.DiGraph:
+    """Build the chain from (parent_id or None for the organisation, child_id, relation) rows."""
+    graph = nx.DiGraph()
+    graph.add_node(ROOT)
+    graph.add_edges_from(
+        (ROOT if parent is None else parent, child, {"relation": relation})
+        for parent, child, relation in links
+    )
+    return graph
+
+
+def tiers(graph: nx.DiGraph) -> dict[int, int]:
+    """Shortest number of links from the organisation to each reachable node (ROOT is 0)."""
+    return nx.single_source_shortest_path_length(graph, ROOT)
+
+
+def cycles(graph: nx.DiGraph) -> tuple[Cycle, ...]:
+    """Every group of nodes on a common loop, with one witness loop each.
+
+    A node is on a loop exactly when its strongly connected component has more than one
+    member, or it links to itself.
+    """
+    found = []
+    for component in nx.strongly_connected_components(graph):
+        start = min(component)
+        if len(component) > 1 or graph.has_edge(start, start):
+            found.append(Cycle(frozenset(component), _shortest_loop(graph, component, start)))
+    return tuple(sorted(found, key=lambda c: min(c.members)))
+
+
+def _shortest_loop(graph: nx.DiGraph, component: set[int], start: int) -> tuple[int, ...]:
+    """The shortest loop from start back to itself, the same whatever order links were added."""
+    if graph.has_edge(start, start):
+        return (start,)
+    parent = {start: start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in sorted(c for c in graph.successors(node) if c in component):
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return tuple(reversed(path))
+            if child not in parent:
+                parent[child] = node
+                queue.append(child)
+    raise ValueError("start is not on a loop inside component")
+
+
+def deepest_positions(graph: nx.DiGraph, tier: dict[int, int] | None = None) -> dict[int, int]:
+    """The deepest position of each reachable node: the most links on a path from ROOT.
+
+    Work that enters a loop (a strongly connected component) can pass through every member of
+    it, so a loop counts with all its members: a node's depth is the heaviest chain of
+    components leading to it, each weighing its size, minus one. Without loops this is exactly
+    the longest path; it never decreases when a link is added, and needs one pass (Kahn's
+    order over the components) instead of the exponential search for longest simple paths.
+    """
+    tier = tiers(graph) if tier is None else tier
+    reachable = graph.subgraph(tier)
+    component_of: dict[int, int] = {}
+    sizes: list[int] = []
+    for index, component in enumerate(nx.strongly_connected_components(reachable)):
+        sizes.append(len(component))
+        for node in component:
+            component_of[node] = index
+    successors: list[list[int]] = [[] for _ in sizes]
+    indegree = [0] * len(sizes)
+    for u, v in reachable.edges():
+        cu, cv = component_of[u], component_of[v]
+        if cu != cv:
+            successors[cu].append(cv)
+            indegree[cv] += 1
+    start = [0] * len(sizes)  # links passed before entering the component
+    queue = deque(i for i, d in enumerate(indegree) if d == 0)
+    while queue:
+        index = queue.popleft()
+        reach = start[index] + sizes[index]
+        for target in successors[index]:
+            start[target] = max(start[target], reach)
+            indegree[target] -= 1
+            if indegree[target] == 0:
+                queue.append(target)
+    return {node: start[index] + sizes[index] - 1 for node, index in component_of.items()}
+
+
+def labour_hire_edges(graph: nx.DiGraph) -> tuple[tuple[int, int], ...]:
+    """Links over which workers are supplied by an agency or intermediary."""
+    return tuple(sorted((u, v) for u, v, rel in graph.edges(data="relation") if rel == LABOUR_HIRE))
+
+
+def downstream(graph: nx.DiGraph, sources: Iterable[int]) -> frozenset[int]:
+    """The sources and every node reachable from them (one multi-source BFS)."""
+    seen = set(sources)
+    queue = deque(seen)
+    while queue:
+        for child in graph.successors(queue.popleft()):
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
+    return frozenset(seen)
+
+
+def intermediary_chains(
+    graph: nx.DiGraph, agencies: Collection[int]
+) -> tuple[tuple[int, ...], ...]:
+    """Labour that passes through more than one intermediary.
+
+    (u, v): agency u gets its workers from agency v; (u, v, w): labour hire u -> v is itself
+    fed by labour hire v -> w.
+    """
+    found: set[tuple[int, ...]] = set()
+    for u, v in labour_hire_edges(graph):
+        if u in agencies and v in agencies:
+            found.add((u, v))
+        for w, attributes in graph[v].items():
+            if attributes.get("relation") == LABOUR_HIRE:
+                found.add((u, v, w))
+    return tuple(sorted(found))
+
+
+def unreachable(graph: nx.DiGraph, tier: dict[int, int] | None = None) -> frozenset[int]:
+    """Suppliers with no chain of links from the organisation."""
+    tier = tiers(graph) if tier is None else tier
+    return frozenset(n for n in graph if n not in tier)
+
+
+def paths_to(graph: nx.DiGraph, node: int, limit: int = 25) -> tuple[list[list[int]], bool]:
+    """Up to limit simple paths from the organisation to node, shortest first, and whether
+    there were more. Only the node's ancestors are searched."""
+    if node not in graph or node == ROOT:
+        return [], False
+    ancestors = nx.ancestors(graph, node)
+    if ROOT not in ancestors:
+        return [], False
+    relevant = graph.subgraph(ancestors | {node})
+    found = list(itertools.islice(nx.shortest_simple_paths(relevant, ROOT, node), limit + 1))
+    return found[:limit], len(found) > limit
+
+
+def analyse(graph: nx.DiGraph, agencies: Collection[int] = ()) -> ChainAnalysis:
+    """Everything the risk rules and the chain view need from the structure, in one pass."""
+    tier = tiers(graph)
+    hire = labour_hire_edges(graph)
+    return ChainAnalysis(
+        tier=tier,
+        depth=deepest_positions(graph, tier),
+        cycles=cycles(graph),
+        unreachable=unreachable(graph, tier),
+        labour_hire_edges=hire,
+        labour_hire_reach=downstream(graph, (v for _u, v in hire)),
+        intermediary_chains=intermediary_chains(graph, agencies),
+    )
+
+
+def iter_fan(graph: nx.DiGraph) -> Iterator[tuple[int, int, int]]:
+    """(node, fan-in, fan-out) for every supplier: how many buy from it, how many it uses."""
+    for node in graph:
+        if node != ROOT:
+            yield node, graph.in_degree(node), graph.out_degree(node)
