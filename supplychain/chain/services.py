@@ -174,44 +174,28 @@ def delete_supplier(*, session: Session, supplier: Supplier, actor_id: int | Non
     session.flush()
 
 
-def clean_link(
-    session: Session, organisation_id: int, data: LinkData, existing_id: int | None = None
-) -> dict[str, Any]:
-    """Check a link's ends and numbers; raise InvalidInput naming every bad field."""
+def clean_link_terms(data: LinkData) -> dict[str, Any]:
+    """Check a link's relation, numbers and dates (no database needed)."""
     errors: dict[str, Any] = {}
-    child = get_in_org(session, Supplier, data.child_id, organisation_id)
-    if child is None:
-        errors["child_id"] = _l("Choose a supplier of your organisation.")
-    if data.parent_id is not None:
-        if get_in_org(session, Supplier, data.parent_id, organisation_id) is None:
-            errors["parent_id"] = _l("Choose a supplier of your organisation.")
-        elif data.parent_id == data.child_id:
-            errors["child_id"] = _l("A supplier cannot be its own subcontractor.")
     try:
         relation = Relation(data.relation)
     except ValueError:
         errors["relation"] = _l("Choose subcontract, labour hire or supply.")
         relation = None
-    for field in ("workers", "contract_value_eur", "labour_hours"):
+    for field, limit in (
+        ("workers", 10**9),
+        ("contract_value_eur", 10**12),
+        ("labour_hours", 10**11),
+    ):
         value = getattr(data, field)
         if value is not None and value < 0:
             errors[field] = _l("Cannot be negative.")
-    if data.contract_value_eur is not None and data.contract_value_eur >= Decimal("1e12"):
-        errors["contract_value_eur"] = _l("The number is too large.")
-    if data.labour_hours is not None and data.labour_hours >= Decimal("1e11"):
-        errors["labour_hours"] = _l("The number is too large.")
+        elif value is not None and value >= limit:
+            errors[field] = _l("The number is too large.")
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors["end_date"] = _l("The end comes before the start.")
-    if not errors:
-        query = in_org(Link, organisation_id).where(Link.child_id == data.child_id)
-        query = query.where(
-            Link.parent_id == data.parent_id
-            if data.parent_id is not None
-            else Link.parent_id.is_(None)
-        )  # type: ignore[union-attr]
-        duplicate = session.exec(query).first()
-        if duplicate is not None and duplicate.id != existing_id:
-            errors["child_id"] = _l("This link already exists.")
+    if data.parent_id is not None and data.parent_id == data.child_id:
+        errors["child_id"] = _l("A supplier cannot be its own subcontractor.")
     if errors:
         raise InvalidInput(errors)
     return {
@@ -224,6 +208,37 @@ def clean_link(
         "start_date": data.start_date,
         "end_date": data.end_date,
     }
+
+
+def clean_link(
+    session: Session, organisation_id: int, data: LinkData, existing_id: int | None = None
+) -> dict[str, Any]:
+    """Check a link's ends (suppliers of this organisation, not yet linked) and its terms."""
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    try:
+        values = clean_link_terms(data)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if get_in_org(session, Supplier, data.child_id, organisation_id) is None:
+        errors["child_id"] = _l("Choose a supplier of your organisation.")
+    if data.parent_id is not None and (
+        get_in_org(session, Supplier, data.parent_id, organisation_id) is None
+    ):
+        errors["parent_id"] = _l("Choose a supplier of your organisation.")
+    if not errors:
+        query = in_org(Link, organisation_id).where(Link.child_id == data.child_id)
+        query = query.where(
+            Link.parent_id == data.parent_id
+            if data.parent_id is not None
+            else Link.parent_id.is_(None)  # type: ignore[union-attr]
+        )
+        duplicate = session.exec(query).first()
+        if duplicate is not None and duplicate.id != existing_id:
+            errors["child_id"] = _l("This link already exists.")
+    if errors:
+        raise InvalidInput(errors)
+    return values
 
 
 def add_link(

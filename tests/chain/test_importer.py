@@ -1,0 +1,155 @@
+"""Chain files: every problem named by row and column, nothing written on error, idempotent
+re-imports, and exports that round-trip in both formats."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from supplychain.chain import exporter, importer
+from supplychain.chain.tabular import COLUMNS, read_table, write_csv
+from supplychain.models import AuditEvent, Link, Supplier
+from tests.factories import make_org
+
+HEADER = ",".join(COLUMNS)
+GOOD = f"""{HEADER}
+,MAIN,Galvenais Būvnieks,subcontract,LV,F41.2,40003000001,m@example.com,company,120,40,500000,20000
+MAIN,DRY,Sausā Apdare SIA,subcontract,LV,F43.3,40003000002,,company,12,10,90000,6000
+MAIN,AG1,Darba Spēks SIA,labour_hire,LV,N78.2,40003000003,,agency,3,25,120000,11000
+DRY,AG1,Darba Spēks SIA,labour_hire,LV,N78.2,40003000003,,agency,3,4,20000,1800
+"""
+
+
+def _plan(text: str, name: str = "chain.csv"):
+    return importer.parse_chain(read_table(name, text.encode()))
+
+
+def _count(session, model) -> int:
+    return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def test_import_builds_the_chain_and_reimport_changes_nothing(session):
+    org = make_org(session)
+    changes = importer.apply(
+        session, org.id, _plan(GOOD), filename="chain.csv", content=GOOD.encode()
+    )
+    session.commit()
+    assert changes.counts()["added_suppliers"] == 3 and changes.counts()["added_links"] == 4
+    agency = session.exec(select(Supplier).where(Supplier.code == "AG1")).one()
+    assert (agency.kind.value, agency.sector, agency.employees) == ("agency", "N78.2", 3)
+    assert _count(session, Link) == 4
+    again = importer.diff(session, org.id, _plan(GOOD))
+    assert again.is_empty
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "chain.imported")).one()
+    assert event.details["added_links"] == 4 and len(event.details["sha256"]) == 64
+
+
+def test_reimport_updates_in_place_and_removes_what_is_gone(session):
+    org = make_org(session)
+    importer.apply(session, org.id, _plan(GOOD), filename="a.csv", content=b"")
+    ids = {s.code: s.id for s in session.exec(select(Supplier))}
+    edited = GOOD.replace(
+        "Sausā Apdare SIA,subcontract,LV,F43.3,40003000002,,company,12,10",
+        "Sausā Apdare SIA,subcontract,LV,F43.3,40003000002,,company,15,10",
+    )
+    edited = "\n".join(line for line in edited.splitlines() if not line.startswith("DRY,AG1"))
+    changes = importer.apply(session, org.id, _plan(edited), filename="b.csv", content=b"")
+    assert changes.changed_suppliers == [("DRY", ["employees"])]
+    assert changes.removed_links == [("DRY", "AG1")]
+    assert changes.added_suppliers == [] and changes.removed_suppliers == []
+    assert {s.code: s.id for s in session.exec(select(Supplier))} == ids  # same rows, updated
+    assert session.exec(select(Supplier).where(Supplier.code == "DRY")).one().employees == 15
+
+
+BAD = f"""{HEADER}
+,MAIN,Galvenais Būvnieks SIA,subcontract,LV,F41.2,40003000001,,company,120,40,500000,20000
+MAIN,DRY,Sausā Apdare SIA,subcontract,XX,F43.3,40003000002,,company,12,10,90000,6000
+MAIN,AG1,Darba Spēks SIA,hire,LV,N78.2,40003000003,,agency,3,25,120000,11000
+DRY,AG2,Otra Aģentūra SIA,labour_hire,LV,N78.2,40003000004,,agency,lots,4,20000,1800
+"""
+
+
+def test_three_bad_rows_give_three_precise_messages_and_write_nothing(session):
+    org = make_org(session)
+    session.commit()
+    before = (_count(session, Supplier), _count(session, Link), _count(session, AuditEvent))
+    with pytest.raises(importer.ImportRejected) as caught:
+        _plan(BAD)
+    assert [(e.row, e.column) for e in caught.value.errors] == [
+        (3, "country"),
+        (4, "relation"),
+        (5, "employees"),
+    ]
+    messages = [e.message for e in caught.value.errors]
+    assert messages[0].startswith("Unknown country code XX")
+    assert messages[1] == "Choose subcontract, labour hire or supply."
+    assert messages[2] == "Enter a whole number."
+    assert (_count(session, Supplier), _count(session, Link), _count(session, AuditEvent)) == before
+    assert org.id
+
+
+def test_header_must_be_exact():
+    text = GOOD.replace("labour_hours", "hours").replace(HEADER.split(",")[0], "parent", 1)
+    lines = text.splitlines()
+    lines[0] += ",notes"
+    with pytest.raises(importer.ImportRejected) as caught:
+        importer.parse_chain(read_table("x.csv", "\n".join(lines).encode()))
+    found = {(e.column, e.message) for e in caught.value.errors}
+    assert ("notes", "Unknown column: remove it.") in found
+    assert ("parent_code", "Missing column.") in found
+    assert ("labour_hours", "Missing column.") in found
+    assert all(e.row == 1 for e in caught.value.errors)
+
+
+def test_same_supplier_must_agree_across_rows_and_parents_must_exist():
+    text = GOOD.replace(
+        "DRY,AG1,Darba Spēks SIA,labour_hire,LV", "DRY,AG1,Darba Spēks SIA,labour_hire,LT"
+    )
+    text += "GHOST,DRY,Sausā Apdare SIA,subcontract,LV,F43.3,40003000002,,company,12,1,1,1\n"
+    text += "DRY,DRY,Sausā Apdare SIA,subcontract,LV,F43.3,40003000002,,company,12,1,1,1\n"
+    with pytest.raises(importer.ImportRejected) as caught:
+        _plan(text)
+    assert [(e.row, e.column, e.message) for e in caught.value.errors] == [
+        (5, "country", "Differs from row 4 for the same code AG1."),
+        (6, "parent_code", "GHOST is not a code in this file."),
+        (7, "parent_code", "A supplier cannot be its own subcontractor."),
+    ]
+
+
+def test_xlsx_and_csv_exports_round_trip(session):
+    org = make_org(session)
+    importer.apply(session, org.id, _plan(GOOD), filename="a.csv", content=b"")
+    for name, data in (
+        ("chain.csv", exporter.export_csv(session, org.id)),
+        ("chain.xlsx", exporter.export_xlsx(session, org.id)),
+    ):
+        plan = importer.parse_chain(read_table(name, data))
+        assert importer.diff(session, org.id, plan).is_empty, name
+
+
+def test_export_defuses_formulas_and_reimport_restores_the_text(session):
+    org = make_org(session)
+    hostile = GOOD.replace("Galvenais Būvnieks", '"=HYPERLINK(""http://x"",""y"")"')
+    importer.apply(session, org.id, _plan(hostile), filename="a.csv", content=b"")
+    data = exporter.export_csv(session, org.id).decode("utf-8-sig")
+    assert "'=HYPERLINK" in data
+    assert importer.diff(
+        session, org.id, importer.parse_chain(read_table("c.csv", data.encode()))
+    ).is_empty
+
+
+def test_semicolon_csv_from_a_latvian_excel_is_read():
+    text = GOOD.replace(",", ";")
+    assert len(_plan(text).links) == 4
+
+
+def test_unreadable_files_are_refused_clearly():
+    from supplychain.chain.tabular import FileFormatError
+
+    with pytest.raises(FileFormatError, match="UTF-8"):
+        read_table("x.csv", "Būve".encode("cp1257"))
+    with pytest.raises(FileFormatError, match="xlsx"):
+        read_table("x.xlsx", b"not a zip")
+    with pytest.raises(FileFormatError, match=".csv or .xlsx"):
+        read_table("x.pdf", b"%PDF")
+    assert write_csv([]).startswith(b"\xef\xbb\xbf")
