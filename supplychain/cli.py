@@ -76,15 +76,10 @@ def create_org(slug: str, name: str) -> None:
 @with_appcontext
 def create_user(email: str, org_slug: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a user of an organisation; the password is prompted for unless piped in."""
-    from sqlmodel import select
-
     from .accounts.services import create_user as create
 
     session = db.get_session()
-    org = session.exec(select(Organisation).where(Organisation.slug == org_slug)).first()
-    if org is None:
-        click.echo(f"error: --org: no organisation {org_slug!r}", err=True)
-        sys.exit(1)
+    org = _organisation(org_slug)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -102,6 +97,52 @@ def create_user(email: str, org_slug: str, role: str, name: str, password_stdin:
         _fail(exc)
     session.commit()
     click.echo(f"Created {user.role.value} {user.email} in {org.slug}.")
+
+
+@cli.command("import-chain")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option("--dry-run", is_flag=True, help="Only show what would change.")
+@with_appcontext
+def import_chain(file: str, org_slug: str, dry_run: bool) -> None:
+    """Import a whole chain from a CSV or XLSX file (all or nothing)."""
+    from pathlib import Path
+
+    from .chain import importer
+    from .chain.tabular import FileFormatError, read_table
+
+    session = db.get_session()
+    org = _organisation(org_slug)
+    content = Path(file).read_bytes()
+    try:
+        plan = importer.parse_chain(read_table(file, content))
+    except FileFormatError as exc:
+        click.echo(f"error: {file}: {exc}", err=True)
+        sys.exit(1)
+    except importer.ImportRejected as exc:
+        for problem in exc.errors:
+            click.echo(f"error: row {problem.row}, {problem.column}: {problem.message}", err=True)
+        click.echo(f"{len(exc.errors)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        changes = importer.diff(session, org.id, plan)
+    else:
+        changes = importer.apply(session, org.id, plan, filename=Path(file).name, content=content)
+        session.commit()
+    verb = "Would change" if dry_run else "Imported"
+    click.echo(
+        f"{verb}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in changes.counts().items())
+    )
+
+
+def _organisation(slug: str) -> Organisation:
+    from sqlmodel import select
+
+    org = db.get_session().exec(select(Organisation).where(Organisation.slug == slug)).first()
+    if org is None:
+        click.echo(f"error: --org: no organisation {slug!r}", err=True)
+        sys.exit(1)
+    return org
 
 
 def _check_schema() -> None:

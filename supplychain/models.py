@@ -232,3 +232,19 @@ class AuditEvent(SQLModel, table=True):
     object_id: int | None = None
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp(nullable=False, index=True)
+
+
+class ChainImport(SQLModel, table=True):
+    """An uploaded chain file waiting for the officer to confirm its preview, then the record of
+    applying it."""
+
+    __tablename__ = "chain_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+    created_at: datetime = _timestamp(nullable=False)
+    applied_at: datetime | None = _timestamp(nullable=True)

@@ -4,6 +4,7 @@ has no sample for, makes it fail."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,16 @@ from sqlmodel import select
 
 from supplychain.access import rule_for
 from supplychain.accounts import services as accounts
-from supplychain.models import AuditEvent, Link, Organisation, Role, Supplier, TokenPurpose, User
+from supplychain.models import (
+    AuditEvent,
+    ChainImport,
+    Link,
+    Organisation,
+    Role,
+    Supplier,
+    TokenPurpose,
+    User,
+)
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
@@ -57,8 +67,16 @@ def world(app):
             purpose=TokenPurpose.PASSWORD_RESET,
             lifetime=timedelta(hours=1),
         )
+        upload = ChainImport(
+            organisation_id=org_a.id,
+            filename=f"{SECRET}.csv",
+            sha256="0" * 64,
+            content=f"code\n{SECRET}".encode(),
+        )
+        session.add(upload)
         session.commit()
         return {
+            "import_id": upload.id,
             "supplier_id": s1.id,
             "link_id": link.id,
             "user_id": other_a.id,
@@ -78,6 +96,22 @@ def _snapshot(app, slug: str) -> list:
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
         return sorted(rows, key=repr)
+
+
+def _text(response) -> str:
+    """Everything a response shows a person, including the cells of a spreadsheet download."""
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
+        return " ".join(
+            str(c)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for c in row
+            if c is not None
+        )
+    return response.get_data().decode("utf-8", errors="replace")
 
 
 def _routes(app):
@@ -102,7 +136,7 @@ def test_undeclared_route_is_refused(app, client):
     app.add_url_rule("/leaky", "leaky", lambda: SECRET)
     response = client.get("/leaky")
     assert response.status_code == 403
-    assert SECRET not in response.get_data(as_text=True)
+    assert SECRET not in _text(response)
 
 
 def _requests(app, world, email: str | None):
@@ -127,10 +161,12 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
     samples = {**world, "token": "guessed-" + "x" * 35}
     checked = 0
     for rule, method, url, response in _requests(app, samples, "admin@beta.example"):
-        body = response.get_data(as_text=True)
+        body = _text(response)
         assert SECRET not in body, f"{method} {url} shows organisation A's data"
         assert SECRET.lower() not in body, f"{method} {url} shows organisation A's data"
-        if any(a in rule.arguments for a in ("supplier_id", "link_id", "user_id", "token")):
+        if any(
+            a in rule.arguments for a in ("supplier_id", "link_id", "user_id", "import_id", "token")
+        ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"
         checked += 1
     assert checked > 20
@@ -141,7 +177,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
 def test_visitor_is_sent_to_sign_in(app, world):
     before = _snapshot(app, "alpha")
     for rule, method, url, response in _requests(app, world, None):
-        body = response.get_data(as_text=True)
+        body = _text(response)
         assert SECRET not in body and SECRET.lower() not in body, f"{method} {url}"
         if not rule_for(app, rule.endpoint).public:
             assert response.status_code == 302, f"{method} {url}: {response.status_code}"

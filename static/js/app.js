@@ -10,3 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Long submissions (imports) say that they are working and cannot be sent twice.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const label = form.dataset && form.dataset.busy;
+  const button = form.querySelector("button[type=submit]");
+  if (label && button) {
+    button.setAttribute("aria-busy", "true");
+    button.disabled = true;
+    button.textContent = label;
+  }
+});

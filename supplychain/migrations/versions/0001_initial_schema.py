@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 20:45:05.404969
+Create Date: 2026-11-22 21:11:13.688465
 """
 
 import sqlalchemy as sa
@@ -135,6 +135,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_event_created_at"), ["created_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_audit_event_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "chain_import",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("filename", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_chain_import_organisation_id_organisation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["app_user.id"],
+            name=op.f("fk_chain_import_user_id_app_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chain_import")),
+    )
+    with op.batch_alter_table("chain_import", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_chain_import_organisation_id"), ["organisation_id"], unique=False
         )
 
     op.create_table(
@@ -288,6 +317,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_link_child_id"))
 
     op.drop_table("link")
+    with op.batch_alter_table("chain_import", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chain_import_organisation_id"))
+
+    op.drop_table("chain_import")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_audit_event_created_at"))
