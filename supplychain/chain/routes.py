@@ -18,7 +18,7 @@ from ..models import Link, Role, Supplier
 from ..reference import countries, nace_codes
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, services
+from . import bp, graph, queries, services
 from .forms import ROOT, LinkForm, SupplierForm
 
 PAGE_SIZE = 50
@@ -105,7 +105,11 @@ def supplier(supplier_id: int) -> Any:
     item = get_or_404(db, Supplier, supplier_id)
     parents = db.exec(org_select(Link).where(Link.child_id == item.id)).all()
     children = db.exec(org_select(Link).where(Link.parent_id == item.id)).all()
+    chain, _agencies = queries.load_graph(db, item.organisation_id)
+    tier = graph.tiers(chain)
+    paths, more_paths = graph.paths_to(chain, item.id)
     ids = {link.parent_id for link in parents} | {link.child_id for link in children}
+    ids |= {node for path in paths for node in path}
     names = {s.id: s for s in db.exec(org_select(Supplier).where(Supplier.id.in_(ids)))}
     return render_template(
         "chain/supplier.html",
@@ -114,6 +118,10 @@ def supplier(supplier_id: int) -> Any:
         children=children,
         names=names,
         action_form=EmptyForm(),
+        tier=tier.get(item.id),
+        depth=graph.deepest_positions(chain, tier).get(item.id),
+        paths=paths,
+        more_paths=more_paths,
     )
 
 

@@ -1,0 +1,61 @@
+"""The chain map: the layered drawing with filters and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+
+from ..access import requires
+from ..db import get_session
+from ..models import Organisation, Role
+from ..tenancy import current_org_id
+from . import bp, graph, layout, queries
+
+
+def _visible(
+    info: dict[int, layout.NodeInfo],
+    analysis: graph.ChainAnalysis,
+    tier: int | None,
+    country: str,
+    sector: str,
+) -> set[int] | None:
+    if tier is None and not country and not sector:
+        return None
+    return {
+        node
+        for node, item in info.items()
+        if (tier is None or analysis.tier.get(node, -1) == tier)
+        and (not country or item.country == country)
+        and (not sector or item.sector.startswith(sector))
+    }
+
+
+@bp.route("/")
+@requires(Role.VIEWER)
+def view() -> Any:
+    db = get_session()
+    org_id = current_org_id()
+    chain, agencies = queries.load_graph(db, org_id)
+    info = queries.load_info(db, org_id)
+    analysis = graph.analyse(chain, agencies)
+    tier = request.args.get("tier", type=int)
+    country = request.args.get("country", "").strip().upper()[:2]
+    sector = request.args.get("sector", "").strip().upper()[:8]
+    q = request.args.get("q", "").strip()[:100]
+    visible = _visible(info, analysis, tier, country, sector)
+    organisation = db.get(Organisation, org_id)
+    chain_map = layout.layout(chain, analysis, info, organisation.name, visible)
+    needle = q.casefold()
+    hits = {n.key for n in chain_map.nodes if needle and needle in n.search}
+    return render_template(
+        "chain/map.html",
+        chain_map=chain_map,
+        analysis=analysis,
+        hits=hits,
+        filters={"tier": tier, "country": country, "sector": sector, "q": q},
+        tiers=sorted({t for n, t in analysis.tier.items() if n != graph.ROOT}),
+        countries=sorted({i.country for i in info.values()}),
+        sections=sorted({i.sector[:1] for i in info.values() if i.sector}),
+        filtered=visible is not None,
+    )
