@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from . import create_app, db
 from .models import Organisation, Role
@@ -153,10 +153,12 @@ def _check_schema() -> None:
         sys.exit(1)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(app: Flask, host: str, port: int, workers: int) -> None:
+    """Run app under gunicorn. Call it outside any app context: a context pushed here would be
+    inherited by the workers and reused by every request (flask.g shared between users)."""
     from gunicorn.app.base import BaseApplication
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.extensions["engine"].dispose()  # no pooled connection may cross the fork
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -174,34 +176,39 @@ def _serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
-@cli.command("serve")
+def _load_app() -> Flask:
+    return click.get_current_context().ensure_object(ScriptInfo).load_app()
+
+
+@cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@with_appcontext
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn (refuses to start on an unmigrated database)."""
-    _check_schema()
-    _serve(host, port, workers)
+    app = _load_app()
+    with app.app_context():
+        _check_schema()
+    _serve(app, host, port, workers)
 
 
-@cli.command("demo")
+@cli.command("demo", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Create the demo data and the login, then stop.")
-@with_appcontext
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create a demo organisation with a Latvian construction chain, print the login, serve it."""
     from .demo import DEMO_EMAIL, load_demo
 
-    engine = db.get_engine()
-    db.upgrade(engine)
+    app = _load_app()
     if "SUPPLYCHAIN_BASE_URL" not in os.environ:  # links in demo mail point at this server
-        current_app.config["BASE_URL"] = f"http://{host}:{port}"
+        app.config["BASE_URL"] = f"http://{host}:{port}"
     password = secrets.token_urlsafe(12)
-    session = db.get_session()
-    summary = load_demo(session=session, password=password)
-    session.commit()
+    with app.app_context():
+        db.upgrade(db.get_engine())
+        session = db.get_session()
+        summary = load_demo(session=session, password=password)
+        session.commit()
     click.echo(
         f"Demo organisation: {summary.organisation} "
         f"({summary.suppliers} suppliers, {summary.links} links)"
@@ -210,4 +217,4 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"  email:    {DEMO_EMAIL}")
     click.echo(f"  password: {password}")
     if not no_serve:
-        _serve(host, port, 2)
+        _serve(app, host, port, 2)

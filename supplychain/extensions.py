@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Sign in to see this page.")
     login_manager.login_message_category = "info"
     # The session is bound to the user's session token (see accounts.sessions), so Flask-Login's
     # own IP/agent fingerprinting is not needed and would log out people on mobile networks.

@@ -83,3 +83,90 @@ def test_demo_builds_the_chain_and_prints_a_working_login(file_app):
     assert again.exit_code == 0
     with file_app.app_context():
         assert len(db.get_session().exec(select(Organisation)).all()) == 1
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_and_keeps_users_apart(file_app, tmp_path):
+    """A real server process: sessions work, and one user's sign-in never reaches another."""
+    import http.cookiejar
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    run(file_app, "db", "upgrade")
+    run(file_app, "create-org", "acme", "--name", "Acme")
+    run(
+        file_app,
+        "create-user",
+        "anna@acme.example",
+        "--org",
+        "acme",
+        "--role",
+        "admin",
+        "--password-stdin",
+        input="a strong passphrase\n",
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from supplychain.cli import cli; cli()",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def browser():
+        jar = http.cookiejar.CookieJar()
+        return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+    def status(opener, path, data=None):
+        try:
+            with opener.open(base + path, data=data, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/account/login", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        anna, stranger = browser(), browser()
+        _code, page = status(anna, "/account/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode(
+            {"csrf_token": token, "email": "anna@acme.example", "password": "a strong passphrase"}
+        ).encode()
+        assert status(anna, "/account/login", body)[0] == 302
+        assert status(anna, "/chain/suppliers")[0] == 200
+        assert status(stranger, "/chain/suppliers")[0] == 302
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()

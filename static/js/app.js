@@ -84,7 +84,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (first) {
       const rect = first.querySelector("rect");
       const x = Number(rect.getAttribute("x")), y = Number(rect.getAttribute("y"));
-      view = { x: x - view.w / 2 + 95, y: y - view.h / 2 + 20, w: view.w, h: view.h };
+      view = { x: x - view.w / 2 + Number(rect.getAttribute("width")) / 2, y: y - view.h / 2 + 20, w: view.w, h: view.h };
       apply();
     }
   };

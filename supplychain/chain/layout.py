@@ -16,7 +16,7 @@ import networkx as nx
 
 from .graph import LABOUR_HIRE, ROOT, ChainAnalysis
 
-BOX_W, BOX_H = 190, 40
+BOX_W, BOX_H = 210, 40
 COL_GAP, ROW_GAP = 90, 14
 MARGIN = 24
 HEADER = 30
@@ -67,6 +67,8 @@ class ChainMap:
     edges: tuple[MapEdge, ...]
     grouped: bool
     total: int  # suppliers in the chain before filtering
+    box_width: int = BOX_W
+    box_height: int = BOX_H
 
 
 def _column_x(column: int) -> int:
