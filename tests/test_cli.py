@@ -170,3 +170,16 @@ def test_serve_runs_gunicorn_and_keeps_users_apart(file_app, tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+def test_wsgi_entry_point_refuses_an_unmigrated_database(file_app):
+    import importlib
+    import sys
+
+    sys.modules.pop("supplychain.wsgi", None)
+    with pytest.raises(db.DatabaseNotMigrated, match="supplychain db upgrade"):
+        importlib.import_module("supplychain.wsgi")
+    run(file_app, "db", "upgrade")
+    sys.modules.pop("supplychain.wsgi", None)
+    assert importlib.import_module("supplychain.wsgi").app.name == "supplychain"
+    sys.modules.pop("supplychain.wsgi", None)

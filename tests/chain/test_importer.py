@@ -153,3 +153,18 @@ def test_unreadable_files_are_refused_clearly():
     with pytest.raises(FileFormatError, match=".csv or .xlsx"):
         read_table("x.pdf", b"%PDF")
     assert write_csv([]).startswith(b"\xef\xbb\xbf")
+
+
+def test_demo_chain_round_trips_through_both_formats(session):
+    from supplychain.demo import load_demo
+    from supplychain.models import Organisation
+
+    load_demo(session=session, password="demo passphrase 1")
+    org = session.exec(select(Organisation)).one()
+    for name, data in (
+        ("demo.csv", exporter.export_csv(session, org.id)),
+        ("demo.xlsx", exporter.export_xlsx(session, org.id)),
+    ):
+        plan = importer.parse_chain(read_table(name, data))
+        assert len(plan.suppliers) >= 40
+        assert importer.diff(session, org.id, plan).is_empty, name
