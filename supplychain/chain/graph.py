@@ -72,12 +72,7 @@ def cycles(graph: nx.DiGraph) -> tuple[Cycle, ...]:
     A node is on a loop exactly when its strongly connected component has more than one
     member, or it links to itself.
     """
-    found = []
-    for component in nx.strongly_connected_components(graph):
-        start = min(component)
-        if len(component) > 1 or graph.has_edge(start, start):
-            found.append(Cycle(frozenset(component), _shortest_loop(graph, component, start)))
-    return tuple(sorted(found, key=lambda c: min(c.members)))
+    return _structure(graph, tiers(graph))[1]
 
 
 def _shortest_loop(graph: nx.DiGraph, component: set[int], start: int) -> tuple[int, ...]:
@@ -106,35 +101,73 @@ def deepest_positions(graph: nx.DiGraph, tier: dict[int, int] | None = None) -> 
     Work that enters a loop (a strongly connected component) can pass through every member of
     it, so a loop counts with all its members: a node's depth is the heaviest chain of
     components leading to it, each weighing its size, minus one. Without loops this is exactly
-    the longest path; it never decreases when a link is added, and needs one pass (Kahn's
-    order over the components) instead of the exponential search for longest simple paths.
+    the longest path; it never decreases when a link is added, and needs linear time instead
+    of the exponential search for longest simple paths.
     """
-    tier = tiers(graph) if tier is None else tier
-    reachable = graph.subgraph(tier)
+    return _structure(graph, tiers(graph) if tier is None else tier)[0]
+
+
+def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int], tuple[Cycle, ...]]:
+    """Depths and loops in one go.
+
+    Real chains are almost free of loops. One pass in topological order (Kahn's algorithm)
+    settles every node that no loop leads to; strongly connected components are computed only
+    for the few nodes left, which are on a loop or below one.
+    """
+    pred, succ = graph._pred, graph._succ  # plain dicts: views cost several times more here
+    indegree = {node: len(parents) for node, parents in pred.items()}
+    before: dict[int, int] = {}  # links passed before reaching the node, from settled parents
+    depth: dict[int, int] = {}
+    queue = deque(node for node, d in indegree.items() if d == 0)
+    while queue:
+        node = queue.popleft()
+        del indegree[node]
+        reached = node in tier
+        if reached:
+            depth[node] = before.get(node, 0)
+        for child in succ[node]:
+            if reached and depth[node] + 1 > before.get(child, -1):
+                before[child] = depth[node] + 1
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                queue.append(child)
+    if not indegree:
+        return depth, ()
+    rest = list(nx.strongly_connected_components(graph.subgraph(indegree)))
+    loops = []
     component_of: dict[int, int] = {}
-    sizes: list[int] = []
-    for index, component in enumerate(nx.strongly_connected_components(reachable)):
-        sizes.append(len(component))
+    for index, component in enumerate(rest):
         for node in component:
             component_of[node] = index
-    successors: list[list[int]] = [[] for _ in sizes]
-    indegree = [0] * len(sizes)
-    for u, v in reachable.edges():
-        cu, cv = component_of[u], component_of[v]
-        if cu != cv:
-            successors[cu].append(cv)
-            indegree[cv] += 1
-    start = [0] * len(sizes)  # links passed before entering the component
-    queue = deque(i for i, d in enumerate(indegree) if d == 0)
+        first = min(component)
+        if len(component) > 1 or graph.has_edge(first, first):
+            loops.append(Cycle(frozenset(component), _shortest_loop(graph, component, first)))
+    # Kahn's order over the remaining components, each weighing its size.
+    start = [max((before.get(n, 0) for n in c), default=0) for c in rest]
+    waiting = [0] * len(rest)
+    for node, index in component_of.items():
+        for child in succ[node]:
+            if component_of[child] != index:
+                waiting[component_of[child]] += 1
+    queue = deque(i for i, w in enumerate(waiting) if w == 0)
     while queue:
         index = queue.popleft()
-        reach = start[index] + sizes[index]
-        for target in successors[index]:
-            start[target] = max(start[target], reach)
-            indegree[target] -= 1
-            if indegree[target] == 0:
-                queue.append(target)
-    return {node: start[index] + sizes[index] - 1 for node, index in component_of.items()}
+        members = rest[index]
+        reached = next(iter(members)) in tier  # a component is reachable as a whole or not
+        if reached:
+            for node in members:
+                depth[node] = start[index] + len(members) - 1
+        for node in members:
+            for child in succ[node]:
+                target = component_of[child]
+                if target == index:
+                    continue
+                if reached:
+                    start[target] = max(start[target], start[index] + len(members))
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    queue.append(target)
+    return depth, tuple(sorted(loops, key=lambda c: min(c.members)))
 
 
 def labour_hire_edges(graph: nx.DiGraph) -> tuple[tuple[int, int], ...]:
@@ -195,10 +228,11 @@ def analyse(graph: nx.DiGraph, agencies: Collection[int] = ()) -> ChainAnalysis:
     """Everything the risk rules and the chain view need from the structure, in one pass."""
     tier = tiers(graph)
     hire = labour_hire_edges(graph)
+    depth, loops = _structure(graph, tier)
     return ChainAnalysis(
         tier=tier,
-        depth=deepest_positions(graph, tier),
-        cycles=cycles(graph),
+        depth=depth,
+        cycles=loops,
         unreachable=unreachable(graph, tier),
         labour_hire_edges=hire,
         labour_hire_reach=downstream(graph, (v for _u, v in hire)),

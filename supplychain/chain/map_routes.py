@@ -36,9 +36,8 @@ def _visible(
 def view() -> Any:
     db = get_session()
     org_id = current_org_id()
-    chain, agencies = queries.load_graph(db, org_id)
+    chain, _agencies, analysis = queries.analyse_chain(db, org_id)
     info = queries.load_info(db, org_id)
-    analysis = graph.analyse(chain, agencies)
     tier = request.args.get("tier", type=int)
     country = request.args.get("country", "").strip().upper()[:2]
     sector = request.args.get("sector", "").strip().upper()[:8]

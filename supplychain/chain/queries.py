@@ -6,26 +6,46 @@ import networkx as nx
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from ..gcpause import gc_paused
 from ..models import Link, LinkStatus, Supplier, SupplierKind
 from ..tenancy import in_org
-from .graph import build_graph
+from .graph import ChainAnalysis, analyse, build_graph
 from .layout import NodeInfo
 
 
 def load_graph(session: Session, organisation_id: int) -> tuple[nx.DiGraph, set[int]]:
     """The confirmed links as a graph, and the ids of the suppliers that are agencies."""
+    with gc_paused():
+        return _load_graph(session, organisation_id)
+
+
+def _load_graph(session: Session, organisation_id: int) -> tuple[nx.DiGraph, set[int]]:
     links = in_org(Link, organisation_id).where(Link.status == LinkStatus.CONFIRMED)
-    rows = session.execute(
-        links.with_only_columns(Link.parent_id, Link.child_id, Link.relation)
-    ).all()
-    graph = build_graph((p, c, r.value) for p, c, r in rows)
-    suppliers = in_org(Supplier, organisation_id).with_only_columns(Supplier.id, Supplier.kind)
-    agencies = set()
-    for supplier_id, kind in session.execute(suppliers):
-        graph.add_node(supplier_id)  # suppliers without links still belong to the chain
-        if kind == SupplierKind.AGENCY:
-            agencies.add(supplier_id)
+    # The relation is read as plain text: converting 100k values to the enum costs seconds.
+    relation = sa.type_coerce(Link.relation, sa.String)
+    rows = session.execute(links.with_only_columns(Link.parent_id, Link.child_id, relation))
+    graph = build_graph(rows)
+    agencies = set(
+        session.execute(
+            in_org(Supplier, organisation_id)
+            .where(Supplier.kind == SupplierKind.AGENCY)
+            .with_only_columns(Supplier.id)
+        ).scalars()
+    )
+    if graph.number_of_nodes() - 1 < count_suppliers(session, organisation_id):
+        # Suppliers without any link still belong to the chain (as unreachable nodes).
+        ids = in_org(Supplier, organisation_id).with_only_columns(Supplier.id)
+        graph.add_nodes_from(session.execute(ids).scalars())
     return graph, agencies
+
+
+def analyse_chain(
+    session: Session, organisation_id: int
+) -> tuple[nx.DiGraph, set[int], ChainAnalysis]:
+    """Load the chain and analyse its structure."""
+    with gc_paused():
+        chain, agencies = load_graph(session, organisation_id)
+        return chain, agencies, analyse(chain, agencies)
 
 
 def load_info(session: Session, organisation_id: int) -> dict[int, NodeInfo]:
