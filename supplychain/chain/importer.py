@@ -28,6 +28,7 @@ from .tabular import COLUMNS, Table, undefuse
 
 SUPPLIER_FIELDS = ("name", "country", "sector", "registration_no", "email", "kind", "employees")
 LINK_FIELDS = ("relation", "workers", "contract_value_eur", "labour_hours")
+TEXT_COLUMNS = ("name", "registration_no", "email")
 LinkKey = tuple[str | None, str]  # (parent code or None for the organisation, child code)
 
 
@@ -141,7 +142,9 @@ def _parse_chain(table: Table) -> ChainPlan:
     link_rows: dict[LinkKey, int] = {}
     codes_seen: set[str] = set()  # valid or not: a bad row should not cascade into others
     for number, raw in table.rows:
-        values = {k: undefuse(v) for k, v in raw.items()}
+        values = dict(raw)
+        for column in TEXT_COLUMNS:  # only free text can carry a defused formula
+            values[column] = undefuse(values[column])
         note = functools.partial(_note, errors, number)
         code = values["code"]
         codes_seen.add(code)
@@ -417,21 +420,34 @@ def _insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict[str
     if not rows:
         return
     names = list(rows[0])
-    sqlite = connection.dialect.name == "sqlite"
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     columns = ", ".join(f'"{n}"' for n in names)
     assert set(names) <= set(table.c.keys())  # names come from our own code, never from input
     marks = ", ".join([mark] * len(names))
     sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'  # noqa: S608
+    convert: dict[int, Any] = {}
+    if connection.dialect.name == "sqlite":  # what SQLAlchemy's SQLite types would send
+        for index, name in enumerate(names):
+            kind = table.c[name].type
+            if isinstance(kind, sa.DateTime):
+                convert[index] = _sqlite_timestamp
+            elif isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Integer | sa.Float):
+                convert[index] = _sqlite_decimal
+    values = [tuple(row[n] for n in names) for row in rows]
+    if convert:
+        values = [
+            tuple(convert[i](v) if i in convert else v for i, v in enumerate(row)) for row in values
+        ]
+    connection.exec_driver_sql(sql, values)
 
-    def value(item: Any) -> Any:
-        if sqlite and isinstance(item, datetime):  # SQLAlchemy's SQLite storage format
-            return item.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        if sqlite and isinstance(item, Decimal):
-            return str(item)
-        return item
 
-    connection.exec_driver_sql(sql, [tuple(value(row[n]) for n in names) for row in rows])
+@functools.lru_cache(maxsize=64)
+def _sqlite_timestamp(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _sqlite_decimal(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
 
 
 def _supplier_row(values: dict[str, Any]) -> dict[str, Any]:
