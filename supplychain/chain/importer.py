@@ -355,15 +355,14 @@ def _apply(
                 for c in changes.added_suppliers
             ],
         )
-    if changes.changed_suppliers:
-        table = Supplier.__table__
-        connection.execute(
-            sa.update(table).where(table.c.id == sa.bindparam("_id")),
-            [
-                {"_id": suppliers[c].id, **_supplier_row(plan.suppliers[c]), "updated_at": now}
-                for c, _fields in changes.changed_suppliers
-            ],
-        )
+    _update_many(
+        connection,
+        Supplier.__table__,
+        [
+            {"_id": suppliers[c].id, **_supplier_row(plan.suppliers[c]), "updated_at": now}
+            for c, _fields in changes.changed_suppliers
+        ],
+    )
     ids = dict(
         connection.execute(
             sa.select(Supplier.__table__.c.code, Supplier.__table__.c.id).where(
@@ -390,12 +389,11 @@ def _apply(
                 for k in changes.added_links
             ],
         )
-    if changes.changed_links:
-        table = Link.__table__
-        connection.execute(
-            sa.update(table).where(table.c.id == sa.bindparam("_id")),
-            [{"_id": links[k].id, **_link_row(plan.links[k])} for k, _f in changes.changed_links],
-        )
+    _update_many(
+        connection,
+        Link.__table__,
+        [{"_id": links[k].id, **_link_row(plan.links[k])} for k, _f in changes.changed_links],
+    )
     session.expire_all()
     audit.record(
         session,
@@ -439,6 +437,12 @@ def _insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict[str
             tuple(convert[i](v) if i in convert else v for i, v in enumerate(row)) for row in values
         ]
     connection.exec_driver_sql(sql, values)
+
+
+def _update_many(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """UPDATE each row (keyed by "_id") in one executemany."""
+    if rows:
+        connection.execute(sa.update(table).where(table.c.id == sa.bindparam("_id")), rows)
 
 
 @functools.lru_cache(maxsize=64)
