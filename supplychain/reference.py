@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pycountry
@@ -33,6 +33,7 @@ def _section_of_division() -> dict[str, str]:
     return {c.code[1:]: c.code[0] for c in nace_codes().values() if c.level == "division"}
 
 
+@lru_cache(maxsize=4096)
 def normalise_nace(raw: str) -> str | None:
     """Return the canonical code for raw ('41.2', 'f41.2', 'F 41.20'), or None if unknown."""
     text = raw.strip().upper().replace(" ", "")
@@ -60,6 +61,7 @@ def countries() -> dict[str, str]:
     return {c.alpha_2: c.name for c in pycountry.countries}
 
 
+@lru_cache(maxsize=1024)
 def normalise_country(raw: str) -> str | None:
     """Return the upper-case alpha-2 code, or None if raw is not an ISO 3166-1 code."""
     code = raw.strip().upper()

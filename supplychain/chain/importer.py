@@ -86,6 +86,8 @@ class ImportDiff:
 def _integer(text: str) -> int | None:
     if text == "":
         return None
+    if text.isascii() and text.isdigit():
+        return int(text)
     try:
         value = Decimal(text)
     except InvalidOperation:
