@@ -53,7 +53,9 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .chain import bp as chain_bp
     from .dashboard import bp as dashboard_bp
+    from .questionnaires import bp as questionnaires_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(chain_bp, url_prefix="/chain")
+    app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")

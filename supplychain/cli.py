@@ -218,3 +218,34 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"  password: {password}")
     if not no_serve:
         _serve(app, host, port, 2)
+
+
+@cli.group("questionnaires")
+def questionnaires_group() -> None:
+    """Questionnaire files."""
+
+
+@questionnaires_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def questionnaires_check(files: tuple[str, ...]) -> None:
+    """Validate questionnaire files (default: every file in QUESTIONNAIRES_DIR)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .questionnaires.loader import QuestionnaireError, load_all, questionnaire_files
+
+    paths = [Path(f) for f in files] or questionnaire_files(
+        Path(current_app.config["QUESTIONNAIRES_DIR"])
+    )
+    try:
+        catalogue = load_all(paths)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(exc.problems)} problem(s) in {len(paths)} file(s).", err=True)
+        sys.exit(1)
+    for (qid, version), q in sorted(catalogue.versions.items()):
+        count = sum(1 for _q in q.questions())
+        click.echo(f"ok: {qid} version {version} ({count} questions, {', '.join(q.languages)})")

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
+    "QUESTIONNAIRES_DIR": None,  # None: the questionnaires/ folder shipped with the code
 }
 
 # Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
@@ -50,6 +51,7 @@ _ENV_KEYS: dict[str, type] = {
     "MAIL_DIR": str,
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXIES": int,
+    "QUESTIONNAIRES_DIR": str,
 }
 
 
@@ -98,6 +100,12 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'supplychain.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if not app.config.get("QUESTIONNAIRES_DIR"):
+        from . import resource_dir
+
+        app.config["QUESTIONNAIRES_DIR"] = str(
+            resource_dir("questionnaires", "questionnaires_data")
+        )
     if not app.config.get("MAIL_DIR"):
         app.config["MAIL_DIR"] = str(instance / "mail")
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .models import Severity
+
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
+SEVERITY_NAMES = {
+    Severity.LOW: _l("Low"),
+    Severity.MEDIUM: _l("Medium"),
+    Severity.HIGH: _l("High"),
+    Severity.CRITICAL: _l("Critical"),
+}
 
 
 def select_locale() -> str:
@@ -24,4 +33,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES, SEVERITY_NAMES=SEVERITY_NAMES, get_locale=get_locale
+    )
+    app.jinja_env.filters["format_date"] = format_date

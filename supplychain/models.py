@@ -46,6 +46,24 @@ class LinkStatus(enum.StrEnum):
     PROPOSED = "proposed"
 
 
+class Severity(enum.StrEnum):
+    """How serious a risk is; the order of the members is the order of seriousness."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class ResponseStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
 class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose label, not a password)
     USER_INVITATION = "user_invitation"
@@ -248,3 +266,55 @@ class ChainImport(SQLModel, table=True):
     content: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
     created_at: datetime = _timestamp(nullable=False)
     applied_at: datetime | None = _timestamp(nullable=True)
+
+
+class Response(SQLModel, table=True):
+    """One set of answers to one version of a questionnaire, by a supplier or, with no supplier,
+    by the organisation itself (its own risk assessment)."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "supplier_id"],
+            ["supplier.organisation_id", "supplier.id"],
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("organisation_id", "id"),  # target of the answers' composite key
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    supplier_id: int | None = Field(default=None, index=True)
+    # The definition answered: a later version of the file never reinterprets these answers.
+    questionnaire_id: str = Field(max_length=64)
+    questionnaire_version: int = Field(ge=1)
+    language: str = Field(max_length=8)
+    status: ResponseStatus = Field(
+        sa_column=Column(_enum(ResponseStatus), nullable=False, default=ResponseStatus.IN_PROGRESS)
+    )
+    respondent_name: str = Field(default="", max_length=200)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp(nullable=False)
+    updated_at: datetime = _timestamp(nullable=False, onupdate=utcnow)
+    submitted_at: datetime | None = _timestamp(nullable=True)
+
+
+class Answer(SQLModel, table=True):
+    """The answer to one question of a response, as JSON (a table answer is a list of rows)."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        sa.UniqueConstraint("response_id", "question_id"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "response_id"],
+            ["response.organisation_id", "response.id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    response_id: int = Field(index=True)
+    question_id: str = Field(max_length=64)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _timestamp(nullable=False)

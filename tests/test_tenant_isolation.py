@@ -13,15 +13,19 @@ from sqlmodel import select
 from supplychain.access import rule_for
 from supplychain.accounts import services as accounts
 from supplychain.models import (
+    Answer,
     AuditEvent,
     ChainImport,
     Link,
     Organisation,
+    Response,
     Role,
     Supplier,
     TokenPurpose,
     User,
 )
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.questionnaires.services import COMPANY_RISK_ASSESSMENT, record_own_assessment
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
@@ -74,6 +78,16 @@ def world(app):
             content=f"code\n{SECRET}".encode(),
         )
         session.add(upload)
+        own = get_catalogue().current[COMPANY_RISK_ASSESSMENT]
+        record_own_assessment(
+            session=session,
+            organisation_id=org_a.id,
+            user_id=admin_a.id,
+            questionnaire=own,
+            language="en",
+            answers={q.id: "yes" for q in own.questions() if q.type == "yes_no"},
+            respondent_name=f"{SECRET} Officer",
+        )
         session.commit()
         return {
             "import_id": upload.id,
@@ -82,6 +96,7 @@ def world(app):
             "user_id": other_a.id,
             "token": reset,
             "code": "lv",
+            "questionnaire_id": COMPANY_RISK_ASSESSMENT,
         }
 
 
@@ -92,7 +107,7 @@ def _snapshot(app, slug: str) -> list:
         session = db.get_session()
         org = session.exec(select(Organisation).where(Organisation.slug == slug)).one()
         rows = []
-        for model in (Supplier, Link, User):
+        for model in (Supplier, Link, User, Response, Answer):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
         return sorted(rows, key=repr)

@@ -11,7 +11,9 @@ from sqlmodel import func, select
 from ..access import public
 from ..db import get_session
 from ..models import Link, Relation, Supplier, SupplierKind
-from ..tenancy import org_select
+from ..questionnaires.catalogue import get_catalogue
+from ..questionnaires.services import own_assessment
+from ..tenancy import current_org_id, org_select
 from . import bp
 
 
@@ -32,4 +34,5 @@ def index() -> Any:
         "labour_hire": count(org_select(Link).where(Link.relation == Relation.LABOUR_HIRE)),
         "links": count(org_select(Link)),
     }
-    return render_template("dashboard/index.html", figures=figures)
+    assessment = own_assessment(db, current_org_id(), get_catalogue())
+    return render_template("dashboard/index.html", figures=figures, assessment=assessment)

@@ -1,0 +1,85 @@
+"""What a set of answers means: which questions are shown, which risk annotations they raise.
+
+Pure functions over a Questionnaire and a mapping of question id to stored answer value; the
+answering pages, the organisation's risk profile and the risk engine all use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .schema import Questionnaire, RiskAnnotation
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def visible_ids(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
+    """Ids of the questions shown for these answers (a question below a hidden one is hidden)."""
+    shown: set[str] = set()
+    for question in questionnaire.questions():
+        cond = question.show_if
+        if cond is None or (cond.question in shown and cond.holds(answers.get(cond.question))):
+            shown.add(question.id)
+    return shown
+
+
+@dataclass(frozen=True)
+class TriggeredRisk:
+    """A risk annotation that an answer meets: the evidence behind a flag."""
+
+    question: Any
+    annotation: RiskAnnotation
+    answer: Any
+
+
+def triggered_risks(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> list[TriggeredRisk]:
+    """Every annotation met by a shown question's answer, in the order of the file."""
+    shown = visible_ids(questionnaire, answers)
+    return [
+        TriggeredRisk(question, annotation, answers[question.id])
+        for question, annotation, condition in questionnaire.risk_annotations()
+        if question.id in shown
+        and condition is not None
+        and condition.holds(answers.get(question.id))
+    ]
+
+
+def annotated_question_ids(questionnaire: Questionnaire) -> list[str]:
+    """Ids of the questions that can raise a risk, once each, in the order of the file."""
+    return list(dict.fromkeys(q.id for q, _a, _c in questionnaire.risk_annotations()))
+
+
+@dataclass(frozen=True)
+class RiskProfile:
+    """The organisation's own exposure, from its answers to the company risk assessment.
+
+    As in the toolkit's risk assessment tool, one statement that applies is enough to put the
+    company at risk; the number that apply and the highest severity grade it.
+    """
+
+    triggered: list[TriggeredRisk]
+    statements: int  # questions that can raise a risk
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.triggered)
+
+    @property
+    def level(self) -> Any:
+        """The highest severity among the statements that apply, or None."""
+        return max(
+            (t.annotation.severity for t in self.triggered), key=lambda s: s.rank, default=None
+        )
+
+
+def risk_profile(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> RiskProfile:
+    return RiskProfile(
+        triggered=triggered_risks(questionnaire, answers),
+        statements=len(annotated_question_ids(questionnaire)),
+    )

@@ -1,0 +1,134 @@
+"""FIELD_TYPES: one WTForms field factory per question type (a new type is one entry here).
+
+Every field is Optional(): whether an answer is required depends on show_if, which the answer
+form decides after reading every field (see formgen.AnswerForm.validate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    DecimalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
+
+from ..reference import normalise_country
+from .schema import Column, ColumnType
+
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+
+# WTForms has no Latvian catalogue: every message a respondent can see is ours.
+NOT_A_CHOICE = {"invalid_choice_message": _l("Choose one of the answers offered.")}
+NOT_WHOLE = {"invalid_value_message": _l("Enter a whole number, e.g. 12.")}
+NOT_NUMBER = {"invalid_value_message": _l("Enter a number, e.g. 12.5.")}
+NOT_DATE = {"invalid_value_message": _l("Enter a date as YYYY-MM-DD.")}
+TOO_LONG = _l("At most %(max)d characters.")
+
+
+class LocalDecimalField(DecimalField):
+    """A decimal that also accepts a comma, as Latvian (and most European) keyboards type it."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [str(valuelist[0]).strip().replace(" ", "").replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
+def _range(minimum: Any, maximum: Any) -> list[Any]:
+    if minimum is not None and maximum is not None:
+        message = _l("Enter a number from %(min)s to %(max)s.")
+    elif minimum is not None:
+        message = _l("Enter a number of at least %(min)s.")
+    elif maximum is not None:
+        message = _l("Enter a number of at most %(max)s.")
+    else:
+        return []
+    return [NumberRange(min=minimum, max=maximum, message=message)]
+
+
+def _country(_form: Any, field: Any) -> None:
+    if field.data and normalise_country(field.data) is None:
+        raise ValidationError(_l("Enter a two-letter ISO country code, e.g. LV."))
+
+
+def _column_field(column: Column, lang: str) -> Any:
+    label = column.text.get(lang)
+    if column.type == ColumnType.INTEGER:
+        return IntegerField(label, [Optional(), *_range(0, None)], **NOT_WHOLE)
+    if column.type == ColumnType.YES_NO:
+        return SelectField(
+            label, choices=[SelectChoice("", "—"), *YES_NO], validators=[Optional()], **NOT_A_CHOICE
+        )
+    if column.type == ColumnType.EMAIL:
+        return EmailField(
+            label,
+            [
+                Optional(),
+                Length(max=column.max_length, message=TOO_LONG),
+                Email(message=_l("Enter a valid email address.")),
+            ],
+        )
+    if column.type == ColumnType.COUNTRY:
+        return StringField(label, [Optional(), _country])
+    return StringField(label, [Optional(), Length(max=column.max_length, message=TOO_LONG)])
+
+
+def _table(question: Any, label: str, lang: str) -> Any:
+    row_form = type(
+        f"{question.id}_row", (Form,), {c.id: _column_field(c, lang) for c in question.columns}
+    )
+    return FieldList(FormField(row_form), label, min_entries=1, max_entries=question.max_rows)
+
+
+def _options(question: Any, lang: str) -> list[SelectChoice]:
+    return [SelectChoice(o.value, o.text.get(lang)) for o in question.options]
+
+
+Factory = Callable[[Any, str, str], Any]
+
+FIELD_TYPES: dict[str, Factory] = {
+    "yes_no": lambda q, label, lang: RadioField(
+        label, choices=YES_NO, validators=[Optional()], **NOT_A_CHOICE
+    ),
+    "single_choice": lambda q, label, lang: RadioField(
+        label, choices=_options(q, lang), validators=[Optional()], **NOT_A_CHOICE
+    ),
+    "multiple_choice": lambda q, label, lang: SelectMultipleField(
+        label, choices=_options(q, lang), validators=[Optional()], **NOT_A_CHOICE
+    ),
+    "integer": lambda q, label, lang: IntegerField(
+        label, [Optional(), *_range(q.min, q.max)], **NOT_WHOLE
+    ),
+    "decimal": lambda q, label, lang: LocalDecimalField(
+        label, [Optional(), *_range(q.min, q.max)], places=None, **NOT_NUMBER
+    ),
+    "percentage": lambda q, label, lang: LocalDecimalField(
+        label, [Optional(), *_range(Decimal(0), Decimal(100))], places=None, **NOT_NUMBER
+    ),
+    "text": lambda q, label, lang: (TextAreaField if q.multiline else StringField)(
+        label, [Optional(), Length(max=q.max_length, message=TOO_LONG)]
+    ),
+    "date": lambda q, label, lang: DateField(label, [Optional()], **NOT_DATE),
+    "table": _table,
+}
+
+
+def make_field(question: Any, lang: str) -> Any:
+    """The unbound WTForms field for question, labelled in lang."""
+    return FIELD_TYPES[question.type](question, question.text.get(lang), lang)

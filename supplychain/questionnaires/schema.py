@@ -1,0 +1,391 @@
+"""The questionnaire file format: pydantic models of the YAML, and the checks across a file.
+
+The structure (types, required keys, no unknown keys) is pydantic's job; what needs the whole
+file to judge (unique ids, complete translations, show_if on earlier questions, conditions that
+fit their question) is `cross_check`, which returns every problem with its path.
+docs/questionnaires.md documents the format; the risk engine reads the `risks` annotations.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+
+from ..ilo import IloIndicator
+from ..models import Severity
+
+Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Kebab = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)]
+Lang = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+Path = tuple[str | int, ...]
+
+
+class Text(RootModel[dict[Lang, Annotated[str, Field(min_length=1)]]]):
+    """A text in every language of the file: {en: ..., lv: ...}."""
+
+    def get(self, lang: str, fallback: str = "en") -> str:
+        return self.root.get(lang) or self.root.get(fallback) or next(iter(self.root.values()))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(_Strict):
+    """A test on one answer; exactly one key is given.
+
+    equals: the answer is this value (yes/no, an option value, a number);
+    any_of: the answer is one of these values; includes: a multiple choice includes this value;
+    above / at_least / below / at_most: a number compared with the answer.
+    """
+
+    equals: str | int | Decimal | None = None
+    any_of: list[str] | None = Field(default=None, min_length=1)
+    includes: str | None = None
+    above: Decimal | None = None
+    at_least: Decimal | None = None
+    below: Decimal | None = None
+    at_most: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Condition:
+        given = [k for k in _CONDITION_KEYS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(_CONDITION_KEYS)}")
+        return self
+
+    @property
+    def key(self) -> str:
+        return next(k for k in _CONDITION_KEYS if getattr(self, k) is not None)
+
+    def holds(self, value: Any) -> bool:
+        """True if the answer value meets the condition (an unanswered question meets none)."""
+        if value is None or value == "" or value == []:
+            return False
+        key = self.key
+        target = getattr(self, key)
+        if key == "equals":
+            return _same(value, target)
+        if key == "any_of":
+            return any(_same(value, t) for t in target)
+        if key == "includes":
+            return isinstance(value, list) and target in value
+        number = _number(value)
+        if number is None:
+            return False
+        return {
+            "above": number > target,
+            "at_least": number >= target,
+            "below": number < target,
+            "at_most": number <= target,
+        }[key]
+
+
+_CONDITION_KEYS = ("equals", "any_of", "includes", "above", "at_least", "below", "at_most")
+NUMERIC_CONDITIONS = frozenset({"above", "at_least", "below", "at_most"})
+
+
+def _number(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def _same(value: Any, target: Any) -> bool:
+    if isinstance(target, str):
+        return str(value) == target
+    number = _number(value)
+    return number is not None and number == Decimal(str(target))
+
+
+class ShowIf(Condition):
+    """Show a question only when an earlier question's answer meets the condition."""
+
+    question: Ident
+
+
+class RiskAnnotation(_Strict):
+    """What an answer says about risk: read by the risk engine and the organisation profile.
+
+    On a question it applies when `when` holds for the answer; on an option it applies when
+    that option is chosen (and takes no `when`).
+    """
+
+    indicator: Kebab
+    severity: Severity
+    ilo: list[IloIndicator] = Field(default_factory=list)
+    guide: Kebab
+    explanation: Text | None = None
+
+
+class QuestionRisk(RiskAnnotation):
+    when: Condition
+
+
+class Option(_Strict):
+    value: Ident
+    text: Text
+    risk: RiskAnnotation | None = None
+
+
+class _Question(_Strict):
+    id: Ident
+    text: Text
+    help: Text | None = None
+    required: bool = True
+    show_if: ShowIf | None = None
+    risks: list[QuestionRisk] = Field(default_factory=list)
+
+
+class YesNo(_Question):
+    type: Literal["yes_no"]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return ("yes", "no")
+
+
+class SingleChoice(_Question):
+    type: Literal["single_choice"]
+    options: list[Option] = Field(min_length=2)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self.options)
+
+
+class MultipleChoice(SingleChoice):
+    type: Literal["multiple_choice"]  # type: ignore[assignment]
+
+
+class Integer(_Question):
+    type: Literal["integer"]
+    min: int | None = 0
+    max: int | None = None
+
+
+class DecimalNumber(_Question):
+    type: Literal["decimal"]
+    min: Decimal | None = Decimal(0)
+    max: Decimal | None = None
+    unit: Text | None = None
+
+
+class Percentage(_Question):
+    type: Literal["percentage"]
+
+
+class FreeText(_Question):
+    type: Literal["text"]
+    max_length: int = Field(default=2000, ge=1, le=20000)
+    multiline: bool = False
+
+
+class DateQuestion(_Question):
+    type: Literal["date"]
+
+
+class ColumnType(enum.StrEnum):
+    TEXT = "text"
+    EMAIL = "email"
+    COUNTRY = "country"
+    INTEGER = "integer"
+    YES_NO = "yes_no"
+
+
+class Column(_Strict):
+    id: Ident
+    type: ColumnType
+    text: Text
+    required: bool = False
+    max_length: int = Field(default=200, ge=1, le=2000)
+
+
+class Disclosure(enum.StrEnum):
+    """What the rows of a table name: they become proposed links in the chain (issue 5)."""
+
+    SUBCONTRACTORS = "subcontractors"
+    AGENCIES = "agencies"
+
+
+class Table(_Question):
+    type: Literal["table"]
+    columns: list[Column] = Field(min_length=1)
+    max_rows: int = Field(default=50, ge=1, le=500)
+    disclosure: Disclosure | None = None
+
+
+Question = Annotated[
+    YesNo
+    | SingleChoice
+    | MultipleChoice
+    | Integer
+    | DecimalNumber
+    | Percentage
+    | FreeText
+    | DateQuestion
+    | Table,
+    Field(discriminator="type"),
+]
+NUMERIC_TYPES = ("integer", "decimal", "percentage")
+CHOICE_TYPES = ("yes_no", "single_choice", "multiple_choice")
+# The columns a disclosure table must have: what issue 5 turns into a supplier and a link.
+DISCLOSURE_COLUMNS = frozenset({"name", "registration_no", "country", "email"})
+
+
+class Section(_Strict):
+    id: Ident
+    title: Text
+    intro: Text | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Questionnaire(_Strict):
+    """One questionnaire file; (id, version) is stored with every response to it."""
+
+    id: Kebab
+    version: int = Field(ge=1)
+    title: Text
+    description: Text | None = None
+    answered_by: Literal["supplier", "organisation"] = "supplier"
+    languages: list[Lang] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+
+    def questions(self) -> Iterator[Any]:
+        """Every question, in the order of the file."""
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, question_id: str) -> Any:
+        return next(q for q in self.questions() if q.id == question_id)
+
+    def risk_annotations(self) -> Iterator[tuple[Any, RiskAnnotation, Condition | None]]:
+        """(question, annotation, condition) for every annotation; an option's is its own."""
+        for q in self.questions():
+            for risk in q.risks:
+                yield q, risk, risk.when
+            for option in getattr(q, "options", ()):
+                if option.risk is not None:
+                    yield q, option.risk, _chosen(q, option.value)
+
+
+def _chosen(question: Any, value: str) -> Condition:
+    return (
+        Condition(includes=value) if question.type == "multiple_choice" else Condition(equals=value)
+    )
+
+
+Problem = tuple[Path, str]
+
+
+def cross_check(q: Questionnaire) -> list[Problem]:
+    """Every problem that needs the whole file to see, with the path where it is."""
+    problems: list[Problem] = []
+    problems += _translation_problems(q, (), q.languages)
+    seen_sections: set[str] = set()
+    earlier: dict[str, Any] = {}
+    for s_index, section in enumerate(q.sections):
+        s_path: Path = ("sections", s_index)
+        if section.id in seen_sections:
+            problems.append(((*s_path, "id"), f"duplicate section id '{section.id}'"))
+        seen_sections.add(section.id)
+        for q_index, question in enumerate(section.questions):
+            path: Path = (*s_path, "questions", q_index)
+            if question.id in earlier or question.id in seen_sections - {section.id}:
+                problems.append(((*path, "id"), f"duplicate question id '{question.id}'"))
+            problems += _question_problems(question, path, earlier)
+            earlier[question.id] = question
+    return problems
+
+
+def _question_problems(question: Any, path: Path, earlier: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    if question.show_if is not None:
+        target = earlier.get(question.show_if.question)
+        where = (*path, "show_if", "question")
+        if target is None:
+            problems.append(
+                (where, f"show_if must name an earlier question, not '{question.show_if.question}'")
+            )
+        else:
+            problems += _condition_problems(question.show_if, target, (*path, "show_if"))
+    for i, risk in enumerate(question.risks):
+        problems += _condition_problems(risk.when, question, (*path, "risks", i, "when"))
+    for kind, items in (("option value", "options"), ("column id", "columns")):
+        ids = [
+            item.value if kind == "option value" else item.id
+            for item in getattr(question, items, ())
+        ]
+        for i, value in enumerate(ids):
+            if value in ids[:i]:
+                problems.append(((*path, items, i), f"duplicate {kind} '{value}'"))
+    if question.type == "table" and question.disclosure is not None:
+        missing = DISCLOSURE_COLUMNS - {c.id for c in question.columns}
+        if missing:
+            problems.append(
+                (
+                    (*path, "columns"),
+                    f"a disclosure table needs columns {', '.join(sorted(missing))}",
+                )
+            )
+    return problems
+
+
+def _condition_problems(cond: Condition, question: Any, path: Path) -> list[Problem]:
+    """Does cond make sense for answers to question?"""
+    key, target = cond.key, getattr(cond, cond.key)
+    kind = question.type
+    if key in NUMERIC_CONDITIONS:
+        ok = kind in NUMERIC_TYPES
+        why = f"'{key}' compares numbers, but '{question.id}' is a {kind} question"
+    elif kind in NUMERIC_TYPES and key == "equals":
+        ok = not isinstance(target, str) or _number(target) is not None
+        why = f"'{question.id}' is a {kind} question: compare it with a number"
+    elif kind in CHOICE_TYPES:
+        values = question.values
+        wanted = target if isinstance(target, list) else [target]
+        unknown = [str(v) for v in wanted if str(v) not in values]
+        ok = not unknown and (key != "includes" or kind == "multiple_choice")
+        why = (
+            f"'{', '.join(unknown)}' is not an answer to '{question.id}' "
+            f"(answers: {', '.join(values)})"
+            if unknown
+            else f"'includes' is for multiple choice; '{question.id}' is {kind}"
+        )
+    else:
+        ok = False
+        why = f"a {kind} question cannot be tested with '{key}'"
+    return [] if ok else [((*path, key), why)]
+
+
+def _translation_problems(node: Any, path: Path, languages: list[str]) -> list[Problem]:
+    """Every Text below node must be given in exactly the file's languages."""
+    if isinstance(node, Text):
+        have = set(node.root)
+        problems = [
+            ((*path, lang), f"missing the '{lang}' translation")
+            for lang in languages
+            if lang not in have
+        ]
+        problems += [
+            ((*path, lang), f"'{lang}' is not one of the file's languages ({', '.join(languages)})")
+            for lang in sorted(have - set(languages))
+        ]
+        return problems
+    if isinstance(node, BaseModel):
+        found: list[Problem] = []
+        for name in type(node).model_fields:
+            found += _translation_problems(getattr(node, name), (*path, name), languages)
+        return found
+    if isinstance(node, list):
+        return [
+            p
+            for i, item in enumerate(node)
+            for p in _translation_problems(item, (*path, i), languages)
+        ]
+    return []

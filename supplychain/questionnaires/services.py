@@ -1,0 +1,188 @@
+"""Responses and answers: start, save as the respondent goes, submit, read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from .. import audit
+from ..models import Answer, Response, ResponseStatus, utcnow
+from ..tenancy import in_org
+from .evaluation import RiskProfile, risk_profile
+from .loader import Catalogue
+from .schema import Questionnaire
+
+COMPANY_RISK_ASSESSMENT = "company-risk-assessment"
+
+
+class ResponseClosed(Exception):  # noqa: N818 (a state, not a programming error)
+    """The response was submitted and can no longer change."""
+
+
+def start_response(
+    *,
+    session: Session,
+    organisation_id: int,
+    questionnaire: Questionnaire,
+    language: str,
+    supplier_id: int | None = None,
+    user_id: int | None = None,
+) -> Response:
+    """Open a response to this version of questionnaire."""
+    response = Response(
+        organisation_id=organisation_id,
+        supplier_id=supplier_id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        language=language,
+        user_id=user_id,
+    )
+    session.add(response)
+    session.flush()
+    return response
+
+
+def save_answers(
+    *,
+    session: Session,
+    response: Response,
+    answers: Mapping[str, Any],
+    scope: Iterable[str] | None = None,
+) -> None:
+    """Store answers; questions in scope (default: all) without an answer lose their old one.
+
+    One INSERT ... ON CONFLICT DO UPDATE for the lot: a page of answers is one statement.
+    """
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ResponseClosed
+    stale = sa.delete(Answer).where(col(Answer.response_id) == response.id)
+    if scope is not None:
+        stale = stale.where(col(Answer.question_id).in_(list(scope)))
+    session.execute(stale.where(col(Answer.question_id).not_in(list(answers))))
+    if answers:
+        now = utcnow()
+        rows = [
+            {
+                "organisation_id": response.organisation_id,
+                "response_id": response.id,
+                "question_id": qid,
+                "value": value,
+                "updated_at": now,
+            }
+            for qid, value in answers.items()
+        ]
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(Answer).values(rows)
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["response_id", "question_id"],
+                set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+            )
+        )
+    response.updated_at = utcnow()
+    session.add(response)
+    session.flush()
+
+
+def submit_response(*, session: Session, response: Response, respondent_name: str) -> None:
+    """Close the response: from now on it is read-only evidence."""
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ResponseClosed
+    response.status = ResponseStatus.SUBMITTED
+    response.respondent_name = respondent_name.strip()[:200]
+    response.submitted_at = utcnow()
+    session.add(response)
+    session.flush()
+
+
+def stored_answers(session: Session, response: Response) -> dict[str, Any]:
+    """The response's answers by question id."""
+    rows = session.exec(
+        in_org(Answer, response.organisation_id).where(Answer.response_id == response.id)
+    )
+    return {a.question_id: a.value for a in rows}
+
+
+def latest_submitted(
+    session: Session, organisation_id: int, questionnaire_id: str, supplier_id: int | None = None
+) -> Response | None:
+    """The newest submitted response to questionnaire_id by supplier_id (None: the organisation)."""
+    supplier = (
+        col(Response.supplier_id).is_(None)
+        if supplier_id is None
+        else col(Response.supplier_id) == supplier_id
+    )
+    query = (
+        in_org(Response, organisation_id)
+        .where(Response.questionnaire_id == questionnaire_id, supplier)
+        .where(Response.status == ResponseStatus.SUBMITTED)
+        .order_by(col(Response.submitted_at).desc(), col(Response.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def record_own_assessment(
+    *,
+    session: Session,
+    organisation_id: int,
+    user_id: int | None,
+    questionnaire: Questionnaire,
+    language: str,
+    answers: Mapping[str, Any],
+    respondent_name: str,
+) -> Response:
+    """Store the organisation's answers to its own risk assessment as a new submitted response
+    (earlier ones stay, so the profile's history is kept)."""
+    response = start_response(
+        session=session,
+        organisation_id=organisation_id,
+        questionnaire=questionnaire,
+        language=language,
+        user_id=user_id,
+    )
+    save_answers(session=session, response=response, answers=answers)
+    submit_response(session=session, response=response, respondent_name=respondent_name)
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        action="risk_assessment.submitted",
+        obj=response,
+        questionnaire=f"{questionnaire.id} v{questionnaire.version}",
+    )
+    return response
+
+
+@dataclass(frozen=True)
+class OwnAssessment:
+    """The organisation's latest own risk assessment and what it says."""
+
+    questionnaire: Questionnaire
+    answered_at: datetime | None
+    answered_by: str
+    profile: RiskProfile
+
+
+def own_assessment(
+    session: Session, organisation_id: int, catalogue: Catalogue
+) -> OwnAssessment | None:
+    """The organisation's risk profile from its latest assessment, or None if it has none."""
+    response = latest_submitted(session, organisation_id, COMPANY_RISK_ASSESSMENT)
+    if response is None:
+        return None
+    questionnaire = catalogue.get(response.questionnaire_id, response.questionnaire_version)
+    if questionnaire is None:  # its version's file was removed: the answers cannot be read
+        return None
+    answers = stored_answers(session, response)
+    return OwnAssessment(
+        questionnaire=questionnaire,
+        answered_at=response.submitted_at,
+        answered_by=response.respondent_name,
+        profile=risk_profile(questionnaire, answers),
+    )

@@ -1,0 +1,221 @@
+"""The file format: shipped questionnaires load; malformed files are refused with file, line
+and path."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from supplychain import resource_dir
+from supplychain.ilo import IloIndicator
+from supplychain.questionnaires.loader import (
+    QuestionnaireError,
+    load_all,
+    parse_questionnaire,
+    questionnaire_files,
+)
+from supplychain.questionnaires.schema import Condition, Text
+
+SHIPPED = resource_dir("questionnaires", "questionnaires_data")
+
+GOOD = """\
+id: tiny
+version: 1
+title: {en: Tiny, lv: Mazs}
+languages: [en, lv]
+sections:
+  - id: one
+    title: {en: One, lv: Viens}
+    questions:
+      - id: uses_agencies
+        type: yes_no
+        text: {en: Agencies?, lv: Aģentūras?}
+      - id: pay
+        type: single_choice
+        show_if: {question: uses_agencies, equals: no}
+        text: {en: Pay, lv: Alga}
+        options:
+          - {value: bank, text: {en: Bank, lv: Banka}}
+          - {value: cash, text: {en: Cash, lv: Skaidrā}}
+"""
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_questionnaire(textwrap.dedent(text), "questionnaires/tiny.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_good_file_loads_and_keeps_yes_and_no_as_answers():
+    q = parse_questionnaire(GOOD, "tiny.yaml")
+    assert [x.id for x in q.questions()] == ["uses_agencies", "pay"]
+    assert q.question("pay").show_if.equals == "no"  # YAML 1.1 would have made it False
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("type: single_choice", "type: dropdown"),
+            "questionnaires/tiny.yaml:12: sections[0].questions[1]: Input tag 'dropdown'",
+        ),
+        (
+            ("{en: Cash, lv: Skaidrā}", "{en: Cash}"),
+            "questionnaires/tiny.yaml:18: sections[0].questions[1].options[1].text.lv: "
+            "missing the 'lv' translation",
+        ),
+        (
+            ("question: uses_agencies", "question: pay"),
+            "questionnaires/tiny.yaml:14: sections[0].questions[1].show_if.question: "
+            "show_if must name an earlier question, not 'pay'",
+        ),
+        (
+            ("- id: pay", "- id: uses_agencies"),
+            "questionnaires/tiny.yaml:12: sections[0].questions[1].id: "
+            "duplicate question id 'uses_agencies'",
+        ),
+        (
+            ("equals: no", "equals: maybe"),
+            "questionnaires/tiny.yaml:14: sections[0].questions[1].show_if.equals: "
+            "'maybe' is not an answer to 'uses_agencies' (answers: yes, no)",
+        ),
+        (
+            ("equals: no", "above: 3"),
+            "sections[0].questions[1].show_if.above: 'above' compares numbers",
+        ),
+        (
+            ("version: 1", "version: 0"),
+            "questionnaires/tiny.yaml:2: version: Input should be greater than or equal to 1",
+        ),
+        (
+            (
+                "        text: {en: Pay, lv: Alga}",
+                "        text: {en: Pay, lv: Alga}\n        colour: red",
+            ),
+            "sections[0].questions[1].colour: Extra inputs are not permitted",
+        ),
+        (
+            ("{en: Agencies?, lv: Aģentūras?}", "{en: Agencies?, lv: Aģentūras?, de: Agenturen?}"),
+            "sections[0].questions[0].text.de: 'de' is not one of the file's languages (en, lv)",
+        ),
+    ],
+)
+def test_malformed_files_are_refused_with_file_line_and_path(change, expected):
+    old, new = change
+    assert old in GOOD
+    problems = _problems(GOOD.replace(old, new))
+    assert any(expected in p for p in problems), problems
+
+
+def test_yaml_syntax_errors_name_the_line():
+    problems = _problems(GOOD.replace("title: {en: One, lv: Viens}", "title: {en: One, lv: Viens"))
+    assert re.match(r"questionnaires/tiny.yaml:\d+: \(top\): not valid YAML", problems[0])
+
+
+def test_every_problem_is_reported_at_once():
+    text = GOOD.replace("{en: Cash, lv: Skaidrā}", "{en: Cash}").replace("lv: Aģentūras?", "de: x")
+    assert len(_problems(text)) == 3  # two missing 'lv', one stray 'de'
+
+
+def test_two_files_with_the_same_id_and_version_are_refused(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "b.yaml").write_text(GOOD)
+    with pytest.raises(QuestionnaireError, match="tiny version 1 is also in"):
+        load_all(questionnaire_files(tmp_path))
+
+
+def test_older_versions_stay_readable_beside_the_current_one(tmp_path):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "tiny.v1.yaml").write_text(GOOD)
+    (tmp_path / "tiny.yaml").write_text(GOOD.replace("version: 1", "version: 2"))
+    catalogue = load_all(questionnaire_files(tmp_path))
+    assert catalogue.current["tiny"].version == 2
+    assert catalogue.get("tiny", 1).version == 1 and catalogue.get("tiny", 3) is None
+
+
+@pytest.mark.parametrize(
+    ("condition", "value", "holds"),
+    [
+        ({"equals": "yes"}, "yes", True),
+        ({"equals": "yes"}, "no", False),
+        ({"equals": "yes"}, None, False),
+        ({"equals": 3}, 3, True),
+        ({"equals": 3}, "3.0", True),
+        ({"any_of": ["a", "b"]}, "b", True),
+        ({"includes": "cash"}, ["bank", "cash"], True),
+        ({"includes": "cash"}, [], False),
+        ({"above": 48}, 48, False),
+        ({"above": 48}, "48.5", True),
+        ({"at_least": 48}, 48, True),
+        ({"below": 1}, "0", True),
+        ({"at_most": 0}, "0.1", False),
+        ({"above": 1}, "many", False),
+    ],
+)
+def test_conditions(condition, value, holds):
+    assert Condition.model_validate(condition).holds(value) is holds
+
+
+def test_a_condition_takes_exactly_one_test():
+    with pytest.raises(ValueError, match="exactly one"):
+        Condition.model_validate({"equals": "yes", "above": Decimal(1)})
+
+
+# The shipped questionnaires ------------------------------------------------------------------
+
+
+def _texts(node, path=()):
+    """Yield (path, Text) for every text in a questionnaire, walking the models independently."""
+    if isinstance(node, Text):
+        yield path, node
+    elif hasattr(node, "model_fields"):
+        for name in type(node).model_fields:
+            yield from _texts(getattr(node, name), (*path, name))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _texts(item, (*path, i))
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_all(questionnaire_files(Path(SHIPPED)))
+
+
+def test_the_three_questionnaires_ship(shipped):
+    current = shipped.current
+    assert {"supplier-self-assessment", "agency-screening", "company-risk-assessment"} <= set(
+        current
+    )
+    assert current["company-risk-assessment"].answered_by == "organisation"
+    assert current["supplier-self-assessment"].answered_by == "supplier"
+    for q in current.values():
+        assert {"en", "lv"} <= set(q.languages)
+
+
+def test_every_text_has_every_translation_and_show_if_looks_back(shipped):
+    for q in shipped.versions.values():
+        for path, text in _texts(q):
+            assert set(text.root) == set(q.languages), f"{q.id} {path}"
+            assert all(value.strip() for value in text.root.values()), f"{q.id} {path}"
+        seen: set[str] = set()
+        for question in q.questions():
+            if question.show_if is not None:
+                assert question.show_if.question in seen, f"{q.id}: {question.id}"
+            seen.add(question.id)
+
+
+def test_every_ilo_indicator_is_evidenced_by_the_supplier_questionnaire(shipped):
+    q = shipped.current["supplier-self-assessment"]
+    evidenced = {ilo for _q, annotation, _c in q.risk_annotations() for ilo in annotation.ilo}
+    assert evidenced == set(IloIndicator)
+
+
+def test_the_supplier_questionnaire_discloses_subcontractors_and_agencies(shipped):
+    q = shipped.current["supplier-self-assessment"]
+    disclosures = {question.disclosure for question in q.questions() if question.type == "table"}
+    assert {"subcontractors", "agencies"} <= {d.value for d in disclosures if d}
