@@ -145,11 +145,20 @@ def _organisation(slug: str) -> Organisation:
     return org
 
 
-def _check_schema() -> None:
+def _check_startup() -> None:
+    """Refuse to serve on an unmigrated database or with a broken questionnaire file."""
+    from .questionnaires.catalogue import get_catalogue
+    from .questionnaires.loader import QuestionnaireError
+
     try:
         db.ensure_migrated(db.get_engine())
+        get_catalogue()
     except db.DatabaseNotMigrated as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
         sys.exit(1)
 
 
@@ -188,7 +197,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn (refuses to start on an unmigrated database)."""
     app = _load_app()
     with app.app_context():
-        _check_schema()
+        _check_startup()
     _serve(app, host, port, workers)
 
 

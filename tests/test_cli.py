@@ -67,6 +67,25 @@ def test_serve_refuses_an_unmigrated_database(file_app):
     assert "Run `supplychain db upgrade` first." in result.output
 
 
+def test_serve_refuses_a_broken_questionnaire(tmp_path, monkeypatch):
+    """A questionnaire with a missing translation stops the server before it takes requests."""
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text(
+        "id: broken\nversion: 1\ntitle: {en: Broken}\nlanguages: [en, lv]\n"
+        "sections:\n  - id: s\n    title: {en: S, lv: S}\n    questions:\n"
+        "      - {id: q, type: yes_no, text: {en: Q?, lv: J?}}\n"
+    )
+    monkeypatch.setenv("SUPPLYCHAIN_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("SUPPLYCHAIN_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SUPPLYCHAIN_QUESTIONNAIRES_DIR", str(folder))
+    app = create_app()
+    run(app, "db", "upgrade")
+    result = app.test_cli_runner().invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert f"{folder / 'broken.yaml'}:3: title.lv: missing the 'lv' translation" in result.output
+
+
 def test_demo_builds_the_chain_and_prints_a_working_login(file_app):
     result = run(file_app, "demo", "--no-serve")
     assert result.exit_code == 0, result.output
