@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from supplychain import resource_dir
 from supplychain.ilo import IloIndicator
@@ -173,7 +174,7 @@ def _texts(node, path=()):
     """Yield (path, Text) for every text in a questionnaire, walking the models independently."""
     if isinstance(node, Text):
         yield path, node
-    elif hasattr(node, "model_fields"):
+    elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
             yield from _texts(getattr(node, name), (*path, name))
     elif isinstance(node, list):

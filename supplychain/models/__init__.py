@@ -1,0 +1,40 @@
+"""Database tables, one module per aggregate; everything is importable from here.
+
+Table models hold columns and relations only; rules live in services.
+"""
+
+from .accounts import AuditEvent, Organisation, User, UserToken
+from .base import (
+    LinkSource,
+    LinkStatus,
+    Relation,
+    ResponseStatus,
+    Role,
+    Severity,
+    SupplierKind,
+    TokenPurpose,
+    utcnow,
+)
+from .chain import ChainImport, Link, Supplier
+from .responses import Answer, Response
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "ChainImport",
+    "Link",
+    "LinkSource",
+    "LinkStatus",
+    "Organisation",
+    "Relation",
+    "Response",
+    "ResponseStatus",
+    "Role",
+    "Severity",
+    "Supplier",
+    "SupplierKind",
+    "TokenPurpose",
+    "User",
+    "UserToken",
+    "utcnow",
+]

@@ -1,0 +1,82 @@
+"""Tenants and people: organisations, users, their emailed tokens, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from .base import Role, TokenPurpose, enum_column, timestamp
+
+
+class Organisation(SQLModel, table=True):
+    """The business doing due diligence: the tenant that owns all other data."""
+
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    created_at: datetime = timestamp(nullable=False)
+
+
+class User(SQLModel, table=True):
+    """A person who signs in; belongs to exactly one organisation."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    email: str = Field(max_length=254, sa_column_kwargs={"unique": True})
+    name: str = Field(default="", max_length=200)
+    password_hash: str | None = Field(default=None, max_length=255)
+    role: Role = Field(sa_column=Column(enum_column(Role), nullable=False))
+    is_active: bool = Field(default=True)
+    # Rotated on password change: sessions signed with the old value stop working.
+    session_token: str = Field(max_length=64)
+    locale: str | None = Field(default=None, max_length=8)
+    created_at: datetime = timestamp(nullable=False)
+    last_login_at: datetime | None = timestamp(nullable=True)
+
+    # Flask-Login's user protocol (is_active is the column above).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """Identify the user and the session generation: a password change ends old sessions."""
+        return f"{self.id}:{self.session_token}"
+
+
+class UserToken(SQLModel, table=True):
+    """A single-use emailed token (password reset, colleague invitation); only its hash is kept."""
+
+    __tablename__ = "user_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    purpose: TokenPurpose = Field(sa_column=Column(enum_column(TokenPurpose), nullable=False))
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = timestamp(nullable=False)
+    expires_at: datetime = timestamp(nullable=False)
+    used_at: datetime | None = timestamp(nullable=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which object, and when: the due-diligence paper trail."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    action: str = Field(max_length=64)
+    object_type: str = Field(max_length=32)
+    object_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = timestamp(nullable=False, index=True)

@@ -1,0 +1,111 @@
+"""The chain: suppliers, the links between them, and uploaded chain files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Column, Field, SQLModel
+
+from .base import LinkSource, LinkStatus, Relation, SupplierKind, enum_column, timestamp, utcnow
+
+
+class Supplier(SQLModel, table=True):
+    """A company or agency somewhere in an organisation's chain."""
+
+    __tablename__ = "supplier"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "code"),
+        # Target of the links' composite foreign keys: a link can only join suppliers
+        # of its own organisation, whatever the code above the database does.
+        sa.UniqueConstraint("organisation_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+    registration_no: str = Field(default="", max_length=32)
+    country: str = Field(max_length=2)  # ISO 3166-1 alpha-2
+    sector: str = Field(default="", max_length=8)  # NACE Rev. 2 code, e.g. F41.2
+    email: str = Field(default="", max_length=254)
+    kind: SupplierKind = Field(
+        sa_column=Column(enum_column(SupplierKind), nullable=False, default=SupplierKind.COMPANY)
+    )
+    employees: int | None = Field(default=None, ge=0)
+    created_at: datetime = timestamp(nullable=False)
+    updated_at: datetime = timestamp(nullable=False, onupdate=utcnow)
+
+
+class Link(SQLModel, table=True):
+    """A contractual relation: the parent buys work, labour or goods from the child.
+
+    A link without a parent is a direct supplier of the organisation (tier 1).
+    """
+
+    __tablename__ = "link"
+    __table_args__ = (
+        sa.CheckConstraint("parent_id IS NULL OR parent_id <> child_id", name="no_self_link"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "parent_id"],
+            ["supplier.organisation_id", "supplier.id"],
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "child_id"],
+            ["supplier.organisation_id", "supplier.id"],
+            ondelete="CASCADE",
+        ),
+        sa.Index(
+            "uq_link_edge",
+            "organisation_id",
+            "parent_id",
+            "child_id",
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NOT NULL"),
+            postgresql_where=sa.text("parent_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "uq_link_root_edge",
+            "organisation_id",
+            "child_id",
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    parent_id: int | None = Field(default=None, index=True)
+    child_id: int = Field(index=True)
+    relation: Relation = Field(sa_column=Column(enum_column(Relation), nullable=False))
+    workers: int | None = Field(default=None, ge=0)
+    contract_value_eur: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    labour_hours: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=1)
+    start_date: date | None = None
+    end_date: date | None = None
+    source: LinkSource = Field(
+        sa_column=Column(enum_column(LinkSource), nullable=False, default=LinkSource.ENTERED)
+    )
+    status: LinkStatus = Field(
+        sa_column=Column(enum_column(LinkStatus), nullable=False, default=LinkStatus.CONFIRMED)
+    )
+    created_at: datetime = timestamp(nullable=False)
+
+
+class ChainImport(SQLModel, table=True):
+    """An uploaded chain file waiting for the officer to confirm its preview, then the record of
+    applying it."""
+
+    __tablename__ = "chain_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+    created_at: datetime = timestamp(nullable=False)
+    applied_at: datetime | None = timestamp(nullable=True)

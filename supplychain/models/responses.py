@@ -1,0 +1,65 @@
+"""Answers to questionnaires: one response per respondent and version, one row per answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from .base import ResponseStatus, enum_column, timestamp, utcnow
+
+
+class Response(SQLModel, table=True):
+    """One set of answers to one version of a questionnaire, by a supplier or, with no supplier,
+    by the organisation itself (its own risk assessment)."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "supplier_id"],
+            ["supplier.organisation_id", "supplier.id"],
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("organisation_id", "id"),  # target of the answers' composite key
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    supplier_id: int | None = Field(default=None, index=True)
+    # The definition answered: a later version of the file never reinterprets these answers.
+    questionnaire_id: str = Field(max_length=64)
+    questionnaire_version: int = Field(ge=1)
+    language: str = Field(max_length=8)
+    status: ResponseStatus = Field(
+        sa_column=Column(
+            enum_column(ResponseStatus), nullable=False, default=ResponseStatus.IN_PROGRESS
+        )
+    )
+    respondent_name: str = Field(default="", max_length=200)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime = timestamp(nullable=False)
+    updated_at: datetime = timestamp(nullable=False, onupdate=utcnow)
+    submitted_at: datetime | None = timestamp(nullable=True)
+
+
+class Answer(SQLModel, table=True):
+    """The answer to one question of a response, as JSON (a table answer is a list of rows)."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        sa.UniqueConstraint("response_id", "question_id"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "response_id"],
+            ["response.organisation_id", "response.id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    response_id: int = Field(index=True)
+    question_id: str = Field(max_length=64)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = timestamp(nullable=False)
