@@ -23,7 +23,7 @@ def resource_dir(name: str, packaged_as: str | None = None) -> Path:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, database, extensions, blueprints, CLI."""
-    from . import access, db, errors, extensions, i18n, security
+    from . import access, db, errors, extensions, i18n, ratelimit, security
     from .config import configure
 
     app = Flask(
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    ratelimit.init_app(app)
     return app
 
 
@@ -53,9 +54,13 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .chain import bp as chain_bp
     from .dashboard import bp as dashboard_bp
+    from .invitations import bp as invitations_bp
     from .questionnaires import bp as questionnaires_bp
+    from .respond import bp as respond_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(chain_bp, url_prefix="/chain")
     app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
+    app.register_blueprint(invitations_bp, url_prefix="/invitations")
+    app.register_blueprint(respond_bp, url_prefix="/r")

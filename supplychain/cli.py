@@ -258,3 +258,12 @@ def questionnaires_check(files: tuple[str, ...]) -> None:
     for (qid, version), q in sorted(catalogue.versions.items()):
         count = sum(1 for _q in q.questions())
         click.echo(f"ok: {qid} version {version} ({count} questions, {', '.join(q.languages)})")
+
+
+def _register_feature_commands() -> None:
+    from .invitations.cli import register
+
+    register(cli)
+
+
+_register_feature_commands()

@@ -34,6 +34,15 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "QUESTIONNAIRES_DIR": None,  # None: the questionnaires/ folder shipped with the code
+    "RATELIMIT_STORAGE_URI": "memory://",  # e.g. redis://127.0.0.1:6379 for several app servers
+    "RESPOND_RATE_LIMIT": "120 per minute",  # per client address, on the supplier's link pages
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
+    "OUTBOX_RETRY_SECONDS": 30,
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    "OUTBOX_LEASE_SECONDS": 300,
+    "OUTBOX_BATCH": 50,
+    "WORKER_INTERVAL_SECONDS": 10,
 }
 
 # Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
@@ -52,6 +61,15 @@ _ENV_KEYS: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXIES": int,
     "QUESTIONNAIRES_DIR": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "RESPOND_RATE_LIMIT": str,
+    "UPLOAD_MAX_BYTES": int,
+    "UPLOAD_DIR": str,
+    "OUTBOX_RETRY_SECONDS": int,
+    "OUTBOX_MAX_ATTEMPTS": int,
+    "OUTBOX_LEASE_SECONDS": int,
+    "OUTBOX_BATCH": int,
+    "WORKER_INTERVAL_SECONDS": int,
 }
 
 

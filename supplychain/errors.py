@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -11,6 +11,9 @@ from .db import get_session
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
+    if code == 404 and request.blueprint == "respond":
+        # A supplier with a dead link: no sign-in prompt, just what to do next.
+        return render_template("respond/invalid.html"), 404
     template = f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"
     return render_template(template, error=error), code
 

@@ -66,6 +66,7 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key",
             "MAIL_DIR": str(tmp_path / "mail"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
             "BASE_URL": "https://supplychain.test",
             "SERVER_NAME": None,
         }

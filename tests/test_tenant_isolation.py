@@ -12,20 +12,33 @@ from sqlmodel import select
 
 from supplychain.access import rule_for
 from supplychain.accounts import services as accounts
+from supplychain.invitations import services as invitations
 from supplychain.models import (
     Answer,
     AuditEvent,
+    Campaign,
     ChainImport,
+    Evidence,
+    Invitation,
     Link,
     Organisation,
+    OutboxMessage,
+    OutboxStatus,
     Response,
     Role,
     Supplier,
     TokenPurpose,
     User,
+    utcnow,
 )
+from supplychain.questionnaires import evidence
 from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.questionnaires.services import COMPANY_RISK_ASSESSMENT, record_own_assessment
+from supplychain.questionnaires.services import (
+    COMPANY_RISK_ASSESSMENT,
+    record_own_assessment,
+    save_answers,
+)
+from supplychain.respond.services import start as start_response_from_link
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
@@ -88,8 +101,10 @@ def world(app):
             answers={q.id: "yes" for q in own.questions() if q.type == "yes_no"},
             respondent_name=f"{SECRET} Officer",
         )
+        sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         session.commit()
         return {
+            **sent,
             "import_id": upload.id,
             "supplier_id": s1.id,
             "link_id": link.id,
@@ -97,7 +112,51 @@ def world(app):
             "token": reset,
             "code": "lv",
             "questionnaire_id": COMPANY_RISK_ASSESSMENT,
+            "decision": "confirm",
         }
+
+
+def _sent_questionnaire(app, session, org, admin, supplier) -> dict:
+    """A campaign to supplier, a started response with an answer, a document, a dead mail."""
+    campaign, _links = invitations.create_campaign(
+        session=session,
+        organisation_id=org.id,
+        user_id=admin.id,
+        questionnaire=get_catalogue().current["supplier-self-assessment"],
+        title=f"{SECRET} campaign",
+        message=SECRET,
+        deadline=utcnow() + timedelta(days=5),
+        supplier_ids=[supplier.id],
+        base_url=app.config["BASE_URL"],
+        now=utcnow(),
+    )
+    invitation = session.exec(select(Invitation)).one()
+    response = start_response_from_link(
+        session=session,
+        invitation=invitation,
+        questionnaire=get_catalogue().current["supplier-self-assessment"],
+        now=utcnow(),
+    )
+    save_answers(session=session, response=response, answers={"registration_no": SECRET})
+    document = evidence.store(
+        session=session,
+        folder=evidence.upload_dir(app),
+        response=response,
+        question_id="registration_no",
+        data=b"%PDF-1.4 " + SECRET.encode(),
+        mime="application/pdf",
+        filename=f"{SECRET}.pdf",
+    )
+    mail = session.exec(select(OutboxMessage)).one()
+    mail.status = OutboxStatus.DEAD
+    session.add(mail)
+    return {
+        "campaign_id": campaign.id,
+        "invitation_id": invitation.id,
+        "response_id": response.id,
+        "evidence_id": document.id,
+        "message_id": mail.id,
+    }
 
 
 def _snapshot(app, slug: str) -> list:
@@ -107,7 +166,17 @@ def _snapshot(app, slug: str) -> list:
         session = db.get_session()
         org = session.exec(select(Organisation).where(Organisation.slug == slug)).one()
         rows = []
-        for model in (Supplier, Link, User, Response, Answer):
+        for model in (
+            Supplier,
+            Link,
+            User,
+            Response,
+            Answer,
+            Campaign,
+            Invitation,
+            Evidence,
+            OutboxMessage,
+        ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
         return sorted(rows, key=repr)
@@ -180,7 +249,19 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
         assert SECRET not in body, f"{method} {url} shows organisation A's data"
         assert SECRET.lower() not in body, f"{method} {url} shows organisation A's data"
         if any(
-            a in rule.arguments for a in ("supplier_id", "link_id", "user_id", "import_id", "token")
+            a in rule.arguments
+            for a in (
+                "supplier_id",
+                "link_id",
+                "user_id",
+                "import_id",
+                "token",
+                "campaign_id",
+                "invitation_id",
+                "response_id",
+                "evidence_id",
+                "message_id",
+            )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"
         checked += 1

@@ -71,4 +71,20 @@
       copy.querySelector("input, select").focus();
     });
   });
+
+  // Answers are kept when the page is left, however it is left (tab closed, phone locked).
+  const autosave = form.dataset.autosave;
+  if (autosave) {
+    let dirty = false;
+    form.addEventListener("input", () => { dirty = true; });
+    form.addEventListener("change", () => { dirty = true; });
+    form.addEventListener("submit", () => { dirty = false; });
+    const save = () => {
+      if (!dirty) return;
+      dirty = false;
+      fetch(autosave, { method: "POST", body: new FormData(form), keepalive: true, credentials: "same-origin" });
+    };
+    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(); });
+    window.addEventListener("pagehide", save);
+  }
 })();

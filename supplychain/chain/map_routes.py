@@ -45,11 +45,19 @@ def view() -> Any:
     visible = _visible(info, analysis, tier, country, sector)
     organisation = db.get(Organisation, org_id)
     chain_map = layout.layout(chain, analysis, info, organisation.name, visible)
+    from ..invitations.services import STATUS_NAMES, latest_statuses
+    from ..models import utcnow
+
+    statuses = {
+        sid: (st.value, STATUS_NAMES[st])
+        for sid, st in latest_statuses(db, org_id, utcnow()).items()
+    }
     needle = q.casefold()
     hits = {n.key for n in chain_map.nodes if needle and needle in n.search}
     return render_template(
         "chain/map.html",
         chain_map=chain_map,
+        statuses=statuses,
         analysis=analysis,
         hits=hits,
         filters={"tier": tier, "country": country, "sector": sector, "q": q},

@@ -113,6 +113,7 @@ def supplier(supplier_id: int) -> Any:
     names = {s.id: s for s in db.exec(org_select(Supplier).where(Supplier.id.in_(ids)))}
     return render_template(
         "chain/supplier.html",
+        questionnaires=_questionnaires_of(item),
         supplier=item,
         parents=parents,
         children=children,
@@ -123,6 +124,38 @@ def supplier(supplier_id: int) -> Any:
         paths=paths,
         more_paths=more_paths,
     )
+
+
+def _questionnaires_of(item: Supplier) -> list[dict[str, Any]]:
+    """The supplier's invitations, newest first, with their state (for the supplier page)."""
+    from ..invitations.services import STATUS_NAMES, invitation_statuses
+    from ..models import Campaign, Invitation, utcnow
+
+    db = get_session()
+    rows = db.exec(
+        org_select(Invitation)
+        .where(Invitation.supplier_id == item.id)
+        .order_by(Invitation.id.desc())
+    ).all()
+    statuses = invitation_statuses(db, list(rows), utcnow())
+    titles = dict(
+        db.exec(
+            org_select(Campaign)
+            .where(Campaign.id.in_({i.campaign_id for i in rows}))
+            .with_only_columns(Campaign.id, Campaign.title)
+        ).all()
+    )
+    return [
+        {
+            "campaign_id": i.campaign_id,
+            "title": titles.get(i.campaign_id, ""),
+            "status": statuses[i.id].value,
+            "status_name": STATUS_NAMES[statuses[i.id]],
+            "deadline": i.expires_at,
+            "response_id": i.response_id if statuses[i.id].value == "submitted" else None,
+        }
+        for i in rows
+    ]
 
 
 @bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])

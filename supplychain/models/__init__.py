@@ -7,6 +7,7 @@ from .accounts import AuditEvent, Organisation, User, UserToken
 from .base import (
     LinkSource,
     LinkStatus,
+    OutboxStatus,
     Relation,
     ResponseStatus,
     Role,
@@ -16,16 +17,22 @@ from .base import (
     utcnow,
 )
 from .chain import ChainImport, Link, Supplier
+from .invitations import Campaign, Evidence, Invitation, OutboxMessage
 from .responses import Answer, Response
 
 __all__ = [
     "Answer",
     "AuditEvent",
+    "Campaign",
     "ChainImport",
+    "Evidence",
+    "Invitation",
     "Link",
     "LinkSource",
     "LinkStatus",
     "Organisation",
+    "OutboxMessage",
+    "OutboxStatus",
     "Relation",
     "Response",
     "ResponseStatus",

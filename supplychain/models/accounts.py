@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from .base import Role, TokenPurpose, enum_column, timestamp
@@ -18,6 +19,10 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     name: str = Field(max_length=200)
+    # Invite a disclosed subcontractor or agency as soon as an officer confirms it.
+    auto_invite_disclosed: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
     created_at: datetime = timestamp(nullable=False)
 
 

@@ -63,6 +63,12 @@ class ResponseStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"  # gave up: shown to admins
+
+
 class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose label, not a password)
     USER_INVITATION = "user_invitation"

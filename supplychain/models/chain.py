@@ -34,6 +34,9 @@ class Supplier(SQLModel, table=True):
         sa_column=Column(enum_column(SupplierKind), nullable=False, default=SupplierKind.COMPANY)
     )
     employees: int | None = Field(default=None, ge=0)
+    # Created from a supplier's disclosure rather than by the organisation: removed again if
+    # the officer rejects the only link that brought it in.
+    disclosed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = timestamp(nullable=False)
     updated_at: datetime = timestamp(nullable=False, onupdate=utcnow)
 

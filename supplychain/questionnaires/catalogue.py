@@ -21,11 +21,13 @@ def get_catalogue() -> Catalogue:
     return extensions["questionnaires"]
 
 
-def form_class(questionnaire: Questionnaire, lang: str) -> type[AnswerForm]:
-    """The answer form class of questionnaire in lang, built once per app."""
+def form_class(
+    questionnaire: Questionnaire, lang: str, section_id: str | None = None
+) -> type[AnswerForm]:
+    """The answer form class of questionnaire (or one section) in lang, built once per app."""
     get_catalogue()
     forms = current_app.extensions["questionnaire_forms"]
-    key = (questionnaire.id, questionnaire.version, lang)
+    key = (questionnaire.id, questionnaire.version, lang, section_id)
     if key not in forms:
-        forms[key] = build_form_class(questionnaire, lang)
+        forms[key] = build_form_class(questionnaire, lang, section_id)
     return forms[key]

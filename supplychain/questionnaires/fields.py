@@ -19,6 +19,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    MultipleFileField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -96,6 +97,35 @@ def _table(question: Any, label: str, lang: str) -> Any:
     return FieldList(FormField(row_form), label, min_entries=1, max_entries=question.max_rows)
 
 
+class DocumentsField(MultipleFileField):
+    """New files, plus the ids of earlier files the respondent ticked for removal.
+
+    Each file is checked by its content (see evidence.check); the checked bytes are
+    kept on the field so that the page can store them without reading the upload twice.
+    """
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        raw = formdata.getlist(f"{self.name}-remove") if formdata else []
+        self.removed = {int(v) for v in raw if str(v).isdigit()}
+        self.checked: list[tuple[str, bytes, str]] = []
+
+    def pre_validate(self, form: Any) -> None:
+        from flask import current_app
+
+        from .evidence import RejectedFile, check
+
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        for upload in self.data or []:
+            if not getattr(upload, "filename", None):
+                continue
+            try:
+                data, mime = check(upload.stream, limit)
+            except RejectedFile as exc:
+                raise ValidationError(f"{upload.filename}: {exc}") from None
+            self.checked.append((upload.filename, data, mime))
+
+
 def _options(question: Any, lang: str) -> list[SelectChoice]:
     return [SelectChoice(o.value, o.text.get(lang)) for o in question.options]
 
@@ -125,6 +155,7 @@ FIELD_TYPES: dict[str, Factory] = {
         label, [Optional(), Length(max=q.max_length, message=TOO_LONG)]
     ),
     "date": lambda q, label, lang: DateField(label, [Optional()], **NOT_DATE),
+    "documents": lambda q, label, lang: DocumentsField(label),
     "table": _table,
 }
 

@@ -26,17 +26,23 @@ REQUIRED_CELL = _l("Fill this in, or clear the whole row.")
 
 
 class AnswerForm(FlaskForm):
-    """Base of the generated forms; `questionnaire` is set on each generated class."""
+    """Base of the generated forms: one section's questions, or all of them.
+
+    `context` holds the stored answers to questions outside the form, so that show_if can look
+    back at earlier sections; the form's own fields always win over it.
+    """
 
     questionnaire: Questionnaire
+    form_questions: tuple[Any, ...]
+    context: Mapping[str, Any] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
         super().validate(extra_validators)
-        answers = self.answers(all_questions=True)
+        answers = self._merged()
         shown = visible_ids(self.questionnaire, answers)
         csrf = getattr(self, "csrf_token", None)
         ok = not self.form_errors and not (csrf is not None and csrf.errors)
-        for question in self.questionnaire.questions():
+        for question in self.form_questions:
             field = self[question.id]
             if question.id not in shown:
                 _clear(field)  # a hidden question is neither checked nor kept
@@ -49,21 +55,48 @@ class AnswerForm(FlaskForm):
         return ok
 
     def answers(self, *, all_questions: bool = False) -> dict[str, Any]:
-        """The answers as stored values: only shown, non-empty ones unless all_questions."""
-        values = {q.id: _stored(q, self[q.id]) for q in self.questionnaire.questions()}
-        values = {k: v for k, v in values.items() if not is_empty(v)}
+        """This form's answers as stored values: only shown ones unless all_questions.
+
+        A documents answer lists the files kept from before and, as {"new": (name, bytes,
+        type)}, the checked uploads that the caller stores (see evidence).
+        """
+        own = {
+            q.id: _documents(q, self[q.id], self.context)
+            if q.type == "documents"
+            else _stored(q, self[q.id])
+            for q in self.form_questions
+        }
+        own = {k: v for k, v in own.items() if not is_empty(v)}
         if all_questions:
-            return values
-        shown = visible_ids(self.questionnaire, values)
-        return {k: v for k, v in values.items() if k in shown}
+            return own
+        shown = visible_ids(self.questionnaire, self._merged())
+        return {k: v for k, v in own.items() if k in shown}
+
+    def valid_answers(self) -> dict[str, Any]:
+        """The shown answers whose fields have no error: what can be kept from a flawed page."""
+        return {k: v for k, v in self.answers().items() if not _errors(self[k])}
+
+    def _merged(self) -> dict[str, Any]:
+        mine = {q.id for q in self.form_questions}
+        merged = {k: v for k, v in self.context.items() if k not in mine}
+        merged.update(self.answers(all_questions=True))
+        return merged
 
 
-def build_form_class(questionnaire: Questionnaire, lang: str) -> type[AnswerForm]:
-    """A form class for questionnaire with labels in lang (cache it: building costs ~1 ms)."""
-    fields = {q.id: make_field(q, lang) for q in questionnaire.questions()}
-    return type(
-        f"{questionnaire.id}_{lang}_form", (AnswerForm,), {"questionnaire": questionnaire, **fields}
-    )
+def build_form_class(
+    questionnaire: Questionnaire, lang: str, section_id: str | None = None
+) -> type[AnswerForm]:
+    """A form class for questionnaire (or one section of it) with labels in lang.
+
+    Building one takes about a millisecond: callers cache it (see catalogue.form_class).
+    """
+    sections = [s for s in questionnaire.sections if section_id in (None, s.id)]
+    if not sections:
+        raise KeyError(section_id)
+    questions = tuple(q for s in sections for q in s.questions)
+    attrs: dict[str, Any] = {"questionnaire": questionnaire, "form_questions": questions}
+    attrs.update({q.id: make_field(q, lang) for q in questions})
+    return type(f"{questionnaire.id}_{lang}_form", (AnswerForm,), attrs)
 
 
 def form_data(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -102,6 +135,13 @@ def _stored(question: Any, field: Any) -> Any:
     if isinstance(data, str):
         return data or None
     return data
+
+
+def _documents(question: Any, field: Any, context: Mapping[str, Any]) -> list[dict[str, Any]]:
+    removed = getattr(field, "removed", set())
+    kept = [d for d in context.get(question.id) or [] if d.get("id") not in removed]
+    new = [{"new": item} for item in getattr(field, "checked", [])]
+    return (kept + new)[: question.max_files]
 
 
 def _cell(column: Any, value: Any) -> Any:
@@ -205,7 +245,7 @@ BLANK_ROWS = 2
 
 def add_blank_rows(form: AnswerForm) -> None:
     """Give every table room for new rows (the page's script can add more)."""
-    for question in form.questionnaire.questions():
+    for question in form.form_questions:
         if question.type != "table":
             continue
         field = form[question.id]
@@ -239,7 +279,10 @@ def answer_views(
             continue
         value = answers[q.id]
         rows: list[list[tuple[str, str]]] = []
-        if q.type == "table":
+        if q.type == "documents":
+            rows = []
+            text = "; ".join(d.get("filename") or d["new"][0] for d in value)
+        elif q.type == "table":
             labels = {c.id: c.text.get(lang) for c in q.columns}
             rows = [
                 [(labels[k], _plain(v)) for k, v in row.items() if v is not None and k in labels]

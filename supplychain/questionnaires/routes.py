@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +16,7 @@ from ..i18n import LANGUAGE_NAMES
 from ..models import Role
 from ..reference import countries
 from ..tenancy import current_org_id
-from . import bp, services
+from . import bp, evidence, services
 from .catalogue import form_class, get_catalogue
 from .formgen import add_blank_rows, answer_views, form_data, view_sections
 from .schema import Questionnaire
@@ -105,6 +105,7 @@ def risk_assessment() -> Any:
             language=lang,
             answers=form.answers(),
             respondent_name=current_user.name or current_user.email,
+            upload_dir=evidence.upload_dir(current_app),
         )
         session.commit()
         flash(_("Your organisation's risk profile is updated."), "success")

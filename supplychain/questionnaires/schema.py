@@ -190,6 +190,13 @@ class DateQuestion(_Question):
     type: Literal["date"]
 
 
+class Documents(_Question):
+    """Files the respondent attaches as evidence (register extracts, certificates, templates)."""
+
+    type: Literal["documents"]
+    max_files: int = Field(default=5, ge=1, le=10)
+
+
 class ColumnType(enum.StrEnum):
     TEXT = "text"
     EMAIL = "email"
@@ -229,6 +236,7 @@ Question = Annotated[
     | Percentage
     | FreeText
     | DateQuestion
+    | Documents
     | Table,
     Field(discriminator="type"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlmodel import Session, col
 from .. import audit
 from ..models import Answer, Response, ResponseStatus, utcnow
 from ..tenancy import in_org
+from . import evidence
 from .evaluation import RiskProfile, risk_profile
 from .loader import Catalogue
 from .schema import Questionnaire
@@ -54,13 +56,16 @@ def save_answers(
     response: Response,
     answers: Mapping[str, Any],
     scope: Iterable[str] | None = None,
+    upload_dir: Path | None = None,
 ) -> None:
     """Store answers; questions in scope (default: all) without an answer lose their old one.
 
-    One INSERT ... ON CONFLICT DO UPDATE for the lot: a page of answers is one statement.
+    New documents in an answer are written under upload_dir first. One INSERT ... ON CONFLICT
+    DO UPDATE for the lot: a page of answers is one statement.
     """
     if response.status == ResponseStatus.SUBMITTED:
         raise ResponseClosed
+    answers = {k: _store_documents(session, response, k, v, upload_dir) for k, v in answers.items()}
     stale = sa.delete(Answer).where(col(Answer.response_id) == response.id)
     if scope is not None:
         stale = stale.where(col(Answer.question_id).in_(list(scope)))
@@ -88,6 +93,32 @@ def save_answers(
     response.updated_at = utcnow()
     session.add(response)
     session.flush()
+
+
+def _store_documents(
+    session: Session, response: Response, question_id: str, value: Any, folder: Path | None
+) -> Any:
+    """Replace {"new": (name, bytes, type)} entries with the stored document's record."""
+    if not isinstance(value, list) or not any(isinstance(v, dict) and "new" in v for v in value):
+        return value
+    if folder is None:
+        raise ValueError("documents need an upload folder")
+    stored = []
+    for item in value:
+        if "new" in item:
+            name, data, mime = item["new"]
+            document = evidence.store(
+                session=session,
+                folder=folder,
+                response=response,
+                question_id=question_id,
+                data=data,
+                mime=mime,
+                filename=name,
+            )
+            item = evidence.as_answer(document)
+        stored.append(item)
+    return stored
 
 
 def submit_response(*, session: Session, response: Response, respondent_name: str) -> None:
@@ -136,6 +167,7 @@ def record_own_assessment(
     language: str,
     answers: Mapping[str, Any],
     respondent_name: str,
+    upload_dir: Path | None = None,
 ) -> Response:
     """Store the organisation's answers to its own risk assessment as a new submitted response
     (earlier ones stay, so the profile's history is kept)."""
@@ -146,7 +178,7 @@ def record_own_assessment(
         language=language,
         user_id=user_id,
     )
-    save_answers(session=session, response=response, answers=answers)
+    save_answers(session=session, response=response, answers=answers, upload_dir=upload_dir)
     submit_response(session=session, response=response, respondent_name=respondent_name)
     audit.record(
         session,

@@ -1,0 +1,39 @@
+"""Officer forms for sending questionnaires."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+RECIPIENTS = [
+    SelectChoice("chosen", _l("The suppliers ticked below")),
+    SelectChoice("tier", _l("Every supplier of one tier")),
+]
+
+
+class CampaignForm(FlaskForm):
+    questionnaire_id = SelectField(_l("Questionnaire"), validators=[DataRequired()])
+    title = StringField(_l("Name of this sending"), [DataRequired(), Length(max=200)])
+    deadline = DateField(
+        _l("Deadline"),
+        [DataRequired(message=_l("Enter the date by which suppliers should answer."))],
+    )
+    message = TextAreaField(
+        _l("Message to the suppliers (optional)"),
+        [Length(max=2000)],
+        description=_l("Shown in the email above the link."),
+    )
+    recipients = RadioField(_l("Send to"), choices=RECIPIENTS, default="chosen")
+    tier = IntegerField(_l("Tier"), [Optional(), NumberRange(min=1, max=99)])
+    supplier_ids = SelectMultipleField(_l("Suppliers"), coerce=int, validate_choice=False)

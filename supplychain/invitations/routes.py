@@ -1,0 +1,353 @@
+"""Officer pages for sending questionnaires and following the answers. Thin views."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import session as cookie
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col
+
+from ..access import requires
+from ..accounts.forms import EmptyForm
+from ..chain import graph, queries
+from ..db import get_session
+from ..forms import apply_errors
+from ..models import (
+    Campaign,
+    Evidence,
+    Invitation,
+    Link,
+    Organisation,
+    OutboxMessage,
+    OutboxStatus,
+    Response,
+    Role,
+    Supplier,
+    SupplierKind,
+    utcnow,
+)
+from ..questionnaires import evidence
+from ..questionnaires import services as responses
+from ..questionnaires.catalogue import get_catalogue
+from ..questionnaires.formgen import answer_views
+from ..tenancy import current_org_id, get_or_404, org_select
+from ..validation import InvalidInput
+from . import bp, disclosures, outbox, services
+from .forms import CampaignForm
+
+LINKS_KEY = "new_links"  # links shown once after sending when no mail server is set
+
+
+def _questionnaire_choices() -> list[tuple[str, str]]:
+    lang = str(get_locale())
+    current = get_catalogue().current.values()
+    return [(q.id, q.title.get(lang)) for q in current if q.answered_by == "supplier"]
+
+
+@bp.route("/")
+@requires(Role.VIEWER)
+def index() -> Any:
+    session = get_session()
+    campaigns = session.exec(org_select(Campaign).order_by(col(Campaign.id).desc())).all()
+    now = utcnow()
+    rows = []
+    for campaign in campaigns:
+        invitations = session.exec(
+            org_select(Invitation).where(Invitation.campaign_id == campaign.id)
+        ).all()
+        statuses = services.invitation_statuses(session, list(invitations), now)
+        rows.append((campaign, _tally(statuses.values())))
+    return render_template(
+        "invitations/index.html",
+        rows=rows,
+        proposed=len(disclosures.proposed_links(session, current_org_id())),
+        dead=len(outbox.dead_letters(session=session, organisation_id=current_org_id())),
+    )
+
+
+def _tally(statuses: Any) -> dict[str, int]:
+    counts: dict[str, int] = {s.value: 0 for s in services.InvitationStatus}
+    for status in statuses:
+        counts[status.value] += 1
+    counts["total"] = sum(counts.values())
+    counts["percent"] = round(100 * counts["submitted"] / counts["total"]) if counts["total"] else 0
+    return counts
+
+
+@bp.route("/new", methods=("GET", "POST"))
+@requires(Role.OFFICER)
+def new() -> Any:
+    session = get_session()
+    form = CampaignForm()
+    form.questionnaire_id.choices = _questionnaire_choices()
+    suppliers = session.exec(org_select(Supplier).order_by(Supplier.name)).all()
+    if request.method == "GET":
+        form.supplier_ids.data = request.args.getlist("supplier", type=int)
+        form.deadline.data = (utcnow() + timedelta(days=14)).date()
+        form.title.data = _("Supplier self-assessment %(date)s", date=utcnow().date().isoformat())
+        if request.args.get("tier", type=int):
+            form.recipients.data, form.tier.data = "tier", request.args.get("tier", type=int)
+    if form.validate_on_submit():
+        ids = _recipients(form)
+        questionnaire = get_catalogue().get(form.questionnaire_id.data or "")
+        deadline = datetime.combine(form.deadline.data, time(23, 59), tzinfo=UTC)  # type: ignore[arg-type]
+        try:
+            campaign, links = services.create_campaign(
+                session=session,
+                organisation_id=current_org_id(),
+                user_id=current_user.id,
+                questionnaire=questionnaire,  # type: ignore[arg-type]
+                title=form.title.data or "",
+                message=form.message.data or "",
+                deadline=deadline,
+                supplier_ids=ids,
+                base_url=current_app.config["BASE_URL"],
+                now=utcnow(),
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        else:
+            session.commit()
+            _offer_links(links)
+            flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
+            return redirect(url_for(".campaign", campaign_id=campaign.id))
+    return render_template("invitations/new.html", form=form, suppliers=suppliers)
+
+
+def _recipients(form: CampaignForm) -> list[int]:
+    if form.recipients.data != "tier":
+        return list(form.supplier_ids.data or [])
+    chain_graph, _agencies = queries.load_graph(get_session(), current_org_id())
+    wanted = form.tier.data
+    return [node for node, tier in graph.tiers(chain_graph).items() if tier == wanted and node]
+
+
+def _offer_links(links: list[services.IssuedLink]) -> None:
+    """With no mail server, the officer passes the links on: show them once, keep them nowhere."""
+    if not current_app.config.get("SMTP_HOST"):
+        cookie[LINKS_KEY] = [(link.supplier_name, link.email, link.url) for link in links]
+
+
+@bp.route("/<int:campaign_id>")
+@requires(Role.VIEWER)
+def campaign(campaign_id: int) -> Any:
+    session = get_session()
+    found = get_or_404(session, Campaign, campaign_id)
+    invitations = session.exec(
+        org_select(Invitation).where(Invitation.campaign_id == found.id).order_by(Invitation.id)
+    ).all()
+    names = {
+        s.id: s
+        for s in session.exec(
+            org_select(Supplier).where(col(Supplier.id).in_([i.supplier_id for i in invitations]))
+        )
+    }
+    statuses = services.invitation_statuses(session, list(invitations), utcnow())
+    questionnaire = get_catalogue().get(found.questionnaire_id, found.questionnaire_version)
+    return render_template(
+        "invitations/campaign.html",
+        campaign=found,
+        questionnaire_title=questionnaire.title.get(str(get_locale()))
+        if questionnaire
+        else found.questionnaire_id,
+        rows=[(i, names[i.supplier_id], statuses[i.id]) for i in invitations],
+        tally=_tally(statuses.values()),
+        links=cookie.pop(LINKS_KEY, None),
+        status_names=services.STATUS_NAMES,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/invitation/<int:invitation_id>/resend", methods=("POST",))
+@requires(Role.OFFICER)
+def resend(invitation_id: int) -> Any:
+    session = get_session()
+    invitation = get_or_404(session, Invitation, invitation_id)
+    questionnaire = get_catalogue().get(
+        invitation.questionnaire_id, invitation.questionnaire_version
+    )
+    if questionnaire is None or not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        link = services.resend(
+            session=session,
+            invitation=invitation,
+            questionnaire=questionnaire,
+            base_url=current_app.config["BASE_URL"],
+            now=utcnow(),
+            user_id=current_user.id,
+        )
+    except InvalidInput as exc:
+        flash(" ".join(str(v) for v in exc.errors.values()), "error")
+    else:
+        session.commit()
+        _offer_links([link])
+        flash(
+            _(
+                "A new link is on its way to %(email)s; the old one no longer works.",
+                email=link.email,
+            ),
+            "success",
+        )
+    return redirect(url_for(".campaign", campaign_id=invitation.campaign_id))
+
+
+@bp.route("/invitation/<int:invitation_id>/revoke", methods=("POST",))
+@requires(Role.OFFICER)
+def revoke(invitation_id: int) -> Any:
+    session = get_session()
+    invitation = get_or_404(session, Invitation, invitation_id)
+    if EmptyForm().validate_on_submit():
+        services.revoke(
+            session=session, invitation=invitation, now=utcnow(), user_id=current_user.id
+        )
+        session.commit()
+        flash(_("The link no longer works."), "success")
+    return redirect(url_for(".campaign", campaign_id=invitation.campaign_id))
+
+
+@bp.route("/response/<int:response_id>")
+@requires(Role.VIEWER)
+def response(response_id: int) -> Any:
+    """A supplier's answers as the officer reads them, with the documents sent."""
+    session = get_session()
+    found = get_or_404(session, Response, response_id)
+    questionnaire = get_catalogue().get(found.questionnaire_id, found.questionnaire_version)
+    if questionnaire is None:
+        abort(404)
+    lang = str(get_locale())
+    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
+    stored = responses.stored_answers(session, found)
+    views = {v.question_id: v for v in answer_views(questionnaire, lang, stored)}
+    groups = [
+        (s.title.get(lang), [views[q.id] for q in s.questions if q.id in views])
+        for s in questionnaire.sections
+    ]
+    documents = session.exec(org_select(Evidence).where(Evidence.response_id == found.id)).all()
+    supplier = session.get(Supplier, found.supplier_id) if found.supplier_id else None
+    return render_template(
+        "invitations/response.html",
+        response=found,
+        supplier=supplier,
+        title=questionnaire.title.get(lang),
+        groups=groups,
+        documents=documents,
+    )
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@requires(Role.VIEWER)
+def document(evidence_id: int) -> Any:
+    """A supplier's document, only ever as a download (never shown inline in our origin)."""
+    found = get_or_404(get_session(), Evidence, evidence_id)
+    return send_file(
+        evidence.path_of(evidence.upload_dir(current_app), found),
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.filename,
+    )
+
+
+@bp.route("/disclosures")
+@requires(Role.VIEWER)
+def disclosures_page() -> Any:
+    session = get_session()
+    links = disclosures.proposed_links(session, current_org_id())
+    ids = {i for link in links for i in (link.parent_id, link.child_id) if i}
+    suppliers = {
+        s.id: s for s in session.exec(org_select(Supplier).where(col(Supplier.id).in_(ids)))
+    }
+    organisation = session.get(Organisation, current_org_id())
+    return render_template(
+        "invitations/disclosures.html",
+        rows=[(link, suppliers.get(link.parent_id), suppliers[link.child_id]) for link in links],
+        auto_invite=organisation.auto_invite_disclosed if organisation else False,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/disclosures/<int:link_id>/<decision>", methods=("POST",))
+@requires(Role.OFFICER)
+def decide(link_id: int, decision: str) -> Any:
+    session = get_session()
+    link = get_or_404(session, Link, link_id)
+    if decision not in ("confirm", "reject") or not EmptyForm().validate_on_submit():
+        abort(400)
+    if decision == "confirm":
+        disclosures.confirm(session=session, link=link, actor_id=current_user.id)
+        invited = _auto_invite(link)
+        flash(
+            _("Added to the chain.") + (" " + _("An invitation is on its way.") if invited else ""),
+            "success",
+        )
+    else:
+        disclosures.reject(session=session, link=link, actor_id=current_user.id)
+        flash(_("The disclosure was rejected."), "success")
+    session.commit()
+    return redirect(url_for(".disclosures_page"))
+
+
+def _auto_invite(link: Link) -> bool:
+    """Invite a confirmed company at once when the organisation asks for it (and it has mail)."""
+    session = get_session()
+    organisation = session.get(Organisation, link.organisation_id)
+    child = session.get(Supplier, link.child_id)
+    if not (organisation and organisation.auto_invite_disclosed and child and child.email):
+        return False
+    questionnaire = get_catalogue().get(
+        "agency-screening" if child.kind == SupplierKind.AGENCY else "supplier-self-assessment"
+    )
+    if questionnaire is None:
+        return False
+    _campaign, links = services.create_campaign(
+        session=session,
+        organisation_id=link.organisation_id,
+        user_id=current_user.id,
+        questionnaire=questionnaire,
+        title=_("Disclosed by a supplier: %(name)s", name=child.name),
+        message="",
+        deadline=utcnow() + timedelta(days=14),
+        supplier_ids=[child.id],  # type: ignore[list-item]
+        base_url=current_app.config["BASE_URL"],
+        now=utcnow(),
+    )
+    _offer_links(links)
+    return True
+
+
+@bp.route("/settings", methods=("POST",))
+@requires(Role.ADMIN)
+def settings() -> Any:
+    session = get_session()
+    organisation = session.get(Organisation, current_org_id())
+    if organisation is None or not EmptyForm().validate_on_submit():
+        abort(400)
+    organisation.auto_invite_disclosed = request.form.get("auto_invite") == "on"
+    session.add(organisation)
+    session.commit()
+    flash(_("Settings saved."), "success")
+    return redirect(url_for(".disclosures_page"))
+
+
+@bp.route("/outbox")
+@requires(Role.ADMIN)
+def dead_mail() -> Any:
+    messages = outbox.dead_letters(session=get_session(), organisation_id=current_org_id())
+    return render_template("invitations/outbox.html", messages=messages, form=EmptyForm())
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=("POST",))
+@requires(Role.ADMIN)
+def retry_mail(message_id: int) -> Any:
+    session = get_session()
+    message = get_or_404(session, OutboxMessage, message_id)
+    if EmptyForm().validate_on_submit() and message.status == OutboxStatus.DEAD:
+        outbox.retry(session=session, message=message)
+        session.commit()
+        flash(_("The mail will be tried again."), "success")
+    return redirect(url_for(".dead_mail"))

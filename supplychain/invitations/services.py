@@ -1,0 +1,337 @@
+"""Sending questionnaires: campaigns, invitation links, their state, reminders.
+
+A link carries 256 random bits; the database keeps only their SHA-256, so a copy of the
+database opens no questionnaire. The link's text exists in the outbox row until the mail is
+sent, and in the one-time list an officer sees when no mail server is configured.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, func, select
+
+from .. import audit
+from ..models import Campaign, Invitation, Response, ResponseStatus, Supplier
+from ..questionnaires.schema import Questionnaire
+from ..tenancy import in_org
+from ..validation import InvalidInput
+from . import mails
+
+REMINDER_BEFORE = timedelta(days=3)
+
+
+class InvitationStatus(enum.StrEnum):
+    """Where an invitation stands, most final first (see status_of)."""
+
+    SUBMITTED = "submitted"
+    REVOKED = "revoked"
+    BOUNCED = "bounced"
+    EXPIRED = "expired"
+    IN_PROGRESS = "in_progress"
+    OPENED = "opened"
+    SENT = "sent"
+    QUEUED = "queued"
+
+
+STATUS_NAMES = {
+    InvitationStatus.SUBMITTED: _l("submitted"),
+    InvitationStatus.REVOKED: _l("revoked"),
+    InvitationStatus.BOUNCED: _l("bounced"),
+    InvitationStatus.EXPIRED: _l("expired"),
+    InvitationStatus.IN_PROGRESS: _l("in progress"),
+    InvitationStatus.OPENED: _l("opened"),
+    InvitationStatus.SENT: _l("sent"),
+    InvitationStatus.QUEUED: _l("waiting to be sent"),
+}
+
+
+def digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def status_of(
+    invitation: Invitation, response_status: ResponseStatus | None, now: datetime
+) -> InvitationStatus:
+    """The invitation's state from its timestamps and its response."""
+    if response_status == ResponseStatus.SUBMITTED:
+        return InvitationStatus.SUBMITTED
+    if invitation.revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if invitation.bounced_at is not None:
+        return InvitationStatus.BOUNCED
+    if aware(invitation.expires_at) <= now:
+        return InvitationStatus.EXPIRED
+    if response_status == ResponseStatus.IN_PROGRESS:
+        return InvitationStatus.IN_PROGRESS
+    if invitation.opened_at is not None:
+        return InvitationStatus.OPENED
+    if invitation.sent_at is not None:
+        return InvitationStatus.SENT
+    return InvitationStatus.QUEUED
+
+
+def language_for(supplier: Supplier, languages: Iterable[str]) -> str:
+    """Latvian for a Latvian supplier when the questionnaire has it, else English (or the first)."""
+    offered = list(languages)
+    wanted = "lv" if supplier.country == "LV" else "en"
+    return wanted if wanted in offered else ("en" if "en" in offered else offered[0])
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A link just made: shown once to the officer, never stored."""
+
+    supplier_id: int
+    supplier_name: str
+    email: str
+    url: str
+
+
+def create_campaign(
+    *,
+    session: Session,
+    organisation_id: int,
+    user_id: int | None,
+    questionnaire: Questionnaire,
+    title: str,
+    message: str,
+    deadline: datetime,
+    supplier_ids: Iterable[int],
+    base_url: str,
+    now: datetime,
+) -> tuple[Campaign, list[IssuedLink]]:
+    """Invite each supplier to answer questionnaire by deadline; queue one mail each."""
+    ids = sorted(set(supplier_ids))
+    suppliers = session.exec(
+        in_org(Supplier, organisation_id).where(col(Supplier.id).in_(ids))
+    ).all()
+    errors: dict[str, str] = {}
+    if questionnaire.answered_by != "supplier":
+        errors["questionnaire_id"] = str(_l("This questionnaire is answered inside the app."))
+    if not ids:
+        errors["suppliers"] = str(_l("Choose at least one supplier."))
+    elif len(suppliers) != len(ids):
+        errors["suppliers"] = str(_l("Some of the chosen suppliers are not in your chain."))
+    without = [s.name for s in suppliers if not s.email]
+    if without:
+        errors["suppliers"] = str(
+            _l("These suppliers have no email address: %(names)s.", names=", ".join(without))
+        )
+    if aware(deadline) <= now:
+        errors["deadline"] = str(_l("The deadline must be in the future."))
+    if not title.strip():
+        errors["title"] = str(_l("Give the sending a name."))
+    if errors:
+        raise InvalidInput(errors)
+    campaign = Campaign(
+        organisation_id=organisation_id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        title=title.strip()[:200],
+        message=message.strip()[:2000],
+        deadline=deadline,
+        created_by=user_id,
+    )
+    session.add(campaign)
+    session.flush()
+    links = [
+        _invite(session, campaign, supplier, questionnaire, base_url, now) for supplier in suppliers
+    ]
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        action="campaign.created",
+        obj=campaign,
+        suppliers=len(links),
+        questionnaire=f"{questionnaire.id} v{questionnaire.version}",
+    )
+    return campaign, links
+
+
+def _invite(
+    session: Session,
+    campaign: Campaign,
+    supplier: Supplier,
+    questionnaire: Questionnaire,
+    base_url: str,
+    now: datetime,
+) -> IssuedLink:
+    raw = secrets.token_urlsafe(32)  # 256 bits
+    invitation = Invitation(
+        organisation_id=campaign.organisation_id,
+        campaign_id=campaign.id,
+        supplier_id=supplier.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        email=supplier.email,
+        language=language_for(supplier, questionnaire.languages),
+        token_hash=digest(raw),
+        expires_at=campaign.deadline,
+        created_at=now,
+    )
+    session.add(invitation)
+    session.flush()
+    url = f"{base_url}/r/{raw}"
+    mails.queue_invitation(
+        session=session,
+        invitation=invitation,
+        campaign=campaign,
+        supplier=supplier,
+        questionnaire=questionnaire,
+        url=url,
+        now=now,
+    )
+    return IssuedLink(supplier.id, supplier.name, supplier.email, url)
+
+
+def resend(
+    *,
+    session: Session,
+    invitation: Invitation,
+    questionnaire: Questionnaire,
+    base_url: str,
+    now: datetime,
+    user_id: int | None,
+) -> IssuedLink:
+    """Send a fresh link (the old one stops working); an expired one gets a week more."""
+    supplier = session.get(Supplier, invitation.supplier_id)
+    campaign = session.get(Campaign, invitation.campaign_id)
+    assert supplier is not None and campaign is not None
+    if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
+        raise InvalidInput({"invitation": str(_l("This questionnaire is already submitted."))})
+    raw = secrets.token_urlsafe(32)
+    invitation.token_hash = digest(raw)
+    invitation.revoked_at = None
+    invitation.bounced_at = None
+    invitation.sent_at = None
+    invitation.reminded_at = None
+    invitation.email = supplier.email or invitation.email
+    if aware(invitation.expires_at) <= now + timedelta(days=1):
+        invitation.expires_at = now + timedelta(days=7)
+    session.add(invitation)
+    url = f"{base_url}/r/{raw}"
+    mails.queue_invitation(
+        session=session,
+        invitation=invitation,
+        campaign=campaign,
+        supplier=supplier,
+        questionnaire=questionnaire,
+        url=url,
+        now=now,
+    )
+    audit.record(
+        session,
+        organisation_id=invitation.organisation_id,
+        user_id=user_id,
+        action="invitation.resent",
+        obj=invitation,
+    )
+    session.flush()
+    return IssuedLink(supplier.id, supplier.name, invitation.email, url)
+
+
+def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: int | None) -> None:
+    """Stop the link from working."""
+    invitation.revoked_at = now
+    session.add(invitation)
+    audit.record(
+        session,
+        organisation_id=invitation.organisation_id,
+        user_id=user_id,
+        action="invitation.revoked",
+        obj=invitation,
+    )
+    session.flush()
+
+
+def find_by_token(session: Session, raw_token: str, now: datetime) -> Invitation | None:
+    """The live invitation for a link, or None: unknown, expired and revoked look the same."""
+    if not raw_token or len(raw_token) > 100:
+        return None
+    invitation = session.exec(
+        select(Invitation).where(Invitation.token_hash == digest(raw_token))
+    ).first()
+    if invitation is None or not is_live(invitation, now):
+        return None
+    return invitation
+
+
+def is_live(invitation: Invitation, now: datetime) -> bool:
+    return invitation.revoked_at is None and aware(invitation.expires_at) > now
+
+
+def _response_status(session: Session, invitation: Invitation) -> ResponseStatus | None:
+    if invitation.response_id is None:
+        return None
+    response = session.get(Response, invitation.response_id)
+    return response.status if response else None
+
+
+def invitation_statuses(
+    session: Session, invitations: list[Invitation], now: datetime
+) -> dict[int, InvitationStatus]:
+    """The status of each invitation by id, with one query for their responses."""
+    response_ids = [i.response_id for i in invitations if i.response_id is not None]
+    states = dict(
+        session.exec(
+            select(Response.id, Response.status).where(col(Response.id).in_(response_ids))
+        ).all()
+    )
+    return {i.id: status_of(i, states.get(i.response_id), now) for i in invitations}  # type: ignore[misc]
+
+
+def latest_statuses(
+    session: Session, organisation_id: int, now: datetime
+) -> dict[int, InvitationStatus]:
+    """Each invited supplier's newest invitation's status, by supplier id."""
+    newest = (
+        select(func.max(Invitation.id))
+        .where(Invitation.organisation_id == organisation_id)
+        .group_by(Invitation.supplier_id)
+    )
+    invitations = session.exec(
+        in_org(Invitation, organisation_id).where(col(Invitation.id).in_(newest))
+    ).all()
+    by_id = invitation_statuses(session, list(invitations), now)
+    return {i.supplier_id: by_id[i.id] for i in invitations}  # type: ignore[index]
+
+
+def send_due_reminders(*, session: Session, now: datetime) -> int:
+    """Queue one reminder for each unanswered live invitation whose deadline is near."""
+    due = session.exec(
+        select(Invitation).where(
+            col(Invitation.revoked_at).is_(None),
+            col(Invitation.bounced_at).is_(None),
+            col(Invitation.reminded_at).is_(None),
+            col(Invitation.sent_at).is_not(None),
+            Invitation.expires_at > now,
+            Invitation.expires_at <= now + REMINDER_BEFORE,
+        )
+    ).all()
+    count = 0
+    for invitation in due:
+        if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
+            continue
+        # Only the hash of the first link is known: the reminder brings a new link that replaces
+        # it. Someone already answering keeps going, their session does not need the link.
+        raw = secrets.token_urlsafe(32)
+        invitation.token_hash = digest(raw)
+        mails.queue_reminder(session=session, invitation=invitation, raw_token=raw, now=now)
+        invitation.reminded_at = now
+        session.add(invitation)
+        count += 1
+    session.flush()
+    return count

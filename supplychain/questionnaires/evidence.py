@@ -1,0 +1,98 @@
+"""Documents suppliers upload as evidence (register extracts, certificates, contract templates).
+
+Checked by content, not by name; kept outside the web root under random names; only ever
+served to the organisation's own users, as downloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import filetype
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from ..models import Evidence, Response, utcnow
+
+# What a supplier may send: documents and scans, nothing that runs or renders as a page.
+ALLOWED = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+class RejectedFile(ValueError):
+    """An upload that is too large or not an allowed kind of document."""
+
+
+def check(stream: BinaryIO, max_bytes: int) -> tuple[bytes, str]:
+    """Read an upload; return its bytes and MIME type, or raise RejectedFile saying why."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RejectedFile(str(_l("The file is larger than %(mb)d MB.", mb=max_bytes // 2**20)))
+    if not data:
+        raise RejectedFile(str(_l("The file is empty.")))
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in ALLOWED:
+        raise RejectedFile(str(_l("Send a PDF, PNG or JPEG picture, Word or Excel file.")))
+    return data, kind.mime
+
+
+def display_name(raw: str, mime: str) -> str:
+    """The supplier's file name, made harmless, with the extension its content deserves."""
+    stem = _UNSAFE.sub("_", Path(raw or "document").name).strip(" .") or "document"
+    stem = stem.rsplit(".", 1)[0][:200]
+    return f"{stem}.{ALLOWED[mime]}"
+
+
+def upload_dir(app: Flask) -> Path:
+    return Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads")
+
+
+def path_of(folder: Path, evidence: Evidence) -> Path:
+    return folder / str(evidence.organisation_id) / evidence.stored_name
+
+
+def store(
+    *,
+    session: Session,
+    folder: Path,
+    response: Response,
+    question_id: str,
+    data: bytes,
+    mime: str,
+    filename: str,
+) -> Evidence:
+    """Write a checked upload to disk and record it against the response."""
+    stored_name = secrets.token_hex(16)
+    own = folder / str(response.organisation_id)
+    own.mkdir(parents=True, exist_ok=True)
+    (own / stored_name).write_bytes(data)
+    evidence = Evidence(
+        organisation_id=response.organisation_id,
+        response_id=response.id,  # type: ignore[arg-type]
+        question_id=question_id,
+        filename=display_name(filename, mime),
+        stored_name=stored_name,
+        content_type=mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_at=utcnow(),
+    )
+    session.add(evidence)
+    session.flush()
+    return evidence
+
+
+def as_answer(evidence: Evidence) -> dict[str, Any]:
+    """How a stored document appears in the answer to its question."""
+    return {"id": evidence.id, "filename": evidence.filename, "size": evidence.size}

@@ -1,0 +1,294 @@
+"""The supplier's pages: no account, a link from an email.
+
+GET of the link changes nothing (mail scanners open links); the Start button's POST exchanges
+the token for a session and leaves the token behind in the URL history. Unknown, expired and
+revoked links all get the same 404 page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response as HttpResponse
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import session as cookie
+from flask_babel import force_locale
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from ..access import public
+from ..accounts.forms import EmptyForm
+from ..db import get_session
+from ..invitations import services as invitations
+from ..models import Invitation, Response, utcnow
+from ..questionnaires import evidence
+from ..questionnaires import services as responses
+from ..questionnaires.catalogue import form_class, get_catalogue
+from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
+from ..questionnaires.schema import Questionnaire
+from ..reference import countries
+from . import bp, services
+
+SESSION_KEY = "respondent"
+
+
+class SubmitForm(FlaskForm):
+    respondent_name = StringField(validators=[DataRequired(), Length(max=200)])
+
+
+@bp.after_request
+def _private(response: HttpResponse) -> HttpResponse:
+    # Answers are private and the link is a secret: never cached, never sent on as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _language(questionnaire: Questionnaire, invitation: Invitation) -> str:
+    for lang in (request.args.get("lang"), cookie.get("lang"), invitation.language):
+        if lang in questionnaire.languages:
+            return lang
+    return questionnaire.languages[0]
+
+
+def _questionnaire(invitation: Invitation) -> Questionnaire:
+    found = get_catalogue().get(invitation.questionnaire_id, invitation.questionnaire_version)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/<token>", methods=("GET",))
+@public
+def landing(token: str) -> Any:
+    invitation = invitations.find_by_token(get_session(), token, utcnow())
+    if invitation is None:
+        abort(404)
+    questionnaire = _questionnaire(invitation)
+    lang = _language(questionnaire, invitation)
+    session = get_session()
+    response = session.get(Response, invitation.response_id) if invitation.response_id else None
+    with force_locale(lang):
+        return render_template(
+            "respond/landing.html",
+            token=token,
+            lang=lang,
+            languages=questionnaire.languages,
+            title=questionnaire.title.get(lang),
+            description=questionnaire.description.get(lang) if questionnaire.description else "",
+            deadline=invitation.expires_at,
+            submitted=services.is_submitted(response),
+            started=response is not None,
+            form=EmptyForm(),
+            **services.invitation_context(session, invitation),
+        )
+
+
+@bp.route("/<token>", methods=("POST",))
+@public
+def start(token: str) -> Any:
+    session = get_session()
+    invitation = invitations.find_by_token(session, token, utcnow())
+    if invitation is None or not EmptyForm().validate_on_submit():
+        abort(404)
+    questionnaire = _questionnaire(invitation)
+    services.start(
+        session=session, invitation=invitation, questionnaire=questionnaire, now=utcnow()
+    )
+    session.commit()
+    cookie[SESSION_KEY] = invitation.id
+    cookie["lang"] = _language(questionnaire, invitation)
+    return redirect(url_for(".answer"), 303)
+
+
+def _respondent() -> tuple[Invitation, Response, Questionnaire]:
+    """The invitation this browser started, while its link is live; else 404."""
+    session = get_session()
+    invitation_id = cookie.get(SESSION_KEY)
+    invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+    if invitation is None or invitation.response_id is None:
+        abort(404)
+    response = session.get(Response, invitation.response_id)
+    if response is None:
+        abort(404)
+    if not services.is_submitted(response) and not invitations.is_live(invitation, utcnow()):
+        abort(404)
+    return invitation, response, _questionnaire(invitation)
+
+
+def _section_id(questionnaire: Questionnaire) -> str:
+    wanted = request.args.get("section")
+    ids = [s.id for s in questionnaire.sections]
+    return wanted if wanted in ids else ids[0]
+
+
+def _save_section(form: Any, response: Response, section_ids: list[str]) -> None:
+    """Keep every valid answer of the page; a flawed answer keeps its earlier value."""
+    kept = form.valid_answers()
+    flawed = {name for name, errors in form.errors.items() if errors}
+    responses.save_answers(
+        session=get_session(),
+        response=response,
+        answers=kept,
+        scope=[qid for qid in section_ids if qid not in flawed],
+        upload_dir=evidence.upload_dir(current_app),
+    )
+    get_session().commit()
+
+
+@bp.route("/answer", methods=("GET", "POST"))
+@public
+def answer() -> Any:
+    invitation, response, questionnaire = _respondent()
+    if services.is_submitted(response):
+        return redirect(url_for(".done"))
+    lang = _language(questionnaire, invitation)
+    section_id = _section_id(questionnaire)
+    section = next(s for s in questionnaire.sections if s.id == section_id)
+    ids = [q.id for q in section.questions]
+    stored = responses.stored_answers(get_session(), response)
+    with force_locale(lang):
+        cls = form_class(questionnaire, lang, section_id)
+        form = cls() if request.method == "POST" else cls(data=form_data(questionnaire, stored))
+        form.context = stored
+        if request.method == "POST":
+            ok = form.validate()
+            _save_section(form, response, ids)
+            if ok:
+                return redirect(_next_url(questionnaire, section_id, request.form.get("go")), 303)
+        add_blank_rows(form)
+        merged = {
+            **{k: v for k, v in stored.items() if k not in ids},
+            **form.answers(all_questions=True),
+        }
+        order = [s.id for s in questionnaire.sections]
+        position = order.index(section_id)
+        return render_template(
+            "respond/section.html",
+            form=form,
+            title=questionnaire.title.get(lang),
+            section_title=section.title.get(lang),
+            sections=view_sections(questionnaire, lang, merged),
+            section_id=section_id,
+            position=position + 1,
+            count=len(order),
+            previous=order[position - 1] if position else None,
+            progress=services.progress(questionnaire, lang, merged),
+            country_list=countries(),
+            deadline=invitation.expires_at,
+            **services.invitation_context(get_session(), invitation),
+        )
+
+
+def _next_url(questionnaire: Questionnaire, section_id: str, go: str | None) -> str:
+    order = [s.id for s in questionnaire.sections]
+    position = order.index(section_id)
+    if go == "previous" and position > 0:
+        return url_for(".answer", section=order[position - 1])
+    if go and go.startswith("section:") and go[8:] in order:
+        return url_for(".answer", section=go[8:])
+    if go == "next" and position + 1 < len(order):
+        return url_for(".answer", section=order[position + 1])
+    return url_for(".review")
+
+
+@bp.route("/answer/save", methods=("POST",))
+@public
+def autosave() -> Any:
+    """Save a section in the background (when the page is left): 204, or 404 if not answering."""
+    invitation, response, questionnaire = _respondent()
+    if services.is_submitted(response):
+        return "", 409
+    section_id = _section_id(questionnaire)
+    section = next(s for s in questionnaire.sections if s.id == section_id)
+    lang = _language(questionnaire, invitation)
+    form = form_class(questionnaire, lang, section_id)()
+    form.context = responses.stored_answers(get_session(), response)
+    form.validate()
+    _save_section(form, response, [q.id for q in section.questions])
+    return "", 204
+
+
+@bp.route("/review", methods=("GET", "POST"))
+@public
+def review() -> Any:
+    invitation, response, questionnaire = _respondent()
+    if services.is_submitted(response):
+        return redirect(url_for(".done"))
+    lang = _language(questionnaire, invitation)
+    session = get_session()
+    stored = responses.stored_answers(session, response)
+    with force_locale(lang):
+        progress = services.progress(questionnaire, lang, stored)
+        missing = [s for s in progress if not s.complete]
+        form = SubmitForm()
+        if form.validate_on_submit() and not missing:
+            disclosed = services.submit(
+                session=session,
+                invitation=invitation,
+                response=response,
+                questionnaire=questionnaire,
+                respondent_name=form.respondent_name.data or "",
+            )
+            session.commit()
+            current_app.logger.info("response %s submitted, %s disclosed", response.id, disclosed)
+            return redirect(url_for(".done"), 303)
+        return render_template(
+            "respond/review.html",
+            form=form,
+            title=questionnaire.title.get(lang),
+            groups=_answers_by_section(questionnaire, lang, stored),
+            missing=missing,
+            **services.invitation_context(session, invitation),
+        )
+
+
+def _answers_by_section(
+    questionnaire: Questionnaire, lang: str, answers: dict[str, Any]
+) -> list[tuple[str, str, list[Any]]]:
+    views = {v.question_id: v for v in answer_views(questionnaire, lang, answers)}
+    return [
+        (s.id, s.title.get(lang), [views[q.id] for q in s.questions if q.id in views])
+        for s in questionnaire.sections
+    ]
+
+
+@bp.route("/done")
+@public
+def done() -> Any:
+    invitation, response, questionnaire = _respondent()
+    if not services.is_submitted(response):
+        return redirect(url_for(".answer"))
+    lang = _language(questionnaire, invitation)
+    with force_locale(lang):
+        return render_template(
+            "respond/done.html",
+            title=questionnaire.title.get(lang),
+            response=response,
+            **services.invitation_context(get_session(), invitation),
+        )
+
+
+@bp.route("/copy")
+@public
+def copy() -> Any:
+    """The submitted answers as a file the supplier keeps."""
+    invitation, response, questionnaire = _respondent()
+    lang = _language(questionnaire, invitation)
+    stored = responses.stored_answers(get_session(), response)
+    with force_locale(lang):
+        html = render_template(
+            "respond/copy.html",
+            title=questionnaire.title.get(lang),
+            version=questionnaire.version,
+            response=response,
+            groups=_answers_by_section(questionnaire, lang, stored),
+            **services.invitation_context(get_session(), invitation),
+        )
+    name = f"answers-{questionnaire.id}-{response.id}.html"
+    return HttpResponse(
+        html,
+        mimetype="text/html",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

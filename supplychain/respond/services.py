@@ -1,0 +1,112 @@
+"""A supplier answering from a link: starting, progress through the sections, submitting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from .. import audit
+from ..invitations import disclosures
+from ..models import Invitation, Organisation, Response, ResponseStatus, Supplier
+from ..questionnaires import services as responses
+from ..questionnaires.evaluation import is_empty, visible_ids
+from ..questionnaires.schema import Questionnaire
+
+
+def start(
+    *, session: Session, invitation: Invitation, questionnaire: Questionnaire, now: datetime
+) -> Response:
+    """Open the invitation's response (once) and note that the link was used."""
+    if invitation.opened_at is None:
+        invitation.opened_at = now
+    response = session.get(Response, invitation.response_id) if invitation.response_id else None
+    if response is None:
+        response = responses.start_response(
+            session=session,
+            organisation_id=invitation.organisation_id,
+            questionnaire=questionnaire,
+            language=invitation.language,
+            supplier_id=invitation.supplier_id,
+        )
+        invitation.response_id = response.id
+    session.add(invitation)
+    session.flush()
+    return response
+
+
+@dataclass(frozen=True)
+class SectionState:
+    id: str
+    title: str
+    answered: int
+    shown: int
+    missing: list[str]  # ids of shown required questions without an answer
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def progress(
+    questionnaire: Questionnaire, lang: str, answers: Mapping[str, Any]
+) -> list[SectionState]:
+    """How far each section is answered, judged with show_if over all the answers."""
+    shown = visible_ids(questionnaire, answers)
+    states = []
+    for section in questionnaire.sections:
+        visible = [q for q in section.questions if q.id in shown]
+        states.append(
+            SectionState(
+                id=section.id,
+                title=section.title.get(lang),
+                answered=sum(1 for q in visible if not is_empty(answers.get(q.id))),
+                shown=len(visible),
+                missing=[q.id for q in visible if q.required and is_empty(answers.get(q.id))],
+            )
+        )
+    return states
+
+
+def submit(
+    *,
+    session: Session,
+    invitation: Invitation,
+    response: Response,
+    questionnaire: Questionnaire,
+    respondent_name: str,
+) -> int:
+    """Close the response and propose the companies it names as links; return how many."""
+    answers = responses.stored_answers(session, response)
+    responses.submit_response(session=session, response=response, respondent_name=respondent_name)
+    parent = session.get(Supplier, invitation.supplier_id)
+    assert parent is not None
+    proposed = disclosures.propose_links(
+        session=session, parent=parent, questionnaire=questionnaire, answers=answers
+    )
+    audit.record(
+        session,
+        organisation_id=invitation.organisation_id,
+        user_id=None,
+        action="response.submitted",
+        obj=response,
+        supplier_id=invitation.supplier_id,
+        respondent=response.respondent_name,
+        disclosed=len(proposed),
+    )
+    return len(proposed)
+
+
+def invitation_context(session: Session, invitation: Invitation) -> dict[str, Any]:
+    """Who asks whom: the names the supplier's pages show."""
+    organisation = session.get(Organisation, invitation.organisation_id)
+    supplier = session.get(Supplier, invitation.supplier_id)
+    assert organisation is not None and supplier is not None
+    return {"organisation": organisation.name, "supplier": supplier.name}
+
+
+def is_submitted(response: Response | None) -> bool:
+    return response is not None and response.status == ResponseStatus.SUBMITTED

@@ -1,0 +1,161 @@
+"""A supplier answers from its link: start, sections saved as it goes, review, submit, receipt;
+the companies it names become proposed links for the officer."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import func, select
+from werkzeug.datastructures import MultiDict
+
+from supplychain import db
+from supplychain.models import Answer, Invitation, Link, LinkStatus, Response, ResponseStatus
+from tests.answering import complete_answers, section_form
+from tests.respond.conftest import csrf_of, start
+
+SUBCONTRACTORS = [
+    {
+        "name": "Jumiķi SIA",
+        "registration_no": "40103999001",
+        "country": "LV",
+        "email": "info@jumiki.lv",
+        "activity": "Roofing",
+        "workers": 6,
+        "subcontracts_further": "no",
+    },
+    {
+        "name": "Betons Plus OÜ",
+        "registration_no": "EE1234567",
+        "country": "EE",
+        "email": "",
+        "activity": "Concrete",
+        "workers": 12,
+        "subcontracts_further": "yes",
+    },
+]
+
+
+def _rows(app, model) -> int:
+    with app.app_context():
+        return int(db.get_session().exec(select(func.count()).select_from(model)).one())
+
+
+def test_opening_the_link_changes_nothing(app, client, invited):
+    page = client.get(f"/r/{invited['token']}")
+    assert page.status_code == 200
+    assert "Pirmais Būvnieks SIA" in page.get_data(as_text=True)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    with app.app_context():
+        invitation = db.get_session().get(Invitation, 1)
+        assert invitation.opened_at is None
+    assert _rows(app, Response) == 0
+
+
+def test_start_leaves_the_token_behind(client, invited):
+    response = start(client, invited["token"])
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/r/answer"
+    assert invited["token"] not in response.headers["Location"]
+    page = client.get("/r/answer")
+    assert page.status_code == 200 and invited["token"] not in page.get_data(as_text=True)
+
+
+def _answer_everything(client, questionnaire, answers):
+    for section in questionnaire.sections:
+        url = f"/r/answer?section={section.id}"
+        data = [("csrf_token", csrf_of(client, url)), ("go", "next")]
+        data += section_form(questionnaire, section.id, answers)
+        response = client.post(url, data=MultiDict(data))
+        errors = re.findall(
+            r'<p class="error" id="([^"]+)">([^<]*)', response.get_data(as_text=True)
+        )
+        assert response.status_code == 303, (section.id, errors)
+
+
+def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
+    questionnaire = invited["questionnaire"]
+    answers = complete_answers(
+        questionnaire, {"uses_subcontractors": "yes", "subcontractors": SUBCONTRACTORS}
+    )
+    start(client, invited["token"])
+    _answer_everything(client, questionnaire, answers)
+    review = client.get("/r/review").get_data(as_text=True)
+    assert "Jumiķi SIA" in review and "Some required questions" not in review
+    response = client.post(
+        "/r/review",
+        data={"csrf_token": csrf_of(client, "/r/review"), "respondent_name": "Anna Bērziņa"},
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/r/done"
+    assert "Anna Bērziņa" in client.get("/r/done").get_data(as_text=True)
+    copy = client.get("/r/copy")
+    assert copy.headers["Content-Disposition"].startswith("attachment;")
+    assert "Betons Plus OÜ" in copy.get_data(as_text=True)
+
+    with app.app_context():
+        session = db.get_session()
+        stored = session.exec(select(Response)).one()
+        assert stored.status == ResponseStatus.SUBMITTED
+        assert (stored.questionnaire_id, stored.questionnaire_version) == (questionnaire.id, 1)
+        assert stored.supplier_id == invited["first"]
+        proposed = session.exec(select(Link).where(Link.status == LinkStatus.PROPOSED)).all()
+        assert sorted(link.workers for link in proposed) == [6, 12]
+        assert {link.parent_id for link in proposed} == {invited["first"]}
+        count = len(session.exec(select(Answer)).all())
+        assert count == len(answers)
+    # Submitted means read-only: a further post changes nothing.
+    client.post("/r/answer?section=identity", data={"registration_no": "changed"})
+    assert _rows(app, Answer) == count
+
+
+def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
+    start(client, invited["token"])
+    url = "/r/answer?section=identity"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_of(client, url),
+            "registration_no": "40003123456",
+            "founded_year": "long ago",
+            "go": "next",
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert (
+        'id="founded_year-error"' in page and "Ievadiet veselu skaitli" in page
+    )  # Latvian supplier
+    with app.app_context():
+        kept = db.get_session().exec(select(Answer)).all()
+        assert [(a.question_id, a.value) for a in kept] == [("registration_no", "40003123456")]
+    # Resumed later from the page: the saved answer is there.
+    assert 'value="40003123456"' in client.get(url).get_data(as_text=True)
+
+
+def test_review_names_the_sections_still_missing_answers(client, invited):
+    start(client, invited["token"])
+    page = client.get("/r/review").get_data(as_text=True)
+    assert "Some required questions are not answered yet" in page
+    assert "/r/answer?section=identity" in page
+    response = client.post(
+        "/r/review", data={"csrf_token": csrf_of(client, "/r/answer"), "respondent_name": "X"}
+    )
+    assert response.status_code == 200  # not submitted
+
+
+def test_autosave_keeps_a_section_when_the_page_is_left(app, client, invited):
+    start(client, invited["token"])
+    url = "/r/answer?section=identity"
+    response = client.post(
+        "/r/answer/save?section=identity",
+        data={"csrf_token": csrf_of(client, url), "registration_no": "40003000777"},
+    )
+    assert response.status_code == 204
+    assert _rows(app, Answer) == 1
+
+
+def test_the_page_speaks_the_suppliers_language(client, invited):
+    start(client, invited["token"])  # a Latvian supplier: Latvian first
+    page = client.get("/r/answer").get_data(as_text=True)
+    assert '<html lang="lv">' in page
+    client.get("/account/language/en?next=/r/answer")
+    assert '<html lang="en">' in client.get("/r/answer").get_data(as_text=True)
