@@ -88,6 +88,7 @@ def new() -> Any:
     suppliers = session.exec(org_select(Supplier).order_by(Supplier.name)).all()
     if request.method == "GET":
         form.supplier_ids.data = request.args.getlist("supplier", type=int)
+        form.questionnaire_id.data = _default_questionnaire(suppliers, form.supplier_ids.data)
         form.deadline.data = (utcnow() + timedelta(days=14)).date()
         form.title.data = _("Supplier self-assessment %(date)s", date=utcnow().date().isoformat())
         if request.args.get("tier", type=int):
@@ -117,6 +118,12 @@ def new() -> Any:
             flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
     return render_template("invitations/new.html", form=form, suppliers=suppliers)
+
+
+def _default_questionnaire(suppliers: Any, chosen: list[int]) -> str:
+    """The agency screening when only agencies are chosen, else the supplier self-assessment."""
+    kinds = {s.kind for s in suppliers if s.id in chosen}
+    return "agency-screening" if kinds == {SupplierKind.AGENCY} else "supplier-self-assessment"
 
 
 def _recipients(form: CampaignForm) -> list[int]:

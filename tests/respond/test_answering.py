@@ -80,7 +80,7 @@ def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
     start(client, invited["token"])
     _answer_everything(client, questionnaire, answers)
     review = client.get("/r/review").get_data(as_text=True)
-    assert "Jumiķi SIA" in review and "Some required questions" not in review
+    assert "Jumiķi SIA" in review and "Uz dažiem obligātajiem" not in review
     response = client.post(
         "/r/review",
         data={"csrf_token": csrf_of(client, "/r/review"), "respondent_name": "Anna Bērziņa"},
@@ -134,7 +134,7 @@ def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
 def test_review_names_the_sections_still_missing_answers(client, invited):
     start(client, invited["token"])
     page = client.get("/r/review").get_data(as_text=True)
-    assert "Some required questions are not answered yet" in page
+    assert "Uz dažiem obligātajiem jautājumiem vēl nav atbildēts" in page  # Latvian supplier
     assert "/r/answer?section=identity" in page
     response = client.post(
         "/r/review", data={"csrf_token": csrf_of(client, "/r/answer"), "respondent_name": "X"}
