@@ -10,11 +10,18 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
 from .models import utcnow
+
+DEFAULT_DOMAIN = "supplychain.local"
+
+
+def domain_of(mail_from: str) -> str:
+    """The domain of a MAIL_FROM address ("Name <a@b.example>" too), for Message-IDs."""
+    return parseaddr(mail_from)[1].rpartition("@")[2] or DEFAULT_DOMAIN
 
 
 def compose(
@@ -26,7 +33,7 @@ def compose(
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message["Message-ID"] = make_msgid(domain=domain_of(config["MAIL_FROM"]))
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")

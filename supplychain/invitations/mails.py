@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session
 
+from ..mail import domain_of
 from ..models import Campaign, Invitation, Organisation, Supplier
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.schema import Questionnaire
@@ -16,7 +17,7 @@ from . import outbox
 
 
 def _domain() -> str:
-    return current_app.config["MAIL_FROM"].rpartition("@")[2] or "supplychain.local"
+    return domain_of(current_app.config["MAIL_FROM"])
 
 
 def queue_invitation(

@@ -12,22 +12,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import parseaddr
 from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
 from .. import audit, mail
+from ..mail import DEFAULT_DOMAIN
 from ..models import Invitation, OutboxMessage, OutboxStatus, utcnow
 from ..tenancy import in_org
 
-DEFAULT_DOMAIN = "supplychain.local"
 MAX_BACKOFF = timedelta(hours=6)
-
-
-def domain_of(mail_from: str) -> str:
-    """The domain of a MAIL_FROM address ("Name <a@b.example>" too), for Message-IDs."""
-    return parseaddr(mail_from)[1].rpartition("@")[2] or DEFAULT_DOMAIN
 
 
 def enqueue(
@@ -215,6 +209,20 @@ def _invitation(session: Session, message: OutboxMessage) -> Invitation | None:
     return session.get(Invitation, message.invitation_id)
 
 
+def withdraw(*, session: Session, invitation_id: int) -> None:
+    """Drop an invitation's unsent mail once its link is revoked or replaced: it holds a dead
+    (and secret) link, and the supplier must not get it."""
+    unsent = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.invitation_id == invitation_id,
+            OutboxMessage.status != OutboxStatus.SENT,
+        )
+    ).all()
+    for message in unsent:
+        session.delete(message)
+    session.flush()
+
+
 def dead_letters(*, session: Session, organisation_id: int) -> list[OutboxMessage]:
     """The organisation's mail that was given up on, newest first, for its admins."""
     return list(
@@ -238,6 +246,10 @@ def retry(
         raise ValueError(f"outbox message {message.id} is {message.status.value}, not dead")
     message.status = OutboxStatus.PENDING
     message.attempts = 0
+    invitation = _invitation(session, message)
+    if invitation is not None and invitation.bounced_at is not None:
+        invitation.bounced_at = None  # tried again: no longer known to bounce
+        session.add(invitation)
     message.next_attempt_at = now or utcnow()
     message.claimed_until = None
     session.add(message)

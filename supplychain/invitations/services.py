@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, select
 
@@ -22,7 +23,7 @@ from ..models import Campaign, Invitation, Response, ResponseStatus, Supplier
 from ..questionnaires.schema import Questionnaire
 from ..tenancy import in_org
 from ..validation import InvalidInput
-from . import mails
+from . import mails, outbox
 
 REMINDER_BEFORE = timedelta(days=3)
 
@@ -212,6 +213,7 @@ def resend(
     assert supplier is not None and campaign is not None
     if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
         raise InvalidInput({"invitation": str(_l("This questionnaire is already submitted."))})
+    outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     raw = secrets.token_urlsafe(32)
     invitation.token_hash = digest(raw)
     invitation.revoked_at = None
@@ -244,7 +246,8 @@ def resend(
 
 
 def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: int | None) -> None:
-    """Stop the link from working."""
+    """Stop the link from working, and any mail with it from going out."""
+    outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     invitation.revoked_at = now
     session.add(invitation)
     audit.record(
@@ -328,10 +331,16 @@ def send_due_reminders(*, session: Session, now: datetime) -> int:
         # Only the hash of the first link is known: the reminder brings a new link that replaces
         # it. Someone already answering keeps going, their session does not need the link.
         raw = secrets.token_urlsafe(32)
-        invitation.token_hash = digest(raw)
+        claimed = session.execute(  # claimed once, whoever else is reminding at the same time
+            sa.update(Invitation)
+            .where(col(Invitation.id) == invitation.id, col(Invitation.reminded_at).is_(None))
+            .values(reminded_at=now, token_hash=digest(raw))
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        session.refresh(invitation)
         mails.queue_reminder(session=session, invitation=invitation, raw_token=raw, now=now)
-        invitation.reminded_at = now
-        session.add(invitation)
         count += 1
     session.flush()
     return count

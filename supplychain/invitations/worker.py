@@ -17,6 +17,7 @@ from sqlmodel import Session
 from .. import db
 from ..models import OutboxMessage, OutboxStatus, utcnow
 from . import outbox
+from .services import send_due_reminders
 
 Counts = dict[str, int]
 
@@ -40,12 +41,6 @@ def run_once(
 
 
 def _queue_reminders(app: Flask, session: Session, now: datetime) -> int:
-    try:
-        # Imported here while services.py is being written; remove the guard once it exists.
-        from .services import send_due_reminders
-    except ImportError as exc:
-        app.logger.warning("reminders are off: %s", exc)
-        return 0
     try:
         if not _reminders_lock(session):
             return 0  # another worker is queueing them this very moment

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.invitations import outbox
+from supplychain.mail import domain_of
 from supplychain.models import Campaign, Invitation, OutboxMessage, OutboxStatus, utcnow
 from tests import mailserver
 from tests.factories import make_org, make_supplier
@@ -98,7 +99,7 @@ def test_mail_arrives_with_both_parts_and_the_rows_message_id(app, session, smtp
         session,
         organisation_id=org.id,
         invitation_id=invitation.id,
-        mail_domain=outbox.domain_of("Acme <mail@acme.example>"),
+        mail_domain=domain_of("Acme <mail@acme.example>"),
     )
     assert message.message_id.startswith("<outbox.")
     assert message.message_id.endswith("@acme.example>")

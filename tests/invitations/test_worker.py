@@ -24,13 +24,11 @@ from supplychain.invitations.worker import run_forever
 from supplychain.models import OutboxMessage, OutboxStatus
 from tests import mailserver
 
-# Once supplychain/cli.py registers the command itself this is just `supplychain worker`;
-# register() again only replaces it with the same command.
+# `supplychain worker`, run by this interpreter (the venv's console script may not be on PATH).
 WORKER = [
     sys.executable,
     "-c",
-    "from supplychain.cli import cli; from supplychain.invitations.cli import register; "
-    "register(cli); cli()",
+    "from supplychain.cli import cli; cli()",
     "worker",
     "--interval",
     "0.1",
