@@ -162,7 +162,7 @@ def _check_startup() -> None:
         sys.exit(1)
 
 
-def _serve(app: Flask, host: str, port: int, workers: int) -> None:
+def _serve(app: Flask, host: str, port: int, workers: int, threads: int = 1) -> None:
     """Run app under gunicorn. Call it outside any app context: a context pushed here would be
     inherited by the workers and reused by every request (flask.g shared between users)."""
     from gunicorn.app.base import BaseApplication
@@ -174,6 +174,7 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
             for key, value in {
                 "bind": f"{host}:{port}",
                 "workers": workers,
+                "threads": threads,  # more than one: gunicorn's threaded workers
                 "control_socket_disable": True,
                 "accesslog": "-",
             }.items():
@@ -193,12 +194,13 @@ def _load_app() -> Flask:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=1, show_default=True, type=int, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (refuses to start on an unmigrated database)."""
     app = _load_app()
     with app.app_context():
         _check_startup()
-    _serve(app, host, port, workers)
+    _serve(app, host, port, workers, threads)
 
 
 @cli.command("demo", with_appcontext=False)

@@ -205,11 +205,19 @@ class SectionView:
     intro: str
     questions: list[QuestionView]
 
+    @property
+    def needs_countries(self) -> bool:
+        """Whether a table here asks for a country (the page then offers the country list)."""
+        return any(c[1] == "country" for q in self.questions for c in q.columns)
+
 
 def view_sections(
-    questionnaire: Questionnaire, lang: str, answers: Mapping[str, Any]
+    questionnaire: Questionnaire,
+    lang: str,
+    answers: Mapping[str, Any],
+    only: str | None = None,
 ) -> list[SectionView]:
-    """The sections and questions to draw in lang, with those hidden by the answers marked."""
+    """The sections (or only one) to draw in lang, with questions hidden by the answers marked."""
     shown = visible_ids(questionnaire, answers)
     return [
         SectionView(
@@ -219,6 +227,7 @@ def view_sections(
             questions=[_view(q, lang, q.id not in shown) for q in section.questions],
         )
         for section in questionnaire.sections
+        if only in (None, section.id)
     ]
 
 

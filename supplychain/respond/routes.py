@@ -102,19 +102,21 @@ def start(token: str) -> Any:
     return redirect(url_for(".answer"), 303)
 
 
-def _respondent() -> tuple[Invitation, Response, Questionnaire]:
+def _respondent() -> tuple[services.Respondent, Questionnaire]:
     """The invitation this browser started, while its link is live; else 404."""
-    session = get_session()
     invitation_id = cookie.get(SESSION_KEY)
-    invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-    if invitation is None or invitation.response_id is None:
+    found = (
+        services.load_respondent(get_session(), invitation_id)
+        if isinstance(invitation_id, int)
+        else None
+    )
+    if found is None:
         abort(404)
-    response = session.get(Response, invitation.response_id)
-    if response is None:
+    if not services.is_submitted(found.response) and not invitations.is_live(
+        found.invitation, utcnow()
+    ):
         abort(404)
-    if not services.is_submitted(response) and not invitations.is_live(invitation, utcnow()):
-        abort(404)
-    return invitation, response, _questionnaire(invitation)
+    return found, _questionnaire(found.invitation)
 
 
 def _section_id(questionnaire: Questionnaire) -> str:
@@ -140,7 +142,8 @@ def _save_section(form: Any, response: Response, section_ids: list[str]) -> None
 @bp.route("/answer", methods=("GET", "POST"))
 @public
 def answer() -> Any:
-    invitation, response, questionnaire = _respondent()
+    respondent, questionnaire = _respondent()
+    invitation, response = respondent.invitation, respondent.response
     if services.is_submitted(response):
         return redirect(url_for(".done"))
     lang = _language(questionnaire, invitation)
@@ -169,7 +172,7 @@ def answer() -> Any:
             form=form,
             title=questionnaire.title.get(lang),
             section_title=section.title.get(lang),
-            sections=view_sections(questionnaire, lang, merged),
+            sections=view_sections(questionnaire, lang, merged, only=section_id),
             section_id=section_id,
             position=position + 1,
             count=len(order),
@@ -177,7 +180,7 @@ def answer() -> Any:
             progress=services.progress(questionnaire, lang, merged),
             country_list=countries(),
             deadline=invitation.expires_at,
-            **services.invitation_context(get_session(), invitation),
+            **respondent.names,
         )
 
 
@@ -197,7 +200,8 @@ def _next_url(questionnaire: Questionnaire, section_id: str, go: str | None) -> 
 @public
 def autosave() -> Any:
     """Save a section in the background (when the page is left): 204, or 404 if not answering."""
-    invitation, response, questionnaire = _respondent()
+    respondent, questionnaire = _respondent()
+    invitation, response = respondent.invitation, respondent.response
     if services.is_submitted(response):
         return "", 409
     section_id = _section_id(questionnaire)
@@ -213,7 +217,8 @@ def autosave() -> Any:
 @bp.route("/review", methods=("GET", "POST"))
 @public
 def review() -> Any:
-    invitation, response, questionnaire = _respondent()
+    respondent, questionnaire = _respondent()
+    invitation, response = respondent.invitation, respondent.response
     if services.is_submitted(response):
         return redirect(url_for(".done"))
     lang = _language(questionnaire, invitation)
@@ -229,6 +234,7 @@ def review() -> Any:
                 invitation=invitation,
                 response=response,
                 questionnaire=questionnaire,
+                answers=stored,
                 respondent_name=form.respondent_name.data or "",
             )
             session.commit()
@@ -240,7 +246,7 @@ def review() -> Any:
             title=questionnaire.title.get(lang),
             groups=_answers_by_section(questionnaire, lang, stored),
             missing=missing,
-            **services.invitation_context(session, invitation),
+            **respondent.names,
         )
 
 
@@ -257,7 +263,8 @@ def _answers_by_section(
 @bp.route("/done")
 @public
 def done() -> Any:
-    invitation, response, questionnaire = _respondent()
+    respondent, questionnaire = _respondent()
+    invitation, response = respondent.invitation, respondent.response
     if not services.is_submitted(response):
         return redirect(url_for(".answer"))
     lang = _language(questionnaire, invitation)
@@ -266,7 +273,7 @@ def done() -> Any:
             "respond/done.html",
             title=questionnaire.title.get(lang),
             response=response,
-            **services.invitation_context(get_session(), invitation),
+            **respondent.names,
         )
 
 
@@ -274,7 +281,8 @@ def done() -> Any:
 @public
 def copy() -> Any:
     """The submitted answers as a file the supplier keeps."""
-    invitation, response, questionnaire = _respondent()
+    respondent, questionnaire = _respondent()
+    invitation, response = respondent.invitation, respondent.response
     lang = _language(questionnaire, invitation)
     stored = responses.stored_answers(get_session(), response)
     with force_locale(lang):
@@ -284,7 +292,7 @@ def copy() -> Any:
             version=questionnaire.version,
             response=response,
             groups=_answers_by_section(questionnaire, lang, stored),
-            **services.invitation_context(get_session(), invitation),
+            **respondent.names,
         )
     name = f"answers-{questionnaire.id}-{response.id}.html"
     return HttpResponse(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from .. import audit
 from ..invitations import disclosures
@@ -77,10 +77,10 @@ def submit(
     invitation: Invitation,
     response: Response,
     questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
     respondent_name: str,
 ) -> int:
     """Close the response and propose the companies it names as links; return how many."""
-    answers = responses.stored_answers(session, response)
     responses.submit_response(session=session, response=response, respondent_name=respondent_name)
     parent = session.get(Supplier, invitation.supplier_id)
     assert parent is not None
@@ -106,6 +106,32 @@ def invitation_context(session: Session, invitation: Invitation) -> dict[str, An
     supplier = session.get(Supplier, invitation.supplier_id)
     assert organisation is not None and supplier is not None
     return {"organisation": organisation.name, "supplier": supplier.name}
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """Who is answering in this browser: their invitation and response, and the two names."""
+
+    invitation: Invitation
+    response: Response
+    organisation: str
+    supplier: str
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"organisation": self.organisation, "supplier": self.supplier}
+
+
+def load_respondent(session: Session, invitation_id: int) -> Respondent | None:
+    """One query for everything an answering page needs to know about its respondent."""
+    row = session.exec(
+        select(Invitation, Response, Organisation.name, Supplier.name)
+        .join(Response, col(Response.id) == Invitation.response_id)
+        .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
+        .join(Supplier, col(Supplier.id) == Invitation.supplier_id)
+        .where(Invitation.id == invitation_id)
+    ).first()
+    return Respondent(*row) if row else None
 
 
 def is_submitted(response: Response | None) -> bool:
