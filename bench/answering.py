@@ -40,7 +40,8 @@ from supplychain import create_app, db  # noqa: E402
 from supplychain.invitations import services as invitations  # noqa: E402
 from supplychain.models import Role, utcnow  # noqa: E402
 from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
-from tests.answering import complete_answers, section_form  # noqa: E402
+from supplychain.questionnaires.sample import plain_answers  # noqa: E402
+from tests.answering import section_form  # noqa: E402
 from tests.factories import make_org, make_supplier, make_user  # noqa: E402
 
 QUESTIONNAIRE = "supplier-self-assessment"
@@ -347,7 +348,7 @@ def main() -> int:
     answering = args.clients * args.rounds
     tokens = prepare(env, args.clients + answering + args.stress_clients)
     questionnaire = get_catalogue_for(env)
-    answers = complete_answers(
+    answers = plain_answers(
         questionnaire,
         {
             "uses_subcontractors": "yes",

@@ -262,6 +262,53 @@ def questionnaires_check(files: tuple[str, ...]) -> None:
         click.echo(f"ok: {qid} version {version} ({count} questions, {', '.join(q.languages)})")
 
 
+@cli.command("assess")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["en", "lv"]), default="en", show_default=True)
+@with_appcontext
+def assess(org_slug: str, fmt: str, lang: str) -> None:
+    """Run a risk assessment of an organisation's chain and print its flags."""
+    import csv
+    import json
+
+    from flask_babel import force_locale
+
+    from .models import utcnow
+    from .questionnaires.catalogue import get_catalogue
+    from .risk.engine import evaluate
+    from .risk.inputs import load_inputs
+    from .risk.present import describe
+
+    org = _organisation(org_slug)
+    catalogue = get_catalogue()
+    inputs = load_inputs(db.get_session(), org.id, catalogue, utcnow())
+    with force_locale(lang):
+        flags = [describe(f, inputs.suppliers, catalogue) for f in evaluate(inputs)]
+    if fmt == "json":
+        keys = ("supplier", "rule", "severity", "message", "evidence")
+        rows = [{k: flag[k] for k in keys} | {"indicator": flag["indicator"]} for flag in flags]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        from .chain.tabular import defuse
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["supplier", "rule", "indicator", "severity", "message", "evidence"])
+        for flag in flags:
+            evidence = json.dumps(flag["evidence"], ensure_ascii=False)
+            cells = [flag["supplier"], flag["rule"], flag["indicator"], flag["severity"]]
+            writer.writerow([defuse(c or "") for c in [*cells, flag["message"], evidence]])
+    else:
+        for flag in flags:
+            click.echo(
+                f"{flag['severity']:8} {flag['rule']:28} {flag['supplier'] or '-':16} "
+                f"{flag['message']}"
+            )
+        click.echo(f"{len(flags)} flag(s).")
+
+
 def _register_feature_commands() -> None:
     from .invitations.cli import register
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import Session, func, select
 
 from .accounts import services as accounts
 from .chain import services as chain
-from .models import Link, Organisation, Role, Supplier, User
+from .models import Invitation, Link, Organisation, Role, Supplier, User, utcnow
 from .tenancy import in_org
 
 DEMO_FILE = Path(__file__).parent / "demo" / "chain.yaml"
@@ -36,10 +37,13 @@ def load_demo(*, session: Session, password: str, path: Path = DEMO_FILE) -> Dem
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     org_spec = spec["organisation"]
     org = session.exec(select(Organisation).where(Organisation.slug == org_spec["slug"])).first()
+    created = org is None
     if org is None:
         org = accounts.create_organisation(
             session=session, slug=org_spec["slug"], name=org_spec["name"]
         )
+        org.country = org_spec.get("country", "")
+        session.add(org)
         _build_chain(session, org.id, spec)
     user = accounts.find_user(session=session, email=DEMO_EMAIL)
     if user is None:
@@ -54,12 +58,74 @@ def load_demo(*, session: Session, password: str, path: Path = DEMO_FILE) -> Dem
     else:
         accounts.set_password(session=session, user=user, password=password)
     session.flush()
+    if created and "questionnaires" in spec:
+        _questionnaire_history(session, org.id, user.id, spec["questionnaires"])
 
     def count(model: type[Supplier] | type[Link] | type[User]) -> int:
         subquery = in_org(model, org.id).subquery()
         return int(session.exec(select(func.count()).select_from(subquery)).one())
 
     return DemoSummary(organisation=org.slug, suppliers=count(Supplier), links=count(Link))
+
+
+def _questionnaire_history(
+    session: Session, organisation_id: int, user_id: int | None, spec: dict[str, Any]
+) -> None:
+    """A round that has closed: sent through the app's services, then moved into the past,
+    with the answers given through the same services a supplier's pages use."""
+    from .invitations import outbox
+    from .invitations import services as invitations
+    from .questionnaires import services as responses
+    from .questionnaires.catalogue import get_catalogue
+    from .questionnaires.sample import plain_answers
+    from .respond import services as respond
+
+    questionnaire = get_catalogue().current[spec["questionnaire"]]
+    codes = {s.code: s.id for s in session.exec(in_org(Supplier, organisation_id))}
+    now = utcnow()
+    campaign, _links = invitations.create_campaign(
+        session=session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        questionnaire=questionnaire,
+        title=spec["title"],
+        message="",
+        deadline=now + timedelta(days=1),
+        supplier_ids=[codes[code] for code in spec["invited"]],
+        base_url="http://127.0.0.1:5000",
+        now=now,
+    )
+    closed = now - timedelta(days=spec["deadline_days_ago"])
+    campaign.deadline = closed
+    session.add(campaign)
+    for invitation in session.exec(in_org(Invitation, organisation_id)):
+        outbox.withdraw(session=session, invitation_id=invitation.id)  # already "sent"
+        invitation.expires_at = closed
+        invitation.sent_at = closed - timedelta(days=30)
+        session.add(invitation)
+        answered = spec["answered"].get(_code_of(codes, invitation.supplier_id))
+        if answered is None:
+            continue
+        response = respond.start(
+            session=session, invitation=invitation, questionnaire=questionnaire, now=closed
+        )
+        answers = plain_answers(questionnaire, answered["answers"])
+        responses.save_answers(session=session, response=response, answers=answers)
+        respond.submit(
+            session=session,
+            invitation=invitation,
+            response=response,
+            questionnaire=questionnaire,
+            answers=answers,
+            respondent_name=answered["respondent"],
+        )
+        response.submitted_at = closed - timedelta(days=3)
+        session.add(response)
+    session.flush()
+
+
+def _code_of(codes: dict[str, int], supplier_id: int) -> str:
+    return next(code for code, sid in codes.items() if sid == supplier_id)
 
 
 def _build_chain(session: Session, organisation_id: int, spec: dict[str, Any]) -> None:

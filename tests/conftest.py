@@ -77,6 +77,21 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:
     application.extensions["engine"].dispose()
 
 
+@pytest.fixture(scope="session")
+def form_app(tmp_path_factory):
+    """An app for building forms; no database work, so SQLite alone."""
+    from supplychain import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": "sqlite://",
+            "SECRET_KEY": "test",
+            "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
+        }
+    )
+
+
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
     """A session for service tests, inside an app context (keep apart from `client`)."""

@@ -139,7 +139,7 @@ def _questionnaires_of(item: Supplier) -> list[dict[str, Any]]:
     ).all()
     statuses = invitation_statuses(db, list(rows), utcnow())
     titles = dict(
-        db.exec(
+        db.execute(
             org_select(Campaign)
             .where(Campaign.id.in_({i.campaign_id for i in rows}))
             .with_only_columns(Campaign.id, Campaign.title)

@@ -19,6 +19,8 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     name: str = Field(max_length=200)
+    # Where the organisation itself works: its direct suppliers from elsewhere work across a border.
+    country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
     # Invite a disclosed subcontractor or agency as soon as an officer confirms it.
     auto_invite_disclosed: bool = Field(
         default=False, sa_column_kwargs={"server_default": sa.false()}

@@ -10,8 +10,8 @@ from supplychain import db
 from supplychain.demo import DEMO_EMAIL, load_demo
 from supplychain.invitations.worker import run_once
 from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.questionnaires.sample import plain_answers
 from tests import mailserver
-from tests.answering import complete_answers
 from tests.respond.test_answering import SUBCONTRACTORS
 
 pytestmark = pytest.mark.browser
@@ -89,7 +89,7 @@ def test_officer_sends_supplier_answers_from_the_mail_officer_sees_disclosures(
     supplier.wait_for_url(f"{live_server}/r/answer")
     assert "/r/answer" in supplier.url and link.rsplit("/", 1)[1] not in supplier.url
 
-    answers = complete_answers(
+    answers = plain_answers(
         questionnaire, {"uses_subcontractors": "yes", "subcontractors": SUBCONTRACTORS}
     )
     for section in questionnaire.sections:

@@ -77,6 +77,8 @@ def test_sending_to_chosen_suppliers_shows_each_link_once(app, admin, chain):
     )
     assert admin.get(links[0].removeprefix("https://supplychain.test")).status_code == 200
     assert _count(app, OutboxMessage) == 2
+    supplier_page = admin.get(f"/chain/suppliers/{chain['a']}").get_data(as_text=True)
+    assert "Spring round" in supplier_page and 'class="status queued"' in supplier_page
 
 
 def test_a_whole_tier(app, admin, chain):

@@ -18,21 +18,6 @@ def every_type():
     return load_questionnaire(DATA / "every-type.yaml")
 
 
-@pytest.fixture(scope="session")
-def form_app(tmp_path_factory):
-    """An app for building forms; no database work, so SQLite alone."""
-    from supplychain import create_app
-
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": "sqlite://",
-            "SECRET_KEY": "test",
-            "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
-        }
-    )
-
-
 @pytest.fixture
 def submit(form_app, every_type):
     """Post form data to the every-type form and return the validated form.

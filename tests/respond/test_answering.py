@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from supplychain import db
 from supplychain.models import Answer, Invitation, Link, LinkStatus, Response, ResponseStatus
-from tests.answering import complete_answers, section_form
+from supplychain.questionnaires.sample import plain_answers
+from tests.answering import section_form
 from tests.respond.conftest import csrf_of, start
 
 SUBCONTRACTORS = [
@@ -74,7 +75,7 @@ def _answer_everything(client, questionnaire, answers):
 
 def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
     questionnaire = invited["questionnaire"]
-    answers = complete_answers(
+    answers = plain_answers(
         questionnaire, {"uses_subcontractors": "yes", "subcontractors": SUBCONTRACTORS}
     )
     start(client, invited["token"])

@@ -1,0 +1,1 @@
+"""Risk flags from the chain's structure and from answers."""

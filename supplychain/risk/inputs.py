@@ -1,0 +1,156 @@
+"""The only part of the risk engine that reads the database: one organisation's chain, latest
+answers and invitations, in a handful of column-only queries (no ORM objects per supplier)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from ..chain import queries
+from ..chain.graph import ROOT, analyse
+from ..gcpause import gc_paused
+from ..invitations.services import aware
+from ..models import (
+    Answer,
+    Invitation,
+    Link,
+    LinkStatus,
+    Organisation,
+    Response,
+    ResponseStatus,
+    Supplier,
+    SupplierKind,
+)
+from ..questionnaires.loader import Catalogue
+from ..tenancy import in_org
+from .findings import InvitationFacts, LinkFacts, ResponseFacts, RiskInputs, SupplierFacts
+
+
+def load_inputs(
+    session: Session, organisation_id: int, catalogue: Catalogue, now: datetime
+) -> RiskInputs:
+    """Everything the rules read about one organisation."""
+    with gc_paused():
+        graph, agencies = queries.load_graph(session, organisation_id)
+        analysis = analyse(graph, agencies)
+        organisation = session.get(Organisation, organisation_id)
+        return RiskInputs(
+            graph=graph,
+            analysis=analysis,
+            suppliers=_suppliers(session, organisation_id),
+            links=_links(session, organisation_id),
+            responses=_responses(session, organisation_id, catalogue),
+            invitations=_invitations(session, organisation_id),
+            now=now,
+            home_country=getattr(organisation, "country", "") or "",
+        )
+
+
+def _suppliers(session: Session, organisation_id: int) -> dict[int, SupplierFacts]:
+    kind = sa.type_coerce(Supplier.kind, sa.String)
+    rows = session.execute(
+        in_org(Supplier, organisation_id).with_only_columns(
+            Supplier.id,
+            Supplier.code,
+            Supplier.name,
+            Supplier.registration_no,
+            Supplier.country,
+            Supplier.sector,
+            kind,
+            Supplier.employees,
+        )
+    )
+    return {
+        sid: SupplierFacts(code, name, reg, country, sector, k == SupplierKind.AGENCY.value, emp)
+        for sid, code, name, reg, country, sector, k, emp in rows
+    }
+
+
+def _links(session: Session, organisation_id: int) -> dict[tuple[int, int], LinkFacts]:
+    relation = sa.type_coerce(Link.relation, sa.String)
+    rows = session.execute(
+        in_org(Link, organisation_id)
+        .where(Link.status == LinkStatus.CONFIRMED)
+        .with_only_columns(
+            Link.parent_id,
+            Link.child_id,
+            relation,
+            Link.workers,
+            Link.contract_value_eur,
+            Link.labour_hours,
+        )
+    )
+    return {
+        (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
+        for parent, child, rel, workers, value, hours in rows
+    }
+
+
+def _responses(
+    session: Session, organisation_id: int, catalogue: Catalogue
+) -> dict[int, ResponseFacts]:
+    """Each supplier's newest submitted response, read with the version it answered."""
+    newest = (
+        select(func.max(Response.id))
+        .where(
+            Response.organisation_id == organisation_id,
+            Response.status == ResponseStatus.SUBMITTED,
+            col(Response.supplier_id).is_not(None),
+        )
+        .group_by(Response.supplier_id)
+    )
+    chosen = session.execute(
+        in_org(Response, organisation_id)
+        .where(col(Response.id).in_(newest))
+        .with_only_columns(
+            Response.id,
+            Response.supplier_id,
+            Response.questionnaire_id,
+            Response.questionnaire_version,
+        )
+    ).all()
+    answers: dict[int, dict[str, Any]] = {response_id: {} for response_id, *_ in chosen}
+    rows = session.execute(
+        in_org(Answer, organisation_id)
+        .where(col(Answer.response_id).in_(list(answers)))
+        .with_only_columns(Answer.response_id, Answer.question_id, Answer.value)
+    )
+    for response_id, question_id, value in rows:
+        answers[response_id][question_id] = value
+    found = {}
+    for response_id, supplier_id, questionnaire_id, version in chosen:
+        questionnaire = catalogue.get(questionnaire_id, version)
+        if questionnaire is not None:  # a removed version cannot be read: left out, not guessed
+            found[supplier_id] = ResponseFacts(questionnaire, answers[response_id])
+    return found
+
+
+def _invitations(session: Session, organisation_id: int) -> dict[int, InvitationFacts]:
+    """Each invited supplier's newest invitation, and whether it was answered."""
+    newest = (
+        select(func.max(Invitation.id))
+        .where(Invitation.organisation_id == organisation_id)
+        .group_by(Invitation.supplier_id)
+    )
+    rows = session.execute(
+        in_org(Invitation, organisation_id)
+        .where(col(Invitation.id).in_(newest))
+        .outerjoin(Response, col(Response.id) == Invitation.response_id)
+        .with_only_columns(
+            Invitation.supplier_id,
+            Invitation.expires_at,
+            Invitation.revoked_at,
+            sa.type_coerce(Response.status, sa.String),
+        )
+    )
+    return {
+        supplier_id: InvitationFacts(
+            deadline=aware(deadline),
+            submitted=status == ResponseStatus.SUBMITTED.value,
+            revoked=revoked is not None,
+        )
+        for supplier_id, deadline, revoked, status in rows
+    }

@@ -1,0 +1,76 @@
+"""Findings as people read them: supplier names instead of ids, question texts, one sentence.
+
+Used by the CLI's JSON and CSV, and by the pages; the language is the one in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..chain.graph import ROOT
+from ..questionnaires.loader import Catalogue
+from .findings import Finding, SupplierFacts
+from .rules import RULES
+
+
+def describe(
+    finding: Finding, suppliers: Mapping[int, SupplierFacts], catalogue: Catalogue
+) -> dict[str, Any]:
+    """A flag as plain data: supplier code, rule, severity, the sentence, readable evidence."""
+    rule = RULES[finding.rule]
+    supplier = suppliers.get(finding.supplier_id) if finding.supplier_id is not None else None
+    return {
+        "supplier": supplier.code if supplier else None,
+        "supplier_name": supplier.name if supplier else None,
+        "rule": finding.rule,
+        "indicator": finding.indicator,
+        "title": str(rule.title),
+        "severity": finding.severity.value,
+        "message": rule.explain(finding),
+        "evidence": readable_evidence(finding.evidence, suppliers, catalogue),
+        "ilo": [i.value for i in finding.ilo],
+        "guide": list(finding.guide),
+    }
+
+
+def readable_evidence(
+    evidence: Mapping[str, Any], suppliers: Mapping[int, SupplierFacts], catalogue: Catalogue
+) -> dict[str, Any]:
+    """Evidence with ids turned into names and question ids into the questions asked."""
+    out: dict[str, Any] = {}
+    if "path" in evidence:
+        out["path"] = [_name(node, suppliers) for node in evidence["path"]]
+    if "suppliers" in evidence:
+        out["suppliers"] = [_name(node, suppliers) for node in evidence["suppliers"]]
+    if "answers" in evidence:
+        out["answers"] = [_quote(item, catalogue) for item in evidence["answers"]]
+    if "facts" in evidence:
+        out["facts"] = dict(evidence["facts"])
+    return out
+
+
+def _name(node: int, suppliers: Mapping[int, SupplierFacts]) -> str:
+    if node == ROOT:
+        return _("your organisation")
+    supplier = suppliers.get(node)
+    return f"{supplier.name} ({supplier.code})" if supplier else f"#{node}"
+
+
+def _quote(item: Mapping[str, Any], catalogue: Catalogue) -> dict[str, Any]:
+    questionnaire = catalogue.get(item["questionnaire"], item["version"])
+    lang = str(get_locale())
+    if questionnaire is None:
+        return {"question": item["question"], "answer": item["answer"]}
+    question = questionnaire.question(item["question"])
+    answer = item["answer"]
+    names = {o.value: o.text.get(lang) for o in getattr(question, "options", ())}
+    names |= {"yes": _("Yes"), "no": _("No")} if question.type == "yes_no" else {}
+    if isinstance(answer, list) and answer and not isinstance(answer[0], dict):
+        answer = [names.get(a, a) for a in answer]
+    elif isinstance(answer, str):
+        answer = names.get(answer, answer)
+    return {"question": question.text.get(lang), "answer": answer}

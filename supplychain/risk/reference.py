@@ -1,0 +1,226 @@
+"""Reference data for two risk rules: legal minimum labour costs and high-risk sectors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from supplychain.reference import countries, nace_codes, normalise_nace
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LABOUR_COSTS_FILE = DATA_DIR / "labour_costs.yaml"
+HIGH_RISK_SECTORS_FILE = DATA_DIR / "high_risk_sectors.yaml"
+
+Period = Literal["month", "hour"]
+
+
+class ReferenceDataError(ValueError):
+    """A reference data file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class LabourCost:
+    """What the law makes an hour of work cost an employer in one country."""
+
+    country: str
+    currency: str
+    minimum_wage: Decimal | None
+    period: Period | None
+    hours_per_month: Decimal | None
+    employer_contributions_percent: Decimal | None
+    eur_rate: Decimal
+    valid_from: date | None
+    source: str
+    checked: date
+    note: str
+    eur_rate_date: date | None = None
+
+    @property
+    def hourly_eur(self) -> Decimal | None:
+        """Minimum hourly wage plus the employer's compulsory contributions, in EUR.
+
+        None where there is no statutory minimum wage (or the entry lacks what is needed).
+        """
+        wage, contributions = self.minimum_wage, self.employer_contributions_percent
+        if wage is None or contributions is None:
+            return None
+        if self.period == "hour":
+            hourly = wage
+        elif self.period == "month" and self.hours_per_month:
+            hourly = wage / self.hours_per_month
+        else:
+            return None
+        return hourly * (1 + contributions / 100) * self.eur_rate
+
+
+@dataclass(frozen=True)
+class HighRiskSector:
+    """A NACE code prefix the sources name as a high-risk sector."""
+
+    nace: str
+    labels: dict[str, str]  # by language
+    sources: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels["en"]
+
+
+# --- file schema -------------------------------------------------------------------------
+
+
+def _number(value: Any) -> Any:
+    """Amounts are YAML numbers: a quoted "780" is a typo waiting to be misread."""
+    if value is None or (isinstance(value, int | float | Decimal) and not isinstance(value, bool)):
+        return value
+    raise ValueError("must be a number, not text")
+
+
+Amount = Annotated[Decimal, BeforeValidator(_number), Field(gt=0)]
+Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, lt=100)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _LabourCostEntry(_Entry):
+    # No defaults: every field must be written out, as null where there is no value.
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    minimum_wage: Amount | None
+    period: Period | None
+    hours_per_month: Amount | None
+    employer_contributions_percent: Percent | None
+    eur_rate: Amount
+    eur_rate_date: date | None
+    valid_from: date | None
+    source: Text
+    checked: date
+    note: Text
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str) -> str:
+        if value not in countries():
+            raise ValueError(f"{value} is not an ISO 3166-1 alpha-2 country code")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> _LabourCostEntry:
+        if self.minimum_wage is not None:
+            needed = ("period", "employer_contributions_percent", "valid_from")
+            missing = [name for name in needed if getattr(self, name) is None]
+            if self.period == "month" and self.hours_per_month is None:
+                missing.append("hours_per_month")
+            if missing:
+                raise ValueError(f"a minimum wage needs {', '.join(missing)}")
+        if self.currency == "EUR" and self.eur_rate != 1:
+            raise ValueError("eur_rate must be 1 for EUR")
+        if self.currency != "EUR" and self.eur_rate_date is None:
+            raise ValueError("a rate for a currency other than EUR needs eur_rate_date")
+        return self
+
+
+class _SectorEntry(_Entry):
+    nace: str
+    label: dict[Literal["en", "lv"], Text]
+    sources: Annotated[list[Text], Field(min_length=1)]
+
+    @field_validator("nace")
+    @classmethod
+    def _known_code(cls, value: str) -> str:
+        if value not in nace_codes():
+            raise ValueError(f"{value} is not a NACE Rev. 2 section, division, group or class")
+        return value
+
+
+E = TypeVar("E", bound=_Entry)
+
+
+def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """'entry 3 (PL): minimum_wage' from a pydantic location, naming the entry by its key."""
+    if not loc or not isinstance(loc[0], int) or not isinstance(raw, list):
+        return ".".join(map(str, loc)) or "(top)"
+    item = raw[loc[0]] if loc[0] < len(raw) else None
+    key = (item.get("country") or item.get("nace")) if isinstance(item, dict) else None
+    head = f"entry {loc[0] + 1}" + (f" ({key})" if key else "")
+    return ": ".join([head, ".".join(map(str, loc[1:]))]) if len(loc) > 1 else head
+
+
+def _load(path: Path, schema: type[E], key: Callable[[E], str]) -> list[E]:
+    """Read a list of entries from path, refusing with every fault and the file's name."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ReferenceDataError(f"{path.name}: {exc}") from exc
+    try:
+        entries = TypeAdapter(list[schema]).validate_python(raw)  # type: ignore[valid-type]
+    except ValidationError as exc:
+        faults = [f"{path.name}: {_where(raw, e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ReferenceDataError("\n".join(faults)) from exc
+    seen: set[str] = set()
+    for entry in entries:
+        if key(entry) in seen:
+            raise ReferenceDataError(f"{path.name}: {key(entry)} appears twice")
+        seen.add(key(entry))
+    return entries
+
+
+def load_labour_costs(path: Path) -> dict[str, LabourCost]:
+    """Parse a labour cost file into LabourCost by country code."""
+    entries = _load(path, _LabourCostEntry, lambda e: e.country)
+    return {e.country: LabourCost(**e.model_dump()) for e in entries}
+
+
+def load_high_risk_sectors(path: Path) -> tuple[HighRiskSector, ...]:
+    """Parse a high-risk sector file, keeping the file's order."""
+    entries = _load(path, _SectorEntry, lambda e: e.nace)
+    return tuple(HighRiskSector(e.nace, dict(e.label), tuple(e.sources)) for e in entries)
+
+
+# --- the shipped data ----------------------------------------------------------------------
+
+
+@cache
+def labour_costs() -> dict[str, LabourCost]:
+    """Legal minimum labour cost by ISO country code, from supplychain/data/labour_costs.yaml."""
+    return load_labour_costs(LABOUR_COSTS_FILE)
+
+
+@cache
+def high_risk_sectors() -> tuple[HighRiskSector, ...]:
+    """High-risk sectors with their sources, from supplychain/data/high_risk_sectors.yaml."""
+    return load_high_risk_sectors(HIGH_RISK_SECTORS_FILE)
+
+
+def sector_match(nace_code: str) -> HighRiskSector | None:
+    """The most specific high-risk entry whose code nace_code starts with, or None.
+
+    Codes look like 'F41.20', 'N81.21', 'A02' or a section letter; '41.20' is read as 'F41.20'.
+    """
+    text = nace_code.strip().upper().replace(" ", "")
+    code = normalise_nace(text) or text
+    best: HighRiskSector | None = None
+    for sector in high_risk_sectors():
+        # NACE levels have fixed widths, so a plain prefix test cannot cross into a sibling.
+        if code.startswith(sector.nace) and (best is None or len(sector.nace) > len(best.nace)):
+            best = sector
+    return best

@@ -1,0 +1,413 @@
+"""Rules that read the shape of the chain: how deep work goes, where agencies supply labour,
+loops, pass-through companies, silence, prices and borders.
+
+Thresholds are defaults an organisation can change. The sources behind them are summarised in
+docs/risk.md; where a number is our own choice, the docstring says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..chain.graph import LABOUR_HIRE, ROOT
+from ..ilo import IloIndicator as ILO
+from ..models import Severity
+from .findings import Finding, RiskInputs
+from .rules import finding, rule
+
+T = Mapping[str, Any]
+
+
+@rule(
+    "chain-depth",
+    title=_l("Work passed far down the chain"),
+    message=_l(
+        "The work reaches this company only at tier %(tier)d: it was passed on %(passes)d "
+        "times, and each step makes it harder to see who employs the workers."
+    ),
+    severity=Severity.MEDIUM,
+    guide=("subcontracting", "contract-clauses"),
+    thresholds={"medium_from": 3, "high_from": 4},
+)
+def chain_depth(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Long subcontracting chains spread oversight thin and hide accountability (HEUNI toolkit,
+    risks chapter). Spanish construction law stops at the third level and Norwegian public
+    buyers may allow two tiers; medium from tier 3 and high from tier 4 is our default."""
+    for node, tier in inputs.analysis.tier.items():
+        if node == ROOT or tier < t["medium_from"]:
+            continue
+        severity = Severity.HIGH if tier >= t["high_from"] else Severity.MEDIUM
+        path = inputs.path_to(node)
+        yield finding("chain-depth", node, {"path": path}, severity, tier=tier, passes=tier - 1)
+
+
+def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
+    """Links over which workers come from an agency: labour hire, or any link to an agency."""
+    for parent, child, relation in inputs.graph.edges(data="relation"):
+        if relation == LABOUR_HIRE or inputs.suppliers[child].is_agency:
+            yield parent, child
+
+
+@rule(
+    "labour-hire",
+    title=_l("Workers supplied by an agency"),
+    message=_l(
+        "Workers reach your work through a temporary-work agency or other intermediary: "
+        "migrant and temporary staff hired this way are the most exposed to exploitation."
+    ),
+    severity=Severity.MEDIUM,
+    ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.DEBT_BONDAGE),
+    guide=("agency-labour", "screening"),
+)
+def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Migrant or temporary staff hired through national or international staffing agencies
+    is one of the toolkit's risk-assessment statements; agencies are where recruitment fees
+    and debt arise."""
+    for parent, child in _agency_links(inputs):
+        if parent == ROOT:
+            yield finding("labour-hire", child, {"path": [ROOT, child]})
+
+
+@rule(
+    "labour-hire-deep",
+    title=_l("Agency workers deep in the chain"),
+    message=_l(
+        "Agency workers enter the chain at tier %(tier)d, below your direct suppliers, where "
+        "you see least of how they were recruited and are paid."
+    ),
+    severity=Severity.HIGH,
+    ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.DEBT_BONDAGE),
+    guide=("agency-labour", "subcontracting"),
+)
+def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Agency labour below tier 1 combines two risk factors of the toolkit: complex
+    employment relationships and temporary staff from staffing agencies."""
+    for parent, child in _agency_links(inputs):
+        if parent != ROOT and parent in inputs.analysis.tier:
+            path = [*inputs.path_to(parent), child]
+            yield finding("labour-hire-deep", child, {"path": path}, tier=len(path) - 1)
+
+
+@rule(
+    "intermediary-chain",
+    title=_l("Labour passed between intermediaries"),
+    message=_l(
+        "Workers pass through %(count)d intermediaries before they reach the work: an agency "
+        "supplying an agency, or hired labour passed on again. Each step can take a fee from "
+        "the workers and blur who their employer is."
+    ),
+    severity=Severity.HIGH,
+    ilo=(ILO.DEBT_BONDAGE, ILO.DECEPTION),
+    guide=("agency-labour", "recruitment-fees"),
+)
+def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Complex employment relationships and a lack of accountability are named risks; chains
+    of intermediaries multiply recruitment fees and leave workers unsure who employs them."""
+    for chain in inputs.analysis.intermediary_chains:
+        head = inputs.path_to(chain[0]) if chain[0] in inputs.analysis.tier else [chain[0]]
+        path = [*head, *chain[1:]]
+        yield finding("intermediary-chain", chain[-1], {"path": path}, count=len(chain) - 1)
+
+
+@rule(
+    "chain-cycle",
+    title=_l("Companies subcontracting to each other in a loop"),
+    message=_l(
+        "This company is on a loop of %(size)d companies that subcontract to each other. Work "
+        "that goes round in circles hides who really does it and who pays the workers."
+    ),
+    severity=Severity.MEDIUM,
+    guide=("subcontracting", "screening"),
+)
+def chain_cycle(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """A loop cannot be a genuine division of work; it is a sign of invoicing through related
+    companies or of a mapping error, and either needs checking."""
+    for cycle in inputs.analysis.cycles:
+        loop = [*cycle.witness, cycle.witness[0]]
+        for member in sorted(cycle.members):
+            yield finding("chain-cycle", member, {"path": loop}, size=len(cycle.members))
+
+
+@rule(
+    "pass-through",
+    title=_l("Passes the work on without doing it"),
+    message=_l(
+        "This company has almost no workers of its own on the contract: its subcontractors "
+        "(%(children)d) do the work. It may be a letterbox between you and the real employer."
+    ),
+    severity=Severity.MEDIUM,
+    ilo=(ILO.DECEPTION,),
+    guide=("subcontracting", "screening"),
+    thresholds={"own_share_max": 0.1, "max_employees": 1},
+)
+def pass_through(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """A subcontractor passing all work on is one of the toolkit's complex arrangements. Our
+    test: its subcontractors bring at least 90% of the workers on the contract, or it has at
+    most one employee of its own."""
+    graph = inputs.graph
+    for node in graph:
+        if node == ROOT or not graph.out_degree(node):
+            continue
+        # Goods bought in are not work passed on.
+        children = [c for c in graph.successors(node) if c != node and _works(inputs, node, c)]
+        if not children:
+            continue
+        workers_in = _sum(inputs.links[(p, node)].workers for p in graph.predecessors(node))
+        workers_out = _sum(inputs.links[(node, c)].workers for c in children)
+        employees = inputs.suppliers[node].employees
+        by_share = workers_in > 0 and workers_out >= workers_in * (1 - t["own_share_max"])
+        by_staff = employees is not None and employees <= t["max_employees"]
+        if by_share or by_staff:
+            facts = {"workers_in": workers_in, "workers_out": workers_out, "employees": employees}
+            yield finding("pass-through", node, {"facts": facts}, children=len(children))
+
+
+def _works(inputs: RiskInputs, parent: int, child: int) -> bool:
+    return inputs.links[(parent, child)].relation != "supply"
+
+
+def _sum(values: Any) -> int:
+    return sum(v for v in values if v is not None)
+
+
+_WHAT = {"subcontractors": _l("subcontractors"), "agencies": _l("agencies or labour providers")}
+_REASONS = {
+    "none-named": _l("It says it uses %(what)s but names none."),
+    "denied": _l("It says it uses no %(what)s, yet your chain shows %(n)d below it."),
+    "missing": _l("Your chain shows %(n)d more %(what)s below it than it named."),
+}
+
+
+def _explain_disclosure(found: Finding) -> str:
+    params = found.params
+    return str(_REASONS[params["reason"]]) % {"what": _WHAT[params["kind"]], "n": params["n"]}
+
+
+@rule(
+    "undisclosed-subcontracting",
+    title=_l("Subcontracting not disclosed"),
+    message=_REASONS["none-named"],
+    severity=Severity.HIGH,
+    ilo=(ILO.DECEPTION,),
+    guide=("subcontracting", "contract-clauses", "workplace-assessment"),
+    explainer=_explain_disclosure,
+)
+def undisclosed_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Unknown firms on a site, or a supplier that says it subcontracts and names no one, are
+    how hidden exploitation usually surfaces; disclosure of all subcontractors and agencies is
+    the matching contract clause."""
+    for supplier_id, response in inputs.responses.items():
+        for question in response.questionnaire.questions():
+            kind = getattr(question, "disclosure", None)
+            if kind is not None:
+                yield from _disclosure_gaps(inputs, supplier_id, response, question, kind.value)
+
+
+def _disclosure_gaps(
+    inputs: RiskInputs, supplier_id: int, response: Any, table: Any, kind: str
+) -> Iterator[Finding]:
+    answers = response.answers
+    named = answers.get(table.id) or []
+    gate = table.show_if
+    says_yes = gate is None or gate.holds(answers.get(gate.question))
+    below = [
+        c for c in inputs.graph.successors(supplier_id) if _is_kind(inputs, supplier_id, c, kind)
+    ]
+    quoted = [_answer(response, table.id, named)]
+    if gate is not None:
+        quoted.insert(0, _answer(response, gate.question, answers.get(gate.question)))
+    rule_id = "undisclosed-subcontracting"
+    if says_yes and not named:
+        evidence: dict[str, Any] = {"answers": quoted}
+        yield finding(rule_id, supplier_id, evidence, reason="none-named", kind=kind, n=0)
+    elif not says_yes and below:
+        evidence = {"answers": quoted, "suppliers": sorted(below)}
+        yield finding(rule_id, supplier_id, evidence, reason="denied", kind=kind, n=len(below))
+    elif says_yes:
+        missing = [c for c in below if not any(_same(inputs, c, row) for row in named)]
+        if missing:
+            evidence = {"answers": quoted, "suppliers": sorted(missing)}
+            yield finding(
+                rule_id, supplier_id, evidence, reason="missing", kind=kind, n=len(missing)
+            )
+
+
+def _is_kind(inputs: RiskInputs, parent: int, child: int, kind: str) -> bool:
+    if not _works(inputs, parent, child):
+        return False
+    hired = (
+        inputs.links[(parent, child)].relation == LABOUR_HIRE or inputs.suppliers[child].is_agency
+    )
+    return hired if kind == "agencies" else not hired
+
+
+def _same(inputs: RiskInputs, supplier_id: int, row: Mapping[str, Any]) -> bool:
+    """Whether a disclosed row names this supplier (registration number, email or name)."""
+    supplier = inputs.suppliers[supplier_id]
+    registration = (row.get("registration_no") or "").strip().casefold()
+    name = (row.get("name") or "").strip().casefold()
+    return bool(
+        (registration and registration == supplier.registration_no.casefold())
+        or (name and name == supplier.name.casefold())
+    )
+
+
+def _answer(response: Any, question_id: str, value: Any) -> dict[str, Any]:
+    return {
+        "questionnaire": response.questionnaire.id,
+        "version": response.questionnaire.version,
+        "question": question_id,
+        "answer": value,
+    }
+
+
+@rule(
+    "no-response",
+    title=_l("Questionnaire not answered"),
+    message=_l(
+        "The questionnaire sent to this company was due on %(deadline)s and has not been "
+        "answered. Silence is itself a warning sign."
+    ),
+    severity=Severity.MEDIUM,
+    guide=("screening", "contract-clauses"),
+)
+def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """A supplier unwilling to give information or documents is a risk signal in itself."""
+    for supplier_id, invitation in inputs.invitations.items():
+        if invitation.submitted or invitation.revoked or invitation.deadline > inputs.now:
+            continue
+        deadline = invitation.deadline.date().isoformat()
+        yield finding(
+            "no-response", supplier_id, {"facts": {"deadline": deadline}}, deadline=deadline
+        )
+
+
+@rule(
+    "unassessed",
+    title=_l("Never asked"),
+    message=_l("This company has not been sent a questionnaire: nothing is known of how it works."),
+    severity=Severity.LOW,
+    guide=("risk-assessment", "screening"),
+)
+def unassessed(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """What is not asked cannot be assessed: coverage of the chain is part of due diligence."""
+    for supplier_id in inputs.suppliers:
+        if supplier_id not in inputs.invitations and supplier_id not in inputs.responses:
+            yield finding("unassessed", supplier_id, {"facts": {}})
+
+
+@rule(
+    "labour-cost-below-minimum",
+    title=_l("Price below the legal cost of the labour"),
+    message=_l(
+        "The contract pays %(per_hour)s EUR an hour of labour, less than the legal minimum "
+        "cost of an hour's work in %(country)s (%(minimum)s EUR with the employer's "
+        "contributions). Someone in the chain is likely underpaid."
+    ),
+    severity=Severity.HIGH,
+    ilo=(ILO.WITHHOLDING_OF_WAGES,),
+    guide=("pay-and-deductions", "screening"),
+)
+def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Prices so low that they imply unreasonably low pay are a named risk (unfair competition);
+    comparing the price per labour hour with the minimum wage plus the employer's compulsory
+    contributions is our own test. Countries with no statutory minimum wage are skipped."""
+    from .reference import labour_costs
+
+    costs = labour_costs()
+    for (parent, child), link in inputs.links.items():
+        if not link.contract_value_eur or not link.labour_hours:
+            continue
+        country = inputs.suppliers[child].country
+        cost = costs.get(country)
+        minimum = cost.hourly_eur if cost else None
+        if minimum is None:
+            continue
+        per_hour = (Decimal(link.contract_value_eur) / Decimal(link.labour_hours)).quantize(
+            Decimal("0.01")
+        )
+        if per_hour < minimum:
+            facts = {
+                "contract_value_eur": str(link.contract_value_eur),
+                "labour_hours": str(link.labour_hours),
+                "per_hour_eur": str(per_hour),
+                "minimum_eur": str(minimum.quantize(Decimal("0.01"))),
+                "country": country,
+                "source": cost.source,  # type: ignore[union-attr]
+            }
+            yield finding(
+                "labour-cost-below-minimum",
+                child,
+                {"path": [parent, child], "facts": facts},
+                per_hour=facts["per_hour_eur"],
+                minimum=facts["minimum_eur"],
+                country=country,
+            )
+
+
+_SECTOR_MESSAGE = _l(
+    "This company works in %(label)s, a sector where labour exploitation is found most often."
+)
+
+
+def _explain_sector(found: Finding) -> str:
+    labels = found.params["labels"]
+    return str(_SECTOR_MESSAGE) % {"label": labels.get(str(get_locale())) or labels["en"]}
+
+
+@rule(
+    "high-risk-sector",
+    title=_l("Works in a high-risk sector"),
+    message=_SECTOR_MESSAGE,
+    explainer=_explain_sector,
+    severity=Severity.LOW,
+    ilo=(ILO.ABUSE_OF_VULNERABILITY,),
+    guide=("risk-assessment", "workplace-assessment"),
+)
+def high_risk_sector(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Construction, cleaning, catering, agriculture and forestry are the sectors the toolkit
+    names (after FRA 2015); Latvian, Finnish and Danish sources add restaurants, berry picking
+    and distribution. The list with sources is supplychain/data/high_risk_sectors.yaml."""
+    from .reference import sector_match
+
+    for supplier_id, supplier in inputs.suppliers.items():
+        match = sector_match(supplier.sector) if supplier.sector else None
+        if match is not None:
+            facts = {"sector": supplier.sector, "matched": match.nace}
+            yield finding("high-risk-sector", supplier_id, {"facts": facts}, labels=match.labels)
+
+
+@rule(
+    "cross-border",
+    title=_l("Workers from another country"),
+    message=_l(
+        "This company from %(country)s works for a company in %(buyer_country)s: workers posted "
+        "or hired across a border often do not know local pay and rights."
+    ),
+    severity=Severity.MEDIUM,
+    ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.ISOLATION),
+    guide=("screening", "worker-contracts"),
+)
+def cross_border(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Posted workers and foreign contractors are a named risk (Posting of Workers Enforcement
+    Directive; Danish CMM guide): workers may not know the collective agreement or the
+    language, and depend on the employer for housing and papers."""
+    for parent, child, relation in inputs.graph.edges(data="relation"):
+        if relation == "supply":
+            continue
+        buyer = inputs.home_country if parent == ROOT else inputs.suppliers[parent].country
+        country = inputs.suppliers[child].country
+        if buyer and country and buyer != country:
+            facts = {"country": country, "buyer_country": buyer}
+            yield finding(
+                "cross-border",
+                child,
+                {"path": [parent, child], "facts": facts},
+                country=country,
+                buyer_country=buyer,
+            )

@@ -1,0 +1,106 @@
+"""The engine: exposure scores, and properties that must hold on any chain (hypothesis)."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from supplychain.models import Severity
+from supplychain.risk.engine import evaluate, exposure
+from supplychain.risk.findings import Finding
+from supplychain.risk.rules import RULES
+from tests.risk.builders import chain
+
+STRUCTURAL = {
+    rid: RULES[rid]
+    for rid in (
+        "chain-depth",
+        "labour-hire",
+        "labour-hire-deep",
+        "intermediary-chain",
+        "chain-cycle",
+    )
+}
+
+
+def _flag(supplier_id, severity):
+    return Finding("unassessed", supplier_id, severity, {"facts": {"n": supplier_id}})
+
+
+def test_exposure_adds_what_lies_below():
+    inputs = chain([(0, 1), (1, 2), (2, 3), (0, 4)])
+    scores = exposure(inputs.graph, [_flag(3, Severity.HIGH), _flag(1, Severity.LOW)])
+    assert scores[3].own == scores[3].carried == 35
+    assert scores[2].own == 0 and scores[2].carried == 35
+    assert scores[1].own == 5 and scores[1].carried == round(100 * (1 - 0.95 * 0.65))
+    assert scores[4].carried == 0
+
+
+def test_a_loop_shares_its_exposure():
+    inputs = chain([(0, 1), (1, 2), (2, 1), (2, 3)])
+    scores = exposure(inputs.graph, [_flag(3, Severity.MEDIUM), _flag(1, Severity.MEDIUM)])
+    assert scores[1].carried == scores[2].carried == round(100 * (1 - 0.85 * 0.85))
+
+
+edges = st.lists(
+    st.tuples(
+        st.integers(0, 12),
+        st.integers(1, 12),
+        st.sampled_from(["subcontract", "labour_hire", "supply"]),
+    ),
+    max_size=30,
+).map(lambda es: list({(p, c): r for p, c, r in es if p != c}.items()))
+
+
+def _inputs(pairs, agencies=frozenset()):
+    return chain(
+        [(p, c, r) for (p, c), r in pairs], suppliers={a: {"is_agency": True} for a in agencies}
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges)
+def test_results_do_not_depend_on_the_order_links_were_added(pairs):
+    forward = {f.fingerprint for f in evaluate(_inputs(pairs), STRUCTURAL)}
+    backward = {f.fingerprint for f in evaluate(_inputs(list(reversed(pairs))), STRUCTURAL)}
+    assert forward == backward
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges)
+def test_cycle_flags_are_exactly_the_members_of_loops(pairs):
+    inputs = _inputs(pairs)
+    flagged = {f.supplier_id for f in evaluate(inputs, {"chain-cycle": RULES["chain-cycle"]})}
+    on_loops = {
+        n
+        for component in nx.strongly_connected_components(inputs.graph)
+        for n in component
+        if len(component) > 1 or inputs.graph.has_edge(n, n)
+    }
+    assert flagged == on_loops
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges, st.tuples(st.integers(1, 12), st.integers(1, 12)))
+def test_adding_a_link_never_lowers_the_depth_flags_of_what_it_cannot_reach(pairs, extra):
+    """Tier can only fall when a link is added, so a chain-depth flag can only go away for
+    companies the new link reaches; every other flag stays."""
+    parent, child = extra
+    if parent == child:
+        return
+    before = {
+        f.supplier_id for f in evaluate(_inputs(pairs), {"chain-depth": RULES["chain-depth"]})
+    }
+    grown = _inputs([*pairs, ((parent, child), "subcontract")])
+    after = {f.supplier_id for f in evaluate(grown, {"chain-depth": RULES["chain-depth"]})}
+    reached = nx.descendants(grown.graph, child) | {child}
+    assert before - reached <= after
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges)
+def test_deep_labour_hire_is_always_below_tier_one(pairs):
+    inputs = _inputs(pairs)
+    for found in evaluate(inputs, {"labour-hire-deep": RULES["labour-hire-deep"]}):
+        assert len(found.evidence["path"]) >= 3

@@ -1,0 +1,117 @@
+"""Every structural rule on small hand-built chains: firing, not firing, and its evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from supplychain.models import Severity
+from supplychain.risk.engine import evaluate
+from supplychain.risk.findings import InvitationFacts
+from supplychain.risk.rules import RULES
+from tests.risk.builders import NOW, chain
+
+
+def flags(inputs, rule_id, **overrides):
+    return [f for f in evaluate(inputs, {rule_id: RULES[rule_id]}, {rule_id: overrides})]
+
+
+def test_chain_depth_from_tier_three_high_from_four():
+    inputs = chain([(0, 1), (1, 2), (2, 3), (3, 4), (0, 5)])
+    found = {f.supplier_id: f for f in flags(inputs, "chain-depth")}
+    assert set(found) == {3, 4}
+    assert found[3].severity == Severity.MEDIUM and found[4].severity == Severity.HIGH
+    assert found[4].evidence == {"path": [0, 1, 2, 3, 4]}
+    assert "tier 4" in RULES["chain-depth"].explain(found[4])
+    # A shortcut from the organisation brings the tier, and the flag, down.
+    assert flags(chain([(0, 1), (1, 2), (2, 3), (0, 3)]), "chain-depth") == []
+    # Thresholds are the organisation's to set.
+    assert {f.supplier_id for f in flags(inputs, "chain-depth", medium_from=2)} == {2, 3, 4}
+
+
+def test_labour_hire_at_tier_one_and_deeper():
+    inputs = chain(
+        [(0, 1, "labour_hire"), (0, 2), (2, 3, "labour_hire"), (2, 4)],
+        suppliers={4: {"is_agency": True}},
+    )
+    direct = flags(inputs, "labour-hire")
+    assert [(f.supplier_id, f.evidence) for f in direct] == [(1, {"path": [0, 1]})]
+    deep = sorted(flags(inputs, "labour-hire-deep"), key=lambda f: f.supplier_id)
+    assert [(f.supplier_id, f.evidence["path"]) for f in deep] == [(3, [0, 2, 3]), (4, [0, 2, 4])]
+    assert all(f.severity == Severity.HIGH for f in deep)
+    assert flags(chain([(0, 1), (1, 2)]), "labour-hire") == []
+    assert flags(chain([(0, 1), (1, 2)]), "labour-hire-deep") == []
+
+
+def test_intermediary_chain():
+    inputs = chain(
+        [(0, 1), (1, 2, "labour_hire"), (2, 3, "labour_hire")],
+        suppliers={2: {"is_agency": True}, 3: {"is_agency": True}},
+    )
+    found = flags(inputs, "intermediary-chain")
+    assert {tuple(f.evidence["path"]) for f in found} == {(0, 1, 2, 3)}
+    assert found[0].supplier_id == 3
+    assert flags(chain([(0, 1), (1, 2, "labour_hire")]), "intermediary-chain") == []
+
+
+def test_chain_cycle_flags_each_member_with_the_loop():
+    inputs = chain([(0, 1), (1, 2), (2, 3), (3, 1), (0, 4)])
+    found = flags(inputs, "chain-cycle")
+    assert sorted(f.supplier_id for f in found) == [1, 2, 3]
+    loop = found[0].evidence["path"]
+    assert loop[0] == loop[-1] and set(loop) == {1, 2, 3}
+    assert flags(chain([(0, 1), (1, 2)]), "chain-cycle") == []
+
+
+def test_pass_through_by_share_of_workers_or_by_staff():
+    inputs = chain(
+        [
+            (0, 1, "subcontract", 20),
+            (1, 2, "subcontract", 19),
+            (0, 3, "subcontract", 20),
+            (3, 4, "subcontract", 5),
+            (0, 5),
+            (5, 6),
+        ],
+        suppliers={5: {"employees": 0}},
+    )
+    found = {f.supplier_id: f for f in flags(inputs, "pass-through")}
+    assert set(found) == {1, 5}
+    assert found[1].evidence == {"facts": {"workers_in": 20, "workers_out": 19, "employees": 10}}
+
+
+def test_no_response_after_the_deadline_and_unassessed():
+    invitations = {
+        1: InvitationFacts(NOW - timedelta(days=1), submitted=False, revoked=False),
+        2: InvitationFacts(NOW + timedelta(days=1), submitted=False, revoked=False),
+        3: InvitationFacts(NOW - timedelta(days=1), submitted=True, revoked=False),
+    }
+    inputs = chain([(0, 1), (0, 2), (0, 3), (0, 4)], invitations=invitations)
+    late = flags(inputs, "no-response")
+    assert [(f.supplier_id, f.evidence) for f in late] == [
+        (1, {"facts": {"deadline": "2026-11-22"}})
+    ]
+    assert [f.supplier_id for f in flags(inputs, "unassessed")] == [4]
+
+
+def test_cross_border_from_your_country_and_between_suppliers():
+    inputs = chain(
+        [(0, 1), (1, 2), (0, 3, "supply")],
+        suppliers={1: {"country": "LV"}, 2: {"country": "UA"}, 3: {"country": "DE"}},
+    )
+    found = flags(inputs, "cross-border")
+    assert [(f.supplier_id, f.evidence["facts"]) for f in found] == [
+        (2, {"country": "UA", "buyer_country": "LV"})
+    ]
+    abroad = chain([(0, 1)], suppliers={1: {"country": "EE"}}, home_country="LV")
+    assert [f.supplier_id for f in flags(abroad, "cross-border")] == [1]
+    assert (
+        flags(chain([(0, 1)], suppliers={1: {"country": "EE"}}, home_country=""), "cross-border")
+        == []
+    )
+
+
+def test_fingerprints_are_stable_and_distinct():
+    inputs = chain([(0, 1), (1, 2), (2, 3)])
+    first = [f.fingerprint for f in evaluate(inputs)]
+    assert first == [f.fingerprint for f in evaluate(inputs)]
+    assert len(set(first)) == len(first)
