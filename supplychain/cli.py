@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from . import create_app, db
-from .models import Organisation, Role
+from .models import Flag, Organisation, Role
 from .validation import InvalidInput
 
 
@@ -276,17 +276,20 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
 
     from flask_babel import force_locale
 
-    from .models import utcnow
     from .questionnaires.catalogue import get_catalogue
-    from .risk.engine import evaluate
-    from .risk.inputs import load_inputs
-    from .risk.present import describe
+    from .risk import services
+    from .risk.present import describe, supplier_facts
 
     org = _organisation(org_slug)
     catalogue = get_catalogue()
-    inputs = load_inputs(db.get_session(), org.id, catalogue, utcnow())
+    session = db.get_session()
+    run = services.run_now(
+        session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli"
+    )
+    stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()
+    suppliers = supplier_facts(session, org.id)
     with force_locale(lang):
-        flags = [describe(f, inputs.suppliers, catalogue) for f in evaluate(inputs)]
+        flags = [describe(services.to_finding(f), suppliers, catalogue) for f in stored]
     if fmt == "json":
         keys = ("supplier", "rule", "severity", "message", "evidence")
         rows = [{k: flag[k] for k in keys} | {"indicator": flag["indicator"]} for flag in flags]
@@ -306,7 +309,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
                 f"{flag['severity']:8} {flag['rule']:28} {flag['supplier'] or '-':16} "
                 f"{flag['message']}"
             )
-        click.echo(f"{len(flags)} flag(s).")
+        click.echo(f"{len(flags)} flag(s), stored as run {run.id}.")
 
 
 def _register_feature_commands() -> None:

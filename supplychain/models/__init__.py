@@ -5,12 +5,14 @@ Table models hold columns and relations only; rules live in services.
 
 from .accounts import AuditEvent, Organisation, User, UserToken
 from .base import (
+    FlagStatus,
     LinkSource,
     LinkStatus,
     OutboxStatus,
     Relation,
     ResponseStatus,
     Role,
+    RunStatus,
     Severity,
     SupplierKind,
     TokenPurpose,
@@ -19,8 +21,15 @@ from .base import (
 from .chain import ChainImport, Link, Supplier
 from .invitations import Campaign, Evidence, Invitation, OutboxMessage
 from .responses import Answer, Response
+from .risk import AssessmentRun, Flag, FlagDecision, SupplierExposure
 
 __all__ = [
+    "AssessmentRun",
+    "Flag",
+    "FlagDecision",
+    "FlagStatus",
+    "RunStatus",
+    "SupplierExposure",
     "Answer",
     "AuditEvent",
     "Campaign",

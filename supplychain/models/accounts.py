@@ -21,6 +21,10 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     # Where the organisation itself works: its direct suppliers from elsewhere work across a border.
     country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
+    # Thresholds the organisation set for risk rules: {rule id: {threshold: value}}.
+    risk_thresholds: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     # Invite a disclosed subcontractor or agency as soon as an officer confirms it.
     auto_invite_disclosed: bool = Field(
         default=False, sa_column_kwargs={"server_default": sa.false()}

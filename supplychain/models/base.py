@@ -69,6 +69,20 @@ class OutboxStatus(enum.StrEnum):
     DEAD = "dead"  # gave up: shown to admins
 
 
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class FlagStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    MITIGATING = "mitigating"  # a mitigation with an owner and a due date
+    DISMISSED = "dismissed"  # a false positive, with the reason
+
+
 class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose label, not a password)
     USER_INVITATION = "user_invitation"

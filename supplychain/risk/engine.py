@@ -48,17 +48,19 @@ def evaluate(
 
 @dataclass(frozen=True)
 class Exposure:
-    """own: the risk of the supplier itself; carried: its own and everything below it (0-100)."""
+    """own: the risk of the supplier itself; carried: the worst risk in it or anywhere below it
+    (both 0-100)."""
 
     own: int
     carried: int
 
 
 def exposure(graph: nx.DiGraph, findings: Iterable[Finding]) -> dict[int, Exposure]:
-    """Each supplier's own risk from its flags, and the risk it carries from below.
+    """Each supplier's own risk from its flags, and the worst risk it carries from below.
 
-    own = 1 - prod(1 - weight) over its flags; carried = 1 - (1 - own) * prod(1 - carried)
-    over the companies it passes work to. Companies on a loop share what the loop carries.
+    own = 1 - prod(1 - weight) over its flags; carried = the largest own risk in the supplier
+    and everything below it. A maximum, not a sum: in a big chain a sum would call every
+    large subtree 100 and stop telling one from another. Companies on a loop share it.
     """
     own_chance: dict[int, float] = {}
     for finding in findings:
@@ -85,19 +87,12 @@ def exposure(graph: nx.DiGraph, findings: Iterable[Finding]) -> dict[int, Exposu
             pending[d] -= 1
             if pending[d] == 0:
                 order.append(d)
-    safe: list[float] = [1.0] * len(members)  # chance that nothing is wrong, carried
+    own = {node: 1 - own_chance.get(node, 1.0) for node in graph}
+    worst: list[float] = [0.0] * len(members)
     for c in reversed(order):
-        chance = 1.0
-        for node in members[c]:
-            chance *= own_chance.get(node, 1.0)
-        for d in below[c]:
-            chance *= safe[d]
-        safe[c] = chance
+        worst[c] = max([own[n] for n in members[c]] + [worst[d] for d in below[c]])
     return {
-        node: Exposure(
-            own=round(100 * (1 - own_chance.get(node, 1.0))),
-            carried=round(100 * (1 - safe[component_of[node]])),
-        )
+        node: Exposure(own=round(100 * own[node]), carried=round(100 * worst[component_of[node]]))
         for node in graph
         if node != ROOT
     }

@@ -28,19 +28,24 @@ def _flag(supplier_id, severity):
     return Finding("unassessed", supplier_id, severity, {"facts": {"n": supplier_id}})
 
 
-def test_exposure_adds_what_lies_below():
+def test_exposure_carries_the_worst_risk_below():
     inputs = chain([(0, 1), (1, 2), (2, 3), (0, 4)])
-    scores = exposure(inputs.graph, [_flag(3, Severity.HIGH), _flag(1, Severity.LOW)])
+    flags = [
+        _flag(3, Severity.HIGH),
+        _flag(1, Severity.LOW),
+        Finding("chain-depth", 1, Severity.LOW, {}),
+    ]
+    scores = exposure(inputs.graph, flags)
     assert scores[3].own == scores[3].carried == 35
     assert scores[2].own == 0 and scores[2].carried == 35
-    assert scores[1].own == 5 and scores[1].carried == round(100 * (1 - 0.95 * 0.65))
-    assert scores[4].carried == 0
+    assert scores[1].own == round(100 * (1 - 0.95 * 0.95)) and scores[1].carried == 35
+    assert scores[4].own == scores[4].carried == 0
 
 
 def test_a_loop_shares_its_exposure():
     inputs = chain([(0, 1), (1, 2), (2, 1), (2, 3)])
-    scores = exposure(inputs.graph, [_flag(3, Severity.MEDIUM), _flag(1, Severity.MEDIUM)])
-    assert scores[1].carried == scores[2].carried == round(100 * (1 - 0.85 * 0.85))
+    scores = exposure(inputs.graph, [_flag(3, Severity.MEDIUM), _flag(1, Severity.HIGH)])
+    assert scores[1].carried == scores[2].carried == 35 and scores[3].carried == 15
 
 
 edges = st.lists(

@@ -1,0 +1,108 @@
+"""Assessments: runs with what they were based on, flags kept across runs, decisions on them.
+
+A flag is stored once for as long as runs keep raising it (first_run_id..last_run_id), so
+repeated runs add rows only for new flags. The officer's decision is keyed by the flag's
+fingerprint, not by the row, so it carries over to the next run that raises the same flag.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from .base import FlagStatus, RunStatus, Severity, enum_column, timestamp
+
+
+class AssessmentRun(SQLModel, table=True):
+    __tablename__ = "assessment_run"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    status: RunStatus = Field(
+        sa_column=Column(enum_column(RunStatus), nullable=False, default=RunStatus.QUEUED)
+    )
+    trigger: str = Field(default="manual", max_length=32)
+    progress: int = Field(default=0, ge=0, le=100)
+    step: str = Field(default="", max_length=64)
+    # What the run was based on, so that a report can always say so.
+    rules_version: str = Field(default="", max_length=16)
+    thresholds: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    questionnaires: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    chain_hash: str = Field(default="", max_length=64)
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str = Field(default="", max_length=1000)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime = timestamp(nullable=False)
+    started_at: datetime | None = timestamp(nullable=True)
+    finished_at: datetime | None = timestamp(nullable=True)
+    claimed_until: datetime | None = timestamp(nullable=True)
+
+
+class Flag(SQLModel, table=True):
+    __tablename__ = "flag"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "supplier_id"],
+            ["supplier.organisation_id", "supplier.id"],
+            ondelete="CASCADE",
+        ),
+        sa.Index("ix_flag_org_last_run", "organisation_id", "last_run_id"),
+        sa.Index("ix_flag_org_fingerprint", "organisation_id", "fingerprint"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    fingerprint: str = Field(max_length=64)
+    rule: str = Field(max_length=64)
+    indicator: str = Field(max_length=64)
+    supplier_id: int | None = Field(default=None, index=True)
+    severity: Severity = Field(sa_column=Column(enum_column(Severity), nullable=False))
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    ilo: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    guide: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    first_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
+    last_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
+
+
+class FlagDecision(SQLModel, table=True):
+    """What an officer decided about a flag; found again by fingerprint in later runs."""
+
+    __tablename__ = "flag_decision"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "fingerprint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    fingerprint: str = Field(max_length=64)
+    status: FlagStatus = Field(sa_column=Column(enum_column(FlagStatus), nullable=False))
+    note: str = Field(default="", max_length=2000)
+    owner: str = Field(default="", max_length=200)
+    due_date: date | None = None
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    updated_at: datetime = timestamp(nullable=False)
+
+
+class SupplierExposure(SQLModel, table=True):
+    """Each supplier's exposure from the latest finished run (replaced by every run)."""
+
+    __tablename__ = "supplier_exposure"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["organisation_id", "supplier_id"],
+            ["supplier.organisation_id", "supplier.id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    organisation_id: int = Field(
+        primary_key=True, foreign_key="organisation.id", ondelete="CASCADE"
+    )
+    supplier_id: int = Field(primary_key=True)
+    own: int = Field(ge=0, le=100)
+    carried: int = Field(ge=0, le=100)
+    flags: int = Field(default=0, ge=0)
+    run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")

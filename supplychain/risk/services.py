@@ -1,0 +1,370 @@
+"""Assessment runs: queue one, carry it out with progress, keep its flags, compare runs, and
+record the officer's decisions on flags."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, select
+
+from .. import audit
+from ..models import (
+    AssessmentRun,
+    Flag,
+    FlagDecision,
+    FlagStatus,
+    Organisation,
+    RunStatus,
+    SupplierExposure,
+    utcnow,
+)
+from ..questionnaires.loader import Catalogue
+from ..tenancy import in_org
+from ..validation import InvalidInput
+from .engine import evaluate, exposure, thresholds_for
+from .findings import Finding, RiskInputs
+from .inputs import load_inputs
+from .rules import RULES, RULES_VERSION
+
+Progress = Callable[[int, str], None]
+LEASE = timedelta(minutes=10)
+
+
+def queue_run(
+    *, session: Session, organisation_id: int, trigger: str, user_id: int | None = None
+) -> AssessmentRun:
+    """Ask for an assessment; a run already waiting for this organisation covers this one too."""
+    waiting = session.exec(
+        in_org(AssessmentRun, organisation_id).where(AssessmentRun.status == RunStatus.QUEUED)
+    ).first()
+    if waiting is not None:
+        return waiting
+    run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def claim_queued(session: Session, now: datetime) -> AssessmentRun | None:
+    """Take the oldest waiting run (or one whose worker died) for this worker; commits."""
+    query = (
+        select(AssessmentRun)
+        .where(
+            (AssessmentRun.status == RunStatus.QUEUED)
+            | (
+                (AssessmentRun.status == RunStatus.RUNNING)
+                & (col(AssessmentRun.claimed_until) < now)
+            )
+        )
+        .order_by(col(AssessmentRun.id))
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    run = session.exec(query).first()
+    if run is None:
+        session.rollback()
+        return None
+    run.status, run.claimed_until = RunStatus.RUNNING, now + LEASE
+    session.add(run)
+    session.commit()
+    return run
+
+
+def execute(
+    *,
+    session: Session,
+    run: AssessmentRun,
+    catalogue: Catalogue,
+    now: datetime,
+    progress: Progress | None = None,
+) -> AssessmentRun:
+    """Carry out a run: read, evaluate, keep the flags and scores; commits at each step."""
+
+    def step(percent: int, name: str) -> None:
+        run.progress, run.step = percent, name
+        session.add(run)
+        session.commit()
+        if progress is not None:
+            progress(percent, name)
+
+    organisation = session.get(Organisation, run.organisation_id)
+    assert organisation is not None
+    run.status, run.started_at = RunStatus.RUNNING, now
+    step(5, "reading")
+    try:
+        inputs = load_inputs(session, run.organisation_id, catalogue, now)
+        step(40, "evaluating")
+        overrides = organisation.risk_thresholds or {}
+        findings = evaluate(inputs, overrides=overrides)
+        scores = exposure(inputs.graph, findings)
+        step(70, "saving")
+        previous = latest_run(session, run.organisation_id)
+        _keep_flags(session, run, findings, previous.id if previous else None)
+        _keep_scores(session, run, scores, findings)
+        run.rules_version = RULES_VERSION
+        run.thresholds = {
+            rid: thresholds_for(r, overrides) for rid, r in RULES.items() if r.thresholds
+        }
+        run.questionnaires = sorted(
+            {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
+        )
+        run.chain_hash = chain_hash(inputs)
+        run.summary = _summary(inputs, findings, scores)
+        run.status, run.finished_at, run.claimed_until = RunStatus.DONE, utcnow(), None
+        step(100, "done")
+    except Exception as exc:
+        session.rollback()
+        run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:1000], utcnow()
+        session.add(run)
+        session.commit()
+        raise
+    return run
+
+
+def _keep_flags(
+    session: Session, run: AssessmentRun, findings: list[Finding], previous_id: int | None
+) -> None:
+    """Extend the flags the previous run also raised; add the rest as new rows."""
+    carried: dict[str, int] = {}
+    if previous_id is not None:
+        rows = session.execute(
+            in_org(Flag, run.organisation_id)
+            .where(Flag.last_run_id == previous_id)
+            .with_only_columns(Flag.fingerprint, Flag.id)
+        )
+        carried = dict(rows.all())
+    keep = [carried[f.fingerprint] for f in findings if f.fingerprint in carried]
+    for start in range(0, len(keep), 5000):
+        session.execute(
+            sa.update(Flag)
+            .where(col(Flag.id).in_(keep[start : start + 5000]))
+            .values(last_run_id=run.id)
+        )
+    new = [
+        {
+            "organisation_id": run.organisation_id,
+            "fingerprint": f.fingerprint,
+            "rule": f.rule,
+            "indicator": f.indicator,
+            "supplier_id": f.supplier_id,
+            "severity": f.severity,
+            "params": dict(f.params),
+            "evidence": dict(f.evidence),
+            "ilo": [i.value for i in f.ilo],
+            "guide": list(f.guide),
+            "first_run_id": run.id,
+            "last_run_id": run.id,
+        }
+        for f in findings
+        if f.fingerprint not in carried
+    ]
+    if new:
+        session.execute(sa.insert(Flag), new)
+
+
+def _keep_scores(
+    session: Session, run: AssessmentRun, scores: dict, findings: list[Finding]
+) -> None:
+    counts = Counter(f.supplier_id for f in findings if f.supplier_id is not None)
+    session.execute(
+        sa.delete(SupplierExposure).where(SupplierExposure.organisation_id == run.organisation_id)
+    )
+    rows = [
+        {
+            "organisation_id": run.organisation_id,
+            "supplier_id": supplier_id,
+            "own": score.own,
+            "carried": score.carried,
+            "flags": counts.get(supplier_id, 0),
+            "run_id": run.id,
+        }
+        for supplier_id, score in scores.items()
+    ]
+    if rows:
+        session.execute(sa.insert(SupplierExposure), rows)
+
+
+def chain_hash(inputs: RiskInputs) -> str:
+    """A digest of everything the rules read, to tell whether two runs saw the same chain."""
+    digest = hashlib.sha256()
+    for key in sorted(inputs.links):
+        digest.update(repr((key, inputs.links[key])).encode())
+    for key in sorted(inputs.suppliers):
+        digest.update(repr((key, inputs.suppliers[key])).encode())
+    for key in sorted(inputs.responses):
+        response = inputs.responses[key]
+        digest.update(
+            repr(
+                (key, response.questionnaire.id, sorted(response.answers.items(), key=str))
+            ).encode()
+        )
+    for key in sorted(inputs.invitations):
+        digest.update(repr((key, inputs.invitations[key])).encode())
+    digest.update(inputs.home_country.encode())
+    return digest.hexdigest()
+
+
+def _summary(inputs: RiskInputs, findings: list[Finding], scores: dict) -> dict:
+    by_tier: dict[str, list[int]] = {}
+    for node, tier in inputs.analysis.tier.items():
+        if node in scores:
+            by_tier.setdefault(str(tier), []).append(scores[node].carried)
+    return {
+        "flags": len(findings),
+        "suppliers": len(inputs.suppliers),
+        "by_severity": dict(Counter(f.severity.value for f in findings)),
+        "by_rule": dict(Counter(f.rule for f in findings)),
+        "by_indicator": dict(Counter(f.indicator for f in findings if f.rule == "answer")),
+        "exposure_by_tier": {
+            tier: {"max": max(values), "mean": round(sum(values) / len(values))}
+            for tier, values in sorted(by_tier.items(), key=lambda kv: int(kv[0]))
+            if tier != "0"
+        },
+        "answered": len(inputs.responses),
+        "invited": len(inputs.invitations),
+    }
+
+
+def run_now(
+    *,
+    session: Session,
+    organisation_id: int,
+    catalogue: Catalogue,
+    trigger: str = "manual",
+    user_id: int | None = None,
+    progress: Progress | None = None,
+) -> AssessmentRun:
+    """Queue and carry out a run at once (the CLI, small chains, the demo)."""
+    run = queue_run(
+        session=session, organisation_id=organisation_id, trigger=trigger, user_id=user_id
+    )
+    session.commit()
+    return execute(session=session, run=run, catalogue=catalogue, now=utcnow(), progress=progress)
+
+
+def latest_run(session: Session, organisation_id: int) -> AssessmentRun | None:
+    """The newest finished run."""
+    return session.exec(
+        in_org(AssessmentRun, organisation_id)
+        .where(AssessmentRun.status == RunStatus.DONE)
+        .order_by(col(AssessmentRun.id).desc())
+    ).first()
+
+
+def flags_of(session: Session, run: AssessmentRun) -> sa.Select:
+    """The query for a run's flags (add filters and order as needed)."""
+    return in_org(Flag, run.organisation_id).where(
+        Flag.first_run_id <= run.id, Flag.last_run_id >= run.id
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    new: int
+    resolved: int
+    unchanged: int
+
+
+def compare(session: Session, run: AssessmentRun) -> Comparison:
+    """How a run's flags differ from the run before it."""
+    previous = session.exec(
+        in_org(AssessmentRun, run.organisation_id)
+        .where(AssessmentRun.status == RunStatus.DONE, col(AssessmentRun.id) < run.id)
+        .order_by(col(AssessmentRun.id).desc())
+    ).first()
+
+    def count(query: sa.Select) -> int:
+        return int(
+            session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+        )
+
+    current = flags_of(session, run)
+    new = count(current.where(Flag.first_run_id == run.id))
+    if previous is None:
+        return Comparison(new=new, resolved=0, unchanged=0)
+    resolved = count(in_org(Flag, run.organisation_id).where(Flag.last_run_id == previous.id))
+    return Comparison(new=new, resolved=resolved, unchanged=count(current) - new)
+
+
+def decisions(
+    session: Session, organisation_id: int, fingerprints: Iterable[str]
+) -> dict[str, FlagDecision]:
+    """The decisions on these flags, by fingerprint."""
+    rows = session.exec(
+        in_org(FlagDecision, organisation_id).where(
+            col(FlagDecision.fingerprint).in_(list(fingerprints))
+        )
+    )
+    return {d.fingerprint: d for d in rows}
+
+
+def decide(
+    *,
+    session: Session,
+    flag: Flag,
+    status: FlagStatus,
+    user_id: int | None,
+    note: str = "",
+    owner: str = "",
+    due_date: date | None = None,
+) -> FlagDecision:
+    """Record what the officer decided; a mitigation needs an owner and a due date, a
+    dismissal a reason."""
+    errors = {}
+    if status == FlagStatus.MITIGATING:
+        if not owner.strip():
+            errors["owner"] = _l("Name who carries out the mitigation.")
+        if due_date is None:
+            errors["due_date"] = _l("Give the date it is due.")
+    if status == FlagStatus.DISMISSED and not note.strip():
+        errors["note"] = _l("Say why this flag is a false positive.")
+    if errors:
+        raise InvalidInput(errors)
+    decision = session.exec(
+        in_org(FlagDecision, flag.organisation_id).where(
+            FlagDecision.fingerprint == flag.fingerprint
+        )
+    ).first() or FlagDecision(
+        organisation_id=flag.organisation_id, fingerprint=flag.fingerprint, status=status
+    )
+    decision.status, decision.note, decision.owner = (
+        status,
+        note.strip()[:2000],
+        owner.strip()[:200],
+    )
+    decision.due_date, decision.user_id, decision.updated_at = due_date, user_id, utcnow()
+    session.add(decision)
+    audit.record(
+        session,
+        organisation_id=flag.organisation_id,
+        user_id=user_id,
+        action=f"flag.{status.value}",
+        obj=flag,
+        rule=flag.rule,
+        supplier_id=flag.supplier_id,
+    )
+    session.flush()
+    return decision
+
+
+def to_finding(flag: Flag) -> Finding:
+    """A stored flag as the Finding it was (to explain it or describe it again)."""
+    from ..ilo import IloIndicator
+
+    return Finding(
+        rule=flag.rule,
+        supplier_id=flag.supplier_id,
+        severity=flag.severity,
+        evidence=flag.evidence,
+        params=flag.params,
+        indicator=flag.indicator,
+        ilo=tuple(IloIndicator(i) for i in flag.ilo),
+        guide=tuple(flag.guide),
+    )

@@ -1,0 +1,98 @@
+"""Runs keep their flags once, remember decisions across runs, and say what they were based on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from supplychain.models import Flag, FlagStatus, RunStatus, SupplierExposure
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.risk import services
+from supplychain.validation import InvalidInput
+from tests.factories import make_link, make_org, make_supplier
+
+
+@pytest.fixture
+def org(session):
+    org = make_org(session)
+    org.country = "LV"
+    a = make_supplier(session, org, code="A")
+    b = make_supplier(session, org, code="B", country="EE")
+    c = make_supplier(session, org, code="C")
+    make_link(session, org, None, a)
+    make_link(session, org, a, b)
+    make_link(session, org, b, c)
+    session.commit()
+    return org
+
+
+def _count(session, model) -> int:
+    return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def test_a_run_records_its_basis_and_scores(session, org):
+    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.rules_version and len(run.chain_hash) == 64
+    assert run.thresholds["chain-depth"] == {"medium_from": 3, "high_from": 4}
+    assert run.summary["by_rule"]["cross-border"] == 2  # B works for A across a border, C for B
+    assert _count(session, SupplierExposure) == 3
+    assert _count(session, Flag) == run.summary["flags"]
+
+
+def test_repeated_runs_add_only_new_flags_and_keep_decisions(session, org):
+    first = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    rows = _count(session, Flag)
+    flag = session.exec(services.flags_of(session, first).where(Flag.rule == "chain-depth")).one()
+    services.decide(
+        session=session,
+        flag=flag,
+        status=FlagStatus.MITIGATING,
+        user_id=None,
+        owner="Līga",
+        due_date=date(2026, 12, 31),
+    )
+    session.commit()
+    second = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    assert _count(session, Flag) == rows  # nothing new: the same rows run on
+    assert second.chain_hash == first.chain_hash
+    comparison = services.compare(session, second)
+    assert (comparison.new, comparison.resolved, comparison.unchanged) == (0, 0, rows)
+    again = session.exec(services.flags_of(session, second).where(Flag.rule == "chain-depth")).one()
+    decisions = services.decisions(session, org.id, [again.fingerprint])
+    assert decisions[again.fingerprint].status == FlagStatus.MITIGATING
+
+
+def test_a_change_in_the_chain_shows_as_new_and_resolved(session, org):
+    services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    d = make_supplier(session, org, code="D")
+    make_link(session, org, None, d)
+    session.commit()
+    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    comparison = services.compare(session, run)
+    assert comparison.new >= 2  # D is unassessed and works in a high-risk sector
+
+
+def test_decisions_need_their_reasons(session, org):
+    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    flag = session.exec(services.flags_of(session, run)).first()
+    with pytest.raises(InvalidInput) as caught:
+        services.decide(session=session, flag=flag, status=FlagStatus.DISMISSED, user_id=None)
+    assert "note" in caught.value.errors
+    with pytest.raises(InvalidInput) as caught:
+        services.decide(session=session, flag=flag, status=FlagStatus.MITIGATING, user_id=None)
+    assert set(caught.value.errors) == {"owner", "due_date"}
+
+
+def test_a_queued_run_is_claimed_once(session, org):
+    from supplychain.models import utcnow
+
+    queued = services.queue_run(session=session, organisation_id=org.id, trigger="import")
+    again = services.queue_run(session=session, organisation_id=org.id, trigger="response")
+    assert again.id == queued.id
+    session.commit()
+    claimed = services.claim_queued(session, utcnow())
+    assert claimed.id == queued.id and claimed.status == RunStatus.RUNNING
+    assert services.claim_queued(session, utcnow()) is None
