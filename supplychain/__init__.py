@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from .invitations import bp as invitations_bp
     from .questionnaires import bp as questionnaires_bp
     from .respond import bp as respond_bp
+    from .risk import bp as risk_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
@@ -64,3 +65,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
     app.register_blueprint(invitations_bp, url_prefix="/invitations")
     app.register_blueprint(respond_bp, url_prefix="/r")
+    app.register_blueprint(risk_bp, url_prefix="/risk")

@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_LEASE_SECONDS": 300,
     "OUTBOX_BATCH": 50,
     "WORKER_INTERVAL_SECONDS": 10,
+    "RISK_INLINE_SUPPLIERS": 20000,  # "Assess now" runs at once up to this size, else in the worker
 }
 
 # Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
@@ -70,6 +71,7 @@ _ENV_KEYS: dict[str, type] = {
     "OUTBOX_LEASE_SECONDS": int,
     "OUTBOX_BATCH": int,
     "WORKER_INTERVAL_SECONDS": int,
+    "RISK_INLINE_SUPPLIERS": int,
 }
 
 

@@ -19,6 +19,8 @@ from supplychain.models import (
     Campaign,
     ChainImport,
     Evidence,
+    Flag,
+    FlagDecision,
     Invitation,
     Link,
     Organisation,
@@ -39,6 +41,7 @@ from supplychain.questionnaires.services import (
     save_answers,
 )
 from supplychain.respond.services import start as start_response_from_link
+from supplychain.risk import services as risk
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
@@ -103,6 +106,8 @@ def world(app):
         )
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         session.commit()
+        run = risk.run_now(session=session, organisation_id=org_a.id, catalogue=get_catalogue())
+        flag = session.exec(select(Flag).where(Flag.organisation_id == org_a.id)).first()
         return {
             **sent,
             "import_id": upload.id,
@@ -113,6 +118,8 @@ def world(app):
             "code": "lv",
             "questionnaire_id": COMPANY_RISK_ASSESSMENT,
             "decision": "confirm",
+            "run_id": run.id,
+            "flag_id": flag.id,
         }
 
 
@@ -176,6 +183,8 @@ def _snapshot(app, slug: str) -> list:
             Invitation,
             Evidence,
             OutboxMessage,
+            Flag,
+            FlagDecision,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
@@ -261,6 +270,8 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "response_id",
                 "evidence_id",
                 "message_id",
+                "run_id",
+                "flag_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"

@@ -305,11 +305,15 @@ def apply(
     actor_id: int | None = None,
 ) -> ImportDiff:
     """Make the organisation's chain match the plan, in bulk statements, in the caller's
-    transaction."""
+    transaction; a risk assessment is queued with it."""
+    from ..risk.services import queue_run
+
     with gc_paused():
-        return _apply(
+        changes = _apply(
             session, organisation_id, plan, filename=filename, content=content, actor_id=actor_id
         )
+    queue_run(session=session, organisation_id=organisation_id, trigger="import", user_id=actor_id)
+    return changes
 
 
 def _apply(

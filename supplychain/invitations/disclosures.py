@@ -147,9 +147,17 @@ def proposed_links(session: Session, organisation_id: int) -> list[Link]:
 
 
 def confirm(*, session: Session, link: Link, actor_id: int | None) -> None:
-    """Accept a disclosed link into the chain."""
+    """Accept a disclosed link into the chain (and queue a risk assessment of it)."""
+    from ..risk.services import queue_run
+
     link.status = LinkStatus.CONFIRMED
     session.add(link)
+    queue_run(
+        session=session,
+        organisation_id=link.organisation_id,
+        trigger="disclosure",
+        user_id=actor_id,
+    )
     audit.record(
         session,
         organisation_id=link.organisation_id,

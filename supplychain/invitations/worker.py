@@ -27,17 +27,37 @@ REMINDERS_LOCK_KEY = 7_301_451_812  # any fixed number: names the lock among Pos
 def run_once(
     app: Flask, *, now: datetime | None = None, stop_event: threading.Event | None = None
 ) -> Counts:
-    """One tick: queue due reminders, then send every due message; return what happened.
+    """One tick: queue due reminders, send every due message, then carry out the risk
+    assessments waiting; return what happened.
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
     :param stop_event: when set, the tick stops after the message in hand.
     """
-    counts = {"reminders": 0, "sent": 0, "retried": 0, "dead": 0}
+    counts = {"reminders": 0, "sent": 0, "retried": 0, "dead": 0, "assessments": 0}
     with app.app_context():
         session = db.get_session()
         counts["reminders"] = _queue_reminders(app, session, now or utcnow())
         _drain(app, session, counts, now=now, stop_event=stop_event)
+        counts["assessments"] = _assess(app, session, stop_event)
     return counts
+
+
+def _assess(app: Flask, session: Session, stop_event: threading.Event | None) -> int:
+    """Carry out waiting assessment runs, one at a time, until none is left."""
+    from ..questionnaires.catalogue import get_catalogue
+    from ..risk import services as risk
+
+    done = 0
+    while stop_event is None or not stop_event.is_set():
+        run = risk.claim_queued(session, utcnow())
+        if run is None:
+            break
+        try:
+            risk.execute(session=session, run=run, catalogue=get_catalogue(), now=utcnow())
+            done += 1
+        except Exception:
+            app.logger.exception("assessment run %s failed", run.id)  # recorded on the run
+    return done
 
 
 def _queue_reminders(app: Flask, session: Session, now: datetime) -> int:

@@ -15,6 +15,7 @@ from ..models import Invitation, Organisation, Response, ResponseStatus, Supplie
 from ..questionnaires import services as responses
 from ..questionnaires.evaluation import is_empty, visible_ids
 from ..questionnaires.schema import Questionnaire
+from ..risk.services import queue_run
 
 
 def start(
@@ -87,6 +88,7 @@ def submit(
     proposed = disclosures.propose_links(
         session=session, parent=parent, questionnaire=questionnaire, answers=answers
     )
+    queue_run(session=session, organisation_id=invitation.organisation_id, trigger="response")
     audit.record(
         session,
         organisation_id=invitation.organisation_id,

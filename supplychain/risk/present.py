@@ -10,11 +10,35 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
 from ..questionnaires.loader import Catalogue
 from .findings import Finding, SupplierFacts
 from .rules import RULES
+
+# How the facts in a flag's evidence are labelled on the pages.
+FACT_NAMES = {
+    "workers_in": _l("Workers on its contract"),
+    "workers_out": _l("Workers its subcontractors bring"),
+    "employees": _l("Its own employees"),
+    "deadline": _l("Deadline"),
+    "contract_value_eur": _l("Contract value (EUR)"),
+    "labour_hours": _l("Labour hours"),
+    "per_hour_eur": _l("Paid per labour hour (EUR)"),
+    "minimum_eur": _l("Legal minimum cost of an hour (EUR)"),
+    "country": _l("Country"),
+    "buyer_country": _l("Buyer's country"),
+    "source": _l("Source"),
+    "sector": _l("Sector"),
+    "matched": _l("High-risk sector"),
+}
+THRESHOLD_NAMES = {
+    "medium_from": _l("Medium from tier"),
+    "high_from": _l("High from tier"),
+    "own_share_max": _l("Largest share of its own workers (0-1)"),
+    "max_employees": _l("Employees at most"),
+}
 
 
 def supplier_facts(session: Any, organisation_id: int) -> dict[int, SupplierFacts]:

@@ -1,0 +1,329 @@
+"""Risk pages: the flags with filters, one flag with its evidence and the officer's decision,
+runs with progress and what changed, and the thresholds. Thin views over risk.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlmodel import col, func, or_, select
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from ..access import requires
+from ..accounts.forms import EmptyForm
+from ..db import get_session
+from ..forms import apply_errors
+from ..ilo import NAMES as ILO_NAMES
+from ..models import (
+    AssessmentRun,
+    Flag,
+    FlagDecision,
+    FlagStatus,
+    Organisation,
+    Role,
+    RunStatus,
+    Severity,
+    Supplier,
+)
+from ..questionnaires.catalogue import get_catalogue
+from ..reference import normalise_country
+from ..tenancy import current_org_id, get_or_404, org_select
+from ..validation import InvalidInput
+from . import bp, services
+from .present import describe, supplier_facts
+from .rules import RULES
+
+PAGE = 100
+DECISION_NAMES = {
+    "open": _l("open"),
+    "acknowledged": _l("acknowledged"),
+    "mitigating": _l("being mitigated"),
+    "dismissed": _l("dismissed as a false positive"),
+}
+
+
+class DecisionForm(FlaskForm):
+    status = SelectField(
+        choices=[SelectChoice(s.value, DECISION_NAMES[s.value]) for s in FlagStatus]
+    )
+    owner = StringField(validators=[Length(max=200)])
+    due_date = DateField(validators=[Optional()])
+    note = TextAreaField(validators=[Length(max=2000)])
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    from .present import FACT_NAMES, THRESHOLD_NAMES
+
+    return {
+        "DECISION_NAMES": DECISION_NAMES,
+        "FACT_NAMES": FACT_NAMES,
+        "THRESHOLD_NAMES": THRESHOLD_NAMES,
+    }
+
+
+def _latest() -> AssessmentRun | None:
+    return services.latest_run(get_session(), current_org_id())
+
+
+def _running() -> AssessmentRun | None:
+    return (
+        get_session()
+        .exec(
+            org_select(AssessmentRun)
+            .where(col(AssessmentRun.status).in_([RunStatus.QUEUED, RunStatus.RUNNING]))
+            .order_by(col(AssessmentRun.id).desc())
+        )
+        .first()
+    )
+
+
+@bp.route("/")
+@requires(Role.VIEWER)
+def flags() -> Any:
+    session = get_session()
+    run = _latest()
+    filters = {k: request.args.get(k, "").strip()[:64] for k in ("severity", "rule", "status", "q")}
+    rows, total, more = [], 0, False
+    if run is not None:
+        query = services.flags_of(session, run)
+        if filters["severity"] in {s.value for s in Severity}:
+            query = query.where(Flag.severity == filters["severity"])
+        if filters["rule"]:
+            query = query.where(
+                or_(Flag.rule == filters["rule"], Flag.indicator == filters["rule"])
+            )
+        if filters["q"]:
+            like = f"%{filters['q']}%"
+            ids = org_select(Supplier).where(
+                or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like))
+            )
+            query = query.where(col(Flag.supplier_id).in_(ids.with_only_columns(Supplier.id)))
+        query = _by_status(query, filters["status"])
+        total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+        page = max(request.args.get("page", 1, type=int), 1)
+        found = session.exec(
+            query.order_by(_severity_order(), Flag.rule, Flag.id)
+            .offset((page - 1) * PAGE)
+            .limit(PAGE + 1)
+        ).all()
+        more = len(found) > PAGE
+        rows = _rows(found[:PAGE])
+    return render_template(
+        "risk/flags.html",
+        run=run,
+        running=_running(),
+        rows=rows,
+        total=total,
+        more=more,
+        filters=filters,
+        rules=sorted(((rid, str(r.title)) for rid, r in RULES.items()), key=lambda x: x[1]),
+        form=EmptyForm(),
+    )
+
+
+def _severity_order() -> Any:
+    from sqlalchemy import case
+
+    return case({"critical": 0, "high": 1, "medium": 2, "low": 3}, value=Flag.severity)
+
+
+def _by_status(query: Any, status: str) -> Any:
+    decided = org_select(FlagDecision).with_only_columns(FlagDecision.fingerprint)
+    if status == "open":
+        return query.where(
+            col(Flag.fingerprint).not_in(decided.where(FlagDecision.status != FlagStatus.OPEN))
+        )
+    if status in {s.value for s in FlagStatus}:
+        return query.where(col(Flag.fingerprint).in_(decided.where(FlagDecision.status == status)))
+    return query
+
+
+def _rows(found: list[Flag]) -> list[dict[str, Any]]:
+    """Flags as the list shows them: sentence, supplier, decision."""
+    session = get_session()
+    suppliers = supplier_facts(session, current_org_id())
+    decided = services.decisions(session, current_org_id(), [f.fingerprint for f in found])
+    catalogue = get_catalogue()
+    rows = []
+    for flag in found:
+        shown = describe(services.to_finding(flag), suppliers, catalogue)
+        decision = decided.get(flag.fingerprint)
+        rows.append(
+            {
+                "id": flag.id,
+                "supplier_id": flag.supplier_id,
+                "status": decision.status.value if decision else "open",
+                **shown,
+            }
+        )
+    return rows
+
+
+@bp.route("/flags/<int:flag_id>", methods=("GET", "POST"))
+@requires(Role.VIEWER)
+def flag(flag_id: int) -> Any:
+    session = get_session()
+    found = get_or_404(session, Flag, flag_id)
+    decision = services.decisions(session, current_org_id(), [found.fingerprint]).get(
+        found.fingerprint
+    )
+    form = DecisionForm(obj=decision) if request.method == "GET" else DecisionForm()
+    if request.method == "POST":
+        if not _can_decide():
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.decide(
+                    session=session,
+                    flag=found,
+                    status=FlagStatus(form.status.data),
+                    user_id=current_user.id,
+                    note=form.note.data or "",
+                    owner=form.owner.data or "",
+                    due_date=form.due_date.data,
+                )
+            except InvalidInput as exc:
+                apply_errors(form, exc)
+            else:
+                session.commit()
+                flash(
+                    _("Your decision is recorded; it stays with this flag in later runs."),
+                    "success",
+                )
+                return redirect(url_for(".flag", flag_id=found.id))
+    [row] = _rows([found])
+    supplier = session.get(Supplier, found.supplier_id) if found.supplier_id else None
+    return render_template(
+        "risk/flag.html",
+        flag=found,
+        row=row,
+        supplier=supplier,
+        rule=RULES[found.rule],
+        ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
+        decision=decision,
+        form=form,
+        can_decide=_can_decide(),
+    )
+
+
+def _can_decide() -> bool:
+    from ..access import can
+
+    return can(Role.OFFICER)
+
+
+@bp.route("/run", methods=("POST",))
+@requires(Role.OFFICER)
+def run_now() -> Any:
+    """Assess now: at once for chains up to RISK_INLINE_SUPPLIERS, else in the background."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    organisation_id = current_org_id()
+    size = int(
+        session.exec(select(func.count()).select_from(org_select(Supplier).subquery())).one()
+    )
+    if size <= current_app.config["RISK_INLINE_SUPPLIERS"]:
+        run = services.run_now(
+            session=session,
+            organisation_id=organisation_id,
+            catalogue=get_catalogue(),
+            user_id=current_user.id,
+        )
+    else:
+        run = services.queue_run(
+            session=session,
+            organisation_id=organisation_id,
+            trigger="manual",
+            user_id=current_user.id,
+        )
+        session.commit()
+    return redirect(url_for(".run", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>")
+@requires(Role.VIEWER)
+def run(run_id: int) -> Any:
+    session = get_session()
+    found = get_or_404(session, AssessmentRun, run_id)
+    comparison = services.compare(session, found) if found.status == RunStatus.DONE else None
+    return render_template(
+        "risk/run.html",
+        run=found,
+        comparison=comparison,
+        rule_titles={rid: str(r.title) for rid, r in RULES.items()},
+        runs=session.exec(
+            org_select(AssessmentRun).order_by(col(AssessmentRun.id).desc()).limit(20)
+        ).all(),
+    )
+
+
+@bp.route("/settings", methods=("GET", "POST"))
+@requires(Role.ADMIN)
+def settings() -> Any:
+    """The thresholds of the rules, and the organisation's own country."""
+    session = get_session()
+    organisation = session.get(Organisation, current_org_id())
+    assert organisation is not None
+    errors: dict[str, str] = {}
+    current = organisation.risk_thresholds or {}
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        values, errors = _read_thresholds(request.form)
+        country = request.form.get("country", "").strip()
+        if country and normalise_country(country) is None:
+            errors["country"] = _(
+                "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.", code=country[:10]
+            )
+        if not errors:
+            organisation.risk_thresholds = values
+            organisation.country = normalise_country(country) if country else ""
+            session.add(organisation)
+            session.commit()
+            flash(_("Thresholds saved. They apply from the next assessment."), "success")
+            return redirect(url_for(".settings"))
+        current = {rid: {**current.get(rid, {}), **v} for rid, v in values.items()}
+    rows = [
+        (
+            rid,
+            str(rule.title),
+            [(k, current.get(rid, {}).get(k, d), d) for k, d in rule.thresholds.items()],
+        )
+        for rid, rule in RULES.items()
+        if rule.thresholds
+    ]
+    return render_template(
+        "risk/settings.html",
+        rows=rows,
+        errors=errors,
+        country=organisation.country,
+        form=EmptyForm(),
+    )
+
+
+def _read_thresholds(form: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Thresholds typed by an admin, checked against each default's type and range."""
+    values: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    for rid, rule in RULES.items():
+        for key, default in rule.thresholds.items():
+            name = f"{rid}.{key}"
+            raw = form.get(name, "").strip().replace(",", ".")
+            try:
+                value = type(default)(raw)
+                if value < 0 or (isinstance(default, float) and value > 1):
+                    raise ValueError
+            except ValueError:
+                errors[name] = _("Enter a number like %(example)s.", example=default)
+                continue
+            if value != default:
+                values.setdefault(rid, {})[key] = value
+    return values, errors

@@ -1,0 +1,109 @@
+"""Risk pages: assess now, the flags with filters, one flag and its decision, runs, thresholds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from supplychain import db
+from supplychain.models import Flag, FlagDecision, Organisation, Role
+from tests.conftest import login, post_form
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+
+
+@pytest.fixture
+def officer(app, client):
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "ours")
+        org.country = "LV"
+        make_user(session, org, Role.ADMIN, email="admin@ours.example")
+        make_user(session, org, Role.VIEWER, email="viewer@ours.example")
+        a = make_supplier(session, org, code="A", name="Alfa SIA")
+        b = make_supplier(session, org, code="B", name="Bēta UAB", country="LT")
+        c = make_supplier(session, org, code="C", name="Cēsu Darbi SIA")
+        d = make_supplier(session, org, code="D", name="Dziļie SIA")
+        make_link(session, org, None, a)
+        make_link(session, org, a, b, relation="labour_hire")
+        make_link(session, org, b, c)
+        make_link(session, org, c, d)
+        session.commit()
+    login(client, "admin@ours.example", PASSWORD)
+    return client
+
+
+def _assess(client):
+    response = post_form(client, "/risk/run", page="/risk/")
+    assert response.status_code == 302 and "/risk/runs/" in response.headers["Location"]
+    return response.headers["Location"]
+
+
+def test_assess_now_then_read_the_flags(app, officer):
+    assert "No assessment yet" in officer.get("/risk/").get_data(as_text=True)
+    run_page = officer.get(_assess(officer)).get_data(as_text=True)
+    assert "What it was based on" in run_page and "supplier-self-assessment" not in run_page
+    page = officer.get("/risk/").get_data(as_text=True)
+    assert "Agency workers deep in the chain" in page and "Bēta UAB" in page
+    high = officer.get("/risk/?severity=high").get_data(as_text=True)
+    assert 'class="severity high"' in high and 'class="severity low"' not in high
+    only = officer.get("/risk/?q=Dziļ").get_data(as_text=True)
+    assert "Dziļie SIA" in only and "Bēta UAB" not in only
+
+
+def test_a_decision_is_kept_and_filters_the_list(app, officer):
+    _assess(officer)
+    with app.app_context():
+        flag = db.get_session().exec(select(Flag).where(Flag.rule == "labour-hire-deep")).one()
+    url = f"/risk/flags/{flag.id}"
+    page = officer.get(url).get_data(as_text=True)
+    assert "Evidence" in page and "Alfa SIA (A)" in page and "Bēta UAB (B)" in page
+    refused = post_form(officer, url, {"status": "mitigating", "owner": ""}, page=url)
+    assert (
+        refused.status_code == 200
+        and "Name who carries out the mitigation." in refused.get_data(as_text=True)
+    )
+    saved = post_form(
+        officer, url, {"status": "mitigating", "owner": "Līga", "due_date": "2026-12-31"}, page=url
+    )
+    assert saved.status_code == 302
+    _assess(officer)  # a later run keeps the decision
+    mitigating = officer.get("/risk/?status=mitigating").get_data(as_text=True)
+    assert "Agency workers enter the chain at tier 2" in mitigating
+    assert "has not been sent a questionnaire" not in mitigating
+    open_flags = officer.get("/risk/?status=open").get_data(as_text=True)
+    assert "Agency workers enter the chain at tier 2" not in open_flags
+    with app.app_context():
+        assert db.get_session().exec(select(FlagDecision)).one().owner == "Līga"
+
+
+def test_thresholds_change_what_is_flagged(app, officer):
+    form = officer.get("/risk/settings").get_data(as_text=True)
+    assert 'name="chain-depth.medium_from"' in form
+    bad = post_form(
+        officer,
+        "/risk/settings",
+        {"chain-depth.medium_from": "three", "country": "LV"},
+        page="/risk/settings",
+    )
+    assert bad.status_code == 200 and "Enter a number like 3." in bad.get_data(as_text=True)
+    fields = dict(re.findall(r'name="([\w.-]+)" value="([^"]*)"', form))
+    fields.update({"chain-depth.medium_from": "5", "chain-depth.high_from": "6", "country": "LV"})
+    assert post_form(officer, "/risk/settings", fields, page="/risk/settings").status_code == 302
+    with app.app_context():
+        org = db.get_session().exec(select(Organisation).where(Organisation.slug == "ours")).one()
+        assert org.risk_thresholds == {"chain-depth": {"medium_from": 5, "high_from": 6}}
+    _assess(officer)
+    assert "The work reaches this company only at tier" not in officer.get("/risk/").get_data(
+        as_text=True
+    )
+
+
+def test_viewers_read_but_do_not_decide(app, client, officer):
+    _assess(officer)
+    viewer = app.test_client()
+    login(viewer, "viewer@ours.example", PASSWORD)
+    assert viewer.get("/risk/").status_code == 200
+    assert viewer.get("/risk/settings").status_code == 403
+    assert post_form(viewer, "/risk/run", page="/risk/").status_code == 403
