@@ -9,7 +9,7 @@ from flask import render_template, request
 from ..access import requires
 from ..db import get_session
 from ..models import Organisation, Role
-from ..tenancy import current_org_id
+from ..tenancy import current_org_id, org_select
 from . import bp, graph, layout, queries
 
 
@@ -46,8 +46,15 @@ def view() -> Any:
     organisation = db.get(Organisation, org_id)
     chain_map = layout.layout(chain, analysis, info, organisation.name, visible)
     from ..invitations.services import STATUS_NAMES, latest_statuses
-    from ..models import utcnow
+    from ..models import SupplierExposure, utcnow
 
+    exposure = dict(
+        db.execute(
+            org_select(SupplierExposure).with_only_columns(
+                SupplierExposure.supplier_id, SupplierExposure.own
+            )
+        ).all()
+    )
     statuses = {
         sid: (st.value, STATUS_NAMES[st])
         for sid, st in latest_statuses(db, org_id, utcnow()).items()
@@ -58,6 +65,7 @@ def view() -> Any:
         "chain/map.html",
         chain_map=chain_map,
         statuses=statuses,
+        exposure=exposure,
         analysis=analysis,
         hits=hits,
         filters={"tier": tier, "country": country, "sector": sector, "q": q},

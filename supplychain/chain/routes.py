@@ -114,6 +114,7 @@ def supplier(supplier_id: int) -> Any:
     return render_template(
         "chain/supplier.html",
         questionnaires=_questionnaires_of(item),
+        risk=supplier_risk(db, item),
         supplier=item,
         parents=parents,
         children=children,
@@ -124,6 +125,28 @@ def supplier(supplier_id: int) -> Any:
         paths=paths,
         more_paths=more_paths,
     )
+
+
+def supplier_risk(db: Any, item: Supplier) -> dict[str, Any] | None:
+    """The supplier's flags and exposure from the latest assessment."""
+    from ..models import Flag, SupplierExposure
+    from ..questionnaires.catalogue import get_catalogue
+    from ..risk import services as risk
+    from ..risk.present import describe, supplier_facts
+
+    run = risk.latest_run(db, item.organisation_id)
+    if run is None:
+        return None
+    found = db.exec(
+        risk.flags_of(db, run).where(Flag.supplier_id == item.id).order_by(Flag.id)
+    ).all()
+    facts = supplier_facts(db, item.organisation_id)
+    score = db.get(SupplierExposure, (item.organisation_id, item.id))
+    return {
+        "flags": [(f.id, describe(risk.to_finding(f), facts, get_catalogue())) for f in found],
+        "own": score.own if score else 0,
+        "carried": score.carried if score else 0,
+    }
 
 
 def _questionnaires_of(item: Supplier) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from ..db import get_session
 from ..models import Link, Relation, Supplier, SupplierKind
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.services import own_assessment
+from ..risk.overview import risk_overview
 from ..tenancy import current_org_id, org_select
 from . import bp
 
@@ -35,4 +36,9 @@ def index() -> Any:
         "links": count(org_select(Link)),
     }
     assessment = own_assessment(db, current_org_id(), get_catalogue())
-    return render_template("dashboard/index.html", figures=figures, assessment=assessment)
+    return render_template(
+        "dashboard/index.html",
+        figures=figures,
+        assessment=assessment,
+        risk=risk_overview(db, current_org_id(), figures["suppliers"]),
+    )

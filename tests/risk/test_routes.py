@@ -107,3 +107,17 @@ def test_viewers_read_but_do_not_decide(app, client, officer):
     assert viewer.get("/risk/").status_code == 200
     assert viewer.get("/risk/settings").status_code == 403
     assert post_form(viewer, "/risk/run", page="/risk/").status_code == 403
+
+
+def test_overview_supplier_page_and_map_show_the_assessment(app, officer):
+    assert "Risks in your chain" in officer.get("/").get_data(as_text=True)
+    _assess(officer)
+    overview = officer.get("/").get_data(as_text=True)
+    assert "Riskiest suppliers" in overview and "Bēta UAB" in overview
+    assert overview.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
+    with app.app_context():
+        flag = db.get_session().exec(select(Flag).where(Flag.rule == "labour-hire-deep")).one()
+    supplier = officer.get(f"/chain/suppliers/{flag.supplier_id}").get_data(as_text=True)
+    assert f"/risk/flags/{flag.id}" in supplier and "own risk" in supplier
+    chain_map = officer.get("/chain/").get_data(as_text=True)
+    assert 'class="risk-bar"' in chain_map

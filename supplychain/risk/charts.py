@@ -1,0 +1,85 @@
+"""Geometry for the small charts (trend over runs, questionnaire coverage), computed here and
+drawn by SVG templates, so that the page and the PDF report draw the very same picture."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+SEVERITIES = ("critical", "high", "medium", "low")
+COLOURS = {
+    "critical": "#7f1d1d",
+    "high": "#b3261e",
+    "medium": "#d97706",
+    "low": "#93a3ad",
+    "answered": "#1e7a4c",
+    "waiting": "#b9c7cf",
+    "never": "#e8eef1",
+}
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "middle"
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    rects: tuple[Rect, ...]
+    labels: tuple[Label, ...]
+
+
+def trend(
+    runs: Sequence[tuple[str, Mapping[str, int]]], width: int = 560, height: int = 180
+) -> Chart:
+    """Stacked bars of flags by severity, one bar per run (oldest on the left)."""
+    top, bottom, left = 12, 28, 36
+    tallest = max((sum(counts.values()) for _label, counts in runs), default=0) or 1
+    slot = (width - left) / max(len(runs), 1)
+    bar = min(slot * 0.6, 48)
+    scale = (height - top - bottom) / tallest
+    rects, labels = (
+        [],
+        [
+            Label(left - 6, top + 4, str(tallest), "end"),
+            Label(left - 6, height - bottom, "0", "end"),
+        ],
+    )
+    for i, (label, counts) in enumerate(runs):
+        x = left + i * slot + (slot - bar) / 2
+        y = height - bottom
+        for severity in reversed(SEVERITIES):
+            n = counts.get(severity, 0)
+            if n:
+                h = n * scale
+                y -= h
+                rects.append(Rect(x, y, bar, h, COLOURS[severity], f"{label}: {n} {severity}"))
+        labels.append(Label(x + bar / 2, height - bottom + 16, label))
+    return Chart(width, height, tuple(rects), tuple(labels))
+
+
+def coverage(answered: int, waiting: int, never: int, width: int = 560, height: int = 44) -> Chart:
+    """One bar: suppliers who answered, who were asked and have not, who were never asked."""
+    total = answered + waiting + never or 1
+    rects, x = [], 0.0
+    for key, n in (("answered", answered), ("waiting", waiting), ("never", never)):
+        w = width * n / total
+        if n:
+            rects.append(Rect(x, 0, w, height - 18, COLOURS[key], f"{key}: {n}"))
+        x += w
+    return Chart(width, height, tuple(rects), ())

@@ -1,0 +1,66 @@
+"""What the overview page shows of risk: the latest run's figures, the riskiest suppliers,
+questionnaire coverage and the trend over runs, as plain values and chart geometry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import format_date
+from sqlmodel import Session, col
+
+from ..models import AssessmentRun, RunStatus, Supplier, SupplierExposure
+from ..tenancy import in_org
+from . import charts
+from .rules import RULES
+from .services import latest_run
+
+
+def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dict[str, Any] | None:
+    """The latest assessment in figures, or None before the first one."""
+    run = latest_run(session, organisation_id)
+    if run is None:
+        return None
+    summary = run.summary
+    riskiest = session.execute(
+        in_org(SupplierExposure, organisation_id)
+        .join(Supplier, col(Supplier.id) == SupplierExposure.supplier_id)
+        .where(SupplierExposure.carried > 0)
+        .order_by(col(SupplierExposure.own).desc(), col(SupplierExposure.carried).desc())
+        .limit(8)
+        .with_only_columns(
+            Supplier.id,
+            Supplier.name,
+            SupplierExposure.own,
+            SupplierExposure.carried,
+            SupplierExposure.flags,
+        )
+    ).all()
+    history = session.exec(
+        in_org(AssessmentRun, organisation_id)
+        .where(AssessmentRun.status == RunStatus.DONE)
+        .order_by(col(AssessmentRun.id).desc())
+        .limit(12)
+    ).all()
+    answered, invited = summary.get("answered", 0), summary.get("invited", 0)
+    by_rule = sorted(summary.get("by_rule", {}).items(), key=lambda kv: -kv[1])
+    return {
+        "run": run,
+        "by_severity": summary.get("by_severity", {}),
+        "by_rule": [(rid, str(RULES[rid].title) if rid in RULES else rid, n) for rid, n in by_rule],
+        "riskiest": riskiest,
+        "coverage": {
+            "answered": answered,
+            "waiting": max(invited - answered, 0),
+            "never": max(suppliers - invited, 0),
+            "chart": charts.coverage(
+                answered, max(invited - answered, 0), max(suppliers - invited, 0)
+            ),
+        },
+        "trend": charts.trend(
+            [
+                (format_date(r.finished_at, "d.M."), r.summary.get("by_severity", {}))
+                for r in reversed(history)
+            ]
+        ),
+        "exposure_by_tier": summary.get("exposure_by_tier", {}),
+    }
