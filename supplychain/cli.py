@@ -203,6 +203,18 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     _serve(app, host, port, workers, threads)
 
 
+def _first_assessment(session: Any, slug: str) -> None:
+    """Assess the demo chain once, so that its overview shows risks from the start."""
+    from .questionnaires.catalogue import get_catalogue
+    from .risk import services
+
+    org = _organisation(slug)
+    if services.latest_run(session, org.id) is None:
+        services.run_now(
+            session=session, organisation_id=org.id, catalogue=get_catalogue(), trigger="demo"
+        )
+
+
 @cli.command("demo", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -220,6 +232,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         session = db.get_session()
         summary = load_demo(session=session, password=password)
         session.commit()
+        _first_assessment(session, summary.organisation)
     click.echo(
         f"Demo organisation: {summary.organisation} "
         f"({summary.suppliers} suppliers, {summary.links} links)"

@@ -7,6 +7,7 @@ fingerprint, not by the row, so it carries over to the next run that raises the 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -61,10 +62,14 @@ class Flag(SQLModel, table=True):
     indicator: str = Field(max_length=64)
     supplier_id: int | None = Field(default=None, index=True)
     severity: Severity = Field(sa_column=Column(enum_column(Severity), nullable=False))
-    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    ilo: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    guide: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # {"evidence": ..., "params": ..., "ilo": [...], "guide": [...]} as JSON text, written once
+    # per flag by Finding.stored_json (a JSON column would encode it again, row by row).
+    data: str = Field(sa_column=Column(sa.Text, nullable=False))
+
+    @property
+    def content(self) -> dict[str, Any]:
+        return json.loads(self.data)
+
     first_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
     last_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
 

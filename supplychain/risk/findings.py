@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -20,6 +21,8 @@ import networkx as nx
 from ..chain.graph import ROOT, ChainAnalysis
 from ..ilo import IloIndicator
 from ..models import Severity
+
+_JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -69,17 +72,24 @@ class RiskInputs:
     now: datetime
     home_country: str = ""  # the organisation's own country, for cross-border work
 
-    def path_to(self, node: int) -> list[int]:
-        """The shortest path from the organisation (0) to node, taking the lowest id where
-        several tie, so that the same chain always gives the same evidence; [node] if node
-        cannot be reached."""
+    @cached_property
+    def _parent(self) -> dict[int, int]:
+        """Each reachable node's parent on a shortest path: the lowest id where several tie, so
+        that the same chain always gives the same evidence."""
         tier = self.analysis.tier
+        graph = self.graph
+        return {
+            node: min(p for p in graph.predecessors(node) if tier.get(p) == depth - 1)
+            for node, depth in tier.items()
+            if node != ROOT
+        }
+
+    def path_to(self, node: int) -> list[int]:
+        """The shortest path from the organisation (0) to node; [node] if it is not reachable."""
+        parent = self._parent
         path = [node]
-        while path[-1] != ROOT and path[-1] in tier:
-            here = path[-1]
-            path.append(
-                min(p for p in self.graph.predecessors(here) if tier.get(p) == tier[here] - 1)
-            )
+        while path[-1] in parent:
+            path.append(parent[path[-1]])
         return path[::-1]
 
 
@@ -101,13 +111,23 @@ class Finding:
     ilo: tuple[IloIndicator, ...] = ()
     guide: tuple[str, ...] = ()
 
-    @property
+    @cached_property
+    def evidence_json(self) -> str:
+        """The evidence as JSON: the fingerprint and the stored flag share it. The rules build
+        evidence in a fixed key order, so the text is the same in every run."""
+        if len(self.evidence) == 1 and "path" in self.evidence:  # most flags: a path of ids
+            return '{"path":[' + ",".join(map(str, self.evidence["path"])) + "]}"
+        return _JSON.encode(self.evidence)
+
+    @cached_property
     def fingerprint(self) -> str:
         """The same rule, supplier and evidence give the same flag in every run."""
-        canonical = json.dumps(
-            [self.rule, self.indicator, self.supplier_id, self.evidence],
-            sort_keys=True,
-            default=str,
-            separators=(",", ":"),
+        key = f"{self.rule}|{self.indicator}|{self.supplier_id}|{self.evidence_json}"
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def stored_json(self) -> str:
+        """What is kept of the flag besides its columns, built around the evidence's JSON."""
+        rest = _JSON.encode(
+            {"params": self.params, "ilo": [i.value for i in self.ilo], "guide": list(self.guide)}
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return '{"evidence":' + self.evidence_json + "," + rest[1:]

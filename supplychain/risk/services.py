@@ -154,19 +154,16 @@ def _keep_flags(
             "rule": f.rule,
             "indicator": f.indicator,
             "supplier_id": f.supplier_id,
-            "severity": f.severity,
-            "params": dict(f.params),
-            "evidence": dict(f.evidence),
-            "ilo": [i.value for i in f.ilo],
-            "guide": list(f.guide),
+            "severity": f.severity.value,
+            "data": f.stored_json(),
             "first_run_id": run.id,
             "last_run_id": run.id,
         }
         for f in findings
         if f.fingerprint not in carried
     ]
-    if new:
-        session.execute(sa.insert(Flag), new)
+    if new:  # Core executemany: no ORM objects, no per-row JSON processing
+        session.connection().execute(sa.insert(Flag.__table__), new)
 
 
 def _keep_scores(
@@ -358,13 +355,14 @@ def to_finding(flag: Flag) -> Finding:
     """A stored flag as the Finding it was (to explain it or describe it again)."""
     from ..ilo import IloIndicator
 
+    content = flag.content
     return Finding(
         rule=flag.rule,
         supplier_id=flag.supplier_id,
         severity=flag.severity,
-        evidence=flag.evidence,
-        params=flag.params,
+        evidence=content["evidence"],
+        params=content["params"],
         indicator=flag.indicator,
-        ilo=tuple(IloIndicator(i) for i in flag.ilo),
-        guide=tuple(flag.guide),
+        ilo=tuple(IloIndicator(i) for i in content["ilo"]),
+        guide=tuple(content["guide"]),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-23 17:56:39.409178
+Create Date: 2026-11-23 18:16:43.088263
 """
 
 import sqlalchemy as sa
@@ -140,10 +140,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("params", sa.JSON(), nullable=False),
-        sa.Column("evidence", sa.JSON(), nullable=False),
-        sa.Column("ilo", sa.JSON(), nullable=False),
-        sa.Column("guide", sa.JSON(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
         sa.Column("first_run_id", sa.Integer(), nullable=False),
         sa.Column("last_run_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,91 @@
+"""Benchmark risk assessments: a full run (read, rules, scores, flags stored) at 10k and 100k
+suppliers, timed next to a baseline measured in the same run on the same data: reading the link
+rows with one raw SQL query plus one networkx BFS from the organisation.
+
+    python bench/assess.py                     # 10k and 100k suppliers
+    python bench/assess.py --sizes 10000
+
+Targets (issue 6, 2-core machine): 100k suppliers <= 5 s and <= 4x the baseline; 10k suppliers
+<= 0.5 s; a repeated run adds no rows beyond the new flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(0, str(ROOT))
+
+from chain import baseline, bulk_insert, generate, mark, timed  # noqa: E402
+
+from supplychain import create_app, db  # noqa: E402
+from supplychain.accounts import services as accounts  # noqa: E402
+from supplychain.models import Flag, Organisation, SupplierExposure  # noqa: E402
+from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
+from supplychain.risk import services  # noqa: E402
+
+
+def count(session, model) -> int:
+    return int(session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one())
+
+
+def measure(app, n: int) -> list[str]:
+    failures = []
+    with app.app_context():
+        session = db.get_session()
+        org = accounts.create_organisation(session=session, slug=f"bench-{n}", name=f"Bench {n}")
+        org.country = "LV"
+        session.commit()
+        bulk_insert(session, org.id, generate(n))
+        base = baseline(db.get_engine(), org.id)
+        catalogue = get_catalogue()
+        seconds, run = timed(
+            services.run_now, session=session, organisation_id=org.id, catalogue=catalogue
+        )
+        flags, scores = count(session, Flag), count(session, SupplierExposure)
+        again, _second = timed(
+            services.run_now, session=session, organisation_id=org.id, catalogue=catalogue
+        )
+        grown = count(session, Flag) - flags
+        ratio = seconds / base
+        target = 0.5 if n <= 10_000 else 5.0
+        ok = seconds <= target and (n <= 10_000 or ratio <= 4)
+        print(f"\n== {n:,} suppliers ==")
+        print(f"baseline (raw read + BFS): {base:.2f} s")
+        also = " and <= 4x" if n > 10_000 else ""
+        print(
+            f"full assessment: {seconds:.2f} s = {ratio:.1f}x baseline; "
+            f"{run.summary['flags']:,} flags, {scores:,} scores "
+            f"(target <= {target} s{also}) {mark(ok)}"
+        )
+        print(f"repeated run: {again:.2f} s; flag rows added {grown} (target 0) {mark(grown == 0)}")
+        failures += [] if ok else [f"{n} time"]
+        failures += [] if grown == 0 else [f"{n} growth"]
+        session.delete(session.get(Organisation, org.id))
+        session.commit()
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-assess-"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": "bench"})
+    with app.app_context():
+        db.upgrade(db.get_engine())
+    failures = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        failures += measure(app, n)
+    print("\nall targets met" if not failures else f"\nmissed: {', '.join(failures)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
