@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -16,10 +17,6 @@ from ..questionnaires.schema import Questionnaire
 from . import outbox
 
 
-def _domain() -> str:
-    return domain_of(current_app.config["MAIL_FROM"])
-
-
 def queue_invitation(
     *,
     session: Session,
@@ -30,55 +27,50 @@ def queue_invitation(
     url: str,
     now: datetime,
 ) -> None:
-    organisation = session.get(Organisation, invitation.organisation_id)
-    assert organisation is not None
-    context = {
-        "organisation": organisation.name,
-        "supplier": supplier.name,
-        "title": questionnaire.title.get(invitation.language),
-        "message": campaign.message,
-        "deadline": invitation.expires_at,
-        "url": url,
-        "reminder": False,
-    }
-    with force_locale(invitation.language):
-        subject = _("%(organisation)s asks you to answer: %(title)s", **context)
-        text = render_template("mail/invitation.txt", **context)
-        html = render_template("mail/invitation.html", **context)
-    outbox.enqueue(
-        session=session,
-        to=invitation.email,
-        subject=subject,
-        text=text,
-        html=html,
-        kind="invitation",
-        organisation_id=invitation.organisation_id,
-        invitation_id=invitation.id,
-        now=now,
-        mail_domain=_domain(),
-    )
+    """The first mail: who asks, why, by when, and the link."""
+    _queue(session, invitation, supplier, questionnaire, url, campaign.message, now, reminder=False)
 
 
 def queue_reminder(
     *, session: Session, invitation: Invitation, raw_token: str, now: datetime
 ) -> None:
-    organisation = session.get(Organisation, invitation.organisation_id)
+    """A reminder before the deadline, with a new link that replaces the first."""
     supplier = session.get(Supplier, invitation.supplier_id)
     questionnaire = get_catalogue().get(
         invitation.questionnaire_id, invitation.questionnaire_version
     )
-    assert organisation is not None and supplier is not None and questionnaire is not None
-    context = {
+    assert supplier is not None and questionnaire is not None
+    url = f"{current_app.config['BASE_URL']}/r/{raw_token}"
+    _queue(session, invitation, supplier, questionnaire, url, "", now, reminder=True)
+
+
+def _queue(
+    session: Session,
+    invitation: Invitation,
+    supplier: Supplier,
+    questionnaire: Questionnaire,
+    url: str,
+    message: str,
+    now: datetime,
+    *,
+    reminder: bool,
+) -> None:
+    organisation = session.get(Organisation, invitation.organisation_id)
+    assert organisation is not None
+    context: dict[str, Any] = {
         "organisation": organisation.name,
         "supplier": supplier.name,
         "title": questionnaire.title.get(invitation.language),
-        "message": "",
+        "message": message,
         "deadline": invitation.expires_at,
-        "url": f"{current_app.config['BASE_URL']}/r/{raw_token}",
-        "reminder": True,
+        "url": url,
+        "reminder": reminder,
     }
     with force_locale(invitation.language):
-        subject = _("Reminder: %(title)s", **context)
+        if reminder:
+            subject = _("Reminder: %(title)s", **context)
+        else:
+            subject = _("%(organisation)s asks you to answer: %(title)s", **context)
         text = render_template("mail/invitation.txt", **context)
         html = render_template("mail/invitation.html", **context)
     outbox.enqueue(
@@ -87,9 +79,9 @@ def queue_reminder(
         subject=subject,
         text=text,
         html=html,
-        kind="reminder",
+        kind="reminder" if reminder else "invitation",
         organisation_id=invitation.organisation_id,
         invitation_id=invitation.id,
         now=now,
-        mail_domain=_domain(),
+        mail_domain=domain_of(current_app.config["MAIL_FROM"]),
     )
