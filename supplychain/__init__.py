@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .chain import bp as chain_bp
     from .dashboard import bp as dashboard_bp
+    from .guide import bp as guide_bp
     from .invitations import bp as invitations_bp
     from .questionnaires import bp as questionnaires_bp
     from .respond import bp as respond_bp
@@ -66,3 +67,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp, url_prefix="/invitations")
     app.register_blueprint(respond_bp, url_prefix="/r")
     app.register_blueprint(risk_bp, url_prefix="/risk")
+    app.register_blueprint(guide_bp, url_prefix="/guide")

@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_BATCH": 50,
     "WORKER_INTERVAL_SECONDS": 10,
     "RISK_INLINE_SUPPLIERS": 20000,  # "Assess now" runs at once up to this size, else in the worker
+    "GUIDE_CONTACTS": None,  # None: the contacts shipped with the guide
 }
 
 # Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
@@ -72,6 +73,7 @@ _ENV_KEYS: dict[str, type] = {
     "OUTBOX_BATCH": int,
     "WORKER_INTERVAL_SECONDS": int,
     "RISK_INLINE_SUPPLIERS": int,
+    "GUIDE_CONTACTS": str,
 }
 
 

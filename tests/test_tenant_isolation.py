@@ -120,6 +120,7 @@ def world(app):
             "decision": "confirm",
             "run_id": run.id,
             "flag_id": flag.id,
+            "section_id": "screening",
         }
 
 

@@ -207,10 +207,22 @@ def flag(flag_id: int) -> Any:
         supplier=supplier,
         rule=RULES[found.rule],
         ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
+        guide_sections=_guide_sections(row["guide"]),
         decision=decision,
         form=form,
         can_decide=_can_decide(),
     )
+
+
+def _guide_sections(ids: list[str]) -> list[tuple[str, str, str]]:
+    """(id, title, summary) of the guide sections a flag points to, in the page's language."""
+    from flask_babel import get_locale
+
+    from ..guide.content import guide
+
+    lang = str(get_locale())
+    found = [guide().section(lang, section_id) for section_id in ids]
+    return [(s.id, s.title, s.summary) for s in found if s is not None]
 
 
 def _can_decide() -> bool:

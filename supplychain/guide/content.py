@@ -1,0 +1,149 @@
+"""The prevention guide: Markdown files with front matter, one per section and language.
+
+Loaded once per app and checked: every language has every section, front matter is complete,
+and the ids it names (rules, ILO indicators, other sections) exist. The text is ours, not
+supplier input, so it is rendered as Markdown; raw HTML in it is escaped all the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import markdown
+import yaml
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..ilo import IloIndicator
+
+CONTENT = Path(__file__).resolve().parent / "content"
+LANGUAGES = ("en", "lv")
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
+_HEADING = re.compile(r"^## .*$", re.M)
+_BULLET = re.compile(r"^\s*[-*] (.+)$", re.M)
+_LINK = re.compile(r"\]\(#([a-z0-9-]+)\)")
+
+
+class GuideError(Exception):
+    """A guide file that cannot be used, with the file named."""
+
+
+class _Front(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+    title: str = Field(min_length=1)
+    order: int
+    tool: int = Field(ge=0, le=5)
+    rules: list[str] = Field(default_factory=list)
+    ilo: list[IloIndicator] = Field(default_factory=list)
+    summary: str = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    lang: str
+    title: str
+    order: int
+    tool: int
+    rules: tuple[str, ...]
+    ilo: tuple[IloIndicator, ...]
+    summary: str
+    body: str  # Markdown
+    html: Markup
+    links: tuple[str, ...]  # sections the body links to
+
+    @property
+    def immediate_actions(self) -> list[str]:
+        """The bullets of the section's second part ("what to do now" in every language)."""
+        parts = _HEADING.split(self.body)
+        return _BULLET.findall(parts[2]) if len(parts) > 2 else []
+
+    @property
+    def text(self) -> str:
+        """Plain text for search."""
+        return f"{self.title}\n{self.summary}\n{self.body}".casefold()
+
+
+def _render(body: str) -> Markup:
+    # Our own content; escape any raw HTML anyway rather than pass it through.
+    safe = body.replace("&", "&amp;").replace("<", "&lt;")
+    html = markdown.markdown(safe, extensions=["tables", "sane_lists"], output_format="html")
+    return Markup(html)  # noqa: S704 (Markdown of our own text, with its raw HTML escaped above)
+
+
+def load_section(path: Path, lang: str) -> Section:
+    text = path.read_text(encoding="utf-8")
+    match = _FRONT.match(text)
+    if not match:
+        raise GuideError(f"{path}: needs front matter between --- lines")
+    try:
+        front = _Front.model_validate(yaml.safe_load(match.group(1)))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise GuideError(f"{path}: {exc}") from None
+    if front.id != path.stem:
+        raise GuideError(f"{path}: id {front.id} differs from the file name")
+    body = match.group(2)
+    return Section(
+        id=front.id,
+        lang=lang,
+        title=front.title,
+        order=front.order,
+        tool=front.tool,
+        rules=tuple(front.rules),
+        ilo=tuple(front.ilo),
+        summary=front.summary,
+        body=body,
+        html=_render(body),
+        links=tuple(_LINK.findall(body)),
+    )
+
+
+@dataclass(frozen=True)
+class Guide:
+    sections: dict[str, dict[str, Section]]  # lang -> id -> section
+
+    def section(self, lang: str, section_id: str) -> Section | None:
+        return self.sections.get(lang, self.sections["en"]).get(section_id)
+
+    def ordered(self, lang: str) -> list[Section]:
+        return sorted(self.sections.get(lang, self.sections["en"]).values(), key=lambda s: s.order)
+
+    def for_rule(self, lang: str, rule_id: str) -> list[Section]:
+        """The sections that answer a rule, in guide order."""
+        return [s for s in self.ordered(lang) if rule_id in s.rules]
+
+    def search(self, lang: str, query: str) -> list[Section]:
+        words = [w for w in query.casefold().split() if w]
+        if not words:
+            return []
+        return [s for s in self.ordered(lang) if all(w in s.text for w in words)]
+
+
+def load_guide(folder: Path = CONTENT) -> Guide:
+    """Every section in every language, checked for completeness and dangling links."""
+    sections: dict[str, dict[str, Section]] = {}
+    for lang in LANGUAGES:
+        files = sorted((folder / lang).glob("*.md"))
+        sections[lang] = {s.id: s for s in (load_section(p, lang) for p in files)}
+    ids = set(sections["en"])
+    for lang in LANGUAGES:
+        if set(sections[lang]) != ids:
+            missing = sorted(ids ^ set(sections[lang]))
+            raise GuideError(
+                f"guide/{lang}: sections missing in one language: {', '.join(missing)}"
+            )
+        for section in sections[lang].values():
+            dangling = [link for link in section.links if link not in ids]
+            if dangling:
+                raise GuideError(f"guide/{lang}/{section.id}.md: links to unknown {dangling}")
+    return Guide(sections)
+
+
+@cache
+def guide() -> Guide:
+    """The shipped guide, loaded once."""
+    return load_guide()

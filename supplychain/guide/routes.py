@@ -1,0 +1,120 @@
+"""Guide pages: contents and search, one section, and a supplier's one-page action list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import get_locale
+
+from ..access import requires
+from ..db import get_session
+from ..models import Flag, Role, Supplier
+from ..risk import services as risk
+from ..risk.present import describe, supplier_facts
+from ..tenancy import current_org_id, get_or_404
+from . import bp
+from .content import guide
+
+CONTACTS = Path(__file__).resolve().parent / "contacts.yaml"
+TOOLS = {
+    1: "risk-assessment",
+    2: "strategy",
+    3: "screening",
+    4: "contract-clauses",
+    5: "workplace-assessment",
+}
+
+
+def _lang() -> str:
+    lang = str(get_locale())
+    return lang if lang in guide().sections else "en"
+
+
+@bp.route("/")
+@requires(Role.VIEWER)
+def index() -> Any:
+    lang = _lang()
+    query = request.args.get("q", "").strip()[:100]
+    return render_template(
+        "guide/index.html",
+        sections=guide().ordered(lang),
+        query=query,
+        results=guide().search(lang, query) if query else None,
+    )
+
+
+@bp.route("/<section_id>")
+@requires(Role.VIEWER)
+def section(section_id: str) -> Any:
+    lang = _lang()
+    found = guide().section(lang, section_id)
+    if found is None:
+        abort(404)
+    contacts = _contacts(lang) if section_id == "when-suspicions-arise" else []
+    return render_template(
+        "guide/section.html", section=found, sections=guide().ordered(lang), contacts=contacts
+    )
+
+
+def _contacts(lang: str) -> list[dict[str, str]]:
+    """The configured contacts for when suspicions arise, in lang."""
+    path = Path(current_app.config.get("GUIDE_CONTACTS") or CONTACTS)
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        {
+            "name": item["name"].get(lang) or item["name"]["en"],
+            "when": (item.get("when") or {}).get(lang, ""),
+            "phone": item.get("phone", ""),
+            "website": item.get("website", ""),
+        }
+        for item in items
+    ]
+
+
+def _checklist(supplier_id: int) -> dict[str, Any]:
+    """The supplier's flags from the latest assessment, each with what to do now."""
+    session = get_session()
+    supplier = get_or_404(session, Supplier, supplier_id)
+    run = risk.latest_run(session, current_org_id())
+    lang = _lang()
+    items = []
+    if run is not None:
+        from ..questionnaires.catalogue import get_catalogue
+
+        facts = supplier_facts(session, current_org_id())
+        flags = session.exec(
+            risk.flags_of(session, run).where(Flag.supplier_id == supplier.id).order_by(Flag.id)
+        ).all()
+        for flag in flags:
+            finding = risk.to_finding(flag)
+            shown = describe(finding, facts, get_catalogue())
+            sections = [s for s in (guide().section(lang, g) for g in finding.guide) if s]
+            actions = list(dict.fromkeys(a for s in sections for a in s.immediate_actions))
+            items.append({"flag": shown, "sections": sections, "actions": actions[:5]})
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    items.sort(key=lambda i: order[i["flag"]["severity"]])
+    return {"supplier": supplier, "run": run, "items": items}
+
+
+@bp.route("/checklist/<int:supplier_id>")
+@requires(Role.VIEWER)
+def checklist(supplier_id: int) -> Any:
+    return render_template("guide/checklist.html", **_checklist(supplier_id))
+
+
+@bp.route("/checklist/<int:supplier_id>.pdf")
+@requires(Role.VIEWER)
+def checklist_pdf(supplier_id: int) -> Any:
+    from ..reports.pdf import render_pdf
+
+    context = _checklist(supplier_id)
+    html = render_template("guide/checklist_print.html", **context)
+    name = f"actions-{context['supplier'].code}.pdf"
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

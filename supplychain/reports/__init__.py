@@ -1,0 +1,1 @@
+"""Documents to download and keep: PDFs rendered from our own templates."""

@@ -1,0 +1,103 @@
+"""The prevention guide: every rule leads to sections that exist in every language, every link
+in it resolves, search works, and a supplier's action list comes as a page and as a PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from supplychain import db
+from supplychain.guide.content import LANGUAGES, GuideError, guide, load_guide
+from supplychain.models import Role
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.risk.rules import RULES
+from tests.conftest import login, post_form
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+
+
+def test_every_rule_links_to_existing_sections_in_every_language():
+    for rule_id, rule in RULES.items():
+        assert rule.guide, f"{rule_id} names no guide section"
+        for lang in LANGUAGES:
+            for section_id in rule.guide:
+                assert guide().section(lang, section_id), f"{rule_id}: no {lang}/{section_id}"
+            assert guide().for_rule(lang, rule_id), f"no {lang} section lists {rule_id}"
+
+
+def test_every_annotation_in_the_questionnaires_links_to_a_section(form_app):
+    with form_app.app_context():
+        catalogue = get_catalogue()
+    for questionnaire in catalogue.versions.values():
+        for _q, annotation, _c in questionnaire.risk_annotations():
+            for lang in LANGUAGES:
+                assert guide().section(lang, annotation.guide), (questionnaire.id, annotation.guide)
+
+
+def test_sections_name_only_real_rules_and_say_what_to_do_now():
+    for lang in LANGUAGES:
+        for section in guide().ordered(lang):
+            assert set(section.rules) <= set(RULES), (lang, section.id)
+            assert section.immediate_actions, f"{lang}/{section.id} has no actions to take now"
+
+
+def test_a_dangling_link_or_a_missing_translation_is_refused(tmp_path):
+    for lang in LANGUAGES:
+        (tmp_path / lang).mkdir()
+    front = "---\nid: a\ntitle: A\norder: 1\ntool: 0\nsummary: S\n---\n"
+    (tmp_path / "en" / "a.md").write_text(front + "See [b](#b).\n")
+    (tmp_path / "lv" / "a.md").write_text(front + "Skat.\n")
+    with pytest.raises(GuideError, match="links to unknown"):
+        load_guide(tmp_path)
+    (tmp_path / "en" / "a.md").write_text(front + "Fine.\n")
+    (tmp_path / "en" / "c.md").write_text(front.replace("id: a", "id: c"))
+    with pytest.raises(GuideError, match="missing in one language: c"):
+        load_guide(tmp_path)
+
+
+def test_search_finds_recruitment_fees():
+    assert "recruitment-fees" in [s.id for s in guide().search("en", "recruitment fees")]
+
+
+@pytest.fixture
+def flagged(app, client):
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "ours")
+        make_user(session, org, Role.ADMIN, email="admin@ours.example")
+        a = make_supplier(session, org, code="A", name="Alfa SIA")
+        b = make_supplier(session, org, code="B", name="Bēta <script>x</script> UAB", kind="agency")
+        make_link(session, org, None, a)
+        make_link(session, org, a, b, relation="labour_hire")
+        session.commit()
+        supplier_id = b.id
+    login(client, "admin@ours.example", PASSWORD)
+    post_form(client, "/risk/run", page="/risk/")
+    return supplier_id
+
+
+def test_pages_toc_search_and_a_flag_leads_to_its_section(client, flagged):
+    index = client.get("/guide/").get_data(as_text=True)
+    for section in guide().ordered("en"):
+        assert f'/guide/{section.id}"' in index
+    found = client.get("/guide/?q=recruitment+fees").get_data(as_text=True)
+    assert "/guide/recruitment-fees" in found
+    page = client.get("/guide/when-suspicions-arise").get_data(as_text=True)
+    assert "112" in page and "Valsts darba inspekcija" in page
+    flags = client.get("/risk/?rule=labour-hire-deep").get_data(as_text=True)
+    flag_url = re.search(r'href="(/risk/flags/\d+)"', flags).group(1)
+    assert "/guide/agency-labour" in client.get(flag_url).get_data(as_text=True)
+    assert client.get("/guide/no-such-section").status_code == 404
+
+
+def test_action_list_as_page_and_pdf(client, flagged):
+    page = client.get(f"/guide/checklist/{flagged}").get_data(as_text=True)
+    assert "Agency workers deep in the chain" in page and "☐" in page
+    assert "<script>x</script>" not in page
+    response = client.get(f"/guide/checklist/{flagged}.pdf")
+    assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Bēta <script>x</script> UAB" in text  # supplier text comes out as text
+    assert "Agency workers deep in the chain" in text
