@@ -115,3 +115,36 @@ def test_fingerprints_are_stable_and_distinct():
     first = [f.fingerprint for f in evaluate(inputs)]
     assert first == [f.fingerprint for f in evaluate(inputs)]
     assert len(set(first)) == len(first)
+
+
+def test_labour_cost_below_the_legal_minimum_of_the_suppliers_country():
+    from supplychain.risk.reference import labour_costs
+
+    minimum = labour_costs()["LV"].hourly_eur
+    cheap = float(minimum) * 0.6 * 1000
+    fair = float(minimum) * 1.2 * 1000
+    inputs = chain(
+        [
+            (0, 1, "subcontract", 5, cheap, 1000),
+            (0, 2, "subcontract", 5, fair, 1000),
+            (0, 3, "subcontract", 5, 100, 10),
+        ],
+        suppliers={3: {"country": "FI"}},  # no statutory minimum wage: not judged
+    )
+    [found] = flags(inputs, "labour-cost-below-minimum")
+    assert found.supplier_id == 1 and found.evidence["path"] == [0, 1]
+    facts = found.evidence["facts"]
+    assert facts["country"] == "LV" and float(facts["per_hour_eur"]) < float(facts["minimum_eur"])
+    assert "LV" in RULES["labour-cost-below-minimum"].explain(found)
+
+
+def test_high_risk_sector_by_nace_code(form_app):
+    inputs = chain(
+        [(0, 1), (0, 2), (0, 3)],
+        suppliers={1: {"sector": "F43.99"}, 2: {"sector": "J62.01"}, 3: {"sector": "N81.21"}},
+    )
+    found = {f.supplier_id: f for f in flags(inputs, "high-risk-sector")}
+    assert set(found) == {1, 3}
+    assert found[3].evidence["facts"]["matched"].startswith("N81.2")
+    with form_app.test_request_context():
+        assert "cleaning" in RULES["high-risk-sector"].explain(found[3])
