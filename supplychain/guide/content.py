@@ -25,6 +25,7 @@ _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 _HEADING = re.compile(r"^## .*$", re.M)
 _BULLET = re.compile(r"^\s*[-*] (.+)$", re.M)
 _LINK = re.compile(r"\]\(#([a-z0-9-]+)\)")
+_SECTION_HREF = re.compile(r'href="#([a-z0-9-]+)"')
 
 
 class GuideError(Exception):
@@ -72,6 +73,7 @@ def _render(body: str) -> Markup:
     # Our own content; escape any raw HTML anyway rather than pass it through.
     safe = body.replace("&", "&amp;").replace("<", "&lt;")
     html = markdown.markdown(safe, extensions=["tables", "sane_lists"], output_format="html")
+    html = _SECTION_HREF.sub(r'href="\1"', html)  # (#screening) is the page /guide/screening
     return Markup(html)  # noqa: S704 (Markdown of our own text, with its raw HTML escaped above)
 
 

@@ -101,3 +101,10 @@ def test_action_list_as_page_and_pdf(client, flagged):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "Bēta <script>x</script> UAB" in text  # supplier text comes out as text
     assert "Agency workers deep in the chain" in text
+
+
+def test_links_between_sections_go_to_the_sections_pages():
+    section = guide().section("en", "recruitment-fees")
+    assert section.links, "the section links to others"
+    assert 'href="#' not in str(section.html)
+    assert f'href="{section.links[0]}"' in str(section.html)
