@@ -142,8 +142,19 @@ def supplier_risk(db: Any, item: Supplier) -> dict[str, Any] | None:
     ).all()
     facts = supplier_facts(db, item.organisation_id)
     score = db.get(SupplierExposure, (item.organisation_id, item.id))
+    from flask_babel import get_locale
+
+    from ..guide.content import guide
+
+    lang = str(get_locale())
+
+    def sections(ids: list[str]) -> list[tuple[str, str]]:
+        found_sections = (guide().section(lang, i) for i in ids)
+        return [(s.id, s.title) for s in found_sections if s is not None]
+
+    shown = [(f.id, describe(risk.to_finding(f), facts, get_catalogue())) for f in found]
     return {
-        "flags": [(f.id, describe(risk.to_finding(f), facts, get_catalogue())) for f in found],
+        "flags": [(fid, d, sections(d["guide"])) for fid, d in shown],
         "own": score.own if score else 0,
         "carried": score.carried if score else 0,
     }

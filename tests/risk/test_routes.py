@@ -119,5 +119,6 @@ def test_overview_supplier_page_and_map_show_the_assessment(app, officer):
         flag = db.get_session().exec(select(Flag).where(Flag.rule == "labour-hire-deep")).one()
     supplier = officer.get(f"/chain/suppliers/{flag.supplier_id}").get_data(as_text=True)
     assert f"/risk/flags/{flag.id}" in supplier and "own risk" in supplier
+    assert "/guide/agency-labour" in supplier  # the flag's next steps
     chain_map = officer.get("/chain/").get_data(as_text=True)
     assert 'class="risk-bar"' in chain_map
