@@ -291,7 +291,8 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
 
     from .questionnaires.catalogue import get_catalogue
     from .risk import services
-    from .risk.present import describe, supplier_facts
+    from .risk.inputs import supplier_facts
+    from .risk.present import describe
 
     org = _organisation(org_slug)
     catalogue = get_catalogue()

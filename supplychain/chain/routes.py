@@ -132,7 +132,8 @@ def supplier_risk(db: Any, item: Supplier) -> dict[str, Any] | None:
     from ..models import Flag, SupplierExposure
     from ..questionnaires.catalogue import get_catalogue
     from ..risk import services as risk
-    from ..risk.present import describe, supplier_facts
+    from ..risk.inputs import supplier_facts
+    from ..risk.present import describe
 
     run = risk.latest_run(db, item.organisation_id)
     if run is None:

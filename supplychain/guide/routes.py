@@ -13,7 +13,8 @@ from ..access import requires
 from ..db import get_session
 from ..models import Flag, Role, Supplier
 from ..risk import services as risk
-from ..risk.present import describe, supplier_facts
+from ..risk.inputs import supplier_facts
+from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
 from . import bp
 from .content import guide

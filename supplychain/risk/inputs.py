@@ -40,7 +40,7 @@ def load_inputs(
         return RiskInputs(
             graph=graph,
             analysis=analysis,
-            suppliers=_suppliers(session, organisation_id),
+            suppliers=supplier_facts(session, organisation_id),
             links=_links(session, organisation_id),
             responses=_responses(session, organisation_id, catalogue),
             invitations=_invitations(session, organisation_id),
@@ -49,7 +49,8 @@ def load_inputs(
         )
 
 
-def _suppliers(session: Session, organisation_id: int) -> dict[int, SupplierFacts]:
+def supplier_facts(session: Session, organisation_id: int) -> dict[int, SupplierFacts]:
+    """The organisation's suppliers as the rules and the evidence read them."""
     kind = sa.type_coerce(Supplier.kind, sa.String)
     rows = session.execute(
         in_org(Supplier, organisation_id).with_only_columns(

@@ -41,13 +41,6 @@ THRESHOLD_NAMES = {
 }
 
 
-def supplier_facts(session: Any, organisation_id: int) -> dict[int, SupplierFacts]:
-    """The organisation's suppliers as the facts evidence is written with."""
-    from .inputs import _suppliers
-
-    return _suppliers(session, organisation_id)
-
-
 def describe(
     finding: Finding, suppliers: Mapping[int, SupplierFacts], catalogue: Catalogue
 ) -> dict[str, Any]:

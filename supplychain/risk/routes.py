@@ -36,7 +36,8 @@ from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import bp, services
-from .present import describe, supplier_facts
+from .inputs import supplier_facts
+from .present import describe
 from .rules import RULES
 
 PAGE = 100
