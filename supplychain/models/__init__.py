@@ -20,6 +20,7 @@ from .base import (
 )
 from .chain import ChainImport, Link, Supplier
 from .invitations import Campaign, Evidence, Invitation, OutboxMessage
+from .reports import Report
 from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, SupplierExposure
 
@@ -43,6 +44,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Relation",
+    "Report",
     "Response",
     "ResponseStatus",
     "Role",
