@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from .. import audit
@@ -124,15 +125,19 @@ class Respondent:
         return {"organisation": self.organisation, "supplier": self.supplier}
 
 
+# Built once, as every answering page runs it.
+_RESPONDENT = (
+    select(Invitation, Response, Organisation.name, Supplier.name)
+    .join(Response, col(Response.id) == Invitation.response_id)
+    .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
+    .join(Supplier, col(Supplier.id) == Invitation.supplier_id)
+    .where(Invitation.id == sa.bindparam("invitation_id"))
+)
+
+
 def load_respondent(session: Session, invitation_id: int) -> Respondent | None:
     """One query for everything an answering page needs to know about its respondent."""
-    row = session.exec(
-        select(Invitation, Response, Organisation.name, Supplier.name)
-        .join(Response, col(Response.id) == Invitation.response_id)
-        .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
-        .join(Supplier, col(Supplier.id) == Invitation.supplier_id)
-        .where(Invitation.id == invitation_id)
-    ).first()
+    row = session.exec(_RESPONDENT, params={"invitation_id": invitation_id}).first()
     return Respondent(*row) if row else None
 
 
