@@ -34,6 +34,13 @@ from .schema import Column, ColumnType
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
+
+def _yes_no() -> list[SelectChoice]:
+    # Translated once, when the form class of a language is built: a lazy label would be
+    # looked up again on every page that draws it.
+    return [SelectChoice(c.value, str(c.label)) for c in YES_NO]
+
+
 # WTForms has no Latvian catalogue: every message a respondent can see is ours.
 NOT_A_CHOICE = {"invalid_choice_message": _l("Choose one of the answers offered.")}
 NOT_WHOLE = {"invalid_value_message": _l("Enter a whole number, e.g. 12.")}
@@ -74,7 +81,10 @@ def _column_field(column: Column, lang: str) -> Any:
         return IntegerField(label, [Optional(), *_range(0, None)], **NOT_WHOLE)
     if column.type == ColumnType.YES_NO:
         return SelectField(
-            label, choices=[SelectChoice("", "—"), *YES_NO], validators=[Optional()], **NOT_A_CHOICE
+            label,
+            choices=[SelectChoice("", "—"), *_yes_no()],
+            validators=[Optional()],
+            **NOT_A_CHOICE,
         )
     if column.type == ColumnType.EMAIL:
         return EmailField(
@@ -134,7 +144,7 @@ Factory = Callable[[Any, str, str], Any]
 
 FIELD_TYPES: dict[str, Factory] = {
     "yes_no": lambda q, label, lang: RadioField(
-        label, choices=YES_NO, validators=[Optional()], **NOT_A_CHOICE
+        label, choices=_yes_no(), validators=[Optional()], **NOT_A_CHOICE
     ),
     "single_choice": lambda q, label, lang: RadioField(
         label, choices=_options(q, lang), validators=[Optional()], **NOT_A_CHOICE

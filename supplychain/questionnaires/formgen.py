@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -95,7 +96,8 @@ def build_form_class(
         raise KeyError(section_id)
     questions = tuple(q for s in sections for q in s.questions)
     attrs: dict[str, Any] = {"questionnaire": questionnaire, "form_questions": questions}
-    attrs.update({q.id: make_field(q, lang) for q in questions})
+    with force_locale(lang):
+        attrs.update({q.id: make_field(q, lang) for q in questions})
     return type(f"{questionnaire.id}_{lang}_form", (AnswerForm,), attrs)
 
 

@@ -160,3 +160,15 @@ def test_the_page_speaks_the_suppliers_language(client, invited):
     assert '<html lang="lv">' in page
     client.get("/account/language/en?next=/r/answer")
     assert '<html lang="en">' in client.get("/r/answer").get_data(as_text=True)
+
+
+def test_yes_and_no_are_offered_in_the_pages_language(client, invited):
+    """Also when the section's form was first built by an autosave in another locale."""
+    start(client, invited["token"])
+    client.get("/account/language/en?next=/r/answer")
+    csrf = csrf_of(client, "/r/answer?section=workforce")
+    client.post("/r/answer/save?section=identity&lang=lv", data={"csrf_token": csrf})
+    latvian = client.get("/r/answer?section=identity&lang=lv").get_data(as_text=True)
+    assert "> Jā</label>" in latvian and "> Nē</label>" in latvian
+    english = client.get("/r/answer?section=identity").get_data(as_text=True)
+    assert "> Yes</label>" in english and "> No</label>" in english
