@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -25,8 +25,9 @@ from ..models import Severity
 _JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
 
 
-@dataclass(frozen=True)
-class SupplierFacts:
+class SupplierFacts(NamedTuple):
+    """A supplier as the rules read it (a named tuple: 100k of them are built per run)."""
+
     code: str
     name: str
     registration_no: str
@@ -36,8 +37,7 @@ class SupplierFacts:
     employees: int | None
 
 
-@dataclass(frozen=True)
-class LinkFacts:
+class LinkFacts(NamedTuple):
     relation: str
     workers: int | None
     contract_value_eur: Decimal | None
@@ -77,9 +77,9 @@ class RiskInputs:
         """Each reachable node's parent on a shortest path: the lowest id where several tie, so
         that the same chain always gives the same evidence."""
         tier = self.analysis.tier
-        graph = self.graph
+        pred = self.graph._pred  # a plain dict: the view costs several times more at 100k nodes
         return {
-            node: min(p for p in graph.predecessors(node) if tier.get(p) == depth - 1)
+            node: min(p for p in pred[node] if tier.get(p) == depth - 1)
             for node, depth in tier.items()
             if node != ROOT
         }
@@ -92,42 +92,120 @@ class RiskInputs:
             path.append(parent[path[-1]])
         return path[::-1]
 
+    @cached_property
+    def path_text(self) -> dict[int, str]:
+        """path_to(node) of every reachable node as comma-separated ids, each built from its
+        parent's in one concatenation (the evidence of deep chains, without a list per node)."""
+        parent = self._parent
+        text = {ROOT: str(ROOT)}
+        for node in sorted(parent, key=self.analysis.tier.__getitem__):
+            text[node] = f"{text[parent[node]]},{node}"
+        return text
 
-@dataclass(frozen=True)
+
 class Finding:
     """One flag: which rule, about which supplier (None: the organisation), how serious, why.
 
     `params` fill the rule's explanation; `evidence` is one of {"path": [ids from the
     organisation]}, {"answers": [...]} or {"facts": {...}}. `indicator` names the risk indicator
     (the rule id itself for structural rules, the questionnaire's indicator for answers).
+
+    Rules that raise a flag for most suppliers may give the evidence and params as their JSON
+    text instead (exactly as `_JSON` would write them); the values are then read back from it
+    only when asked for. A plain class with slots: a large chain raises half a million.
     """
 
-    rule: str
-    supplier_id: int | None
-    severity: Severity
-    evidence: Mapping[str, Any]
-    params: Mapping[str, Any] = field(default_factory=dict)
-    indicator: str = ""
-    ilo: tuple[IloIndicator, ...] = ()
-    guide: tuple[str, ...] = ()
+    __slots__ = (
+        "rule",
+        "supplier_id",
+        "severity",
+        "indicator",
+        "ilo",
+        "guide",
+        "_evidence",
+        "_params",
+        "_evidence_json",
+        "_params_json",
+        "_fingerprint",
+    )
 
-    @cached_property
+    def __init__(
+        self,
+        rule: str,
+        supplier_id: int | None,
+        severity: Severity,
+        evidence: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        indicator: str = "",
+        ilo: tuple[IloIndicator, ...] = (),
+        guide: tuple[str, ...] = (),
+        *,
+        evidence_json: str | None = None,
+        params_json: str | None = None,
+    ) -> None:
+        self.rule, self.supplier_id, self.severity = rule, supplier_id, severity
+        self.indicator, self.ilo, self.guide = indicator, ilo, guide
+        self._evidence = evidence if evidence is not None or evidence_json else {}
+        self._params = params if params is not None or params_json else {}
+        self._evidence_json, self._params_json = evidence_json, params_json
+        self._fingerprint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Finding({self.rule!r}, {self.supplier_id!r}, {self.severity}, {self.evidence!r})"
+
+    @property
+    def evidence(self) -> Mapping[str, Any]:
+        if self._evidence is None:
+            self._evidence = json.loads(self.evidence_json)
+        return self._evidence
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        if self._params is None:
+            self._params = json.loads(self.params_json)
+        return self._params
+
+    @property
     def evidence_json(self) -> str:
         """The evidence as JSON: the fingerprint and the stored flag share it. The rules build
         evidence in a fixed key order, so the text is the same in every run."""
-        if len(self.evidence) == 1 and "path" in self.evidence:  # most flags: a path of ids
-            return '{"path":[' + ",".join(map(str, self.evidence["path"])) + "]}"
-        return _JSON.encode(self.evidence)
+        if self._evidence_json is None:
+            self._evidence_json = _JSON.encode(self._evidence)
+        return self._evidence_json
 
-    @cached_property
+    @property
+    def params_json(self) -> str:
+        if self._params_json is None:
+            self._params_json = _JSON.encode(self._params)
+        return self._params_json
+
+    @property
     def fingerprint(self) -> str:
         """The same rule, supplier and evidence give the same flag in every run."""
-        key = f"{self.rule}|{self.indicator}|{self.supplier_id}|{self.evidence_json}"
-        return hashlib.sha256(key.encode()).hexdigest()
+        if self._fingerprint is None:
+            key = f"{self.rule}|{self.indicator}|{self.supplier_id}|{self.evidence_json}"
+            self._fingerprint = hashlib.sha256(key.encode()).hexdigest()
+        return self._fingerprint
 
     def stored_json(self) -> str:
         """What is kept of the flag besides its columns, built around the evidence's JSON."""
-        rest = _JSON.encode(
-            {"params": self.params, "ilo": [i.value for i in self.ilo], "guide": list(self.guide)}
+        return (
+            f'{{"evidence":{self.evidence_json},"params":{self.params_json},'
+            f"{_tail_json(self.ilo, self.guide)}}}"
         )
-        return '{"evidence":' + self.evidence_json + "," + rest[1:]
+
+
+@lru_cache(maxsize=256)
+def _tail_json(ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]) -> str:
+    """The ILO indicators and guide sections of a stored flag: the same for all of a rule's."""
+    return _JSON.encode({"ilo": [i.value for i in ilo], "guide": list(guide)})[1:-1]
+
+
+def path_json(text: str) -> str:
+    """Path evidence as JSON, from the comma-separated ids of RiskInputs.path_text."""
+    return f'{{"path":[{text}]}}'
+
+
+def to_json(value: Any) -> str:
+    """Any evidence or params value as the stored JSON writes it."""
+    return _JSON.encode(value)

@@ -1,5 +1,6 @@
 """The only part of the risk engine that reads the database: one organisation's chain, latest
-answers and invitations, in a handful of column-only queries (no ORM objects per supplier)."""
+answers and invitations, in a handful of column-only queries (no ORM objects per supplier;
+the links are read once, for the graph and for their facts)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from ..chain import queries
-from ..chain.graph import ROOT, analyse
+from ..chain.graph import ROOT, analyse, build_graph
 from ..gcpause import gc_paused
 from ..invitations.services import aware
 from ..models import (
@@ -34,14 +34,20 @@ def load_inputs(
 ) -> RiskInputs:
     """Everything the rules read about one organisation."""
     with gc_paused():
-        graph, agencies = queries.load_graph(session, organisation_id)
-        analysis = analyse(graph, agencies)
+        suppliers = supplier_facts(session, organisation_id)
+        links = _links(session, organisation_id)
+        graph = build_graph(
+            (None if parent == ROOT else parent, child, link.relation)
+            for (parent, child), link in links.items()
+        )
+        graph.add_nodes_from(suppliers)  # suppliers without links are in the chain too
+        agencies = {sid for sid, facts in suppliers.items() if facts.is_agency}
         organisation = session.get(Organisation, organisation_id)
         return RiskInputs(
             graph=graph,
-            analysis=analysis,
-            suppliers=supplier_facts(session, organisation_id),
-            links=_links(session, organisation_id),
+            analysis=analyse(graph, agencies),
+            suppliers=suppliers,
+            links=links,
             responses=_responses(session, organisation_id, catalogue),
             invitations=_invitations(session, organisation_id),
             now=now,

@@ -100,5 +100,29 @@ def finding(
     )
 
 
+def finding_json(
+    rule_id: str,
+    supplier_id: int,
+    evidence_json: str,
+    params_json: str = "{}",
+    severity: Severity | None = None,
+) -> Finding:
+    """finding() with the evidence and params given as their JSON text, for rules that raise a
+    flag for most suppliers and can build it from a few cached pieces."""
+    registered = RULES[rule_id]
+    return Finding(
+        rule_id,
+        supplier_id,
+        severity or registered.severity,
+        None,
+        None,
+        rule_id,
+        registered.ilo,
+        registered.guide,
+        evidence_json=evidence_json,
+        params_json=params_json,
+    )
+
+
 # The rules register themselves when their modules are imported.
 from . import answer_rules, structural_rules  # noqa: E402,F401

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from ..chain.graph import LABOUR_HIRE, ROOT
 from ..ilo import IloIndicator as ILO
 from ..models import Severity
-from .findings import Finding, RiskInputs
-from .rules import finding, rule
+from .findings import Finding, RiskInputs, path_json, to_json
+from .rules import finding, finding_json, rule
 
 T = Mapping[str, Any]
 
@@ -38,12 +38,15 @@ def chain_depth(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """Long subcontracting chains spread oversight thin and hide accountability (HEUNI toolkit,
     risks chapter). Spanish construction law stops at the third level and Norwegian public
     buyers may allow two tiers; medium from tier 3 and high from tier 4 is our default."""
+    paths = inputs.path_text
+    params: dict[int, str] = {}  # one text per tier: most suppliers of a large chain are deep
     for node, tier in inputs.analysis.tier.items():
         if node == ROOT or tier < t["medium_from"]:
             continue
         severity = Severity.HIGH if tier >= t["high_from"] else Severity.MEDIUM
-        path = inputs.path_to(node)
-        yield finding("chain-depth", node, {"path": path}, severity, tier=tier, passes=tier - 1)
+        if tier not in params:
+            params[tier] = to_json({"tier": tier, "passes": tier - 1})
+        yield finding_json("chain-depth", node, path_json(paths[node]), params[tier], severity)
 
 
 def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
@@ -296,9 +299,10 @@ def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 )
 def unassessed(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """What is not asked cannot be assessed: coverage of the chain is part of due diligence."""
+    evidence = to_json({"facts": {}})
     for supplier_id in inputs.suppliers:
         if supplier_id not in inputs.invitations and supplier_id not in inputs.responses:
-            yield finding("unassessed", supplier_id, {"facts": {}})
+            yield finding_json("unassessed", supplier_id, evidence)
 
 
 @rule(
@@ -373,13 +377,23 @@ def high_risk_sector(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """Construction, cleaning, catering, agriculture and forestry are the sectors the toolkit
     names (after FRA 2015); Latvian, Finnish and Danish sources add restaurants, berry picking
     and distribution. The list with sources is supplychain/data/high_risk_sectors.yaml."""
+    texts: dict[str, tuple[str, str] | None] = {}  # per sector: the flag's evidence and params
+    for supplier_id, supplier in inputs.suppliers.items():
+        if supplier.sector not in texts:
+            texts[supplier.sector] = _sector_texts(supplier.sector)
+        found = texts[supplier.sector]
+        if found is not None:
+            yield finding_json("high-risk-sector", supplier_id, *found)
+
+
+def _sector_texts(sector: str) -> tuple[str, str] | None:
     from .reference import sector_match
 
-    for supplier_id, supplier in inputs.suppliers.items():
-        match = sector_match(supplier.sector) if supplier.sector else None
-        if match is not None:
-            facts = {"sector": supplier.sector, "matched": match.nace}
-            yield finding("high-risk-sector", supplier_id, {"facts": facts}, labels=match.labels)
+    match = sector_match(sector) if sector else None
+    if match is None:
+        return None
+    facts = {"sector": sector, "matched": match.nace}
+    return to_json({"facts": facts}), to_json({"labels": match.labels})
 
 
 @rule(
@@ -397,17 +411,16 @@ def cross_border(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """Posted workers and foreign contractors are a named risk (Posting of Workers Enforcement
     Directive; Danish CMM guide): workers may not know the collective agreement or the
     language, and depend on the employer for housing and papers."""
+    suppliers = inputs.suppliers
+    facts: dict[tuple[str, str], str] = {}  # one text per pair of countries
     for parent, child, relation in inputs.graph.edges(data="relation"):
         if relation == "supply":
             continue
-        buyer = inputs.home_country if parent == ROOT else inputs.suppliers[parent].country
-        country = inputs.suppliers[child].country
+        buyer = inputs.home_country if parent == ROOT else suppliers[parent].country
+        country = suppliers[child].country
         if buyer and country and buyer != country:
-            facts = {"country": country, "buyer_country": buyer}
-            yield finding(
-                "cross-border",
-                child,
-                {"path": [parent, child], "facts": facts},
-                country=country,
-                buyer_country=buyer,
-            )
+            pair = (country, buyer)
+            if pair not in facts:
+                facts[pair] = to_json({"country": country, "buyer_country": buyer})
+            evidence = f'{{"path":[{parent},{child}],"facts":{facts[pair]}}}'
+            yield finding_json("cross-border", child, evidence, facts[pair])
