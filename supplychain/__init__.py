@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from .guide import bp as guide_bp
     from .invitations import bp as invitations_bp
     from .questionnaires import bp as questionnaires_bp
+    from .reports import bp as reports_bp
     from .respond import bp as respond_bp
     from .risk import bp as risk_bp
 
@@ -68,3 +69,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp, url_prefix="/r")
     app.register_blueprint(risk_bp, url_prefix="/risk")
     app.register_blueprint(guide_bp, url_prefix="/guide")
+    app.register_blueprint(reports_bp, url_prefix="/reports")

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "RESPOND_RATE_LIMIT": "120 per minute",  # per client address, on the supplier's link pages
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
+    "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
+    "REPORTS_IN_APP": True,  # make reports in a thread of the app process, besides the worker
     "OUTBOX_RETRY_SECONDS": 30,
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_LEASE_SECONDS": 300,
@@ -67,6 +69,8 @@ _ENV_KEYS: dict[str, type] = {
     "RESPOND_RATE_LIMIT": str,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
+    "REPORT_DIR": str,
+    "REPORTS_IN_APP": bool,
     "OUTBOX_RETRY_SECONDS": int,
     "OUTBOX_MAX_ATTEMPTS": int,
     "OUTBOX_LEASE_SECONDS": int,

@@ -26,6 +26,7 @@ from supplychain.models import (
     Organisation,
     OutboxMessage,
     OutboxStatus,
+    Report,
     Response,
     Role,
     Supplier,
@@ -40,6 +41,8 @@ from supplychain.questionnaires.services import (
     record_own_assessment,
     save_answers,
 )
+from supplychain.reports import services as reports
+from supplychain.reports.context import Scope
 from supplychain.respond.services import start as start_response_from_link
 from supplychain.risk import services as risk
 from tests.conftest import csrf_token, login
@@ -108,6 +111,10 @@ def world(app):
         session.commit()
         run = risk.run_now(session=session, organisation_id=org_a.id, catalogue=get_catalogue())
         flag = session.exec(select(Flag).where(Flag.organisation_id == org_a.id)).first()
+        report = reports.queue_report(
+            session=session, organisation_id=org_a.id, scope=Scope(), lang="en"
+        )
+        session.commit()
         return {
             **sent,
             "import_id": upload.id,
@@ -121,6 +128,8 @@ def world(app):
             "run_id": run.id,
             "flag_id": flag.id,
             "section_id": "screening",
+            "report_id": report.id,
+            "fmt": "csv",
         }
 
 
@@ -186,6 +195,7 @@ def _snapshot(app, slug: str) -> list:
             OutboxMessage,
             Flag,
             FlagDecision,
+            Report,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
@@ -273,6 +283,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "message_id",
                 "run_id",
                 "flag_id",
+                "report_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"

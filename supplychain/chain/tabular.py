@@ -105,22 +105,24 @@ def _safe(cell: object) -> object:
     return defuse(cell) if isinstance(cell, str) else cell
 
 
-def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
+def write_csv(rows: Iterable[Sequence[object]], columns: Sequence[str] = COLUMNS) -> bytes:
     """The rows as UTF-8 CSV (with a byte-order mark, so that Excel reads the letters right)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows([_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: Iterable[Sequence[object]]) -> bytes:
+def write_xlsx(
+    rows: Iterable[Sequence[object]], columns: Sequence[str] = COLUMNS, sheet_name: str = "chain"
+) -> bytes:
     """The rows as an XLSX workbook; numbers stay numbers, text never becomes a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("chain")
-    sheet.append(list(COLUMNS))
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.append(list(columns))
     for row in rows:
         sheet.append([_safe(cell) for cell in row])
     buffer = io.BytesIO()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import markdown
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..ilo import IloIndicator
@@ -24,6 +24,8 @@ LANGUAGES = ("en", "lv")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 _HEADING = re.compile(r"^## .*$", re.M)
 _BULLET = re.compile(r"^\s*[-*] (.+)$", re.M)
+_INLINE_LINK = re.compile(r"\[([^\]]+)\]\(#[a-z0-9-]+\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"\]\(#([a-z0-9-]+)\)")
 _SECTION_HREF = re.compile(r'href="#([a-z0-9-]+)"')
 
@@ -58,15 +60,25 @@ class Section:
     links: tuple[str, ...]  # sections the body links to
 
     @property
-    def immediate_actions(self) -> list[str]:
-        """The bullets of the section's second part ("what to do now" in every language)."""
+    def immediate_actions(self) -> list[Markup]:
+        """The bullets of the section's second part ("what to do now" in every language), as
+        one line each: bold kept, links to other sections reduced to their text (a checklist
+        or a report that lists them stands apart from the guide's pages)."""
         parts = _HEADING.split(self.body)
-        return _BULLET.findall(parts[2]) if len(parts) > 2 else []
+        bullets = _BULLET.findall(parts[2]) if len(parts) > 2 else []
+        return [_inline(b) for b in bullets]
 
     @property
     def text(self) -> str:
         """Plain text for search."""
         return f"{self.title}\n{self.summary}\n{self.body}".casefold()
+
+
+def _inline(text: str) -> Markup:
+    """One line of our Markdown: **bold** kept, [text](#section) as its text."""
+    plain = _INLINE_LINK.sub(r"\1", text)
+    # escaped first, so the only markup is the <strong> added here
+    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(plain))))  # noqa: S704
 
 
 def _render(body: str) -> Markup:

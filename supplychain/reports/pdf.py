@@ -1,22 +1,68 @@
-"""The only module that imports WeasyPrint: HTML in, PDF bytes out, nothing fetched.
+"""The only module that imports WeasyPrint: HTML in, PDF bytes out, nothing fetched but our own
+static files.
 
-Documents embed their styles and pictures (inline CSS, inline SVG), so the fetcher refuses
-every URL: supplier text that slipped an <img src=file:///...> or a link to a server into a
-page cannot make the renderer read a file or call out (WeasyPrint CVE-2025-68616 was a
-redirect escape from a permissive fetcher).
+Pictures are inline SVG; style sheets and nothing else come from the app's static folder,
+through a fetcher that maps one made-up origin onto that folder and refuses every other URL:
+supplier text that slipped an <img src=file:///...> or a link to a server into a page cannot
+make the renderer read a file or call out (WeasyPrint CVE-2025-68616 was a redirect escape
+from a permissive fetcher).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .. import resource_dir
+
+# Documents refer to static files relative to this base: href="css/report.css".
+STATIC_BASE = "https://static.invalid/"
 
 
-def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+def static_file(url: str) -> tuple[bytes, str]:
+    """The bytes and type of the file below static/ that a URL under STATIC_BASE names;
+    ValueError for any other URL."""
+    root = resource_dir("static").resolve()
+    if url.startswith(STATIC_BASE):
+        path = (root / unquote(urlsplit(url).path).lstrip("/")).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            return path.read_bytes(), _mime(path)
     raise ValueError(f"not fetched: {url[:80]}")
 
 
-def render_pdf(html: str) -> bytes:
-    """Render a self-contained HTML document to PDF."""
+def _mime(path: Path) -> str:
+    return {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}.get(
+        path.suffix, "application/octet-stream"
+    )
+
+
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            body, mime = static_file(url)
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+    return StaticOnly(allowed_protocols=())
+
+
+def render(html: str) -> Rendered:
+    """Lay out a document and write it as PDF, with its number of pages."""
     import weasyprint  # imported here: it takes about a second to load
 
-    return weasyprint.HTML(string=html, url_fetcher=_refuse, base_url="about:blank").write_pdf()
+    document = weasyprint.HTML(string=html, url_fetcher=_fetcher(), base_url=STATIC_BASE).render()
+    return Rendered(document.write_pdf(), len(document.pages))
+
+
+def render_pdf(html: str) -> bytes:
+    """Render a document to PDF bytes."""
+    return render(html).pdf

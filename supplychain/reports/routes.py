@@ -1,0 +1,171 @@
+"""Report pages: ask for a report, watch it being made, download it (again) unchanged, and
+export a run's flags. Thin views over reports.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlmodel import col
+from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
+
+from ..access import can, requires
+from ..db import get_session
+from ..forms import apply_errors
+from ..i18n import LANGUAGE_NAMES
+from ..models import AssessmentRun, Report, Role, RunStatus, Supplier
+from ..questionnaires.catalogue import get_catalogue
+from ..risk.inputs import supplier_facts
+from ..risk.services import latest_run
+from ..tenancy import current_org_id, get_or_404, org_select
+from ..validation import InvalidInput
+from . import bp, exports, services
+from .context import Scope
+from .flags import flag_items
+
+SCOPES = {
+    "chain": _l("The whole chain"),
+    "tier": _l("One tier"),
+    "supplier": _l("One supplier and everything below it"),
+}
+STEP_NAMES = {
+    "claimed": _l("starting"),
+    "reading": _l("reading the chain and the flags"),
+    "drawing": _l("drawing the map and the pages"),
+    "laying out pages": _l("laying out the pages"),
+    "archiving": _l("archiving the file"),
+    "done": _l("done"),
+}
+
+
+class ReportForm(FlaskForm):
+    scope = RadioField(
+        choices=[SelectChoice(k, v) for k, v in SCOPES.items()],
+        default="chain",
+        invalid_choice_message=_l("Choose the whole chain, a tier or a supplier."),
+    )
+    tier = IntegerField(
+        validators=[Optional(), NumberRange(min=1, max=999, message=_l("Give a tier from 1."))]
+    )
+    supplier = StringField(_l("Supplier code"))
+    lang = SelectField(
+        choices=[SelectChoice(k, v) for k, v in LANGUAGE_NAMES.items()],
+        invalid_choice_message=_l("Choose English or Latvian."),
+    )
+
+
+@bp.route("/", methods=("GET", "POST"))
+@requires(Role.VIEWER)
+def index() -> Any:
+    session = get_session()
+    organisation_id = current_org_id()
+    form = ReportForm()
+    if request.method == "GET":
+        form.lang.data = str(get_locale())
+        form.scope.data = request.args.get("scope", "chain")
+        form.supplier.data = request.args.get("supplier", "")[:64]
+    elif not can(Role.OFFICER):
+        abort(403)
+    elif form.validate_on_submit():
+        try:
+            report = services.queue_report(
+                session=session,
+                organisation_id=organisation_id,
+                scope=_scope(form),
+                lang=form.lang.data,
+                user_id=current_user.id,
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        else:
+            session.commit()
+            if current_app.config["REPORTS_IN_APP"]:
+                services.start_in_app(current_app._get_current_object())  # type: ignore[attr-defined]
+            return redirect(url_for(".report", report_id=report.id))
+    reports = session.exec(org_select(Report).order_by(col(Report.id).desc()).limit(50)).all()
+    return render_template(
+        "reports/index.html",
+        form=form,
+        reports=reports,
+        run=latest_run(session, organisation_id),
+        can_create=can(Role.OFFICER),
+    )
+
+
+def _scope(form: ReportForm) -> Scope:
+    """The scope the form asks for; a supplier is named by its code."""
+    if form.scope.data == "tier":
+        if form.tier.data is None:
+            raise InvalidInput({"tier": _("Give a tier from 1.")})
+        return Scope("tier", tier=form.tier.data)
+    if form.scope.data == "supplier":
+        code = (form.supplier.data or "").strip()
+        found = get_session().exec(org_select(Supplier).where(Supplier.code == code)).first()
+        if found is None:
+            message = _("No supplier has the code %(code)s.", code=code[:64])
+            raise InvalidInput({"supplier": message})
+        return Scope("supplier", supplier_id=found.id)
+    return Scope()
+
+
+@bp.route("/<int:report_id>")
+@requires(Role.VIEWER)
+def report(report_id: int) -> Any:
+    found = get_or_404(get_session(), Report, report_id)
+    return render_template(
+        "reports/report_status.html",
+        report=found,
+        step=STEP_NAMES.get(found.step, found.step),
+        working=found.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+    )
+
+
+@bp.route("/<int:report_id>/download")
+@requires(Role.VIEWER)
+def download(report_id: int) -> Any:
+    found = get_or_404(get_session(), Report, report_id)
+    if found.status != RunStatus.DONE:
+        abort(404)
+    try:
+        data = services.archived(found)
+    except services.ReportChanged:
+        current_app.logger.error("report %s: archived file missing or changed", found.id)
+        return render_template("reports/changed.html", report=found), 410
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{services.download_name(found)}"',
+            "X-Content-SHA256": found.sha256,
+        },
+    )
+
+
+@bp.route("/runs/<int:run_id>/flags.<fmt>")
+@requires(Role.VIEWER)
+def export(run_id: int, fmt: str) -> Any:
+    """A run's flags, in the page's language, as CSV, XLSX or JSON."""
+    session = get_session()
+    run = get_or_404(session, AssessmentRun, run_id)
+    if fmt not in ("csv", "xlsx", "json") or run.status != RunStatus.DONE:
+        abort(404)
+    items = flag_items(session, run, supplier_facts(session, current_org_id()), get_catalogue())
+    body, mimetype = {
+        "csv": lambda: (exports.flags_csv(items), "text/csv"),
+        "xlsx": lambda: (
+            exports.flags_xlsx(items),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "json": lambda: (exports.flags_json(run, items), "application/json"),
+    }[fmt]()
+    name = f"flags-run{run.id}.{fmt}"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

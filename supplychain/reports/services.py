@@ -1,0 +1,250 @@
+"""Report jobs: queue one, carry it out with progress, archive the PDF with its SHA-256, and
+hand the archived bytes out again, checked, for as long as the report is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from ..models import AssessmentRun, Report, RunStatus, Supplier, utcnow
+from ..questionnaires.loader import Catalogue
+from ..risk.present import FACT_NAMES, THRESHOLD_NAMES
+from ..risk.routes import DECISION_NAMES
+from ..risk.services import latest_run
+from ..tenancy import get_in_org
+from ..validation import InvalidInput
+from .context import Scope, build_report_context
+from .pdf import Rendered, render
+
+Progress = Callable[[int, str], None]
+LEASE = timedelta(minutes=15)
+LANGUAGES = ("en", "lv")
+
+
+class ReportChanged(Exception):
+    """The archived file is missing or no longer matches the digest taken when it was made."""
+
+
+def report_dir(app: Flask) -> Path:
+    return Path(app.config.get("REPORT_DIR") or Path(app.instance_path) / "reports")
+
+
+def path_of(folder: Path, report: Report) -> Path:
+    return folder / str(report.organisation_id) / report.filename
+
+
+def check_scope(session: Session, organisation_id: int, scope: Scope) -> None:
+    """Refuse a scope that names no tier or a supplier of another organisation."""
+    if scope.kind == "tier" and (scope.tier is None or scope.tier < 1):
+        raise InvalidInput({"tier": _("Give a tier from 1 upwards.")})
+    if scope.kind == "supplier" and (
+        scope.supplier_id is None
+        or get_in_org(session, Supplier, scope.supplier_id, organisation_id) is None
+    ):
+        raise InvalidInput({"supplier": _("Choose one of your suppliers.")})
+    if scope.kind not in ("chain", "tier", "supplier"):
+        raise InvalidInput({"scope": _("Choose the whole chain, a tier or a supplier.")})
+
+
+def describe_scope(session: Session, organisation_id: int, scope: Scope) -> str:
+    """The scope in words, in the language in force."""
+    if scope.kind == "tier":
+        return _("Tier %(n)d", n=scope.tier)
+    if scope.kind == "supplier":
+        supplier = get_in_org(session, Supplier, scope.supplier_id or 0, organisation_id)
+        name = supplier.name if supplier else f"#{scope.supplier_id}"
+        return _("%(name)s and its subcontractors", name=name)
+    return _("Whole chain")
+
+
+def queue_report(
+    *,
+    session: Session,
+    organisation_id: int,
+    scope: Scope,
+    lang: str,
+    user_id: int | None = None,
+) -> Report:
+    """Ask for a report of the latest finished assessment; flushes, the caller commits."""
+    if lang not in LANGUAGES:
+        raise InvalidInput({"lang": _("Choose English or Latvian.")})
+    check_scope(session, organisation_id, scope)
+    run = latest_run(session, organisation_id)
+    if run is None:
+        raise InvalidInput({"run": _("Run an assessment first: a report is about one.")})
+    with force_locale(lang):
+        title = describe_scope(session, organisation_id, scope)
+    report = Report(
+        organisation_id=organisation_id,
+        run_id=run.id,
+        scope=scope.kind,
+        tier=scope.tier,
+        supplier_id=scope.supplier_id,
+        title=title[:300],
+        lang=lang,
+        user_id=user_id,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def claim_queued(session: Session, now: datetime) -> Report | None:
+    """Take the oldest waiting report (or one whose worker died); commits.
+
+    On PostgreSQL the row is locked with SKIP LOCKED, so several workers never take the same
+    report; on SQLite the single writer gives the same guarantee.
+    """
+    query = select(Report).where(
+        (Report.status == RunStatus.QUEUED)
+        | ((Report.status == RunStatus.RUNNING) & (col(Report.claimed_until) < now))
+    )
+    query = query.order_by(col(Report.id)).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    report = session.exec(query).first()
+    if report is None:
+        session.rollback()
+        return None
+    return claim(session, report, now)
+
+
+def claim(session: Session, report: Report, now: datetime) -> Report:
+    """Mark a report as taken by this process for the next LEASE; commits."""
+    report.status, report.claimed_until, report.started_at = RunStatus.RUNNING, now + LEASE, now
+    report.progress, report.step = 0, "claimed"
+    session.add(report)
+    session.commit()
+    return report
+
+
+def render_report(
+    session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
+) -> Rendered:
+    """The report's PDF: read, lay out, write."""
+    run = session.get(AssessmentRun, report.run_id)
+    assert run is not None and run.organisation_id == report.organisation_id
+    scope = Scope(report.scope, report.tier, report.supplier_id)
+    with force_locale(report.lang):
+        context = build_report_context(
+            session,
+            run=run,
+            scope=scope,
+            scope_title=report.title,
+            catalogue=catalogue,
+            lang=report.lang,
+        )
+        if progress:
+            progress(30, "drawing")
+        html = render_template(
+            "reports/report.html",
+            ctx=context,
+            DECISION_NAMES=DECISION_NAMES,
+            FACT_NAMES=FACT_NAMES,
+            THRESHOLD_NAMES=THRESHOLD_NAMES,
+        )
+        if progress:
+            progress(45, "laying out pages")
+        return render(html)
+
+
+def generate(
+    *, session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
+) -> Report:
+    """Carry out a claimed report and archive it; commits at each step."""
+
+    def step(percent: int, name: str) -> None:
+        report.progress, report.step = percent, name
+        session.add(report)
+        session.commit()
+        if progress is not None:
+            progress(percent, name)
+
+    folder = report_dir(current_app)
+    try:
+        step(5, "reading")
+        rendered = render_report(session, report, catalogue, step)
+        step(95, "archiving")
+        report.filename = f"report-{report.id}-{secrets.token_hex(8)}.pdf"
+        _write_once(path_of(folder, report), rendered.pdf)
+        report.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+        report.size, report.pages = len(rendered.pdf), rendered.pages
+        report.status, report.finished_at, report.claimed_until = RunStatus.DONE, utcnow(), None
+        step(100, "done")
+    except Exception as exc:
+        session.rollback()
+        report.status, report.error = RunStatus.FAILED, str(exc)[:1000]
+        report.finished_at, report.claimed_until = utcnow(), None
+        session.add(report)
+        session.commit()
+        raise
+    return report
+
+
+def make_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
+    """Make every waiting report, one at a time, in a session of its own; return how many.
+
+    :param stop_event: when set, stop after the report in hand.
+    """
+    from .. import db
+    from ..questionnaires.catalogue import get_catalogue
+
+    made = 0
+    with app.app_context():
+        session = db.get_session()
+        while stop_event is None or not stop_event.is_set():
+            report = claim_queued(session, utcnow())
+            if report is None:
+                break
+            try:
+                generate(session=session, report=report, catalogue=get_catalogue())
+            except Exception:  # recorded on the report; go on with the next one
+                app.logger.exception("report %s failed", report.id)
+            made += 1
+    return made
+
+
+def start_in_app(app: Flask) -> threading.Thread:
+    """Make waiting reports in a thread of this process, so that a single app server with no
+    worker running still delivers them (the worker claims the same rows safely)."""
+    thread = threading.Thread(target=make_waiting, args=(app,), name="reports", daemon=True)
+    thread.start()
+    return thread
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write to a temporary name and rename: a crash leaves no half-written report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def archived(report: Report) -> bytes:
+    """The bytes handed out when the report was made, checked against their digest."""
+    path = path_of(report_dir(current_app), report)
+    if report.status != RunStatus.DONE or not report.filename or not path.is_file():
+        raise ReportChanged(f"report {report.id} has no archived file")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        raise ReportChanged(f"report {report.id} does not match its SHA-256")
+    return data
+
+
+def download_name(report: Report) -> str:
+    """A file name made of safe parts only (never supplier text)."""
+    made = (report.finished_at or report.created_at).strftime("%Y-%m-%d")
+    return f"risk-report-run{report.run_id}-{report.scope}-{report.id}-{made}.pdf"

@@ -1,0 +1,148 @@
+"""The risk report read back from the PDF: pages, contents, bookmarks, every flagged supplier
+and every flag's rule title; supplier text stays text and nothing is fetched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from supplychain import db
+from supplychain.demo import load_demo
+from supplychain.models import Organisation, Supplier
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.reports import services
+from supplychain.reports.context import Scope, build_report_context
+from supplychain.reports.pdf import STATIC_BASE, render, static_file
+from supplychain.risk import services as risk
+from supplychain.risk.rules import RULES
+
+from .helpers import make_report, pdf_text, small_chain
+
+
+def _normal(text: str) -> str:
+    """pypdf may break a line anywhere: compare text with all whitespace removed."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        session = db.get_session()
+        load_demo(session=session, password="demo passphrase 1")
+        session.commit()
+        org = session.exec(select(Organisation).where(Organisation.slug == "daugava-build")).one()
+        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+        return org.id
+
+
+def test_demo_report_has_contents_bookmarks_suppliers_and_rule_titles(app, demo):
+    report = make_report(app, demo)
+    with app.app_context():
+        data = services.archived(report)
+        session = db.get_session()
+        run = risk.latest_run(session, demo)
+        flags = session.exec(risk.flags_of(session, run)).all()
+        flagged = {
+            s.name for s in session.exec(select(Supplier)) if s.id in {f.supplier_id for f in flags}
+        }
+        titles = {str(RULES[f.rule].title) for f in flags if f.rule != "answer"}
+    reader, text = pdf_text(data)
+    assert data.startswith(b"%PDF-")
+    assert len(reader.pages) == report.pages >= 10
+    flat = _normal(text)
+    contents = _normal(reader.pages[1].extract_text() + reader.pages[2].extract_text())
+    for heading in (
+        "Contents",
+        "Summary",
+        "Thechain",
+        "Flagsbyseverity",
+        "Flaggedsuppliers",
+        "Decisionsandmitigation",
+        "Method",
+        "Appendix:answers",
+    ):
+        assert heading in contents, heading
+    # the contents give page numbers: "Method" is followed by the page it starts on
+    method_page = int(re.search(r"Method(\d+)", contents).group(1))
+    assert "Method" in _normal(reader.pages[method_page - 1].extract_text())
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert {"Summary", "The chain", "Flags by severity", "Method"} <= set(outline)
+    assert flagged and all(_normal(name) in flat for name in flagged)
+    assert titles and all(_normal(title) in flat for title in titles)
+    assert reader.metadata.title.startswith("Supply chain risk report")
+
+
+def test_latvian_report(app, demo):
+    report = make_report(app, demo, lang="lv")
+    with app.app_context():
+        reader, text = pdf_text(services.archived(report))
+    assert "Saturs" in reader.pages[1].extract_text()
+    assert "Kopsavilkums" in _normal(text)
+
+
+def test_supplier_text_is_text_and_nothing_is_fetched(app, session, caplog):
+    hostile = "<img src=file:///etc/passwd>"
+    org, _officer, _s, _run = small_chain(session, name=hostile)
+    report = make_report(app, org.id)
+    with app.app_context():
+        _reader, text = pdf_text(services.archived(report))
+    assert _normal(hostile) in _normal(text)
+    assert "root:" not in text
+    assert "not fetched" not in caplog.text  # escaped: no image element reached the renderer
+
+
+def test_the_fetcher_serves_our_static_files_only(app, caplog):
+    css, mime = static_file(STATIC_BASE + "css/report.css")
+    assert mime == "text/css" and b"@page" in css
+    for url in (
+        "file:///etc/passwd",
+        STATIC_BASE + "../../../../etc/passwd",
+        STATIC_BASE + "%2e%2e/%2e%2e/pyproject.toml",
+        "http://127.0.0.1:9/x.png",
+    ):
+        with pytest.raises(ValueError):
+            static_file(url)
+    with app.app_context():
+        pdf = render('<p>x</p><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/a.png">')
+    assert b"root:" not in pdf.pdf
+    assert caplog.text.count("not fetched") == 2
+
+
+def _context(app, org_id: int, scope: Scope):
+    from flask_babel import force_locale
+
+    with app.app_context(), force_locale("en"):
+        session = db.get_session()
+        return build_report_context(
+            session,
+            run=risk.latest_run(session, org_id),
+            scope=scope,
+            scope_title="test",
+            catalogue=get_catalogue(),
+            lang="en",
+        )
+
+
+def test_scope_of_one_supplier_and_below(app, session):
+    org, _officer, s, _run = small_chain(session)
+    a, b, c = s["a"].id, s["b"].id, s["c"].id
+    whole = _context(app, org.id, Scope())
+    assert {x.id for x in whole.suppliers} == {a, b, c}
+    below_b = _context(app, org.id, Scope("supplier", supplier_id=b))
+    assert {x.id for x in below_b.suppliers} == {b, c}
+    assert below_b.suppliers_in_scope == 2
+    assert {f.supplier_id for f in (i for x in below_b.suppliers for i in x.flags)} == {b, c}
+    report = make_report(app, org.id, Scope("supplier", supplier_id=b))
+    with app.app_context():
+        _reader, text = pdf_text(services.archived(report))
+    assert _normal("Darbaspēks Agency and its subcontractors") in _normal(text)
+    assert _normal("Third Tier SIA") in _normal(text)
+
+
+def test_scope_of_one_tier(app, session):
+    org, _officer, s, _run = small_chain(session)
+    tier3 = _context(app, org.id, Scope("tier", tier=3))
+    assert [x.id for x in tier3.suppliers] == [s["c"].id]
+    assert tier3.flags_total == len(tier3.suppliers[0].flags)
