@@ -50,6 +50,27 @@ def start_response(
     return response
 
 
+# Statements built once (a page save runs two of them); on the table, not the ORM entity,
+# as no Answer object is ever loaded that would need updating.
+_ANSWER = Answer.__table__.c  # type: ignore[attr-defined]
+_STALE = sa.delete(Answer.__table__).where(  # type: ignore[arg-type]
+    _ANSWER.response_id == sa.bindparam("response_id"),
+    _ANSWER.question_id.not_in(sa.bindparam("kept", expanding=True)),
+)
+_STALE_IN_SCOPE = _STALE.where(_ANSWER.question_id.in_(sa.bindparam("scope", expanding=True)))
+
+
+def _upsert(dialect: Any) -> Any:
+    insert = dialect.insert(Answer.__table__)
+    return insert.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+    )
+
+
+_UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+
+
 def save_answers(
     *,
     session: Session,
@@ -60,16 +81,17 @@ def save_answers(
 ) -> None:
     """Store answers; questions in scope (default: all) without an answer lose their old one.
 
-    New documents in an answer are written under upload_dir first. One INSERT ... ON CONFLICT
-    DO UPDATE for the lot: a page of answers is one statement.
+    New documents in an answer are written under upload_dir first. One DELETE of the answers
+    taken back and one INSERT ... ON CONFLICT DO UPDATE for the rest (executemany).
     """
     if response.status == ResponseStatus.SUBMITTED:
         raise ResponseClosed
     answers = {k: _store_documents(session, response, k, v, upload_dir) for k, v in answers.items()}
-    stale = sa.delete(Answer).where(col(Answer.response_id) == response.id)
-    if scope is not None:
-        stale = stale.where(col(Answer.question_id).in_(list(scope)))
-    session.execute(stale.where(col(Answer.question_id).not_in(list(answers))))
+    stale = {"response_id": response.id, "kept": list(answers)}
+    if scope is None:
+        session.execute(_STALE, stale)
+    else:
+        session.execute(_STALE_IN_SCOPE, {**stale, "scope": list(scope)})
     if answers:
         now = utcnow()
         rows = [
@@ -82,14 +104,7 @@ def save_answers(
             }
             for qid, value in answers.items()
         ]
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(Answer).values(rows)
-        session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["response_id", "question_id"],
-                set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
-            )
-        )
+        session.execute(_UPSERT[session.get_bind().dialect.name], rows)
     response.updated_at = utcnow()
     session.add(response)
     session.flush()
@@ -134,7 +149,6 @@ def submit_response(*, session: Session, response: Response, respondent_name: st
 
 # Built once: every answering page reads its answers, and plain rows cost a fraction of
 # loaded Answer objects.
-_ANSWER = Answer.__table__.c  # type: ignore[attr-defined]
 _ANSWERS = sa.select(_ANSWER.question_id, _ANSWER.value).where(
     _ANSWER.organisation_id == sa.bindparam("organisation_id"),
     _ANSWER.response_id == sa.bindparam("response_id"),
