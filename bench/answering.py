@@ -4,8 +4,9 @@
     python bench/answering.py --postgres postgresql://postgres@127.0.0.1:5432/test
 
 Real HTTP clients (one thread each, their own cookies) open their links, read pages and post
-the whole self-assessment. Every latency is printed next to a baseline measured in the same run
-at the same concurrency: the sign-in page, the cheapest page the app renders.
+the whole self-assessment. An untimed round (one full response per client) warms every worker
+first. Every latency is printed next to a baseline measured in the same run at the same
+concurrency: the sign-in page, the cheapest page the app renders.
 
 Targets (issue 5, 2-core machine): questionnaire page p95 <= 50 ms at 10 concurrent clients;
 submit of a full response p95 <= 100 ms at 10 concurrent; at 50 concurrent clients, zero
@@ -220,6 +221,23 @@ def count_rows(url: str) -> tuple[int, int]:
     return submitted, answers
 
 
+def warm_up(port: int, tokens: list[str], questionnaire, answers) -> None:
+    """One untimed full response per client, so that every worker has compiled its templates,
+    form classes and SQL before anything is timed (only a restart's first requests pay that)."""
+    errors: list[str] = []
+
+    def responder(i: int) -> None:
+        client = Client(port)
+        client.request("GET", "/account/login")
+        client.start(tokens[i])
+        answer_all(client, questionnaire, answers)
+        errors.extend(client.errors)
+
+    in_threads(len(tokens), responder)
+    for error in errors[:10]:
+        print("   warming up:", error)
+
+
 def read_phase(port: int, tokens: list[str], sections: list[str], args) -> list[str]:
     """Baseline and questionnaire pages at the same concurrency, for the same length of time."""
     if shutil.which("wrk"):
@@ -346,7 +364,8 @@ def main() -> int:
         "SUPPLYCHAIN_RESPOND_RATE_LIMIT": "1000000 per minute",
     }
     answering = args.clients * args.rounds
-    tokens = prepare(env, args.clients + answering + args.stress_clients)
+    stress = args.clients + answering
+    tokens = prepare(env, stress + args.stress_clients + args.clients)
     questionnaire = get_catalogue_for(env)
     answers = plain_answers(
         questionnaire,
@@ -362,6 +381,7 @@ def main() -> int:
     print(f"{url.split('://')[0]}; gunicorn {args.workers} workers x {args.threads} threads")
     sections = [f"/r/answer?section={s.id}" for s in questionnaire.sections]
     try:
+        warm_up(port, tokens[stress + args.stress_clients :], questionnaire, answers)
         failures = read_phase(port, tokens[: args.clients], sections, args)
         base = (
             wrk_read(port, ["/account/login"], "", 2, args.clients)[1]
@@ -370,14 +390,14 @@ def main() -> int:
         )
         failures += answer_phase(
             port,
-            tokens[args.clients : args.clients + answering],
+            tokens[args.clients : stress],
             questionnaire,
             answers,
             args,
             base,
         )
         failures += stress_phase(
-            port, tokens[args.clients + answering :], questionnaire, answers, url
+            port, tokens[stress : stress + args.stress_clients], questionnaire, answers, url
         )
     finally:
         server.terminate()
