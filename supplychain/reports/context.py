@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -71,6 +71,7 @@ class RuleGroup:
     suppliers: tuple[str, ...]
     guide: tuple[GuideLink, ...]
     actions: tuple[str, ...]
+    ilo: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,17 @@ class SupplierSection:
     code: str
     details: str  # country, sector, kind
     tier: int | None
-    path: tuple[str, ...]
+    path: str  # from the organisation to the supplier, as the flags' evidence writes it
     own: int | None
     carried: int | None
     questionnaire: str
-    flags: tuple[FlagItem, ...]
-    actions: tuple[str, ...]
-    guide: tuple[GuideLink, ...]
+    flags: tuple[FlagItem, ...]  # medium and graver, each with its sentence and evidence
+    minor: tuple[FlagItem, ...]  # low: one line for all, title and evidence (the sentences
+    # of low flags say what their title says; in a large chain they would fill most pages)
+
+    @property
+    def all_flags(self) -> tuple[FlagItem, ...]:
+        return self.flags + self.minor
 
 
 @dataclass(frozen=True)
@@ -215,8 +220,12 @@ def build_report_context(
         facts = inputs.suppliers.get(sid)
         if facts is None:
             continue
-        guide_ids = [g for i in items_by_supplier[sid] for g in i.guide]
-        guides = _guide_links(lang, guide_ids)
+        shown_path = " → ".join(_path(inputs, sid))
+        # the path to the supplier heads its section: flags do not repeat it
+        trimmed = [
+            replace(i, evidence=tuple(e for e in i.evidence if e != shown_path))
+            for i in sorted(items_by_supplier[sid], key=severity_key)
+        ]
         status = statuses.get(sid)
         own, carried = exposure.get(sid, (None, None))
         sections.append(
@@ -235,13 +244,12 @@ def build_report_context(
                     if p
                 ),
                 tier=tiers.get(sid),
-                path=tuple(_path(inputs, sid)),
+                path=shown_path,
                 own=own,
                 carried=carried,
                 questionnaire=str(STATUS_NAMES[status]) if status else _("never asked"),
-                flags=tuple(sorted(items_by_supplier[sid], key=severity_key)),
-                actions=_actions(lang, guide_ids),
-                guide=guides,
+                flags=tuple(i for i in trimmed if i.severity != Severity.LOW),
+                minor=tuple(i for i in trimmed if i.severity == Severity.LOW),
             )
         )
 
@@ -266,6 +274,7 @@ def build_report_context(
                     suppliers=tuple(named),
                     guide=_guide_links(lang, guide_ids),
                     actions=_actions(lang, guide_ids),
+                    ilo=tuple(dict.fromkeys(x for i in found for x in i.ilo)),
                 )
             )
         if rule_groups:
@@ -410,12 +419,12 @@ def _label(suppliers: Mapping[int, Any], supplier_id: int | None) -> str:
 
 
 def _path(inputs: Any, supplier_id: int) -> list[str]:
+    """Names along the shortest path from the organisation, as the evidence names them."""
     if supplier_id not in inputs.analysis.tier:
         return []
     return [
-        _("your organisation") if node == ROOT else inputs.suppliers[node].name
+        _("your organisation") if node == ROOT else _label(inputs.suppliers, node)
         for node in inputs.path_to(supplier_id)
-        if node == ROOT or node in inputs.suppliers
     ]
 
 

@@ -52,10 +52,12 @@ class ReportForm(FlaskForm):
         invalid_choice_message=_l("Choose the whole chain, a tier or a supplier."),
     )
     tier = IntegerField(
-        validators=[Optional(), NumberRange(min=1, max=999, message=_l("Give a tier from 1."))]
+        _l("Tier"),
+        validators=[Optional(), NumberRange(min=1, max=999, message=_l("Give a tier from 1."))],
     )
     supplier = StringField(_l("Supplier code"))
     lang = SelectField(
+        _l("Language of the report"),
         choices=[SelectChoice(k, v) for k, v in LANGUAGE_NAMES.items()],
         invalid_choice_message=_l("Choose English or Latvian."),
     )

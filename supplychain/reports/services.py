@@ -128,10 +128,10 @@ def claim(session: Session, report: Report, now: datetime) -> Report:
     return report
 
 
-def render_report(
+def report_html(
     session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
-) -> Rendered:
-    """The report's PDF: read, lay out, write."""
+) -> str:
+    """The report as an HTML document for WeasyPrint, in the report's language."""
     run = session.get(AssessmentRun, report.run_id)
     assert run is not None and run.organisation_id == report.organisation_id
     scope = Scope(report.scope, report.tier, report.supplier_id)
@@ -146,16 +146,23 @@ def render_report(
         )
         if progress:
             progress(30, "drawing")
-        html = render_template(
+        return render_template(
             "reports/report.html",
             ctx=context,
             DECISION_NAMES=DECISION_NAMES,
             FACT_NAMES=FACT_NAMES,
             THRESHOLD_NAMES=THRESHOLD_NAMES,
         )
-        if progress:
-            progress(45, "laying out pages")
-        return render(html)
+
+
+def render_report(
+    session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
+) -> Rendered:
+    """The report's PDF: read, lay out, write."""
+    html = report_html(session, report, catalogue, progress)
+    if progress:
+        progress(45, "laying out pages")
+    return render(html)
 
 
 def generate(

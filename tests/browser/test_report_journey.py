@@ -1,0 +1,57 @@
+"""The risk report in a real browser: the officer asks for a Latvian report on one supplier and
+what is below it, watches its progress, downloads it, and finds it again under Reports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from supplychain import db
+from supplychain.demo import DEMO_EMAIL, load_demo
+from supplychain.models import Organisation
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.reports import services
+from supplychain.risk import services as risk
+
+pytestmark = pytest.mark.browser
+
+
+def test_ask_watch_download(app, live_server, page, tmp_path):
+    with app.app_context():
+        session = db.get_session()
+        summary = load_demo(session=session, password="demo passphrase 1")
+        session.commit()
+        org = session.exec(
+            select(Organisation).where(Organisation.slug == summary.organisation)
+        ).one()
+        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    page.goto(f"{live_server}/account/login")
+    page.get_by_label("Email").fill(DEMO_EMAIL)
+    page.get_by_label("Password").fill("demo passphrase 1")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_label("One supplier and everything below it").check()
+    page.get_by_label("Supplier code").fill("DAUGAVKRASTA-IS")
+    page.get_by_label("Language of the report").select_option("lv")
+    page.get_by_role("button", name="Make the report").click()
+    page.wait_for_url("**/reports/*")
+    assert page.locator("progress").is_visible()  # queued: the worker has not run yet
+
+    assert services.make_waiting(app) == 1
+    download_button = page.get_by_role("link", name="Download the PDF")
+    download_button.wait_for(timeout=15000)  # the page refreshes itself
+    with page.expect_download() as info:
+        download_button.click()
+    target = tmp_path / "report.pdf"
+    info.value.save_as(target)
+    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "Saturs" in text and "Inženiersistēmas" in text
+    assert page.locator("code.digest").inner_text() in page.content()
+
+    page.get_by_role("link", name="Reports").first.click()
+    assert page.locator(".report-list").get_by_role("link", name="Download PDF").count() == 1
