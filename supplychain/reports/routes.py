@@ -53,9 +53,12 @@ class ReportForm(FlaskForm):
     )
     tier = IntegerField(
         _l("Tier"),
+        description=_l("For one tier: 1 is your direct suppliers."),
         validators=[Optional(), NumberRange(min=1, max=999, message=_l("Give a tier from 1."))],
     )
-    supplier = StringField(_l("Supplier code"))
+    supplier = StringField(
+        _l("Supplier code"), description=_l("For one supplier: its code, as on the Suppliers page.")
+    )
     lang = SelectField(
         _l("Language of the report"),
         choices=[SelectChoice(k, v) for k, v in LANGUAGE_NAMES.items()],
