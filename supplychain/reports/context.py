@@ -41,7 +41,7 @@ from .flags import FlagItem, flag_items
 
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 TOP_SUPPLIERS = 10
-ACTIONS_PER_ITEM = 5
+ACTIONS_PER_ITEM = 4
 NOT_ASKED_LISTED = 40
 
 
@@ -254,6 +254,7 @@ def build_report_context(
         )
 
     groups = []
+    shown_actions: set[str] = set()  # each of the guide's steps is printed once, where first due
     for severity in SEVERITY_ORDER:
         at = sorted(
             ((key, found) for (sev, key), found in grouped.items() if sev == severity.value),
@@ -273,7 +274,7 @@ def build_report_context(
                     count=len(found),
                     suppliers=tuple(named),
                     guide=_guide_links(lang, guide_ids),
-                    actions=_actions(lang, guide_ids),
+                    actions=_actions(lang, guide_ids, shown_actions),
                     ilo=tuple(dict.fromkeys(x for i in found for x in i.ilo)),
                 )
             )
@@ -433,11 +434,14 @@ def _guide_links(lang: str, ids: Iterable[str]) -> tuple[GuideLink, ...]:
     return tuple(GuideLink(s.id, s.title) for s in found if s is not None)
 
 
-def _actions(lang: str, ids: Iterable[str]) -> tuple[str, ...]:
-    """The guide's immediate actions for these sections, each once, the first few."""
+def _actions(lang: str, ids: Iterable[str], shown: set[str]) -> tuple[str, ...]:
+    """The first few of the guide's immediate actions for these sections that are not in
+    `shown` yet (graver groups come first, so a step stands where it is most urgent)."""
     actions: dict[str, None] = {}
     for gid in dict.fromkeys(ids):
         section = guide().section(lang, gid)
         if section is not None:
-            actions.update(dict.fromkeys(section.immediate_actions))
-    return tuple(list(actions)[:ACTIONS_PER_ITEM])
+            actions.update(dict.fromkeys(a for a in section.immediate_actions if a not in shown))
+    chosen = tuple(list(actions)[:ACTIONS_PER_ITEM])
+    shown.update(chosen)
+    return chosen
