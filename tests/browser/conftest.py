@@ -56,3 +56,33 @@ def phone(browser):
     )
     yield context.new_page()
     context.close()
+
+
+DEMO_PASSWORD = "demo passphrase 1"
+
+
+def assessed_demo(app) -> None:
+    """The demo organisation with its first assessment, as `supplychain demo` leaves it."""
+    from sqlmodel import select
+
+    from supplychain import db
+    from supplychain.demo import load_demo
+    from supplychain.models import Organisation
+    from supplychain.questionnaires.catalogue import get_catalogue
+    from supplychain.risk import services as risk
+
+    with app.app_context():
+        session = db.get_session()
+        summary = load_demo(session=session, password=DEMO_PASSWORD)
+        session.commit()
+        org = session.exec(
+            select(Organisation).where(Organisation.slug == summary.organisation)
+        ).one()
+        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+
+
+def sign_in(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{live_server}/account/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

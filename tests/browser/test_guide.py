@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from supplychain import db
-from supplychain.demo import DEMO_EMAIL, load_demo
-from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.risk import services as risk
+from supplychain.demo import DEMO_EMAIL
+from tests.browser.conftest import assessed_demo, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_contents_search_and_a_flag_leads_to_its_section(app, live_server, page):
-    with app.app_context():
-        session = db.get_session()
-        summary = load_demo(session=session, password="demo passphrase 1")
-        session.commit()
-        from sqlmodel import select
-
-        from supplychain.models import Organisation
-
-        org = session.exec(
-            select(Organisation).where(Organisation.slug == summary.organisation)
-        ).one()
-        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("Email").fill(DEMO_EMAIL)
-    page.get_by_label("Password").fill("demo passphrase 1")
-    page.get_by_role("button", name="Sign in").click()
+    assessed_demo(app)
+    sign_in(page, live_server, DEMO_EMAIL)
 
     page.get_by_role("link", name="Guide").click()
     contents = page.locator(".guide-list > li")

@@ -7,31 +7,17 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import select
 
-from supplychain import db
-from supplychain.demo import DEMO_EMAIL, load_demo
-from supplychain.models import Organisation
-from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.demo import DEMO_EMAIL
 from supplychain.reports import services
-from supplychain.risk import services as risk
+from tests.browser.conftest import assessed_demo, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_ask_watch_download(app, live_server, page, tmp_path):
-    with app.app_context():
-        session = db.get_session()
-        summary = load_demo(session=session, password="demo passphrase 1")
-        session.commit()
-        org = session.exec(
-            select(Organisation).where(Organisation.slug == summary.organisation)
-        ).one()
-        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("Email").fill(DEMO_EMAIL)
-    page.get_by_label("Password").fill("demo passphrase 1")
-    page.get_by_role("button", name="Sign in").click()
+    assessed_demo(app)
+    sign_in(page, live_server, DEMO_EMAIL)
 
     page.get_by_role("link", name="Reports").click()
     page.get_by_label("One supplier and everything below it").check()
