@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -65,7 +65,6 @@ class GuideLink:
 class RuleGroup:
     """The flags of one rule (or one answer risk) at one severity, with what to do about them."""
 
-    key: str
     title: str
     count: int
     suppliers: tuple[str, ...]
@@ -136,7 +135,6 @@ class ReportContext:
     not_asked_total: int
     unanswered: tuple[str, ...]
     appendix: tuple[AnswerBlock, ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def scope_members(graph: nx.DiGraph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
@@ -257,18 +255,17 @@ def build_report_context(
     shown_actions: set[str] = set()  # each of the guide's steps is printed once, where first due
     for severity in SEVERITY_ORDER:
         at = sorted(
-            ((key, found) for (sev, key), found in grouped.items() if sev == severity.value),
-            key=lambda kv: (-len(kv[1]), kv[1][0].title),
+            (found for (sev, _key), found in grouped.items() if sev == severity.value),
+            key=lambda found: (-len(found), found[0].title),
         )
         rule_groups = []
-        for key, found in at:
+        for found in at:
             first = found[0]
             rule = RULES[first.rule]
             guide_ids = list(dict.fromkeys(g for i in found for g in i.guide))
             named = dict.fromkeys(i.supplier for i in found if i.supplier)
             rule_groups.append(
                 RuleGroup(
-                    key=key,
                     # an answer's risk is named by its own explanation, not the generic rule
                     title=first.message if rule.id == "answer" else first.title,
                     count=len(found),
