@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import Invitation, OutboxMessage, Response, utcnow
+from supplychain.ratelimit import SWEEP_SECONDS
 from tests.respond.conftest import csrf_of, start, token_of
 
 
@@ -95,3 +96,15 @@ def test_token_pages_are_rate_limited(app, invited):
     client = app.test_client()
     codes = [client.get("/r/" + "y" * 43).status_code for _ in range(7)]
     assert codes[:5] == [404] * 5 and codes[5:] == [429, 429]
+
+
+def test_memory_counters_are_swept_without_a_thread_per_hit(app):
+    """limits' own memory storage starts a 10 ms timer thread again after nearly every hit."""
+    storage = app.extensions["rate_limiter"].storage
+    storage.timer.join()  # the timer that limits starts with the storage
+    storage.incr("respond/127.0.0.1", 60)
+    sweeper = storage.timer
+    storage.incr("respond/127.0.0.1", 60)
+    assert storage.timer is sweeper and sweeper.interval == SWEEP_SECONDS and sweeper.daemon
+    assert storage.get("respond/127.0.0.1") == 2
+    sweeper.cancel()
