@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import sys
@@ -183,6 +184,9 @@ def _serve(app: Flask, host: str, port: int, workers: int, threads: int = 1) -> 
         def load(self) -> Any:
             return app
 
+    # Everything built at start-up (modules, the app, the questionnaire catalogue) stays out of
+    # the workers' garbage collections, and their memory pages stay shared after the fork.
+    gc.freeze()
     Server().run()
 
 

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DIR": None,  # None: <instance>/mail
     "LANGUAGES": ("en", "lv"),
     "BABEL_DEFAULT_LOCALE": "en",
+    # Our forms pass every message themselves (WTForms has no Latvian catalogue), so Flask-WTF
+    # need not look up WTForms' own translations on each request.
+    "WTF_I18N_ENABLED": False,
     "PASSWORD_RESET_HOURS": 2,
     "USER_INVITATION_DAYS": 7,
     "SESSION_COOKIE_HTTPONLY": True,
