@@ -1,8 +1,9 @@
 """Assessments: runs with what they were based on, flags kept across runs, decisions on them.
 
-A flag is stored once for as long as runs keep raising it (first_run_id..last_run_id), so
-repeated runs add rows only for new flags. The officer's decision is keyed by the flag's
-fingerprint, not by the row, so it carries over to the next run that raises the same flag.
+A flag is stored once for as long as runs keep raising it: from first_run_id to last_run_id,
+which stays empty while the latest run raises it. Repeated runs therefore add rows only for new
+flags and write nothing for the flags they raise again. The officer's decision is keyed by the
+flag's fingerprint, not by the row, so it carries over to the next run that raises the same flag.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ class Flag(SQLModel, table=True):
             ondelete="CASCADE",
         ),
         sa.Index("ix_flag_org_last_run", "organisation_id", "last_run_id"),
-        sa.Index("ix_flag_org_fingerprint", "organisation_id", "fingerprint"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +71,10 @@ class Flag(SQLModel, table=True):
         return json.loads(self.data)
 
     first_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
-    last_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
+    # None: raised by the latest finished run (and every run since first_run_id).
+    last_run_id: int | None = Field(
+        default=None, foreign_key="assessment_run.id", ondelete="CASCADE"
+    )
 
 
 class FlagDecision(SQLModel, table=True):

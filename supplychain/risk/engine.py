@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -46,10 +45,9 @@ def evaluate(
     return found
 
 
-@dataclass(frozen=True)
-class Exposure:
+class Exposure(NamedTuple):
     """own: the risk of the supplier itself; carried: the worst risk in it or anywhere below it
-    (both 0-100)."""
+    (both 0-100). A named tuple: one per supplier, 100k in a large chain."""
 
     own: int
     carried: int
@@ -71,6 +69,13 @@ def exposure(graph: nx.DiGraph, findings: Iterable[Finding]) -> dict[int, Exposu
     succ = graph._succ  # a plain dict: the view costs several times more at 100k nodes
     worst: dict[int, float] = {}
     for group in reversed(topological_groups(graph)):
+        if type(group) is int:  # most nodes: no loop
+            carried = own[group]
+            for child in succ[group]:
+                if worst[child] > carried:
+                    carried = worst[child]
+            worst[group] = carried
+            continue
         carried = max(own[n] for n in group)
         for node in group:
             for child in succ[node]:
@@ -84,9 +89,8 @@ def exposure(graph: nx.DiGraph, findings: Iterable[Finding]) -> dict[int, Exposu
     }
 
 
-def topological_groups(graph: nx.DiGraph) -> list[list[int]]:
-    """The nodes in groups, each above everything it links to: a loop's members form one group,
-    every other node is a group of its own.
+def topological_groups(graph: nx.DiGraph) -> list[int | list[int]]:
+    """The nodes, each above everything it links to, with a loop's members as one list.
 
     One pass of Kahn's algorithm settles every node that no loop leads to; strongly connected
     components are computed only for what is left, which in real chains is little or nothing.
@@ -99,7 +103,7 @@ def topological_groups(graph: nx.DiGraph) -> list[list[int]]:
             waiting[child] -= 1
             if waiting[child] == 0:
                 order.append(child)
-    groups = [[node] for node in order]
+    groups: list[int | list[int]] = list(order)
     if len(order) < len(waiting):
         settled = set(order)
         rest = nx.condensation(graph.subgraph(n for n in graph if n not in settled))

@@ -93,6 +93,16 @@ class RiskInputs:
         return path[::-1]
 
     @cached_property
+    def edges(self) -> list[tuple[int, int, str]]:
+        """(parent, child, relation) of every link, in the graph's order, read once for the
+        rules that walk all links (networkx's edge views cost several times more)."""
+        return [
+            (parent, child, attributes.get("relation", ""))
+            for parent, children in self.graph._succ.items()
+            for child, attributes in children.items()
+        ]
+
+    @cached_property
     def path_text(self) -> dict[int, str]:
         """path_to(node) of every reachable node as comma-separated ids, each built from its
         parent's in one concatenation (the evidence of deep chains, without a list per node)."""

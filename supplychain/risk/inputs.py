@@ -58,7 +58,7 @@ def load_inputs(
 def supplier_facts(session: Session, organisation_id: int) -> dict[int, SupplierFacts]:
     """The organisation's suppliers as the rules and the evidence read them."""
     kind = sa.type_coerce(Supplier.kind, sa.String)
-    rows = session.execute(
+    rows = session.connection().execute(  # Core rows: the ORM's costs seconds at 100k
         in_org(Supplier, organisation_id).with_only_columns(
             Supplier.id,
             Supplier.code,
@@ -78,7 +78,7 @@ def supplier_facts(session: Session, organisation_id: int) -> dict[int, Supplier
 
 def _links(session: Session, organisation_id: int) -> dict[tuple[int, int], LinkFacts]:
     relation = sa.type_coerce(Link.relation, sa.String)
-    rows = session.execute(
+    rows = session.connection().execute(
         in_org(Link, organisation_id)
         .where(Link.status == LinkStatus.CONFIRMED)
         .with_only_columns(

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from .. import audit
+from ..gcpause import gc_paused
 from ..models import (
     AssessmentRun,
     Flag,
@@ -27,6 +28,7 @@ from ..models import (
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from ..validation import InvalidInput
+from .bulk import insert_rows
 from .engine import evaluate, exposure, thresholds_for
 from .findings import Finding, RiskInputs
 from .inputs import load_inputs
@@ -102,12 +104,14 @@ def execute(
         inputs = load_inputs(session, run.organisation_id, catalogue, now)
         step(40, "evaluating")
         overrides = organisation.risk_thresholds or {}
-        findings = evaluate(inputs, overrides=overrides)
-        scores = exposure(inputs.graph, findings)
+        with gc_paused():  # half a million findings, none of them garbage
+            findings = evaluate(inputs, overrides=overrides)
+            scores = exposure(inputs.graph, findings)
         step(70, "saving")
         previous = latest_run(session, run.organisation_id)
-        _keep_flags(session, run, findings, previous.id if previous else None)
-        _keep_scores(session, run, scores, findings)
+        with gc_paused():
+            _keep_flags(session, run, findings, previous.id if previous else None)
+            _keep_scores(session, run, scores, findings)
         run.rules_version = RULES_VERSION
         run.thresholds = {
             rid: thresholds_for(r, overrides) for rid, r in RULES.items() if r.thresholds
@@ -131,39 +135,48 @@ def execute(
 def _keep_flags(
     session: Session, run: AssessmentRun, findings: list[Finding], previous_id: int | None
 ) -> None:
-    """Extend the flags the previous run also raised; add the rest as new rows."""
-    carried: dict[str, int] = {}
+    """Keep the flags the previous run also raised as they are (open), close the ones it raised
+    and this run does not, and add the rest as new rows."""
+    still_open: dict[str, int] = {}
     if previous_id is not None:
-        rows = session.execute(
+        rows = session.connection().execute(
             in_org(Flag, run.organisation_id)
-            .where(Flag.last_run_id == previous_id)
+            .where(col(Flag.last_run_id).is_(None))
             .with_only_columns(Flag.fingerprint, Flag.id)
         )
-        carried = dict(rows.all())
-    keep = [carried[f.fingerprint] for f in findings if f.fingerprint in carried]
-    for start in range(0, len(keep), 5000):
+        still_open = dict(rows.all())
+    raised = {f.fingerprint for f in findings}
+    resolved = [flag_id for key, flag_id in still_open.items() if key not in raised]
+    for start in range(0, len(resolved), 5000):
         session.execute(
             sa.update(Flag)
-            .where(col(Flag.id).in_(keep[start : start + 5000]))
-            .values(last_run_id=run.id)
+            .where(col(Flag.id).in_(resolved[start : start + 5000]))
+            .values(last_run_id=previous_id)
         )
-    new = [
-        {
-            "organisation_id": run.organisation_id,
-            "fingerprint": f.fingerprint,
-            "rule": f.rule,
-            "indicator": f.indicator,
-            "supplier_id": f.supplier_id,
-            "severity": f.severity.value,
-            "data": f.stored_json(),
-            "first_run_id": run.id,
-            "last_run_id": run.id,
-        }
-        for f in findings
-        if f.fingerprint not in carried
-    ]
-    if new:  # Core executemany: no ORM objects, no per-row JSON processing
-        session.connection().execute(sa.insert(Flag.__table__), new)
+    org, run_id = run.organisation_id, run.id
+    insert_rows(
+        session,
+        Flag.__table__,  # type: ignore[arg-type]
+        FLAG_COLUMNS,
+        (
+            (org, f.fingerprint, f.rule, f.indicator, f.supplier_id, f.severity.value)
+            + (f.stored_json(), run_id)
+            for f in findings
+            if f.fingerprint not in still_open
+        ),
+    )
+
+
+FLAG_COLUMNS = (
+    "organisation_id",
+    "fingerprint",
+    "rule",
+    "indicator",
+    "supplier_id",
+    "severity",
+    "data",
+    "first_run_id",
+)
 
 
 def _keep_scores(
@@ -173,19 +186,16 @@ def _keep_scores(
     session.execute(
         sa.delete(SupplierExposure).where(SupplierExposure.organisation_id == run.organisation_id)
     )
-    rows = [
-        {
-            "organisation_id": run.organisation_id,
-            "supplier_id": supplier_id,
-            "own": score.own,
-            "carried": score.carried,
-            "flags": counts.get(supplier_id, 0),
-            "run_id": run.id,
-        }
-        for supplier_id, score in scores.items()
-    ]
-    if rows:
-        session.execute(sa.insert(SupplierExposure), rows)
+    insert_rows(
+        session,
+        SupplierExposure.__table__,  # type: ignore[arg-type]
+        ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id"),
+        (
+            (run.organisation_id, supplier_id, score.own, score.carried, counts[supplier_id])
+            + (run.id,)
+            for supplier_id, score in scores.items()
+        ),
+    )
 
 
 def chain_hash(inputs: RiskInputs) -> str:
@@ -256,10 +266,13 @@ def latest_run(session: Session, organisation_id: int) -> AssessmentRun | None:
 
 
 def flags_of(session: Session, run: AssessmentRun) -> sa.Select:
-    """The query for a run's flags (add filters and order as needed)."""
-    return in_org(Flag, run.organisation_id).where(
-        Flag.first_run_id <= run.id, Flag.last_run_id >= run.id
-    )
+    """The query for a run's flags (add filters and order as needed). Open flags (no last run)
+    belong to every finished run since their first."""
+    last = col(Flag.last_run_id)
+    raised = last >= run.id
+    if run.status == RunStatus.DONE:
+        raised = raised | last.is_(None)
+    return in_org(Flag, run.organisation_id).where(Flag.first_run_id <= run.id, raised)
 
 
 @dataclass(frozen=True)

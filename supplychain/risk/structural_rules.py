@@ -51,7 +51,7 @@ def chain_depth(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 
 def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
     """Links over which workers come from an agency: labour hire, or any link to an agency."""
-    for parent, child, relation in inputs.graph.edges(data="relation"):
+    for parent, child, relation in inputs.edges:
         if relation == LABOUR_HIRE or inputs.suppliers[child].is_agency:
             yield parent, child
 
@@ -152,16 +152,16 @@ def pass_through(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """A subcontractor passing all work on is one of the toolkit's complex arrangements. Our
     test: its subcontractors bring at least 90% of the workers on the contract, or it has at
     most one employee of its own."""
-    graph = inputs.graph
-    for node in graph:
-        if node == ROOT or not graph.out_degree(node):
+    links, succ, pred = inputs.links, inputs.graph._succ, inputs.graph._pred  # plain dicts
+    for node, below in succ.items():
+        if node == ROOT or not below:
             continue
         # Goods bought in are not work passed on.
-        children = [c for c in graph.successors(node) if c != node and _works(inputs, node, c)]
+        children = [c for c in below if c != node and links[(node, c)].relation != "supply"]
         if not children:
             continue
-        workers_in = _sum(inputs.links[(p, node)].workers for p in graph.predecessors(node))
-        workers_out = _sum(inputs.links[(node, c)].workers for c in children)
+        workers_in = _sum(links[(p, node)].workers for p in pred[node])
+        workers_out = _sum(links[(node, c)].workers for c in children)
         employees = inputs.suppliers[node].employees
         by_share = workers_in > 0 and workers_out >= workers_in * (1 - t["own_share_max"])
         by_staff = employees is not None and employees <= t["max_employees"]
@@ -413,7 +413,7 @@ def cross_border(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     language, and depend on the employer for housing and papers."""
     suppliers = inputs.suppliers
     facts: dict[tuple[str, str], str] = {}  # one text per pair of countries
-    for parent, child, relation in inputs.graph.edges(data="relation"):
+    for parent, child, relation in inputs.edges:
         if relation == "supply":
             continue
         buyer = inputs.home_country if parent == ROOT else suppliers[parent].country

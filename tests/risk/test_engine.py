@@ -109,3 +109,34 @@ def test_deep_labour_hire_is_always_below_tier_one(pairs):
     inputs = _inputs(pairs)
     for found in evaluate(inputs, {"labour-hire-deep": RULES["labour-hire-deep"]}):
         assert len(found.evidence["path"]) >= 3
+
+
+countries = st.dictionaries(
+    st.integers(1, 12),
+    st.fixed_dictionaries(
+        {
+            "country": st.sampled_from(["LV", "EE", "PL", "Č"]),
+            "sector": st.sampled_from(["", "F41.20", "N81.21", "C10.1"]),
+        }
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(edges, countries)
+def test_flags_written_from_json_pieces_are_what_their_values_would_write(pairs, facts):
+    """Rules that build a flag's JSON from cached pieces write exactly the text the values
+    encode to, so fingerprints (and the decisions kept by them) stay as they were."""
+    inputs = chain([(p, c, r) for (p, c), r in pairs], suppliers=facts)
+    for found in evaluate(inputs):
+        plain = Finding(
+            found.rule,
+            found.supplier_id,
+            found.severity,
+            dict(found.evidence),
+            dict(found.params),
+            found.indicator,
+            found.ilo,
+            found.guide,
+        )
+        assert (plain.fingerprint, plain.stored_json()) == (found.fingerprint, found.stored_json())

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from supplychain.models import Flag, FlagStatus, RunStatus, SupplierExposure
+from supplychain.models import Flag, FlagStatus, RunStatus, Supplier, SupplierExposure
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.risk import services
 from supplychain.validation import InvalidInput
@@ -73,6 +73,28 @@ def test_a_change_in_the_chain_shows_as_new_and_resolved(session, org):
     run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     comparison = services.compare(session, run)
     assert comparison.new >= 2  # D is unassessed and works in a high-risk sector
+
+
+def test_resolved_flags_stay_with_the_runs_that_raised_them(session, org):
+    """A flag the chain no longer raises ends with the last run that raised it; earlier runs
+    still list it, and a run that changes nothing writes no flag rows."""
+    first = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    b = session.exec(select(Supplier).where(Supplier.code == "B")).one()
+    b.country = "LV"  # no border between A and B, nor between B and C
+    session.commit()
+    second = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    third = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    ended = session.exec(select(Flag).where(Flag.rule == "cross-border")).all()
+    assert [f.last_run_id for f in ended] == [first.id, first.id]
+    counted = [
+        _count(session, services.flags_of(session, run).subquery())
+        for run in (first, second, third)
+    ]
+    assert counted == [first.summary["flags"], second.summary["flags"], third.summary["flags"]]
+    assert counted[0] == counted[1] + 2
+    assert services.compare(session, second) == services.Comparison(0, 2, counted[1])
+    assert services.compare(session, third) == services.Comparison(0, 0, counted[1])
+    assert _count(session, Flag) == counted[0]
 
 
 def test_decisions_need_their_reasons(session, org):
