@@ -8,16 +8,18 @@ or email; otherwise it is added as a new supplier marked `disclosed`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, func, or_, select
 
 from .. import audit
 from ..chain import services as chain
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..questionnaires.schema import Disclosure, Questionnaire
 from ..reference import normalise_country
-from ..tenancy import in_org
+from ..tenancy import get_in_org, in_org
 from ..validation import InvalidInput
 
 
@@ -28,111 +30,237 @@ def propose_links(
     questionnaire: Questionnaire,
     answers: Mapping[str, Any],
 ) -> list[Link]:
-    """Turn every row of the answers' disclosure tables into a proposed link below parent."""
-    proposed: list[Link] = []
-    for question in questionnaire.questions():
-        disclosure = getattr(question, "disclosure", None)
-        if disclosure is None:
-            continue
-        for row in answers.get(question.id) or []:
-            link = _propose(session, parent, row, disclosure)
-            if link is not None:
-                proposed.append(link)
-    return proposed
+    """Turn every row of the answers' disclosure tables into a proposed link below parent.
+
+    Rows are taken in order, as if one by one: a company named twice (or matched to one an
+    earlier row added) is linked once, and neither parent itself nor a company parent already
+    links to is proposed. One query matches all named companies, one reads the codes taken,
+    one checks the parent and one its links; the new suppliers, then the links, go in one flush
+    each (one multi-row INSERT on PostgreSQL; on SQLite, an INSERT per row to learn the ids).
+    """
+    rows = [
+        (row, disclosure == Disclosure.AGENCIES)
+        for question in questionnaire.questions()
+        if (disclosure := getattr(question, "disclosure", None)) is not None
+        for row in answers.get(question.id) or []
+    ]
+    if not rows:
+        return []
+    organisation_id = parent.organisation_id
+    known = _Known(session, organisation_id, [row for row, _agency in rows])
+    codes = _FreeCodes(session, organisation_id, parent.code)
+    children: list[tuple[Supplier | None, bool]] = []  # (child, whether this row added it)
+    for row, agency in rows:
+        child = known.match(row)
+        added = child is None
+        if child is None:
+            child = _new_supplier(parent, row, agency, codes)
+            if child is not None:
+                known.add(child)
+        children.append((child, added and child is not None))
+    new = [child for child, added in children if added]
+    if new:
+        session.add_all(new)
+        session.flush()
+    links = _new_links(session, parent, rows, [child for child, _added in children])
+    # The audit trail in the order one-by-one creation writes it (no acting user).
+    for (child, added), link in zip(children, links, strict=True):
+        if added:
+            audit.record(
+                session,
+                organisation_id=organisation_id,
+                user_id=None,
+                action="supplier.created",
+                obj=child,
+                code=child.code,  # type: ignore[union-attr]
+            )
+        if link is not None:
+            audit.record(
+                session,
+                organisation_id=organisation_id,
+                user_id=None,
+                action="link.created",
+                obj=link,
+                parent_id=link.parent_id,
+                child_id=link.child_id,
+                relation=link.relation.value,
+            )
+    return [link for link in links if link is not None]
 
 
-def _propose(
-    session: Session, parent: Supplier, row: Mapping[str, Any], disclosure: Disclosure
-) -> Link | None:
-    agency = disclosure == Disclosure.AGENCIES
-    child = _match(session, parent.organisation_id, row) or _create(session, parent, row, agency)
-    if child is None or child.id == parent.id:
-        return None
-    existing = session.exec(
-        in_org(Link, parent.organisation_id).where(
-            Link.parent_id == parent.id, Link.child_id == child.id
-        )
-    ).first()
-    if existing is not None:
-        return None
-    return chain.add_link(
-        session=session,
-        organisation_id=parent.organisation_id,
-        data=chain.LinkData(
-            parent_id=parent.id,
-            child_id=child.id,  # type: ignore[arg-type]
-            relation=Relation.LABOUR_HIRE if agency else Relation.SUBCONTRACT,
-            workers=row.get("workers"),
-        ),
-        source=LinkSource.DISCLOSED,
-        status=LinkStatus.PROPOSED,
-    )
+class _Known:
+    """The organisation's suppliers a row can name, by registration number and by email.
+
+    Keyed as the database lowers the stored values, since that is what a row's (Python-lowered)
+    value is compared with. Where two suppliers share a key, the older one is the match.
+    """
+
+    def __init__(
+        self, session: Session, organisation_id: int, rows: list[Mapping[str, Any]]
+    ) -> None:
+        self.session = session
+        registrations = {_registration(row).lower() for row in rows} - {""}
+        emails = {_email(row) for row in rows} - {""}
+        self.by_registration: dict[str, Supplier] = {}
+        self.by_email: dict[str, Supplier] = {}
+        if not (registrations or emails):
+            return
+        registration = func.lower(Supplier.registration_no)
+        email = func.lower(Supplier.email)
+        found = session.execute(
+            in_org(Supplier, organisation_id)
+            .where(or_(registration.in_(sorted(registrations)), email.in_(sorted(emails))))
+            .add_columns(registration, email)
+            .order_by(col(Supplier.id))
+        ).all()
+        for supplier, lowered_registration, lowered_email in found:
+            if lowered_registration in registrations:
+                self.by_registration.setdefault(lowered_registration, supplier)
+            if lowered_email in emails:
+                self.by_email.setdefault(lowered_email, supplier)
+
+    def match(self, row: Mapping[str, Any]) -> Supplier | None:
+        registration, email = _registration(row).lower(), _email(row)
+        if registration in self.by_registration:
+            return self.by_registration[registration]
+        return self.by_email.get(email)
+
+    def add(self, supplier: Supplier) -> None:
+        """Let later rows match a supplier an earlier row added."""
+        for value, known in (
+            (supplier.registration_no, self.by_registration),
+            (supplier.email, self.by_email),
+        ):
+            if value:
+                known.setdefault(self._lower(value), supplier)
+
+    def _lower(self, value: str) -> str:
+        # The database's lower() agrees with Python's on ASCII; beyond it, ask the database.
+        if value.isascii():
+            return value.lower()
+        return str(self.session.exec(select(func.lower(value))).one())
 
 
-def _match(session: Session, organisation_id: int, row: Mapping[str, Any]) -> Supplier | None:
-    registration = (row.get("registration_no") or "").strip()
-    email = (row.get("email") or "").strip().lower()
-    for column, value in (("registration_no", registration), ("email", email)):
-        if not value:
-            continue
-        field = getattr(Supplier, column)
-        found = session.exec(
-            in_org(Supplier, organisation_id).where(func.lower(field) == value.lower())
-        ).first()
-        if found is not None:
-            return found
-    return None
+def _registration(row: Mapping[str, Any]) -> str:
+    return (row.get("registration_no") or "").strip()
 
 
-def _create(
-    session: Session, parent: Supplier, row: Mapping[str, Any], agency: bool
+def _email(row: Mapping[str, Any]) -> str:
+    return (row.get("email") or "").strip().lower()
+
+
+class _FreeCodes:
+    """Codes for disclosed companies: their discloser's code and a number, e.g. B12-D3."""
+
+    def __init__(self, session: Session, organisation_id: int, parent_code: str) -> None:
+        self.session = session
+        self.organisation_id = organisation_id
+        self.prefix = f"{parent_code[:24]}-D"
+        self.taken: set[str] | None = None  # read when the first code is needed
+
+    def next(self) -> str:
+        if self.taken is None:
+            self.taken = set(
+                self.session.exec(
+                    select(Supplier.code).where(
+                        Supplier.organisation_id == self.organisation_id,
+                        col(Supplier.code).startswith(self.prefix),
+                    )
+                ).all()
+            )
+        n = 1
+        while f"{self.prefix}{n}" in self.taken:
+            n += 1
+        code = f"{self.prefix}{n}"
+        self.taken.add(code)
+        return code
+
+
+def _new_supplier(
+    parent: Supplier, row: Mapping[str, Any], agency: bool, codes: _FreeCodes
 ) -> Supplier | None:
+    """The supplier a row adds (not yet in the session), or None for a row without a name.
+
+    Checked as chain.create_supplier checks; its code is free by construction.
+    """
     name = (row.get("name") or "").strip()
     if not name:
         return None
-    country = normalise_country(row.get("country") or "") or parent.country
-    data = {
-        "code": _free_code(session, parent.organisation_id, parent.code),
-        "name": name[:200],
-        "country": country,
-        "registration_no": (row.get("registration_no") or "").strip()[:32],
-        "email": (row.get("email") or "").strip(),
-        "kind": SupplierKind.AGENCY if agency else SupplierKind.COMPANY,
-    }
+    data = chain.SupplierData(
+        code=codes.next(),
+        name=name[:200],
+        country=normalise_country(row.get("country") or "") or parent.country,
+        registration_no=_registration(row)[:32],
+        email=(row.get("email") or "").strip(),
+        kind=SupplierKind.AGENCY if agency else SupplierKind.COMPANY,
+    )
     try:
-        supplier = chain.create_supplier(
-            session=session, organisation_id=parent.organisation_id, data=chain.SupplierData(**data)
-        )
+        values = chain.clean_supplier(data)
     except InvalidInput as exc:
         if "email" not in exc.errors:
             raise
         # A mistyped address should not lose the company: keep it, without the address.
-        supplier = chain.create_supplier(
-            session=session,
-            organisation_id=parent.organisation_id,
-            data=chain.SupplierData(**{**data, "email": ""}),
-        )
-    supplier.disclosed = True
-    session.add(supplier)
-    session.flush()
-    return supplier
-
-
-def _free_code(session: Session, organisation_id: int, parent_code: str) -> str:
-    """A code for a disclosed company: its discloser's code and a number, e.g. B12-D3."""
-    prefix = f"{parent_code[:24]}-D"
-    taken = set(
-        session.exec(
-            select(Supplier.code).where(
-                Supplier.organisation_id == organisation_id,
-                col(Supplier.code).startswith(prefix),
-            )
-        ).all()
+        values = chain.clean_supplier(replace(data, email=""))
+    return Supplier.model_validate(
+        {**values, "organisation_id": parent.organisation_id, "disclosed": True}
     )
-    n = 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
+
+
+def _new_links(
+    session: Session,
+    parent: Supplier,
+    rows: list[tuple[Mapping[str, Any], bool]],
+    children: list[Supplier | None],
+) -> list[Link | None]:
+    """The proposed link each row adds (flushed), or None where it adds none.
+
+    Checked as chain.add_link checks, once for all rows: every child is a supplier of the
+    organisation already (matched within it or added to it), the parent is checked once, and
+    the links parent has are read once.
+    """
+    organisation_id = parent.organisation_id
+    candidates = {child.id for child in children if child is not None} - {parent.id}
+    if not candidates:
+        return [None] * len(rows)
+    if get_in_org(session, Supplier, parent.id, organisation_id) is None:  # type: ignore[arg-type]
+        raise InvalidInput({"parent_id": _l("Choose a supplier of your organisation.")})
+    linked = {
+        link.child_id
+        for link in session.exec(
+            in_org(Link, organisation_id).where(
+                Link.parent_id == parent.id, col(Link.child_id).in_(sorted(candidates))
+            )
+        )
+    }
+    links: list[Link | None] = []
+    for (row, agency), child in zip(rows, children, strict=True):
+        if child is None or child.id not in candidates or child.id in linked:
+            links.append(None)
+            continue
+        linked.add(child.id)
+        values = chain.clean_link_terms(
+            chain.LinkData(
+                parent_id=parent.id,
+                child_id=child.id,  # type: ignore[arg-type]
+                relation=Relation.LABOUR_HIRE if agency else Relation.SUBCONTRACT,
+                workers=row.get("workers"),
+            )
+        )
+        links.append(
+            Link.model_validate(
+                {
+                    **values,
+                    "organisation_id": organisation_id,
+                    "source": LinkSource.DISCLOSED,
+                    "status": LinkStatus.PROPOSED,
+                }
+            )
+        )
+    added = [link for link in links if link is not None]
+    if added:
+        session.add_all(added)
+        session.flush()
+    return links
 
 
 def proposed_links(session: Session, organisation_id: int) -> list[Link]:
