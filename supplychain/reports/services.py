@@ -18,8 +18,7 @@ from sqlmodel import Session, col, select
 
 from ..models import AssessmentRun, Report, RunStatus, Supplier, utcnow
 from ..questionnaires.loader import Catalogue
-from ..risk.present import FACT_NAMES, THRESHOLD_NAMES
-from ..risk.routes import DECISION_NAMES
+from ..risk.present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
 from ..risk.services import latest_run
 from ..tenancy import get_in_org
 from ..validation import InvalidInput

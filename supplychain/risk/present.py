@@ -33,6 +33,12 @@ FACT_NAMES = {
     "sector": _l("Sector"),
     "matched": _l("High-risk sector"),
 }
+DECISION_NAMES = {
+    "open": _l("open"),
+    "acknowledged": _l("acknowledged"),
+    "mitigating": _l("being mitigated"),
+    "dismissed": _l("dismissed as a false positive"),
+}
 THRESHOLD_NAMES = {
     "medium_from": _l("Medium from tier"),
     "high_from": _l("High from tier"),

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import col, func, or_, select
@@ -37,16 +36,10 @@ from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import bp, services
 from .inputs import supplier_facts
-from .present import describe
+from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
 
 PAGE = 100
-DECISION_NAMES = {
-    "open": _l("open"),
-    "acknowledged": _l("acknowledged"),
-    "mitigating": _l("being mitigated"),
-    "dismissed": _l("dismissed as a false positive"),
-}
 
 
 class DecisionForm(FlaskForm):
@@ -60,8 +53,6 @@ class DecisionForm(FlaskForm):
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    from .present import FACT_NAMES, THRESHOLD_NAMES
-
     return {
         "DECISION_NAMES": DECISION_NAMES,
         "FACT_NAMES": FACT_NAMES,
