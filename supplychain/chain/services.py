@@ -257,9 +257,15 @@ def add_link(
     )
     session.add(link)
     session.flush()
+    record_link_created(session, link, actor_id)
+    return link
+
+
+def record_link_created(session: Session, link: Link, actor_id: int | None) -> None:
+    """The audit entry for a new link (added by hand, by import or from a disclosure)."""
     audit.record(
         session,
-        organisation_id=organisation_id,
+        organisation_id=link.organisation_id,
         user_id=actor_id,
         action="link.created",
         obj=link,
@@ -267,7 +273,6 @@ def add_link(
         child_id=link.child_id,
         relation=link.relation.value,
     )
-    return link
 
 
 def update_link(

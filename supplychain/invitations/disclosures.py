@@ -75,16 +75,7 @@ def propose_links(
                 code=child.code,  # type: ignore[union-attr]
             )
         if link is not None:
-            audit.record(
-                session,
-                organisation_id=organisation_id,
-                user_id=None,
-                action="link.created",
-                obj=link,
-                parent_id=link.parent_id,
-                child_id=link.child_id,
-                relation=link.relation.value,
-            )
+            chain.record_link_created(session, link, None)
     return [link for link in links if link is not None]
 
 
