@@ -185,6 +185,21 @@ def _invite(
     )
     session.add(invitation)
     session.flush()
+    url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
+    return IssuedLink(supplier.id, supplier.name, supplier.email, url)
+
+
+def _queue_link(
+    session: Session,
+    invitation: Invitation,
+    campaign: Campaign,
+    supplier: Supplier,
+    questionnaire: Questionnaire,
+    raw: str,
+    base_url: str,
+    now: datetime,
+) -> str:
+    """Queue the mail that carries an invitation's link; return the link."""
     url = f"{base_url}/r/{raw}"
     mails.queue_invitation(
         session=session,
@@ -195,7 +210,7 @@ def _invite(
         url=url,
         now=now,
     )
-    return IssuedLink(supplier.id, supplier.name, supplier.email, url)
+    return url
 
 
 def resend(
@@ -224,16 +239,7 @@ def resend(
     if aware(invitation.expires_at) <= now + timedelta(days=1):
         invitation.expires_at = now + timedelta(days=7)
     session.add(invitation)
-    url = f"{base_url}/r/{raw}"
-    mails.queue_invitation(
-        session=session,
-        invitation=invitation,
-        campaign=campaign,
-        supplier=supplier,
-        questionnaire=questionnaire,
-        url=url,
-        now=now,
-    )
+    url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
     audit.record(
         session,
         organisation_id=invitation.organisation_id,
