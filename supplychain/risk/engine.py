@@ -9,7 +9,8 @@ import networkx as nx
 
 from ..chain.graph import ROOT
 from ..models import Severity
-from .findings import Finding, RiskInputs
+from .findings import RiskInputs
+from .flagset import Batch, FlagSet
 from .rules import RULES, Rule
 
 # How likely a flag of each severity means something is really wrong: our own weights,
@@ -32,16 +33,15 @@ def evaluate(
     inputs: RiskInputs,
     rules: Mapping[str, Rule] = RULES,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
-) -> list[Finding]:
+) -> FlagSet:
     """Every rule's findings, each flag once, in rule order."""
-    seen: set[str] = set()
-    found = []
+    found = FlagSet()
     for rule in rules.values():
-        for finding in rule.check(inputs, thresholds_for(rule, overrides or {})):
-            key = finding.fingerprint
-            if key not in seen:
-                seen.add(key)
-                found.append(finding)
+        for item in rule.check(inputs, thresholds_for(rule, overrides or {})):
+            if type(item) is Batch:
+                found.add_batch(item, rule.ilo, rule.guide)
+            else:
+                found.add(item)
     return found
 
 
@@ -53,18 +53,21 @@ class Exposure(NamedTuple):
     carried: int
 
 
-def exposure(graph: nx.DiGraph, findings: Iterable[Finding]) -> dict[int, Exposure]:
-    """Each supplier's own risk from its flags, and the worst risk it carries from below.
+def exposure(
+    graph: nx.DiGraph, flags: Iterable[tuple[int | None, Severity]]
+) -> dict[int, Exposure]:
+    """Each supplier's own risk from its flags, (supplier id, severity) pairs, and the worst
+    risk it carries from below.
 
     own = 1 - prod(1 - weight) over its flags; carried = the largest own risk in the supplier
     and everything below it. A maximum, not a sum: in a big chain a sum would call every
     large subtree 100 and stop telling one from another. Companies on a loop share it.
     """
     own_chance: dict[int, float] = {}
-    for finding in findings:
-        if finding.supplier_id is not None:
-            keep = own_chance.get(finding.supplier_id, 1.0)
-            own_chance[finding.supplier_id] = keep * (1 - WEIGHTS[finding.severity])
+    keep = {severity: 1 - weight for severity, weight in WEIGHTS.items()}
+    for supplier_id, severity in flags:
+        if supplier_id is not None:
+            own_chance[supplier_id] = own_chance.get(supplier_id, 1.0) * keep[severity]
     own = {node: 1 - own_chance.get(node, 1.0) for node in graph}
     succ = graph._succ  # a plain dict: the view costs several times more at 100k nodes
     worst: dict[int, float] = {}

@@ -201,12 +201,12 @@ class Finding:
         """What is kept of the flag besides its columns, built around the evidence's JSON."""
         return (
             f'{{"evidence":{self.evidence_json},"params":{self.params_json},'
-            f"{_tail_json(self.ilo, self.guide)}}}"
+            f"{tail_json(self.ilo, self.guide)}}}"
         )
 
 
 @lru_cache(maxsize=256)
-def _tail_json(ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]) -> str:
+def tail_json(ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]) -> str:
     """The ILO indicators and guide sections of a stored flag: the same for all of a rule's."""
     return _JSON.encode({"ilo": [i.value for i in ilo], "guide": list(guide)})[1:-1]
 

@@ -17,10 +17,11 @@ from flask_babel.speaklater import LazyString
 from ..ilo import IloIndicator
 from ..models import Severity
 from .findings import Finding, RiskInputs
+from .flagset import Batch
 
 RULES_VERSION = "1"
 
-Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding]]
+Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding | Batch]]
 
 
 @dataclass(frozen=True)
@@ -97,30 +98,6 @@ def finding(
         indicator=rule_id,
         ilo=registered.ilo,
         guide=registered.guide,
-    )
-
-
-def finding_json(
-    rule_id: str,
-    supplier_id: int,
-    evidence_json: str,
-    params_json: str = "{}",
-    severity: Severity | None = None,
-) -> Finding:
-    """finding() with the evidence and params given as their JSON text, for rules that raise a
-    flag for most suppliers and can build it from a few cached pieces."""
-    registered = RULES[rule_id]
-    return Finding(
-        rule_id,
-        supplier_id,
-        severity or registered.severity,
-        None,
-        None,
-        rule_id,
-        registered.ilo,
-        registered.guide,
-        evidence_json=evidence_json,
-        params_json=params_json,
     )
 
 

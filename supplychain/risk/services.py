@@ -31,6 +31,7 @@ from ..validation import InvalidInput
 from .bulk import insert_rows
 from .engine import evaluate, exposure, thresholds_for
 from .findings import Finding, RiskInputs
+from .flagset import FlagSet
 from .inputs import load_inputs
 from .rules import RULES, RULES_VERSION
 
@@ -106,7 +107,7 @@ def execute(
         overrides = organisation.risk_thresholds or {}
         with gc_paused():  # half a million findings, none of them garbage
             findings = evaluate(inputs, overrides=overrides)
-            scores = exposure(inputs.graph, findings)
+            scores = exposure(inputs.graph, findings.severity_pairs())
         step(70, "saving")
         previous = latest_run(session, run.organisation_id)
         with gc_paused():
@@ -133,7 +134,7 @@ def execute(
 
 
 def _keep_flags(
-    session: Session, run: AssessmentRun, findings: list[Finding], previous_id: int | None
+    session: Session, run: AssessmentRun, findings: FlagSet, previous_id: int | None
 ) -> None:
     """Keep the flags the previous run also raised as they are (open), close the ones it raised
     and this run does not, and add the rest as new rows."""
@@ -145,7 +146,7 @@ def _keep_flags(
             .with_only_columns(Flag.fingerprint, Flag.id)
         )
         still_open = dict(rows.all())
-    raised = {f.fingerprint for f in findings}
+    raised = set(findings.fingerprints)
     resolved = [flag_id for key, flag_id in still_open.items() if key not in raised]
     for start in range(0, len(resolved), 5000):
         session.execute(
@@ -153,18 +154,8 @@ def _keep_flags(
             .where(col(Flag.id).in_(resolved[start : start + 5000]))
             .values(last_run_id=previous_id)
         )
-    org, run_id = run.organisation_id, run.id
-    insert_rows(
-        session,
-        Flag.__table__,  # type: ignore[arg-type]
-        FLAG_COLUMNS,
-        (
-            (org, f.fingerprint, f.rule, f.indicator, f.supplier_id, f.severity.value)
-            + (f.stored_json(), run_id)
-            for f in findings
-            if f.fingerprint not in still_open
-        ),
-    )
+    rows = findings.rows(run.organisation_id, run.id, skip=still_open)
+    insert_rows(session, Flag.__table__, FLAG_COLUMNS, rows)  # type: ignore[arg-type]
 
 
 FLAG_COLUMNS = (
@@ -179,10 +170,8 @@ FLAG_COLUMNS = (
 )
 
 
-def _keep_scores(
-    session: Session, run: AssessmentRun, scores: dict, findings: list[Finding]
-) -> None:
-    counts = Counter(f.supplier_id for f in findings if f.supplier_id is not None)
+def _keep_scores(session: Session, run: AssessmentRun, scores: dict, findings: FlagSet) -> None:
+    counts = Counter(findings.suppliers)
     session.execute(
         sa.delete(SupplierExposure).where(SupplierExposure.organisation_id == run.organisation_id)
     )
@@ -201,10 +190,9 @@ def _keep_scores(
 def chain_hash(inputs: RiskInputs) -> str:
     """A digest of everything the rules read, to tell whether two runs saw the same chain."""
     digest = hashlib.sha256()
-    for key in sorted(inputs.links):
-        digest.update(repr((key, inputs.links[key])).encode())
-    for key in sorted(inputs.suppliers):
-        digest.update(repr((key, inputs.suppliers[key])).encode())
+    # One text per mapping: the same bytes as a repr per (key, value), fed in one call.
+    for facts in (inputs.links, inputs.suppliers):
+        digest.update("".join([repr((key, facts[key])) for key in sorted(facts)]).encode())
     for key in sorted(inputs.responses):
         response = inputs.responses[key]
         digest.update(
@@ -218,7 +206,7 @@ def chain_hash(inputs: RiskInputs) -> str:
     return digest.hexdigest()
 
 
-def _summary(inputs: RiskInputs, findings: list[Finding], scores: dict) -> dict:
+def _summary(inputs: RiskInputs, findings: FlagSet, scores: dict) -> dict:
     by_tier: dict[str, list[int]] = {}
     for node, tier in inputs.analysis.tier.items():
         if node in scores:
@@ -226,9 +214,13 @@ def _summary(inputs: RiskInputs, findings: list[Finding], scores: dict) -> dict:
     return {
         "flags": len(findings),
         "suppliers": len(inputs.suppliers),
-        "by_severity": dict(Counter(f.severity.value for f in findings)),
-        "by_rule": dict(Counter(f.rule for f in findings)),
-        "by_indicator": dict(Counter(f.indicator for f in findings if f.rule == "answer")),
+        "by_severity": {s.value: n for s, n in Counter(findings.severities).items()},
+        "by_rule": dict(Counter(findings.rules)),
+        "by_indicator": dict(
+            Counter(
+                i for r, i in zip(findings.rules, findings.indicators, strict=True) if r == "answer"
+            )
+        ),
         "exposure_by_tier": {
             tier: {"max": max(values), "mean": round(sum(values) / len(values))}
             for tier, values in sorted(by_tier.items(), key=lambda kv: int(kv[0]))

@@ -18,7 +18,8 @@ from ..chain.graph import LABOUR_HIRE, ROOT
 from ..ilo import IloIndicator as ILO
 from ..models import Severity
 from .findings import Finding, RiskInputs, path_json, to_json
-from .rules import finding, finding_json, rule
+from .flagset import Batch
+from .rules import finding, rule
 
 T = Mapping[str, Any]
 
@@ -34,19 +35,24 @@ T = Mapping[str, Any]
     guide=("subcontracting", "contract-clauses"),
     thresholds={"medium_from": 3, "high_from": 4},
 )
-def chain_depth(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+def chain_depth(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     """Long subcontracting chains spread oversight thin and hide accountability (HEUNI toolkit,
     risks chapter). Spanish construction law stops at the third level and Norwegian public
     buyers may allow two tiers; medium from tier 3 and high from tier 4 is our default."""
     paths = inputs.path_text
     params: dict[int, str] = {}  # one text per tier: most suppliers of a large chain are deep
+    nodes, evidence, texts, severities = [], [], [], []
+    medium_from, high_from = t["medium_from"], t["high_from"]
     for node, tier in inputs.analysis.tier.items():
-        if node == ROOT or tier < t["medium_from"]:
+        if node == ROOT or tier < medium_from:
             continue
-        severity = Severity.HIGH if tier >= t["high_from"] else Severity.MEDIUM
         if tier not in params:
             params[tier] = to_json({"tier": tier, "passes": tier - 1})
-        yield finding_json("chain-depth", node, path_json(paths[node]), params[tier], severity)
+        nodes.append(node)
+        evidence.append(path_json(paths[node]))
+        texts.append(params[tier])
+        severities.append(Severity.HIGH if tier >= high_from else Severity.MEDIUM)
+    yield Batch("chain-depth", nodes, evidence, texts, severities)
 
 
 def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
@@ -148,11 +154,14 @@ def chain_cycle(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     guide=("subcontracting", "screening"),
     thresholds={"own_share_max": 0.1, "max_employees": 1},
 )
-def pass_through(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     """A subcontractor passing all work on is one of the toolkit's complex arrangements. Our
     test: its subcontractors bring at least 90% of the workers on the contract, or it has at
     most one employee of its own."""
     links, succ, pred = inputs.links, inputs.graph._succ, inputs.graph._pred  # plain dicts
+    suppliers = inputs.suppliers
+    share, max_employees = 1 - t["own_share_max"], t["max_employees"]
+    nodes, evidence, params = [], [], []
     for node, below in succ.items():
         if node == ROOT or not below:
             continue
@@ -162,12 +171,19 @@ def pass_through(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             continue
         workers_in = _sum(links[(p, node)].workers for p in pred[node])
         workers_out = _sum(links[(node, c)].workers for c in children)
-        employees = inputs.suppliers[node].employees
-        by_share = workers_in > 0 and workers_out >= workers_in * (1 - t["own_share_max"])
-        by_staff = employees is not None and employees <= t["max_employees"]
+        employees = suppliers[node].employees
+        by_share = workers_in > 0 and workers_out >= workers_in * share
+        by_staff = employees is not None and employees <= max_employees
         if by_share or by_staff:
-            facts = {"workers_in": workers_in, "workers_out": workers_out, "employees": employees}
-            yield finding("pass-through", node, {"facts": facts}, children=len(children))
+            staff = "null" if employees is None else employees
+            nodes.append(node)
+            # What to_json writes of {"facts": {...}}, without a dict per flag.
+            evidence.append(
+                f'{{"facts":{{"workers_in":{workers_in},"workers_out":{workers_out},'
+                f'"employees":{staff}}}}}'
+            )
+            params.append(f'{{"children":{len(children)}}}')
+    yield Batch("pass-through", nodes, evidence, params, Severity.MEDIUM)
 
 
 def _works(inputs: RiskInputs, parent: int, child: int) -> bool:
@@ -297,12 +313,11 @@ def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     severity=Severity.LOW,
     guide=("risk-assessment", "screening"),
 )
-def unassessed(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+def unassessed(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     """What is not asked cannot be assessed: coverage of the chain is part of due diligence."""
-    evidence = to_json({"facts": {}})
-    for supplier_id in inputs.suppliers:
-        if supplier_id not in inputs.invitations and supplier_id not in inputs.responses:
-            yield finding_json("unassessed", supplier_id, evidence)
+    asked, answered = inputs.invitations, inputs.responses
+    nodes = [s for s in inputs.suppliers if s not in asked and s not in answered]
+    yield Batch("unassessed", nodes, [to_json({"facts": {}})] * len(nodes), "{}", Severity.LOW)
 
 
 @rule(
@@ -373,17 +388,22 @@ def _explain_sector(found: Finding) -> str:
     ilo=(ILO.ABUSE_OF_VULNERABILITY,),
     guide=("risk-assessment", "workplace-assessment"),
 )
-def high_risk_sector(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+def high_risk_sector(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     """Construction, cleaning, catering, agriculture and forestry are the sectors the toolkit
     names (after FRA 2015); Latvian, Finnish and Danish sources add restaurants, berry picking
     and distribution. The list with sources is supplychain/data/high_risk_sectors.yaml."""
     texts: dict[str, tuple[str, str] | None] = {}  # per sector: the flag's evidence and params
+    nodes, evidence, params = [], [], []
     for supplier_id, supplier in inputs.suppliers.items():
-        if supplier.sector not in texts:
-            texts[supplier.sector] = _sector_texts(supplier.sector)
-        found = texts[supplier.sector]
+        sector = supplier.sector
+        if sector not in texts:
+            texts[sector] = _sector_texts(sector)
+        found = texts[sector]
         if found is not None:
-            yield finding_json("high-risk-sector", supplier_id, *found)
+            nodes.append(supplier_id)
+            evidence.append(found[0])
+            params.append(found[1])
+    yield Batch("high-risk-sector", nodes, evidence, params, Severity.LOW)
 
 
 def _sector_texts(sector: str) -> tuple[str, str] | None:
@@ -407,12 +427,13 @@ def _sector_texts(sector: str) -> tuple[str, str] | None:
     ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.ISOLATION),
     guide=("screening", "worker-contracts"),
 )
-def cross_border(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+def cross_border(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     """Posted workers and foreign contractors are a named risk (Posting of Workers Enforcement
     Directive; Danish CMM guide): workers may not know the collective agreement or the
     language, and depend on the employer for housing and papers."""
     suppliers = inputs.suppliers
     facts: dict[tuple[str, str], str] = {}  # one text per pair of countries
+    nodes, evidence, params = [], [], []
     for parent, child, relation in inputs.edges:
         if relation == "supply":
             continue
@@ -422,5 +443,7 @@ def cross_border(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             pair = (country, buyer)
             if pair not in facts:
                 facts[pair] = to_json({"country": country, "buyer_country": buyer})
-            evidence = f'{{"path":[{parent},{child}],"facts":{facts[pair]}}}'
-            yield finding_json("cross-border", child, evidence, facts[pair])
+            nodes.append(child)
+            evidence.append(f'{{"path":[{parent},{child}],"facts":{facts[pair]}}}')
+            params.append(facts[pair])
+    yield Batch("cross-border", nodes, evidence, params, Severity.MEDIUM)

@@ -17,7 +17,7 @@ def _questionnaire():
 
 
 def flags(inputs, rule_id):
-    return evaluate(inputs, {rule_id: RULES[rule_id]})
+    return list(evaluate(inputs, {rule_id: RULES[rule_id]}))
 
 
 def test_each_annotation_an_answer_meets_is_a_flag_with_the_answer_as_evidence(form_app):

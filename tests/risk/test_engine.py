@@ -24,17 +24,9 @@ STRUCTURAL = {
 }
 
 
-def _flag(supplier_id, severity):
-    return Finding("unassessed", supplier_id, severity, {"facts": {"n": supplier_id}})
-
-
 def test_exposure_carries_the_worst_risk_below():
     inputs = chain([(0, 1), (1, 2), (2, 3), (0, 4)])
-    flags = [
-        _flag(3, Severity.HIGH),
-        _flag(1, Severity.LOW),
-        Finding("chain-depth", 1, Severity.LOW, {}),
-    ]
+    flags = [(3, Severity.HIGH), (1, Severity.LOW), (1, Severity.LOW), (None, Severity.HIGH)]
     scores = exposure(inputs.graph, flags)
     assert scores[3].own == scores[3].carried == 35
     assert scores[2].own == 0 and scores[2].carried == 35
@@ -44,7 +36,7 @@ def test_exposure_carries_the_worst_risk_below():
 
 def test_a_loop_shares_its_exposure():
     inputs = chain([(0, 1), (1, 2), (2, 1), (2, 3)])
-    scores = exposure(inputs.graph, [_flag(3, Severity.MEDIUM), _flag(1, Severity.HIGH)])
+    scores = exposure(inputs.graph, [(3, Severity.MEDIUM), (1, Severity.HIGH)])
     assert scores[1].carried == scores[2].carried == 35 and scores[3].carried == 15
 
 
@@ -140,3 +132,31 @@ def test_flags_written_from_json_pieces_are_what_their_values_would_write(pairs,
             found.guide,
         )
         assert (plain.fingerprint, plain.stored_json()) == (found.fingerprint, found.stored_json())
+
+
+@settings(max_examples=40, deadline=None)
+@given(edges, countries)
+def test_the_flag_set_stores_what_each_finding_would(pairs, facts):
+    """Flags kept in columns (batches of JSON texts included) get the fingerprint and the
+    stored text that the Finding they stand for computes from its values."""
+    inputs = chain([(p, c, r) for (p, c), r in pairs], suppliers=facts)
+    found = evaluate(inputs)
+    rows = list(found.rows(7, 9, skip=set()))
+    assert len(rows) == len(found) == len(set(found.fingerprints))
+    for key, finding, row in zip(found.fingerprints, found, rows, strict=True):
+        plain = Finding(
+            finding.rule,
+            finding.supplier_id,
+            finding.severity,
+            dict(finding.evidence),
+            dict(finding.params),
+            finding.indicator,
+            finding.ilo,
+            finding.guide,
+        )
+        assert key == plain.fingerprint
+        assert row == (7, key, plain.rule, plain.indicator, plain.supplier_id)[:5] + (
+            plain.severity.value,
+            plain.stored_json(),
+            9,
+        )

@@ -1,0 +1,161 @@
+"""Every flag one evaluation raised, kept column by column.
+
+A large chain raises half a million flags. As one object each they cost more to build, hash
+and store than everything else in a run, so the flags are kept as parallel lists of plain
+values (fingerprint, rule, supplier, severity, JSON texts) and a Finding is built only when
+one is asked for. Rules that flag most suppliers hand over a Batch of JSON texts at once;
+the others yield Findings, which are taken apart here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from itertools import repeat
+from typing import Any, NamedTuple
+
+from ..ilo import IloIndicator
+from ..models import Severity
+from .findings import Finding, tail_json
+
+_VALUES = {severity: severity.value for severity in Severity}  # .value is a slow property
+
+
+class Batch(NamedTuple):
+    """Many flags of one rule, with their evidence and params as the JSON texts that
+    findings.to_json writes (checked by tests). params and severity may be one value for all."""
+
+    rule: str
+    suppliers: Sequence[int]
+    evidence: Sequence[str]
+    params: Sequence[str] | str
+    severity: Sequence[Severity] | Severity
+
+
+class FlagSet:
+    """The flags of one evaluation in the order raised, each fingerprint once."""
+
+    __slots__ = (
+        "fingerprints",
+        "rules",
+        "indicators",
+        "suppliers",
+        "severities",
+        "evidence",
+        "params",
+        "_meta",
+        "_seen",
+    )
+
+    def __init__(self) -> None:
+        self.fingerprints: list[str] = []
+        self.rules: list[str] = []
+        self.indicators: list[str] = []
+        self.suppliers: list[int | None] = []
+        self.severities: list[Severity] = []
+        self.evidence: list[str] = []
+        self.params: list[str] = []
+        # Per flag: (ilo, guide); one shared tuple for every flag of a structural rule.
+        self._meta: list[tuple[tuple[IloIndicator, ...], tuple[str, ...]]] = []
+        self._seen: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+    def __iter__(self) -> Iterator[Finding]:
+        for i in range(len(self.fingerprints)):
+            yield self[i]
+
+    def __getitem__(self, i: int) -> Finding:
+        ilo, guide = self._meta[i]
+        return Finding(
+            self.rules[i],
+            self.suppliers[i],
+            self.severities[i],
+            None,
+            None,
+            self.indicators[i],
+            ilo,
+            guide,
+            evidence_json=self.evidence[i],
+            params_json=self.params[i],
+        )
+
+    def severity_pairs(self) -> Iterator[tuple[int | None, Severity]]:
+        """(supplier id, severity) of every flag, as engine.exposure reads them."""
+        return zip(self.suppliers, self.severities, strict=True)
+
+    def indicators_of(self, rule: str) -> Iterator[str]:
+        """The indicator of each of a rule's flags."""
+        for flag_rule, indicator in zip(self.rules, self.indicators, strict=True):
+            if flag_rule == rule:
+                yield indicator
+
+    def add(self, finding: Finding) -> None:
+        """Keep one finding, unless a flag with its fingerprint is kept already."""
+        key = finding.fingerprint
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.fingerprints.append(key)
+        self.rules.append(finding.rule)
+        self.indicators.append(finding.indicator)
+        self.suppliers.append(finding.supplier_id)
+        self.severities.append(finding.severity)
+        self.evidence.append(finding.evidence_json)
+        self.params.append(finding.params_json)
+        self._meta.append((finding.ilo, finding.guide))
+
+    def add_batch(
+        self, batch: Batch, ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]
+    ) -> None:
+        """Keep a rule's batch; its fingerprints are those Finding.fingerprint gives."""
+        rule, suppliers = batch.rule, batch.suppliers
+        params = repeat(batch.params) if isinstance(batch.params, str) else batch.params
+        severity = batch.severity
+        severities = repeat(severity) if isinstance(severity, Severity) else severity
+        prefix, meta = f"{rule}|{rule}|", (ilo, guide)
+        seen, sha256 = self._seen, hashlib.sha256
+        kept = self.fingerprints, self.suppliers, self.severities, self.evidence, self.params
+        add_key, add_supplier, add_severity, add_evidence, add_params = (c.append for c in kept)
+        before = len(self.fingerprints)
+        for supplier, evidence, param, level in zip(
+            suppliers, batch.evidence, params, severities, strict=False
+        ):
+            key = sha256(f"{prefix}{supplier}|{evidence}".encode()).hexdigest()
+            if key in seen:
+                continue
+            seen.add(key)
+            add_key(key)
+            add_supplier(supplier)
+            add_severity(level)
+            add_evidence(evidence)
+            add_params(param)
+        added = len(self.fingerprints) - before
+        self.rules.extend(repeat(rule, added))
+        self.indicators.extend(repeat(rule, added))
+        self._meta.extend(repeat(meta, added))
+
+    def rows(
+        self, organisation_id: int, run_id: int, skip: frozenset[str] | set[str] | dict[str, Any]
+    ) -> Iterator[tuple[Any, ...]]:
+        """The flag table's rows (see services.FLAG_COLUMNS) of every flag not in skip."""
+        tails: dict[int, str] = {}  # by the id of the shared (ilo, guide) tuple
+        for key, rule, indicator, supplier, severity, evidence, params, meta in zip(
+            self.fingerprints,
+            self.rules,
+            self.indicators,
+            self.suppliers,
+            self.severities,
+            self.evidence,
+            self.params,
+            self._meta,
+            strict=True,
+        ):
+            if key in skip:
+                continue
+            tail = tails.get(id(meta))
+            if tail is None:
+                tail = tails[id(meta)] = tail_json(*meta)
+            data = f'{{"evidence":{evidence},"params":{params},{tail}}}'
+            yield (organisation_id, key, rule, indicator, supplier, _VALUES[severity], data, run_id)
