@@ -172,15 +172,23 @@ def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int],
 
 def labour_hire_edges(graph: nx.DiGraph) -> tuple[tuple[int, int], ...]:
     """Links over which workers are supplied by an agency or intermediary."""
-    return tuple(sorted((u, v) for u, v, rel in graph.edges(data="relation") if rel == LABOUR_HIRE))
+    return tuple(
+        sorted(
+            (u, v)
+            for u, children in graph._succ.items()  # a plain dict: edge views cost far more
+            for v, attributes in children.items()
+            if attributes.get("relation") == LABOUR_HIRE
+        )
+    )
 
 
 def downstream(graph: nx.DiGraph, sources: Iterable[int]) -> frozenset[int]:
     """The sources and every node reachable from them (one multi-source BFS)."""
     seen = set(sources)
     queue = deque(seen)
+    succ = graph._succ
     while queue:
-        for child in graph.successors(queue.popleft()):
+        for child in succ[queue.popleft()]:
             if child not in seen:
                 seen.add(child)
                 queue.append(child)
@@ -188,15 +196,17 @@ def downstream(graph: nx.DiGraph, sources: Iterable[int]) -> frozenset[int]:
 
 
 def intermediary_chains(
-    graph: nx.DiGraph, agencies: Collection[int]
+    graph: nx.DiGraph,
+    agencies: Collection[int],
+    hire: Iterable[tuple[int, int]] | None = None,
 ) -> tuple[tuple[int, ...], ...]:
     """Labour that passes through more than one intermediary.
 
     (u, v): agency u gets its workers from agency v; (u, v, w): labour hire u -> v is itself
-    fed by labour hire v -> w.
+    fed by labour hire v -> w. hire: the labour-hire links, when they are known already.
     """
     found: set[tuple[int, ...]] = set()
-    for u, v in labour_hire_edges(graph):
+    for u, v in labour_hire_edges(graph) if hire is None else hire:
         if u in agencies and v in agencies:
             found.add((u, v))
         for w, attributes in graph[v].items():
@@ -236,7 +246,7 @@ def analyse(graph: nx.DiGraph, agencies: Collection[int] = ()) -> ChainAnalysis:
         unreachable=unreachable(graph, tier),
         labour_hire_edges=hire,
         labour_hire_reach=downstream(graph, (v for _u, v in hire)),
-        intermediary_chains=intermediary_chains(graph, agencies),
+        intermediary_chains=intermediary_chains(graph, agencies, hire),
     )
 
 
