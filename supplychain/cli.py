@@ -375,9 +375,11 @@ def report(
 
 
 def _register_feature_commands() -> None:
+    from . import operations
     from .invitations.cli import register
 
     register(cli)
+    operations.register(cli)
 
 
 _register_feature_commands()

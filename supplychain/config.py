@@ -129,6 +129,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'supplychain.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+        app.config["SECRET_KEY_SOURCE"] = "instance"  # noqa: S105 (where it came from)
     if not app.config.get("QUESTIONNAIRES_DIR"):
         from . import resource_dir
 

@@ -1,0 +1,118 @@
+"""Operating commands: `supplychain check`, `backup` and `restore`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import db
+from .backup import BackupError, make_backup, read_manifest, restore_backup
+from .checks import Deployment, Problem, check
+from .questionnaires.catalogue import get_catalogue
+from .questionnaires.evidence import upload_dir
+from .questionnaires.loader import QuestionnaireError
+from .reports.services import report_dir
+
+
+def register(cli_group: click.Group) -> None:
+    """Add the operating commands to the `supplychain` group."""
+    for command in (check_command, backup_command, restore_command):
+        cli_group.add_command(command)
+
+
+@click.command("check")
+@click.option("--servers", default=1, show_default=True, type=int, help="App servers (hosts).")
+@click.option(
+    "--web-workers", default=2, show_default=True, type=int, help="gunicorn workers each."
+)
+@click.option("--workers", default=1, show_default=True, type=int, help="`supplychain worker`s.")
+@with_appcontext
+def check_command(servers: int, web_workers: int, workers: int) -> None:
+    """Report misconfiguration for the planned deployment; exit 1 on any error."""
+    plan = Deployment(servers=servers, web_workers=web_workers, workers=workers)
+    problems = check(current_app.config, plan) + _runtime_problems()
+    for problem in problems:
+        click.echo(f"{problem.level:7} {problem.setting}: {problem.message}")
+    errors = sum(p.level == "error" for p in problems)
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
+def _runtime_problems() -> list[Problem]:
+    """What only a live look shows: the database, the questionnaire files, writable folders."""
+    found = []
+    try:
+        db.ensure_migrated(db.get_engine())
+    except db.DatabaseNotMigrated as exc:
+        found.append(Problem("error", "SUPPLYCHAIN_DATABASE_URL", str(exc)))
+    except sa.exc.SQLAlchemyError as exc:
+        found.append(Problem("error", "SUPPLYCHAIN_DATABASE_URL", f"cannot connect: {exc}"))
+    try:
+        get_catalogue()
+    except QuestionnaireError as exc:
+        found += [Problem("error", "SUPPLYCHAIN_QUESTIONNAIRES_DIR", str(p)) for p in exc.problems]
+    for setting, folder in (("UPLOAD_DIR", upload_dir), ("REPORT_DIR", report_dir)):
+        path = folder(current_app)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            probe = path / ".check"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            found.append(Problem("error", f"SUPPLYCHAIN_{setting}", f"{path}: {exc.strerror}"))
+    return found
+
+
+def _folders() -> dict[str, Path]:
+    return {"uploads": upload_dir(current_app), "reports": report_dir(current_app)}
+
+
+@click.command("backup")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(output: Path) -> None:
+    """Write the database, suppliers' documents and archived reports to OUTPUT (.tar.gz).
+
+    SQLite is copied online (the app may keep running); PostgreSQL through pg_dump."""
+    engine = db.get_engine()
+    revision, _head = db.schema_revisions(engine)
+    try:
+        manifest = make_backup(url=engine.url, revision=revision, folders=_folders(), output=output)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    files = ", ".join(f"{n} {name}" for name, n in manifest.files.items())
+    click.echo(f"{output}: {manifest.dialect} database at revision {revision}; files: {files}")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the current data without asking.")
+@with_appcontext
+def restore_command(archive: Path, yes: bool) -> None:
+    """Replace the database and the files with those of a backup made by `supplychain backup`.
+
+    Stop the app servers and workers first: they would keep serving the old data."""
+    engine = db.get_engine()
+    try:
+        manifest = read_manifest(archive)
+        target = engine.url.render_as_string(hide_password=True)
+        if not yes:
+            click.confirm(
+                f"Replace everything in {target} with the backup of {manifest.made_at}?",
+                abort=True,
+            )
+        engine.dispose()  # no pooled connection may keep the old pages
+        restore_backup(archive_path=archive, url=engine.url, folders=_folders())
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"restored {archive} (made {manifest.made_at}, revision {manifest.revision})")
+    if manifest.revision != db.schema_revisions(engine)[1]:
+        click.echo("the backup is from an older version: run `supplychain db upgrade` next")
