@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
-from supplychain import db
+from supplychain import create_app, db
 from supplychain.models import Invitation, OutboxMessage, Response, utcnow
 from supplychain.ratelimit import SWEEP_SECONDS
 from tests.respond.conftest import csrf_of, start, token_of
@@ -108,3 +110,39 @@ def test_memory_counters_are_swept_without_a_thread_per_hit(app):
     assert storage.timer is sweeper and sweeper.interval == SWEEP_SECONDS and sweeper.daemon
     assert storage.get("respond/127.0.0.1") == 2
     sweeper.cancel()
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+def test_app_servers_share_rate_limits_through_redis(database_url, tmp_path):
+    """Two app servers behind one balancer count a client's hits together."""
+    import redis
+
+    db_number = 1 + secrets.randbelow(15)  # a database of its own, flushed after
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:6379/{db_number}",
+        "RESPOND_RATE_LIMIT": "4 per minute",
+    }
+    servers = [create_app(config), create_app(config)]
+    if database_url == "sqlite://":  # each in-memory app has a database of its own
+        for server in servers:
+            db.create_all_and_stamp(server.extensions["engine"])
+    try:
+        clients = [server.test_client() for server in servers]
+        codes = [clients[i % 2].get("/r/" + "z" * 43).status_code for i in range(6)]
+        assert codes == [404, 404, 404, 404, 429, 429]
+    finally:
+        redis.Redis(host="127.0.0.1", port=6379, db=db_number).flushdb()
+        for server in servers:
+            server.extensions["engine"].dispose()
