@@ -1,0 +1,109 @@
+"""Generated chain files (hypothesis) through the import pages: never a server error, and a
+file is imported whole or refused with nothing written."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlmodel import func, select
+
+from supplychain import db
+from supplychain.chain.tabular import COLUMNS
+from supplychain.models import ChainImport, Link, Role, Supplier
+from tests.conftest import csrf_token, login
+from tests.factories import PASSWORD, make_org, make_user
+from tests.strategies import EXAMPLES, nasty
+
+
+@st.composite
+def chain_files(draw) -> bytes:
+    """A CSV file: mostly our columns (sometimes shuffled, missing or extra), rows of mixed
+    valid and invalid cells, codes that refer to each other or to nothing."""
+    columns = list(COLUMNS)
+    shape = draw(st.sampled_from(["exact", "shuffled", "missing", "extra"]))
+    if shape == "shuffled":
+        columns = draw(st.permutations(columns))
+    elif shape == "missing":
+        columns.remove(draw(st.sampled_from(columns)))
+    elif shape == "extra":
+        columns.append(draw(st.sampled_from(["notes", "code", ""])))
+    rows = []
+    for i in range(draw(st.integers(0, 6))):
+        good = {
+            "parent_code": "" if i == 0 else f"S{draw(st.integers(0, i))}",
+            "code": f"S{i + 1}",
+            "name": f"Supplier {i + 1} SIA",
+            "relation": "subcontract",
+            "country": "LV",
+            "sector": "F41.20",
+            "registration_no": f"4000300{i:04d}",
+            "email": f"s{i}@example.com",
+            "kind": "company",
+            "employees": "5",
+            "workers": "3",
+            "contract_value_eur": "10000",
+            "labour_hours": "500",
+        }
+        rows.append([draw(st.one_of(st.just(good.get(c, "")), nasty)) for c in columns])
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=draw(st.sampled_from([",", ";"])))
+    writer.writerow(columns)
+    writer.writerows(rows)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16"]))
+    return out.getvalue().encode(encoding, errors="replace")
+
+
+def _counts(app) -> list[int]:
+    with app.app_context():
+        session = db.get_session()
+        return [
+            int(session.exec(select(func.count()).select_from(m)).one())
+            for m in (Supplier, Link, ChainImport)
+        ]
+
+
+def _codes(app) -> set[str]:
+    with app.app_context():
+        return set(db.get_session().exec(select(Supplier.code)).all())
+
+
+@pytest.fixture
+def officer(app):
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "fuzzed")
+        make_user(session, org, Role.OFFICER, email="officer@fuzzed.example")
+        session.commit()
+    client = app.test_client()
+    login(client, "officer@fuzzed.example", PASSWORD)
+    return client
+
+
+@EXAMPLES
+@given(content=chain_files())
+def test_a_chain_file_is_imported_whole_or_refused_with_nothing_written(app, officer, content):
+    before = _counts(app)
+    token = csrf_token(officer, "/chain/import")
+    upload = officer.post(
+        "/chain/import",
+        data={"csrf_token": token, "file": (io.BytesIO(content), "chain.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code in (302, 422), upload.status_code
+    if upload.status_code == 422:
+        assert _counts(app) == before
+        return
+    preview = upload.headers["Location"]
+    assert officer.get(preview).status_code == 200
+    token = csrf_token(officer, preview)
+    applied = officer.post(f"{preview}/apply", data={"csrf_token": token})
+    assert applied.status_code == 302
+    # The file describes the whole chain: afterwards the chain is exactly the file's.
+    rows = list(csv.reader(io.StringIO(officer.get("/chain/export.csv").get_data(as_text=True))))
+    assert {row[rows[0].index("code")] for row in rows[1:]} == _codes(app)
+    assert officer.get("/chain/").status_code == 200
+    assert officer.get("/chain/suppliers").status_code == 200
