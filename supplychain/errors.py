@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import sqlalchemy as sa
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -27,7 +29,33 @@ def _server_error(error: Exception) -> tuple[str, int]:
     return render_template("errors/500.html"), 500
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(error: sa.exc.DBAPIError) -> tuple[str, int, dict[str, str]]:
+    """The database cannot be reached (restarting, failing over, locked): a temporary state,
+    so 503 with a time to retry rather than an error page that blames the user's input."""
+    current_app.logger.warning("database unavailable: %s", error.orig)
+    try:
+        get_session().rollback()
+    except sa.exc.DBAPIError:  # the connection is gone; the pool replaces it on next use
+        pass
+    # The language without the signed-in user's profile, which lives in that database.
+    languages = current_app.config["LANGUAGES"]
+    lang = session.get("lang")
+    if lang not in languages:
+        lang = request.accept_languages.best_match(languages) or languages[0]
+    with force_locale(lang):
+        # Straight from the environment: render_template's context processors would load the
+        # signed-in user from the database that is down.
+        template = current_app.jinja_env.get_template("errors/503.html")
+        page = template.render(lang=lang, retry_after=RETRY_AFTER_SECONDS)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_app(app: Flask) -> None:
+    for unavailable in (sa.exc.OperationalError, sa.exc.InterfaceError):
+        app.register_error_handler(unavailable, _database_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

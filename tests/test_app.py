@@ -9,6 +9,9 @@ from sqlmodel import SQLModel
 
 from supplychain import create_app, db
 from supplychain.config import from_environment
+from supplychain.models import Role
+from tests.conftest import login
+from tests.factories import PASSWORD, make_org, make_user
 
 
 def test_environment_settings_are_parsed():
@@ -95,3 +98,28 @@ def test_unknown_page_gets_a_finished_404(client):
 def test_welcome_page_for_visitors(client):
     html = client.get("/").get_data(as_text=True)
     assert "Create an account" in html and "Sign in" in html
+
+
+def _unreachable(app) -> None:
+    """Point the app at a PostgreSQL port where nothing listens, as during a restart."""
+    app.extensions["engine"].dispose()
+    app.extensions["engine"] = db.make_engine("postgresql://nobody@127.0.0.1:9/none")
+
+
+def test_an_unreachable_database_answers_503_with_a_time_to_retry(app, client):
+    """A supplier's link and a signed-in officer's page (whose user lives in the database)
+    both get the same plain page, in the visitor's language, with Retry-After."""
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "outage")
+        make_user(session, org, Role.OFFICER, email="officer@outage.example")
+        session.commit()
+    login(client, "officer@outage.example", PASSWORD)
+    _unreachable(app)
+    for url, language in (("/chain/", "en"), ("/r/" + "x" * 43, "lv")):
+        response = client.get(url, headers={"Accept-Language": language})
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        page = response.get_data(as_text=True)
+        assert f'<html lang="{language}">' in page
+        assert ("Back in a moment" if language == "en" else "Drīz būsim atpakaļ") in page
