@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "QUESTIONNAIRES_DIR": None,  # None: the questionnaires/ folder shipped with the code
     "RATELIMIT_STORAGE_URI": "memory://",  # e.g. redis://127.0.0.1:6379 for several app servers
     "RESPOND_RATE_LIMIT": "120 per minute",  # per client address, on the supplier's link pages
+    "LOGIN_RATE_LIMIT": "10 per minute",  # password and reset forms, per client address
+    "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",  # the same forms, per account named
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
@@ -70,6 +72,8 @@ _ENV_KEYS: dict[str, type] = {
     "QUESTIONNAIRES_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RESPOND_RATE_LIMIT": str,
+    "LOGIN_RATE_LIMIT": str,
+    "LOGIN_ACCOUNT_RATE_LIMIT": str,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import MemoryStorage
@@ -50,4 +50,30 @@ def init_app(app: Flask) -> None:
     from .respond import bp as respond_bp
 
     limiter.limit(lambda: current_app.config["RESPOND_RATE_LIMIT"])(respond_bp)
+    _limit_password_guessing(app, limiter)
     app.extensions["rate_limiter"] = limiter
+
+
+def _submitted_account() -> str:
+    return "account:" + request.form.get("email", "").strip().casefold()[:254]
+
+
+def _limit_password_guessing(app: Flask, limiter: Limiter) -> None:
+    """Throttle the forms that take a password or send a reset link: per client address, and
+    per account named (so that guesses spread over many addresses still run into a wall)."""
+    per_address = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+    per_account = limiter.limit(
+        lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+        key_func=_submitted_account,
+        methods=["POST"],
+    )
+    for endpoint, limits in (
+        ("accounts.login", (per_address, per_account)),
+        ("accounts.forgot_password", (per_address, per_account)),
+        ("accounts.reset_password", (per_address,)),  # the link's token names the account
+    ):
+        view = app.view_functions[endpoint]
+        for limit in limits:
+            view = limit(view)
+        # The wrapped view must be the one routed to: it checks the limits itself.
+        app.view_functions[endpoint] = view

@@ -210,3 +210,23 @@ def test_switched_off_user_cannot_sign_in(app, client, team):
         app.test_client(), "/account/login", {"email": "officer@team.example", "password": PASSWORD}
     )
     assert "Wrong email or password." in response.get_data(as_text=True)
+
+
+def test_password_guessing_is_throttled_per_address_and_per_account(app, team):
+    """A few tries from one address, and a few against one account, however many addresses
+    the guesses come from (the shipped limits are 10 a minute and 30 an hour)."""
+    app.config.update(LOGIN_RATE_LIMIT="3 per minute", LOGIN_ACCOUNT_RATE_LIMIT="5 per hour")
+    client = app.test_client()
+    token = csrf_token(client)
+
+    def guess(email, address):
+        data = {"csrf_token": token, "email": email, "password": "not it"}
+        return client.post(
+            "/account/login", data=data, environ_base={"REMOTE_ADDR": address}
+        ).status_code
+
+    assert [guess("nobody@a.example", "10.0.0.1") for _ in range(4)][-1] == 429
+    assert guess("nobody@b.example", "10.0.0.2") != 429  # another address may still try
+    codes = [guess("admin@team.example", f"10.0.1.{n}") for n in range(6)]
+    assert 429 not in codes[:5] and codes[5] == 429
+    assert client.get("/account/login", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
