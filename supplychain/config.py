@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "QUESTIONNAIRES_DIR": None,  # None: the questionnaires/ folder shipped with the code
     "RATELIMIT_STORAGE_URI": "memory://",  # e.g. redis://127.0.0.1:6379 for several app servers
     "RESPOND_RATE_LIMIT": "120 per minute",  # per client address, on the supplier's link pages
+    "API_RATE_LIMIT": "300 per minute",  # per API token
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
@@ -70,6 +71,7 @@ _ENV_KEYS: dict[str, type] = {
     "QUESTIONNAIRES_DIR": str,
     "RATELIMIT_STORAGE_URI": str,
     "RESPOND_RATE_LIMIT": str,
+    "API_RATE_LIMIT": str,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,
