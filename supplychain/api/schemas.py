@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
-from pydantic.json_schema import SkipJsonSchema
 
+from ..chain.services import CODE_RE
 from ..invitations.services import InvitationStatus, aware
 from ..models import (
     FlagStatus,
@@ -80,10 +80,16 @@ class Paged(BaseModel, Generic[T]):
 # ---- suppliers and links -----------------------------------------------------------------------
 
 
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=CODE_RE.pattern)]
+Country = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2", examples=["LV"])
+]
+
+
 class SupplierIn(_In):
-    code: Annotated[str, _text(32, 1)]
+    code: Code
     name: Annotated[str, _text(200, 1)]
-    country: Annotated[str, _text(64, 1)] = Field(description="ISO 3166-1 alpha-2, e.g. LV")
+    country: Country
     registration_no: Annotated[str, _text(32)] = ""
     sector: Annotated[str, _text(16)] = Field("", description="NACE Rev. 2, e.g. F41.2")
     email: Annotated[str, _text(254)] = ""
@@ -92,15 +98,15 @@ class SupplierIn(_In):
 
 
 class SupplierPatch(_In):
-    """Only the fields given change; `employees: null` clears the number."""
+    """Only the fields given change; null leaves a field as it is, but clears `employees`."""
 
-    code: Annotated[str, _text(32, 1)] | SkipJsonSchema[None] = None
-    name: Annotated[str, _text(200, 1)] | SkipJsonSchema[None] = None
-    country: Annotated[str, _text(64, 1)] | SkipJsonSchema[None] = None
-    registration_no: Annotated[str, _text(32)] | SkipJsonSchema[None] = None
-    sector: Annotated[str, _text(16)] | SkipJsonSchema[None] = None
-    email: Annotated[str, _text(254)] | SkipJsonSchema[None] = None
-    kind: SupplierKind | SkipJsonSchema[None] = None
+    code: Code | None = None
+    name: Annotated[str, _text(200, 1)] | None = None
+    country: Country | None = None
+    registration_no: Annotated[str, _text(32)] | None = None
+    sector: Annotated[str, _text(16)] | None = None
+    email: Annotated[str, _text(254)] | None = None
+    kind: SupplierKind | None = None
     employees: int | None = Field(None, ge=0, le=10**9)
 
 
@@ -120,8 +126,8 @@ class SupplierOut(_Out):
 
 
 class SupplierQuery(Page):
-    code: Annotated[str, _text(32)] | SkipJsonSchema[None] = None
-    kind: SupplierKind | SkipJsonSchema[None] = None
+    code: Annotated[str, _text(32)] | None = None
+    kind: SupplierKind | None = None
 
 
 class LinkIn(_In):
@@ -155,7 +161,7 @@ class LinkOut(_Out):
 
 
 class LinkQuery(Page):
-    supplier_id: Id | SkipJsonSchema[None] = Field(None, description="links to or from it")
+    supplier_id: Id | None = Field(None, description="links to or from it")
 
 
 # ---- invitations and responses -----------------------------------------------------------------
@@ -191,8 +197,8 @@ class InvitationsSent(BaseModel):
 
 
 class InvitationQuery(Page):
-    supplier_id: Id | SkipJsonSchema[None] = None
-    campaign_id: Id | SkipJsonSchema[None] = None
+    supplier_id: Id | None = None
+    campaign_id: Id | None = None
 
 
 class ResponseOut(_Out):
@@ -213,8 +219,8 @@ class ResponseDetail(ResponseOut):
 
 
 class ResponseQuery(Page):
-    supplier_id: Id | SkipJsonSchema[None] = None
-    status: ResponseStatus | SkipJsonSchema[None] = None
+    supplier_id: Id | None = None
+    status: ResponseStatus | None = None
 
 
 # ---- assessments, flags, reports ---------------------------------------------------------------
@@ -256,12 +262,10 @@ class FlagOut(BaseModel):
 
 
 class FlagQuery(Page):
-    run_id: Id | SkipJsonSchema[None] = Field(None, description="default: the latest run")
-    rule: Annotated[str, _text(64)] | SkipJsonSchema[None] = Field(
-        None, description="a rule or indicator id"
-    )
-    severity: Severity | SkipJsonSchema[None] = None
-    supplier_id: Id | SkipJsonSchema[None] = None
+    run_id: Id | None = Field(None, description="default: the latest run")
+    rule: Annotated[str, _text(64)] | None = Field(None, description="a rule or indicator id")
+    severity: Severity | None = None
+    supplier_id: Id | None = None
 
 
 class ReportIn(_In):

@@ -173,7 +173,7 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
                     "in": "query",
                     "required": name in schema.get("required", ()),
                     "description": prop.get("description", ""),
-                    "schema": prop,
+                    "schema": _not_null(prop),
                 }
             )
     if op.response is not None:
@@ -205,6 +205,16 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
             "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
         }
     return item
+
+
+def _not_null(schema: dict) -> dict:
+    """A query parameter's schema without its null: a query string cannot carry one (leaving
+    the parameter out is what None means)."""
+    choices = [c for c in schema.get("anyOf", ()) if c != {"type": "null"}]
+    if "anyOf" not in schema or not choices:
+        return schema
+    rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+    return {**rest, **choices[0]} if len(choices) == 1 else {**rest, "anyOf": choices}
 
 
 def _resolve(schema: dict, components: dict) -> dict:
