@@ -12,14 +12,15 @@ from sqlmodel.sql.expression import SelectOfScalar
 from ..tenancy import get_in_org
 from .auth import org_id
 from .errors import error_response
-from .schemas import Page, Paged
+from .schemas import MAX_ID, Page, Paged
 
 M = TypeVar("M", bound=Any)
 
 
 def get_or_404(session: Session, model: type[M], object_id: int) -> M:
     """The row of the token's organisation with this id; any other id is simply not found."""
-    found = get_in_org(session, model, object_id, org_id())
+    # An id beyond PostgreSQL's integer would make the query fail rather than find nothing.
+    found = get_in_org(session, model, object_id, org_id()) if object_id <= MAX_ID else None
     if found is None:
         abort(error_response(404, f"No {model.__tablename__.replace('_', ' ')} {object_id}."))
     return found

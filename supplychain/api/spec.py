@@ -20,7 +20,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..access import token_scope
 from .errors import CODES, error_response, validation_fields
-from .schemas import ErrorBody
+from .schemas import MAX_ID, ErrorBody
 
 PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 REF = "#/components/schemas/{model}"
@@ -160,7 +160,7 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         }
         for name in PATH_PARAM.findall(op.rule)
     ]
