@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort
 from pydantic import BaseModel
 from sqlmodel import Session, col
-from sqlmodel.sql.expression import SelectOfScalar
 
 from ..tenancy import get_in_org
 from .auth import org_id
@@ -27,18 +27,25 @@ def get_or_404(session: Session, model: type[M], object_id: int) -> M:
 
 
 def page_of(
-    session: Session, query: SelectOfScalar[M], page: Page, out: type[BaseModel], model: Any
+    session: Session,
+    query: Any,
+    page: Page,
+    model: Any,
+    convert: Callable[[list[Any]], list[BaseModel]],
 ) -> Paged[Any]:
-    """One page of query's rows (in id order) as out models, and where the next page starts."""
-    rows = session.exec(
-        query.order_by(col(model.id)).offset(page.offset).limit(page.limit + 1)
-    ).all()
+    """One page of query's rows in id order, converted, and where the next page starts."""
+    rows = list(
+        session.exec(query.order_by(col(model.id)).offset(page.offset).limit(page.limit + 1)).all()
+    )
     more = len(rows) > page.limit
-    return Paged[
-        out
-    ](  # type: ignore[valid-type]
-        data=[out.model_validate(r) for r in rows[: page.limit]],
+    return Paged[Any](
+        data=convert(rows[: page.limit]),
         limit=page.limit,
         offset=page.offset,
         next_offset=page.offset + page.limit if more else None,
     )
+
+
+def each(out: type[BaseModel]) -> Callable[[list[Any]], list[BaseModel]]:
+    """Convert rows one by one into out models."""
+    return lambda rows: [out.model_validate(row) for row in rows]

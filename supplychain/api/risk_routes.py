@@ -9,19 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, current_app
-from sqlmodel import col, or_
+from sqlmodel import or_
 
 from ..db import get_session
 from ..models import AssessmentRun, Flag, FlagStatus, Report, RunStatus
 from ..reports import services as reports
 from ..reports.context import Scope
 from ..risk import services as risk
+from ..risk.rules import RULES
 from ..tenancy import get_in_org, in_org
 from ..validation import InvalidInput
 from . import bp
 from .auth import actor_id, org_id
 from .errors import error_response
-from .lookup import get_or_404, page_of
+from .lookup import each, get_or_404, page_of
 from .routes import READ, WRITE, invalid
 from .schemas import FlagOut, FlagQuery, Page, Paged, ReportIn, ReportOut, RunDetail, RunOut
 from .spec import operation
@@ -32,7 +33,9 @@ from .spec import operation
 @operation(bp, "/assessments", tag="assessments", scope=READ, query=Page, response=Paged[RunOut])
 def list_assessments(query: Page) -> Any:
     """List assessment runs, oldest first."""
-    return page_of(get_session(), in_org(AssessmentRun, org_id()), query, RunOut, AssessmentRun)
+    return page_of(
+        get_session(), in_org(AssessmentRun, org_id()), query, AssessmentRun, each(RunOut)
+    )
 
 
 @operation(bp, "/assessments/<int:run_id>", tag="assessments", scope=READ, response=RunDetail)
@@ -72,10 +75,13 @@ def _flag_out(flags: list[Flag]) -> list[FlagOut]:
     for flag in flags:
         content = flag.content
         decision = decided.get(flag.fingerprint)
+        rule = RULES[flag.rule]
         out.append(
             FlagOut(
                 id=flag.id,  # type: ignore[arg-type]
                 rule=flag.rule,
+                title=str(rule.title),
+                message=str(rule.explain(risk.to_finding(flag))),
                 indicator=flag.indicator,
                 severity=flag.severity,
                 supplier_id=flag.supplier_id,
@@ -110,16 +116,7 @@ def list_flags(query: FlagQuery) -> Any:
         select = select.where(Flag.severity == query.severity)
     if query.supplier_id is not None:
         select = select.where(Flag.supplier_id == query.supplier_id)
-    rows = session.exec(  # type: ignore[call-overload]
-        select.order_by(col(Flag.id)).offset(query.offset).limit(query.limit + 1)
-    ).all()
-    more = len(rows) > query.limit
-    return Paged[FlagOut](
-        data=_flag_out(list(rows[: query.limit])),
-        limit=query.limit,
-        offset=query.offset,
-        next_offset=query.offset + query.limit if more else None,
-    )
+    return page_of(session, select, query, Flag, _flag_out)
 
 
 @operation(bp, "/flags/<int:flag_id>", tag="flags", scope=READ, response=FlagOut)
@@ -134,7 +131,7 @@ def get_flag(flag_id: int) -> Any:
 @operation(bp, "/reports", tag="reports", scope=READ, query=Page, response=Paged[ReportOut])
 def list_reports(query: Page) -> Any:
     """List risk reports, oldest first."""
-    return page_of(get_session(), in_org(Report, org_id()), query, ReportOut, Report)
+    return page_of(get_session(), in_org(Report, org_id()), query, Report, each(ReportOut))
 
 
 @operation(bp, "/reports/<int:report_id>", tag="reports", scope=READ, response=ReportOut)

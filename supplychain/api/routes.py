@@ -22,7 +22,7 @@ from ..validation import InvalidInput
 from . import bp
 from .auth import actor_id, org_id
 from .errors import error_response
-from .lookup import get_or_404, page_of
+from .lookup import each, get_or_404, page_of
 from .schemas import (
     InvitationIn,
     InvitationOut,
@@ -75,7 +75,7 @@ def list_suppliers(query: SupplierQuery) -> Any:
         select = select.where(Supplier.code == query.code)
     if query.kind is not None:
         select = select.where(Supplier.kind == query.kind)
-    return page_of(get_session(), select, query, SupplierOut, Supplier)
+    return page_of(get_session(), select, query, Supplier, each(SupplierOut))
 
 
 @operation(bp, "/suppliers/<int:supplier_id>", tag="suppliers", scope=READ, response=SupplierOut)
@@ -149,7 +149,7 @@ def list_links(query: LinkQuery) -> Any:
         select = select.where(
             or_(Link.parent_id == query.supplier_id, Link.child_id == query.supplier_id)
         )
-    return page_of(get_session(), select, query, LinkOut, Link)
+    return page_of(get_session(), select, query, Link, each(LinkOut))
 
 
 @operation(
@@ -197,18 +197,7 @@ def list_invitations(query: InvitationQuery) -> Any:
         select = select.where(Invitation.supplier_id == query.supplier_id)
     if query.campaign_id is not None:
         select = select.where(Invitation.campaign_id == query.campaign_id)
-    rows = (
-        get_session()
-        .exec(select.order_by(col(Invitation.id)).offset(query.offset).limit(query.limit + 1))
-        .all()
-    )
-    more = len(rows) > query.limit
-    return Paged[InvitationOut](
-        data=_invitation_page(list(rows[: query.limit])),
-        limit=query.limit,
-        offset=query.offset,
-        next_offset=query.offset + query.limit if more else None,
-    )
+    return page_of(get_session(), select, query, Invitation, _invitation_page)
 
 
 @operation(
@@ -268,7 +257,7 @@ def list_responses(query: ResponseQuery) -> Any:
         select = select.where(Response.supplier_id == query.supplier_id)
     if query.status is not None:
         select = select.where(Response.status == query.status)
-    return page_of(get_session(), select, query, ResponseOut, Response)
+    return page_of(get_session(), select, query, Response, each(ResponseOut))
 
 
 @operation(bp, "/responses/<int:response_id>", tag="responses", scope=READ, response=ResponseDetail)

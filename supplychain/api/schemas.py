@@ -250,6 +250,8 @@ class RunDetail(RunOut):
 class FlagOut(BaseModel):
     id: int
     rule: str
+    title: str = Field(description="The rule's name, in the language asked for")
+    message: str = Field(description="What the flag says about the supplier, in one sentence")
     indicator: str
     severity: Severity
     supplier_id: int | None
