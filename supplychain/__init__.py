@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .api import bp as api_bp
     from .chain import bp as chain_bp
     from .dashboard import bp as dashboard_bp
     from .guide import bp as guide_bp
@@ -70,3 +71,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(risk_bp, url_prefix="/risk")
     app.register_blueprint(guide_bp, url_prefix="/guide")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -2,6 +2,7 @@
 
 Deny-by-default means a new route cannot leak data just because someone forgot a decorator:
 it answers 403 until it says who it is for, and the tenant-isolation test names it.
+API endpoints declare a token scope instead of a role: there the session cookie never counts.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ _RANK = {Role.VIEWER: 1, Role.OFFICER: 2, Role.ADMIN: 3}
 
 @dataclass(frozen=True)
 class AccessRule:
-    """public: anyone, no account; otherwise a signed-in member with at least `role`."""
+    """public: anyone, no account; scope: an API token holding it; otherwise a signed-in member
+    with at least `role`."""
 
     public: bool
     role: Role | None = None
+    scope: str | None = None
 
 
 PUBLIC = AccessRule(public=True)
@@ -43,6 +46,16 @@ def requires(role: Role) -> Callable[[F], F]:
 
     def decorate(view: F) -> F:
         view.access_rule = AccessRule(public=False, role=role)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def token_scope(scope: str) -> Callable[[F], F]:
+    """Open to callers presenting an API token that holds scope (never to a session cookie)."""
+
+    def decorate(view: F) -> F:
+        view.access_rule = AccessRule(public=False, scope=scope)  # type: ignore[attr-defined]
         return view
 
     return decorate
@@ -70,6 +83,12 @@ def _enforce() -> Any:
         abort(403)
     if rule.public:
         return None
+    if rule.scope is not None:
+        # The API registers the token check; without it, a scoped endpoint is closed.
+        check = current_app.extensions.get("token_access")
+        if check is None:
+            abort(403)
+        return check(rule.scope)
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     assert rule.role is not None

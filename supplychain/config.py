@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "RESPOND_RATE_LIMIT": "120 per minute",  # per client address, on the supplier's link pages
     "LOGIN_RATE_LIMIT": "10 per minute",  # password and reset forms, per client address
     "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",  # the same forms, per account named
+    "API_RATE_LIMIT": "300 per minute",  # per API token
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
@@ -74,6 +75,7 @@ _ENV_KEYS: dict[str, type] = {
     "RESPOND_RATE_LIMIT": str,
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_ACCOUNT_RATE_LIMIT": str,
+    "API_RATE_LIMIT": str,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,

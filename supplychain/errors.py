@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import force_locale
@@ -10,8 +12,14 @@ from werkzeug.exceptions import HTTPException
 
 from .db import get_session
 
+API_PREFIX = "/api/"
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+
+def _http_error(error: HTTPException) -> Any:
+    if request.path.startswith(API_PREFIX):  # the API answers in JSON, even for unknown URLs
+        from .api.errors import http_error
+
+        return http_error(error)
     code = error.code or 500
     if code == 404 and request.blueprint == "respond":
         # A supplier with a dead link: no sign-in prompt, just what to do next.
@@ -24,15 +32,19 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("errors/csrf.html", error=error), 400
 
 
-def _server_error(error: Exception) -> tuple[str, int]:
+def _server_error(error: Exception) -> Any:
     get_session().rollback()
+    if request.path.startswith(API_PREFIX):
+        from .api.errors import server_error
+
+        return server_error()
     return render_template("errors/500.html"), 500
 
 
 RETRY_AFTER_SECONDS = 5
 
 
-def _database_unavailable(error: sa.exc.DBAPIError) -> tuple[str, int, dict[str, str]]:
+def _database_unavailable(error: sa.exc.DBAPIError) -> Any:
     """The database cannot be reached (restarting, failing over, locked): a temporary state,
     so 503 with a time to retry rather than an error page that blames the user's input."""
     current_app.logger.warning("database unavailable: %s", error.orig)
@@ -40,6 +52,11 @@ def _database_unavailable(error: sa.exc.DBAPIError) -> tuple[str, int, dict[str,
         get_session().rollback()
     except sa.exc.DBAPIError:  # the connection is gone; the pool replaces it on next use
         pass
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith(API_PREFIX):
+        from .api.errors import error_response
+
+        return error_response(503, "The database is unavailable; try again shortly.", headers=retry)
     # The language without the signed-in user's profile, which lives in that database.
     languages = current_app.config["LANGUAGES"]
     lang = session.get("lang")
@@ -50,7 +67,7 @@ def _database_unavailable(error: sa.exc.DBAPIError) -> tuple[str, int, dict[str,
         # signed-in user from the database that is down.
         template = current_app.jinja_env.get_template("errors/503.html")
         page = template.render(lang=lang, retry_after=RETRY_AFTER_SECONDS)
-    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return page, 503, retry
 
 
 def init_app(app: Flask) -> None:

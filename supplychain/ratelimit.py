@@ -1,15 +1,16 @@
 """Rate limits (Flask-Limiter): one limiter per app, so apps and tests never share counters.
 
 The supplier's token pages are the one place a stranger can try keys; they get a limit per
-client address. Counters live in memory, or in Redis when RATELIMIT_STORAGE_URI names it, so
-that several app servers share them.
+client address. The API gets a limit per token, so that one runaway script slows only itself.
+Counters live in memory, or in Redis when RATELIMIT_STORAGE_URI names it, so that several app
+servers share them.
 """
 
 from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.storage import MemoryStorage
@@ -47,9 +48,11 @@ def init_app(app: Flask) -> None:
         strategy="fixed-window",
         headers_enabled=False,
     )
+    from .api import bp as api_bp
     from .respond import bp as respond_bp
 
     limiter.limit(lambda: current_app.config["RESPOND_RATE_LIMIT"])(respond_bp)
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_key)(api_bp)
     _limit_password_guessing(app, limiter)
     app.extensions["rate_limiter"] = limiter
 
@@ -77,3 +80,10 @@ def _limit_password_guessing(app: Flask, limiter: Limiter) -> None:
             view = limit(view)
         # The wrapped view must be the one routed to: it checks the limits itself.
         app.view_functions[endpoint] = view
+
+
+def _api_key() -> str:
+    # The access check has run by now (its before_request is registered first) and set the token;
+    # the OpenAPI document, read without one, counts by address.
+    token = g.get("api_token")
+    return f"api-token:{token.id}" if token is not None else get_remote_address()

@@ -123,3 +123,6 @@ def test_an_unreachable_database_answers_503_with_a_time_to_retry(app, client):
         page = response.get_data(as_text=True)
         assert f'<html lang="{language}">' in page
         assert ("Back in a moment" if language == "en" else "Drīz būsim atpakaļ") in page
+    api = client.get("/api/v1/suppliers", headers={"Authorization": "Bearer sct_" + "x" * 43})
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert api.json["error"]["code"] == "unavailable"

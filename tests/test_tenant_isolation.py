@@ -12,9 +12,12 @@ from sqlmodel import select
 
 from supplychain.access import rule_for
 from supplychain.accounts import services as accounts
+from supplychain.api import tokens as api_tokens
+from supplychain.api.spec import OPERATIONS
 from supplychain.invitations import services as invitations
 from supplychain.models import (
     Answer,
+    ApiToken,
     AuditEvent,
     Campaign,
     ChainImport,
@@ -79,7 +82,7 @@ def world(app):
         org_a, org_b = make_org(session, "alpha", SECRET), make_org(session, "beta", "Beta")
         admin_a = make_user(session, org_a, Role.ADMIN, email="admin@alpha.example")
         other_a = make_user(session, org_a, Role.OFFICER, email=f"{SECRET.lower()}@alpha.example")
-        make_user(session, org_b, Role.ADMIN, email="admin@beta.example")
+        admin_b = make_user(session, org_b, Role.ADMIN, email="admin@beta.example")
         s1 = make_supplier(session, org_a, name=f"{SECRET} Builders", code="ALPHA1")
         s2 = make_supplier(session, org_a, name=f"{SECRET} Agency", code="ALPHA2", kind="agency")
         make_link(session, org_a, None, s1)
@@ -97,6 +100,20 @@ def world(app):
             content=f"code\n{SECRET}".encode(),
         )
         session.add(upload)
+        token_a, _secret = api_tokens.issue(
+            session=session,
+            organisation_id=org_a.id,
+            user_id=admin_a.id,
+            name=f"{SECRET} script",
+            scopes=["read", "write"],
+        )
+        _token, beta_secret = api_tokens.issue(
+            session=session,
+            organisation_id=org_b.id,
+            user_id=admin_b.id,
+            name="Beta script",
+            scopes=["read", "write"],
+        )
         own = get_catalogue().current[COMPANY_RISK_ASSESSMENT]
         record_own_assessment(
             session=session,
@@ -130,6 +147,8 @@ def world(app):
             "section_id": "screening",
             "report_id": report.id,
             "fmt": "csv",
+            "api_token_id": token_a.id,
+            "beta_api_token": beta_secret,
         }
 
 
@@ -196,9 +215,10 @@ def _snapshot(app, slug: str) -> list:
             Flag,
             FlagDecision,
             Report,
+            ApiToken,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
-                rows.append(row.model_dump(exclude={"updated_at", "last_login_at"}))
+                rows.append(row.model_dump(exclude={"updated_at", "last_login_at", "last_used_at"}))
         return sorted(rows, key=repr)
 
 
@@ -243,20 +263,35 @@ def test_undeclared_route_is_refused(app, client):
     assert SECRET not in _text(response)
 
 
-def _requests(app, world, email: str | None):
+def _requests(app, world, email: str | None, api_token: str | None = None):
     """Yield (rule, method, response) for every route and method, each from a fresh session
-    (signed in as email, or anonymous) so that no request changes who makes the next one."""
+    (signed in as email, or anonymous) so that no request changes who makes the next one.
+    API routes are called with api_token (and the cookie, which they must ignore)."""
     for rule in _routes(app):
         url = _url(rule, world)
-        for method in sorted(rule.methods & {"GET", "POST"}):
+        is_api = rule_for(app, rule.endpoint).scope is not None
+        headers = {"Authorization": f"Bearer {api_token}"} if is_api and api_token else {}
+        for method in sorted(rule.methods & {"GET", "POST", "PATCH"}):
             client = app.test_client()
             if email:
                 login(client, email, PASSWORD)
             if method == "GET":
-                response = client.get(url)
+                response = client.get(url, headers=headers)
+            elif is_api:
+                body = _api_body(rule.endpoint)
+                response = client.open(url, method=method, json=body, headers=headers)
             else:
                 response = client.post(url, data={**FORM, "csrf_token": csrf_token(client)})
             yield rule, method, url, response
+
+
+def _api_body(endpoint: str) -> dict:
+    """The fields of FORM that the API operation's body takes, so that the body is accepted
+    and the id alone decides the answer."""
+    for op in OPERATIONS:
+        if op.endpoint == endpoint and op.body is not None:
+            return {k: v for k, v in FORM.items() if k in op.body.model_fields}
+    return {}
 
 
 def test_other_organisation_sees_and_changes_nothing(app, world):
@@ -268,7 +303,8 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
     # Token links are capabilities: holding A's token is not the case tested here; guessing is.
     samples = {**world, "token": "guessed-" + "x" * 35}
     checked = 0
-    for rule, method, url, response in _requests(app, samples, "admin@beta.example"):
+    requests = _requests(app, samples, "admin@beta.example", world["beta_api_token"])
+    for rule, method, url, response in requests:
         body = _text(response)
         assert SECRET not in body, f"{method} {url} shows organisation A's data"
         assert SECRET.lower() not in body, f"{method} {url} shows organisation A's data"
@@ -288,6 +324,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "run_id",
                 "flag_id",
                 "report_id",
+                "api_token_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"
@@ -302,7 +339,9 @@ def test_visitor_is_sent_to_sign_in(app, world):
     for rule, method, url, response in _requests(app, world, None):
         body = _text(response)
         assert SECRET not in body and SECRET.lower() not in body, f"{method} {url}"
-        if not rule_for(app, rule.endpoint).public:
+        if rule_for(app, rule.endpoint).scope is not None:  # the API: no token, no entry
+            assert response.status_code == 401, f"{method} {url}: {response.status_code}"
+        elif not rule_for(app, rule.endpoint).public:
             assert response.status_code == 302, f"{method} {url}: {response.status_code}"
             assert "/account/login" in response.headers["Location"]
     # The only public route that may change A's rows is the reset link, used with its token.

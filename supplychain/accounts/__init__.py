@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import routes  # noqa: E402,F401  (registers the views on bp)
+from . import routes, token_routes  # noqa: E402,F401  (registers the views on bp)

@@ -54,3 +54,22 @@ class RoleForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change something."""
+
+
+API_ACCESS = {"read": ["read"], "write": ["read", "write"]}
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        [DataRequired(), Length(max=100)],
+        description=_l("What uses the token, e.g. the ERP export."),
+    )
+    access = SelectField(
+        _l("Access"),
+        choices=[
+            SelectChoice("read", _l("Read only")),
+            SelectChoice("write", _l("Read and write")),
+        ],
+        default="read",
+    )

@@ -4,6 +4,7 @@ Table models hold columns and relations only; rules live in services.
 """
 
 from .accounts import AuditEvent, Organisation, User, UserToken
+from .api import ApiToken
 from .base import (
     FlagStatus,
     LinkSource,
@@ -25,6 +26,7 @@ from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, SupplierExposure
 
 __all__ = [
+    "ApiToken",
     "AssessmentRun",
     "Flag",
     "FlagDecision",

@@ -1,0 +1,197 @@
+"""API views of risk: assessment runs, their flags, and the PDF reports made from them.
+
+Thin views over risk.services and reports.services: a run or a report is queued here and made
+by the worker (or, for reports, the app's own thread when REPORTS_IN_APP is on).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app
+from sqlmodel import or_
+
+from ..db import get_session
+from ..models import AssessmentRun, Flag, FlagStatus, Report, RunStatus
+from ..reports import services as reports
+from ..reports.context import Scope
+from ..risk import services as risk
+from ..risk.rules import RULES
+from ..tenancy import get_in_org, in_org
+from ..validation import InvalidInput
+from . import bp
+from .auth import actor_id, org_id
+from .errors import error_response
+from .lookup import each, get_or_404, page_of
+from .routes import READ, WRITE, invalid
+from .schemas import FlagOut, FlagQuery, Page, Paged, ReportIn, ReportOut, RunDetail, RunOut
+from .spec import operation
+
+# ---- assessments -------------------------------------------------------------------------------
+
+
+@operation(bp, "/assessments", tag="assessments", scope=READ, query=Page, response=Paged[RunOut])
+def list_assessments(query: Page) -> Any:
+    """List assessment runs, oldest first."""
+    return page_of(
+        get_session(), in_org(AssessmentRun, org_id()), query, AssessmentRun, each(RunOut)
+    )
+
+
+@operation(bp, "/assessments/<int:run_id>", tag="assessments", scope=READ, response=RunDetail)
+def get_assessment(run_id: int) -> Any:
+    """Get an assessment run with what it was based on and its summary."""
+    return RunDetail.model_validate(get_or_404(get_session(), AssessmentRun, run_id))
+
+
+@operation(
+    bp,
+    "/assessments",
+    method="POST",
+    tag="assessments",
+    scope=WRITE,
+    response=RunOut,
+    status=202,
+)
+def queue_assessment() -> Any:
+    """Ask for an assessment; the worker carries it out.
+
+    A run already waiting is returned instead of a second one; poll it for its status.
+    """
+    session = get_session()
+    run = risk.queue_run(
+        session=session, organisation_id=org_id(), trigger="api", user_id=actor_id()
+    )
+    session.commit()
+    return RunOut.model_validate(run)
+
+
+# ---- flags -------------------------------------------------------------------------------------
+
+
+def _flag_out(flags: list[Flag]) -> list[FlagOut]:
+    decided = risk.decisions(get_session(), org_id(), {f.fingerprint for f in flags})
+    out = []
+    for flag in flags:
+        content = flag.content
+        decision = decided.get(flag.fingerprint)
+        rule = RULES[flag.rule]
+        out.append(
+            FlagOut(
+                id=flag.id,  # type: ignore[arg-type]
+                rule=flag.rule,
+                title=str(rule.title),
+                message=str(rule.explain(risk.to_finding(flag))),
+                indicator=flag.indicator,
+                severity=flag.severity,
+                supplier_id=flag.supplier_id,
+                first_run_id=flag.first_run_id,
+                last_run_id=flag.last_run_id,
+                status=decision.status if decision else FlagStatus.OPEN,
+                evidence=content.get("evidence"),
+                params=content.get("params"),
+                ilo=content.get("ilo"),
+                guide=content.get("guide"),
+            )
+        )
+    return out
+
+
+@operation(bp, "/flags", tag="flags", scope=READ, query=FlagQuery, response=Paged[FlagOut])
+def list_flags(query: FlagQuery) -> Any:
+    """List the flags of a run (the latest finished one unless run_id says otherwise)."""
+    session = get_session()
+    if query.run_id is None:
+        run = risk.latest_run(session, org_id())
+    else:
+        run = get_in_org(session, AssessmentRun, query.run_id, org_id())
+        if run is None or run.status != RunStatus.DONE:
+            invalid(InvalidInput({"run_id": "No finished assessment run has this id."}))
+    if run is None:
+        return Paged[FlagOut](data=[], limit=query.limit, offset=query.offset, next_offset=None)
+    select = risk.flags_of(session, run)
+    if query.rule is not None:
+        select = select.where(or_(Flag.rule == query.rule, Flag.indicator == query.rule))
+    if query.severity is not None:
+        select = select.where(Flag.severity == query.severity)
+    if query.supplier_id is not None:
+        select = select.where(Flag.supplier_id == query.supplier_id)
+    return page_of(session, select, query, Flag, _flag_out)
+
+
+@operation(bp, "/flags/<int:flag_id>", tag="flags", scope=READ, response=FlagOut)
+def get_flag(flag_id: int) -> Any:
+    """Get a flag with its evidence and the officer's decision."""
+    return _flag_out([get_or_404(get_session(), Flag, flag_id)])[0]
+
+
+# ---- reports -----------------------------------------------------------------------------------
+
+
+@operation(bp, "/reports", tag="reports", scope=READ, query=Page, response=Paged[ReportOut])
+def list_reports(query: Page) -> Any:
+    """List risk reports, oldest first."""
+    return page_of(get_session(), in_org(Report, org_id()), query, Report, each(ReportOut))
+
+
+@operation(bp, "/reports/<int:report_id>", tag="reports", scope=READ, response=ReportOut)
+def get_report(report_id: int) -> Any:
+    """Get a report's status; once done, its PDF is at /reports/{report_id}/pdf."""
+    return ReportOut.model_validate(get_or_404(get_session(), Report, report_id))
+
+
+@operation(
+    bp,
+    "/reports",
+    method="POST",
+    tag="reports",
+    scope=WRITE,
+    body=ReportIn,
+    response=ReportOut,
+    status=202,
+)
+def queue_report(body: ReportIn) -> Any:
+    """Ask for a PDF report of the latest finished assessment; poll it until it is done."""
+    session = get_session()
+    try:
+        report = reports.queue_report(
+            session=session,
+            organisation_id=org_id(),
+            scope=Scope(body.scope, tier=body.tier, supplier_id=body.supplier_id),
+            lang=body.lang,
+            user_id=actor_id(),
+        )
+    except InvalidInput as exc:
+        invalid(exc, {"supplier": "supplier_id"})
+    session.commit()
+    if current_app.config["REPORTS_IN_APP"]:
+        reports.start_in_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    return ReportOut.model_validate(report)
+
+
+@operation(
+    bp,
+    "/reports/<int:report_id>/pdf",
+    tag="reports",
+    scope=READ,
+    media_type="application/pdf",
+    errors=(409, 410),
+)
+def report_pdf(report_id: int) -> Any:
+    """Download a finished report's PDF, exactly as archived (checked against its SHA-256)."""
+    report = get_or_404(get_session(), Report, report_id)
+    if report.status != RunStatus.DONE:
+        abort(error_response(409, f"Report {report.id} is {report.status.value}, not done yet."))
+    try:
+        data = reports.archived(report)
+    except reports.ReportChanged:
+        current_app.logger.error("report %s: archived file missing or changed", report.id)
+        abort(error_response(410, f"Report {report.id}'s archived file is missing or changed."))
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{reports.download_name(report)}"',
+            "X-Content-SHA256": report.sha256,
+        },
+    )

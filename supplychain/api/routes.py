@@ -1,0 +1,275 @@
+"""API views of the chain and the questionnaires: suppliers, links, invitations, responses.
+
+Thin views over chain.services and invitations.services; the OpenAPI document is served here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from flask import abort, current_app, jsonify
+from sqlmodel import col, or_
+
+from ..access import public
+from ..chain import services as chain
+from ..db import get_session
+from ..invitations import services as invitations
+from ..models import Answer, Invitation, Link, Response, Supplier, utcnow
+from ..questionnaires.catalogue import get_catalogue
+from ..tenancy import in_org
+from ..validation import InvalidInput
+from . import bp
+from .auth import actor_id, org_id
+from .errors import error_response
+from .lookup import each, get_or_404, page_of
+from .schemas import (
+    InvitationIn,
+    InvitationOut,
+    InvitationQuery,
+    InvitationsSent,
+    LinkIn,
+    LinkOut,
+    LinkQuery,
+    Paged,
+    ResponseDetail,
+    ResponseOut,
+    ResponseQuery,
+    SupplierIn,
+    SupplierOut,
+    SupplierPatch,
+    SupplierQuery,
+)
+from .spec import openapi_document, operation
+
+READ, WRITE = "read", "write"
+
+
+def invalid(exc: InvalidInput, renamed: Mapping[str, str] | None = None) -> NoReturn:
+    """Answer 422 for a service's InvalidInput, naming the fields as the request names them."""
+    fields = {(renamed or {}).get(k, k): v for k, v in exc.errors.items()}
+    get_session().rollback()
+    abort(error_response(422, "Invalid " + ", ".join(sorted(fields)) + ".", fields))
+
+
+@bp.route("/openapi.json")
+@public
+def openapi() -> Any:
+    """The OpenAPI document of this API, built from the operations' own models."""
+    extensions = current_app.extensions
+    if "openapi" not in extensions:
+        extensions["openapi"] = openapi_document(bp.url_prefix or "/api/v1")
+    return jsonify(extensions["openapi"])
+
+
+# ---- suppliers ---------------------------------------------------------------------------------
+
+
+@operation(
+    bp, "/suppliers", tag="suppliers", scope=READ, query=SupplierQuery, response=Paged[SupplierOut]
+)
+def list_suppliers(query: SupplierQuery) -> Any:
+    """List suppliers."""
+    select = in_org(Supplier, org_id())
+    if query.code is not None:
+        select = select.where(Supplier.code == query.code)
+    if query.kind is not None:
+        select = select.where(Supplier.kind == query.kind)
+    return page_of(get_session(), select, query, Supplier, each(SupplierOut))
+
+
+@operation(bp, "/suppliers/<int:supplier_id>", tag="suppliers", scope=READ, response=SupplierOut)
+def get_supplier(supplier_id: int) -> Any:
+    """Get a supplier."""
+    return SupplierOut.model_validate(get_or_404(get_session(), Supplier, supplier_id))
+
+
+@operation(
+    bp,
+    "/suppliers",
+    method="POST",
+    tag="suppliers",
+    scope=WRITE,
+    body=SupplierIn,
+    response=SupplierOut,
+    status=201,
+)
+def create_supplier(body: SupplierIn) -> Any:
+    """Add a supplier.
+
+    The code must be new in the organisation; country and sector are checked against ISO 3166
+    and NACE Rev. 2.
+    """
+    session = get_session()
+    try:
+        supplier = chain.create_supplier(
+            session=session,
+            organisation_id=org_id(),
+            data=chain.SupplierData(**body.model_dump()),
+            actor_id=actor_id(),
+        )
+    except InvalidInput as exc:
+        invalid(exc)
+    session.commit()
+    return SupplierOut.model_validate(supplier)
+
+
+@operation(
+    bp,
+    "/suppliers/<int:supplier_id>",
+    method="PATCH",
+    tag="suppliers",
+    scope=WRITE,
+    body=SupplierPatch,
+    response=SupplierOut,
+)
+def update_supplier(supplier_id: int, body: SupplierPatch) -> Any:
+    """Change a supplier's details; only the fields given change."""
+    session = get_session()
+    supplier = get_or_404(session, Supplier, supplier_id)
+    given = body.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in given.items() if v is not None or k == "employees"}
+    data = chain.SupplierData(**{**chain.as_mapping(supplier), **changes})
+    try:
+        chain.update_supplier(session=session, supplier=supplier, data=data, actor_id=actor_id())
+    except InvalidInput as exc:
+        invalid(exc)
+    session.commit()
+    return SupplierOut.model_validate(supplier)
+
+
+# ---- links -------------------------------------------------------------------------------------
+
+
+@operation(bp, "/links", tag="links", scope=READ, query=LinkQuery, response=Paged[LinkOut])
+def list_links(query: LinkQuery) -> Any:
+    """List links (who buys work, labour or goods from whom)."""
+    select = in_org(Link, org_id())
+    if query.supplier_id is not None:
+        select = select.where(
+            or_(Link.parent_id == query.supplier_id, Link.child_id == query.supplier_id)
+        )
+    return page_of(get_session(), select, query, Link, each(LinkOut))
+
+
+@operation(
+    bp, "/links", method="POST", tag="links", scope=WRITE, body=LinkIn, response=LinkOut, status=201
+)
+def create_link(body: LinkIn) -> Any:
+    """Add a link between two suppliers, or from the organisation itself (no parent)."""
+    session = get_session()
+    try:
+        link = chain.add_link(
+            session=session,
+            organisation_id=org_id(),
+            data=chain.LinkData(**body.model_dump()),
+            actor_id=actor_id(),
+        )
+    except InvalidInput as exc:
+        invalid(exc)
+    session.commit()
+    return LinkOut.model_validate(link)
+
+
+# ---- invitations -------------------------------------------------------------------------------
+
+
+def _invitation_page(invitation_rows: list[Invitation]) -> list[InvitationOut]:
+    states = invitations.invitation_statuses(get_session(), invitation_rows, utcnow())
+    return [
+        InvitationOut.model_validate({**i.model_dump(), "status": states[i.id]})  # type: ignore[index]
+        for i in invitation_rows
+    ]
+
+
+@operation(
+    bp,
+    "/invitations",
+    tag="invitations",
+    scope=READ,
+    query=InvitationQuery,
+    response=Paged[InvitationOut],
+)
+def list_invitations(query: InvitationQuery) -> Any:
+    """List the questionnaires sent to suppliers, with each one's status."""
+    select = in_org(Invitation, org_id())
+    if query.supplier_id is not None:
+        select = select.where(Invitation.supplier_id == query.supplier_id)
+    if query.campaign_id is not None:
+        select = select.where(Invitation.campaign_id == query.campaign_id)
+    return page_of(get_session(), select, query, Invitation, _invitation_page)
+
+
+@operation(
+    bp,
+    "/invitations",
+    method="POST",
+    tag="invitations",
+    scope=WRITE,
+    body=InvitationIn,
+    response=InvitationsSent,
+    status=201,
+)
+def create_invitations(body: InvitationIn) -> Any:
+    """Send a questionnaire to suppliers.
+
+    Each supplier gets its own link by mail (through the outbox, sent by the worker); the links
+    themselves are never returned.
+    """
+    session = get_session()
+    questionnaire = get_catalogue().get(body.questionnaire_id)
+    if questionnaire is None:
+        invalid(InvalidInput({"questionnaire_id": "No questionnaire has this id."}))
+    try:
+        campaign, _links = invitations.create_campaign(
+            session=session,
+            organisation_id=org_id(),
+            user_id=actor_id(),
+            questionnaire=questionnaire,  # type: ignore[arg-type]
+            title=body.title,
+            message=body.message,
+            deadline=body.deadline,
+            supplier_ids=body.supplier_ids,
+            base_url=current_app.config["BASE_URL"],
+            now=utcnow(),
+        )
+    except InvalidInput as exc:
+        invalid(exc, {"suppliers": "supplier_ids"})
+    session.commit()
+    sent = session.exec(
+        in_org(Invitation, org_id())
+        .where(Invitation.campaign_id == campaign.id)
+        .order_by(col(Invitation.id))
+    ).all()
+    return InvitationsSent(campaign_id=campaign.id, invitations=_invitation_page(list(sent)))  # type: ignore[arg-type]
+
+
+# ---- responses ---------------------------------------------------------------------------------
+
+
+@operation(
+    bp, "/responses", tag="responses", scope=READ, query=ResponseQuery, response=Paged[ResponseOut]
+)
+def list_responses(query: ResponseQuery) -> Any:
+    """List questionnaire responses, started or submitted."""
+    select = in_org(Response, org_id())
+    if query.supplier_id is not None:
+        select = select.where(Response.supplier_id == query.supplier_id)
+    if query.status is not None:
+        select = select.where(Response.status == query.status)
+    return page_of(get_session(), select, query, Response, each(ResponseOut))
+
+
+@operation(bp, "/responses/<int:response_id>", tag="responses", scope=READ, response=ResponseDetail)
+def get_response(response_id: int) -> Any:
+    """Get a response with its answers, by question id."""
+    session = get_session()
+    response = get_or_404(session, Response, response_id)
+    answers = session.exec(
+        in_org(Answer, org_id())
+        .where(Answer.response_id == response.id)
+        .order_by(col(Answer.question_id))
+    ).all()
+    return ResponseDetail.model_validate(
+        {**response.model_dump(), "answers": {a.question_id: a.value for a in answers}}
+    )

@@ -1,0 +1,297 @@
+"""What the API reads and writes, as pydantic models.
+
+The same models validate request bodies and queries, serialise responses, and are turned into
+the OpenAPI document's schemas (see spec.py): the document cannot drift from the code.
+Shapes only: what a value means (a known country, a free code) is checked by the services.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+
+from ..chain.services import CODE_RE
+from ..invitations.services import InvitationStatus, aware
+from ..models import (
+    FlagStatus,
+    LinkSource,
+    LinkStatus,
+    Relation,
+    ResponseStatus,
+    RunStatus,
+    Severity,
+    SupplierKind,
+)
+
+# Row ids fit PostgreSQL's integer; larger numbers can name nothing.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# PostgreSQL refuses NUL in text, and no honest input has one.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    """A string's bounds; used as Annotated[str, _text(...)]."""
+    return Field(max_length=max_length, min_length=min_length, pattern=NO_NUL)
+
+
+# SQLite hands timestamps back without their zone; every stored time is UTC.
+Timestamp = Annotated[datetime, AfterValidator(aware)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---- errors and lists ------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable: invalid_input, not_found, ...")
+    message: str
+    fields: dict[str, str] = Field(description="Each bad field (dotted path) and what is wrong.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Page(_In):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+T = TypeVar("T")
+
+
+class Paged(BaseModel, Generic[T]):
+    data: list[T]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last.")
+
+
+# ---- suppliers and links -----------------------------------------------------------------------
+
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=CODE_RE.pattern)]
+Country = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2", examples=["LV"])
+]
+
+
+class SupplierIn(_In):
+    code: Code
+    name: Annotated[str, _text(200, 1)]
+    country: Country
+    registration_no: Annotated[str, _text(32)] = ""
+    sector: Annotated[str, _text(16)] = Field("", description="NACE Rev. 2, e.g. F41.2")
+    email: Annotated[str, _text(254)] = ""
+    kind: SupplierKind = SupplierKind.COMPANY
+    employees: int | None = Field(None, ge=0, le=10**9)
+
+
+class SupplierPatch(_In):
+    """Only the fields given change; null leaves a field as it is, but clears `employees`."""
+
+    code: Code | None = None
+    name: Annotated[str, _text(200, 1)] | None = None
+    country: Country | None = None
+    registration_no: Annotated[str, _text(32)] | None = None
+    sector: Annotated[str, _text(16)] | None = None
+    email: Annotated[str, _text(254)] | None = None
+    kind: SupplierKind | None = None
+    employees: int | None = Field(None, ge=0, le=10**9)
+
+
+class SupplierOut(_Out):
+    id: int
+    code: str
+    name: str
+    registration_no: str
+    country: str
+    sector: str
+    email: str
+    kind: SupplierKind
+    employees: int | None
+    disclosed: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class SupplierQuery(Page):
+    code: Annotated[str, _text(32)] | None = None
+    kind: SupplierKind | None = None
+
+
+class LinkIn(_In):
+    parent_id: Id | None = Field(None, description="null: a direct supplier (tier 1)")
+    child_id: Id
+    relation: Relation
+    workers: int | None = Field(None, ge=0, lt=10**9)
+    contract_value_eur: Decimal | None = Field(
+        None, ge=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False
+    )
+    labour_hours: Decimal | None = Field(
+        None, ge=0, lt=10**11, max_digits=12, decimal_places=1, allow_inf_nan=False
+    )
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class LinkOut(_Out):
+    id: int
+    parent_id: int | None
+    child_id: int
+    relation: Relation
+    workers: int | None
+    contract_value_eur: Decimal | None
+    labour_hours: Decimal | None
+    start_date: date | None
+    end_date: date | None
+    source: LinkSource
+    status: LinkStatus
+    created_at: Timestamp
+
+
+class LinkQuery(Page):
+    supplier_id: Id | None = Field(None, description="links to or from it")
+
+
+# ---- invitations and responses -----------------------------------------------------------------
+
+
+class InvitationIn(_In):
+    supplier_ids: list[Id] = Field(min_length=1, max_length=1000)
+    questionnaire_id: Annotated[str, _text(64, 1)] = "supplier-self-assessment"
+    title: Annotated[str, _text(200, 1)]
+    message: Annotated[str, _text(2000)] = ""
+    deadline: AwareDatetime
+
+
+class InvitationOut(_Out):
+    id: int
+    campaign_id: int
+    supplier_id: int
+    questionnaire_id: str
+    questionnaire_version: int
+    email: str
+    language: str
+    status: InvitationStatus
+    expires_at: Timestamp
+    sent_at: Timestamp | None
+    opened_at: Timestamp | None
+    response_id: int | None
+    created_at: Timestamp
+
+
+class InvitationsSent(BaseModel):
+    campaign_id: int
+    invitations: list[InvitationOut]
+
+
+class InvitationQuery(Page):
+    supplier_id: Id | None = None
+    campaign_id: Id | None = None
+
+
+class ResponseOut(_Out):
+    id: int
+    supplier_id: int | None = Field(description="null: the organisation's own assessment")
+    questionnaire_id: str
+    questionnaire_version: int
+    language: str
+    status: ResponseStatus
+    respondent_name: str
+    created_at: Timestamp
+    updated_at: Timestamp
+    submitted_at: Timestamp | None
+
+
+class ResponseDetail(ResponseOut):
+    answers: dict[str, JsonValue] = Field(description="Answer by question id, as answered.")
+
+
+class ResponseQuery(Page):
+    supplier_id: Id | None = None
+    status: ResponseStatus | None = None
+
+
+# ---- assessments, flags, reports ---------------------------------------------------------------
+
+
+class RunOut(_Out):
+    id: int
+    status: RunStatus
+    trigger: str
+    progress: int
+    step: str
+    rules_version: str
+    error: str
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
+
+
+class RunDetail(RunOut):
+    thresholds: dict[str, JsonValue]
+    questionnaires: list[str]
+    chain_hash: str
+    summary: dict[str, JsonValue]
+
+
+class FlagOut(BaseModel):
+    id: int
+    rule: str
+    title: str = Field(description="The rule's name, in the language asked for")
+    message: str = Field(description="What the flag says about the supplier, in one sentence")
+    indicator: str
+    severity: Severity
+    supplier_id: int | None
+    first_run_id: int
+    last_run_id: int | None = Field(description="null: the latest run still raises it")
+    status: FlagStatus = Field(description="The officer's decision (open until one is made).")
+    evidence: JsonValue
+    params: JsonValue
+    ilo: JsonValue
+    guide: JsonValue
+
+
+class FlagQuery(Page):
+    run_id: Id | None = Field(None, description="default: the latest run")
+    rule: Annotated[str, _text(64)] | None = Field(None, description="a rule or indicator id")
+    severity: Severity | None = None
+    supplier_id: Id | None = None
+
+
+class ReportIn(_In):
+    scope: Literal["chain", "tier", "supplier"] = "chain"
+    tier: int | None = Field(None, ge=1, le=999, description="for scope tier")
+    supplier_id: Id | None = Field(None, description="for scope supplier")
+    lang: Literal["en", "lv"] = "en"
+
+
+class ReportOut(_Out):
+    id: int
+    run_id: int
+    scope: str
+    tier: int | None
+    supplier_id: int | None
+    title: str
+    lang: str
+    status: RunStatus
+    progress: int
+    step: str
+    error: str
+    sha256: str
+    size: int
+    pages: int
+    created_at: Timestamp
+    finished_at: Timestamp | None

@@ -1,0 +1,56 @@
+"""Fixtures for the API: two organisations, each with an admin and tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+
+from supplychain import db
+from supplychain.api import tokens
+from tests.factories import make_org, make_supplier, make_user
+
+
+@dataclass(frozen=True)
+class Tenant:
+    org_id: int
+    admin_id: int
+    write: str  # secret of a read+write token
+    read: str  # secret of a read-only token
+    supplier_id: int
+
+
+@pytest.fixture
+def tenants(app) -> dict[str, Tenant]:
+    """Organisations "a" and "b", each with one supplier and a write and a read token."""
+    made = {}
+    with app.app_context():
+        session = db.get_session()
+        for key in ("a", "b"):
+            org = make_org(session, f"api-{key}", f"API {key.upper()}")
+            admin = make_user(session, org)
+            supplier = make_supplier(session, org, name=f"Supplier of {key}")
+            _t, write = tokens.issue(
+                session=session,
+                organisation_id=org.id,
+                user_id=admin.id,
+                name="script",
+                scopes=["read", "write"],
+            )
+            _t, read = tokens.issue(
+                session=session,
+                organisation_id=org.id,
+                user_id=admin.id,
+                name="dashboard",
+                scopes=["read"],
+            )
+            made[key] = Tenant(org.id, admin.id, write, read, supplier.id)
+        session.commit()
+    return made
+
+
+def call(client: FlaskClient, method: str, url: str, token: str | None, **kwargs):
+    """Call the API with a bearer token (or none)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.open(f"/api/v1{url}", method=method, headers=headers, **kwargs)
