@@ -6,7 +6,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from .models import AuditEvent
+from .models import AuditEvent, utcnow
+
+# Built once; an audit row is never read back in the transaction that writes it, so it goes
+# in as a plain INSERT instead of an ORM object (no identity map, no RETURNING of its id).
+_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 
 
 def record(
@@ -18,18 +22,20 @@ def record(
     obj: Any = None,
     object_type: str | None = None,
     **details: Any,
-) -> AuditEvent:
-    """Add an audit event for action on obj (flushed with the caller's transaction)."""
-    event = AuditEvent(
-        organisation_id=organisation_id,
-        user_id=user_id,
-        action=action,
-        object_type=object_type or (type(obj).__name__.lower() if obj is not None else ""),
-        object_id=getattr(obj, "id", None),
-        details={k: _plain(v) for k, v in details.items()},
+) -> None:
+    """Write an audit event for action on obj, in the caller's transaction."""
+    session.execute(
+        _INSERT,
+        {
+            "organisation_id": organisation_id,
+            "user_id": user_id,
+            "action": action,
+            "object_type": object_type or (type(obj).__name__.lower() if obj is not None else ""),
+            "object_id": getattr(obj, "id", None),
+            "details": {k: _plain(v) for k, v in details.items()},
+            "created_at": utcnow(),
+        },
     )
-    session.add(event)
-    return event
 
 
 def _plain(value: Any) -> Any:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -126,3 +131,75 @@ def test_an_unreachable_database_answers_503_with_a_time_to_retry(app, client):
     api = client.get("/api/v1/suppliers", headers={"Authorization": "Bearer sct_" + "x" * 43})
     assert api.status_code == 503 and api.headers["Retry-After"] == "5"
     assert api.json["error"]["code"] == "unavailable"
+
+
+def _queue_is_free(path) -> bool:
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # also lets go of a lock taken here
+    return True
+
+
+def test_sqlite_writers_hold_the_write_queue_from_first_write_to_commit_or_rollback(tmp_path):
+    path = tmp_path / "q.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (n INTEGER)"))
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT count(*) FROM t")).scalar()
+        assert _queue_is_free(path)  # readers never wait for writers
+        connection.execute(sa.text("INSERT INTO t VALUES (1)"))
+        assert not _queue_is_free(path)
+        connection.commit()
+        assert _queue_is_free(path)
+        connection.execute(sa.text("INSERT INTO t VALUES (2)"))
+        assert not _queue_is_free(path)
+        connection.rollback()
+        assert _queue_is_free(path)
+    engine.dispose()
+
+
+def test_sqlite_second_writer_waits_its_turn_and_both_writes_land(tmp_path):
+    path = tmp_path / "w.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (n INTEGER)"))
+    written = threading.Event()
+
+    def second_writer() -> None:
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO t VALUES (2)"))
+        written.set()
+
+    with engine.connect() as connection:
+        connection.execute(sa.text("INSERT INTO t VALUES (1)"))
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        assert not written.wait(0.2)  # queued behind the open write transaction
+        connection.commit()
+    thread.join(timeout=5)
+    assert written.is_set()
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT n FROM t ORDER BY n")).scalars().all() == [1, 2]
+    engine.dispose()
+
+
+def test_sqlite_writer_behind_its_own_thread_gets_the_busy_timeout_not_a_hang(tmp_path):
+    """A thread writing through a second connection while its first one holds the write lock
+    could wait for itself forever; SQLite's busy timeout answers instead, as without the queue."""
+    path = tmp_path / "s.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (n INTEGER)"))
+    with engine.connect() as first, engine.connect() as second:
+        first.execute(sa.text("INSERT INTO t VALUES (1)"))
+        second.execute(sa.text("PRAGMA busy_timeout=50"))
+        with pytest.raises(sa.exc.OperationalError, match="locked"):
+            second.execute(sa.text("INSERT INTO t VALUES (2)"))
+        second.rollback()
+        first.commit()
+    engine.dispose()

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, or_, select
 
 from .. import audit
@@ -19,7 +18,7 @@ from ..chain import services as chain
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..questionnaires.schema import Disclosure, Questionnaire
 from ..reference import normalise_country
-from ..tenancy import get_in_org, in_org
+from ..tenancy import in_org
 from ..validation import InvalidInput
 
 
@@ -34,9 +33,9 @@ def propose_links(
 
     Rows are taken in order, as if one by one: a company named twice (or matched to one an
     earlier row added) is linked once, and neither parent itself nor a company parent already
-    links to is proposed. One query matches all named companies, one reads the codes taken,
-    one checks the parent and one its links; the new suppliers, then the links, go in one flush
-    each (one multi-row INSERT on PostgreSQL; on SQLite, an INSERT per row to learn the ids).
+    links to is proposed. One query matches all named companies, one reads the codes taken and
+    one parent's links; the new suppliers, then the links, go in one flush each (one multi-row
+    INSERT on PostgreSQL; on SQLite, an INSERT per row to learn the ids).
     """
     rows = [
         (row, disclosure == Disclosure.AGENCIES)
@@ -206,15 +205,14 @@ def _new_links(
     """The proposed link each row adds (flushed), or None where it adds none.
 
     Checked as chain.add_link checks, once for all rows: every child is a supplier of the
-    organisation already (matched within it or added to it), the parent is checked once, and
-    the links parent has are read once.
+    organisation already (matched within it or added to it), and the links parent has are
+    read once. Parent, loaded by the caller, is a supplier of its own organisation by
+    definition; were it deleted meanwhile, the links' foreign key would refuse them.
     """
     organisation_id = parent.organisation_id
     candidates = {child.id for child in children if child is not None} - {parent.id}
     if not candidates:
         return [None] * len(rows)
-    if get_in_org(session, Supplier, parent.id, organisation_id) is None:  # type: ignore[arg-type]
-        raise InvalidInput({"parent_id": _l("Choose a supplier of your organisation.")})
     linked = {
         link.child_id
         for link in session.exec(

@@ -82,10 +82,14 @@ def submit(
     answers: Mapping[str, Any],
     respondent_name: str,
 ) -> int:
-    """Close the response and propose the companies it names as links; return how many."""
-    responses.submit_response(session=session, response=response, respondent_name=respondent_name)
+    """Close the response and propose the companies it names as links; return how many.
+
+    The parent is read before the first write: on SQLite, other writers wait from that write
+    to the commit.
+    """
     parent = session.get(Supplier, invitation.supplier_id)
     assert parent is not None
+    responses.submit_response(session=session, response=response, respondent_name=respondent_name)
     proposed = disclosures.propose_links(
         session=session, parent=parent, questionnaire=questionnaire, answers=answers
     )

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import func, select
+import sqlalchemy as sa
+from sqlmodel import col, func, select
 from werkzeug.datastructures import MultiDict
 
 from supplychain import db
-from supplychain.models import Answer, Invitation, Link, LinkStatus, Response, ResponseStatus
+from supplychain.models import (
+    Answer,
+    AssessmentRun,
+    AuditEvent,
+    Invitation,
+    Link,
+    LinkStatus,
+    Response,
+    ResponseStatus,
+)
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
 from tests.respond.conftest import csrf_of, start
@@ -106,6 +116,60 @@ def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
     # Submitted means read-only: a further post changes nothing.
     client.post("/r/answer?section=identity", data={"registration_no": "changed"})
     assert _rows(app, Answer) == count
+
+
+def test_submit_writes_its_audit_trail_and_queues_one_assessment_in_few_statements(
+    app, client, invited
+):
+    """The submit is the slowest step of answering: a guard on its statements (two new
+    companies named: 18 on SQLite; 16 on PostgreSQL, which adds both suppliers and both links
+    in one INSERT each)."""
+    questionnaire = invited["questionnaire"]
+    answers = plain_answers(
+        questionnaire, {"uses_subcontractors": "yes", "subcontractors": SUBCONTRACTORS}
+    )
+    start(client, invited["token"])
+    _answer_everything(client, questionnaire, answers)
+    body = {"csrf_token": csrf_of(client, "/r/review"), "respondent_name": " Anna Bērziņa "}
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    engine = app.extensions["engine"]
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.post("/r/review", data=body).status_code == 303
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= (18 if engine.dialect.name == "sqlite" else 16), statements
+
+    with app.app_context():
+        session = db.get_session()
+        events = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.organisation_id == invited["org"])
+            .order_by(col(AuditEvent.id))
+        ).all()
+        trail = [(e.action, e.object_type, e.user_id) for e in events[-5:]]
+        assert trail == [
+            ("supplier.created", "supplier", None),
+            ("link.created", "link", None),
+            ("supplier.created", "supplier", None),
+            ("link.created", "link", None),
+            ("response.submitted", "response", None),
+        ]
+        submitted = events[-1]
+        response = session.exec(select(Response)).one()
+        assert submitted.object_id == response.id
+        assert submitted.details == {
+            "supplier_id": invited["first"],
+            "respondent": "Anna Bērziņa",
+            "disclosed": 2,
+        }
+        assert submitted.created_at is not None
+        runs = session.exec(select(AssessmentRun)).all()
+        assert [(run.trigger, run.status.value) for run in runs] == [("response", "queued")]
 
 
 def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
