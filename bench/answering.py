@@ -354,7 +354,7 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-answering-"))
     port = free_port()
-    url, drop_database = _database(args.postgres, folder)
+    url, drop_database = make_database(args.postgres, folder)
     env = {
         "SUPPLYCHAIN_DATABASE_URL": url,
         "SUPPLYCHAIN_INSTANCE_PATH": str(folder),
@@ -413,7 +413,7 @@ def get_catalogue_for(env: dict[str, str]):
         return get_catalogue().current[QUESTIONNAIRE]
 
 
-def _database(postgres: str | None, folder: Path):
+def make_database(postgres: str | None, folder: Path):
     if not postgres:
         return f"sqlite:///{folder / 'bench.db'}", lambda: None
     name = f"bench_answering_{secrets.token_hex(4)}"

@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 from answering import (  # noqa: E402
     CSRF,
     Client,
-    _database,
     count_rows,
     free_port,
     get_catalogue_for,
+    make_database,
     prepare,
     serve,
 )
@@ -114,7 +114,7 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     port = free_port()
-    url, drop_database = _database(args.postgres, folder)
+    url, drop_database = make_database(args.postgres, folder)
     env = {
         "SUPPLYCHAIN_DATABASE_URL": url,
         "SUPPLYCHAIN_INSTANCE_PATH": str(folder),
