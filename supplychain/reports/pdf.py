@@ -10,6 +10,9 @@ from a permissive fetcher).
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,8 +58,32 @@ def _fetcher() -> Any:
     return StaticOnly(allowed_protocols=())
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector, and collect once after.
+
+    A large report's boxes are millions of objects, all alive until the PDF is written; each
+    collection during layout walks them again for almost nothing (10-20% of a 300-page
+    report's time, and as much of plain text's; peak RSS rose by 9 MB). The process-wide
+    switch is only turned back on by the render that turned it off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
+
+
 def render(html: str) -> Rendered:
     """Lay out a document and write it as PDF, with its number of pages."""
+    with _no_cyclic_gc():
+        return _render(html)  # the document is dropped before the one collection
+
+
+def _render(html: str) -> Rendered:
     import weasyprint  # imported here: it takes about a second to load
 
     document = weasyprint.HTML(string=html, url_fetcher=_fetcher(), base_url=STATIC_BASE).render()

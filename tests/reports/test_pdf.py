@@ -3,6 +3,7 @@ and every flag's rule title; supplier text stays text and nothing is fetched."""
 
 from __future__ import annotations
 
+import gc
 import re
 
 import pytest
@@ -108,6 +109,20 @@ def test_the_fetcher_serves_our_static_files_only(app, caplog):
         pdf = render('<p>x</p><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/a.png">')
     assert b"root:" not in pdf.pdf
     assert caplog.text.count("not fetched") == 2
+
+
+def test_rendering_leaves_the_cycle_collector_as_it_found_it(app):
+    """render pauses the process-wide collector; it must not switch it on or leave it off."""
+    with app.app_context():
+        assert gc.isenabled()
+        render("<p>x</p>")
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            render("<p>x</p>")
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
 
 def _context(app, org_id: int, scope: Scope):
