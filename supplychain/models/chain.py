@@ -77,12 +77,15 @@ class Link(SQLModel, table=True):
             sqlite_where=sa.text("parent_id IS NULL"),
             postgresql_where=sa.text("parent_id IS NULL"),
         ),
+        # The lookup behind every supplier's delete (ON DELETE CASCADE): with the child alone
+        # indexed, SQLite chose the organisation's index and scanned all its links per supplier.
+        sa.Index("ix_link_org_child", "organisation_id", "child_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     parent_id: int | None = Field(default=None, index=True)
-    child_id: int = Field(index=True)
+    child_id: int
     relation: Relation = Field(sa_column=Column(enum_column(Relation), nullable=False))
     workers: int | None = Field(default=None, ge=0)
     contract_value_eur: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
