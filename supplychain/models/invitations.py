@@ -42,19 +42,22 @@ class Invitation(SQLModel, table=True):
             ["supplier.organisation_id", "supplier.id"],
             ondelete="CASCADE",
         ),
+        sa.Index("ix_invitation_org_supplier", "organisation_id", "supplier_id"),  # the cascade's
     )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     campaign_id: int = Field(index=True)
-    supplier_id: int = Field(index=True)
+    supplier_id: int
     questionnaire_id: str = Field(max_length=64)
     questionnaire_version: int = Field(ge=1)
     email: str = Field(max_length=254)
     language: str = Field(max_length=8)
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     expires_at: datetime = timestamp(nullable=False)
-    response_id: int | None = Field(default=None, foreign_key="response.id", ondelete="SET NULL")
+    response_id: int | None = Field(
+        default=None, foreign_key="response.id", ondelete="SET NULL", index=True
+    )
     created_at: datetime = timestamp(nullable=False)
     sent_at: datetime | None = timestamp(nullable=True)
     opened_at: datetime | None = timestamp(nullable=True)

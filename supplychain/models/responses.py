@@ -23,11 +23,12 @@ class Response(SQLModel, table=True):
             ondelete="CASCADE",
         ),
         sa.UniqueConstraint("organisation_id", "id"),  # target of the answers' composite key
+        sa.Index("ix_response_org_supplier", "organisation_id", "supplier_id"),  # the cascade's
     )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    supplier_id: int | None = Field(default=None, index=True)
+    supplier_id: int | None = None
     # The definition answered: a later version of the file never reinterprets these answers.
     questionnaire_id: str = Field(max_length=64)
     questionnaire_version: int = Field(ge=1)

@@ -53,6 +53,7 @@ class Flag(SQLModel, table=True):
             ondelete="CASCADE",
         ),
         sa.Index("ix_flag_org_last_run", "organisation_id", "last_run_id"),
+        sa.Index("ix_flag_org_supplier", "organisation_id", "supplier_id"),  # the cascade's
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,7 +61,7 @@ class Flag(SQLModel, table=True):
     fingerprint: str = Field(max_length=64)
     rule: str = Field(max_length=64)
     indicator: str = Field(max_length=64)
-    supplier_id: int | None = Field(default=None, index=True)
+    supplier_id: int | None = None
     severity: Severity = Field(sa_column=Column(enum_column(Severity), nullable=False))
     # {"evidence": ..., "params": ..., "ilo": [...], "guide": [...]} as JSON text, written once
     # per flag by Finding.stored_json (a JSON column would encode it again, row by row).
