@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,8 @@ from .. import mail
 from ..access import public, requires
 from ..db import get_session
 from ..forms import apply_errors, safe_next
-from ..models import Role, TokenPurpose, User, utcnow
+from ..invitations import outbox
+from ..models import OutboxMessage, Role, TokenPurpose, User, utcnow
 from ..tenancy import get_or_404, org_select
 from ..validation import InvalidInput
 from . import bp, services
@@ -48,19 +48,29 @@ def _start_session(user: User) -> None:
     login_user(user)
 
 
-def _send(to: str, template: str, subject: str, **context: Any) -> None:
-    message = mail.compose(
-        current_app.config,
+def _queue_mail(to: str, template: str, subject: str, **context: Any) -> OutboxMessage:
+    """Queue an account mail in the request's transaction (with the token it carries)."""
+    return outbox.enqueue(
+        session=get_session(),
         to=to,
         subject=subject,
         text=render_template(f"mail/{template}.txt", **context),
         html=render_template(f"mail/{template}.html", **context),
+        kind=template,
+        organisation_id=context.get("organisation_id"),
+        mail_domain=mail.domain_of(current_app.config["MAIL_FROM"]),
     )
-    try:
-        mail.deliver(current_app.config, message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("mail to %s failed", to)
-        flash(_("The email could not be sent. Check the mail settings and try again."), "error")
+
+
+def _send_now(message: OutboxMessage) -> bool:
+    """Try the committed mail at once: someone is waiting for it. If the mail server does not
+    take it, it stays queued and `supplychain worker` tries again later."""
+    sent = outbox.send_now(
+        session=get_session(), message=message, config=current_app.config, now=utcnow()
+    )
+    if not sent:
+        current_app.logger.warning("mail to %s queued for a later try", message.recipient)
+    return sent
 
 
 def _link(endpoint: str, **values: Any) -> str:
@@ -136,14 +146,16 @@ def forgot_password() -> Any:
                 purpose=TokenPurpose.PASSWORD_RESET,
                 lifetime=timedelta(hours=hours),
             )
-            db.commit()
-            _send(
+            message = _queue_mail(
                 user.email,
                 "password_reset",
                 _("Reset your supplychain password"),
                 link=_link("accounts.reset_password", token=raw),
                 hours=hours,
+                organisation_id=user.organisation_id,
             )
+            db.commit()
+            _send_now(message)
         # The same answer whether or not the address has an account.
         flash(_("If this address has an account, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
@@ -223,16 +235,27 @@ def invite_user() -> Any:
             db.rollback()
             apply_errors(form, exc)
         else:
-            db.commit()
-            _send(
+            message = _queue_mail(
                 user.email,
                 "user_invitation",
                 _("You are invited to supplychain"),
                 link=_link("accounts.accept_invitation", token=raw),
                 days=days,
                 inviter=current_user.name or current_user.email,
+                organisation_id=user.organisation_id,
             )
-            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            db.commit()
+            if _send_now(message):
+                flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            else:
+                flash(
+                    _(
+                        "The mail server did not take the invitation to %(email)s just now; "
+                        "it will be tried again shortly.",
+                        email=user.email,
+                    ),
+                    "warning",
+                )
             return redirect(url_for("accounts.users"))
     members = db.exec(org_select(User).order_by(User.email)).all()
     return render_template(

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from .. import audit, mail
@@ -80,6 +81,30 @@ def claim_batch(
         session.add(message)
     session.commit()
     return list(due)
+
+
+def send_now(
+    *, session: Session, message: OutboxMessage, config: Mapping[str, Any], now: datetime
+) -> bool:
+    """Try a just-queued message at once, for mail a person is waiting for (a password reset);
+    commits. If another process has claimed it, or the try fails, it stays in the outbox and
+    the worker retries it with backoff like any other. True when it was sent."""
+    lease = timedelta(seconds=int(config.get("OUTBOX_LEASE_SECONDS", 300)))
+    claimed = session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message.id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+        )
+        .values(claimed_until=now + lease)
+    )
+    session.commit()
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(message)
+    send_one(session=session, message=message, config=config, now=now)
+    return message.status == OutboxStatus.SENT
 
 
 def lock_for_writing(session: Session) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
 from supplychain import db
-from supplychain.models import Organisation, Role, User
+from supplychain.models import Organisation, OutboxMessage, OutboxStatus, Role, User, utcnow
 from tests import mailserver
 from tests.conftest import csrf_token, login, post_form
 from tests.factories import PASSWORD, make_org, make_user
@@ -230,3 +233,30 @@ def test_password_guessing_is_throttled_per_address_and_per_account(app, team):
     codes = [guess("admin@team.example", f"10.0.1.{n}") for n in range(6)]
     assert 429 not in codes[:5] and codes[5] == 429
     assert client.get("/account/login", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+
+
+def test_a_reset_mail_waits_while_smtp_is_down_and_the_worker_sends_it(app, client, team):
+    """The link is queued with its token in one transaction; the first try fails, the mail
+    stays in the outbox, and the worker delivers it once the server is back."""
+    from supplychain.invitations.worker import run_once
+
+    with socket.socket() as probe:  # a port where nothing listens: the server is down
+        probe.bind(("127.0.0.1", 0))
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=probe.getsockname()[1])
+    response = post_form(client, "/account/password/forgot", {"email": "officer@team.example"})
+    assert response.status_code == 302
+    with app.app_context():
+        [queued] = db.get_session().exec(select(OutboxMessage)).all()
+        assert queued.status == OutboxStatus.PENDING and queued.attempts == 1
+        assert queued.kind == "password_reset" and "/account/password/reset/" in queued.text_body
+
+    controller, inbox, port = mailserver.start()
+    try:
+        app.config.update(SMTP_PORT=port)
+        later = utcnow() + timedelta(minutes=5)  # past the first backoff
+        assert run_once(app, now=later)["sent"] == 1
+    finally:
+        controller.stop()
+    [message] = inbox.messages
+    [link] = inbox.links(message)
+    assert client.get(link.removeprefix("https://supplychain.test")).status_code == 200
