@@ -24,6 +24,11 @@ from pydantic import (
 
 from supplychain.reference import countries, nace_codes, normalise_nace
 
+try:  # libyaml's C loader: the same data as the pure one, several times faster
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover (libyaml is in the PyPI wheels)
+    from yaml import SafeLoader  # type: ignore[assignment]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LABOUR_COSTS_FILE = DATA_DIR / "labour_costs.yaml"
 HIGH_RISK_SECTORS_FILE = DATA_DIR / "high_risk_sectors.yaml"
@@ -168,7 +173,7 @@ def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
 def _load(path: Path, schema: type[E], key: Callable[[E], str]) -> list[E]:
     """Read a list of entries from path, refusing with every fault and the file's name."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise ReferenceDataError(f"{path.name}: {exc}") from exc
     try:
