@@ -247,6 +247,24 @@ class RunDetail(RunOut):
     summary: dict[str, JsonValue]
 
 
+class DecisionIn(_In):
+    """A mitigation needs an owner and a due date, a dismissal a note saying why."""
+
+    status: FlagStatus
+    note: Annotated[str, _text(2000)] = ""
+    owner: Annotated[str, _text(200)] = ""
+    due_date: date | None = None
+
+
+class DecisionOut(_Out):
+    status: FlagStatus
+    note: str
+    owner: str
+    due_date: date | None
+    user_id: int | None = Field(description="Who decided (for the API: who made the token)")
+    updated_at: Timestamp
+
+
 class FlagOut(BaseModel):
     id: int
     rule: str
@@ -258,6 +276,7 @@ class FlagOut(BaseModel):
     first_run_id: int
     last_run_id: int | None = Field(description="null: the latest run still raises it")
     status: FlagStatus = Field(description="The officer's decision (open until one is made).")
+    decision: DecisionOut | None = Field(description="null: no decision yet")
     evidence: JsonValue
     params: JsonValue
     ilo: JsonValue
