@@ -32,6 +32,7 @@ from .schemas import (
     LinkOut,
     LinkQuery,
     Paged,
+    ResendIn,
     ResponseDetail,
     ResponseOut,
     ResponseQuery,
@@ -242,6 +243,69 @@ def create_invitations(body: InvitationIn) -> Any:
         .order_by(col(Invitation.id))
     ).all()
     return InvitationsSent(campaign_id=campaign.id, invitations=_invitation_page(list(sent)))  # type: ignore[arg-type]
+
+
+@operation(
+    bp,
+    "/invitations/<int:invitation_id>/resend",
+    method="POST",
+    tag="invitations",
+    scope=WRITE,
+    body=ResendIn,
+    body_required=False,
+    response=InvitationOut,
+    errors=(409,),
+)
+def resend_invitation(invitation_id: int, body: ResendIn) -> Any:
+    """Mail the supplier a fresh link; the old one stops working.
+
+    A revoked or bounced invitation comes back to life; a submitted one cannot be resent (409).
+    The link itself is never returned.
+    """
+    session = get_session()
+    invitation = get_or_404(session, Invitation, invitation_id)
+    questionnaire = get_catalogue().get(
+        invitation.questionnaire_id, invitation.questionnaire_version
+    )
+    if questionnaire is None:
+        abort(error_response(409, "This invitation's questionnaire version is no longer offered."))
+    try:
+        invitations.resend(
+            session=session,
+            invitation=invitation,
+            questionnaire=questionnaire,
+            base_url=current_app.config["BASE_URL"],
+            now=utcnow(),
+            user_id=actor_id(),
+            deadline=body.deadline,
+        )
+    except InvalidInput as exc:
+        if "invitation" in exc.errors:  # already submitted: the state, not the input, is wrong
+            session.rollback()
+            abort(error_response(409, str(exc.errors["invitation"])))
+        invalid(exc)
+    session.commit()
+    return _invitation_page([invitation])[0]
+
+
+@operation(
+    bp,
+    "/invitations/<int:invitation_id>/revoke",
+    method="POST",
+    tag="invitations",
+    scope=WRITE,
+    response=InvitationOut,
+)
+def revoke_invitation(invitation_id: int) -> Any:
+    """Stop the invitation's link from working, and its unsent mail from going out.
+
+    Revoking twice changes nothing; resending brings the invitation back.
+    """
+    session = get_session()
+    invitation = get_or_404(session, Invitation, invitation_id)
+    invitations.revoke(session=session, invitation=invitation, now=utcnow(), user_id=actor_id())
+    session.commit()
+    return _invitation_page([invitation])[0]
 
 
 # ---- responses ---------------------------------------------------------------------------------

@@ -176,6 +176,12 @@ class InvitationIn(_In):
     deadline: AwareDatetime
 
 
+class ResendIn(_In):
+    deadline: AwareDatetime | None = Field(
+        None, description="default: as it was, or a week from now if that is past or near"
+    )
+
+
 class InvitationOut(_Out):
     id: int
     campaign_id: int
