@@ -131,17 +131,35 @@ class SupplierQuery(Page):
     kind: SupplierKind | None = None
 
 
+# A link's terms, within what the columns hold.
+Workers = Annotated[int, Field(ge=0, lt=10**9)]
+Euros = Annotated[
+    Decimal, Field(ge=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False)
+]
+Hours = Annotated[
+    Decimal, Field(ge=0, lt=10**11, max_digits=12, decimal_places=1, allow_inf_nan=False)
+]
+
+
 class LinkIn(_In):
     parent_id: Id | None = Field(None, description="null: a direct supplier (tier 1)")
     child_id: Id
     relation: Relation
-    workers: int | None = Field(None, ge=0, lt=10**9)
-    contract_value_eur: Decimal | None = Field(
-        None, ge=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False
-    )
-    labour_hours: Decimal | None = Field(
-        None, ge=0, lt=10**11, max_digits=12, decimal_places=1, allow_inf_nan=False
-    )
+    workers: Workers | None = None
+    contract_value_eur: Euros | None = None
+    labour_hours: Hours | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class LinkPatch(_In):
+    """Only the fields given change; null leaves the relation as it is, but clears the others.
+    A link's ends do not change: delete it and add another."""
+
+    relation: Relation | None = None
+    workers: Workers | None = None
+    contract_value_eur: Euros | None = None
+    labour_hours: Hours | None = None
     start_date: date | None = None
     end_date: date | None = None
 

@@ -183,10 +183,11 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
                     "schema": _not_null(prop),
                 }
             )
+    success: dict[str, Any] = {"description": "No content" if op.status == 204 else "OK"}
     if op.response is not None:
-        success = {op.media_type: {"schema": refs[(op.response, "serialization")]}}
-    else:
-        success = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        success["content"] = {op.media_type: {"schema": refs[(op.response, "serialization")]}}
+    elif op.status != 204:  # 204 No Content has no body to describe
+        success["content"] = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
     codes = {401, 403, 429, *op.errors}
     if parameters and any(p["in"] == "path" for p in parameters):
         codes.add(404)
@@ -195,7 +196,7 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
     if op.body is not None:
         codes.add(400)
     error = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
-    responses: dict[str, Any] = {str(op.status): {"description": "OK", "content": success}}
+    responses: dict[str, Any] = {str(op.status): success}
     for code in sorted(codes):
         responses[str(code)] = {"description": ERROR_TEXT.get(code, CODES[code]), "content": error}
     item: dict[str, Any] = {
