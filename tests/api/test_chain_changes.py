@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from supplychain import db
-from supplychain.models import AuditEvent, Link, Organisation, Supplier
-from tests.api.conftest import call
+from supplychain.models import Invitation, Link, Organisation, Supplier
+from tests.api.conftest import audit_actions, call, invite
 from tests.api.test_resources import _rows
 from tests.factories import make_link, make_supplier
 
@@ -23,17 +22,6 @@ def _chain(app, tenant) -> tuple[int, int, int]:
         link = make_link(session, org, supplier, agency, relation="labour_hire")
         session.commit()
         return supplier.id, agency.id, link.id
-
-
-def _actions(app, org_id) -> list[tuple[str, int | None]]:
-    with app.app_context():
-        return list(
-            db.get_session().exec(
-                select(AuditEvent.action, AuditEvent.user_id).where(
-                    AuditEvent.organisation_id == org_id
-                )
-            )
-        )
 
 
 def test_link_terms_change_and_only_those_given(app, client, tenants):
@@ -54,7 +42,7 @@ def test_link_terms_change_and_only_those_given(app, client, tenants):
     assert cleared["workers"] is None and cleared["relation"] == "subcontract"
     kept = call(client, "PATCH", f"/links/{link_id}", a.write, json={"relation": None}).json
     assert kept["relation"] == "subcontract" and kept["child_id"] == agency_id
-    assert ("link.updated", a.admin_id) in _actions(app, a.org_id)
+    assert ("link.updated", a.admin_id) in audit_actions(app, a.org_id)
 
 
 @pytest.mark.parametrize(
@@ -88,18 +76,19 @@ def test_delete_link_keeps_its_suppliers(app, client, tenants):
     assert call(client, "GET", f"/suppliers/{agency_id}", a.read).status_code == 200
     assert call(client, "GET", f"/links/{link_id}", a.read).status_code == 404
     assert call(client, "DELETE", f"/links/{link_id}", a.write).status_code == 404
-    assert ("link.deleted", a.admin_id) in _actions(app, a.org_id)
+    assert ("link.deleted", a.admin_id) in audit_actions(app, a.org_id)
 
 
 def test_delete_supplier_takes_its_links(app, client, tenants):
     a = tenants["a"]
     supplier_id, agency_id, _link = _chain(app, a)
+    invite(client, a)
     deleted = call(client, "DELETE", f"/suppliers/{supplier_id}", a.write)
     assert deleted.status_code == 204 and deleted.data == b""
-    assert _rows(app, Link, a.org_id) == []
+    assert _rows(app, Link, a.org_id) == [] and _rows(app, Invitation, a.org_id) == []
     assert [s["id"] for s in _rows(app, Supplier, a.org_id)] == [agency_id]
     assert call(client, "GET", f"/suppliers/{supplier_id}", a.read).status_code == 404
-    assert ("supplier.deleted", a.admin_id) in _actions(app, a.org_id)
+    assert ("supplier.deleted", a.admin_id) in audit_actions(app, a.org_id)
 
 
 @pytest.mark.parametrize(

@@ -5,46 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import (
-    AuditEvent,
     Invitation,
     OutboxMessage,
     Response,
     ResponseStatus,
     utcnow,
 )
-from tests.api.conftest import call
+from tests.api.conftest import audit_actions, call, invite
 from tests.api.test_resources import _answered, _rows
-
-
-def _invite(client, tenant) -> dict:
-    body = {
-        "supplier_ids": [tenant.supplier_id],
-        "title": "Screening",
-        "deadline": (utcnow() + timedelta(days=10)).isoformat(),
-    }
-    sent = call(client, "POST", "/invitations", tenant.write, json=body)
-    assert sent.status_code == 201, sent.json
-    return sent.json["invitations"][0]
-
-
-def _actions(app, org_id) -> list[tuple[str, int | None]]:
-    with app.app_context():
-        return list(
-            db.get_session().exec(
-                select(AuditEvent.action, AuditEvent.user_id).where(
-                    AuditEvent.organisation_id == org_id
-                )
-            )
-        )
 
 
 def test_resend_replaces_the_mail_and_keeps_the_link_secret(app, client, tenants):
     a = tenants["a"]
-    invitation = _invite(client, a)
+    invitation = invite(client, a)
     (first,) = _rows(app, OutboxMessage, a.org_id)
     resent = call(client, "POST", f"/invitations/{invitation['id']}/resend", a.write)
     assert resent.status_code == 200, resent.json
@@ -53,12 +29,12 @@ def test_resend_replaces_the_mail_and_keeps_the_link_secret(app, client, tenants
     assert "/r/" not in resent.get_data(as_text=True)
     (second,) = _rows(app, OutboxMessage, a.org_id)  # the mail with the dead link is withdrawn
     assert second != first
-    assert ("invitation.resent", a.admin_id) in _actions(app, a.org_id)
+    assert ("invitation.resent", a.admin_id) in audit_actions(app, a.org_id)
 
 
 def test_resend_with_a_new_deadline(app, client, tenants):
     a = tenants["a"]
-    invitation = _invite(client, a)
+    invitation = invite(client, a)
     deadline = (utcnow() + timedelta(days=30)).replace(microsecond=0)
     resent = call(
         client,
@@ -82,7 +58,7 @@ def test_resend_with_a_new_deadline(app, client, tenants):
 )
 def test_invalid_resend_names_the_field_and_changes_nothing(app, client, tenants, body, field):
     a = tenants["a"]
-    invitation = _invite(client, a)
+    invitation = invite(client, a)
     before = _rows(app, Invitation, a.org_id), _rows(app, OutboxMessage, a.org_id)
     response = call(client, "POST", f"/invitations/{invitation['id']}/resend", a.write, json=body)
     assert response.status_code == 422
@@ -108,7 +84,7 @@ def test_submitted_invitation_is_not_resent(app, client, tenants):
 
 def test_revoke_stops_the_link_once(app, client, tenants):
     a = tenants["a"]
-    invitation = _invite(client, a)
+    invitation = invite(client, a)
     revoked = call(client, "POST", f"/invitations/{invitation['id']}/revoke", a.write)
     assert revoked.status_code == 200, revoked.json
     assert revoked.json["status"] == "revoked"
@@ -117,7 +93,7 @@ def test_revoke_stops_the_link_once(app, client, tenants):
     again = call(client, "POST", f"/invitations/{invitation['id']}/revoke", a.write)
     assert again.status_code == 200 and again.json == revoked.json
     assert _rows(app, Invitation, a.org_id) == [row]
-    assert _actions(app, a.org_id).count(("invitation.revoked", a.admin_id)) == 1
+    assert audit_actions(app, a.org_id).count(("invitation.revoked", a.admin_id)) == 1
     back = call(client, "POST", f"/invitations/{invitation['id']}/resend", a.write)
     assert back.json["status"] == "queued"
 
@@ -125,7 +101,7 @@ def test_revoke_stops_the_link_once(app, client, tenants):
 @pytest.mark.parametrize("action", ["resend", "revoke"])
 def test_actions_need_write_scope_and_own_invitation(app, client, tenants, action):
     a, b = tenants["a"], tenants["b"]
-    invitation = _invite(client, a)
+    invitation = invite(client, a)
     before = _rows(app, Invitation, a.org_id), _rows(app, OutboxMessage, a.org_id)
     url = f"/invitations/{invitation['id']}/{action}"
     read_only = call(client, "POST", url, a.read)
