@@ -64,6 +64,7 @@ FORM = {
     "parent_id": "0",
     "child_id": "1",
     "relation": "subcontract",
+    "status": "acknowledged",
     "role": "viewer",
     "password": "p" * 20,
     "confirm": "p" * 20,
@@ -271,7 +272,7 @@ def _requests(app, world, email: str | None, api_token: str | None = None):
         url = _url(rule, world)
         is_api = rule_for(app, rule.endpoint).scope is not None
         headers = {"Authorization": f"Bearer {api_token}"} if is_api and api_token else {}
-        for method in sorted(rule.methods & {"GET", "POST", "PATCH"}):
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
             client = app.test_client()
             if email:
                 login(client, email, PASSWORD)
@@ -281,7 +282,8 @@ def _requests(app, world, email: str | None, api_token: str | None = None):
                 body = _api_body(rule.endpoint)
                 response = client.open(url, method=method, json=body, headers=headers)
             else:
-                response = client.post(url, data={**FORM, "csrf_token": csrf_token(client)})
+                form = {**FORM, "csrf_token": csrf_token(client)}
+                response = client.open(url, method=method, data=form)
             yield rule, method, url, response
 
 

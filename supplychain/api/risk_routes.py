@@ -24,7 +24,18 @@ from .auth import actor_id, org_id
 from .errors import error_response
 from .lookup import each, get_or_404, page_of
 from .routes import READ, WRITE, invalid
-from .schemas import FlagOut, FlagQuery, Page, Paged, ReportIn, ReportOut, RunDetail, RunOut
+from .schemas import (
+    DecisionIn,
+    DecisionOut,
+    FlagOut,
+    FlagQuery,
+    Page,
+    Paged,
+    ReportIn,
+    ReportOut,
+    RunDetail,
+    RunOut,
+)
 from .spec import operation
 
 # ---- assessments -------------------------------------------------------------------------------
@@ -88,6 +99,7 @@ def _flag_out(flags: list[Flag]) -> list[FlagOut]:
                 first_run_id=flag.first_run_id,
                 last_run_id=flag.last_run_id,
                 status=decision.status if decision else FlagStatus.OPEN,
+                decision=DecisionOut.model_validate(decision) if decision else None,
                 evidence=content.get("evidence"),
                 params=content.get("params"),
                 ilo=content.get("ilo"),
@@ -123,6 +135,31 @@ def list_flags(query: FlagQuery) -> Any:
 def get_flag(flag_id: int) -> Any:
     """Get a flag with its evidence and the officer's decision."""
     return _flag_out([get_or_404(get_session(), Flag, flag_id)])[0]
+
+
+@operation(
+    bp,
+    "/flags/<int:flag_id>/decision",
+    method="PUT",
+    tag="flags",
+    scope=WRITE,
+    body=DecisionIn,
+    response=FlagOut,
+)
+def decide_flag(flag_id: int, body: DecisionIn) -> Any:
+    """Record the officer's decision on a flag, replacing any earlier one.
+
+    The decision follows the flag into later runs (it is kept by the flag's fingerprint);
+    `open` takes a decision back.
+    """
+    session = get_session()
+    flag = get_or_404(session, Flag, flag_id)
+    try:
+        risk.decide(session=session, flag=flag, user_id=actor_id(), **body.model_dump())
+    except InvalidInput as exc:
+        invalid(exc)
+    session.commit()
+    return _flag_out([flag])[0]
 
 
 # ---- reports -----------------------------------------------------------------------------------

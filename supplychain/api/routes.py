@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from flask import Response as FlaskResponse
 from flask import abort, current_app, jsonify
 from sqlmodel import col, or_
 
@@ -30,8 +31,10 @@ from .schemas import (
     InvitationsSent,
     LinkIn,
     LinkOut,
+    LinkPatch,
     LinkQuery,
     Paged,
+    ResendIn,
     ResponseDetail,
     ResponseOut,
     ResponseQuery,
@@ -138,6 +141,21 @@ def update_supplier(supplier_id: int, body: SupplierPatch) -> Any:
     return SupplierOut.model_validate(supplier)
 
 
+@operation(
+    bp, "/suppliers/<int:supplier_id>", method="DELETE", tag="suppliers", scope=WRITE, status=204
+)
+def delete_supplier(supplier_id: int) -> Any:
+    """Remove a supplier with every link to or from it.
+
+    Its invitations, responses and flags go with it, as when it is removed on its page.
+    """
+    session = get_session()
+    supplier = get_or_404(session, Supplier, supplier_id)
+    chain.delete_supplier(session=session, supplier=supplier, actor_id=actor_id())
+    session.commit()
+    return FlaskResponse(status=204)
+
+
 # ---- links -------------------------------------------------------------------------------------
 
 
@@ -169,6 +187,50 @@ def create_link(body: LinkIn) -> Any:
         invalid(exc)
     session.commit()
     return LinkOut.model_validate(link)
+
+
+@operation(bp, "/links/<int:link_id>", tag="links", scope=READ, response=LinkOut)
+def get_link(link_id: int) -> Any:
+    """Get a link."""
+    return LinkOut.model_validate(get_or_404(get_session(), Link, link_id))
+
+
+@operation(
+    bp,
+    "/links/<int:link_id>",
+    method="PATCH",
+    tag="links",
+    scope=WRITE,
+    body=LinkPatch,
+    response=LinkOut,
+)
+def update_link(link_id: int, body: LinkPatch) -> Any:
+    """Change a link's terms; only the fields given change."""
+    session = get_session()
+    link = get_or_404(session, Link, link_id)
+    given = body.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in given.items() if v is not None or k != "relation"}
+    current = link.model_dump(include=set(chain.LinkData.__dataclass_fields__))
+    try:
+        chain.update_link(
+            session=session,
+            link=link,
+            data=chain.LinkData(**{**current, **changes}),
+            actor_id=actor_id(),
+        )
+    except InvalidInput as exc:
+        invalid(exc)
+    session.commit()
+    return LinkOut.model_validate(link)
+
+
+@operation(bp, "/links/<int:link_id>", method="DELETE", tag="links", scope=WRITE, status=204)
+def delete_link(link_id: int) -> Any:
+    """Remove a link; its suppliers stay."""
+    session = get_session()
+    chain.delete_link(session=session, link=get_or_404(session, Link, link_id), actor_id=actor_id())
+    session.commit()
+    return FlaskResponse(status=204)
 
 
 # ---- invitations -------------------------------------------------------------------------------
@@ -242,6 +304,69 @@ def create_invitations(body: InvitationIn) -> Any:
         .order_by(col(Invitation.id))
     ).all()
     return InvitationsSent(campaign_id=campaign.id, invitations=_invitation_page(list(sent)))  # type: ignore[arg-type]
+
+
+@operation(
+    bp,
+    "/invitations/<int:invitation_id>/resend",
+    method="POST",
+    tag="invitations",
+    scope=WRITE,
+    body=ResendIn,
+    body_required=False,
+    response=InvitationOut,
+    errors=(409,),
+)
+def resend_invitation(invitation_id: int, body: ResendIn) -> Any:
+    """Mail the supplier a fresh link; the old one stops working.
+
+    A revoked or bounced invitation comes back to life; a submitted one cannot be resent (409).
+    The link itself is never returned.
+    """
+    session = get_session()
+    invitation = get_or_404(session, Invitation, invitation_id)
+    questionnaire = get_catalogue().get(
+        invitation.questionnaire_id, invitation.questionnaire_version
+    )
+    if questionnaire is None:
+        abort(error_response(409, "This invitation's questionnaire version is no longer offered."))
+    try:
+        invitations.resend(
+            session=session,
+            invitation=invitation,
+            questionnaire=questionnaire,
+            base_url=current_app.config["BASE_URL"],
+            now=utcnow(),
+            user_id=actor_id(),
+            deadline=body.deadline,
+        )
+    except InvalidInput as exc:
+        if "invitation" in exc.errors:  # already submitted: the state, not the input, is wrong
+            session.rollback()
+            abort(error_response(409, str(exc.errors["invitation"])))
+        invalid(exc)
+    session.commit()
+    return _invitation_page([invitation])[0]
+
+
+@operation(
+    bp,
+    "/invitations/<int:invitation_id>/revoke",
+    method="POST",
+    tag="invitations",
+    scope=WRITE,
+    response=InvitationOut,
+)
+def revoke_invitation(invitation_id: int) -> Any:
+    """Stop the invitation's link from working, and its unsent mail from going out.
+
+    Revoking twice changes nothing; resending brings the invitation back.
+    """
+    session = get_session()
+    invitation = get_or_404(session, Invitation, invitation_id)
+    invitations.revoke(session=session, invitation=invitation, now=utcnow(), user_id=actor_id())
+    session.commit()
+    return _invitation_page([invitation])[0]
 
 
 # ---- responses ---------------------------------------------------------------------------------

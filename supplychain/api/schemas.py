@@ -131,17 +131,35 @@ class SupplierQuery(Page):
     kind: SupplierKind | None = None
 
 
+# A link's terms, within what the columns hold.
+Workers = Annotated[int, Field(ge=0, lt=10**9)]
+Euros = Annotated[
+    Decimal, Field(ge=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False)
+]
+Hours = Annotated[
+    Decimal, Field(ge=0, lt=10**11, max_digits=12, decimal_places=1, allow_inf_nan=False)
+]
+
+
 class LinkIn(_In):
     parent_id: Id | None = Field(None, description="null: a direct supplier (tier 1)")
     child_id: Id
     relation: Relation
-    workers: int | None = Field(None, ge=0, lt=10**9)
-    contract_value_eur: Decimal | None = Field(
-        None, ge=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False
-    )
-    labour_hours: Decimal | None = Field(
-        None, ge=0, lt=10**11, max_digits=12, decimal_places=1, allow_inf_nan=False
-    )
+    workers: Workers | None = None
+    contract_value_eur: Euros | None = None
+    labour_hours: Hours | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class LinkPatch(_In):
+    """Only the fields given change; null leaves the relation as it is, but clears the others.
+    A link's ends do not change: delete it and add another."""
+
+    relation: Relation | None = None
+    workers: Workers | None = None
+    contract_value_eur: Euros | None = None
+    labour_hours: Hours | None = None
     start_date: date | None = None
     end_date: date | None = None
 
@@ -174,6 +192,12 @@ class InvitationIn(_In):
     title: Annotated[str, _text(200, 1)]
     message: Annotated[str, _text(2000)] = ""
     deadline: AwareDatetime
+
+
+class ResendIn(_In):
+    deadline: AwareDatetime | None = Field(
+        None, description="default: as it was, or a week from now if that is past or near"
+    )
 
 
 class InvitationOut(_Out):
@@ -247,6 +271,24 @@ class RunDetail(RunOut):
     summary: dict[str, JsonValue]
 
 
+class DecisionIn(_In):
+    """A mitigation needs an owner and a due date, a dismissal a note saying why."""
+
+    status: FlagStatus
+    note: Annotated[str, _text(2000)] = ""
+    owner: Annotated[str, _text(200)] = ""
+    due_date: date | None = None
+
+
+class DecisionOut(_Out):
+    status: FlagStatus
+    note: str
+    owner: str
+    due_date: date | None
+    user_id: int | None = Field(description="Who decided (for the API: who made the token)")
+    updated_at: Timestamp
+
+
 class FlagOut(BaseModel):
     id: int
     rule: str
@@ -258,6 +300,7 @@ class FlagOut(BaseModel):
     first_run_id: int
     last_run_id: int | None = Field(description="null: the latest run still raises it")
     status: FlagStatus = Field(description="The officer's decision (open until one is made).")
+    decision: DecisionOut | None = Field(description="null: no decision yet")
     evidence: JsonValue
     params: JsonValue
     ilo: JsonValue

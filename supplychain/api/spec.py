@@ -47,6 +47,7 @@ class Operation:
     scope: str
     query: type[BaseModel] | None
     body: type[BaseModel] | None
+    body_required: bool
     response: type[BaseModel] | None
     status: int
     media_type: str
@@ -65,13 +66,16 @@ def operation(
     scope: str,
     query: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
+    body_required: bool = True,
     response: type[BaseModel] | None = None,
     status: int = 200,
     media_type: str = "application/json",
     errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register view as an API operation; it gets `query`/`body` as validated models and
-    returns a model of `response` (sent with `status`) or a finished Flask response."""
+    returns a model of `response` (sent with `status`) or a finished Flask response.
+
+    With body_required False, a call without a body is taken as the empty object `{}`."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         doc = (view.__doc__ or "").strip()
@@ -87,6 +91,7 @@ def operation(
                 scope=scope,
                 query=query,
                 body=body,
+                body_required=body_required,
                 response=response,
                 status=status,
                 media_type=media_type,
@@ -100,6 +105,8 @@ def operation(
                 path["query"] = _parse(query, request.args.to_dict(), "query")
             if body is not None:
                 data = request.get_json(silent=True)
+                if data is None and not body_required and not request.get_data():
+                    data = {}
                 if not isinstance(data, dict):
                     message = "Send a JSON object with Content-Type: application/json."
                     abort(error_response(400, message, {"body": message}))
@@ -176,10 +183,11 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
                     "schema": _not_null(prop),
                 }
             )
+    success: dict[str, Any] = {"description": "No content" if op.status == 204 else "OK"}
     if op.response is not None:
-        success = {op.media_type: {"schema": refs[(op.response, "serialization")]}}
-    else:
-        success = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        success["content"] = {op.media_type: {"schema": refs[(op.response, "serialization")]}}
+    elif op.status != 204:  # 204 No Content has no body to describe
+        success["content"] = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
     codes = {401, 403, 429, *op.errors}
     if parameters and any(p["in"] == "path" for p in parameters):
         codes.add(404)
@@ -188,7 +196,7 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
     if op.body is not None:
         codes.add(400)
     error = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
-    responses: dict[str, Any] = {str(op.status): {"description": "OK", "content": success}}
+    responses: dict[str, Any] = {str(op.status): success}
     for code in sorted(codes):
         responses[str(code)] = {"description": ERROR_TEXT.get(code, CODES[code]), "content": error}
     item: dict[str, Any] = {
@@ -201,7 +209,7 @@ def _operation(op: Operation, refs: dict, components: dict) -> dict[str, Any]:
     }
     if op.body is not None:
         item["requestBody"] = {
-            "required": True,
+            "required": op.body_required,
             "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
         }
     return item

@@ -221,13 +221,17 @@ def resend(
     base_url: str,
     now: datetime,
     user_id: int | None,
+    deadline: datetime | None = None,
 ) -> IssuedLink:
-    """Send a fresh link (the old one stops working); an expired one gets a week more."""
+    """Send a fresh link (the old one stops working) until deadline if given; without one, an
+    expired link gets a week more."""
     supplier = session.get(Supplier, invitation.supplier_id)
     campaign = session.get(Campaign, invitation.campaign_id)
     assert supplier is not None and campaign is not None
     if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
         raise InvalidInput({"invitation": str(_l("This questionnaire is already submitted."))})
+    if deadline is not None and aware(deadline) <= now:
+        raise InvalidInput({"deadline": str(_l("The deadline must be in the future."))})
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     raw = secrets.token_urlsafe(32)
     invitation.token_hash = digest(raw)
@@ -236,7 +240,9 @@ def resend(
     invitation.sent_at = None
     invitation.reminded_at = None
     invitation.email = supplier.email or invitation.email
-    if aware(invitation.expires_at) <= now + timedelta(days=1):
+    if deadline is not None:
+        invitation.expires_at = deadline
+    elif aware(invitation.expires_at) <= now + timedelta(days=1):
         invitation.expires_at = now + timedelta(days=7)
     session.add(invitation)
     url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
@@ -252,7 +258,10 @@ def resend(
 
 
 def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: int | None) -> None:
-    """Stop the link from working, and any mail with it from going out."""
+    """Stop the link from working, and any mail with it from going out (revoking twice
+    changes nothing: a retried call must not move the time or add to the audit trail)."""
+    if invitation.revoked_at is not None:
+        return
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     invitation.revoked_at = now
     session.add(invitation)

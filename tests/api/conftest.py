@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlmodel import select
 
 from supplychain import db
 from supplychain.api import tokens
+from supplychain.models import AuditEvent, utcnow
 from tests.factories import make_org, make_supplier, make_user
 
 
@@ -54,3 +57,27 @@ def call(client: FlaskClient, method: str, url: str, token: str | None, **kwargs
     """Call the API with a bearer token (or none)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.open(f"/api/v1{url}", method=method, headers=headers, **kwargs)
+
+
+def invite(client: FlaskClient, tenant: Tenant) -> dict:
+    """Send tenant's supplier a questionnaire through the API; return the invitation."""
+    body = {
+        "supplier_ids": [tenant.supplier_id],
+        "title": "Screening",
+        "deadline": (utcnow() + timedelta(days=10)).isoformat(),
+    }
+    sent = call(client, "POST", "/invitations", tenant.write, json=body)
+    assert sent.status_code == 201, sent.json
+    return sent.json["invitations"][0]
+
+
+def audit_actions(app, org_id: int) -> list[tuple[str, int | None]]:
+    """(action, user id) of each of the organisation's audit events."""
+    with app.app_context():
+        return list(
+            db.get_session().exec(
+                select(AuditEvent.action, AuditEvent.user_id).where(
+                    AuditEvent.organisation_id == org_id
+                )
+            )
+        )
