@@ -41,6 +41,8 @@ from .flags import FlagItem, flag_items
 
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 TOP_SUPPLIERS = 10
+# A map this many times wider than tall is drawn on a landscape page, where it is larger.
+LANDSCAPE_RATIO = 1.2
 ACTIONS_PER_ITEM = 4
 NOT_ASKED_LISTED = 40
 
@@ -126,6 +128,7 @@ class ReportContext:
     chain_map: layout.ChainMap
     map_anchors: Mapping[int, str]
     map_exposure: Mapping[int, int]
+    map_landscape: bool  # a map wider than tall gets a page turned sideways
     groups: tuple[tuple[str, tuple[RuleGroup, ...]], ...]  # by severity
     suppliers: tuple[SupplierSection, ...]
     decisions: Mapping[str, int]
@@ -350,6 +353,7 @@ def build_report_context(
         chain_map=chain_map,
         map_anchors={s: anchor[s] for s in flagged},
         map_exposure={s: own for s, (own, _c) in exposure.items()},
+        map_landscape=chain_map.width > chain_map.height * LANDSCAPE_RATIO,
         groups=tuple(groups),
         suppliers=tuple(sections),
         decisions=dict(Counter(i.status for i in all_items)),

@@ -4,9 +4,11 @@ and every flag's rule title; supplier text stays text and nothing is fetched."""
 from __future__ import annotations
 
 import gc
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from supplychain import db
@@ -161,3 +163,16 @@ def test_scope_of_one_tier(app, session):
     tier3 = _context(app, org.id, Scope("tier", tier=3))
     assert [x.id for x in tier3.suppliers] == [s["c"].id]
     assert tier3.flags_total == len(tier3.suppliers[0].all_flags)
+
+
+def test_a_map_wider_than_tall_gets_a_landscape_page(app, session):
+    """small_chain is four columns, one box each: a wide map, drawn sideways; a lone supplier
+    of one tier is not wider than tall."""
+    org, *_ = small_chain(session)
+    wide = _context(app, org.id, Scope())
+    assert wide.chain_map.width > wide.chain_map.height and wide.map_landscape
+    report = make_report(app, org.id)
+    with app.app_context():
+        reader = PdfReader(io.BytesIO(services.archived(report)))
+    sizes = {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages}
+    assert sizes == {(595, 842), (842, 595)}  # A4 upright, and the map's page turned
