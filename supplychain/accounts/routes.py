@@ -48,16 +48,16 @@ def _start_session(user: User) -> None:
     login_user(user)
 
 
-def _queue_mail(to: str, template: str, subject: str, **context: Any) -> OutboxMessage:
-    """Queue an account mail in the request's transaction (with the token it carries)."""
+def _queue_mail(user: User, template: str, subject: str, **context: Any) -> OutboxMessage:
+    """Queue an account mail to user in the request's transaction (with the token it carries)."""
     return outbox.enqueue(
         session=get_session(),
-        to=to,
+        to=user.email,
         subject=subject,
         text=render_template(f"mail/{template}.txt", **context),
         html=render_template(f"mail/{template}.html", **context),
         kind=template,
-        organisation_id=context.get("organisation_id"),
+        organisation_id=user.organisation_id,
         mail_domain=mail.domain_of(current_app.config["MAIL_FROM"]),
     )
 
@@ -147,12 +147,11 @@ def forgot_password() -> Any:
                 lifetime=timedelta(hours=hours),
             )
             message = _queue_mail(
-                user.email,
+                user,
                 "password_reset",
                 _("Reset your supplychain password"),
                 link=_link("accounts.reset_password", token=raw),
                 hours=hours,
-                organisation_id=user.organisation_id,
             )
             db.commit()
             _send_now(message)
@@ -236,13 +235,12 @@ def invite_user() -> Any:
             apply_errors(form, exc)
         else:
             message = _queue_mail(
-                user.email,
+                user,
                 "user_invitation",
                 _("You are invited to supplychain"),
                 link=_link("accounts.accept_invitation", token=raw),
                 days=days,
                 inviter=current_user.name or current_user.email,
-                organisation_id=user.organisation_id,
             )
             db.commit()
             if _send_now(message):

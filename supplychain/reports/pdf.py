@@ -11,14 +11,13 @@ from a permissive fetcher).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .. import resource_dir
+from ..gcpause import gc_paused
 
 # Documents refer to static files relative to this base: href="css/report.css".
 STATIC_BASE = "https://static.invalid/"
@@ -58,29 +57,19 @@ def _fetcher() -> Any:
     return StaticOnly(allowed_protocols=())
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cycle collector, and collect once after.
-
-    A large report's boxes are millions of objects, all alive until the PDF is written; each
-    collection during layout walks them again for almost nothing (10-20% of a 300-page
-    report's time, and as much of plain text's; peak RSS rose by 9 MB). The process-wide
-    switch is only turned back on by the render that turned it off.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            gc.collect()
-
-
 def render(html: str) -> Rendered:
-    """Lay out a document and write it as PDF, with its number of pages."""
-    with _no_cyclic_gc():
-        return _render(html)  # the document is dropped before the one collection
+    """Lay out a document and write it as PDF, with its number of pages.
+
+    The cycle collector is paused meanwhile: a large report's boxes are millions of objects,
+    all alive until the PDF is written, and each collection during layout walks them again
+    for almost nothing (10-20% of a 300-page report's time). One collection follows, once the
+    document is dropped, if the collector was on.
+    """
+    with gc_paused():
+        rendered = _render(html)
+    if gc.isenabled():
+        gc.collect()
+    return rendered
 
 
 def _render(html: str) -> Rendered:
