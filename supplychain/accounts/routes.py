@@ -307,11 +307,21 @@ def invite_user() -> Any:
                 _("You are invited to supplychain"),
                 link=_link("accounts.accept_invitation", token=raw),
                 days=days,
-                inviter=current_user.name or current_user.email,
+                inviter=mail.defang(current_user.name or current_user.email),
             )
             db.commit()
             if _send_now(message):
                 flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            elif message.attempts == 0:  # not tried: a new organisation's day of mail is used up
+                flash(
+                    _(
+                        "New organisations send at most %(limit)d mails a day: the invitation "
+                        "to %(email)s waits in the outbox and goes out tomorrow.",
+                        limit=current_app.config["NEW_ORG_DAILY_MAIL_LIMIT"],
+                        email=user.email,
+                    ),
+                    "warning",
+                )
             else:
                 flash(
                     _(

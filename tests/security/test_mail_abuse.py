@@ -122,3 +122,24 @@ def test_the_invitation_is_our_mail_and_quotes_the_organisations_words(app, clie
     assert "<blockquote" in html
     links = [url for url in smtp.links(mail)]
     assert all(url.startswith("https://supplychain.test/") for url in links)
+
+
+def test_colleague_invitations_count_against_a_new_organisations_day(app, client, smtp):
+    """Inviting colleagues mails any address too: it shares the day's limit."""
+    app.config.update(NEW_ORG_DAILY_MAIL_LIMIT=1)
+    with app.app_context():
+        session = db.get_session()
+        org = accounts.create_organisation(session=session, slug="bank", name=BANK)
+        make_user(session, org, Role.ADMIN, email="admin@bank.example")  # confirms it: new
+        session.commit()
+    login(client, "admin@bank.example", PASSWORD)
+
+    def invite(email: str) -> str:
+        data = {"email": email, "name": "", "role": "officer"}
+        post_form(client, "/account/users/invite", data, page="/account/users")
+        return client.get("/account/users").get_data(as_text=True)
+
+    assert "Invitation sent to one@elsewhere.example" in invite("one@elsewhere.example")
+    assert "goes out tomorrow" in invite("two@elsewhere.example")
+    assert [m["To"] for m in smtp.messages] == ["one@elsewhere.example"]
+    assert pending(app) == 1
