@@ -54,7 +54,7 @@ def _switch(app, admin, email: str) -> None:
 
 
 def _set(client, path: str, password: str = NEW):
-    return post_form(client, path, {"password": password, "confirm": password}, page=path)
+    return post_form(client, path, {"password": password, "confirm": password})
 
 
 # Emailed links
