@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,18 +17,33 @@ from ..models import Organisation, Role, TokenPurpose, User, UserToken, utcnow
 from ..security import hash_password, verify_password
 from ..tenancy import in_org
 from ..validation import InvalidInput, check_length, normalise_email
+from . import passwords
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
-def check_password(password: str, *, field: str = "password") -> None:
-    """Raise InvalidInput unless password has an acceptable length."""
+def check_password(password: str, *, context: Iterable[str] = (), field: str = "password") -> None:
+    """Raise InvalidInput unless password has an acceptable length and is hard to guess.
+
+    context: what an attacker may know of its owner (email, names, organisation), whose words
+    a password must not be built on.
+    """
     if len(password) < MIN_PASSWORD:
         raise InvalidInput({field: _l("Use at least %(n)d characters.", n=MIN_PASSWORD)})
     if len(password) > MAX_PASSWORD:
         raise InvalidInput({field: _l("At most %(n)d characters.", n=MAX_PASSWORD)})
+    reason = passwords.weakness(password, passwords.context_words(*context))
+    if reason is not None:
+        raise InvalidInput({field: reason})
+
+
+def _context(session: Session, organisation_id: int, *texts: str) -> tuple[str, ...]:
+    """What an attacker may know of a user: their own details and their organisation's names."""
+    organisation = session.get(Organisation, organisation_id)
+    assert organisation is not None
+    return (*texts, organisation.name, organisation.slug)
 
 
 def create_organisation(*, session: Session, slug: str, name: str) -> Organisation:
@@ -71,7 +87,7 @@ def create_user(
     if errors:
         raise InvalidInput(errors)
     if password is not None:
-        check_password(password)
+        check_password(password, context=_context(session, organisation_id, email, name))
     user = User(
         organisation_id=organisation_id,
         email=email,
@@ -107,7 +123,10 @@ def sign_up(
         organisation = create_organisation(session=session, slug=slug, name=organisation_name)
     except InvalidInput as exc:
         errors.update({"organisation_name" if k == "name" else k: v for k, v in exc.errors.items()})
-    for check in (lambda: normalise_email(email), lambda: check_password(password)):
+    for check in (
+        lambda: normalise_email(email),
+        lambda: check_password(password, context=(email, name, organisation_name, slug)),
+    ):
         try:
             check()
         except InvalidInput as exc:
@@ -154,7 +173,7 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     It never switches an account on: a link mailed before an admin switched someone off must
     not bring them back.
     """
-    check_password(password)
+    check_password(password, context=_context(session, user.organisation_id, user.email, user.name))
     user.password_hash = hash_password(password)
     end_sessions(session=session, user=user)
     void_tokens(session=session, user=user)
