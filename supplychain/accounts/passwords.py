@@ -51,9 +51,13 @@ def context_words(*texts: str) -> list[str]:
     words = {*SERVICE_WORDS}
     for text in texts:
         text = text.strip().lower()
-        if text:
+        parts = [w for w in re.split(r"[\W_]+", text) if w]
+        if parts:
             words.add(text)
-            words.update(w for w in re.split(r"[\W_]+", text) if len(w) >= 3)
+            words.update(w for w in parts if len(w) >= 3)
+            # zxcvbn reads a separator between two known words as random characters, so the
+            # name's words joined as people join them are listed too: "baltic-timber-works".
+            words.update(sep.join(parts) for sep in ("", " ", "-", "_", "."))
     return sorted(words)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.accounts import services
+from supplychain.cli import cli
 from supplychain.models import Organisation, Role, TokenPurpose, User, utcnow
 from tests import mailserver
 from tests.conftest import login, post_form
@@ -238,3 +239,11 @@ def test_an_invitation_refuses_a_guessable_password(app, client, team, smtp):
     path = smtp.links(smtp.messages[-1])[0].removeprefix("https://supplychain.test")
     response = _set(app.test_client(), path, "123456789012")
     assert "This password is too easy to guess" in response.get_data(as_text=True)
+
+
+def test_the_command_line_refuses_a_guessable_password(app, runner, team):
+    args = ["create-user", "ops@team.example", "--org", "team", "--password-stdin"]
+    result = runner.invoke(cli, args, input="baltic-timber-works\n")
+    assert result.exit_code == 1
+    assert "password: This password is too easy to guess" in result.output
+    assert "your organisation" in result.output
