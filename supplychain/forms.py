@@ -1,4 +1,4 @@
-"""Shared form helpers: putting service errors next to the fields they concern."""
+"""Shared form helpers: service errors next to the fields they concern, safe `next` targets."""
 
 from __future__ import annotations
 
@@ -18,7 +18,15 @@ def apply_errors(form: FlaskForm, error: InvalidInput) -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Return target if it is a path on this site, else default (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Return target if it is a path on this site, else default (no open redirects).
+
+    Every `next` parameter goes through here. Browsers drop tab, CR and LF anywhere in a URL
+    and read a backslash as a slash, so `/<tab>/evil.example` and `/\\evil.example` lead off-site;
+    and Werkzeug refuses a header holding a newline. So any control character or backslash is
+    refused, and what remains must be a path starting with a single slash.
+    """
+    if not target or any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
+        return default
+    if not target.startswith("/") or target.startswith("//"):
+        return default  # a scheme ("https:", "javascript:") or a host ("//evil.example")
+    return target

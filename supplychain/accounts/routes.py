@@ -191,6 +191,11 @@ def login() -> Any:
 @requires(Role.VIEWER)
 def logout() -> Any:
     if EmptyForm().validate_on_submit():
+        db = get_session()
+        # Rotating the session token ends the session on the server: a copy of the cookie
+        # taken before sign-out no longer signs anyone in (it ends the user's other sessions too).
+        services.end_sessions(session=db, user=db.get(User, current_user.id))
+        db.commit()
         logout_user()
         session.clear()
         flash(_("You are signed out."), "info")

@@ -5,29 +5,46 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from .. import audit
 from ..models import Organisation, Role, TokenPurpose, User, UserToken, utcnow
 from ..security import hash_password, verify_password
 from ..tenancy import in_org
 from ..validation import InvalidInput, check_length, normalise_email
+from . import passwords
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
-def check_password(password: str, *, field: str = "password") -> None:
-    """Raise InvalidInput unless password has an acceptable length."""
+def check_password(password: str, *, context: Iterable[str] = (), field: str = "password") -> None:
+    """Raise InvalidInput unless password has an acceptable length and is hard to guess.
+
+    context: what an attacker may know of its owner (email, names, organisation), whose words
+    a password must not be built on.
+    """
     if len(password) < MIN_PASSWORD:
         raise InvalidInput({field: _l("Use at least %(n)d characters.", n=MIN_PASSWORD)})
     if len(password) > MAX_PASSWORD:
         raise InvalidInput({field: _l("At most %(n)d characters.", n=MAX_PASSWORD)})
+    reason = passwords.weakness(password, passwords.context_words(*context))
+    if reason is not None:
+        raise InvalidInput({field: reason})
+
+
+def _context(session: Session, organisation_id: int, *texts: str) -> tuple[str, ...]:
+    """What an attacker may know of a user: their own details and their organisation's names."""
+    organisation = session.get(Organisation, organisation_id)
+    assert organisation is not None
+    return (*texts, organisation.name, organisation.slug)
 
 
 def _check_organisation(
@@ -88,7 +105,7 @@ def create_user(
     if errors:
         raise InvalidInput(errors)
     if password is not None:
-        check_password(password)
+        check_password(password, context=_context(session, organisation_id, email, name))
     user = User(
         organisation_id=organisation_id,
         email=email,
@@ -140,7 +157,10 @@ def sign_up(
         existing = None
     slug, organisation_name, problems = _check_organisation(session, slug, organisation_name)
     errors = {"organisation_name" if k == "name" else k: v for k, v in problems.items()}
-    for check in (lambda: normalise_email(email), lambda: check_password(password)):
+    for check in (
+        lambda: normalise_email(email),
+        lambda: check_password(password, context=(email, name, organisation_name, slug)),
+    ):
         try:
             check()
         except InvalidInput as exc:
@@ -237,12 +257,15 @@ def record_login(*, session: Session, user: User) -> None:
 
 
 def set_password(*, session: Session, user: User, password: str) -> None:
-    """Set a new password and end every other session of this user."""
-    check_password(password)
+    """Set a new password, end every session of this user and void their emailed links.
+
+    It never switches an account on: a link mailed before an admin switched someone off must
+    not bring them back.
+    """
+    check_password(password, context=_context(session, user.organisation_id, user.email, user.name))
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_urlsafe(24)
-    user.is_active = True
-    session.add(user)
+    end_sessions(session=session, user=user)
+    void_tokens(session=session, user=user)
     audit.record(
         session,
         organisation_id=user.organisation_id,
@@ -252,12 +275,36 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     )
 
 
+def end_sessions(*, session: Session, user: User) -> None:
+    """End every session of user, on every device and in every copied cookie.
+
+    The session cookie names the user's session token (User.get_id) and the loader checks it,
+    so a new token makes every cookie issued so far worthless.
+    """
+    user.session_token = secrets.token_urlsafe(24)
+    session.add(user)
+
+
+def void_tokens(*, session: Session, user: User) -> None:
+    """Delete user's unused emailed tokens: their links then answer as unknown ones."""
+    session.flush()  # a token marked used in this transaction is kept as a record
+    session.execute(
+        sa.delete(UserToken).where(
+            col(UserToken.user_id) == user.id, col(UserToken.used_at).is_(None)
+        )
+    )
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def issue_token(*, session: Session, user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
-    """Store the hash of a new single-use token for user and return the token itself."""
+    """Store the hash of a new single-use token for user and return the token itself.
+
+    Any earlier link of the user stops working: only the newest one mailed is live.
+    """
+    void_tokens(session=session, user=user)
     raw = secrets.token_urlsafe(32)
     session.add(
         UserToken(
@@ -274,9 +321,13 @@ def issue_token(*, session: Session, user: User, purpose: TokenPurpose, lifetime
 def peek_token(
     *, session: Session, raw: str, purpose: TokenPurpose, now: datetime
 ) -> UserToken | None:
-    """The live token matching raw for purpose, or None if unknown, used or expired."""
+    """The live token matching raw for purpose, or None if unknown, used, expired or its user
+    is switched off."""
     token = session.exec(select(UserToken).where(UserToken.token_hash == _digest(raw))).first()
     if token is None or token.purpose != purpose or token.used_at is not None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
         return None
     if _aware(token.expires_at) <= now:
         return None
@@ -292,9 +343,9 @@ def redeem_token(
         return None
     user = session.get(User, token.user_id)
     assert user is not None
-    set_password(session=session, user=user, password=password)
     token.used_at = now
     session.add(token)
+    set_password(session=session, user=user, password=password)
     return user
 
 
@@ -320,12 +371,14 @@ def change_role(*, session: Session, user: User, role: Role, actor: User) -> Non
 
 
 def set_active(*, session: Session, user: User, active: bool, actor: User) -> None:
-    """Switch an account off (it can no longer sign in) or back on."""
+    """Switch an account off (it can no longer sign in, its sessions end and its emailed links
+    stop working) or back on."""
     if not active and user.role == Role.ADMIN and _active_admins(session, user) <= 1:
         raise InvalidInput({"active": _l("The organisation needs at least one admin.")})
     user.is_active = active
-    user.session_token = secrets.token_urlsafe(24)
-    session.add(user)
+    end_sessions(session=session, user=user)
+    if not active:
+        void_tokens(session=session, user=user)
     audit.record(
         session,
         organisation_id=user.organisation_id,

@@ -47,7 +47,7 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     role: Role = Field(sa_column=Column(enum_column(Role), nullable=False))
     is_active: bool = Field(default=True)
-    # Rotated on password change: sessions signed with the old value stop working.
+    # Rotated on sign-out, password change and switch-off: sessions naming the old value end.
     session_token: str = Field(max_length=64)
     locale: str | None = Field(default=None, max_length=8)
     created_at: datetime = timestamp(nullable=False)
@@ -66,7 +66,7 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        """Identify the user and the session generation: a password change ends old sessions."""
+        """Identify the user and the session generation: a new session token ends old sessions."""
         return f"{self.id}:{self.session_token}"
 
 
