@@ -126,7 +126,8 @@ def new() -> Any:
         else:
             session.commit()
             _offer_links(links)
-            if not (_sending().held or _sending().limited):
+            sending = _sending()
+            if not (sending.held or sending.limited):  # else the campaign page says why
                 flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
     return render_template("invitations/new.html", form=form, suppliers=suppliers)
