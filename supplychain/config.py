@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_I18N_ENABLED": False,
     "PASSWORD_RESET_HOURS": 2,
     "USER_INVITATION_DAYS": 7,
+    "EMAIL_CONFIRMATION_HOURS": 48,  # how long a sign-up's confirmation link works
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -42,6 +43,13 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute",  # password and reset forms, per client address
     "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",  # the same forms, per account named
     "API_RATE_LIMIT": "300 per minute",  # per API token
+    "SIGNUP_RATE_LIMIT": "10 per hour",  # sign-ups per client address
+    "SIGNUP_EMAIL_RATE_LIMIT": "3 per hour",  # sign-ups naming one email address (each mails it)
+    # An organisation is new until NEW_ORG_DAYS after its admin's address was confirmed; while
+    # new, it sends at most this many mails a day (UTC) to suppliers and invited colleagues.
+    # The rest wait in the outbox for the next day.
+    "NEW_ORG_DAILY_MAIL_LIMIT": 50,
+    "NEW_ORG_DAYS": 14,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
@@ -76,6 +84,11 @@ _ENV_KEYS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_ACCOUNT_RATE_LIMIT": str,
     "API_RATE_LIMIT": str,
+    "SIGNUP_RATE_LIMIT": str,
+    "SIGNUP_EMAIL_RATE_LIMIT": str,
+    "EMAIL_CONFIRMATION_HOURS": int,
+    "NEW_ORG_DAILY_MAIL_LIMIT": int,
+    "NEW_ORG_DAYS": int,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,

@@ -6,6 +6,7 @@ the written message (and the link in it) from disk.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -17,6 +18,19 @@ from typing import Any
 from .models import utcnow
 
 DEFAULT_DOMAIN = "supplychain.local"
+
+_SCHEME = re.compile(r"://")
+_DOMAIN_DOT = re.compile(r"(?<=[\w-])\.(?=[^\W\d_]{2,})")
+
+
+def defang(text: str) -> str:
+    """A user's text made safe to quote in our mail: no web or mail address in it stays one
+    (bank-login.example/x reads bank-login[.]example/x), so mail programs make no link of it.
+
+    Only our own links are followed from our mail; words of an organisation are shown as
+    theirs, never as something to click.
+    """
+    return _DOMAIN_DOT.sub("[.]", _SCHEME.sub("[:]//", text))
 
 
 def domain_of(mail_from: str) -> str:

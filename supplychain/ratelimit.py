@@ -1,7 +1,9 @@
 """Rate limits (Flask-Limiter): one limiter per app, so apps and tests never share counters.
 
 The supplier's token pages are the one place a stranger can try keys; they get a limit per
-client address. The API gets a limit per token, so that one runaway script slows only itself.
+client address. Sign-up is public and mails the address it is given: it is limited per client
+address and per email address named. The API gets a limit per token, so that one runaway
+script slows only itself.
 Counters live in memory, or in Redis when RATELIMIT_STORAGE_URI names it, so that several app
 servers share them.
 """
@@ -9,6 +11,7 @@ servers share them.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
@@ -54,6 +57,7 @@ def init_app(app: Flask) -> None:
     limiter.limit(lambda: current_app.config["RESPOND_RATE_LIMIT"])(respond_bp)
     limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_key)(api_bp)
     _limit_password_guessing(app, limiter)
+    _limit_signups(app, limiter)
     app.extensions["rate_limiter"] = limiter
 
 
@@ -74,12 +78,33 @@ def _limit_password_guessing(app: Flask, limiter: Limiter) -> None:
         ("accounts.login", (per_address, per_account)),
         ("accounts.forgot_password", (per_address, per_account)),
         ("accounts.reset_password", (per_address,)),  # the link's token names the account
+        ("accounts.confirm", (per_address,)),  # so does a confirmation link's
     ):
-        view = app.view_functions[endpoint]
-        for limit in limits:
-            view = limit(view)
-        # The wrapped view must be the one routed to: it checks the limits itself.
-        app.view_functions[endpoint] = view
+        _wrap(app, endpoint, limits)
+
+
+def _signup_email() -> str:
+    return "signup:" + request.form.get("email", "").strip().casefold()[:254]
+
+
+def _limit_signups(app: Flask, limiter: Limiter) -> None:
+    """Throttle sign-ups per client address, and per email address named: each sign-up mails
+    that address, which must not be flooded from many client addresses."""
+    per_address = limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
+    per_email = limiter.limit(
+        lambda: current_app.config["SIGNUP_EMAIL_RATE_LIMIT"],
+        key_func=_signup_email,
+        methods=["POST"],
+    )
+    _wrap(app, "accounts.signup", (per_address, per_email))
+
+
+def _wrap(app: Flask, endpoint: str, limits: tuple[Any, ...]) -> None:
+    view = app.view_functions[endpoint]
+    for limit in limits:
+        view = limit(view)
+    # The wrapped view must be the one routed to: it checks the limits itself.
+    app.view_functions[endpoint] = view
 
 
 def _api_key() -> str:

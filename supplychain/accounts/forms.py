@@ -30,6 +30,10 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), [DataRequired(), Length(max=128)])
 
 
+class ConfirmAddressForm(FlaskForm):
+    password = PasswordField(_l("Your password"), [DataRequired(), Length(max=128)])
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
 

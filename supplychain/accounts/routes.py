@@ -29,6 +29,7 @@ from ..validation import InvalidInput
 from . import bp, services
 from .forms import (
     ROLE_CHOICES,
+    ConfirmAddressForm,
     EmptyForm,
     ForgotPasswordForm,
     InviteUserForm,
@@ -85,7 +86,7 @@ def signup() -> Any:
     if form.validate_on_submit():
         db = get_session()
         try:
-            user = services.sign_up(
+            outcome = services.sign_up(
                 session=db,
                 organisation_name=form.organisation_name.data,
                 slug=form.slug.data,
@@ -97,11 +98,68 @@ def signup() -> Any:
             db.rollback()
             apply_errors(form, exc)
         else:
+            if outcome.created:
+                message = _queue_confirmation(outcome.user)
+            else:
+                message = _queue_mail(
+                    outcome.user,
+                    "signup_attempt",
+                    _("Someone tried to sign up to supplychain with your address"),
+                    login=_link("accounts.login"),
+                    forgot=_link("accounts.forgot_password"),
+                )
+            db.commit()
+            _send_now(message)
+            # The same answer whether or not the address had an account: its mail tells which.
+            return redirect(url_for("accounts.signup_sent"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/signup/sent")
+@public
+def signup_sent() -> Any:
+    return render_template("accounts/signup_sent.html")
+
+
+def _queue_confirmation(user: User) -> OutboxMessage:
+    hours = current_app.config["EMAIL_CONFIRMATION_HOURS"]
+    raw = services.issue_token(
+        session=get_session(),
+        user=user,
+        purpose=TokenPurpose.EMAIL_CONFIRMATION,
+        lifetime=timedelta(hours=hours),
+    )
+    return _queue_mail(
+        user,
+        "confirm_address",
+        _("Confirm your address for supplychain"),
+        link=_link("accounts.confirm", token=raw),
+        hours=hours,
+    )
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm(token: str) -> Any:
+    """Confirm a new account's address; the password too, so that only its maker can."""
+    db = get_session()
+    purpose = TokenPurpose.EMAIL_CONFIRMATION
+    if services.peek_token(session=db, raw=token, purpose=purpose, now=utcnow()) is None:
+        abort(404)
+    form = ConfirmAddressForm()
+    if form.validate_on_submit():
+        user = services.confirm_with_token(
+            session=db, raw=token, password=form.password.data, now=utcnow()
+        )
+        if user is None:
+            form.password.errors = [_("Wrong password.")]
+        else:
+            services.record_login(session=db, user=user)
             db.commit()
             _start_session(user)
-            flash(_("Welcome. Start by adding your direct suppliers."), "success")
+            flash(_("Your address is confirmed. Start by adding your direct suppliers."), "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("accounts/signup.html", form=form)
+    return render_template("accounts/confirm.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -113,6 +171,14 @@ def login() -> Any:
         user = services.authenticate(session=db, email=form.email.data, password=form.password.data)
         if user is None:
             form.form_errors.append(_("Wrong email or password."))
+        elif user.email_confirmed_at is None:
+            # Only the account's maker knows the password: telling them reveals nothing.
+            message = _queue_confirmation(user)
+            db.commit()
+            _send_now(message)
+            form.form_errors.append(
+                _("First confirm your address: we have sent you a new link to it.")
+            )
         else:
             services.record_login(session=db, user=user)
             db.commit()
@@ -181,6 +247,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str) -> Any:
             apply_errors(form, exc)
         else:
             assert user is not None
+            services.confirm_address(session=db, user=user, now=utcnow())  # the link proved it
             db.commit()
             _start_session(user)
             flash(_("Your password is set."), "success")
@@ -245,11 +312,21 @@ def invite_user() -> Any:
                 _("You are invited to supplychain"),
                 link=_link("accounts.accept_invitation", token=raw),
                 days=days,
-                inviter=current_user.name or current_user.email,
+                inviter=mail.defang(current_user.name or current_user.email),
             )
             db.commit()
             if _send_now(message):
                 flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            elif message.attempts == 0:  # not tried: a new organisation's day of mail is used up
+                flash(
+                    _(
+                        "New organisations send at most %(limit)d mails a day: the invitation "
+                        "to %(email)s waits in the outbox and goes out tomorrow.",
+                        limit=current_app.config["NEW_ORG_DAILY_MAIL_LIMIT"],
+                        email=user.email,
+                    ),
+                    "warning",
+                )
             else:
                 flash(
                     _(

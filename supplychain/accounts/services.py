@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -46,8 +47,10 @@ def _context(session: Session, organisation_id: int, *texts: str) -> tuple[str, 
     return (*texts, organisation.name, organisation.slug)
 
 
-def create_organisation(*, session: Session, slug: str, name: str) -> Organisation:
-    """Add an organisation; the slug names it in URLs and on the command line."""
+def _check_organisation(
+    session: Session, slug: str, name: str
+) -> tuple[str, str, dict[str, object]]:
+    """The cleaned slug and name of a new organisation, and what is wrong with them."""
     slug = slug.strip().lower()
     name = name.strip()
     errors: dict[str, object] = {}
@@ -58,6 +61,15 @@ def create_organisation(*, session: Session, slug: str, name: str) -> Organisati
     if not name:
         errors["name"] = _l("Enter a name.")
     check_length(errors, "name", name, 200)
+    return slug, name, errors
+
+
+def create_organisation(*, session: Session, slug: str, name: str) -> Organisation:
+    """Add an organisation; the slug names it in URLs and on the command line.
+
+    It mails no one outside it until one of its admins has a confirmed address.
+    """
+    slug, name, errors = _check_organisation(session, slug, name)
     if errors:
         raise InvalidInput(errors)
     organisation = Organisation(slug=slug, name=name)
@@ -75,8 +87,14 @@ def create_user(
     password: str | None = None,
     name: str = "",
     actor_id: int | None = None,
+    email_confirmed: bool = True,
 ) -> User:
-    """Add a user; without a password the account waits for an emailed invitation."""
+    """Add a user; without a password the account waits for an emailed invitation.
+
+    :param email_confirmed: whether whoever makes an account with a password vouches for its
+        address (an operator does, a stranger signing up does not). An invited user's address
+        is confirmed when they accept the emailed invitation.
+    """
     email = normalise_email(email)
     name = name.strip()
     errors: dict[str, object] = {}
@@ -98,6 +116,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    if password is not None and email_confirmed:
+        confirm_address(session=session, user=user, now=utcnow())
     audit.record(
         session,
         organisation_id=organisation_id,
@@ -110,19 +130,33 @@ def create_user(
     return user
 
 
+@dataclass(frozen=True)
+class SignUp:
+    """What a sign-up did: made an account waiting for its address to be confirmed
+    (created), or nothing, because the address already has an account (user is that one)."""
+
+    user: User
+    created: bool
+
+
 def sign_up(
     *, session: Session, organisation_name: str, slug: str, name: str, email: str, password: str
-) -> User:
-    """Create an organisation with its first user, who becomes its admin.
+) -> SignUp:
+    """Create an organisation with its first user, its admin, who signs in only once the
+    address is confirmed; or, when the address has an account already, change nothing.
 
-    Every problem is reported at once, each under its own form field.
+    The caller answers both cases alike (and mails the address either way), so the form tells
+    no one which addresses have accounts. Every problem is reported at once, each under its
+    own form field.
     """
-    errors: dict[str, object] = {}
-    organisation = None
-    try:
-        organisation = create_organisation(session=session, slug=slug, name=organisation_name)
-    except InvalidInput as exc:
-        errors.update({"organisation_name" if k == "name" else k: v for k, v in exc.errors.items()})
+    existing = find_user(session=session, email=email)
+    if existing is not None and _abandoned_sign_up(session, existing):
+        # Nobody proved this address: whoever reads its mail may start afresh (the first
+        # mail may be lost, or someone else may have used the address).
+        _discard_sign_up(session, existing)
+        existing = None
+    slug, organisation_name, problems = _check_organisation(session, slug, organisation_name)
+    errors = {"organisation_name" if k == "name" else k: v for k, v in problems.items()}
     for check in (
         lambda: normalise_email(email),
         lambda: check_password(password, context=(email, name, organisation_name, slug)),
@@ -131,16 +165,71 @@ def sign_up(
             check()
         except InvalidInput as exc:
             errors.update(exc.errors)
-    if errors or organisation is None:
+    if errors:
         raise InvalidInput(errors)
-    return create_user(
+    if existing is not None:
+        hash_password(password)  # as much work as a new account: the time taken tells nothing
+        return SignUp(user=existing, created=False)
+    organisation = create_organisation(session=session, slug=slug, name=organisation_name)
+    user = create_user(
         session=session,
-        organisation_id=organisation.id,
+        organisation_id=organisation.id,  # type: ignore[arg-type]
         email=email,
         role=Role.ADMIN,
         password=password,
         name=name,
+        email_confirmed=False,
     )
+    return SignUp(user=user, created=True)
+
+
+def _abandoned_sign_up(session: Session, user: User) -> bool:
+    """Whether user is a sign-up never confirmed: the only member of an organisation that
+    never confirmed an address (and so could never sign in or hold any data)."""
+    if user.email_confirmed_at is not None or user.last_login_at is not None:
+        return False
+    organisation = session.get(Organisation, user.organisation_id)
+    if organisation is None or organisation.confirmed_at is not None:
+        return False
+    members = session.exec(in_org(User, user.organisation_id)).all()
+    return [member.id for member in members] == [user.id]
+
+
+def _discard_sign_up(session: Session, user: User) -> None:
+    organisation = session.get(Organisation, user.organisation_id)
+    session.delete(user)
+    session.flush()  # the user first: the organisation's delete would cascade to it
+    session.delete(organisation)  # its tokens and audit lines go with it (ON DELETE CASCADE)
+    session.flush()
+
+
+def confirm_address(*, session: Session, user: User, now: datetime) -> None:
+    """Record that user's address is proven theirs; an admin's confirms their organisation."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        session.add(user)
+    if user.role == Role.ADMIN:
+        organisation = session.get(Organisation, user.organisation_id)
+        if organisation is not None and organisation.confirmed_at is None:
+            organisation.confirmed_at = now
+            session.add(organisation)
+
+
+def confirm_with_token(*, session: Session, raw: str, password: str, now: datetime) -> User | None:
+    """Confirm the address a confirmation link was mailed to; None if the link or the
+    password is wrong. The account's password is asked too: a link that reaches the address's
+    owner (or their mail scanner) cannot confirm an account someone else made with it."""
+    token = peek_token(session=session, raw=raw, purpose=TokenPurpose.EMAIL_CONFIRMATION, now=now)
+    user = session.get(User, token.user_id) if token is not None else None
+    if token is None or user is None or not user.is_active:
+        verify_password(None, password)  # same cost either way
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    token.used_at = now
+    session.add(token)
+    confirm_address(session=session, user=user, now=now)
+    return user
 
 
 def find_user(*, session: Session, email: str) -> User | None:

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from ..mail import domain_of
+from ..mail import defang, domain_of
 from ..models import Campaign, Invitation, Organisation, Supplier
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.schema import Questionnaire
@@ -57,20 +57,24 @@ def _queue(
 ) -> None:
     organisation = session.get(Organisation, invitation.organisation_id)
     assert organisation is not None
+    # The organisation's own words (its name too) are quoted as theirs, with no live links:
+    # the subject and the frame of the mail are ours.
     context: dict[str, Any] = {
-        "organisation": organisation.name,
-        "supplier": supplier.name,
+        "organisation": defang(organisation.name),
+        "supplier": defang(supplier.name),
         "title": questionnaire.title.get(invitation.language),
-        "message": message,
+        "message_lines": defang(message).splitlines(),
         "deadline": invitation.expires_at,
         "url": url,
         "reminder": reminder,
     }
     with force_locale(invitation.language):
         if reminder:
-            subject = _("Reminder: %(title)s", **context)
+            subject = _(
+                "supplychain: reminder from “%(organisation)s” to answer “%(title)s”", **context
+            )
         else:
-            subject = _("%(organisation)s asks you to answer: %(title)s", **context)
+            subject = _("supplychain: “%(organisation)s” asks you to answer “%(title)s”", **context)
         text = render_template("mail/invitation.txt", **context)
         html = render_template("mail/invitation.html", **context)
     outbox.enqueue(

@@ -21,6 +21,7 @@ from .. import audit, mail
 from ..mail import DEFAULT_DOMAIN
 from ..models import Invitation, OutboxMessage, OutboxStatus, utcnow
 from ..tenancy import in_org
+from .allowance import LIMITED_KINDS, Allowance, Policy, may_be_sent
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -59,28 +60,48 @@ def enqueue(
 
 
 def claim_batch(
-    *, session: Session, now: datetime, limit: int, lease: timedelta
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    policy: Policy | None = None,
 ) -> list[OutboxMessage]:
-    """Claim up to limit due messages, oldest first, for lease; commits so other workers see it."""
+    """Claim up to limit due messages, oldest first, for lease; commits so other workers see it.
+
+    Mail to others from an organisation not yet confirmed is left waiting, and mail over a new
+    organisation's daily limit is put off to the next day (see allowance).
+    """
     lock_for_writing(session)
-    due = session.exec(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
-        )
-        .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
-        .limit(limit)
-        # PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
-        # SQLite compiles no FOR UPDATE; the write lock taken above serialises claims instead.
-        .with_for_update(skip_locked=True)
-    ).all()
-    for message in due:
+    allowance = Allowance(session, policy or Policy.from_config({}), now)
+    while True:
+        due = session.exec(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                or_(
+                    col(OutboxMessage.claimed_until).is_(None),
+                    col(OutboxMessage.claimed_until) < now,
+                ),
+                may_be_sent(),
+            )
+            .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+            .limit(limit)
+            # PostgreSQL: rows another worker is claiming right now are skipped, not waited
+            # for. SQLite compiles no FOR UPDATE; the write lock taken above serialises claims.
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed = [message for message in due if allowance.admit(message)]
+        # A batch put off whole is no longer due: look again, or a day's limit of one
+        # organisation would hold up everyone's mail behind it.
+        if claimed or not due:
+            break
+    for message in claimed:
         message.claimed_until = now + lease
         session.add(message)
     session.commit()
-    return list(due)
+    return claimed
 
 
 def send_now(
@@ -88,7 +109,13 @@ def send_now(
 ) -> bool:
     """Try a just-queued message at once, for mail a person is waiting for (a password reset);
     commits. If another process has claimed it, or the try fails, it stays in the outbox and
-    the worker retries it with backoff like any other. True when it was sent."""
+    the worker retries it with backoff like any other. True when it was sent.
+
+    Mail to others that must wait (see allowance) is not tried, and False is returned.
+    """
+    if message.kind in LIMITED_KINDS and not _may_go_now(session, message, config, now):
+        session.commit()
+        return False
     lease = timedelta(seconds=int(config.get("OUTBOX_LEASE_SECONDS", 300)))
     claimed = session.execute(
         sa.update(OutboxMessage)
@@ -105,6 +132,18 @@ def send_now(
     session.refresh(message)
     send_one(session=session, message=message, config=config, now=now)
     return message.status == OutboxStatus.SENT
+
+
+def _may_go_now(
+    session: Session, message: OutboxMessage, config: Mapping[str, Any], now: datetime
+) -> bool:
+    lock_for_writing(session)
+    allowed = session.exec(
+        select(OutboxMessage.id).where(OutboxMessage.id == message.id, may_be_sent())
+    ).first()
+    return allowed is not None and Allowance(session, Policy.from_config(config), now).admit(
+        message
+    )
 
 
 def lock_for_writing(session: Session) -> None:

@@ -37,7 +37,7 @@ from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.formgen import answer_views
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, disclosures, outbox, services
+from . import allowance, bp, disclosures, outbox, services
 from .forms import CampaignForm
 
 LINKS_KEY = "new_links"  # links shown once after sending when no mail server is set
@@ -67,6 +67,17 @@ def index() -> Any:
         rows=rows,
         proposed=len(disclosures.proposed_links(session, current_org_id())),
         dead=len(outbox.dead_letters(session=session, organisation_id=current_org_id())),
+        sending=_sending(),
+    )
+
+
+def _sending() -> allowance.Standing:
+    """Whether this organisation's mail to suppliers waits, and why (shown on its pages)."""
+    return allowance.standing(
+        session=get_session(),
+        organisation_id=current_org_id(),
+        policy=allowance.Policy.from_config(current_app.config),
+        now=utcnow(),
     )
 
 
@@ -115,7 +126,9 @@ def new() -> Any:
         else:
             session.commit()
             _offer_links(links)
-            flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
+            sending = _sending()
+            if not (sending.held or sending.limited):  # else the campaign page says why
+                flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
     return render_template("invitations/new.html", form=form, suppliers=suppliers)
 
@@ -167,6 +180,7 @@ def campaign(campaign_id: int) -> Any:
         links=cookie.pop(LINKS_KEY, None),
         status_names=services.STATUS_NAMES,
         form=EmptyForm(),
+        sending=_sending(),
     )
 
 

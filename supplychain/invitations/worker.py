@@ -17,6 +17,7 @@ from sqlmodel import Session
 from .. import db
 from ..models import OutboxMessage, OutboxStatus, utcnow
 from . import outbox
+from .allowance import Policy
 from .services import send_due_reminders
 
 Counts = dict[str, int]
@@ -101,7 +102,11 @@ def _drain(
     lease = float(app.config.get("OUTBOX_LEASE_SECONDS", 300))
     while not _stopping(stop_event):
         batch = outbox.claim_batch(
-            session=session, now=now or utcnow(), limit=size, lease=timedelta(seconds=lease)
+            session=session,
+            now=now or utcnow(),
+            limit=size,
+            lease=timedelta(seconds=lease),
+            policy=Policy.from_config(app.config),
         )
         if not batch:
             return

@@ -30,6 +30,9 @@ class Organisation(SQLModel, table=True):
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )
     created_at: datetime = timestamp(nullable=False)
+    # When an admin's address was first confirmed. Until then it mails no one but its own
+    # people, and for a while after (NEW_ORG_DAYS) its mail to others has a daily limit.
+    confirmed_at: datetime | None = timestamp(nullable=True)
 
 
 class User(SQLModel, table=True):
@@ -48,6 +51,9 @@ class User(SQLModel, table=True):
     session_token: str = Field(max_length=64)
     locale: str | None = Field(default=None, max_length=8)
     created_at: datetime = timestamp(nullable=False)
+    # None until the person proved the address is theirs (an emailed link, or an operator
+    # made the account); a self-made account cannot sign in before.
+    email_confirmed_at: datetime | None = timestamp(nullable=True)
     last_login_at: datetime | None = timestamp(nullable=True)
 
     # Flask-Login's user protocol (is_active is the column above).

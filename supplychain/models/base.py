@@ -86,6 +86,7 @@ class FlagStatus(enum.StrEnum):
 class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose label, not a password)
     USER_INVITATION = "user_invitation"
+    EMAIL_CONFIRMATION = "email_confirmation"
 
 
 def enum_column(kind: type[enum.Enum]) -> sa.Enum:

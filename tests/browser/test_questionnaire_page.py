@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_conditional_questions_and_table_rows(app, live_server, page):
     app.config["QUESTIONNAIRES_DIR"] = str(DATA)  # the test questionnaire with every type
-    _sign_up(page, live_server, "anketa")
+    _sign_up(page, live_server, "anketa", app)
     page.goto(f"{live_server}/questionnaires/every-type/preview?lang=en")
     agencies = page.locator("#q-agencies")
     languages = page.locator("#q-languages")

@@ -53,7 +53,7 @@ def test_one_reminder_each_with_a_link_that_replaces_the_first(app, session):
     assert services.send_due_reminders(session=session, now=utcnow()) == 0
     reminders = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
     assert sorted(m.recipient for m in reminders) == ["s0@example.lv", "s1@example.lv"]
-    assert all(m.subject.startswith("Atgādinājums") for m in reminders)  # Latvian suppliers
+    assert all("atgādinājums" in m.subject for m in reminders)  # Latvian suppliers
     first_token = links[0].url.rsplit("/", 1)[1]
     assert services.find_by_token(session, first_token, utcnow()) is None
     new_token = re.search(r"/r/([A-Za-z0-9_-]{43})", reminders[0].text_body).group(1)
