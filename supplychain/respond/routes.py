@@ -97,17 +97,18 @@ def start(token: str) -> Any:
         session=session, invitation=invitation, questionnaire=questionnaire, now=utcnow()
     )
     session.commit()
-    cookie[SESSION_KEY] = invitation.id
+    cookie[SESSION_KEY] = [invitation.id, invitation.link_generation]
     cookie["lang"] = _language(questionnaire, invitation)
     return redirect(url_for(".answer"), 303)
 
 
 def _respondent() -> tuple[services.Respondent, Questionnaire]:
-    """The invitation this browser started, while its link is live; else 404."""
-    invitation_id = cookie.get(SESSION_KEY)
+    """The invitation this browser started, while its link is live and is the one it was started
+    with (not replaced by a new link or revoked since); else 404."""
+    started = cookie.get(SESSION_KEY)
     found = (
-        services.load_respondent(get_session(), invitation_id)
-        if isinstance(invitation_id, int)
+        services.load_respondent(get_session(), *started)
+        if isinstance(started, list) and len(started) == 2 and all(type(n) is int for n in started)
         else None
     )
     if found is None:

@@ -135,13 +135,18 @@ _RESPONDENT = (
     .join(Response, col(Response.id) == Invitation.response_id)
     .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
     .join(Supplier, col(Supplier.id) == Invitation.supplier_id)
-    .where(Invitation.id == sa.bindparam("invitation_id"))
+    .where(
+        Invitation.id == sa.bindparam("invitation_id"),
+        Invitation.link_generation == sa.bindparam("generation"),
+    )
 )
 
 
-def load_respondent(session: Session, invitation_id: int) -> Respondent | None:
-    """One query for everything an answering page needs to know about its respondent."""
-    row = session.exec(_RESPONDENT, params={"invitation_id": invitation_id}).first()
+def load_respondent(session: Session, invitation_id: int, generation: int) -> Respondent | None:
+    """One query for everything an answering page needs to know about its respondent; None once
+    the officer has sent a new link or revoked the one this session was started with."""
+    params = {"invitation_id": invitation_id, "generation": generation}
+    row = session.exec(_RESPONDENT, params=params).first()
     return Respondent(*row) if row else None
 
 
