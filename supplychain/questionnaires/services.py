@@ -163,6 +163,20 @@ def stored_answers(session: Session, response: Response) -> dict[str, Any]:
     return {question_id: value for question_id, value in rows}
 
 
+def is_released(response: Response) -> bool:
+    """Whether the organisation may read the response's answers and documents: once submitted.
+
+    The supplier's pages promise that nothing is sent until they submit, so of a draft the
+    organisation sees how far the sections are answered, not what they say.
+    """
+    return response.status == ResponseStatus.SUBMITTED
+
+
+def released_answers(session: Session, response: Response) -> dict[str, Any] | None:
+    """A submitted response's answers by question id; None for a draft (see is_released)."""
+    return stored_answers(session, response) if is_released(response) else None
+
+
 def latest_submitted(
     session: Session, organisation_id: int, questionnaire_id: str, supplier_id: int | None = None
 ) -> Response | None:

@@ -22,7 +22,7 @@ from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..invitations import services as invitations
 from ..models import Invitation, Response, utcnow
-from ..questionnaires import evidence
+from ..questionnaires import evaluation, evidence
 from ..questionnaires import services as responses
 from ..questionnaires.catalogue import form_class, get_catalogue
 from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
@@ -178,7 +178,7 @@ def answer() -> Any:
             position=position + 1,
             count=len(order),
             previous=order[position - 1] if position else None,
-            progress=services.progress(questionnaire, lang, merged),
+            progress=evaluation.progress(questionnaire, lang, merged),
             country_list=countries(),
             deadline=invitation.expires_at,
             **respondent.names,
@@ -226,7 +226,7 @@ def review() -> Any:
     session = get_session()
     stored = responses.stored_answers(session, response)
     with force_locale(lang):
-        progress = services.progress(questionnaire, lang, stored)
+        progress = evaluation.progress(questionnaire, lang, stored)
         missing = [s for s in progress if not s.complete]
         form = SubmitForm()
         if form.validate_on_submit() and not missing:

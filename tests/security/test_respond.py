@@ -229,7 +229,7 @@ def test_the_buyer_sees_a_drafts_progress_only(app, client, invited):
     officer = _officer(app)
     page = officer.get(f"/invitations/response/{response_id}").get_data(as_text=True)
     assert "40003999999" not in page and "secret-extract" not in page
-    assert "1 of" in page  # the identity section's progress
+    assert "2 of" in page  # the identity section: a number and a document
     assert officer.get(f"/invitations/evidence/{document.id}").status_code == 404
     with app.app_context():
         session = db.get_session()
@@ -250,6 +250,7 @@ def test_the_buyer_sees_a_drafts_progress_only(app, client, invited):
     assert "40003999999" in officer.get(f"/invitations/response/{response_id}").get_data(
         as_text=True
     )
-    assert officer.get(f"/invitations/evidence/{document.id}").status_code == 200
+    with officer.get(f"/invitations/evidence/{document.id}") as download:
+        assert download.status_code == 200 and download.data == PDF
     body = call(client, "GET", f"/responses/{response_id}", secret).json
     assert body["answers"]["registration_no"] == "40003999999"
