@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",  # the same forms, per account named
     "API_RATE_LIMIT": "300 per minute",  # per API token
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # What the documents of one response may hold in all: a link is open to anyone who has it.
+    "RESPONSE_UPLOAD_MAX_FILES": 20,
+    "RESPONSE_UPLOAD_MAX_BYTES": 50 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
     "REPORTS_IN_APP": True,  # make reports in a thread of the app process, besides the worker
@@ -77,6 +80,8 @@ _ENV_KEYS: dict[str, type] = {
     "LOGIN_ACCOUNT_RATE_LIMIT": str,
     "API_RATE_LIMIT": str,
     "UPLOAD_MAX_BYTES": int,
+    "RESPONSE_UPLOAD_MAX_FILES": int,
+    "RESPONSE_UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,
     "REPORTS_IN_APP": bool,

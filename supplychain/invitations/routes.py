@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col
 
+from .. import storage
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..chain import graph, queries
@@ -256,7 +257,7 @@ def document(evidence_id: int) -> Any:
     if not responses.is_released(get_or_404(session, Response, found.response_id)):
         abort(404)
     return send_file(
-        evidence.path_of(evidence.upload_dir(current_app), found),
+        evidence.path_of(storage.upload_dir(current_app), found),
         mimetype=found.content_type,
         as_attachment=True,
         download_name=found.filename,

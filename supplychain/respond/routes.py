@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import storage
 from ..access import public
 from ..accounts.forms import EmptyForm
 from ..db import get_session
@@ -130,13 +131,18 @@ def _save_section(form: Any, response: Response, section_ids: list[str]) -> None
     """Keep every valid answer of the page; a flawed answer keeps its earlier value."""
     kept = form.valid_answers()
     flawed = {name for name, errors in form.errors.items() if errors}
-    responses.save_answers(
-        session=get_session(),
-        response=response,
-        answers=kept,
-        scope=[qid for qid in section_ids if qid not in flawed],
-        upload_dir=evidence.upload_dir(current_app),
-    )
+    try:
+        responses.save_answers(
+            session=get_session(),
+            response=response,
+            answers=kept,
+            scope=[qid for qid in section_ids if qid not in flawed],
+            upload_dir=storage.upload_dir(current_app),
+            quota=evidence.Quota.of(current_app),
+        )
+    except evidence.QuotaExceeded:  # the form checked it: only a save from another tab gets here
+        get_session().rollback()
+        abort(413)
     get_session().commit()
 
 
