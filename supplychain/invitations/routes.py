@@ -243,7 +243,7 @@ def response(response_id: int) -> Any:
         (s.title.get(lang), [views[q.id] for q in s.questions if q.id in views])
         for s in questionnaire.sections
     ]
-    documents = session.exec(org_select(Evidence).where(Evidence.response_id == found.id)).all()
+    documents = responses.sent_documents(session, found)
     return render_template("invitations/response.html", groups=groups, documents=documents, **page)
 
 
@@ -251,10 +251,11 @@ def response(response_id: int) -> Any:
 @requires(Role.VIEWER)
 def document(evidence_id: int) -> Any:
     """A supplier's document, only ever as a download (never shown inline in our origin), once
-    the response it came with is submitted."""
+    the response that lists it is submitted."""
     session = get_session()
     found = get_or_404(session, Evidence, evidence_id)
-    if not responses.is_released(get_or_404(session, Response, found.response_id)):
+    response = get_or_404(session, Response, found.response_id)
+    if found.id not in {d.id for d in responses.sent_documents(session, response)}:
         abort(404)
     return send_file(
         evidence.path_of(storage.upload_dir(current_app), found),

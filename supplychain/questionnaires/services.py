@@ -229,6 +229,29 @@ def released_answers(session: Session, response: Response) -> dict[str, Any] | N
     return stored_answers(session, response) if is_released(response) else None
 
 
+def sent_documents(session: Session, response: Response) -> list[Evidence]:
+    """The documents the organisation may read: those a submitted response's answers list.
+
+    None of a draft's; and none that a supplier removed before submitting, which earlier
+    versions kept on disk beside the answers.
+    """
+    answers = released_answers(session, response)
+    if answers is None:
+        return []
+    documents = session.exec(
+        in_org(Evidence, response.organisation_id)
+        .where(Evidence.response_id == response.id)
+        .order_by(col(Evidence.id))
+    ).all()
+    return [d for d in documents if _lists(answers.get(d.question_id), d.id)]  # type: ignore[arg-type]
+
+
+def _lists(value: Any, document_id: int) -> bool:
+    return isinstance(value, list) and any(
+        isinstance(item, dict) and item.get("id") == document_id for item in value
+    )
+
+
 def latest_submitted(
     session: Session, organisation_id: int, questionnaire_id: str, supplier_id: int | None = None
 ) -> Response | None:

@@ -10,12 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from supplychain import db
+from supplychain import db, storage
 from supplychain.api import tokens
 from supplychain.chain.tabular import write_csv
 from supplychain.cli import cli
 from supplychain.invitations import services as invitations
 from supplychain.models import Evidence, Invitation, Response, utcnow
+from supplychain.questionnaires import evidence
 from supplychain.questionnaires.sample import plain_answers
 from tests.api.conftest import call
 from tests.conftest import login
@@ -254,3 +255,26 @@ def test_the_buyer_sees_a_drafts_progress_only(app, client, invited):
         assert download.status_code == 200 and download.data == PDF
     body = call(client, "GET", f"/responses/{response_id}", secret).json
     assert body["answers"]["registration_no"] == "40003999999"
+
+
+def test_a_document_the_answers_do_not_list_is_not_served(app, client, invited):
+    """Documents removed before this fix stayed beside a submitted response: never shown."""
+    start(client, invited["token"])
+    assert _submit(client, invited).status_code == 303
+    with app.app_context():
+        session = db.get_session()
+        response = session.exec(select(Response)).one()
+        left = evidence.store(
+            session=session,
+            folder=storage.upload_dir(app),
+            response=response,
+            question_id=DOCS,
+            data=PDF,
+            mime="application/pdf",
+            filename="removed-long-ago.pdf",
+        )
+        session.commit()
+    officer = _officer(app)
+    page = officer.get(f"/invitations/response/{left.response_id}").get_data(as_text=True)
+    assert "removed-long-ago" not in page
+    assert officer.get(f"/invitations/evidence/{left.id}").status_code == 404
