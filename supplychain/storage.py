@@ -35,7 +35,10 @@ def document_path(folder: Path, organisation_id: int, stored_name: str) -> Path:
 def delete_after_commit(session: Session, documents: Iterable[Any]) -> None:
     """Delete the files of documents (rows with organisation_id and stored_name) once the
     session's transaction commits."""
-    folder = Path(session.info[FOLDER])
+    documents = list(documents)
+    if not documents:
+        return
+    folder = Path(session.info[FOLDER])  # a session from db.get_session
     paths = {document_path(folder, d.organisation_id, d.stored_name) for d in documents}
     session.info.setdefault(_DOOMED, set()).update(paths)
 

@@ -136,20 +136,16 @@ def _settle_documents(
     if not documents and not new:
         return dict(answers)
     after = {**_untouched(session, response, answers, scope), **answers}
-    listed = {
-        (qid, item.get("id"))
-        for qid, value in after.items()
-        if isinstance(value, list)
-        for item in value
-        if isinstance(item, dict)
-    }
-    kept = [d for d in documents if (d.question_id, d.id) in listed]
+    kept, dropped = [], []
+    for document in documents:
+        listed = _lists(after.get(document.question_id), document.id)  # type: ignore[arg-type]
+        (kept if listed else dropped).append(document)
     if new:
         if folder is None or quota is None:
             raise ValueError("documents need an upload folder and a quota")
         if not quota.allows([d.size for d in kept] + evidence.sizes(new)):
             raise evidence.QuotaExceeded(quota.message())
-    evidence.delete(session, [d for d in documents if d not in kept])
+    evidence.delete(session, dropped)
     return {k: _store_documents(session, response, k, v, folder) for k, v in answers.items()}
 
 
