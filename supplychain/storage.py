@@ -1,9 +1,10 @@
-"""Suppliers' documents on disk: where they live, and their removal with their database rows.
+"""Suppliers' documents on disk: where they live, and their files kept in step with their rows.
 
-A file is deleted only after the transaction that deletes its row commits: a deletion rolled
-back keeps both, and a crash between the commit and the unlink leaves a file without a row
-(harmless), never a row without its file. The session knows the upload folder (see
-db.get_session), so a service that deletes rows never needs the app to remove their files.
+A file is deleted only after the transaction that deletes its row commits, and a file written
+for a row that is never committed (rolled back, or the session closed first) is deleted when
+that transaction ends. A crash in between leaves a file without a row (harmless), never a row
+without its file. The session knows the upload folder (see db.get_session), so a service that
+deletes rows never needs the app to remove their files.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 FOLDER = "upload_dir"  # the session.info key of the upload folder
 _DOOMED = "files_to_delete"  # the session.info key of the files to delete at commit
+_WRITTEN = "files_written"  # the session.info key of the files to delete unless it commits
 
 
 def upload_dir(app: Flask) -> Path:
@@ -61,13 +63,23 @@ def delete_suppliers_documents(
     delete_after_commit(session, documents)
 
 
+def written(session: Session, path: Path) -> None:
+    """Note a file written for a row of this transaction: deleted unless the row commits."""
+    session.info.setdefault(_WRITTEN, set()).add(path)
+
+
 @sa.event.listens_for(Session, "after_commit")
-def _delete_files(session: Session) -> None:
+def _committed(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
     for path in session.info.pop(_DOOMED, ()):
         path.unlink(missing_ok=True)
 
 
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _keep_files(session: Session, _previous: Any) -> None:
-    # Any rollback, even of a savepoint, keeps every file: at worst a file outlives its row.
+@sa.event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    # After a commit, _committed has emptied both; anything left was never committed.
     session.info.pop(_DOOMED, None)
+    for path in session.info.pop(_WRITTEN, ()):
+        path.unlink(missing_ok=True)

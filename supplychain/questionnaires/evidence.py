@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from ..models import Evidence, Response, utcnow
-from ..storage import delete_after_commit, document_path
+from ..storage import delete_after_commit, document_path, written
 
 # What a supplier may send: documents and scans, nothing that runs or renders as a page.
 ALLOWED = {
@@ -112,6 +112,7 @@ def store(
     own = folder / str(response.organisation_id)
     own.mkdir(parents=True, exist_ok=True)
     (own / stored_name).write_bytes(data)
+    written(session, own / stored_name)
     evidence = Evidence(
         organisation_id=response.organisation_id,
         response_id=response.id,  # type: ignore[arg-type]

@@ -278,3 +278,22 @@ def test_a_document_the_answers_do_not_list_is_not_served(app, client, invited):
     page = officer.get(f"/invitations/response/{left.response_id}").get_data(as_text=True)
     assert "removed-long-ago" not in page
     assert officer.get(f"/invitations/evidence/{left.id}").status_code == 404
+
+
+def test_a_file_written_for_a_save_that_never_commits_is_deleted(app, client, invited, tmp_path):
+    start(client, invited["token"])
+    with app.app_context():
+        session = db.get_session()
+        response = session.exec(select(Response)).one()
+        evidence.store(
+            session=session,
+            folder=storage.upload_dir(app),
+            response=response,
+            question_id=DOCS,
+            data=PDF,
+            mime="application/pdf",
+            filename="half-saved.pdf",
+        )
+        assert len(_files(tmp_path)) == 1
+        session.rollback()
+    assert _files(tmp_path) == []
