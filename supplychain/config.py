@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "NEW_ORG_DAILY_MAIL_LIMIT": 50,
     "NEW_ORG_DAYS": 14,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # What the documents of one response may hold in all: a link is open to anyone who has it.
+    "RESPONSE_UPLOAD_MAX_FILES": 20,
+    "RESPONSE_UPLOAD_MAX_BYTES": 50 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
     "REPORTS_IN_APP": True,  # make reports in a thread of the app process, besides the worker
@@ -90,6 +93,8 @@ _ENV_KEYS: dict[str, type] = {
     "NEW_ORG_DAILY_MAIL_LIMIT": int,
     "NEW_ORG_DAYS": int,
     "UPLOAD_MAX_BYTES": int,
+    "RESPONSE_UPLOAD_MAX_FILES": int,
+    "RESPONSE_UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,
     "REPORTS_IN_APP": bool,

@@ -18,6 +18,8 @@ from flask import Flask, current_app, g
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
+from . import storage
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -127,9 +129,14 @@ def get_engine() -> sa.Engine:
 
 
 def get_session() -> Session:
-    """Return this app context's Session, creating it on first use."""
+    """Return this app context's Session, creating it on first use.
+
+    The session knows the upload folder, so that deleting rows that own files removes the
+    files once the deletion commits (see storage).
+    """
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        folder = {storage.FOLDER: storage.upload_dir(current_app)}
+        g.db_session = Session(get_engine(), expire_on_commit=False, info=folder)
     return g.db_session
 
 

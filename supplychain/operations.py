@@ -14,9 +14,9 @@ from . import db
 from .backup import BackupError, make_backup, read_manifest, restore_backup
 from .checks import Deployment, Problem, check
 from .questionnaires.catalogue import get_catalogue
-from .questionnaires.evidence import upload_dir
 from .questionnaires.loader import QuestionnaireError
 from .reports.services import report_dir
+from .storage import upload_dir
 
 
 def register(cli_group: click.Group) -> None:

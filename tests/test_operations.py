@@ -13,8 +13,8 @@ from supplychain import create_app, db
 from supplychain.checks import Deployment, check
 from supplychain.cli import cli
 from supplychain.models import Organisation
-from supplychain.questionnaires.evidence import upload_dir
 from supplychain.reports.services import report_dir
+from supplychain.storage import upload_dir
 from tests.conftest import POSTGRES_URL
 
 GOOD = {

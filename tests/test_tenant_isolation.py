@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from supplychain import storage
 from supplychain.access import rule_for
 from supplychain.accounts import services as accounts
 from supplychain.api import tokens as api_tokens
@@ -177,7 +178,7 @@ def _sent_questionnaire(app, session, org, admin, supplier) -> dict:
     save_answers(session=session, response=response, answers={"registration_no": SECRET})
     document = evidence.store(
         session=session,
-        folder=evidence.upload_dir(app),
+        folder=storage.upload_dir(app),
         response=response,
         question_id="registration_no",
         data=b"%PDF-1.4 " + SECRET.encode(),

@@ -16,7 +16,9 @@ from ..access import public
 from ..chain import services as chain
 from ..db import get_session
 from ..invitations import services as invitations
-from ..models import Answer, Invitation, Link, Response, Supplier, utcnow
+from ..models import Invitation, Link, Response, Supplier, utcnow
+from ..questionnaires import evaluation
+from ..questionnaires import services as responses
 from ..questionnaires.catalogue import get_catalogue
 from ..tenancy import in_org
 from ..validation import InvalidInput
@@ -387,14 +389,21 @@ def list_responses(query: ResponseQuery) -> Any:
 
 @operation(bp, "/responses/<int:response_id>", tag="responses", scope=READ, response=ResponseDetail)
 def get_response(response_id: int) -> Any:
-    """Get a response with its answers, by question id."""
+    """Get a response with how far each section is answered, and once submitted its answers,
+    by question id."""
     session = get_session()
     response = get_or_404(session, Response, response_id)
-    answers = session.exec(
-        in_org(Answer, org_id())
-        .where(Answer.response_id == response.id)
-        .order_by(col(Answer.question_id))
-    ).all()
+    answers = responses.stored_answers(session, response)
+    questionnaire = get_catalogue().get(response.questionnaire_id, response.questionnaire_version)
+    progress = (
+        [
+            {"section_id": s.id, "title": s.title, "answered": s.answered, "shown": s.shown}
+            for s in evaluation.progress(questionnaire, response.language, answers)
+        ]
+        if questionnaire
+        else []
+    )
+    released = dict(sorted(answers.items())) if responses.is_released(response) else {}
     return ResponseDetail.model_validate(
-        {**response.model_dump(), "answers": {a.question_id: a.value for a in answers}}
+        {**response.model_dump(), "answers": released, "progress": progress}
     )

@@ -239,8 +239,22 @@ class ResponseOut(_Out):
     submitted_at: Timestamp | None
 
 
+class SectionProgress(BaseModel):
+    section_id: str
+    title: str = Field(description="In the response's language.")
+    answered: int = Field(description="Questions shown to the respondent that have an answer.")
+    shown: int = Field(description="Questions shown to the respondent for their answers so far.")
+
+
 class ResponseDetail(ResponseOut):
-    answers: dict[str, JsonValue] = Field(description="Answer by question id, as answered.")
+    answers: dict[str, JsonValue] = Field(
+        description="Answer by question id, as answered; empty until the response is submitted "
+        "(the respondent's answers stay theirs until they submit them)."
+    )
+    progress: list[SectionProgress] = Field(
+        description="How far each section is answered (empty if the questionnaire version is "
+        "no longer installed)."
+    )
 
 
 class ResponseQuery(Page):

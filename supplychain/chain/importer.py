@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from .. import audit
+from .. import audit, storage
 from ..gcpause import gc_paused
 from ..models import Link, LinkSource, LinkStatus, Supplier, utcnow
 from ..tenancy import in_org
@@ -337,6 +337,7 @@ def _apply(
     if changes.removed_suppliers:
         ids = [suppliers[c].id for c in changes.removed_suppliers]
         for chunk in _chunks(ids):
+            storage.delete_suppliers_documents(session, org, chunk)
             table = Supplier.__table__
             connection.execute(
                 sa.delete(Link.__table__).where(

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, or_
 
-from .. import audit
+from .. import audit, storage
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..reference import normalise_country, normalise_nace
 from ..tenancy import get_in_org, in_org
@@ -155,8 +155,10 @@ def update_supplier(
 
 
 def delete_supplier(*, session: Session, supplier: Supplier, actor_id: int | None = None) -> None:
-    """Remove a supplier and every link to or from it."""
+    """Remove a supplier and every link to or from it; its responses and documents go with it
+    (the documents' files once this commits)."""
     org = supplier.organisation_id
+    storage.delete_suppliers_documents(session, org, [supplier.id])  # type: ignore[list-item]
     for link in session.exec(
         in_org(Link, org).where(or_(Link.parent_id == supplier.id, Link.child_id == supplier.id))
     ):

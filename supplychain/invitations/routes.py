@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col
 
+from .. import storage
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..chain import graph, queries
@@ -31,7 +32,7 @@ from ..models import (
     SupplierKind,
     utcnow,
 )
-from ..questionnaires import evidence
+from ..questionnaires import evaluation, evidence
 from ..questionnaires import services as responses
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.formgen import answer_views
@@ -235,7 +236,8 @@ def revoke(invitation_id: int) -> Any:
 @bp.route("/response/<int:response_id>")
 @requires(Role.VIEWER)
 def response(response_id: int) -> Any:
-    """A supplier's answers as the officer reads them, with the documents sent."""
+    """A supplier's answers as the officer reads them, with the documents sent; of a draft,
+    only how far each section is answered."""
     session = get_session()
     found = get_or_404(session, Response, response_id)
     questionnaire = get_catalogue().get(found.questionnaire_id, found.questionnaire_version)
@@ -243,31 +245,34 @@ def response(response_id: int) -> Any:
         abort(404)
     lang = str(get_locale())
     lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
-    stored = responses.stored_answers(session, found)
-    views = {v.question_id: v for v in answer_views(questionnaire, lang, stored)}
+    supplier = session.get(Supplier, found.supplier_id) if found.supplier_id else None
+    page = {"response": found, "supplier": supplier, "title": questionnaire.title.get(lang)}
+    released = responses.released_answers(session, found)
+    if released is None:
+        draft = responses.stored_answers(session, found)
+        progress = evaluation.progress(questionnaire, lang, draft)
+        return render_template("invitations/response.html", progress=progress, **page)
+    views = {v.question_id: v for v in answer_views(questionnaire, lang, released)}
     groups = [
         (s.title.get(lang), [views[q.id] for q in s.questions if q.id in views])
         for s in questionnaire.sections
     ]
-    documents = session.exec(org_select(Evidence).where(Evidence.response_id == found.id)).all()
-    supplier = session.get(Supplier, found.supplier_id) if found.supplier_id else None
-    return render_template(
-        "invitations/response.html",
-        response=found,
-        supplier=supplier,
-        title=questionnaire.title.get(lang),
-        groups=groups,
-        documents=documents,
-    )
+    documents = responses.sent_documents(session, found)
+    return render_template("invitations/response.html", groups=groups, documents=documents, **page)
 
 
 @bp.route("/evidence/<int:evidence_id>")
 @requires(Role.VIEWER)
 def document(evidence_id: int) -> Any:
-    """A supplier's document, only ever as a download (never shown inline in our origin)."""
-    found = get_or_404(get_session(), Evidence, evidence_id)
+    """A supplier's document, only ever as a download (never shown inline in our origin), once
+    the response that lists it is submitted."""
+    session = get_session()
+    found = get_or_404(session, Evidence, evidence_id)
+    response = get_or_404(session, Response, found.response_id)
+    if found.id not in {d.id for d in responses.sent_documents(session, response)}:
+        abort(404)
     return send_file(
-        evidence.path_of(evidence.upload_dir(current_app), found),
+        evidence.path_of(storage.upload_dir(current_app), found),
         mimetype=found.content_type,
         as_attachment=True,
         download_name=found.filename,

@@ -223,8 +223,11 @@ def resend(
     user_id: int | None,
     deadline: datetime | None = None,
 ) -> IssuedLink:
-    """Send a fresh link (the old one stops working) until deadline if given; without one, an
-    expired link gets a week more."""
+    """Send a fresh link until deadline if given; without one, an expired link gets a week more.
+
+    The old link stops working, and so does every browser session opened with it or before a
+    revoke: the supplier starts again from the new link (their answers are kept).
+    """
     supplier = session.get(Supplier, invitation.supplier_id)
     campaign = session.get(Campaign, invitation.campaign_id)
     assert supplier is not None and campaign is not None
@@ -235,6 +238,7 @@ def resend(
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     raw = secrets.token_urlsafe(32)
     invitation.token_hash = digest(raw)
+    invitation.link_generation += 1
     invitation.revoked_at = None
     invitation.bounced_at = None
     invitation.sent_at = None
@@ -258,12 +262,14 @@ def resend(
 
 
 def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: int | None) -> None:
-    """Stop the link from working, and any mail with it from going out (revoking twice
-    changes nothing: a retried call must not move the time or add to the audit trail)."""
+    """Stop the link and the sessions opened with it from working, and any mail with it from
+    going out (revoking twice changes nothing: a retried call must not move the time or add to
+    the audit trail). A later resend does not bring those sessions back."""
     if invitation.revoked_at is not None:
         return
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     invitation.revoked_at = now
+    invitation.link_generation += 1
     session.add(invitation)
     audit.record(
         session,

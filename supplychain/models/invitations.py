@@ -64,6 +64,9 @@ class Invitation(SQLModel, table=True):
     reminded_at: datetime | None = timestamp(nullable=True)
     bounced_at: datetime | None = timestamp(nullable=True)
     revoked_at: datetime | None = timestamp(nullable=True)
+    # Counts the officer's "Send a new link" and "Revoke": a supplier's browser session holds
+    # the number it started under and ends when it changes (a reminder's new link keeps it).
+    link_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -83,3 +83,38 @@ def risk_profile(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Ri
         triggered=triggered_risks(questionnaire, answers),
         statements=len(annotated_question_ids(questionnaire)),
     )
+
+
+@dataclass(frozen=True)
+class SectionState:
+    """How far one section is answered: what a supplier sees, and all a buyer sees of a draft."""
+
+    id: str
+    title: str
+    answered: int
+    shown: int
+    missing: list[str]  # ids of shown required questions without an answer
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def progress(
+    questionnaire: Questionnaire, lang: str, answers: Mapping[str, Any]
+) -> list[SectionState]:
+    """How far each section is answered, judged with show_if over all the answers."""
+    shown = visible_ids(questionnaire, answers)
+    states = []
+    for section in questionnaire.sections:
+        visible = [q for q in section.questions if q.id in shown]
+        states.append(
+            SectionState(
+                id=section.id,
+                title=section.title.get(lang),
+                answered=sum(1 for q in visible if not is_empty(answers.get(q.id))),
+                shown=len(visible),
+                missing=[q.id for q in visible if q.required and is_empty(answers.get(q.id))],
+            )
+        )
+    return states

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from ..models import Evidence, Response, utcnow
+from ..storage import delete_after_commit, document_path, written
 
 # What a supplier may send: documents and scans, nothing that runs or renders as a page.
 ALLOWED = {
@@ -32,6 +35,42 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 class RejectedFile(ValueError):
     """An upload that is too large or not an allowed kind of document."""
+
+
+class QuotaExceeded(RejectedFile):
+    """New documents that would take a response over its quota."""
+
+
+@dataclass(frozen=True)
+class Quota:
+    """How many documents, and how many bytes of them, one response may hold."""
+
+    max_files: int
+    max_bytes: int
+
+    @classmethod
+    def of(cls, app: Flask) -> Quota:
+        config = app.config
+        return cls(config["RESPONSE_UPLOAD_MAX_FILES"], config["RESPONSE_UPLOAD_MAX_BYTES"])
+
+    def allows(self, sizes: Collection[int]) -> bool:
+        """Whether documents of these sizes fit, all together."""
+        return len(sizes) <= self.max_files and sum(sizes) <= self.max_bytes
+
+    def message(self) -> str:
+        return str(
+            _l(
+                "All the documents together may be at most %(files)d files and %(mb)d MB: "
+                "remove one to add another.",
+                files=self.max_files,
+                mb=self.max_bytes // 2**20,
+            )
+        )
+
+
+def sizes(items: Iterable[Any]) -> list[int]:
+    """The sizes of the documents in a documents answer, stored ones and new ones alike."""
+    return [len(i["new"][1]) if "new" in i else int(i.get("size", 0)) for i in items]
 
 
 def check(stream: BinaryIO, max_bytes: int) -> tuple[bytes, str]:
@@ -54,12 +93,8 @@ def display_name(raw: str, mime: str) -> str:
     return f"{stem}.{ALLOWED[mime]}"
 
 
-def upload_dir(app: Flask) -> Path:
-    return Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads")
-
-
 def path_of(folder: Path, evidence: Evidence) -> Path:
-    return folder / str(evidence.organisation_id) / evidence.stored_name
+    return document_path(folder, evidence.organisation_id, evidence.stored_name)
 
 
 def store(
@@ -77,6 +112,7 @@ def store(
     own = folder / str(response.organisation_id)
     own.mkdir(parents=True, exist_ok=True)
     (own / stored_name).write_bytes(data)
+    written(session, own / stored_name)
     evidence = Evidence(
         organisation_id=response.organisation_id,
         response_id=response.id,  # type: ignore[arg-type]
@@ -91,6 +127,15 @@ def store(
     session.add(evidence)
     session.flush()
     return evidence
+
+
+def delete(session: Session, documents: Iterable[Evidence]) -> None:
+    """Delete documents: their rows now, their files once this commits."""
+    documents = list(documents)
+    for document in documents:
+        session.delete(document)
+    delete_after_commit(session, documents)
+    session.flush()
 
 
 def as_answer(evidence: Evidence) -> dict[str, Any]:

@@ -13,10 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from . import evidence
 from .evaluation import is_empty, visible_ids
 from .fields import YES_NO, make_field
 from .schema import Questionnaire
@@ -53,7 +55,30 @@ class AnswerForm(FlaskForm):
             if question.required and is_empty(answers.get(question.id)) and not _errors(field):
                 field.errors = [REQUIRED]
             ok = ok and not _errors(field)
-        return ok
+        return self._within_quota(answers) and ok
+
+    def _within_quota(self, answers: Mapping[str, Any]) -> bool:
+        """Refuse this page's new documents if all the response's documents would exceed the
+        quota (the save checks it again against the stored documents)."""
+        adding = [
+            self[q.id]
+            for q in self.form_questions
+            if q.type == "documents" and getattr(self[q.id], "checked", None)
+        ]
+        if not adding:
+            return True
+        quota = evidence.Quota.of(current_app)
+        documents = [
+            item
+            for q in self.questionnaire.questions()
+            if q.type == "documents"
+            for item in answers.get(q.id) or ()
+        ]
+        if quota.allows(evidence.sizes(documents)):
+            return True
+        for field in adding:
+            field.errors = [*field.errors, quota.message()]
+        return False
 
     def answers(self, *, all_questions: bool = False) -> dict[str, Any]:
         """This form's answers as stored values: only shown ones unless all_questions.

@@ -10,6 +10,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import storage
 from ..access import requires
 from ..db import get_session
 from ..i18n import LANGUAGE_NAMES
@@ -105,7 +106,8 @@ def risk_assessment() -> Any:
             language=lang,
             answers=form.answers(),
             respondent_name=current_user.name or current_user.email,
-            upload_dir=evidence.upload_dir(current_app),
+            upload_dir=storage.upload_dir(current_app),
+            quota=evidence.Quota.of(current_app),
         )
         session.commit()
         flash(_("Your organisation's risk profile is updated."), "success")

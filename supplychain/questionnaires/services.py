@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from .. import audit
-from ..models import Answer, Response, ResponseStatus, utcnow
+from ..models import Answer, Evidence, Response, ResponseStatus, utcnow
 from ..tenancy import in_org
 from . import evidence
 from .evaluation import RiskProfile, risk_profile
@@ -78,15 +78,18 @@ def save_answers(
     answers: Mapping[str, Any],
     scope: Iterable[str] | None = None,
     upload_dir: Path | None = None,
+    quota: evidence.Quota | None = None,
 ) -> None:
     """Store answers; questions in scope (default: all) without an answer lose their old one.
 
-    New documents in an answer are written under upload_dir first. One DELETE of the answers
-    taken back and one INSERT ... ON CONFLICT DO UPDATE for the rest (executemany).
+    Documents no answer lists any more are deleted (their files once this commits); new
+    documents are written under upload_dir, within quota, or QuotaExceeded is raised before
+    anything changes. One DELETE of the answers taken back and one INSERT ... ON CONFLICT DO
+    UPDATE for the rest (executemany).
     """
     if response.status == ResponseStatus.SUBMITTED:
         raise ResponseClosed
-    answers = {k: _store_documents(session, response, k, v, upload_dir) for k, v in answers.items()}
+    answers = _settle_documents(session, response, answers, scope, upload_dir, quota)
     stale = {"response_id": response.id, "kept": list(answers)}
     if scope is None:
         session.execute(_STALE, stale)
@@ -110,14 +113,59 @@ def save_answers(
     session.flush()
 
 
+def _new_documents(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, dict) and "new" in v]
+
+
+def _settle_documents(
+    session: Session,
+    response: Response,
+    answers: Mapping[str, Any],
+    scope: Iterable[str] | None,
+    folder: Path | None,
+    quota: evidence.Quota | None,
+) -> dict[str, Any]:
+    """Delete the documents that the answers after this save no longer list, check the new
+    ones against the quota, store them; return the answers with the new ones' records."""
+    new = [item for value in answers.values() for item in _new_documents(value)]
+    documents = session.exec(
+        in_org(Evidence, response.organisation_id).where(Evidence.response_id == response.id)
+    ).all()
+    if not documents and not new:
+        return dict(answers)
+    after = {**_untouched(session, response, answers, scope), **answers}
+    kept, dropped = [], []
+    for document in documents:
+        listed = _lists(after.get(document.question_id), document.id)  # type: ignore[arg-type]
+        (kept if listed else dropped).append(document)
+    if new:
+        if folder is None or quota is None:
+            raise ValueError("documents need an upload folder and a quota")
+        if not quota.allows([d.size for d in kept] + evidence.sizes(new)):
+            raise evidence.QuotaExceeded(quota.message())
+    evidence.delete(session, dropped)
+    return {k: _store_documents(session, response, k, v, folder) for k, v in answers.items()}
+
+
+def _untouched(
+    session: Session, response: Response, answers: Mapping[str, Any], scope: Iterable[str] | None
+) -> dict[str, Any]:
+    """The stored answers that a save of answers in scope leaves as they are."""
+    if scope is None:
+        return {}
+    changed = set(scope) | set(answers)
+    return {k: v for k, v in stored_answers(session, response).items() if k not in changed}
+
+
 def _store_documents(
     session: Session, response: Response, question_id: str, value: Any, folder: Path | None
 ) -> Any:
     """Replace {"new": (name, bytes, type)} entries with the stored document's record."""
-    if not isinstance(value, list) or not any(isinstance(v, dict) and "new" in v for v in value):
+    if not _new_documents(value):
         return value
-    if folder is None:
-        raise ValueError("documents need an upload folder")
+    assert folder is not None  # checked by _settle_documents
     stored = []
     for item in value:
         if "new" in item:
@@ -163,6 +211,43 @@ def stored_answers(session: Session, response: Response) -> dict[str, Any]:
     return {question_id: value for question_id, value in rows}
 
 
+def is_released(response: Response) -> bool:
+    """Whether the organisation may read the response's answers and documents: once submitted.
+
+    The supplier's pages promise that nothing is sent until they submit, so of a draft the
+    organisation sees how far the sections are answered, not what they say.
+    """
+    return response.status == ResponseStatus.SUBMITTED
+
+
+def released_answers(session: Session, response: Response) -> dict[str, Any] | None:
+    """A submitted response's answers by question id; None for a draft (see is_released)."""
+    return stored_answers(session, response) if is_released(response) else None
+
+
+def sent_documents(session: Session, response: Response) -> list[Evidence]:
+    """The documents the organisation may read: those a submitted response's answers list.
+
+    None of a draft's; and none that a supplier removed before submitting, which earlier
+    versions kept on disk beside the answers.
+    """
+    answers = released_answers(session, response)
+    if answers is None:
+        return []
+    documents = session.exec(
+        in_org(Evidence, response.organisation_id)
+        .where(Evidence.response_id == response.id)
+        .order_by(col(Evidence.id))
+    ).all()
+    return [d for d in documents if _lists(answers.get(d.question_id), d.id)]  # type: ignore[arg-type]
+
+
+def _lists(value: Any, document_id: int) -> bool:
+    return isinstance(value, list) and any(
+        isinstance(item, dict) and item.get("id") == document_id for item in value
+    )
+
+
 def latest_submitted(
     session: Session, organisation_id: int, questionnaire_id: str, supplier_id: int | None = None
 ) -> Response | None:
@@ -191,6 +276,7 @@ def record_own_assessment(
     answers: Mapping[str, Any],
     respondent_name: str,
     upload_dir: Path | None = None,
+    quota: evidence.Quota | None = None,
 ) -> Response:
     """Store the organisation's answers to its own risk assessment as a new submitted response
     (earlier ones stay, so the profile's history is kept)."""
@@ -201,7 +287,9 @@ def record_own_assessment(
         language=language,
         user_id=user_id,
     )
-    save_answers(session=session, response=response, answers=answers, upload_dir=upload_dir)
+    save_answers(
+        session=session, response=response, answers=answers, upload_dir=upload_dir, quota=quota
+    )
     submit_response(session=session, response=response, respondent_name=respondent_name)
     audit.record(
         session,

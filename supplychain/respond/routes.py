@@ -17,12 +17,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import storage
 from ..access import public
 from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..invitations import services as invitations
 from ..models import Invitation, Response, utcnow
-from ..questionnaires import evidence
+from ..questionnaires import evaluation, evidence
 from ..questionnaires import services as responses
 from ..questionnaires.catalogue import form_class, get_catalogue
 from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
@@ -97,17 +98,18 @@ def start(token: str) -> Any:
         session=session, invitation=invitation, questionnaire=questionnaire, now=utcnow()
     )
     session.commit()
-    cookie[SESSION_KEY] = invitation.id
+    cookie[SESSION_KEY] = [invitation.id, invitation.link_generation]
     cookie["lang"] = _language(questionnaire, invitation)
     return redirect(url_for(".answer"), 303)
 
 
 def _respondent() -> tuple[services.Respondent, Questionnaire]:
-    """The invitation this browser started, while its link is live; else 404."""
-    invitation_id = cookie.get(SESSION_KEY)
+    """The invitation this browser started, while its link is live and is the one it was started
+    with (not replaced by a new link or revoked since); else 404."""
+    started = cookie.get(SESSION_KEY)
     found = (
-        services.load_respondent(get_session(), invitation_id)
-        if isinstance(invitation_id, int)
+        services.load_respondent(get_session(), *started)
+        if isinstance(started, list) and len(started) == 2 and all(type(n) is int for n in started)
         else None
     )
     if found is None:
@@ -129,13 +131,18 @@ def _save_section(form: Any, response: Response, section_ids: list[str]) -> None
     """Keep every valid answer of the page; a flawed answer keeps its earlier value."""
     kept = form.valid_answers()
     flawed = {name for name, errors in form.errors.items() if errors}
-    responses.save_answers(
-        session=get_session(),
-        response=response,
-        answers=kept,
-        scope=[qid for qid in section_ids if qid not in flawed],
-        upload_dir=evidence.upload_dir(current_app),
-    )
+    try:
+        responses.save_answers(
+            session=get_session(),
+            response=response,
+            answers=kept,
+            scope=[qid for qid in section_ids if qid not in flawed],
+            upload_dir=storage.upload_dir(current_app),
+            quota=evidence.Quota.of(current_app),
+        )
+    except evidence.QuotaExceeded:  # the form checked it: only a save from another tab gets here
+        get_session().rollback()
+        abort(413)
     get_session().commit()
 
 
@@ -177,7 +184,7 @@ def answer() -> Any:
             position=position + 1,
             count=len(order),
             previous=order[position - 1] if position else None,
-            progress=services.progress(questionnaire, lang, merged),
+            progress=evaluation.progress(questionnaire, lang, merged),
             country_list=countries(),
             deadline=invitation.expires_at,
             **respondent.names,
@@ -225,7 +232,7 @@ def review() -> Any:
     session = get_session()
     stored = responses.stored_answers(session, response)
     with force_locale(lang):
-        progress = services.progress(questionnaire, lang, stored)
+        progress = evaluation.progress(questionnaire, lang, stored)
         missing = [s for s in progress if not s.complete]
         form = SubmitForm()
         if form.validate_on_submit() and not missing:

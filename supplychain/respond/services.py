@@ -14,7 +14,6 @@ from .. import audit
 from ..invitations import disclosures
 from ..models import Invitation, Organisation, Response, ResponseStatus, Supplier
 from ..questionnaires import services as responses
-from ..questionnaires.evaluation import is_empty, visible_ids
 from ..questionnaires.schema import Questionnaire
 from ..risk.services import queue_run
 
@@ -38,39 +37,6 @@ def start(
     session.add(invitation)
     session.flush()
     return response
-
-
-@dataclass(frozen=True)
-class SectionState:
-    id: str
-    title: str
-    answered: int
-    shown: int
-    missing: list[str]  # ids of shown required questions without an answer
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-
-def progress(
-    questionnaire: Questionnaire, lang: str, answers: Mapping[str, Any]
-) -> list[SectionState]:
-    """How far each section is answered, judged with show_if over all the answers."""
-    shown = visible_ids(questionnaire, answers)
-    states = []
-    for section in questionnaire.sections:
-        visible = [q for q in section.questions if q.id in shown]
-        states.append(
-            SectionState(
-                id=section.id,
-                title=section.title.get(lang),
-                answered=sum(1 for q in visible if not is_empty(answers.get(q.id))),
-                shown=len(visible),
-                missing=[q.id for q in visible if q.required and is_empty(answers.get(q.id))],
-            )
-        )
-    return states
 
 
 def submit(
@@ -135,13 +101,18 @@ _RESPONDENT = (
     .join(Response, col(Response.id) == Invitation.response_id)
     .join(Organisation, col(Organisation.id) == Invitation.organisation_id)
     .join(Supplier, col(Supplier.id) == Invitation.supplier_id)
-    .where(Invitation.id == sa.bindparam("invitation_id"))
+    .where(
+        Invitation.id == sa.bindparam("invitation_id"),
+        Invitation.link_generation == sa.bindparam("generation"),
+    )
 )
 
 
-def load_respondent(session: Session, invitation_id: int) -> Respondent | None:
-    """One query for everything an answering page needs to know about its respondent."""
-    row = session.exec(_RESPONDENT, params={"invitation_id": invitation_id}).first()
+def load_respondent(session: Session, invitation_id: int, generation: int) -> Respondent | None:
+    """One query for everything an answering page needs to know about its respondent; None once
+    the officer has sent a new link or revoked the one this session was started with."""
+    params = {"invitation_id": invitation_id, "generation": generation}
+    row = session.exec(_RESPONDENT, params=params).first()
     return Respondent(*row) if row else None
 
 

@@ -15,12 +15,13 @@ from supplychain.models import (
     Invitation,
     Link,
     OutboxMessage,
+    Response,
     RunStatus,
     Supplier,
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.questionnaires.services import save_answers
+from supplychain.questionnaires.services import save_answers, submit_response
 from supplychain.reports import services as reports
 from supplychain.respond.services import start as start_response
 from supplychain.risk import services as risk
@@ -204,6 +205,15 @@ def test_responses_with_answers(app, client, tenants):
     response_id = _answered(app, a)
     listed = call(client, "GET", "/responses?status=in_progress", a.read).json["data"]
     assert [r["id"] for r in listed] == [response_id]
+    got = call(client, "GET", f"/responses/{response_id}", a.read)
+    assert got.json["answers"] == {}  # a draft shows how far it is, not what it says
+    assert got.json["progress"][0]["answered"] == 1
+    with app.app_context():
+        session = db.get_session()
+        submit_response(
+            session=session, response=session.get(Response, response_id), respondent_name="A"
+        )
+        session.commit()
     got = call(client, "GET", f"/responses/{response_id}", a.read)
     assert got.json["answers"]["registration_no"] == "<script>"
     assert got.mimetype == "application/json"

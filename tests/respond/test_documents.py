@@ -8,7 +8,7 @@ import io
 from sqlmodel import select
 
 from supplychain import db
-from supplychain.models import Answer, Evidence
+from supplychain.models import Answer, Evidence, Response, ResponseStatus
 from tests.conftest import login
 from tests.factories import PASSWORD, make_user
 from tests.respond.conftest import csrf_of, start
@@ -74,6 +74,10 @@ def test_the_officer_downloads_it_as_an_attachment(app, client, invited):
     start(client, invited["token"])
     _upload(client, ("extract.pdf", PDF))
     _value, [document] = _stored(app)
+    with app.app_context():  # sent: a draft's documents are not the officer's to read
+        session = db.get_session()
+        session.get(Response, document.response_id).status = ResponseStatus.SUBMITTED
+        session.commit()
     officer = app.test_client()
     login(officer, "officer@buyer.example", PASSWORD)
     with officer.get(f"/invitations/evidence/{document.id}") as response:
