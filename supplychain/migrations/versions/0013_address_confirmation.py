@@ -5,7 +5,7 @@ Accounts that already have a password, and every organisation already there, cou
 confirmed: they were made before sign-up asked for proof, by their operator or their admin.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
