@@ -115,7 +115,7 @@ def test_the_invitation_is_our_mail_and_quotes_the_organisations_words(app, clie
     text = mail.get_body(preferencelist=("plain",)).get_content()
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert "> Your account is locked" in text  # quoted, line by line
-    # Suppliers get their mail in their language (Latvian here): the frame says whose words these are.
+    # The supplier reads Latvian here: the frame says whose words these are.
     assert "ko rakstījuši viņi, nevis supplychain" in text
     for part in (text, html):
         assert "https://bank-login.example" not in part  # no link of theirs can be followed
