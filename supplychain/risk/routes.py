@@ -30,6 +30,7 @@ from ..models import (
     Severity,
     Supplier,
 )
+from ..numbers import page_number
 from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
@@ -99,7 +100,7 @@ def flags() -> Any:
             query = query.where(col(Flag.supplier_id).in_(ids.with_only_columns(Supplier.id)))
         query = _by_status(query, filters["status"])
         total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
-        page = max(request.args.get("page", 1, type=int), 1)
+        page = request.args.get("page", 1, type=page_number)
         found = session.exec(
             query.order_by(_severity_order(), Flag.rule, Flag.id)
             .offset((page - 1) * PAGE)
