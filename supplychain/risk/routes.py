@@ -30,7 +30,7 @@ from ..models import (
     Severity,
     Supplier,
 )
-from ..numbers import page_number
+from ..numbers import page_number, parse_decimal, parse_integer
 from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
@@ -321,9 +321,12 @@ def _read_thresholds(form: Any) -> tuple[dict[str, dict[str, Any]], dict[str, st
     for rid, rule in RULES.items():
         for key, default in rule.thresholds.items():
             name = f"{rid}.{key}"
-            raw = form.get(name, "").strip().replace(",", ".")
-            try:
-                value = type(default)(raw)
+            raw = form.get(name, "").strip()
+            try:  # a share is a fraction of 1, a count a whole number; NumberError is a ValueError
+                if isinstance(default, float):
+                    value: Any = float(parse_decimal(raw, digits=1, places=6))
+                else:
+                    value = parse_integer(raw, digits=9)
                 if value < 0 or (isinstance(default, float) and value > 1):
                     raise ValueError
             except ValueError:
