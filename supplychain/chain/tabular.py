@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,6 +35,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_BYTES = 256 * 1024 * 1024  # all members, unpacked
 XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024  # the part read whole
 XLSX_MAX_RATIO = 100  # unpacked to packed, for members over a megabyte
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 class FileFormatError(ValueError):
@@ -100,7 +102,8 @@ def check_xlsx_size(
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+            strings = _shared_strings_parts(archive)
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError, ElementTree.ParseError):
         raise FileFormatError(_l("The file is not a readable .xlsx workbook.")) from None
     if sum(m.file_size for m in members) > max_bytes:
         raise FileFormatError(
@@ -111,7 +114,7 @@ def check_xlsx_size(
             )
         )
     for member in members:
-        if member.filename == "xl/sharedStrings.xml" and member.file_size > max_shared_strings:
+        if member.filename in strings and member.file_size > max_shared_strings:
             raise FileFormatError(
                 _l(
                     "The workbook's text is larger than %(limit)s MB when unpacked: split it"
@@ -127,6 +130,21 @@ def check_xlsx_size(
                     ratio=max_ratio,
                 )
             )
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The parts the workbook's content types name as shared strings (openpyxl reads the first
+    whole), whatever they are called."""
+    types = archive.getinfo("[Content_Types].xml")
+    if types.file_size > 64 * 1024:  # a few kilobytes in any real workbook
+        raise ValueError("content types too large")
+    # Expat (2.4 and later) caps entity amplification; with 64 KB in, little can come out.
+    root = ElementTree.fromstring(archive.read(types))  # noqa: S314
+    return {
+        (item.get("PartName") or "").lstrip("/")
+        for item in root
+        if item.get("ContentType") == SHARED_STRINGS
+    }
 
 
 def _xlsx_records(content: bytes) -> Iterator[list[str]]:
