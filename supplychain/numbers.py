@@ -3,7 +3,8 @@
 `Decimal("1e1000000")` parses at once, but `int()` of it takes a minute of CPU and
 `format(..., "f")` of `1e999999` is a megabyte of text. So the text's length is checked first,
 then `Decimal`'s tuple (digit count and exponent), and only a number that passed is converted:
-every step costs the same whatever was typed. Pure: no Flask, no database.
+every step costs the same whatever was typed. No request and no database here: callers
+say what a refusal means for them (a form error, a row's problem, a query's default).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def parse_decimal(text: str, *, digits: int, places: int, comma: bool = True) ->
         if places == 0:
             raise NotANumber(_l("Enter a whole number."))
         raise NumberError(_l("Use at most %(n)d decimal places.", n=places))
-    # Both bounds hold, so the exponent is small: 1E+3 becomes 1000 and 2.50 becomes 2.5.
+    # Both bounds hold, so the exponent is small and digits + places (at most 21 here) stay
+    # within Decimal's precision: 1E+3 becomes 1000 and 2.50 becomes 2.5.
     return value.quantize(Decimal(1).scaleb(min(0, exponent + trailing)))
 
 
