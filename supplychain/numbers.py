@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 MAX_LENGTH = 40  # characters of a number as typed, spaces included
 MAX_ID = 2**31 - 1  # row ids fit PostgreSQL's integer; larger numbers can name nothing
@@ -93,3 +95,12 @@ def bounded_int(minimum: int, maximum: int) -> Callable[[str], int]:
 row_id = bounded_int(0, MAX_ID)  # 0: "none", as some choice fields use it
 page_number = bounded_int(1, 100_000)  # far past the last page of any list we show
 small_count = bounded_int(0, 9999)  # a tier, a version
+
+
+class RowIdConverter(IntegerConverter):
+    """<int:...> in our URLs, which always names a row: a number past MAX_ID matches no route
+    (a 404), where it would overflow the query (a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any):  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

@@ -261,6 +261,20 @@ def test_a_huge_number_in_a_query_string_is_not_a_server_error(officer, url):
     assert officer.get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/chain/suppliers/99999999999999999999",
+        "/chain/import/99999999999999999999",
+        "/risk/flags/99999999999999999999",
+        "/api/v1/suppliers/99999999999999999999",
+    ],
+)
+def test_a_huge_id_in_a_path_is_not_found(officer, url):
+    """An id past PostgreSQL's integer overflowed the query: a 500 on both databases."""
+    assert officer.get(url).status_code in (401, 404)
+
+
 def test_supplier_form_refuses_an_employee_count_the_database_cannot_hold(app, officer):
     response = officer.post(
         "/chain/suppliers/new",
