@@ -7,6 +7,7 @@ form decides after reading every field (see formgen.AnswerForm.validate).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
 from ..forms import BoundedDecimalField, WholeNumberField
+from ..numbers import row_id
 from ..reference import normalise_country
 from .schema import Column, ColumnType
 
@@ -120,7 +122,10 @@ class DocumentsField(MultipleFileField):
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         super().process(formdata, data, extra_filters)
         raw = formdata.getlist(f"{self.name}-remove") if formdata else []
-        self.removed = {int(v) for v in raw if str(v).isdigit()}
+        self.removed: set[int] = set()
+        for value in raw:
+            with suppress(ValueError):  # no id of ours: nothing to remove
+                self.removed.add(row_id(str(value)))
         self.checked: list[tuple[str, bytes, str]] = []
 
     def pre_validate(self, form: Any) -> None:

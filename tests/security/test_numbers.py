@@ -352,3 +352,17 @@ def test_risk_thresholds_refuse_nan_and_endless_digits(app, client, name, value)
     response = client.post("/risk/settings", data=fields)
     assert response.status_code == 200
     assert "Enter a number like" in response.get_data(as_text=True)
+
+
+def test_a_huge_document_id_to_remove_is_ignored(app, client, invited):
+    """int() of more than 4300 digits raises ValueError: the answer page was a 500."""
+    start(client, invited["token"])
+    url = "/r/answer?section=identity"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_of(client, url),
+            "registration_documents-remove": ["9" * 5000, "9999999999", "x"],
+        },
+    )
+    assert response.status_code in (200, 303)
