@@ -12,7 +12,7 @@ from .numbers import NotANumber, NumberError, parse_decimal, parse_integer
 from .validation import InvalidInput
 
 
-def _read(field: Any, parse: Callable[..., Any], text: Any, **bounds: int) -> None:
+def _read(field: Any, parse: Callable[..., Any], text: Any, **bounds: Any) -> None:
     """Set field.data from text read within bounds, or raise ValueError as WTForms expects."""
     try:
         field.data = parse(str(text).strip(), **bounds)
@@ -39,7 +39,8 @@ class WholeNumberField(IntegerField):
 class BoundedDecimalField(DecimalField):
     """A DecimalField read within digits before the point and max_places after it.
 
-    A decimal comma is read as a point, as Latvian (and most European) keyboards type it.
+    With comma, a decimal comma is read as a point, as Latvian (and most European) keyboards
+    type it.
     """
 
     def __init__(
@@ -49,14 +50,16 @@ class BoundedDecimalField(DecimalField):
         *,
         digits: int,
         max_places: int,
+        comma: bool = True,
         **kwargs: Any,
     ):
         super().__init__(label, validators, **kwargs)
-        self.digits, self.max_places = digits, max_places
+        self.digits, self.max_places, self.comma = digits, max_places, comma
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
-            _read(self, parse_decimal, valuelist[0], digits=self.digits, places=self.max_places)
+            bounds = {"digits": self.digits, "places": self.max_places}
+            _read(self, parse_decimal, valuelist[0], comma=self.comma, **bounds)
 
 
 def apply_errors(form: FlaskForm, error: InvalidInput) -> None:

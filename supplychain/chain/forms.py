@@ -61,9 +61,15 @@ class LinkForm(FlaskForm):
         digits=12,
         max_places=2,
         places=2,
+        comma=False,  # "400,000" is a thousands separator here, never 400
     )
     labour_hours = BoundedDecimalField(
-        _l("Labour hours"), [Optional(), NumberRange(min=0)], digits=11, max_places=1, places=1
+        _l("Labour hours"),
+        [Optional(), NumberRange(min=0)],
+        digits=11,
+        max_places=1,
+        places=1,
+        comma=False,
     )
     start_date = DateField(_l("Start date"), [Optional()])
     end_date = DateField(_l("End date"), [Optional()])
