@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, database, extensions, blueprints, CLI."""
     from . import access, db, errors, extensions, i18n, ratelimit, security
     from .config import configure
+    from .numbers import RowIdConverter
 
     app = Flask(
         __name__,
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     access.init_app(app)
     errors.init_app(app)
+    app.url_map.converters["int"] = RowIdConverter  # before the rules that use it
     _register_blueprints(app)
     ratelimit.init_app(app)
     return app

@@ -1,10 +1,66 @@
-"""Shared form helpers: service errors next to the fields they concern, safe `next` targets."""
+"""Shared form helpers: bounded number fields, service errors next to their fields, safe `next`
+targets."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from collections.abc import Callable
+from typing import Any
 
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField
+
+from .numbers import NotANumber, NumberError, parse_decimal, parse_integer
 from .validation import InvalidInput
+
+
+def _read(field: Any, parse: Callable[..., Any], text: Any, **bounds: Any) -> None:
+    """Set field.data from text read within bounds, or raise ValueError as WTForms expects."""
+    try:
+        field.data = parse(str(text).strip(), **bounds)
+    except NotANumber as exc:
+        field.data = None
+        raise ValueError(field.invalid_value_message or exc.message) from None
+    except NumberError as exc:
+        field.data = None
+        raise ValueError(exc.message) from None
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that refuses more than digits digits before converting anything."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, digits: int, **kwargs: Any):
+        super().__init__(label, validators, **kwargs)
+        self.digits = digits
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            _read(self, parse_integer, valuelist[0], digits=self.digits)
+
+
+class BoundedDecimalField(DecimalField):
+    """A DecimalField read within digits before the point and max_places after it.
+
+    With comma, a decimal comma is read as a point, as Latvian (and most European) keyboards
+    type it.
+    """
+
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        digits: int,
+        max_places: int,
+        comma: bool = True,
+        **kwargs: Any,
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.digits, self.max_places, self.comma = digits, max_places, comma
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            bounds = {"digits": self.digits, "places": self.max_places}
+            _read(self, parse_decimal, valuelist[0], comma=self.comma, **bounds)
 
 
 def apply_errors(form: FlaskForm, error: InvalidInput) -> None:

@@ -25,9 +25,8 @@ from ..models import (
     Severity,
     SupplierKind,
 )
+from ..numbers import MAX_ID
 
-# Row ids fit PostgreSQL's integer; larger numbers can name nothing.
-MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # PostgreSQL refuses NUL in text, and no honest input has one.
 NO_NUL = r"^[^\x00]*$"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField
+from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..forms import BoundedDecimalField, WholeNumberField
 from ..models import Relation, SupplierKind
+from ..numbers import row_id
 
 KIND_CHOICES = [
     SelectChoice(SupplierKind.COMPANY.value, _l("Company")),
@@ -42,18 +44,32 @@ class SupplierForm(FlaskForm):
     )
     email = EmailField(_l("Contact email"), [Optional(), Length(max=254)])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
-    employees = IntegerField(_l("Own employees"), [Optional(), NumberRange(min=0)])
+    employees = WholeNumberField(_l("Own employees"), [Optional(), NumberRange(min=0)], digits=9)
 
 
 class LinkForm(FlaskForm):
     # Choices are filled per request; membership is checked by the service, with a clear message.
-    parent_id = SelectField(_l("Buyer"), coerce=int, validate_choice=False)
-    child_id = SelectField(_l("Supplier"), coerce=int, validate_choice=False)
+    parent_id = SelectField(_l("Buyer"), coerce=row_id, validate_choice=False)
+    child_id = SelectField(_l("Supplier"), coerce=row_id, validate_choice=False)
     relation = SelectField(_l("Relation"), choices=RELATION_CHOICES)
-    workers = IntegerField(_l("Workers on the contract"), [Optional(), NumberRange(min=0)])
-    contract_value_eur = DecimalField(
-        _l("Contract value (EUR)"), [Optional(), NumberRange(min=0)], places=2
+    workers = WholeNumberField(
+        _l("Workers on the contract"), [Optional(), NumberRange(min=0)], digits=9
     )
-    labour_hours = DecimalField(_l("Labour hours"), [Optional(), NumberRange(min=0)], places=1)
+    contract_value_eur = BoundedDecimalField(
+        _l("Contract value (EUR)"),
+        [Optional(), NumberRange(min=0)],
+        digits=12,
+        max_places=2,
+        places=2,
+        comma=False,  # "400,000" is a thousands separator here, never 400
+    )
+    labour_hours = BoundedDecimalField(
+        _l("Labour hours"),
+        [Optional(), NumberRange(min=0)],
+        digits=11,
+        max_places=1,
+        places=1,
+        comma=False,
+    )
     start_date = DateField(_l("Start date"), [Optional()])
     end_date = DateField(_l("End date"), [Optional()])

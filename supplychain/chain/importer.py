@@ -11,7 +11,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from sqlmodel import Session
 from .. import audit, storage
 from ..gcpause import gc_paused
 from ..models import Link, LinkSource, LinkStatus, Supplier, utcnow
+from ..numbers import NumberError, parse_decimal, parse_integer
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from . import services
@@ -83,30 +84,24 @@ class ImportDiff:
         return {name: len(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
-def _integer(text: str) -> int | None:
-    if text == "":
-        return None
-    if text.isascii() and text.isdigit():
-        return int(text)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or value != value.to_integral_value():
-        raise InvalidInput({"": _l("Enter a whole number.")})
-    return int(value)
+# Bounds a cell is read within (the services check the ranges): the database's columns hold
+# these; a longer number is refused before it is converted (see numbers).
+NUMBER_COLUMNS: dict[str, dict[str, int]] = {
+    "employees": {"digits": 9, "places": 0},
+    "workers": {"digits": 9, "places": 0},
+    "contract_value_eur": {"digits": 12, "places": 2},
+    "labour_hours": {"digits": 11, "places": 1},
+}
 
 
-def _decimal(text: str) -> Decimal | None:
+def _number(column: str, text: str) -> int | Decimal | None:
+    """The cell's number within the column's bounds, or None if empty; raises NumberError."""
     if text == "":
         return None
-    try:
-        value = Decimal(text.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput({"": _l("Enter a number.")}) from None
-    if not value.is_finite():
-        raise InvalidInput({"": _l("Enter a number.")})
-    return value
+    bounds = NUMBER_COLUMNS[column]
+    if bounds["places"] == 0:
+        return parse_integer(text, digits=bounds["digits"])
+    return parse_decimal(text, **bounds)
 
 
 def _note(errors: list[RowError], row: int, column: str, message: object) -> None:
@@ -150,6 +145,8 @@ def _parse_chain(table: Table) -> ChainPlan:
         note = functools.partial(_note, errors, number)
         code = values["code"]
         codes_seen.add(code)
+        if _has_nul(values, note):
+            continue
         supplier = _clean_supplier_row(values, note)
         if supplier is not None and code:
             known = plan.suppliers.get(code)
@@ -196,11 +193,19 @@ def _parse_chain(table: Table) -> ChainPlan:
     return plan
 
 
+def _has_nul(values: dict[str, str], note: Any) -> bool:
+    """Note every cell holding a NUL character, which PostgreSQL cannot store in text."""
+    found = [column for column, value in values.items() if "\x00" in value]
+    for column in found:
+        note(column, _l("Remove the NUL character from this cell."))
+    return bool(found)
+
+
 def _clean_supplier_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
     try:
-        employees = _integer(values["employees"])
-    except InvalidInput as exc:
-        note("employees", exc.errors[""])
+        employees = _number("employees", values["employees"])
+    except NumberError as exc:
+        note("employees", exc.message)
         return None
     data = services.SupplierData(
         code=values["code"],
@@ -223,15 +228,11 @@ def _clean_supplier_row(values: dict[str, str], note: Any) -> dict[str, Any] | N
 def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
     parsed: dict[str, Any] = {}
     ok = True
-    for column, parse in (
-        ("workers", _integer),
-        ("contract_value_eur", _decimal),
-        ("labour_hours", _decimal),
-    ):
+    for column in LINK_FIELDS[1:]:
         try:
-            parsed[column] = parse(values[column])
-        except InvalidInput as exc:
-            note(column, exc.errors[""])
+            parsed[column] = _number(column, values[column])
+        except NumberError as exc:
+            note(column, exc.message)
             ok = False
     if not values["relation"]:
         note("relation", _l("Choose subcontract, labour hire or supply."))

@@ -9,6 +9,7 @@ from flask import render_template, request
 from ..access import requires
 from ..db import get_session
 from ..models import Organisation, Role
+from ..numbers import small_count
 from ..tenancy import current_org_id, org_select
 from . import bp, graph, layout, queries
 
@@ -38,7 +39,7 @@ def view() -> Any:
     org_id = current_org_id()
     chain, _agencies, analysis = queries.analyse_chain(db, org_id)
     info = queries.load_info(db, org_id)
-    tier = request.args.get("tier", type=int)
+    tier = request.args.get("tier", type=small_count)
     country = request.args.get("country", "").strip().upper()[:2]
     sector = request.args.get("sector", "").strip().upper()[:8]
     q = request.args.get("q", "").strip()[:100]

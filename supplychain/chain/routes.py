@@ -15,6 +15,7 @@ from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..forms import apply_errors
 from ..models import Link, Role, Supplier
+from ..numbers import page_number, row_id
 from ..reference import countries, nace_codes
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
@@ -58,7 +59,7 @@ def suppliers() -> Any:
                 Supplier.registration_no.ilike(pattern),
             )
         )
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=page_number)
     rows = (
         get_session()
         .exec(query.order_by(Supplier.name).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
@@ -254,8 +255,8 @@ def _link_data(form: LinkForm) -> services.LinkData:
 def new_link() -> Any:
     form = LinkForm()
     if request.method == "GET":
-        form.parent_id.data = request.args.get("parent", ROOT, type=int)
-        form.child_id.data = request.args.get("child", type=int)
+        form.parent_id.data = request.args.get("parent", ROOT, type=row_id)
+        form.child_id.data = request.args.get("child", type=row_id)
     _link_choices(form)
     if form.validate_on_submit():
         db = get_session()

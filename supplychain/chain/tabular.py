@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from flask_babel import lazy_gettext as _l
 
 COLUMNS = (
     "parent_code",
@@ -23,6 +27,15 @@ COLUMNS = (
     "labour_hours",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# An XLSX is a zip: a small upload can unpack to gigabytes, and openpyxl reads the whole
+# shared-strings part into memory. The sizes the zip declares are checked before it is opened
+# (zipfile never unpacks more than a member declares). A 200,000-row chain exported by us
+# unpacks to 140 MB at a ratio of 11 to 1.
+XLSX_MAX_BYTES = 256 * 1024 * 1024  # all members, unpacked
+XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024  # the part read whole
+XLSX_MAX_RATIO = 100  # unpacked to packed, for members over a megabyte
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 class FileFormatError(ValueError):
@@ -57,7 +70,7 @@ def read_table(filename: str, content: bytes) -> Table:
     return Table(header=header, rows=rows)
 
 
-def _csv_records(content: bytes) -> Iterable[list[str]]:
+def _csv_records(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -67,16 +80,81 @@ def _csv_records(content: bytes) -> Iterable[list[str]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):  # noqa: B007 (read in except)
+            yield record
+    except csv.Error as exc:  # a cell over csv.field_size_limit(), a stray quote, ...
+        raise FileFormatError(
+            _l("Row %(row)d cannot be read: %(problem)s.", row=number + 1, problem=exc)
+        ) from None
 
 
-def _xlsx_records(content: bytes) -> Iterable[list[str]]:
+def check_xlsx_size(
+    content: bytes,
+    *,
+    max_bytes: int = XLSX_MAX_BYTES,
+    max_shared_strings: int = XLSX_MAX_SHARED_STRINGS,
+    max_ratio: int = XLSX_MAX_RATIO,
+) -> None:
+    """Raise FileFormatError if the workbook would unpack to more than the limits allow."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            strings = _shared_strings_parts(archive)
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError, ElementTree.ParseError):
+        raise FileFormatError(_l("The file is not a readable .xlsx workbook.")) from None
+    if sum(m.file_size for m in members) > max_bytes:
+        raise FileFormatError(
+            _l(
+                "The workbook is larger than %(limit)s MB when unpacked: split it or save it"
+                " as CSV.",
+                limit=f"{max_bytes / 2**20:g}",
+            )
+        )
+    for member in members:
+        if member.filename in strings and member.file_size > max_shared_strings:
+            raise FileFormatError(
+                _l(
+                    "The workbook's text is larger than %(limit)s MB when unpacked: split it"
+                    " or save it as CSV.",
+                    limit=f"{max_shared_strings / 2**20:g}",
+                )
+            )
+        if member.file_size > 2**20 and member.file_size > max_ratio * member.compress_size:
+            raise FileFormatError(
+                _l(
+                    "The workbook is compressed more than %(ratio)d to 1, more than any real"
+                    " spreadsheet: it was not opened.",
+                    ratio=max_ratio,
+                )
+            )
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The parts the workbook's content types name as shared strings (openpyxl reads the first
+    whole), whatever they are called."""
+    types = archive.getinfo("[Content_Types].xml")
+    if types.file_size > 64 * 1024:  # a few kilobytes in any real workbook
+        raise ValueError("content types too large")
+    # Expat (2.4 and later) caps entity amplification; with 64 KB in, little can come out.
+    root = ElementTree.fromstring(archive.read(types))  # noqa: S314
+    return {
+        (item.get("PartName") or "").lstrip("/")
+        for item in root
+        if item.get("ContentType") == SHARED_STRINGS
+    }
+
+
+def _xlsx_records(content: bytes) -> Iterator[list[str]]:
+    check_xlsx_size(content)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise FileFormatError("The file is not a readable .xlsx workbook.") from exc
+        raise FileFormatError(_l("The file is not a readable .xlsx workbook.")) from exc
     sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(values_only=True):
         yield ["" if cell is None else _cell_text(cell) for cell in row]

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -15,6 +14,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..forms import WholeNumberField
+from ..numbers import row_id
 
 RECIPIENTS = [
     SelectChoice("chosen", _l("The suppliers ticked below")),
@@ -35,5 +37,5 @@ class CampaignForm(FlaskForm):
         description=_l("Shown in the email above the link."),
     )
     recipients = RadioField(_l("Send to"), choices=RECIPIENTS, default="chosen")
-    tier = IntegerField(_l("Tier"), [Optional(), NumberRange(min=1, max=99)])
-    supplier_ids = SelectMultipleField(_l("Suppliers"), coerce=int, validate_choice=False)
+    tier = WholeNumberField(_l("Tier"), [Optional(), NumberRange(min=1, max=99)], digits=4)
+    supplier_ids = SelectMultipleField(_l("Suppliers"), coerce=row_id, validate_choice=False)

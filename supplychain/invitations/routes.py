@@ -32,6 +32,7 @@ from ..models import (
     SupplierKind,
     utcnow,
 )
+from ..numbers import row_id, small_count
 from ..questionnaires import evaluation, evidence
 from ..questionnaires import services as responses
 from ..questionnaires.catalogue import get_catalogue
@@ -99,12 +100,15 @@ def new() -> Any:
     form.questionnaire_id.choices = _questionnaire_choices()
     suppliers = session.exec(org_select(Supplier).order_by(Supplier.name)).all()
     if request.method == "GET":
-        form.supplier_ids.data = request.args.getlist("supplier", type=int)
+        form.supplier_ids.data = request.args.getlist("supplier", type=row_id)
         form.questionnaire_id.data = _default_questionnaire(suppliers, form.supplier_ids.data)
         form.deadline.data = (utcnow() + timedelta(days=14)).date()
         form.title.data = _("Supplier self-assessment %(date)s", date=utcnow().date().isoformat())
-        if request.args.get("tier", type=int):
-            form.recipients.data, form.tier.data = "tier", request.args.get("tier", type=int)
+        if request.args.get("tier", type=small_count):
+            form.recipients.data, form.tier.data = (
+                "tier",
+                request.args.get("tier", type=small_count),
+            )
     if form.validate_on_submit():
         ids = _recipients(form)
         questionnaire = get_catalogue().get(form.questionnaire_id.data or "")

@@ -7,18 +7,17 @@ form decides after reading every field (see formgen.AnswerForm.validate).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DecimalField,
     EmailField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -29,6 +28,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
+from ..forms import BoundedDecimalField, WholeNumberField
+from ..numbers import row_id
 from ..reference import normalise_country
 from .schema import Column, ColumnType
 
@@ -47,15 +48,19 @@ NOT_WHOLE = {"invalid_value_message": _l("Enter a whole number, e.g. 12.")}
 NOT_NUMBER = {"invalid_value_message": _l("Enter a number, e.g. 12.5.")}
 NOT_DATE = {"invalid_value_message": _l("Enter a date as YYYY-MM-DD.")}
 TOO_LONG = _l("At most %(max)d characters.")
+# How large and how fine an answered number may be: more than any count, sum or share a
+# supplier reports, and few enough digits that the answer is stored and compared exactly.
+DIGITS, PLACES = 15, 6
 
 
-class LocalDecimalField(DecimalField):
-    """A decimal that also accepts a comma, as Latvian (and most European) keyboards type it."""
+def _whole(label: Any, validators: list[Any]) -> Any:
+    return WholeNumberField(label, validators, digits=DIGITS, **NOT_WHOLE)
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist:
-            valuelist = [str(valuelist[0]).strip().replace(" ", "").replace(",", ".")]
-        super().process_formdata(valuelist)
+
+def _decimal(label: Any, validators: list[Any]) -> Any:
+    return BoundedDecimalField(
+        label, validators, digits=DIGITS, max_places=PLACES, places=None, **NOT_NUMBER
+    )
 
 
 def _range(minimum: Any, maximum: Any) -> list[Any]:
@@ -78,7 +83,7 @@ def _country(_form: Any, field: Any) -> None:
 def _column_field(column: Column, lang: str) -> Any:
     label = column.text.get(lang)
     if column.type == ColumnType.INTEGER:
-        return IntegerField(label, [Optional(), *_range(0, None)], **NOT_WHOLE)
+        return _whole(label, [Optional(), *_range(0, None)])
     if column.type == ColumnType.YES_NO:
         return SelectField(
             label,
@@ -117,7 +122,10 @@ class DocumentsField(MultipleFileField):
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         super().process(formdata, data, extra_filters)
         raw = formdata.getlist(f"{self.name}-remove") if formdata else []
-        self.removed = {int(v) for v in raw if str(v).isdigit()}
+        self.removed: set[int] = set()
+        for value in raw:
+            with suppress(ValueError):  # no id of ours: nothing to remove
+                self.removed.add(row_id(str(value)))
         self.checked: list[tuple[str, bytes, str]] = []
 
     def pre_validate(self, form: Any) -> None:
@@ -152,14 +160,10 @@ FIELD_TYPES: dict[str, Factory] = {
     "multiple_choice": lambda q, label, lang: SelectMultipleField(
         label, choices=_options(q, lang), validators=[Optional()], **NOT_A_CHOICE
     ),
-    "integer": lambda q, label, lang: IntegerField(
-        label, [Optional(), *_range(q.min, q.max)], **NOT_WHOLE
-    ),
-    "decimal": lambda q, label, lang: LocalDecimalField(
-        label, [Optional(), *_range(q.min, q.max)], places=None, **NOT_NUMBER
-    ),
-    "percentage": lambda q, label, lang: LocalDecimalField(
-        label, [Optional(), *_range(Decimal(0), Decimal(100))], places=None, **NOT_NUMBER
+    "integer": lambda q, label, lang: _whole(label, [Optional(), *_range(q.min, q.max)]),
+    "decimal": lambda q, label, lang: _decimal(label, [Optional(), *_range(q.min, q.max)]),
+    "percentage": lambda q, label, lang: _decimal(
+        label, [Optional(), *_range(Decimal(0), Decimal(100))]
     ),
     "text": lambda q, label, lang: (TextAreaField if q.multiline else StringField)(
         label, [Optional(), Length(max=q.max_length, message=TOO_LONG)]

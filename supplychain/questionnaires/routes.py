@@ -15,6 +15,7 @@ from ..access import requires
 from ..db import get_session
 from ..i18n import LANGUAGE_NAMES
 from ..models import Role
+from ..numbers import small_count
 from ..reference import countries
 from ..tenancy import current_org_id
 from . import bp, evidence, services
@@ -62,7 +63,9 @@ def index() -> Any:
 @requires(Role.VIEWER)
 def preview(questionnaire_id: str) -> Any:
     """The questionnaire as a respondent sees it, in any of its languages; nothing is stored."""
-    questionnaire = _questionnaire_or_404(questionnaire_id, request.args.get("version", type=int))
+    questionnaire = _questionnaire_or_404(
+        questionnaire_id, request.args.get("version", type=small_count)
+    )
     lang = _language(questionnaire, request.args.get("lang"))
     with force_locale(lang):
         form = form_class(questionnaire, lang)()

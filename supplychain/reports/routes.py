@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import col
-from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from ..access import can, requires
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import WholeNumberField, apply_errors
 from ..i18n import LANGUAGE_NAMES
 from ..models import AssessmentRun, Report, Role, RunStatus, Supplier
 from ..questionnaires.catalogue import get_catalogue
@@ -51,8 +51,9 @@ class ReportForm(FlaskForm):
         default="chain",
         invalid_choice_message=_l("Choose the whole chain, a tier or a supplier."),
     )
-    tier = IntegerField(
+    tier = WholeNumberField(
         _l("Tier"),
+        digits=4,
         description=_l("For one tier: 1 is your direct suppliers."),
         validators=[Optional(), NumberRange(min=1, max=999, message=_l("Give a tier from 1."))],
     )

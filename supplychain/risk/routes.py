@@ -30,6 +30,7 @@ from ..models import (
     Severity,
     Supplier,
 )
+from ..numbers import page_number, parse_decimal, parse_integer
 from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
@@ -99,7 +100,7 @@ def flags() -> Any:
             query = query.where(col(Flag.supplier_id).in_(ids.with_only_columns(Supplier.id)))
         query = _by_status(query, filters["status"])
         total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
-        page = max(request.args.get("page", 1, type=int), 1)
+        page = request.args.get("page", 1, type=page_number)
         found = session.exec(
             query.order_by(_severity_order(), Flag.rule, Flag.id)
             .offset((page - 1) * PAGE)
@@ -320,9 +321,12 @@ def _read_thresholds(form: Any) -> tuple[dict[str, dict[str, Any]], dict[str, st
     for rid, rule in RULES.items():
         for key, default in rule.thresholds.items():
             name = f"{rid}.{key}"
-            raw = form.get(name, "").strip().replace(",", ".")
-            try:
-                value = type(default)(raw)
+            raw = form.get(name, "").strip()
+            try:  # a share is a fraction of 1, a count a whole number; NumberError is a ValueError
+                if isinstance(default, float):
+                    value: Any = float(parse_decimal(raw, digits=1, places=6))
+                else:
+                    value = parse_integer(raw, digits=9)
                 if value < 0 or (isinstance(default, float) and value > 1):
                     raise ValueError
             except ValueError:
