@@ -70,6 +70,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("chain_import", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_chain_import_runstatus_check"), type_="check")
         for name in (
             "finished_at",
             "claimed_until",
