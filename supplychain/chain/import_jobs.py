@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +40,16 @@ class ImportBusy(Exception):  # noqa: N818 (reads as the state it reports)
 
 class TakenOver(Exception):  # noqa: N818
     """Another runner holds the job now: this one must write nothing more."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A runner's hold on a job: a stage is claimed afresh each time, so (stage, attempts)
+    tells whether the job is still this runner's."""
+
+    id: int
+    stage: str
+    attempts: int
 
 
 def _quiet(_percent: int, _step: str) -> None:
@@ -118,7 +129,9 @@ def queue_apply(*, session: Session, record: ChainImport, user_id: int | None) -
             col(ChainImport.stage) == CHECK,
             col(ChainImport.status) == RunStatus.DONE,
         )
-        .values(stage=APPLY, status=RunStatus.QUEUED, progress=0, step="", user_id=user_id)
+        .values(
+            stage=APPLY, status=RunStatus.QUEUED, progress=0, step="", attempts=0, user_id=user_id
+        )
         .execution_options(synchronize_session=False)
     )
     return bool(queued.rowcount)  # type: ignore[attr-defined]
@@ -207,19 +220,19 @@ def execute(*, session: Session, record: ChainImport) -> ChainImport:
     else fails the job with a plain message and is raised for the log; nothing of the chain
     has changed then either. A failed job drops its file: the officer uploads it again.
     """
-    mine = record.attempts
+    mine = Claim(record.id or 0, record.stage, record.attempts)
 
     def step(percent: int, name: str) -> None:
         renewed = _update(
-            session, record, mine, progress=percent, step=name, claimed_until=utcnow() + LEASE
+            session, mine, progress=percent, step=name, claimed_until=utcnow() + LEASE
         )
         session.commit()
         if not renewed:
-            raise TakenOver(f"chain import {record.id} was taken over")
+            raise TakenOver(f"chain import {mine.id} was taken over")
 
     with force_locale(record.lang):
         try:
-            if record.stage == APPLY:
+            if mine.stage == APPLY:
                 _apply(session, record, mine, step)
             else:
                 _check(session, record, mine, step)
@@ -236,7 +249,7 @@ def execute(*, session: Session, record: ChainImport) -> ChainImport:
             )
         except Exception:
             session.rollback()
-            if record.stage == APPLY:
+            if mine.stage == APPLY:
                 error = _l("The changes could not be applied. Nothing was changed.")
             else:
                 error = _l("The file could not be checked. Nothing was changed.")
@@ -245,7 +258,7 @@ def execute(*, session: Session, record: ChainImport) -> ChainImport:
     return record
 
 
-def _check(session: Session, record: ChainImport, mine: int, step: Progress) -> None:
+def _check(session: Session, record: ChainImport, mine: Claim, step: Progress) -> None:
     plan = read_plan(record.filename, _content(session, record), step)
     step(70, "comparing")
     changes = importer.diff(session, record.organisation_id, plan)
@@ -253,14 +266,14 @@ def _check(session: Session, record: ChainImport, mine: int, step: Progress) -> 
     _finish(session, record, mine, status=RunStatus.DONE, outcome=summary(changes))
 
 
-def _apply(session: Session, record: ChainImport, mine: int, step: Progress) -> None:
+def _apply(session: Session, record: ChainImport, mine: Claim, step: Progress) -> None:
     content = _content(session, record)
     plan = read_plan(record.filename, content, step)
     step(60, "applying")
     # From here on one transaction: the job is held (on PostgreSQL its row stays locked, so
     # no other runner can take it over), the chain changes, and the job is marked done.
-    if not _update(session, record, mine, step="applying"):
-        raise TakenOver(f"chain import {record.id} was taken over")
+    if not _update(session, mine, step="applying"):
+        raise TakenOver(f"chain import {mine.id} was taken over")
     changes = importer.apply(
         session,
         record.organisation_id,
@@ -286,11 +299,15 @@ def _content(session: Session, record: ChainImport) -> bytes:
     return found
 
 
-def _update(session: Session, record: ChainImport, mine: int, **values: Any) -> bool:
+def _update(session: Session, mine: Claim, **values: Any) -> bool:
     """Write to the job if this runner still holds it (it has not been claimed since)."""
     result = session.execute(
         sa.update(ChainImport)
-        .where(col(ChainImport.id) == record.id, col(ChainImport.attempts) == mine)
+        .where(
+            col(ChainImport.id) == mine.id,
+            col(ChainImport.stage) == mine.stage,
+            col(ChainImport.attempts) == mine.attempts,
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -298,12 +315,11 @@ def _update(session: Session, record: ChainImport, mine: int, **values: Any) -> 
 
 
 def _finish(
-    session: Session, record: ChainImport, mine: int, *, status: RunStatus, **values: Any
+    session: Session, record: ChainImport, mine: Claim, *, status: RunStatus, **values: Any
 ) -> None:
     done = {"progress": 100, "step": "done"} if status == RunStatus.DONE else {}
     if not _update(
         session,
-        record,
         mine,
         status=status,
         claimed_until=None,
@@ -312,7 +328,7 @@ def _finish(
         **values,
     ):
         session.rollback()
-        raise TakenOver(f"chain import {record.id} was taken over")
+        raise TakenOver(f"chain import {mine.id} was taken over")
     session.commit()
     session.refresh(record)
 

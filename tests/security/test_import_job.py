@@ -186,10 +186,19 @@ def test_a_job_whose_runner_died_is_taken_over(app, officer):
 
     assert run_once(app)["imports"] == 1
     assert "Preview the import" in officer.get(url).get_data(as_text=True)
-    with app.app_context(), pytest.raises(import_jobs.TakenOver):
-        import_jobs.execute(session=db.get_session(), record=dead)  # it wakes up too late
     record = _record(app, url)
     assert (record.status, record.attempts, record.step) == (RunStatus.DONE, 2, "done")
+    # The dead runner wakes up too late: while the file is being applied, as before it.
+    officer.post(f"{url}/apply", data={"csrf_token": csrf_token(officer, url)})
+    with app.app_context():
+        session = db.get_session()
+        applying = import_jobs.claim_queued(session, utcnow())
+        assert applying is not None and (applying.stage, applying.attempts) == ("apply", 1)
+        with pytest.raises(import_jobs.TakenOver):
+            import_jobs.execute(session=session, record=dead)
+        assert _record(app, url).step == "claimed" and _chain(app) == [0, 0]
+        import_jobs.execute(session=session, record=applying)
+    assert _chain(app) == [3, 4]
 
 
 def test_a_file_that_keeps_killing_its_runner_is_given_up(app, officer):
