@@ -3,7 +3,7 @@ preview) and, once the officer confirms, applying it run outside the web request
 progress. A 200k-row file takes about 15 s to parse: no request may wait for that.
 
 Applying stays all or nothing: the chain's changes and the job's "done" are one transaction,
-and a runner only writes while the job is still its own (see `attempts` on ChainImport).
+and a runner only writes while the job is still its own (see Claim).
 """
 
 from __future__ import annotations

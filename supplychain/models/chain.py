@@ -117,8 +117,8 @@ class ChainImport(SQLModel, table=True):
 
     stage is what was asked last ("check", then "apply"); status, progress and step follow
     that stage. A runner holds the job until claimed_until and renews it at each step; one
-    that died is taken over when it runs out, and attempts counts the takings, so that a
-    file that kills its runner is given up instead of killing the next one.
+    that died is taken over when it runs out, and attempts counts the claims of the stage in
+    hand, so that a file that kills its runner is given up instead of killing the next one.
     """
 
     __tablename__ = "chain_import"
