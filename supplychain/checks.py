@@ -140,13 +140,14 @@ def _shared_state(config: Mapping[str, Any], plan: Deployment) -> list[Problem]:
                 "a client gets the limit once per process. Use redis://.",
             )
         )
-    if plan.workers > 0 and config.get("REPORTS_IN_APP"):
+    if plan.workers > 0 and config.get("JOBS_IN_APP"):
         found.append(
             Problem(
                 "warning",
-                "SUPPLYCHAIN_REPORTS_IN_APP",
-                "reports are also made in the app processes, which then compete with web "
-                "requests for CPU; set it to false where `supplychain worker` runs.",
+                "SUPPLYCHAIN_JOBS_IN_APP",
+                "imports and reports are also carried out in the app processes, which then "
+                "compete with web requests for CPU; set it to false where `supplychain worker` "
+                "runs.",
             )
         )
     return found

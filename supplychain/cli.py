@@ -106,17 +106,18 @@ def create_user(email: str, org_slug: str, role: str, name: str, password_stdin:
 @click.option("--dry-run", is_flag=True, help="Only show what would change.")
 @with_appcontext
 def import_chain(file: str, org_slug: str, dry_run: bool) -> None:
-    """Import a whole chain from a CSV or XLSX file (all or nothing)."""
+    """Import a whole chain from a CSV or XLSX file (all or nothing), at once: the web pages
+    hand the same work to a background job."""
     from pathlib import Path
 
-    from .chain import importer
-    from .chain.tabular import FileFormatError, read_table
+    from .chain import import_jobs, importer
+    from .chain.tabular import FileFormatError
 
     session = db.get_session()
     org = _organisation(org_slug)
     content = Path(file).read_bytes()
     try:
-        plan = importer.parse_chain(read_table(file, content))
+        plan = import_jobs.read_plan(file, content)
     except FileFormatError as exc:
         click.echo(f"error: {file}: {exc}", err=True)
         sys.exit(1)

@@ -56,7 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "RESPONSE_UPLOAD_MAX_BYTES": 50 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
-    "REPORTS_IN_APP": True,  # make reports in a thread of the app process, besides the worker
+    "JOBS_IN_APP": True,  # run imports and reports in a thread of the app process too
     "OUTBOX_RETRY_SECONDS": 30,
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_LEASE_SECONDS": 300,
@@ -97,7 +97,7 @@ _ENV_KEYS: dict[str, type] = {
     "RESPONSE_UPLOAD_MAX_BYTES": int,
     "UPLOAD_DIR": str,
     "REPORT_DIR": str,
-    "REPORTS_IN_APP": bool,
+    "JOBS_IN_APP": bool,
     "OUTBOX_RETRY_SECONDS": int,
     "OUTBOX_MAX_ATTEMPTS": int,
     "OUTBOX_LEASE_SECONDS": int,
@@ -114,12 +114,18 @@ def _parse(kind: type, raw: str) -> Any:
     return kind(raw)
 
 
+# Former names still read, so that a deployment's settings keep their meaning.
+_FORMER_NAMES = {"JOBS_IN_APP": "REPORTS_IN_APP"}
+
+
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     """Return the settings given as SUPPLYCHAIN_<KEY> variables, parsed to their types."""
     found = {}
     for key, kind in _ENV_KEYS.items():
-        raw = environ.get(f"{ENV_PREFIX}_{key}")
-        if raw is not None and raw != "":
+        raw = environ.get(f"{ENV_PREFIX}_{key}") or environ.get(
+            f"{ENV_PREFIX}_{_FORMER_NAMES.get(key, key)}"
+        )
+        if raw:
             found[key] = _parse(kind, raw)
     return found
 

@@ -68,7 +68,7 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:
             "MAIL_DIR": str(tmp_path / "mail"),
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             "REPORT_DIR": str(tmp_path / "reports"),
-            "REPORTS_IN_APP": False,  # tests make reports through the worker's function
+            "JOBS_IN_APP": False,  # tests run imports and reports through the worker's function
             "BASE_URL": "https://supplychain.test",
             "SERVER_NAME": None,
         }

@@ -38,6 +38,12 @@ def test_environment_settings_are_parsed():
     }
 
 
+def test_a_renamed_setting_is_still_read_under_its_former_name():
+    assert from_environment({"SUPPLYCHAIN_REPORTS_IN_APP": "false"}) == {"JOBS_IN_APP": False}
+    both = {"SUPPLYCHAIN_REPORTS_IN_APP": "false", "SUPPLYCHAIN_JOBS_IN_APP": "true"}
+    assert from_environment(both) == {"JOBS_IN_APP": True}
+
+
 def test_local_defaults_use_instance_folder_and_a_generated_persisted_key(tmp_path, monkeypatch):
     monkeypatch.setenv("SUPPLYCHAIN_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("SUPPLYCHAIN_SECRET_KEY", raising=False)

@@ -23,7 +23,7 @@ GOOD = {
     "BASE_URL": "https://supplychain.example.com",
     "SMTP_HOST": "smtp.example.com",
     "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379",
-    "REPORTS_IN_APP": False,
+    "JOBS_IN_APP": False,
 }
 
 
@@ -71,11 +71,11 @@ def test_a_missing_local_or_plain_http_base_url(url, level):
 
 
 def test_mail_rate_limits_and_in_app_reports_are_warnings():
-    found = settings(SMTP_HOST=None, RATELIMIT_STORAGE_URI="memory://", REPORTS_IN_APP=True)
+    found = settings(SMTP_HOST=None, RATELIMIT_STORAGE_URI="memory://", JOBS_IN_APP=True)
     assert found == {
         ("SUPPLYCHAIN_SMTP_HOST", "warning"),
         ("SUPPLYCHAIN_RATELIMIT_STORAGE_URI", "warning"),
-        ("SUPPLYCHAIN_REPORTS_IN_APP", "warning"),
+        ("SUPPLYCHAIN_JOBS_IN_APP", "warning"),
     }
 
 

@@ -1,7 +1,7 @@
 """API views of risk: assessment runs, their flags, and the PDF reports made from them.
 
 Thin views over risk.services and reports.services: a run or a report is queued here and made
-by the worker (or, for reports, the app's own thread when REPORTS_IN_APP is on).
+by the worker (or, for reports, the app's own job thread when JOBS_IN_APP is on).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, abort, current_app
 from sqlmodel import or_
 
+from .. import jobs
 from ..db import get_session
 from ..models import AssessmentRun, Flag, FlagStatus, Report, RunStatus
 from ..reports import services as reports
@@ -201,8 +202,7 @@ def queue_report(body: ReportIn) -> Any:
     except InvalidInput as exc:
         invalid(exc, {"supplier": "supplier_id"})
     session.commit()
-    if current_app.config["REPORTS_IN_APP"]:
-        reports.start_in_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
     return ReportOut.model_validate(report)
 
 

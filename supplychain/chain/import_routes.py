@@ -1,119 +1,142 @@
-"""Import and export views: upload, preview the difference, confirm; download the chain."""
+"""Import and export views: upload, watch the file being checked, preview the difference,
+confirm, watch it being applied; download the chain. The checking and the applying are jobs
+(chain.import_jobs): no request waits for a big file."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from .. import jobs
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..db import get_session
-from ..models import ChainImport, Role, utcnow
-from ..tenancy import current_org_id, get_or_404
-from . import bp, exporter, importer
-from .tabular import COLUMNS, FileFormatError, read_table, write_csv
+from ..models import ChainImport, Role, RunStatus, utcnow
+from ..tenancy import current_org_id
+from . import bp, exporter, import_jobs
+from .tabular import COLUMNS, write_csv
 
-PREVIEW_LIMIT = 200
+STEP_NAMES = {
+    "claimed": _l("starting"),
+    "reading": _l("reading the file"),
+    "checking": _l("checking every row"),
+    "comparing": _l("comparing it with your chain"),
+    "applying": _l("applying the changes"),
+    "done": _l("done"),
+}
 
 
 class UploadForm(FlaskForm):
     file = FileField("file", validators=[FileRequired()])
 
 
-def _plan(record: ChainImport) -> importer.ChainPlan:
-    return importer.parse_chain(read_table(record.filename, record.content))
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @requires(Role.OFFICER)
 def import_chain() -> Any:
     form = UploadForm()
-    problems: list[importer.RowError] = []
-    message = None
+    session = get_session()
+    message, status = None, 200
     if form.validate_on_submit():
         upload = form.file.data
-        content = upload.read()
-        filename = (upload.filename or "chain.csv")[-255:]
         try:
-            importer.parse_chain(read_table(filename, content))
-        except FileFormatError as exc:
-            message = str(exc)
-        except importer.ImportRejected as exc:
-            problems = exc.errors
-        else:
-            db = get_session()
-            record = ChainImport(
+            record = import_jobs.queue_check(
+                session=session,
                 organisation_id=current_org_id(),
                 user_id=current_user.id,
-                filename=filename,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
+                filename=upload.filename or "chain.csv",
+                content=upload.read(),
+                lang=str(get_locale()),
             )
-            db.add(record)
-            db.commit()
-            return redirect(url_for("chain.import_preview", import_id=record.id))
+        except import_jobs.ImportBusy:
+            message, status = _("Another file is being imported: wait until it is done."), 409
+        else:
+            session.commit()
+            jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
+            return redirect(url_for("chain.import_job", import_id=record.id))
     elif form.is_submitted():
-        message = _("Choose a file to upload.")
-    status = 422 if problems or message else 200
+        message, status = _("Choose a file to upload."), 422
     return render_template(
-        "chain/import.html", form=form, problems=problems, message=message, columns=COLUMNS
+        "chain/import.html",
+        form=form,
+        message=message,
+        columns=COLUMNS,
+        busy=import_jobs.unfinished(session, current_org_id()),
     ), status
+
+
+def _load_or_404(import_id: int) -> ChainImport:
+    found = import_jobs.load(get_session(), current_org_id(), import_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.route("/import/<int:import_id>")
 @requires(Role.OFFICER)
-def import_preview(import_id: int) -> Any:
-    db = get_session()
-    record = get_or_404(db, ChainImport, import_id)
-    if record.applied_at is not None:
-        abort(404)
-    changes = importer.diff(db, record.organisation_id, _plan(record))
+def import_job(import_id: int) -> Any:
+    """The import as it stands: being checked, its problems, its preview, being applied, or
+    what applying it did. Refreshes itself while a job runs."""
+    record = _load_or_404(import_id)
+    stalled = import_jobs.stalled(record, utcnow())
+    if record.status == RunStatus.QUEUED or stalled:
+        # Nobody may be running it (an app restarted, a runner died): have it taken up.
+        jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
     return render_template(
-        "chain/import_preview.html",
+        "chain/import_job.html",
         record=record,
-        changes=changes,
-        limit=PREVIEW_LIMIT,
+        stalled=stalled,
+        step=STEP_NAMES.get(record.step, ""),
+        can_apply=import_jobs.can_apply(record),
         form=EmptyForm(),
+        **_state(record),
     )
+
+
+def _state(record: ChainImport) -> dict[str, Any]:
+    """What the page shows, as flags and plain values."""
+    working = record.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    failed = record.status == RunStatus.FAILED
+    applying = record.stage == import_jobs.APPLY
+    outcome = record.outcome or {}
+    counts = outcome.get("counts", {})
+    if working:
+        heading = _("Applying the changes") if applying else _("Checking the file")
+    elif failed:
+        heading = _("Not imported")
+    else:
+        heading = _("Imported") if applying else _("Preview the import")
+    return {
+        "heading": heading,
+        "working": working,
+        "failed": failed,
+        "applying": applying,
+        "problems": outcome.get("problems", []),
+        "problem_count": outcome.get("problem_count", 0),
+        "counts": counts,
+        "lists": outcome.get("lists", {}),
+        "nothing_changes": not any(counts.values()),
+    }
 
 
 @bp.route("/import/<int:import_id>/apply", methods=["POST"])
 @requires(Role.OFFICER)
 def import_apply(import_id: int) -> Any:
-    db = get_session()
-    record = get_or_404(db, ChainImport, import_id)
-    if record.applied_at is not None or not EmptyForm().validate_on_submit():
-        abort(404 if record.applied_at else 400)
-    changes = importer.apply(
-        db,
-        record.organisation_id,
-        _plan(record),
-        filename=record.filename,
-        content=record.content,
-        actor_id=current_user.id,
-    )
-    record.applied_at = utcnow()
-    record.content = b""  # the audit event keeps the file's hash; the upload is not kept
-    db.add(record)
-    db.commit()
-    counts = changes.counts()
-    flash(
-        _(
-            "Imported: %(s)d suppliers added, %(l)d links added, %(c)d changed, %(r)d removed.",
-            s=counts["added_suppliers"],
-            l=counts["added_links"],
-            c=counts["changed_suppliers"] + counts["changed_links"],
-            r=counts["removed_suppliers"] + counts["removed_links"],
-        ),
-        "success",
-    )
-    return redirect(url_for("chain.suppliers"))
+    session = get_session()
+    record = _load_or_404(import_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not import_jobs.queue_apply(session=session, record=record, user_id=current_user.id):
+        abort(404)  # applied already, or not checked
+    session.commit()
+    jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
+    return redirect(url_for("chain.import_job", import_id=record.id))
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:

@@ -29,20 +29,20 @@ def run_once(
     app: Flask, *, now: datetime | None = None, stop_event: threading.Event | None = None
 ) -> Counts:
     """One tick: queue due reminders, send every due message, then carry out the risk
-    assessments and the reports waiting; return what happened.
+    assessments, the chain imports and the reports waiting; return what happened.
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
     :param stop_event: when set, the tick stops after the message in hand.
     """
-    from ..reports.services import make_waiting
+    from ..jobs import run_waiting
 
-    counts = {"reminders": 0, "sent": 0, "retried": 0, "dead": 0, "assessments": 0, "reports": 0}
+    counts = {"reminders": 0, "sent": 0, "retried": 0, "dead": 0, "assessments": 0}
     with app.app_context():
         session = db.get_session()
         counts["reminders"] = _queue_reminders(app, session, now or utcnow())
         _drain(app, session, counts, now=now, stop_event=stop_event)
         counts["assessments"] = _assess(app, session, stop_event)
-    counts["reports"] = make_waiting(app, stop_event=stop_event)
+    counts.update(run_waiting(app, stop_event=stop_event))
     return counts
 
 

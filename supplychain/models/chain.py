@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import JSON, Column, Field, SQLModel
 
-from .base import LinkSource, LinkStatus, Relation, SupplierKind, enum_column, timestamp, utcnow
+from .base import (
+    LinkSource,
+    LinkStatus,
+    Relation,
+    RunStatus,
+    SupplierKind,
+    enum_column,
+    timestamp,
+    utcnow,
+)
 
 
 class Supplier(SQLModel, table=True):
@@ -102,16 +112,36 @@ class Link(SQLModel, table=True):
 
 
 class ChainImport(SQLModel, table=True):
-    """An uploaded chain file waiting for the officer to confirm its preview, then the record of
-    applying it."""
+    """An uploaded chain file and the job that checks it (the preview) and, once the officer
+    confirms, applies it: both run outside the web request, with progress.
+
+    stage is what was asked last ("check", then "apply"); status, progress and step follow
+    that stage. A runner holds the job until claimed_until and renews it at each step; one
+    that died is taken over when it runs out, and attempts counts the claims of the stage in
+    hand, so that a file that kills its runner is given up instead of killing the next one.
+    """
 
     __tablename__ = "chain_import"
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    # Who asked for the stage in hand: the upload, then the confirmation.
     user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     filename: str = Field(max_length=255)
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+    lang: str = Field(default="en", max_length=8)  # of the problems and the preview
+    stage: str = Field(default="check", max_length=8)
+    status: RunStatus = Field(
+        sa_column=Column(enum_column(RunStatus), nullable=False, default=RunStatus.QUEUED)
+    )
+    progress: int = Field(default=0, ge=0, le=100)
+    step: str = Field(default="", max_length=64)
+    error: str = Field(default="", max_length=1000)  # why it stopped, as the officer reads it
+    # The preview, or the rows' problems, or what applying did; see chain.import_jobs.
+    outcome: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempts: int = Field(default=0, ge=0)
     created_at: datetime = timestamp(nullable=False)
+    claimed_until: datetime | None = timestamp(nullable=True)
+    finished_at: datetime | None = timestamp(nullable=True)
     applied_at: datetime | None = timestamp(nullable=True)

@@ -16,6 +16,7 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from .. import jobs
 from ..access import can, requires
 from ..db import get_session
 from ..forms import WholeNumberField, apply_errors
@@ -92,8 +93,7 @@ def index() -> Any:
             apply_errors(form, exc)
         else:
             session.commit()
-            if current_app.config["REPORTS_IN_APP"]:
-                services.start_in_app(current_app._get_current_object())  # type: ignore[attr-defined]
+            jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
             return redirect(url_for(".report", report_id=report.id))
     reports = session.exec(org_select(Report).order_by(col(Report.id).desc()).limit(50)).all()
     return render_template(

@@ -220,14 +220,6 @@ def make_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
     return made
 
 
-def start_in_app(app: Flask) -> threading.Thread:
-    """Make waiting reports in a thread of this process, so that a single app server with no
-    worker running still delivers them (the worker claims the same rows safely)."""
-    thread = threading.Thread(target=make_waiting, args=(app,), name="reports", daemon=True)
-    thread.start()
-    return thread
-
-
 def _write_once(path: Path, data: bytes) -> None:
     """Write to a temporary name and rename: a crash leaves no half-written report."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,16 @@ pytestmark = pytest.mark.browser
 CHAIN = Path(__file__).parent.parent / "data" / "chains" / "end_to_end.csv"
 
 
+def _run_import_job(app, page) -> None:
+    """Check or apply the uploaded file as the worker does, then come back to its page. The
+    page is left meanwhile: its polling and the job would share the in-memory database's
+    one connection."""
+    job = page.url
+    page.goto("about:blank")
+    assert run_once(app)["imports"] == 1
+    page.goto(job)
+
+
 def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, smtp, tmp_path):  # noqa: F811
     officer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     _sign_up(officer, live_server, "buvdarbi-grupa", app, smtp)
@@ -31,8 +41,14 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     officer.get_by_role("link", name="Import").click()
     officer.get_by_label("Chain file (.csv or .xlsx)").set_input_files(str(CHAIN))
     officer.get_by_role("button", name="Check the file").click()
+    officer.wait_for_url("**/chain/import/*")
+    assert officer.get_by_role("heading", name="Checking the file").is_visible()
+    _run_import_job(app, officer)
     assert officer.get_by_role("heading", name="Preview the import").is_visible()
     officer.get_by_role("button", name="Apply these changes").click()
+    assert officer.get_by_role("heading", name="Applying the changes").is_visible()
+    _run_import_job(app, officer)
+    assert officer.get_by_text("Imported: 4 suppliers added").is_visible()
     officer.goto(f"{live_server}/chain/suppliers")
     for name in ("SIA Būvdarbi Rīga", "SIA Fasādes Meistari", "Laika Darbi OÜ", "SIA Tīrs Birojs"):
         assert officer.get_by_role("link", name=name).is_visible()

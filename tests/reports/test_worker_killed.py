@@ -37,7 +37,7 @@ def test_a_report_outlives_the_worker_killed_while_making_it(database_url, tmp_p
         "DATABASE_URL": url,
         "INSTANCE_PATH": str(tmp_path),
         "REPORT_DIR": str(reports),
-        "REPORTS_IN_APP": "false",
+        "JOBS_IN_APP": "false",
     }.items():
         monkeypatch.setenv(f"SUPPLYCHAIN_{key}", value)
     app = create_app()

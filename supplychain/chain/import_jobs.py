@@ -1,0 +1,373 @@
+"""Chain imports as background jobs: the upload is stored and queued at once; checking it (the
+preview) and, once the officer confirms, applying it run outside the web request, with
+progress. A 200k-row file takes about 15 s to parse: no request may wait for that.
+
+Applying stays all or nothing: the chain's changes and the job's "done" are one transaction,
+and a runner only writes while the job is still its own (see Claim).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from ..models import ChainImport, RunStatus, utcnow
+from . import importer
+from .tabular import FileFormatError, read_table
+
+Progress = Callable[[int, str], None]
+CHECK, APPLY = "check", "apply"
+LEASE = timedelta(minutes=5)  # renewed at every step, and a step takes seconds
+MAX_ATTEMPTS = 3  # a file that kills its runner this often is given up, not tried forever
+PREVIEW_LIMIT = 200  # entries kept of each list of the difference; the counts are whole
+PROBLEM_LIMIT = 1000  # rows' problems kept to show; their number is whole
+
+
+class ImportBusy(Exception):  # noqa: N818 (reads as the state it reports)
+    """Another import of the organisation is waiting or running."""
+
+
+class TakenOver(Exception):  # noqa: N818
+    """Another runner holds the job now: this one must write nothing more."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A runner's hold on a job: a stage is claimed afresh each time, so (stage, attempts)
+    tells whether the job is still this runner's."""
+
+    id: int
+    stage: str
+    attempts: int
+
+
+def _quiet(_percent: int, _step: str) -> None:
+    return None
+
+
+def read_plan(filename: str, content: bytes, progress: Progress = _quiet) -> importer.ChainPlan:
+    """Read and check a chain file; raises FileFormatError, or ImportRejected naming every
+    row's problem. Shared by the jobs and `supplychain import-chain`."""
+    progress(10, "reading")
+    table = read_table(filename, content)
+    progress(30, "checking")
+    return importer.parse_chain(table)
+
+
+def unfinished(session: Session, organisation_id: int) -> int | None:
+    """The id of the organisation's import that is waiting or running, if any."""
+    return session.exec(
+        select(ChainImport.id).where(
+            ChainImport.organisation_id == organisation_id,
+            col(ChainImport.status).in_([RunStatus.QUEUED, RunStatus.RUNNING]),
+        )
+    ).first()
+
+
+def queue_check(
+    *,
+    session: Session,
+    organisation_id: int,
+    user_id: int | None,
+    filename: str,
+    content: bytes,
+    lang: str,
+) -> ChainImport:
+    """Store an uploaded file and queue its check; flushes, the caller commits.
+
+    One import per organisation at a time: the queue is shared, and a flood of big files from
+    one organisation must not hold back everyone else's.
+    """
+    if unfinished(session, organisation_id) is not None:
+        raise ImportBusy
+    record = ChainImport(
+        organisation_id=organisation_id,
+        user_id=user_id,
+        filename=filename[-255:],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        lang=lang,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def load(session: Session, organisation_id: int, import_id: int) -> ChainImport | None:
+    """One import of the organisation, without its file (pages poll it every second)."""
+    return session.exec(
+        select(ChainImport)
+        .options(defer(ChainImport.content))  # type: ignore[arg-type]
+        .where(ChainImport.organisation_id == organisation_id, ChainImport.id == import_id)
+    ).first()
+
+
+def can_apply(record: ChainImport) -> bool:
+    """Checked without a problem, and not applied nor being applied."""
+    return record.stage == CHECK and record.status == RunStatus.DONE
+
+
+def queue_apply(*, session: Session, record: ChainImport, user_id: int | None) -> bool:
+    """Queue applying a checked file; False if it cannot be (applied, or not checked). The
+    caller commits. A conditional UPDATE: two clicks, or a click racing the runner, can never
+    queue a file twice."""
+    queued = session.execute(
+        sa.update(ChainImport)
+        .where(
+            col(ChainImport.id) == record.id,
+            col(ChainImport.stage) == CHECK,
+            col(ChainImport.status) == RunStatus.DONE,
+        )
+        .values(
+            stage=APPLY, status=RunStatus.QUEUED, progress=0, step="", attempts=0, user_id=user_id
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(queued.rowcount)  # type: ignore[attr-defined]
+
+
+def stalled(record: ChainImport, now: datetime) -> bool:
+    """Running, but its runner has not reported within the lease: it died and awaits a
+    new one."""
+    until = record.claimed_until
+    if until is not None and until.tzinfo is None:  # SQLite gives back naive UTC
+        until = until.replace(tzinfo=UTC)
+    return record.status == RunStatus.RUNNING and (until is None or until < now)
+
+
+def _waiting(now: datetime) -> Any:
+    return (col(ChainImport.status) == RunStatus.QUEUED) | (
+        (col(ChainImport.status) == RunStatus.RUNNING) & (col(ChainImport.claimed_until) < now)
+    )
+
+
+def claim_queued(session: Session, now: datetime) -> ChainImport | None:
+    """Take the oldest waiting job, or one whose runner died, for this runner; commits.
+
+    The claim is an UPDATE on the attempts seen, so two runners (the worker, an app's
+    thread) never both take a job, on SQLite as on PostgreSQL. A job already taken
+    MAX_ATTEMPTS times is given up as failed instead.
+    """
+    while True:
+        query = (
+            select(ChainImport)
+            .options(defer(ChainImport.content))  # type: ignore[arg-type]
+            .where(_waiting(now))
+            .order_by(col(ChainImport.id))
+            .limit(1)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        record = session.exec(query).first()
+        if record is None:
+            session.rollback()
+            return None
+        if record.attempts >= MAX_ATTEMPTS:
+            with force_locale(record.lang):
+                error = str(
+                    _l(
+                        "The work on this file stopped %(n)d times without finishing. "
+                        "Nothing was changed.",
+                        n=record.attempts,
+                    )
+                )
+            values: dict[str, Any] = {
+                "status": RunStatus.FAILED,
+                "error": error,
+                "content": b"",
+                "claimed_until": None,
+                "finished_at": now,
+            }
+        else:
+            values = {
+                "status": RunStatus.RUNNING,
+                "attempts": record.attempts + 1,
+                "claimed_until": now + LEASE,
+                "progress": 0,
+                "step": "claimed",
+            }
+        taken = session.execute(
+            sa.update(ChainImport)
+            .where(
+                col(ChainImport.id) == record.id,
+                col(ChainImport.attempts) == record.attempts,
+                _waiting(now),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        session.commit()
+        if taken and values["status"] == RunStatus.RUNNING:
+            session.refresh(record)
+            return record
+
+
+def execute(*, session: Session, record: ChainImport) -> ChainImport:
+    """Carry out the stage a claimed job is at; commits at each step.
+
+    A rejected or unreadable file is an outcome, kept for the page, not an error. Anything
+    else fails the job with a plain message and is raised for the log; nothing of the chain
+    has changed then either. A failed job drops its file: the officer uploads it again.
+    """
+    mine = Claim(record.id or 0, record.stage, record.attempts)
+
+    def step(percent: int, name: str) -> None:
+        renewed = _update(
+            session, mine, progress=percent, step=name, claimed_until=utcnow() + LEASE
+        )
+        session.commit()
+        if not renewed:
+            raise TakenOver(f"chain import {mine.id} was taken over")
+
+    with force_locale(record.lang):
+        try:
+            if mine.stage == APPLY:
+                _apply(session, record, mine, step)
+            else:
+                _check(session, record, mine, step)
+        except TakenOver:
+            session.rollback()
+            raise
+        except FileFormatError as exc:
+            session.rollback()
+            _finish(session, record, mine, status=RunStatus.FAILED, error=str(exc), content=b"")
+        except importer.ImportRejected as exc:
+            session.rollback()
+            _finish(
+                session, record, mine, status=RunStatus.FAILED, outcome=_problems(exc), content=b""
+            )
+        except Exception:
+            session.rollback()
+            if mine.stage == APPLY:
+                error = _l("The changes could not be applied. Nothing was changed.")
+            else:
+                error = _l("The file could not be checked. Nothing was changed.")
+            _finish(session, record, mine, status=RunStatus.FAILED, error=str(error), content=b"")
+            raise
+    return record
+
+
+def _check(session: Session, record: ChainImport, mine: Claim, step: Progress) -> None:
+    plan = read_plan(record.filename, _content(session, record), step)
+    step(70, "comparing")
+    changes = importer.diff(session, record.organisation_id, plan)
+    session.rollback()  # the comparison only read
+    _finish(session, record, mine, status=RunStatus.DONE, outcome=summary(changes))
+
+
+def _apply(session: Session, record: ChainImport, mine: Claim, step: Progress) -> None:
+    content = _content(session, record)
+    plan = read_plan(record.filename, content, step)
+    step(60, "applying")
+    # From here on one transaction: the job is held (on PostgreSQL its row stays locked, so
+    # no other runner can take it over), the chain changes, and the job is marked done.
+    if not _update(session, mine, step="applying"):
+        raise TakenOver(f"chain import {mine.id} was taken over")
+    changes = importer.apply(
+        session,
+        record.organisation_id,
+        plan,
+        filename=record.filename,
+        content=content,
+        actor_id=record.user_id,
+    )
+    _finish(
+        session,
+        record,
+        mine,
+        status=RunStatus.DONE,
+        outcome=summary(changes),
+        content=b"",  # the audit event keeps the file's hash; the upload is not kept
+        applied_at=utcnow(),
+    )
+
+
+def _content(session: Session, record: ChainImport) -> bytes:
+    found = session.exec(select(ChainImport.content).where(ChainImport.id == record.id)).one()
+    session.rollback()  # no transaction held open while the file is parsed
+    return found
+
+
+def _update(session: Session, mine: Claim, **values: Any) -> bool:
+    """Write to the job if this runner still holds it (it has not been claimed since)."""
+    result = session.execute(
+        sa.update(ChainImport)
+        .where(
+            col(ChainImport.id) == mine.id,
+            col(ChainImport.stage) == mine.stage,
+            col(ChainImport.attempts) == mine.attempts,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _finish(
+    session: Session, record: ChainImport, mine: Claim, *, status: RunStatus, **values: Any
+) -> None:
+    done = {"progress": 100, "step": "done"} if status == RunStatus.DONE else {}
+    if not _update(
+        session,
+        mine,
+        status=status,
+        claimed_until=None,
+        finished_at=utcnow(),
+        **done,
+        **values,
+    ):
+        session.rollback()
+        raise TakenOver(f"chain import {mine.id} was taken over")
+    session.commit()
+    session.refresh(record)
+
+
+def summary(changes: importer.ImportDiff) -> dict[str, Any]:
+    """The difference as JSON: every count, and the first PREVIEW_LIMIT entries of each list."""
+    counts = changes.counts()
+    return {
+        "counts": counts,
+        "lists": {name: list(getattr(changes, name)[:PREVIEW_LIMIT]) for name in counts},
+    }
+
+
+def _problems(exc: importer.ImportRejected) -> dict[str, Any]:
+    return {
+        "problem_count": len(exc.errors),
+        "problems": [[e.row, e.column, e.message] for e in exc.errors[:PROBLEM_LIMIT]],
+    }
+
+
+def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
+    """Carry out every waiting job, one at a time, in a session of its own; return how many.
+
+    :param stop_event: when set, stop after the job in hand.
+    """
+    from .. import db
+
+    done = 0
+    with app.app_context():
+        session = db.get_session()
+        while stop_event is None or not stop_event.is_set():
+            record = claim_queued(session, utcnow())
+            if record is None:
+                break
+            try:
+                execute(session=session, record=record)
+            except TakenOver:
+                app.logger.warning("chain import %s was taken over by another runner", record.id)
+            except Exception:  # recorded on the job; go on with the next one
+                app.logger.exception("chain import %s failed", record.id)
+            done += 1
+    return done
