@@ -4,7 +4,7 @@ A supplier's browser session names the invitation and the link generation it was
 under; "Send a new link" and "Revoke" move the generation on, which ends every such session.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 22:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
