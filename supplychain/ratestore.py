@@ -1,0 +1,118 @@
+"""Rate-limit counters in the database, so that every server process counts against one limit.
+
+limits' memory storage counts per process: with N gunicorn workers a client got N times its
+limit. This storage (`database://`, the default) keeps fixed-window counters in the table
+rate_limit_counter, one row per limit and client, bumped by one atomic upsert per hit, so the
+deployment needs nothing besides its database. Redis stays an option for large deployments.
+
+- PostgreSQL: the table in the app's database. A hit is one statement in autocommit; two hits
+  on the same counter queue on its row lock, hits on other counters never wait.
+- SQLite: the same table in a file beside the database (`<database>.ratelimit`), written with
+  synchronous=OFF. The database itself lets one writer in at a time: counters kept there would
+  make every supplier page (a read until now) wait behind each section save, and behind a long
+  import or assessment for the whole of it. Counters are cache: a crash may lose a few hits.
+
+Expired rows are reset by their next hit, and each process sweeps the others once a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from limits.storage import Storage
+
+from .models import RateLimitCounter
+
+SWEEP_SECONDS = 60.0
+
+_TABLE = RateLimitCounter.__table__
+# One statement for both databases (SQLite >= 3.35): the SET expressions read the old row, so
+# an expired window starts again at this hit.
+_HIT = sa.text(
+    "INSERT INTO rate_limit_counter (name, hits, expires_at) VALUES (:name, :amount, :expires) "
+    "ON CONFLICT (name) DO UPDATE SET "
+    "hits = CASE WHEN rate_limit_counter.expires_at <= :now THEN excluded.hits "
+    "ELSE rate_limit_counter.hits + excluded.hits END, "
+    "expires_at = CASE WHEN rate_limit_counter.expires_at <= :now THEN excluded.expires_at "
+    "ELSE rate_limit_counter.expires_at END "
+    "RETURNING hits"
+)
+_LIVE = sa.text("SELECT hits, expires_at FROM rate_limit_counter WHERE name = :name")
+_SWEEP = sa.text("DELETE FROM rate_limit_counter WHERE expires_at <= :now")
+
+
+def counter_engine(app_engine: sa.Engine) -> sa.Engine:
+    """The engine the counters use: the app's, or on SQLite one on the file beside it.
+
+    No connection is left open here: the app is built before gunicorn forks its workers.
+    """
+    from .db import make_engine
+
+    if app_engine.dialect.name != "sqlite":
+        return app_engine.execution_options(isolation_level="AUTOCOMMIT")
+    engine = make_engine(f"sqlite:///{app_engine.url.database}.ratelimit")
+    sa.event.listen(engine, "connect", _no_sync)
+    _TABLE.create(engine, checkfirst=True)
+    engine.dispose()
+    return engine
+
+
+def _no_sync(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+class DatabaseStorage(Storage):
+    """A limits storage (fixed and moving windows are not needed: fixed window only)."""
+
+    STORAGE_SCHEME = ["database"]
+
+    def __init__(self, uri: str | None = None, *, engine: sa.Engine, **options: Any) -> None:
+        super().__init__(uri, **options)
+        self.engine = engine
+        self._swept = time.time()
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return sa.exc.SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        with self.engine.begin() as connection:
+            params = {"name": key, "amount": amount, "expires": now + expiry, "now": now}
+            hits = connection.execute(_HIT, params).scalar_one()
+        if now - self._swept > SWEEP_SECONDS:
+            self._swept = now
+            with self.engine.begin() as connection:
+                connection.execute(_SWEEP, {"now": now})
+        return int(hits)
+
+    def _live(self, key: str) -> tuple[int, float] | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(_LIVE, {"name": key}).first()
+        return (row.hits, row.expires_at) if row and row.expires_at > time.time() else None
+
+    def get(self, key: str) -> int:
+        live = self._live(key)
+        return live[0] if live else 0
+
+    def get_expiry(self, key: str) -> float:
+        live = self._live(key)
+        return live[1] if live else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as connection:
+            return connection.execute(sa.delete(_TABLE)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(_TABLE).where(_TABLE.c.name == key))
