@@ -18,6 +18,8 @@ Expired rows are reset by their next hit, and each process sweeps the others onc
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,20 +45,20 @@ _LIVE = sa.text("SELECT hits, expires_at FROM rate_limit_counter WHERE name = :n
 _SWEEP = sa.text("DELETE FROM rate_limit_counter WHERE expires_at <= :now")
 
 
-def counter_engine(app_engine: sa.Engine) -> sa.Engine:
-    """The engine the counters use: the app's, or on SQLite one on the file beside it.
+def counter_engine(app_engine: sa.Engine) -> Callable[[], sa.Engine]:
+    """Where the counters live: the app's current engine, or on SQLite one on the file beside it.
 
     No connection is left open here: the app is built before gunicorn forks its workers.
     """
-    from .db import make_engine
+    from .db import get_engine, make_engine
 
     if app_engine.dialect.name != "sqlite":
-        return app_engine.execution_options(isolation_level="AUTOCOMMIT")
+        return get_engine  # the request's app's engine, even if it was replaced since
     engine = make_engine(f"sqlite:///{app_engine.url.database}.ratelimit")
     sa.event.listen(engine, "connect", _no_sync)
     _TABLE.create(engine, checkfirst=True)
     engine.dispose()
-    return engine
+    return lambda: engine
 
 
 def _no_sync(dbapi_connection: Any, _record: Any) -> None:
@@ -68,10 +70,24 @@ class DatabaseStorage(Storage):
 
     STORAGE_SCHEME = ["database"]
 
-    def __init__(self, uri: str | None = None, *, engine: sa.Engine, **options: Any) -> None:
+    def __init__(
+        self, uri: str | None = None, *, engine: Callable[[], sa.Engine], **options: Any
+    ) -> None:
         super().__init__(uri, **options)
         self.engine = engine
         self._swept = time.time()
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A connection for one write: autocommit (one round trip) except on SQLite, where the
+        write queue (db.QueuedWriterConnection) is left at the commit."""
+        engine = self.engine()
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as connection:
+                yield connection
+        else:
+            with engine.connect() as connection:
+                yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -79,17 +95,17 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        with self.engine.begin() as connection:
+        with self._write() as connection:
             params = {"name": key, "amount": amount, "expires": now + expiry, "now": now}
             hits = connection.execute(_HIT, params).scalar_one()
         if now - self._swept > SWEEP_SECONDS:
             self._swept = now
-            with self.engine.begin() as connection:
+            with self._write() as connection:
                 connection.execute(_SWEEP, {"now": now})
         return int(hits)
 
     def _live(self, key: str) -> tuple[int, float] | None:
-        with self.engine.connect() as connection:
+        with self.engine().connect() as connection:
             row = connection.execute(_LIVE, {"name": key}).first()
         return (row.hits, row.expires_at) if row and row.expires_at > time.time() else None
 
@@ -103,16 +119,16 @@ class DatabaseStorage(Storage):
 
     def check(self) -> bool:
         try:
-            with self.engine.connect() as connection:
+            with self.engine().connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
         except sa.exc.SQLAlchemyError:
             return False
         return True
 
     def reset(self) -> int | None:
-        with self.engine.begin() as connection:
+        with self._write() as connection:
             return connection.execute(sa.delete(_TABLE)).rowcount
 
     def clear(self, key: str) -> None:
-        with self.engine.begin() as connection:
+        with self._write() as connection:
             connection.execute(sa.delete(_TABLE).where(_TABLE.c.name == key))
