@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 from ..models import Relation, SupplierKind
 
 KIND_CHOICES = [
@@ -22,7 +22,7 @@ RELATION_CHOICES = [
 ROOT = 0  # the organisation itself as the buyer
 
 
-class SupplierForm(FlaskForm):
+class SupplierForm(Form):
     code = StringField(
         _l("Code"),
         [DataRequired(), Length(max=32)],
@@ -45,7 +45,7 @@ class SupplierForm(FlaskForm):
     employees = IntegerField(_l("Own employees"), [Optional(), NumberRange(min=0)])
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     # Choices are filled per request; membership is checked by the service, with a clear message.
     parent_id = SelectField(_l("Buyer"), coerce=int, validate_choice=False)
     child_id = SelectField(_l("Supplier"), coerce=int, validate_choice=False)

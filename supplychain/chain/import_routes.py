@@ -8,12 +8,12 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..db import get_session
+from ..forms import Form
 from ..models import ChainImport, Role, utcnow
 from ..tenancy import current_org_id, get_or_404
 from . import bp, exporter, importer
@@ -22,7 +22,7 @@ from .tabular import COLUMNS, FileFormatError, read_table, write_csv
 PREVIEW_LIMIT = 200
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("file", validators=[FileRequired()])
 
 

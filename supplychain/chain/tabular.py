@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..text import visible
+
 COLUMNS = (
     "parent_code",
     "code",
@@ -102,7 +104,7 @@ def undefuse(value: str) -> str:
 def _safe(cell: object) -> object:
     if cell is None:
         return ""
-    return defuse(cell) if isinstance(cell, str) else cell
+    return defuse(visible(cell)) if isinstance(cell, str) else cell
 
 
 def write_csv(rows: Iterable[Sequence[object]], columns: Sequence[str] = COLUMNS) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -16,13 +15,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..forms import Form
+
 RECIPIENTS = [
     SelectChoice("chosen", _l("The suppliers ticked below")),
     SelectChoice("tier", _l("Every supplier of one tier")),
 ]
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     questionnaire_id = SelectField(_l("Questionnaire"), validators=[DataRequired()])
     title = StringField(_l("Name of this sending"), [DataRequired(), Length(max=200)])
     deadline = DateField(

@@ -15,8 +15,8 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
+from ..forms import Form
 from .evaluation import is_empty, visible_ids
 from .fields import YES_NO, make_field
 from .schema import Questionnaire
@@ -26,7 +26,7 @@ REQUIRED = _l("Please answer this question.")
 REQUIRED_CELL = _l("Fill this in, or clear the whole row.")
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Base of the generated forms: one section's questions, or all of them.
 
     `context` holds the stored answers to questions outside the form, so that show_if can look

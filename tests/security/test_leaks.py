@@ -22,10 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from supplychain import create_app, db
-from tests.conftest import BACKENDS
+from supplychain.models import Answer, Role, Supplier
+from tests.conftest import BACKENDS, login, post_form
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
 TOKEN = "Zq3xJ9sLivE-t0k3n_NeverInALog0123456789abcd"
 
@@ -192,3 +194,110 @@ def test_the_real_server_with_two_workers_holds_the_limit_in_total(shared_url, t
     finally:
         server.stop()
     assert sorted(codes) == [200] * 6 + [429] * 10
+
+
+# --- control characters get a clear answer, not a 500 ------------------------------------
+
+
+@pytest.fixture
+def officer(app, client):
+    """A signed-in officer of an organisation with one supplier."""
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "ours")
+        make_user(session, org, Role.OFFICER, email="officer@ours.example")
+        supplier = make_supplier(session, org, code="A1", name="Alpha SIA")
+        make_link(session, org, None, supplier)  # in the chain, so in its exports
+        session.commit()
+        supplier_id = supplier.id
+    login(client, "officer@ours.example", PASSWORD)
+    return supplier_id
+
+
+def _suppliers(app) -> list[str]:
+    with app.app_context():
+        return sorted(s.name for s in db.get_session().exec(select(Supplier)))
+
+
+def test_a_nul_byte_in_a_search_gets_a_clear_400(client, officer):
+    response = client.get("/chain/suppliers?q=Al%00pha")
+    assert response.status_code == 400
+    assert "control characters" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_a_supplier_name_is_a_field_error(app, client, officer):
+    data = {"code": "B1", "name": "Beta\x00 SIA", "country": "LV", "kind": "company"}
+    response = post_form(client, "/chain/suppliers/new", data, page="/chain/suppliers/new")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="name-error"' in page and "control characters" in page
+    assert _suppliers(app) == ["Alpha SIA"]
+
+
+def test_a_nul_byte_in_a_suppliers_answer_is_a_field_error(app, invited):
+    from tests.respond.conftest import csrf_of, start
+
+    client = app.test_client()
+    start(client, invited["token"])
+    url = "/r/answer?section=identity"
+    data = {"csrf_token": csrf_of(client, url), "registration_no": "4000\x003000001"}
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert 'id="registration_no-error"' in page and "control characters" in page
+    with app.app_context():
+        assert db.get_session().exec(select(Answer)).all() == []
+
+
+# --- bidirectional and invisible characters never disguise text ---------------------------
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Alpha\u202eAIS" reads as "AlphaSIA"
+
+
+def test_a_typed_supplier_name_is_stored_without_format_characters(app, client, officer):
+    data = {"code": "B1", "name": f"Beta{RLO}AIS\u200b", "country": "LV", "kind": "company"}
+    post_form(client, "/chain/suppliers/new", data, page="/chain/suppliers/new")
+    assert _suppliers(app) == ["Alpha SIA", "BetaAIS"]
+
+
+def test_stored_text_is_shown_without_format_characters(app, client, officer):
+    """Names stored before (or imported, or sent to the API) are cleaned on the way out:
+    pages, CSV and XLSX exports."""
+    import io
+
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        session = db.get_session()
+        supplier = session.get(Supplier, officer)
+        supplier.name = f"Alpha{RLO}fdp.exe\u2066"
+        session.commit()
+    page = client.get("/chain/suppliers").get_data(as_text=True)
+    assert "Alphafdp.exe" in page and RLO not in page and "\u2066" not in page
+    assert RLO not in client.get(f"/chain/suppliers/{officer}").get_data(as_text=True)
+    csv = client.get("/chain/export.csv").get_data(as_text=True)
+    assert "Alphafdp.exe" in csv and RLO not in csv
+    workbook = load_workbook(io.BytesIO(client.get("/chain/export.xlsx").data), read_only=True)
+    cells = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
+    workbook.close()
+    assert "Alphafdp.exe" in cells and not any(RLO in str(c) for c in cells)
+
+
+def test_an_uploaded_file_name_loses_its_format_characters(app, invited):
+    import io
+
+    from supplychain.models import Evidence
+    from tests.respond.conftest import csrf_of, start
+
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    client = app.test_client()
+    start(client, invited["token"])
+    url = "/r/answer?section=identity"
+    data = {
+        "csrf_token": csrf_of(client, url),
+        "registration_documents": [(io.BytesIO(pdf), f"invoice{RLO}fdp.exe.pdf")],
+    }
+    client.post(url, data=data, content_type="multipart/form-data")
+    with app.app_context():
+        assert [e.filename for e in db.get_session().exec(select(Evidence))] == [
+            "invoicefdp.exe.pdf"
+        ]
+    assert RLO not in client.get(url).get_data(as_text=True)
