@@ -12,7 +12,7 @@ deployment needs nothing besides its database. Redis stays an option for large d
   make every supplier page (a read until now) wait behind each section save, and behind a long
   import or assessment for the whole of it. Counters are cache: a crash may lose a few hits.
 
-Expired rows are reset by their next hit, and each process sweeps the others once a minute.
+Expired rows are reset by their next hit, and each process deletes all expired rows once a minute.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from limits.storage import Storage
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import CreateTable
 
 from .models import RateLimitCounter
 
@@ -46,23 +48,24 @@ _SWEEP = sa.text("DELETE FROM rate_limit_counter WHERE expires_at <= :now")
 
 
 def counter_engine(app_engine: sa.Engine) -> Callable[[], sa.Engine]:
-    """Where the counters live: the app's current engine, or on SQLite one on the file beside it.
-
-    No connection is left open here: the app is built before gunicorn forks its workers.
-    """
+    """Where the counters live: the app's current engine, or on SQLite one on the file beside it
+    (made, with its table, when a server process first counts: building the app opens nothing)."""
     from .db import get_engine, make_engine
 
     if app_engine.dialect.name != "sqlite":
         return get_engine  # the request's app's engine, even if it was replaced since
     engine = make_engine(f"sqlite:///{app_engine.url.database}.ratelimit")
-    sa.event.listen(engine, "connect", _no_sync)
-    _TABLE.create(engine, checkfirst=True)
-    engine.dispose()
+    sa.event.listen(engine, "connect", _prepare_counter_file)
     return lambda: engine
 
 
-def _no_sync(dbapi_connection: Any, _record: Any) -> None:
+_CREATE = str(CreateTable(_TABLE, if_not_exists=True).compile(dialect=sqlite.dialect()))
+
+
+def _prepare_counter_file(dbapi_connection: Any, _record: Any) -> None:
+    # Counters are cache: no fsync at each hit (a crash may forget the last few).
     dbapi_connection.execute("PRAGMA synchronous=OFF")
+    dbapi_connection.execute(_CREATE)
 
 
 class DatabaseStorage(Storage):
