@@ -23,7 +23,7 @@ def resource_dir(name: str, packaged_as: str | None = None) -> Path:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, database, extensions, blueprints, CLI."""
-    from . import access, db, errors, extensions, i18n, ratelimit, security
+    from . import access, db, errors, extensions, forms, i18n, logredact, ratelimit, security
     from .config import configure
     from .numbers import RowIdConverter
 
@@ -47,8 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
     app.url_map.converters["int"] = RowIdConverter  # before the rules that use it
+    forms.init_app(app)
     _register_blueprints(app)
     ratelimit.init_app(app)
+    logredact.init_app(app)  # reads the token routes from the URL map
     return app
 
 

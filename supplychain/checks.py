@@ -131,13 +131,14 @@ def _mail(config: Mapping[str, Any]) -> list[Problem]:
 
 def _shared_state(config: Mapping[str, Any], plan: Deployment) -> list[Problem]:
     found = []
-    if plan.servers > 1 and str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+    processes = plan.servers * plan.web_workers
+    if processes > 1 and str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
         found.append(
             Problem(
                 "warning",
                 "SUPPLYCHAIN_RATELIMIT_STORAGE_URI",
-                "rate limits are counted in each process's memory; behind a load balancer "
-                "a client gets the limit once per process. Use redis://.",
+                "rate limits are counted in each process's memory, so a client gets each limit "
+                "once per server process. Use database:// (the default) or redis://.",
             )
         )
     if plan.workers > 0 and config.get("JOBS_IN_APP"):

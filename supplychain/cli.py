@@ -315,13 +315,14 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         from .chain.tabular import defuse
+        from .text import visible
 
         writer = csv.writer(sys.stdout)
         writer.writerow(["supplier", "rule", "indicator", "severity", "message", "evidence"])
         for flag in flags:
             evidence = json.dumps(flag["evidence"], ensure_ascii=False)
             cells = [flag["supplier"], flag["rule"], flag["indicator"], flag["severity"]]
-            writer.writerow([defuse(c or "") for c in [*cells, flag["message"], evidence]])
+            writer.writerow([defuse(visible(c or "")) for c in [*cells, flag["message"], evidence]])
     else:
         for flag in flags:
             click.echo(

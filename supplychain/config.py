@@ -38,7 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "QUESTIONNAIRES_DIR": None,  # None: the questionnaires/ folder shipped with the code
-    "RATELIMIT_STORAGE_URI": "memory://",  # e.g. redis://127.0.0.1:6379 for several app servers
+    # database:// counts in the app's database (shared by all its processes); or redis://host:6379
+    "RATELIMIT_STORAGE_URI": "database://",
     "RESPOND_RATE_LIMIT": "120 per minute",  # per client address, on the supplier's link pages
     "LOGIN_RATE_LIMIT": "10 per minute",  # password and reset forms, per client address
     "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",  # the same forms, per account named

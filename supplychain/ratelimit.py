@@ -4,8 +4,9 @@ The supplier's token pages are the one place a stranger can try keys; they get a
 client address. Sign-up is public and mails the address it is given: it is limited per client
 address and per email address named. The API gets a limit per token, so that one runaway
 script slows only itself.
-Counters live in memory, or in Redis when RATELIMIT_STORAGE_URI names it, so that several app
-servers share them.
+Counters live in the app's database by default (`database://`, see ratestore), so that every
+server process and app server counts against the same limit; Redis (`redis://...`) is the
+alternative. `memory://` counts per process: with N processes a client gets N times its limit.
 """
 
 from __future__ import annotations
@@ -39,14 +40,28 @@ class SweptMemoryStorage(MemoryStorage):
             self.timer.start()
 
 
-def init_app(app: Flask) -> None:
+def _storage(app: Flask) -> tuple[str, dict[str, Any]]:
+    """The storage URI and options for app's counters."""
     storage_uri = app.config["RATELIMIT_STORAGE_URI"]
+    database_url = app.config["DATABASE_URL"]
+    if storage_uri == "database://" and database_url in ("sqlite://", "sqlite:///:memory:"):
+        storage_uri = "memory://"  # a database in memory has one process anyway
     if storage_uri == "memory://":
-        storage_uri = "supplychain-memory://"
+        return "supplychain-memory://", {}
+    if storage_uri == "database://":
+        from . import ratestore  # registers the scheme with limits
+
+        return storage_uri, {"engine": ratestore.counter_engine(app.extensions["engine"])}
+    return storage_uri, {}
+
+
+def init_app(app: Flask) -> None:
+    storage_uri, storage_options = _storage(app)
     limiter = Limiter(
         get_remote_address,
         app=app,
         storage_uri=storage_uri,
+        storage_options=storage_options,
         # A fixed window and no rate-limit headers: a millisecond less on every supplier page.
         strategy="fixed-window",
         headers_enabled=False,

@@ -1,10 +1,13 @@
-"""HTTP security headers and password hashing."""
+"""HTTP security headers, password hashing, and stored text shown without disguise."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response, request
+from markupsafe import Markup
+
+from .text import FORMAT, visible
 
 # Everything the pages use is served by us: no inline script or style, no third parties.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -50,5 +53,15 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+def _shown(value: object) -> object:
+    """Every template expression's value, without invisible format characters (see text):
+    pages, mails and PDFs never show text stored before input was cleaned, or imported."""
+    if isinstance(value, str) and FORMAT.search(value):
+        # Taking invisible characters out of safe markup cannot make a tag: it stays safe.
+        return Markup(visible(value)) if isinstance(value, Markup) else visible(value)  # noqa: S704
+    return value
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_set_headers)
+    app.jinja_env.finalize = _shown  # before any template is compiled

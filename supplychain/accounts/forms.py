@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import Form
 from ..models import Role
 
 ROLE_CHOICES = [
@@ -17,7 +17,7 @@ ROLE_CHOICES = [
 ]
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     organisation_name = StringField(_l("Organisation name"), [DataRequired(), Length(max=200)])
     slug = StringField(_l("Short name (used in links)"), [DataRequired(), Length(max=64)])
     name = StringField(_l("Your name"), [DataRequired(), Length(max=200)])
@@ -25,20 +25,20 @@ class SignUpForm(FlaskForm):
     password = PasswordField(_l("Password"), [DataRequired(), Length(max=128)])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired(), Length(max=128)])
 
 
-class ConfirmAddressForm(FlaskForm):
+class ConfirmAddressForm(Form):
     password = PasswordField(_l("Your password"), [DataRequired(), Length(max=128)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("New password"), [DataRequired(), Length(max=128)])
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -46,24 +46,24 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(Form):
     email = EmailField(_l("Email"), [DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), [Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.OFFICER.value)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something."""
 
 
 API_ACCESS = {"read": ["read"], "write": ["read", "write"]}
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     name = StringField(
         _l("Name"),
         [DataRequired(), Length(max=100)],

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import BoundedDecimalField, WholeNumberField
+from ..forms import BoundedDecimalField, Form, WholeNumberField
 from ..models import Relation, SupplierKind
 from ..numbers import row_id
 
@@ -24,7 +23,7 @@ RELATION_CHOICES = [
 ROOT = 0  # the organisation itself as the buyer
 
 
-class SupplierForm(FlaskForm):
+class SupplierForm(Form):
     code = StringField(
         _l("Code"),
         [DataRequired(), Length(max=32)],
@@ -47,7 +46,7 @@ class SupplierForm(FlaskForm):
     employees = WholeNumberField(_l("Own employees"), [Optional(), NumberRange(min=0)], digits=9)
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     # Choices are filled per request; membership is checked by the service, with a clear message.
     parent_id = SelectField(_l("Buyer"), coerce=row_id, validate_choice=False)
     child_id = SelectField(_l("Supplier"), coerce=row_id, validate_choice=False)

@@ -11,13 +11,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from .. import jobs
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..db import get_session
+from ..forms import Form
 from ..models import ChainImport, Role, RunStatus, utcnow
 from ..tenancy import current_org_id
 from . import bp, exporter, import_jobs
@@ -33,7 +33,7 @@ STEP_NAMES = {
 }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("file", validators=[FileRequired()])
 
 

@@ -11,6 +11,8 @@ from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 
+from ..text import visible
+
 COLUMNS = (
     "parent_code",
     "code",
@@ -180,7 +182,7 @@ def undefuse(value: str) -> str:
 def _safe(cell: object) -> object:
     if cell is None:
         return ""
-    return defuse(cell) if isinstance(cell, str) else cell
+    return defuse(visible(cell)) if isinstance(cell, str) else cell
 
 
 def write_csv(rows: Iterable[Sequence[object]], columns: Sequence[str] = COLUMNS) -> bytes:

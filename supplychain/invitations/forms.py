@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import WholeNumberField
+from ..forms import Form, WholeNumberField
 from ..numbers import row_id
 
 RECIPIENTS = [
@@ -24,7 +23,7 @@ RECIPIENTS = [
 ]
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     questionnaire_id = SelectField(_l("Questionnaire"), validators=[DataRequired()])
     title = StringField(_l("Name of this sending"), [DataRequired(), Length(max=200)])
     deadline = DateField(

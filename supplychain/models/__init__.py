@@ -21,6 +21,7 @@ from .base import (
 )
 from .chain import ChainImport, Link, Supplier
 from .invitations import Campaign, Evidence, Invitation, OutboxMessage
+from .ratelimit import RateLimitCounter
 from .reports import Report
 from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, SupplierExposure
@@ -43,6 +44,7 @@ __all__ = [
     "LinkSource",
     "LinkStatus",
     "Organisation",
+    "RateLimitCounter",
     "OutboxMessage",
     "OutboxStatus",
     "Relation",

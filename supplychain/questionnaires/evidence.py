@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from ..models import Evidence, Response, utcnow
 from ..storage import delete_after_commit, document_path, written
+from ..text import visible
 
 # What a supplier may send: documents and scans, nothing that runs or renders as a page.
 ALLOWED = {
@@ -88,7 +89,8 @@ def check(stream: BinaryIO, max_bytes: int) -> tuple[bytes, str]:
 
 def display_name(raw: str, mime: str) -> str:
     """The supplier's file name, made harmless, with the extension its content deserves."""
-    stem = _UNSAFE.sub("_", Path(raw or "document").name).strip(" .") or "document"
+    # visible(): U+202E and its kind would make "x<U+202E>fdp.exe" read as "xexe.pdf".
+    stem = _UNSAFE.sub("_", visible(Path(raw or "document").name)).strip(" .") or "document"
     stem = stem.rsplit(".", 1)[0][:200]
     return f"{stem}.{ALLOWED[mime]}"
 

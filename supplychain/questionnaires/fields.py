@@ -16,7 +16,6 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     MultipleFileField,
     RadioField,
@@ -28,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
-from ..forms import BoundedDecimalField, WholeNumberField
+from ..forms import BoundedDecimalField, SubForm, WholeNumberField
 from ..numbers import row_id
 from ..reference import normalise_country
 from .schema import Column, ColumnType
@@ -107,7 +106,7 @@ def _column_field(column: Column, lang: str) -> Any:
 
 def _table(question: Any, label: str, lang: str) -> Any:
     row_form = type(
-        f"{question.id}_row", (Form,), {c.id: _column_field(c, lang) for c in question.columns}
+        f"{question.id}_row", (SubForm,), {c.id: _column_field(c, lang) for c in question.columns}
     )
     return FieldList(FormField(row_form), label, min_entries=1, max_entries=question.max_rows)
 

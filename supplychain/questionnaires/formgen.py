@@ -16,8 +16,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
+from ..forms import Form
 from . import evidence
 from .evaluation import is_empty, visible_ids
 from .fields import YES_NO, make_field
@@ -28,7 +28,7 @@ REQUIRED = _l("Please answer this question.")
 REQUIRED_CELL = _l("Fill this in, or clear the whole row.")
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Base of the generated forms: one section's questions, or all of them.
 
     `context` holds the stored answers to questions outside the form, so that show_if can look

@@ -10,7 +10,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlmodel import col
 from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +18,7 @@ from wtforms.validators import NumberRange, Optional
 from .. import jobs
 from ..access import can, requires
 from ..db import get_session
-from ..forms import WholeNumberField, apply_errors
+from ..forms import Form, WholeNumberField, apply_errors
 from ..i18n import LANGUAGE_NAMES
 from ..models import AssessmentRun, Report, Role, RunStatus, Supplier
 from ..questionnaires.catalogue import get_catalogue
@@ -46,7 +45,7 @@ STEP_NAMES = {
 }
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     scope = RadioField(
         choices=[SelectChoice(k, v) for k, v in SCOPES.items()],
         default="chain",

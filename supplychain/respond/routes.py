@@ -13,7 +13,6 @@ from flask import Response as HttpResponse
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import force_locale
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -21,6 +20,7 @@ from .. import storage
 from ..access import public
 from ..accounts.forms import EmptyForm
 from ..db import get_session
+from ..forms import Form
 from ..invitations import services as invitations
 from ..models import Invitation, Response, utcnow
 from ..questionnaires import evaluation, evidence
@@ -34,7 +34,7 @@ from . import bp, services
 SESSION_KEY = "respondent"
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     respondent_name = StringField(validators=[DataRequired(), Length(max=200)])
 
 

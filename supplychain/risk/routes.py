@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlmodel import col, func, or_, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +16,7 @@ from wtforms.validators import Length, Optional
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import Form, apply_errors
 from ..ilo import NAMES as ILO_NAMES
 from ..models import (
     AssessmentRun,
@@ -43,7 +42,7 @@ from .rules import RULES
 PAGE = 100
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     status = SelectField(
         choices=[SelectChoice(s.value, DECISION_NAMES[s.value]) for s in FlagStatus]
     )

@@ -100,8 +100,11 @@ def test_token_pages_are_rate_limited(app, invited):
     assert codes[:5] == [404] * 5 and codes[5:] == [429, 429]
 
 
-def test_memory_counters_are_swept_without_a_thread_per_hit(app):
+def test_memory_counters_are_swept_without_a_thread_per_hit():
     """limits' own memory storage starts a 10 ms timer thread again after nearly every hit."""
+    app = create_app(
+        {"DATABASE_URL": "sqlite://", "SECRET_KEY": "k", "RATELIMIT_STORAGE_URI": "memory://"}
+    )
     storage = app.extensions["rate_limiter"].storage
     storage.timer.join()  # the timer that limits starts with the storage
     storage.incr("respond/127.0.0.1", 60)
