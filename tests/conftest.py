@@ -102,6 +102,17 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture
+def smtp(app: Flask):
+    """A real SMTP server on loopback that the app sends to; yields its inbox."""
+    from tests import mailserver
+
+    controller, inbox, port = mailserver.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

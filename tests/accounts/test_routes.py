@@ -16,14 +16,6 @@ from tests.factories import PASSWORD, make_org, make_user
 
 
 @pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
 def team(app):
     with app.app_context():
         session = db.get_session()

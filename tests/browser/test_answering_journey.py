@@ -11,18 +11,9 @@ from supplychain.demo import DEMO_EMAIL, load_demo
 from supplychain.invitations.worker import run_once
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
-from tests import mailserver
 from tests.respond.test_answering import SUBCONTRACTORS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
 
 
 def _fill_section(page, questionnaire, section_id, answers):

@@ -24,14 +24,6 @@ TEXT = "Please answer at https://supplychain.test/r/secret-token"
 HTML = '<p>Please answer <a href="https://supplychain.test/r/secret-token">here</a>.</p>'
 
 
-@pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
-
-
 def closed_port() -> int:
     """A loopback port nothing listens on: connecting to it is refused."""
     with socket.socket() as probe:

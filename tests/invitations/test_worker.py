@@ -35,14 +35,6 @@ WORKER = [
 ]
 
 
-@pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
-
-
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

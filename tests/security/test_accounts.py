@@ -14,19 +14,10 @@ from supplychain import db
 from supplychain.accounts import services
 from supplychain.cli import cli
 from supplychain.models import Organisation, Role, TokenPurpose, User, utcnow
-from tests import mailserver
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_org, make_user
 
 NEW = "a brand new passphrase"
-
-
-@pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -166,19 +157,24 @@ OFF_SITE = [
 ]
 
 
+def _stays_on_site(response) -> None:
+    """Home instead of next, or (for a NUL, which no query string may hold) a 400."""
+    if "%00" in response.request.url:
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/"
+
+
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_the_language_switch_never_redirects_off_site(client, target):
-    response = client.get(f"/account/language/lv?next={target}")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    _stays_on_site(client.get(f"/account/language/lv?next={target}"))
 
 
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_sign_in_never_redirects_off_site(client, team, target):
     credentials = {"email": "officer@team.example", "password": PASSWORD}
-    response = post_form(client, f"/account/login?next={target}", credentials)
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    _stays_on_site(post_form(client, f"/account/login?next={target}", credentials))
 
 
 def test_a_same_site_next_is_still_followed(client, team):

@@ -6,27 +6,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from supplychain import db
 from supplychain.accounts import services as accounts
 from supplychain.invitations.worker import run_once
 from supplychain.models import Organisation, OutboxMessage, OutboxStatus, Role, utcnow
-from tests import mailserver
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_supplier, make_user
 
 BANK = "Security Team of Your Bank"
 PHISH = "Your account is locked, confirm at https://bank-login.example/verify now."
-
-
-@pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
 
 
 def organisation(app, *, confirmed_at: datetime | None, suppliers: int = 3) -> list[int]:

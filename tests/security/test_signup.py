@@ -10,20 +10,11 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import Organisation, User
-from tests import mailserver
 from tests.conftest import csrf_token, post_form
 from tests.factories import make_org, make_user
 
 BASE = "https://supplychain.test"
 PASSWORD = "a long enough passphrase"
-
-
-@pytest.fixture
-def smtp(app):
-    controller, inbox, port = mailserver.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
