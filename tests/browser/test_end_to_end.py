@@ -16,7 +16,7 @@ from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import services as reports
 from tests.browser.test_accounts_journey import _sign_up
-from tests.browser.test_answering_journey import _fill_section, smtp  # noqa: F401 (fixture)
+from tests.browser.test_answering_journey import _fill_section
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def _run_import_job(app, page) -> None:
     page.goto(job)
 
 
-def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, smtp, tmp_path):  # noqa: F811
+def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, smtp, tmp_path):
     officer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     _sign_up(officer, live_server, "buvdarbi-grupa", app, smtp)
 
