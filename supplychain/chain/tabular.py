@@ -58,11 +58,11 @@ def read_table(filename: str, content: bytes) -> Table:
     elif lower.endswith(".csv") or lower.endswith(".txt"):
         records = _csv_records(content)
     else:
-        raise FileFormatError("Upload a .csv or .xlsx file.")
+        raise FileFormatError(_l("Upload a .csv or .xlsx file."))
     try:
         header = tuple(cell.strip() for cell in next(records))
     except StopIteration:
-        raise FileFormatError("The file is empty.") from None
+        raise FileFormatError(_l("The file is empty.")) from None
     rows = []
     for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
@@ -76,7 +76,7 @@ def _csv_records(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FileFormatError("Save the CSV file as UTF-8.") from None
+        raise FileFormatError(_l("Save the CSV file as UTF-8.")) from None
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
