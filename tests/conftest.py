@@ -51,6 +51,11 @@ def database_url(
         return
     url = request.getfixturevalue("postgres_url")
     yield url
+    empty_postgres(url)
+
+
+def empty_postgres(url: str) -> None:
+    """Empty every table of the run's PostgreSQL database, for the next test."""
     engine = db.make_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:

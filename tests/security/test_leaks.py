@@ -21,12 +21,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from supplychain import create_app, db
 from supplychain.models import Answer, Role, Supplier
-from tests.conftest import BACKENDS, login, post_form
+from tests.conftest import BACKENDS, empty_postgres, login, post_form
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
 TOKEN = "Zq3xJ9sLivE-t0k3n_NeverInALog0123456789abcd"
@@ -44,11 +43,7 @@ def shared_url(request, tmp_path):
         return
     url = request.getfixturevalue("postgres_url")
     yield url
-    engine = db.make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    empty_postgres(url)
 
 
 def _free_port() -> int:
