@@ -224,9 +224,16 @@ def delete_supplier(supplier_id: int) -> Any:
     item = get_or_404(db, Supplier, supplier_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.delete_supplier(session=db, supplier=item, actor_id=current_user.id)
+    name = item.name
+    archived = services.delete_supplier(session=db, supplier=item, actor_id=current_user.id)
     db.commit()
-    flash(_("Supplier %(name)s removed, with its links.", name=item.name), "success")
+    if archived:
+        flash(
+            _("Supplier %(name)s archived: it holds evidence, which is kept.", name=name),
+            "success",
+        )
+    else:
+        flash(_("Supplier %(name)s removed, with its links.", name=name), "success")
     return redirect(url_for("chain.suppliers"))
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, or_
+from sqlmodel import Session
 
-from .. import audit, storage
+from .. import audit
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..reference import normalise_country, normalise_nace
 from ..tenancy import get_in_org, in_org
@@ -154,26 +154,15 @@ def update_supplier(
     return supplier
 
 
-def delete_supplier(*, session: Session, supplier: Supplier, actor_id: int | None = None) -> None:
-    """Remove a supplier and every link to or from it; its responses and documents go with it
-    (the documents' files once this commits)."""
-    org = supplier.organisation_id
-    storage.delete_suppliers_documents(session, org, [supplier.id])  # type: ignore[list-item]
-    for link in session.exec(
-        in_org(Link, org).where(or_(Link.parent_id == supplier.id, Link.child_id == supplier.id))
-    ):
-        session.delete(link)
-    audit.record(
-        session,
-        organisation_id=org,
-        user_id=actor_id,
-        action="supplier.deleted",
-        obj=supplier,
-        code=supplier.code,
-        name=supplier.name,
+def delete_supplier(*, session: Session, supplier: Supplier, actor_id: int | None = None) -> bool:
+    """Take a supplier out of the chain: archived if it holds evidence (see chain.retire),
+    deleted with its links otherwise. Returns whether it was archived."""
+    from . import retire
+
+    archived, _deleted = retire.retire(
+        session, supplier.organisation_id, [supplier.id], actor_id=actor_id, reason="deleted"
     )
-    session.delete(supplier)
-    session.flush()
+    return bool(archived)
 
 
 def clean_link_terms(data: LinkData) -> dict[str, Any]:

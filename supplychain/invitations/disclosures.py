@@ -192,7 +192,11 @@ def _new_supplier(
         # A mistyped address should not lose the company: keep it, without the address.
         values = chain.clean_supplier(replace(data, email=""))
     return Supplier.model_validate(
-        {**values, "organisation_id": parent.organisation_id, "disclosed": True}
+        {
+            **values,
+            "organisation_id": parent.organisation_id,
+            "source": LinkSource.DISCLOSED,
+        }
     )
 
 

@@ -44,11 +44,32 @@ class Supplier(SQLModel, table=True):
         sa_column=Column(enum_column(SupplierKind), nullable=False, default=SupplierKind.COMPANY)
     )
     employees: int | None = Field(default=None, ge=0)
-    # Created from a supplier's disclosure rather than by the organisation: removed again if
-    # the officer rejects the only link that brought it in.
-    disclosed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # How it came into the chain: entered by an officer (a form, the API, the demo), from a
+    # chain file, or from another supplier's disclosure. An import's --prune only ever touches
+    # suppliers that came from a file; a disclosed one is removed again if the officer rejects
+    # the only link that brought it in.
+    source: LinkSource = Field(
+        default=LinkSource.ENTERED,
+        sa_column=Column(
+            enum_column(LinkSource),
+            nullable=False,
+            default=LinkSource.ENTERED,
+            server_default=LinkSource.ENTERED.value,
+        )
+    )
+    # Set when the supplier was archived: out of the map, the lists, sendings and new
+    # assessments, kept with all its evidence, and restorable (see chain.retire).
+    archived_at: datetime | None = timestamp(nullable=True)
     created_at: datetime = timestamp(nullable=False)
     updated_at: datetime = timestamp(nullable=False, onupdate=utcnow)
+
+    @property
+    def disclosed(self) -> bool:
+        return self.source == LinkSource.DISCLOSED
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Link(SQLModel, table=True):
@@ -109,6 +130,8 @@ class Link(SQLModel, table=True):
         sa_column=Column(enum_column(LinkStatus), nullable=False, default=LinkStatus.CONFIRMED)
     )
     created_at: datetime = timestamp(nullable=False)
+    # Set when either end was archived: the link is kept for a restore, out of the live chain.
+    archived_at: datetime | None = timestamp(nullable=True)
 
 
 class ChainImport(SQLModel, table=True):

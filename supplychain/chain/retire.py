@@ -1,0 +1,264 @@
+"""Taking suppliers out of the chain without losing evidence: archive, restore, delete for good.
+
+A supplier that has evidence (answers, documents, decisions on its flags, companies it
+disclosed, questionnaires sent to it) is archived, never deleted, by a routine action: a
+delete button, the API's DELETE, an import's --prune. Archived, it leaves the map, the lists,
+sendings and new assessments, and keeps everything; it can be restored. Only an admin's
+"delete for good" removes such a supplier, with its answers and its documents' files. A
+supplier without any evidence is simply deleted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from .. import audit, storage
+from ..models import (
+    Evidence,
+    Flag,
+    FlagDecision,
+    Invitation,
+    Link,
+    LinkSource,
+    Response,
+    Supplier,
+    utcnow,
+)
+from ..tenancy import in_org
+
+EVIDENCE_KINDS = ("responses", "documents", "decisions", "disclosures", "invitations")
+CHUNK = 5000
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def evidence_of(
+    session: Session, organisation_id: int, supplier_ids: Iterable[int]
+) -> dict[int, dict[str, int]]:
+    """What each supplier holds that must not be lost, by kind (only the kinds it has; a
+    supplier with nothing is left out)."""
+    found: dict[int, Counter[str]] = {}
+
+    def count(kind: str, rows: Iterable[tuple[int, int]]) -> None:
+        for supplier_id, number in rows:
+            if number:
+                found.setdefault(supplier_id, Counter())[kind] += number
+
+    org = organisation_id
+    for chunk in _chunks(sorted(set(supplier_ids))):
+        responses = in_org(Response, org).where(col(Response.supplier_id).in_(chunk))
+        count(
+            "responses",
+            session.execute(
+                responses.with_only_columns(Response.supplier_id, sa.func.count()).group_by(
+                    Response.supplier_id
+                )
+            ).all(),
+        )
+        count(
+            "documents",
+            session.execute(
+                in_org(Evidence, org)
+                .join(Response, col(Response.id) == Evidence.response_id)
+                .where(col(Response.supplier_id).in_(chunk))
+                .with_only_columns(Response.supplier_id, sa.func.count())
+                .group_by(Response.supplier_id)
+            ).all(),
+        )
+        count(
+            "decisions",
+            session.execute(
+                in_org(FlagDecision, org)
+                .join(
+                    Flag,
+                    (Flag.fingerprint == FlagDecision.fingerprint)
+                    & (Flag.organisation_id == FlagDecision.organisation_id),
+                )
+                .where(col(Flag.supplier_id).in_(chunk))
+                .with_only_columns(Flag.supplier_id, sa.func.count(sa.distinct(FlagDecision.id)))
+                .group_by(Flag.supplier_id)
+            ).all(),
+        )
+        count(
+            "disclosures",
+            session.execute(
+                in_org(Link, org)
+                .where(Link.source == LinkSource.DISCLOSED, col(Link.parent_id).in_(chunk))
+                .with_only_columns(Link.parent_id, sa.func.count())
+                .group_by(Link.parent_id)
+            ).all(),
+        )
+        count(
+            "invitations",
+            session.execute(
+                in_org(Invitation, org)
+                .where(col(Invitation.supplier_id).in_(chunk))
+                .with_only_columns(Invitation.supplier_id, sa.func.count())
+                .group_by(Invitation.supplier_id)
+            ).all(),
+        )
+    return {sid: dict(kinds) for sid, kinds in found.items()}
+
+
+def archive(
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Iterable[int],
+    *,
+    actor_id: int | None,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """Archive live suppliers and every link to or from them, in bulk, in the caller's
+    transaction; each gets an audit event naming the reason ("deleted", "pruned", ...)."""
+    now = now or utcnow()
+    ids = sorted(set(supplier_ids))
+    table, links = Supplier.__table__, Link.__table__  # type: ignore[attr-defined]
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            sa.select(table.c.id, table.c.code, table.c.name).where(
+                table.c.organisation_id == organisation_id,
+                table.c.id.in_(chunk),
+                table.c.archived_at.is_(None),
+            )
+        ).all()
+        live = [row.id for row in rows]
+        if not live:
+            continue
+        session.execute(sa.update(table).where(table.c.id.in_(live)).values(archived_at=now))
+        session.execute(
+            sa.update(links)
+            .where(
+                links.c.organisation_id == organisation_id,
+                links.c.archived_at.is_(None),
+                links.c.parent_id.in_(live) | links.c.child_id.in_(live),
+            )
+            .values(archived_at=now)
+        )
+        for row in rows:
+            audit.record(
+                session,
+                organisation_id=organisation_id,
+                user_id=actor_id,
+                action="supplier.archived",
+                object_type="supplier",
+                object_id=row.id,
+                code=row.code,
+                name=row.name,
+                reason=reason,
+            )
+    session.expire_all()
+
+
+def restore(session: Session, supplier: Supplier, *, actor_id: int | None) -> None:
+    """Bring an archived supplier back, with its links to suppliers that are live."""
+    if supplier.archived_at is None:
+        return
+    org = supplier.organisation_id
+    supplier.archived_at = None
+    session.add(supplier)
+    session.flush()
+    links, table = Link.__table__, Supplier.__table__  # type: ignore[attr-defined]
+    archived = sa.select(table.c.id).where(
+        table.c.organisation_id == org, table.c.archived_at.is_not(None)
+    )
+    session.execute(
+        sa.update(links)
+        .where(
+            links.c.organisation_id == org,
+            links.c.archived_at.is_not(None),
+            (links.c.parent_id == supplier.id) | (links.c.child_id == supplier.id),
+            links.c.child_id.not_in(archived),
+            sa.or_(links.c.parent_id.is_(None), links.c.parent_id.not_in(archived)),
+        )
+        .values(archived_at=None)
+    )
+    audit.record(
+        session,
+        organisation_id=org,
+        user_id=actor_id,
+        action="supplier.restored",
+        obj=supplier,
+        code=supplier.code,
+    )
+    session.flush()
+    session.expire_all()
+
+
+def delete_for_good(session: Session, supplier: Supplier, *, actor_id: int | None) -> None:
+    """Delete a supplier with its links, questionnaires, answers and documents (their files once
+    this commits). Past assessment runs keep what they said of it."""
+    _delete(session, supplier.organisation_id, [supplier.id], actor_id=actor_id)  # type: ignore[list-item]
+
+
+def _delete(
+    session: Session, organisation_id: int, supplier_ids: list[int], *, actor_id: int | None
+) -> None:
+    table, links = Supplier.__table__, Link.__table__  # type: ignore[attr-defined]
+    for chunk in _chunks(supplier_ids):
+        storage.delete_suppliers_documents(session, organisation_id, chunk)
+        rows = session.execute(
+            sa.select(table.c.id, table.c.code, table.c.name).where(
+                table.c.organisation_id == organisation_id, table.c.id.in_(chunk)
+            )
+        ).all()
+        for row in rows:
+            audit.record(
+                session,
+                organisation_id=organisation_id,
+                user_id=actor_id,
+                action="supplier.deleted",
+                object_type="supplier",
+                object_id=row.id,
+                code=row.code,
+                name=row.name,
+            )
+        session.execute(
+            sa.delete(links).where(
+                links.c.organisation_id == organisation_id,
+                links.c.parent_id.in_(chunk) | links.c.child_id.in_(chunk),
+            )
+        )
+        session.execute(
+            sa.delete(table).where(
+                table.c.organisation_id == organisation_id, table.c.id.in_(chunk)
+            )
+        )
+    session.expire_all()
+
+
+def retire(
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Iterable[int],
+    *,
+    actor_id: int | None,
+    reason: str,
+) -> tuple[list[int], list[int]]:
+    """Take suppliers out of the chain the safe way: archive those with evidence, delete the
+    rest. Returns (archived ids, deleted ids)."""
+    ids = sorted(set(supplier_ids))
+    kept = evidence_of(session, organisation_id, ids)
+    archived = [sid for sid in ids if sid in kept]
+    deleted = [sid for sid in ids if sid not in kept]
+    archive(session, organisation_id, archived, actor_id=actor_id, reason=reason)
+    _delete(session, organisation_id, deleted, actor_id=actor_id)
+    return archived, deleted
+
+
+def live_suppliers(organisation_id: int) -> sa.Select:
+    """SELECT the organisation's suppliers that are not archived."""
+    return in_org(Supplier, organisation_id).where(col(Supplier.archived_at).is_(None))
+
+
+def live_links(organisation_id: int) -> sa.Select:
+    """SELECT the organisation's links between suppliers that are not archived."""
+    return in_org(Link, organisation_id).where(col(Link.archived_at).is_(None))
