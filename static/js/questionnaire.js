@@ -72,19 +72,69 @@
     });
   });
 
-  // Answers are kept when the page is left, however it is left (tab closed, phone locked).
+  // Answers are kept however the page is left. Its buttons (Save, Previous, the sections, the
+  // language switch) post the form; a link first waits for the answers to be saved; a hidden
+  // or closed tab, or the browser's Back, saves in the background. A post or a link waits for
+  // a background save still on its way, so that it cannot land after them.
   const autosave = form.dataset.autosave;
   if (autosave) {
+    const shown = form.querySelector('input[name="_shown"]');
     let dirty = false;
+    let pending = null;
     form.addEventListener("input", () => { dirty = true; });
     form.addEventListener("change", () => { dirty = true; });
-    form.addEventListener("submit", () => { dirty = false; });
-    const save = () => {
+
+    // Files travel with a post of the form, or with the save before a link: a background save
+    // would store them again when the form is posted, and keepalive refuses bodies over 64 KB.
+    const body = (files) => {
+      const data = new FormData(form);
+      if (!files) form.querySelectorAll('input[type="file"]').forEach((i) => data.delete(i.name));
+      return data;
+    };
+    const send = (data, keepalive) => {
+      const request = fetch(autosave, { method: "POST", body: data, keepalive, credentials: "same-origin" })
+        .then((r) => {
+          const after = r.headers.get("Answers-Shown"); // the fingerprints of what is now saved
+          if (r.ok && shown && after !== null) shown.value = after;
+        })
+        .catch(() => { dirty = true; })
+        .finally(() => { if (pending === request) pending = null; });
+      pending = request;
+      return request;
+    };
+    const background = () => {
       if (!dirty) return;
       dirty = false;
-      fetch(autosave, { method: "POST", body: new FormData(form), keepalive: true, credentials: "same-origin" });
+      send(body(false), true); // keepalive: the page may be going away
     };
-    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(); });
-    window.addEventListener("pagehide", save);
+    // Waiting has a limit: a save that never answers must not hold the supplier on the page.
+    const settled = (promise) => Promise.race([promise, new Promise((done) => setTimeout(done, 10000))]);
+
+    form.addEventListener("submit", (event) => {
+      if (pending) {
+        event.preventDefault();
+        const button = event.submitter;
+        settled(pending).then(() => { pending = null; form.requestSubmit(button); });
+        return;
+      }
+      dirty = false;
+    });
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href]");
+      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if ((link.target && link.target !== "_self") || link.hasAttribute("download")) return;
+      const to = new URL(link.href, location.href);
+      if (to.hash && to.href.split("#")[0] === location.href.split("#")[0]) return; // same page
+      if (!dirty && !pending) return;
+      event.preventDefault();
+      const saved = settled(pending || Promise.resolve()).then(() => {
+        if (!dirty) return null;
+        dirty = false;
+        return send(body(true), false);
+      });
+      settled(saved).then(() => { location.href = link.href; });
+    });
+    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") background(); });
+    window.addEventListener("pagehide", background);
   }
 })();

@@ -102,6 +102,21 @@ class AnswerForm(Form):
         """The shown answers whose fields have no error: what can be kept from a flawed page."""
         return {k: v for k, v in self.answers().items() if not _errors(self[k])}
 
+    def only_missing(self) -> bool:
+        """Whether every error is a required answer left empty: leaving the page then loses
+        nothing that was typed (a bad value or a half-filled row would be lost)."""
+        csrf = getattr(self, "csrf_token", None)
+        if self.form_errors or (csrf is not None and csrf.errors):
+            return False
+        for question in self.form_questions:
+            field = self[question.id]
+            if getattr(field, "entries", None) is not None:
+                if _errors(field):
+                    return False
+            elif field.errors and list(field.errors) != [REQUIRED]:
+                return False
+        return True
+
     def _merged(self) -> dict[str, Any]:
         mine = {q.id for q in self.form_questions}
         merged = {k: v for k, v in self.context.items() if k not in mine}

@@ -29,7 +29,7 @@ from ..questionnaires.catalogue import form_class, get_catalogue
 from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
 from ..questionnaires.schema import Questionnaire
 from ..reference import countries
-from . import bp, services
+from . import bp, services, shown
 
 SESSION_KEY = "respondent"
 
@@ -127,16 +127,21 @@ def _section_id(questionnaire: Questionnaire) -> str:
     return wanted if wanted in ids else ids[0]
 
 
-def _save_section(form: Any, response: Response, section_ids: list[str]) -> None:
-    """Keep every valid answer of the page; a flawed answer keeps its earlier value."""
+def _save_section(form: Any, response: Response, section_ids: list[str]) -> dict[str, Any]:
+    """Keep every valid answer the page changed; a flawed answer keeps its earlier value, and
+    so does one left as the page showed it (the page may be older than the stored answer).
+
+    Return those left as shown: the page goes on showing them, so its fingerprints must too.
+    """
     kept = form.valid_answers()
     flawed = {name for name, errors in form.errors.items() if errors}
+    same = shown.untouched(request.form.get(shown.FIELD), kept)
     try:
         responses.save_answers(
             session=get_session(),
             response=response,
-            answers=kept,
-            scope=[qid for qid in section_ids if qid not in flawed],
+            answers={qid: value for qid, value in kept.items() if qid not in same},
+            scope=[qid for qid in section_ids if qid not in flawed | same],
             upload_dir=storage.upload_dir(current_app),
             quota=evidence.Quota.of(current_app),
         )
@@ -144,6 +149,7 @@ def _save_section(form: Any, response: Response, section_ids: list[str]) -> None
         get_session().rollback()
         abort(413)
     get_session().commit()
+    return {qid: kept.get(qid) for qid in same}
 
 
 @bp.route("/answer", methods=("GET", "POST"))
@@ -153,25 +159,32 @@ def answer() -> Any:
     invitation, response = respondent.invitation, respondent.response
     if services.is_submitted(response):
         return redirect(url_for(".done"))
+    go = request.form.get("go", "") if request.method == "POST" else ""
+    if go.startswith("lang:") and go[5:] in current_app.config["LANGUAGES"]:
+        cookie["lang"] = go[5:]  # the language switch posts the page: saved, then redrawn
     lang = _language(questionnaire, invitation)
     section_id = _section_id(questionnaire)
     section = next(s for s in questionnaire.sections if s.id == section_id)
     ids = [q.id for q in section.questions]
     stored = responses.stored_answers(get_session(), response)
+    as_shown: dict[str, Any] = {}
     with force_locale(lang):
         cls = form_class(questionnaire, lang, section_id)
         form = cls() if request.method == "POST" else cls(data=form_data(questionnaire, stored))
         form.context = stored
         if request.method == "POST":
             ok = form.validate()
-            _save_section(form, response, ids)
-            if ok:
-                return redirect(_next_url(questionnaire, section_id, request.form.get("go")), 303)
+            as_shown = _save_section(form, response, ids)
+            # Continuing needs a complete page; going elsewhere only that nothing typed is lost.
+            if ok or (_moves_elsewhere(go) and form.only_missing()):
+                return redirect(_next_url(questionnaire, section_id, go), 303)
+            stored = responses.stored_answers(get_session(), response)
         add_blank_rows(form)
         merged = {
             **{k: v for k, v in stored.items() if k not in ids},
             **form.answers(all_questions=True),
         }
+        form.context = stored  # after a save: it lists the documents just uploaded
         order = [s.id for s in questionnaire.sections]
         position = order.index(section_id)
         return render_template(
@@ -185,15 +198,23 @@ def answer() -> Any:
             count=len(order),
             previous=order[position - 1] if position else None,
             progress=evaluation.progress(questionnaire, lang, merged),
+            answers_shown=shown.encode(section.questions, {**stored, **as_shown}),
             country_list=countries(),
             deadline=invitation.expires_at,
             **respondent.names,
         )
 
 
-def _next_url(questionnaire: Questionnaire, section_id: str, go: str | None) -> str:
+def _moves_elsewhere(go: str) -> bool:
+    """Whether the button pressed goes somewhere other than on (Previous, a section, a language)."""
+    return go == "previous" or go.startswith(("section:", "lang:"))
+
+
+def _next_url(questionnaire: Questionnaire, section_id: str, go: str) -> str:
     order = [s.id for s in questionnaire.sections]
     position = order.index(section_id)
+    if go.startswith("lang:"):
+        return url_for(".answer", section=section_id)
     if go == "previous" and position > 0:
         return url_for(".answer", section=order[position - 1])
     if go and go.startswith("section:") and go[8:] in order:
@@ -206,7 +227,8 @@ def _next_url(questionnaire: Questionnaire, section_id: str, go: str | None) -> 
 @bp.route("/answer/save", methods=("POST",))
 @public
 def autosave() -> Any:
-    """Save a section in the background (when the page is left): 204, or 404 if not answering."""
+    """Save a section in the background (when the page is hidden or left): 204 with the
+    section's fingerprints after the save (see shown), or 404 if not answering."""
     respondent, questionnaire = _respondent()
     invitation, response = respondent.invitation, respondent.response
     if services.is_submitted(response):
@@ -217,8 +239,9 @@ def autosave() -> Any:
     form = form_class(questionnaire, lang, section_id)()
     form.context = responses.stored_answers(get_session(), response)
     form.validate()
-    _save_section(form, response, [q.id for q in section.questions])
-    return "", 204
+    as_shown = _save_section(form, response, [q.id for q in section.questions])
+    after = {**responses.stored_answers(get_session(), response), **as_shown}
+    return "", 204, {shown.HEADER: shown.encode(section.questions, after)}
 
 
 @bp.route("/review", methods=("GET", "POST"))

@@ -18,6 +18,11 @@ SELF_ASSESSMENT = "supplier-self-assessment"
 @pytest.fixture
 def invited(app):
     """Organisation with an officer, two suppliers invited; returns names, ids and raw links."""
+    return invite(app)
+
+
+def invite(app) -> dict:
+    """What the invited fixture makes (browser tests call it too)."""
     from datetime import timedelta
 
     with app.app_context():
