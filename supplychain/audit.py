@@ -21,9 +21,11 @@ def record(
     action: str,
     obj: Any = None,
     object_type: str | None = None,
+    object_id: int | None = None,
     **details: Any,
 ) -> None:
-    """Write an audit event for action on obj, in the caller's transaction."""
+    """Write an audit event for action on obj (or on the object named by object_type and
+    object_id, for bulk changes that load no objects), in the caller's transaction."""
     session.execute(
         _INSERT,
         {
@@ -31,7 +33,7 @@ def record(
             "user_id": user_id,
             "action": action,
             "object_type": object_type or (type(obj).__name__.lower() if obj is not None else ""),
-            "object_id": getattr(obj, "id", None),
+            "object_id": object_id if object_id is not None else getattr(obj, "id", None),
             "details": {k: _plain(v) for k, v in details.items()},
             "created_at": utcnow(),
         },

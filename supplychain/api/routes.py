@@ -13,6 +13,7 @@ from flask import abort, current_app, jsonify
 from sqlmodel import col, or_
 
 from ..access import public
+from ..chain import retire
 from ..chain import services as chain
 from ..db import get_session
 from ..invitations import services as invitations
@@ -74,8 +75,11 @@ def openapi() -> Any:
     bp, "/suppliers", tag="suppliers", scope=READ, query=SupplierQuery, response=Paged[SupplierOut]
 )
 def list_suppliers(query: SupplierQuery) -> Any:
-    """List suppliers."""
-    select = in_org(Supplier, org_id())
+    """List suppliers.
+
+    Live suppliers only; with `archived=true`, only the archived ones.
+    """
+    select = (retire.archived_suppliers if query.archived else retire.live_suppliers)(org_id())
     if query.code is not None:
         select = select.where(Supplier.code == query.code)
     if query.kind is not None:
@@ -85,7 +89,10 @@ def list_suppliers(query: SupplierQuery) -> Any:
 
 @operation(bp, "/suppliers/<int:supplier_id>", tag="suppliers", scope=READ, response=SupplierOut)
 def get_supplier(supplier_id: int) -> Any:
-    """Get a supplier."""
+    """Get a supplier.
+
+    An archived supplier is found too: its `archived_at` is set.
+    """
     return SupplierOut.model_validate(get_or_404(get_session(), Supplier, supplier_id))
 
 
@@ -147,9 +154,14 @@ def update_supplier(supplier_id: int, body: SupplierPatch) -> Any:
     bp, "/suppliers/<int:supplier_id>", method="DELETE", tag="suppliers", scope=WRITE, status=204
 )
 def delete_supplier(supplier_id: int) -> Any:
-    """Remove a supplier with every link to or from it.
+    """Take a supplier out of the chain, with every link to or from it.
 
-    Its invitations, responses and flags go with it, as when it is removed on its page.
+    A supplier that holds evidence (answers, documents, decisions on its flags, companies it
+    disclosed, questionnaires sent to it) is archived, not deleted: GET on it then shows
+    `archived_at`, its open questionnaire links stop working, and
+    `POST /suppliers/{supplier_id}/restore` brings it back. A supplier without evidence is
+    deleted (GET then answers 404). Deleting an archived supplier for good is an admin's
+    action on its page in the app.
     """
     session = get_session()
     supplier = get_or_404(session, Supplier, supplier_id)
@@ -158,13 +170,37 @@ def delete_supplier(supplier_id: int) -> Any:
     return FlaskResponse(status=204)
 
 
+@operation(
+    bp,
+    "/suppliers/<int:supplier_id>/restore",
+    method="POST",
+    tag="suppliers",
+    scope=WRITE,
+    response=SupplierOut,
+)
+def restore_supplier(supplier_id: int) -> Any:
+    """Bring an archived supplier back into the chain.
+
+    Its links to suppliers in the chain come back with it; questionnaire links revoked when it
+    was archived stay revoked. Restoring a live supplier changes nothing.
+    """
+    session = get_session()
+    supplier = get_or_404(session, Supplier, supplier_id)
+    retire.restore(session, supplier, actor_id=actor_id())
+    session.commit()
+    return SupplierOut.model_validate(supplier)
+
+
 # ---- links -------------------------------------------------------------------------------------
 
 
 @operation(bp, "/links", tag="links", scope=READ, query=LinkQuery, response=Paged[LinkOut])
 def list_links(query: LinkQuery) -> Any:
-    """List links (who buys work, labour or goods from whom)."""
-    select = in_org(Link, org_id())
+    """List links (who buys work, labour or goods from whom).
+
+    Live links only; with `archived=true`, only those archived with one of their ends.
+    """
+    select = (retire.archived_links if query.archived else retire.live_links)(org_id())
     if query.supplier_id is not None:
         select = select.where(
             or_(Link.parent_id == query.supplier_id, Link.child_id == query.supplier_id)

@@ -121,13 +121,22 @@ class SupplierOut(_Out):
     kind: SupplierKind
     employees: int | None
     disclosed: bool
+    archived_at: Timestamp | None = Field(
+        description="When it was archived (out of the chain, its evidence kept); null if live."
+    )
     created_at: Timestamp
     updated_at: Timestamp
+
+
+Archived = Field(
+    False, description="true: only archived ones (out of the chain); false: only live ones"
+)
 
 
 class SupplierQuery(Page):
     code: Annotated[str, _text(32)] | None = None
     kind: SupplierKind | None = None
+    archived: bool = Archived
 
 
 # A link's terms, within what the columns hold.
@@ -175,11 +184,15 @@ class LinkOut(_Out):
     end_date: date | None
     source: LinkSource
     status: LinkStatus
+    archived_at: Timestamp | None = Field(
+        description="When it was archived with one of its ends; null if live."
+    )
     created_at: Timestamp
 
 
 class LinkQuery(Page):
     supplier_id: Id | None = Field(None, description="links to or from it")
+    archived: bool = Archived
 
 
 # ---- invitations and responses -----------------------------------------------------------------

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from sqlmodel import Session
 
-from ..models import Link, Supplier
-from ..tenancy import in_org
+from .retire import live_links, live_suppliers
 from .tabular import write_csv, write_xlsx
 
 
@@ -15,10 +14,13 @@ def chain_rows(session: Session, organisation_id: int) -> Iterator[list[object]]
     """Rows in COLUMNS order, sorted by parent and child code.
 
     Suppliers that are not linked into the chain have no row: the format describes links.
+    Archived suppliers and their links are not part of the chain and are left out.
     """
-    suppliers = {s.id: s for s in session.exec(in_org(Supplier, organisation_id))}
+    suppliers = {s.id: s for s in session.exec(live_suppliers(organisation_id))}
     rows = []
-    for link in session.exec(in_org(Link, organisation_id)):
+    for link in session.exec(live_links(organisation_id)):
+        if link.child_id not in suppliers or (link.parent_id and link.parent_id not in suppliers):
+            continue  # a proposed link to an archived company: not in the chain
         child = suppliers[link.child_id]
         parent = suppliers[link.parent_id].code if link.parent_id else ""
         rows.append(

@@ -72,3 +72,13 @@ class LinkForm(Form):
     )
     start_date = DateField(_l("Start date"), [Optional()])
     end_date = DateField(_l("End date"), [Optional()])
+
+
+class DeleteForGoodForm(Form):
+    """Deleting an archived supplier for good: the admin types its code to confirm."""
+
+    code = StringField(
+        _l("Type the supplier's code to confirm"),
+        [Length(max=64)],
+        description=_l("Its answers, documents and questionnaires are deleted with it."),
+    )

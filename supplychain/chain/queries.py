@@ -1,4 +1,7 @@
-"""Reading the chain out of the database for analysis: integer ids and a few columns only."""
+"""Reading the chain out of the database for analysis: integer ids and a few columns only.
+
+Only the live chain is read: archived suppliers and their links are left out (chain.retire).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from sqlmodel import Session
 
 from ..gcpause import gc_paused
 from ..models import Link, LinkStatus, Supplier, SupplierKind
-from ..tenancy import in_org
 from .graph import ChainAnalysis, analyse, build_graph
 from .layout import NodeInfo
+from .retire import live_links, live_suppliers
 
 
 def load_graph(session: Session, organisation_id: int) -> tuple[nx.DiGraph, set[int]]:
@@ -20,21 +23,21 @@ def load_graph(session: Session, organisation_id: int) -> tuple[nx.DiGraph, set[
 
 
 def _load_graph(session: Session, organisation_id: int) -> tuple[nx.DiGraph, set[int]]:
-    links = in_org(Link, organisation_id).where(Link.status == LinkStatus.CONFIRMED)
+    links = live_links(organisation_id).where(Link.status == LinkStatus.CONFIRMED)
     # The relation is read as plain text: converting 100k values to the enum costs seconds.
     relation = sa.type_coerce(Link.relation, sa.String)
     rows = session.execute(links.with_only_columns(Link.parent_id, Link.child_id, relation))
     graph = build_graph(rows)
     agencies = set(
         session.execute(
-            in_org(Supplier, organisation_id)
+            live_suppliers(organisation_id)
             .where(Supplier.kind == SupplierKind.AGENCY)
             .with_only_columns(Supplier.id)
         ).scalars()
     )
     if graph.number_of_nodes() - 1 < count_suppliers(session, organisation_id):
         # Suppliers without any link still belong to the chain (as unreachable nodes).
-        ids = in_org(Supplier, organisation_id).with_only_columns(Supplier.id)
+        ids = live_suppliers(organisation_id).with_only_columns(Supplier.id)
         graph.add_nodes_from(session.execute(ids).scalars())
     return graph, agencies
 
@@ -50,7 +53,7 @@ def analyse_chain(
 
 def load_info(session: Session, organisation_id: int) -> dict[int, NodeInfo]:
     """Name, code, country, sector and kind of every supplier, by id."""
-    query = in_org(Supplier, organisation_id).with_only_columns(
+    query = live_suppliers(organisation_id).with_only_columns(
         Supplier.id,
         Supplier.name,
         Supplier.code,
@@ -71,5 +74,6 @@ def load_info(session: Session, organisation_id: int) -> dict[int, NodeInfo]:
 
 
 def count_suppliers(session: Session, organisation_id: int) -> int:
-    query = in_org(Supplier, organisation_id).with_only_columns(sa.func.count())
+    """How many suppliers the live chain has."""
+    query = live_suppliers(organisation_id).with_only_columns(sa.func.count())
     return int(session.execute(query).scalar_one())

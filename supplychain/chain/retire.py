@@ -19,13 +19,17 @@ from sqlmodel import Session, col
 
 from .. import audit, storage
 from ..models import (
+    AuditEvent,
     Evidence,
     Flag,
     FlagDecision,
     Invitation,
     Link,
     LinkSource,
+    OutboxMessage,
+    OutboxStatus,
     Response,
+    ResponseStatus,
     Supplier,
     utcnow,
 )
@@ -143,6 +147,7 @@ def archive(
             )
             .values(archived_at=now)
         )
+        _revoke_open_invitations(session, organisation_id, live, actor_id=actor_id, now=now)
         for row in rows:
             audit.record(
                 session,
@@ -156,6 +161,58 @@ def archive(
                 reason=reason,
             )
     session.expire_all()
+
+
+def _revoke_open_invitations(
+    session: Session,
+    organisation_id: int,
+    supplier_ids: list[int],
+    *,
+    actor_id: int | None,
+    now: datetime,
+) -> None:
+    """Stop the open questionnaire links of suppliers being archived, as the campaign page's
+    Revoke does: the link and any browser session opened with it stop working, and mail still
+    waiting with the link is not sent. Submitted answers are kept as they are; a restore does not
+    reopen the links (an officer sends a new one)."""
+    submitted = sa.select(Response.id).where(
+        Response.organisation_id == organisation_id, Response.status == ResponseStatus.SUBMITTED
+    )
+    table = Invitation.__table__  # type: ignore[attr-defined]
+    open_ids = list(
+        session.execute(
+            sa.select(table.c.id).where(
+                table.c.organisation_id == organisation_id,
+                table.c.supplier_id.in_(supplier_ids),
+                table.c.revoked_at.is_(None),
+                table.c.expires_at > now,
+                table.c.response_id.is_(None) | table.c.response_id.not_in(submitted),
+            )
+        ).scalars()
+    )
+    if not open_ids:
+        return
+    session.execute(
+        sa.update(table)
+        .where(table.c.id.in_(open_ids))
+        .values(revoked_at=now, link_generation=table.c.link_generation + 1)
+    )
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    session.execute(
+        sa.delete(outbox).where(
+            outbox.c.invitation_id.in_(open_ids), outbox.c.status != OutboxStatus.SENT
+        )
+    )
+    for invitation_id in open_ids:
+        audit.record(
+            session,
+            organisation_id=organisation_id,
+            user_id=actor_id,
+            action="invitation.revoked",
+            object_type="invitation",
+            object_id=invitation_id,
+            reason="supplier archived",
+        )
 
 
 def restore(session: Session, supplier: Supplier, *, actor_id: int | None) -> None:
@@ -262,3 +319,33 @@ def live_suppliers(organisation_id: int) -> sa.Select:
 def live_links(organisation_id: int) -> sa.Select:
     """SELECT the organisation's links between suppliers that are not archived."""
     return in_org(Link, organisation_id).where(col(Link.archived_at).is_(None))
+
+
+def archived_suppliers(organisation_id: int) -> sa.Select:
+    """SELECT the organisation's archived suppliers."""
+    return in_org(Supplier, organisation_id).where(col(Supplier.archived_at).is_not(None))
+
+
+def archived_links(organisation_id: int) -> sa.Select:
+    """SELECT the organisation's archived links (kept for a restore of their ends)."""
+    return in_org(Link, organisation_id).where(col(Link.archived_at).is_not(None))
+
+
+def archive_events(
+    session: Session, organisation_id: int, supplier_ids: Iterable[int]
+) -> dict[int, AuditEvent]:
+    """Each supplier's latest "supplier.archived" audit event (who archived it, and why)."""
+    found: dict[int, AuditEvent] = {}
+    for chunk in _chunks(sorted(set(supplier_ids))):
+        events = session.exec(
+            in_org(AuditEvent, organisation_id)
+            .where(
+                AuditEvent.action == "supplier.archived",
+                AuditEvent.object_type == "supplier",
+                col(AuditEvent.object_id).in_(chunk),
+            )
+            .order_by(col(AuditEvent.id))
+        )
+        for event in events:
+            found[event.object_id] = event  # type: ignore[index]
+    return found

@@ -19,7 +19,7 @@ from ..numbers import page_number, row_id
 from ..reference import countries, nace_codes
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, graph, queries, services
+from . import archive_routes, bp, graph, queries, retire, services
 from .forms import ROOT, LinkForm, SupplierForm
 
 PAGE_SIZE = 50
@@ -48,7 +48,7 @@ def _reference_lists() -> dict[str, Any]:
 @bp.route("/suppliers")
 @requires(Role.VIEWER)
 def suppliers() -> Any:
-    query = org_select(Supplier)
+    query = retire.live_suppliers(current_org_id())
     term = request.args.get("q", "").strip()
     if term:
         pattern = f"%{term}%"
@@ -102,11 +102,16 @@ def new_supplier() -> Any:
 @bp.route("/suppliers/<int:supplier_id>")
 @requires(Role.VIEWER)
 def supplier(supplier_id: int) -> Any:
+    """A supplier's page; an archived one's shows its evidence and the links a restore brings
+    back, with Restore and (for admins) Delete for good instead of the editing actions."""
     db = get_session()
     item = get_or_404(db, Supplier, supplier_id)
-    parents = db.exec(org_select(Link).where(Link.child_id == item.id)).all()
-    children = db.exec(org_select(Link).where(Link.parent_id == item.id)).all()
-    chain, _agencies = queries.load_graph(db, item.organisation_id)
+    org = item.organisation_id
+    # A live supplier's links are live; an archived one's were archived with it.
+    links = retire.archived_links(org) if item.archived else retire.live_links(org)
+    parents = db.exec(links.where(Link.child_id == item.id)).all()
+    children = db.exec(links.where(Link.parent_id == item.id)).all()
+    chain, _agencies = queries.load_graph(db, org)
     tier = graph.tiers(chain)
     paths, more_paths = graph.paths_to(chain, item.id)
     ids = {link.parent_id for link in parents} | {link.child_id for link in children}
@@ -115,7 +120,8 @@ def supplier(supplier_id: int) -> Any:
     return render_template(
         "chain/supplier.html",
         questionnaires=_questionnaires_of(item),
-        risk=supplier_risk(db, item),
+        risk=None if item.archived else supplier_risk(db, item),
+        archive=archive_routes.archive_facts(db, item) if item.archived else None,
         supplier=item,
         parents=parents,
         children=children,
@@ -238,7 +244,8 @@ def delete_supplier(supplier_id: int) -> Any:
 
 
 def _link_choices(form: LinkForm) -> None:
-    rows = get_session().exec(org_select(Supplier).order_by(Supplier.name)).all()
+    live = retire.live_suppliers(current_org_id())
+    rows = get_session().exec(live.order_by(Supplier.name)).all()
     options = [SelectChoice(s.id, f"{s.name} ({s.code})") for s in rows]
     form.parent_id.choices = [SelectChoice(ROOT, _("Our organisation (direct supplier)")), *options]
     form.child_id.choices = options

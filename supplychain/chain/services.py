@@ -15,8 +15,9 @@ from sqlmodel import Session
 from .. import audit
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..reference import normalise_country, normalise_nace
-from ..tenancy import get_in_org, in_org
+from ..tenancy import in_org
 from ..validation import InvalidInput, check_length, normalise_email
+from .retire import live_suppliers
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -105,15 +106,23 @@ def find_supplier(session: Session, organisation_id: int, code: str) -> Supplier
     return session.exec(in_org(Supplier, organisation_id).where(Supplier.code == code)).first()
 
 
+def _code_taken(other: Supplier) -> Any:
+    if other.archived:  # not on the lists: say where the code is
+        return _l(
+            "An archived supplier has the code %(code)s: restore it, or choose another code.",
+            code=other.code,
+        )
+    return _l("Another supplier already has the code %(code)s.", code=other.code)
+
+
 def create_supplier(
     *, session: Session, organisation_id: int, data: SupplierData, actor_id: int | None = None
 ) -> Supplier:
     """Add a supplier; its code must be new within the organisation."""
     values = clean_supplier(data)
-    if find_supplier(session, organisation_id, values["code"]) is not None:
-        raise InvalidInput(
-            {"code": _l("Another supplier already has the code %(code)s.", code=values["code"])}
-        )
+    other = find_supplier(session, organisation_id, values["code"])
+    if other is not None:
+        raise InvalidInput({"code": _code_taken(other)})
     supplier = Supplier.model_validate({**values, "organisation_id": organisation_id})
     session.add(supplier)
     session.flush()
@@ -135,9 +144,7 @@ def update_supplier(
     values = clean_supplier(data)
     other = find_supplier(session, supplier.organisation_id, values["code"])
     if other is not None and other.id != supplier.id:
-        raise InvalidInput(
-            {"code": _l("Another supplier already has the code %(code)s.", code=values["code"])}
-        )
+        raise InvalidInput({"code": _code_taken(other)})
     changed = {k: v for k, v in values.items() if getattr(supplier, k) != v}
     for key, value in values.items():
         setattr(supplier, key, value)
@@ -211,10 +218,12 @@ def clean_link(
         values = clean_link_terms(data)
     except InvalidInput as exc:
         errors.update(exc.errors)
-    if get_in_org(session, Supplier, data.child_id, organisation_id) is None:
+    # Both ends are live suppliers: an archived one is out of the chain until restored.
+    ends = live_suppliers(organisation_id)
+    if session.exec(ends.where(Supplier.id == data.child_id)).first() is None:
         errors["child_id"] = _l("Choose a supplier of your organisation.")
     if data.parent_id is not None and (
-        get_in_org(session, Supplier, data.parent_id, organisation_id) is None
+        session.exec(ends.where(Supplier.id == data.parent_id)).first() is None
     ):
         errors["parent_id"] = _l("Choose a supplier of your organisation.")
     if not errors:

@@ -9,12 +9,13 @@ from flask_login import current_user
 from sqlmodel import func, select
 
 from ..access import public
+from ..chain.retire import live_links, live_suppliers
 from ..db import get_session
 from ..models import Link, Relation, Supplier, SupplierKind
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.services import own_assessment
 from ..risk.overview import risk_overview
-from ..tenancy import current_org_id, org_select
+from ..tenancy import current_org_id
 from . import bp
 
 
@@ -28,12 +29,14 @@ def index() -> Any:
     def count(query: Any) -> int:
         return int(db.exec(select(func.count()).select_from(query.subquery())).one())
 
+    # The live chain only: archived suppliers and their links are out of it.
+    suppliers, links = live_suppliers(current_org_id()), live_links(current_org_id())
     figures = {
-        "suppliers": count(org_select(Supplier)),
-        "agencies": count(org_select(Supplier).where(Supplier.kind == SupplierKind.AGENCY)),
-        "direct": count(org_select(Link).where(Link.parent_id.is_(None))),  # type: ignore[union-attr]
-        "labour_hire": count(org_select(Link).where(Link.relation == Relation.LABOUR_HIRE)),
-        "links": count(org_select(Link)),
+        "suppliers": count(suppliers),
+        "agencies": count(suppliers.where(Supplier.kind == SupplierKind.AGENCY)),
+        "direct": count(links.where(Link.parent_id.is_(None))),  # type: ignore[union-attr]
+        "labour_hire": count(links.where(Link.relation == Relation.LABOUR_HIRE)),
+        "links": count(links),
     }
     assessment = own_assessment(db, current_org_id(), get_catalogue())
     return render_template(

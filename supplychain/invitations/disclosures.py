@@ -3,6 +3,12 @@
 The officer confirms or rejects each; a confirmed one can be invited in turn, so the chain maps
 itself tier by tier. A named company is matched to an existing supplier by registration number
 or email; otherwise it is added as a new supplier marked `disclosed`.
+
+An archived supplier is matched too (a live one first): it is the same company, and its
+evidence should stay on one record rather than start again on a duplicate. The proposed link
+to it is listed like any other, marked archived; confirming it restores the company into the
+chain (chain.retire.restore, with its links to live suppliers), rejecting it leaves the company
+archived.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, func, or_, select
 
 from .. import audit
+from ..chain import retire
 from ..chain import services as chain
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..questionnaires.schema import Disclosure, Questionnaire
@@ -82,7 +89,8 @@ class _Known:
     """The organisation's suppliers a row can name, by registration number and by email.
 
     Keyed as the database lowers the stored values, since that is what a row's (Python-lowered)
-    value is compared with. Where two suppliers share a key, the older one is the match.
+    value is compared with. Where two suppliers share a key, a live one is the match before an
+    archived one, then the older one.
     """
 
     def __init__(
@@ -101,7 +109,7 @@ class _Known:
             in_org(Supplier, organisation_id)
             .where(or_(registration.in_(sorted(registrations)), email.in_(sorted(emails))))
             .add_columns(registration, email)
-            .order_by(col(Supplier.id))
+            .order_by(col(Supplier.archived_at).is_not(None), col(Supplier.id))
         ).all()
         for supplier, lowered_registration, lowered_email in found:
             if lowered_registration in registrations:
@@ -268,9 +276,14 @@ def proposed_links(session: Session, organisation_id: int) -> list[Link]:
 
 
 def confirm(*, session: Session, link: Link, actor_id: int | None) -> None:
-    """Accept a disclosed link into the chain (and queue a risk assessment of it)."""
+    """Accept a disclosed link into the chain (and queue a risk assessment of it); an archived
+    company at either end comes back into the chain with it."""
     from ..risk.services import queue_run
 
+    for end in (link.parent_id, link.child_id):
+        supplier = session.get(Supplier, end) if end is not None else None
+        if supplier is not None and supplier.archived:
+            retire.restore(session, supplier, actor_id=actor_id)
     link.status = LinkStatus.CONFIRMED
     session.add(link)
     queue_run(

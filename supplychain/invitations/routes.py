@@ -16,6 +16,7 @@ from .. import storage
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..chain import graph, queries
+from ..chain.retire import live_suppliers
 from ..db import get_session
 from ..forms import apply_errors
 from ..models import (
@@ -98,7 +99,8 @@ def new() -> Any:
     session = get_session()
     form = CampaignForm()
     form.questionnaire_id.choices = _questionnaire_choices()
-    suppliers = session.exec(org_select(Supplier).order_by(Supplier.name)).all()
+    live = live_suppliers(current_org_id())  # an archived supplier cannot be sent anything
+    suppliers = session.exec(live.order_by(Supplier.name)).all()
     if request.method == "GET":
         form.supplier_ids.data = request.args.getlist("supplier", type=row_id)
         form.questionnaire_id.data = _default_questionnaire(suppliers, form.supplier_ids.data)
@@ -327,7 +329,13 @@ def _auto_invite(link: Link) -> bool:
     session = get_session()
     organisation = session.get(Organisation, link.organisation_id)
     child = session.get(Supplier, link.child_id)
-    if not (organisation and organisation.auto_invite_disclosed and child and child.email):
+    if not (
+        organisation
+        and organisation.auto_invite_disclosed
+        and child
+        and child.email
+        and not child.archived
+    ):
         return False
     questionnaire = get_catalogue().get(
         "agency-screening" if child.kind == SupplierKind.AGENCY else "supplier-self-assessment"

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, select
 
 from .. import audit
+from ..chain.retire import live_suppliers
 from ..models import Campaign, Invitation, Response, ResponseStatus, Supplier
 from ..questionnaires.schema import Questionnaire
 from ..tenancy import in_org
@@ -115,8 +116,8 @@ def create_campaign(
 ) -> tuple[Campaign, list[IssuedLink]]:
     """Invite each supplier to answer questionnaire by deadline; queue one mail each."""
     ids = sorted(set(supplier_ids))
-    suppliers = session.exec(
-        in_org(Supplier, organisation_id).where(col(Supplier.id).in_(ids))
+    suppliers = session.exec(  # archived suppliers are out of the chain: none is invited
+        live_suppliers(organisation_id).where(col(Supplier.id).in_(ids))
     ).all()
     errors: dict[str, str] = {}
     if questionnaire.answered_by != "supplier":
@@ -233,6 +234,10 @@ def resend(
     assert supplier is not None and campaign is not None
     if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
         raise InvalidInput({"invitation": str(_l("This questionnaire is already submitted."))})
+    if supplier.archived:
+        raise InvalidInput(
+            {"invitation": str(_l("The supplier is archived: restore it to send it a new link."))}
+        )
     if deadline is not None and aware(deadline) <= now:
         raise InvalidInput({"deadline": str(_l("The deadline must be in the future."))})
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ class Supplier(SQLModel, table=True):
             nullable=False,
             default=LinkSource.ENTERED,
             server_default=LinkSource.ENTERED.value,
-        )
+        ),
     )
     # Set when the supplier was archived: out of the map, the lists, sendings and new
     # assessments, kept with all its evidence, and restorable (see chain.retire).

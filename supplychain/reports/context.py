@@ -187,6 +187,8 @@ def build_report_context(
         None if scope.kind == "chain" else members,
         now.date(),
     )
+    # A supplier archived since the run is out of the chain, and out of the report.
+    items = [i for i in items if i.supplier_id is None or i.supplier_id in inputs.suppliers]
     items_by_supplier: dict[int | None, list[FlagItem]] = defaultdict(list)
     grouped: dict[tuple[str, str], list[FlagItem]] = defaultdict(list)
     for item in items:

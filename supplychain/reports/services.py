@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
+from ..chain.retire import live_suppliers
 from ..models import AssessmentRun, Report, RunStatus, Supplier, utcnow
 from ..questionnaires.loader import Catalogue
 from ..risk.present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
@@ -48,7 +49,10 @@ def check_scope(session: Session, organisation_id: int, scope: Scope) -> None:
         raise InvalidInput({"tier": _("Give a tier from 1 upwards.")})
     if scope.kind == "supplier" and (
         scope.supplier_id is None
-        or get_in_org(session, Supplier, scope.supplier_id, organisation_id) is None
+        or session.exec(
+            live_suppliers(organisation_id).where(Supplier.id == scope.supplier_id)
+        ).first()
+        is None
     ):
         raise InvalidInput({"supplier": _("Choose one of your suppliers.")})
     if scope.kind not in ("chain", "tier", "supplier"):

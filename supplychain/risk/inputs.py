@@ -4,13 +4,15 @@ the links are read once, for the graph and for their facts)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from ..chain.graph import ROOT, analyse, build_graph
+from ..chain.retire import live_links, live_suppliers
 from ..gcpause import gc_paused
 from ..invitations.services import aware
 from ..models import (
@@ -28,13 +30,17 @@ from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from .findings import InvitationFacts, LinkFacts, ResponseFacts, RiskInputs, SupplierFacts
 
+T = TypeVar("T")
+
 
 def load_inputs(
     session: Session, organisation_id: int, catalogue: Catalogue, now: datetime
 ) -> RiskInputs:
     """Everything the rules read about one organisation."""
     with gc_paused():
-        suppliers = supplier_facts(session, organisation_id)
+        # A new assessment reads the live chain: archived suppliers, their links, answers and
+        # invitations are left out (they keep their evidence, and the runs before keep theirs).
+        suppliers = supplier_facts(session, organisation_id, live_only=True)
         links = _links(session, organisation_id)
         graph = build_graph(
             (None if parent == ROOT else parent, child, link.relation)
@@ -48,18 +54,29 @@ def load_inputs(
             analysis=analyse(graph, agencies),
             suppliers=suppliers,
             links=links,
-            responses=_responses(session, organisation_id, catalogue),
-            invitations=_invitations(session, organisation_id),
+            responses=_only(suppliers, _responses(session, organisation_id, catalogue)),
+            invitations=_only(suppliers, _invitations(session, organisation_id)),
             now=now,
             home_country=getattr(organisation, "country", "") or "",
         )
 
 
-def supplier_facts(session: Session, organisation_id: int) -> dict[int, SupplierFacts]:
-    """The organisation's suppliers as the rules and the evidence read them."""
+def _only(suppliers: Mapping[int, Any], by_supplier: dict[int, T]) -> dict[int, T]:
+    return {sid: value for sid, value in by_supplier.items() if sid in suppliers}
+
+
+def supplier_facts(
+    session: Session, organisation_id: int, *, live_only: bool = False
+) -> dict[int, SupplierFacts]:
+    """The organisation's suppliers as the rules and the evidence read them.
+
+    With live_only, archived suppliers are left out (what a new assessment reads); without it,
+    they are in, so that the flags of earlier runs still name them.
+    """
     kind = sa.type_coerce(Supplier.kind, sa.String)
+    query = live_suppliers(organisation_id) if live_only else in_org(Supplier, organisation_id)
     rows = session.connection().execute(  # Core rows: the ORM's costs seconds at 100k
-        in_org(Supplier, organisation_id).with_only_columns(
+        query.with_only_columns(
             Supplier.id,
             Supplier.code,
             Supplier.name,
@@ -79,7 +96,7 @@ def supplier_facts(session: Session, organisation_id: int) -> dict[int, Supplier
 def _links(session: Session, organisation_id: int) -> dict[tuple[int, int], LinkFacts]:
     relation = sa.type_coerce(Link.relation, sa.String)
     rows = session.connection().execute(
-        in_org(Link, organisation_id)
+        live_links(organisation_id)
         .where(Link.status == LinkStatus.CONFIRMED)
         .with_only_columns(
             Link.parent_id,

@@ -24,7 +24,7 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dic
     riskiest = session.execute(
         in_org(SupplierExposure, organisation_id)
         .join(Supplier, col(Supplier.id) == SupplierExposure.supplier_id)
-        .where(SupplierExposure.carried > 0)
+        .where(SupplierExposure.carried > 0, col(Supplier.archived_at).is_(None))
         .order_by(col(SupplierExposure.own).desc(), col(SupplierExposure.carried).desc())
         .limit(8)
         .with_only_columns(

@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional
 
 from ..access import requires
 from ..accounts.forms import EmptyForm
+from ..chain.retire import live_suppliers
 from ..db import get_session
 from ..forms import Form, apply_errors
 from ..ilo import NAMES as ILO_NAMES
@@ -232,7 +233,9 @@ def run_now() -> Any:
     session = get_session()
     organisation_id = current_org_id()
     size = int(
-        session.exec(select(func.count()).select_from(org_select(Supplier).subquery())).one()
+        session.exec(
+            select(func.count()).select_from(live_suppliers(organisation_id).subquery())
+        ).one()
     )
     if size <= current_app.config["RISK_INLINE_SUPPLIERS"]:
         run = services.run_now(

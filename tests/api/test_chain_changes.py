@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from supplychain import db
-from supplychain.models import Invitation, Link, Organisation, Supplier
+from supplychain.models import Invitation, Link, Organisation, Supplier, utcnow
 from tests.api.conftest import audit_actions, call, invite
 from tests.api.test_resources import _rows
 from tests.factories import make_link, make_supplier
@@ -79,16 +81,49 @@ def test_delete_link_keeps_its_suppliers(app, client, tenants):
     assert ("link.deleted", a.admin_id) in audit_actions(app, a.org_id)
 
 
-def test_delete_supplier_takes_its_links(app, client, tenants):
+def test_delete_archives_a_supplier_with_evidence_and_restore_brings_it_back(app, client, tenants):
+    """An invited supplier is archived with its links (and its open link revoked), listed only
+    with archived=true, and restored with its links; one without evidence is deleted."""
     a = tenants["a"]
     supplier_id, agency_id, _link = _chain(app, a)
-    invite(client, a)
+    invitation = invite(client, a)
     deleted = call(client, "DELETE", f"/suppliers/{supplier_id}", a.write)
     assert deleted.status_code == 204 and deleted.data == b""
-    assert _rows(app, Link, a.org_id) == [] and _rows(app, Invitation, a.org_id) == []
-    assert [s["id"] for s in _rows(app, Supplier, a.org_id)] == [agency_id]
-    assert call(client, "GET", f"/suppliers/{supplier_id}", a.read).status_code == 404
-    assert ("supplier.deleted", a.admin_id) in audit_actions(app, a.org_id)
+    archived = call(client, "GET", f"/suppliers/{supplier_id}", a.read).json
+    assert archived["archived_at"] is not None
+    sent = call(client, "GET", "/invitations", a.read).json["data"]
+    assert [(i["id"], i["status"]) for i in sent] == [(invitation["id"], "revoked")]
+    resend = call(client, "POST", f"/invitations/{invitation['id']}/resend", a.write, json={})
+    assert resend.status_code == 409, resend.json
+    assert len(_rows(app, Link, a.org_id)) == 2 and len(_rows(app, Invitation, a.org_id)) == 1
+
+    def listed(url):
+        return [row["id"] for row in call(client, "GET", url, a.read).json["data"]]
+
+    assert listed("/suppliers") == [agency_id]
+    assert listed("/suppliers?archived=true") == [supplier_id]
+    assert listed("/links") == [] and len(listed("/links?archived=true")) == 2
+    resent = call(client, "POST", "/invitations", a.write, json={**_sending(a), "title": "Again"})
+    assert resent.status_code == 422 and "supplier_ids" in resent.json["error"]["fields"]
+
+    restored = call(client, "POST", f"/suppliers/{supplier_id}/restore", a.write)
+    assert restored.status_code == 200 and restored.json["archived_at"] is None
+    assert listed("/suppliers") == sorted([supplier_id, agency_id])
+    assert len(listed("/links")) == 2 and listed("/links?archived=true") == []
+
+    assert call(client, "DELETE", f"/suppliers/{agency_id}", a.write).status_code == 204
+    assert call(client, "GET", f"/suppliers/{agency_id}", a.read).status_code == 404
+    actions = audit_actions(app, a.org_id)
+    for action in ("supplier.archived", "invitation.revoked", "supplier.restored"):
+        assert (action, a.admin_id) in actions
+    assert ("supplier.deleted", a.admin_id) in actions
+
+
+def _sending(tenant) -> dict:
+    return {
+        "supplier_ids": [tenant.supplier_id],
+        "deadline": (utcnow() + timedelta(days=10)).isoformat(),
+    }
 
 
 @pytest.mark.parametrize(

@@ -121,3 +121,39 @@ def test_a_bad_number_of_workers_is_refused(app):
                 {"subcontractors": [{"name": "Minus SIA", "country": "LV", "workers": -1}]},
             )
         assert "workers" in refused.value.errors
+
+
+def test_an_archived_company_is_matched_and_confirming_restores_it(app):
+    """A disclosure naming an archived company proposes a link to that record (a live namesake
+    by registration number wins); confirming it brings the company back into the chain."""
+    from supplychain.chain import retire
+
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "buyer")
+        parent = make_supplier(session, org, code="P")
+        old = make_supplier(session, org, code="OLD", registration_no="LV1")
+        below = make_supplier(session, org, code="BELOW")
+        make_link(session, org, old, below)
+        twin_archived = make_supplier(session, org, code="T1", registration_no="LV2")
+        twin_live = make_supplier(session, org, code="T2", registration_no="lv2")
+        retire.archive(session, org.id, [old.id, twin_archived.id], actor_id=None, reason="x")
+        links = _propose(
+            session,
+            parent,
+            {
+                "subcontractors": [
+                    {"name": "Old SIA", "registration_no": "lv1", "country": "LV"},
+                    {"name": "Twin SIA", "registration_no": "LV2", "country": "LV"},
+                ]
+            },
+        )
+        assert [link.child_id for link in links] == [old.id, twin_live.id]
+        disclosures.confirm(session=session, link=links[0], actor_id=None)
+        session.commit()
+        assert session.get(Supplier, old.id).archived_at is None
+        live = session.exec(retire.live_links(org.id)).all()
+        assert {(link.parent_id, link.child_id) for link in live} >= {
+            (parent.id, old.id),
+            (old.id, below.id),
+        }

@@ -176,3 +176,22 @@ def test_a_map_wider_than_tall_gets_a_landscape_page(app, session):
         reader = PdfReader(io.BytesIO(services.archived(report)))
     sizes = {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages}
     assert sizes == {(595, 842), (842, 595)}  # A4 upright, and the map's page turned
+
+
+def test_a_report_made_after_an_archive_leaves_the_supplier_out(app, session):
+    """The run flagged C; archived since, C is in no section, flag or scope of a new report."""
+    from supplychain.chain import retire
+    from supplychain.reports import services as reports
+    from supplychain.validation import InvalidInput
+
+    org, _officer, s, _run = small_chain(session)
+    c = s["c"].id
+    before = _context(app, org.id, Scope())
+    retire.archive(session, org.id, [c], actor_id=None, reason="deleted")
+    session.commit()
+    after = _context(app, org.id, Scope())
+    assert c in {x.id for x in before.suppliers} and c not in {x.id for x in after.suppliers}
+    assert after.flags_total < before.flags_total
+    assert "Third Tier SIA" not in str(after)
+    with pytest.raises(InvalidInput):
+        reports.check_scope(session, org.id, Scope("supplier", supplier_id=c))

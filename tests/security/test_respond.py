@@ -15,12 +15,12 @@ from supplychain.api import tokens
 from supplychain.chain.tabular import write_csv
 from supplychain.cli import cli
 from supplychain.invitations import services as invitations
-from supplychain.models import Evidence, Invitation, Response, utcnow
+from supplychain.models import Evidence, Invitation, Organisation, Response, Role, utcnow
 from supplychain.questionnaires import evidence
 from supplychain.questionnaires.sample import plain_answers
 from tests.api.conftest import call
 from tests.conftest import login
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 from tests.respond.conftest import csrf_of, start, token_of
 from tests.respond.conftest import invited as invited  # noqa: F401 (the fixture)
 from tests.respond.test_answering import _answer_everything
@@ -205,6 +205,19 @@ def test_a_deleted_suppliers_documents_leave_the_disk(app, client, invited, tmp_
             )
             session.commit()
         assert call(client, "DELETE", f"/suppliers/{supplier}", secret).status_code == 204
+    if how in ("web", "api"):
+        # Holding evidence, it was archived with its documents; an admin deletes it for good.
+        assert len(_documents(app)) == 1 and len(_files(tmp_path)) == 1
+        with app.app_context():
+            session = db.get_session()
+            org = session.get(Organisation, invited["org"])
+            make_user(session, org, Role.ADMIN, email="admin@buyer.example")
+            session.commit()
+        admin = app.test_client()
+        login(admin, "admin@buyer.example", PASSWORD)
+        page = f"/chain/suppliers/{supplier}"
+        form = {"csrf_token": csrf_of(admin, page), "code": "S1"}
+        assert admin.post(f"{page}/delete-for-good", data=form).status_code == 302
     else:
         chain = tmp_path / "chain.csv"
         # The whole chain again without S1: the import removes it.
