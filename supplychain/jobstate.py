@@ -58,11 +58,15 @@ def aware(moment: datetime | None) -> datetime | None:
 _CREATED = object()
 
 
-def job_status(job: Any, now: datetime, queued_at: Any = _CREATED) -> JobStatus:
+def job_status(
+    job: Any, now: datetime, queued_at: Any = _CREATED, unleased: timedelta | None = None
+) -> JobStatus:
     """Where job (an AssessmentRun, a Report or a ChainImport) stands at now.
 
     :param queued_at: when it was queued, if not its created_at; None if unknown (then it
         never says that it waits for a worker).
+    :param unleased: a job running with no lease (carried out in a web request) counts as
+        stopped once it started this long ago; by default it never does.
     """
     status = job.status
     if status == RunStatus.QUEUED:
@@ -72,7 +76,9 @@ def job_status(job: Any, now: datetime, queued_at: Any = _CREATED) -> JobStatus:
         return JobStatus(JobState.QUEUED, queued)
     if status == RunStatus.RUNNING:
         until = aware(job.claimed_until)
-        # No lease at all: carried out in a web request or a command, which reports itself.
+        started = aware(getattr(job, "started_at", None))
+        if until is None and unleased is not None and started is not None:
+            until = started + unleased
         if until is not None and until < now:
             return JobStatus(JobState.STOPPED, until, recent=_recent(until, now))
         return JobStatus(JobState.RUNNING, None)

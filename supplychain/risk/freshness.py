@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from ..jobstate import JobState, JobStatus, aware, job_status
 from ..models import AssessmentRun, AuditEvent, RunStatus, Supplier
 from ..tenancy import in_org
-from .services import latest_run
+from .services import LEASE, latest_run
 
 # Audit actions after which an assessment is out of date: a prefix ends with "." and covers
 # every action under it (supplier.archived and supplier.restored too), the rest match whole.
@@ -110,6 +110,8 @@ def freshness(session: Session, organisation_id: int, now: datetime) -> Freshnes
     and any run queued, running or failed since."""
     run = latest_run(session, organisation_id)
     runs = in_org(AssessmentRun, organisation_id).order_by(col(AssessmentRun.id).desc())
+    if run is not None:  # one begun before the latest finished run would not replace it
+        runs = runs.where(col(AssessmentRun.id) > run.id)
     pending = session.exec(
         runs.where(col(AssessmentRun.status).in_([RunStatus.QUEUED, RunStatus.RUNNING]))
     ).first()
@@ -119,9 +121,15 @@ def freshness(session: Session, organisation_id: int, now: datetime) -> Freshnes
         run=run,
         changed_at=changed_since(session, organisation_id, started(run)) if run else None,
         pending=pending,
-        pending_status=job_status(pending, now) if pending is not None else None,
+        pending_status=run_status(pending, now) if pending is not None else None,
         failed=failed,
     )
+
+
+def run_status(run: AssessmentRun, now: datetime) -> JobStatus:
+    """Where a run stands; one carried out in a web request (no lease) that started more
+    than a lease ago has stopped, and a worker takes it over (risk.services.claim_queued)."""
+    return job_status(run, now, unleased=LEASE)
 
 
 def assessed(session: Session, run: AssessmentRun | None, supplier: Supplier) -> bool:

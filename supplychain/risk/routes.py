@@ -20,7 +20,6 @@ from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..forms import Form, apply_errors
 from ..ilo import NAMES as ILO_NAMES
-from ..jobstate import job_status
 from ..models import (
     AssessmentRun,
     Flag,
@@ -250,7 +249,7 @@ def run(run_id: int) -> Any:
     return render_template(
         "risk/run.html",
         run=found,
-        status=job_status(found, utcnow()),
+        status=freshness.run_status(found, utcnow()),
         comparison=comparison,
         rule_titles={rid: str(r.title) for rid, r in RULES.items()},
         runs=session.exec(

@@ -123,6 +123,8 @@ def test_a_chain_change_puts_every_page_out_of_date_until_assessed_again(app, cl
     new_page = added.headers["Location"]
     page = client.get(new_page).get_data(as_text=True)
     assert "Not assessed yet." in page and "No flags in the latest assessment." not in page
+    actions = client.get(new_page.replace("/chain/suppliers/", "/guide/checklist/"))
+    assert "Not assessed yet." in actions.get_data(as_text=True)  # its action list too
     assert "Not assessed yet." not in client.get(supplier_page).get_data(as_text=True)
 
     _assess(client)
@@ -200,7 +202,9 @@ def test_an_answer_and_an_import_put_it_out_of_date_and_a_stuck_run_says_why(app
     assert waiting in notice and ASSESS_NOW in notice  # Assess now, as none takes it
     assert waiting in client.get(f"/risk/runs/{run_id}").get_data(as_text=True)
 
-    _set_newest(app, status=RunStatus.RUNNING, claimed_until=utcnow() - timedelta(minutes=1))
+    # Carried out in a web request that died (no lease): stopped a lease after it started.
+    started = utcnow() - timedelta(minutes=20)
+    _set_newest(app, status=RunStatus.RUNNING, claimed_until=None, started_at=started)
     assert "Its runner stopped" in _notice(client, f"/chain/suppliers/{chain['G']}")
     assert run_once(app)["assessments"] == 1  # taken over
     for url in ("/", "/risk/", f"/chain/suppliers/{chain['G']}"):
@@ -222,6 +226,8 @@ def test_an_answer_and_an_import_put_it_out_of_date_and_a_stuck_run_says_why(app
     run_once(app)  # applies the import, which queues a run for the next round
     notice = _notice(client, "/reports/")
     assert _changed_on(app, "chain.imported") in notice and "under way" in notice
+    _set_newest(app, status=RunStatus.RUNNING, claimed_until=utcnow() - timedelta(minutes=1))
+    assert "Its runner stopped" in _notice(client, "/reports/")  # a worker that died
 
     _set_newest(app, status=RunStatus.FAILED, error="the database went away")
     assert "The latest assessment failed: the database went away" in _notice(client, "/")
