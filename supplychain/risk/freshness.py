@@ -75,6 +75,12 @@ class Freshness:
         return self.pending is not None
 
     @property
+    def running(self) -> bool:
+        """A runner is at work on a run (Assess now would start a second one; on a queued
+        run it only carries that run out at once)."""
+        return self.pending_status is not None and self.pending_status.state == JobState.RUNNING
+
+    @property
     def offer_run(self) -> bool:
         """Whether to offer Assess now: out of date with no run under way, or the run under
         way does not move (no worker took it, or its runner stopped)."""
