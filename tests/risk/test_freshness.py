@@ -27,6 +27,7 @@ from supplychain.models import (
 )
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
+from supplychain.risk.rules import RULES
 from tests.answering import section_form
 from tests.conftest import csrf_token, login, post_form
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
@@ -131,6 +132,14 @@ def test_a_chain_change_puts_every_page_out_of_date_until_assessed_again(app, cl
     for url in (*PAGES, supplier_page, new_page):
         assert _notice(client, url) == "", url
     assert "Not assessed yet." not in client.get(new_page).get_data(as_text=True)
+
+    # The organisation's country (and the thresholds) change flags too.
+    settings = {f"{rid}.{k}": str(d) for rid, r in RULES.items() for k, d in r.thresholds.items()}
+    saved = post_form(
+        client, "/risk/settings", {**settings, "country": "LT"}, page="/risk/settings"
+    )
+    assert saved.status_code == 302
+    assert _changed_on(app, "risk_settings.updated") in _notice(client, "/risk/")
 
 
 def _invite(app, supplier_id: int, org_id: int) -> str:
