@@ -18,6 +18,7 @@ from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..forms import Form
+from ..jobstate import job_status
 from ..models import ChainImport, Role, RunStatus, utcnow
 from ..tenancy import current_org_id
 from . import bp, exporter, import_jobs
@@ -88,10 +89,13 @@ def import_job(import_id: int) -> Any:
     if record.status == RunStatus.QUEUED or stalled:
         # Nobody may be running it (an app restarted, a runner died): have it taken up.
         jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
+    # Applying was queued at the confirmation, a time not kept: only the check's wait is known.
+    queued_at = record.created_at if record.stage == import_jobs.CHECK else None
     return render_template(
         "chain/import_job.html",
         record=record,
         stalled=stalled,
+        status=job_status(record, utcnow(), queued_at=queued_at),
         step=STEP_NAMES.get(record.step, ""),
         can_apply=import_jobs.can_apply(record),
         form=EmptyForm(),

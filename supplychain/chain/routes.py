@@ -134,17 +134,20 @@ def supplier(supplier_id: int) -> Any:
     )
 
 
-def supplier_risk(db: Any, item: Supplier) -> dict[str, Any] | None:
-    """The supplier's flags and exposure from the latest assessment."""
-    from ..models import Flag, SupplierExposure
+def supplier_risk(db: Any, item: Supplier) -> dict[str, Any]:
+    """The supplier's flags and exposure from the latest assessment, and whether that
+    assessment read it and is still up to date."""
+    from ..models import Flag, SupplierExposure, utcnow
     from ..questionnaires.catalogue import get_catalogue
+    from ..risk import freshness
     from ..risk import services as risk
     from ..risk.inputs import supplier_facts
     from ..risk.present import describe
 
-    run = risk.latest_run(db, item.organisation_id)
-    if run is None:
-        return None
+    fresh = freshness.freshness(db, item.organisation_id, utcnow())
+    run = fresh.run
+    if run is None or not freshness.assessed(db, run, item):
+        return {"fresh": fresh, "assessed": False}
     found = db.exec(
         risk.flags_of(db, run).where(Flag.supplier_id == item.id).order_by(Flag.id)
     ).all()
@@ -162,6 +165,8 @@ def supplier_risk(db: Any, item: Supplier) -> dict[str, Any] | None:
 
     shown = [(f.id, describe(risk.to_finding(f), facts, get_catalogue())) for f in found]
     return {
+        "fresh": fresh,
+        "assessed": True,
         "flags": [(fid, d, sections(d["guide"])) for fid, d in shown],
         "own": score.own if score else 0,
         "carried": score.carried if score else 0,

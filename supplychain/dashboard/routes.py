@@ -11,9 +11,10 @@ from sqlmodel import func, select
 from ..access import public
 from ..chain.retire import live_links, live_suppliers
 from ..db import get_session
-from ..models import Link, Relation, Supplier, SupplierKind
+from ..models import Link, Relation, Supplier, SupplierKind, utcnow
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.services import own_assessment
+from ..risk.freshness import freshness
 from ..risk.overview import risk_overview
 from ..tenancy import current_org_id
 from . import bp
@@ -44,4 +45,5 @@ def index() -> Any:
         figures=figures,
         assessment=assessment,
         risk=risk_overview(db, current_org_id(), figures["suppliers"]),
+        fresh=freshness(db, current_org_id(), utcnow()),
     )

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from ..access import requires
 from ..db import get_session
 from ..models import Flag, Role, Supplier
+from ..risk import freshness
 from ..risk import services as risk
 from ..risk.inputs import supplier_facts
 from ..risk.present import describe
@@ -97,7 +98,8 @@ def _checklist(supplier_id: int) -> dict[str, Any]:
             items.append({"flag": shown, "sections": sections, "actions": actions[:5]})
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
     items.sort(key=lambda i: order[i["flag"]["severity"]])
-    return {"supplier": supplier, "run": run, "items": items}
+    assessed = freshness.assessed(session, run, supplier)
+    return {"supplier": supplier, "run": run, "items": items, "assessed": assessed}
 
 
 @bp.route("/checklist/<int:supplier_id>")

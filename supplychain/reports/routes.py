@@ -20,10 +20,11 @@ from ..access import can, requires
 from ..db import get_session
 from ..forms import Form, WholeNumberField, apply_errors
 from ..i18n import LANGUAGE_NAMES
-from ..models import AssessmentRun, Report, Role, RunStatus, Supplier
+from ..jobstate import job_status
+from ..models import AssessmentRun, Report, Role, RunStatus, Supplier, utcnow
 from ..questionnaires.catalogue import get_catalogue
+from ..risk.freshness import freshness
 from ..risk.inputs import supplier_facts
-from ..risk.services import latest_run
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import bp, exports, services
@@ -95,11 +96,13 @@ def index() -> Any:
             jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
             return redirect(url_for(".report", report_id=report.id))
     reports = session.exec(org_select(Report).order_by(col(Report.id).desc()).limit(50)).all()
+    fresh = freshness(session, organisation_id, utcnow())
     return render_template(
         "reports/index.html",
         form=form,
         reports=reports,
-        run=latest_run(session, organisation_id),
+        run=fresh.run,
+        fresh=fresh,
         can_create=can(Role.OFFICER),
     )
 
@@ -124,11 +127,13 @@ def _scope(form: ReportForm) -> Scope:
 @requires(Role.VIEWER)
 def report(report_id: int) -> Any:
     found = get_or_404(get_session(), Report, report_id)
+    status = job_status(found, utcnow())
     return render_template(
         "reports/report_status.html",
         report=found,
         step=STEP_NAMES.get(found.step, found.step),
-        working=found.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        status=status,
+        working=status.working,
     )
 
 

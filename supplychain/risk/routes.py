@@ -3,6 +3,7 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from .. import audit
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..chain.retire import live_suppliers
@@ -29,13 +31,14 @@ from ..models import (
     RunStatus,
     Severity,
     Supplier,
+    utcnow,
 )
 from ..numbers import page_number, parse_decimal, parse_integer
 from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, services
+from . import bp, freshness, services
 from .inputs import supplier_facts
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
@@ -61,27 +64,12 @@ def _names() -> dict[str, Any]:
     }
 
 
-def _latest() -> AssessmentRun | None:
-    return services.latest_run(get_session(), current_org_id())
-
-
-def _running() -> AssessmentRun | None:
-    return (
-        get_session()
-        .exec(
-            org_select(AssessmentRun)
-            .where(col(AssessmentRun.status).in_([RunStatus.QUEUED, RunStatus.RUNNING]))
-            .order_by(col(AssessmentRun.id).desc())
-        )
-        .first()
-    )
-
-
 @bp.route("/")
 @requires(Role.VIEWER)
 def flags() -> Any:
     session = get_session()
-    run = _latest()
+    fresh = freshness.freshness(session, current_org_id(), utcnow())
+    run = fresh.run
     filters = {k: request.args.get(k, "").strip()[:64] for k in ("severity", "rule", "status", "q")}
     rows, total, more = [], 0, False
     if run is not None:
@@ -111,7 +99,7 @@ def flags() -> Any:
     return render_template(
         "risk/flags.html",
         run=run,
-        running=_running(),
+        fresh=fresh,
         rows=rows,
         total=total,
         more=more,
@@ -264,6 +252,7 @@ def run(run_id: int) -> Any:
     return render_template(
         "risk/run.html",
         run=found,
+        status=freshness.run_status(found, utcnow()),
         comparison=comparison,
         rule_titles={rid: str(r.title) for rid, r in RULES.items()},
         runs=session.exec(
@@ -291,9 +280,8 @@ def settings() -> Any:
                 "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.", code=country[:10]
             )
         if not errors:
-            organisation.risk_thresholds = values
-            organisation.country = normalise_country(country) if country else ""
-            session.add(organisation)
+            country = (normalise_country(country) or "") if country else ""
+            _save_settings(session, organisation, values, country)
             session.commit()
             flash(_("Thresholds saved. They apply from the next assessment."), "success")
             return redirect(url_for(".settings"))
@@ -313,6 +301,28 @@ def settings() -> Any:
         errors=errors,
         country=organisation.country,
         form=EmptyForm(),
+    )
+
+
+def _save_settings(
+    session: Any, organisation: Organisation, thresholds: dict[str, Any], country: str
+) -> None:
+    """Keep the thresholds and the country; a change is audited (it makes the latest
+    assessment out of date, see risk.freshness)."""
+    before = (organisation.risk_thresholds or {}, organisation.country or "")
+    if before == (thresholds, country):
+        return
+    organisation.risk_thresholds, organisation.country = thresholds, country
+    session.add(organisation)
+    audit.record(
+        session,
+        organisation_id=organisation.id,
+        user_id=current_user.id,
+        action=freshness.RISK_SETTINGS_UPDATED,
+        obj=organisation,
+        thresholds=json.dumps(thresholds, sort_keys=True),
+        country=country,
+        country_before=before[1],
     )
 
 

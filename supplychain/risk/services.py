@@ -55,14 +55,18 @@ def queue_run(
 
 
 def claim_queued(session: Session, now: datetime) -> AssessmentRun | None:
-    """Take the oldest waiting run (or one whose worker died) for this worker; commits."""
+    """Take the oldest waiting run (or one whose worker died, or whose web request died a
+    lease after it started) for this worker; commits."""
+    running = AssessmentRun.status == RunStatus.RUNNING
     query = (
         select(AssessmentRun)
         .where(
             (AssessmentRun.status == RunStatus.QUEUED)
+            | (running & (col(AssessmentRun.claimed_until) < now))
             | (
-                (AssessmentRun.status == RunStatus.RUNNING)
-                & (col(AssessmentRun.claimed_until) < now)
+                running
+                & col(AssessmentRun.claimed_until).is_(None)
+                & (col(AssessmentRun.started_at) < now - LEASE)
             )
         )
         .order_by(col(AssessmentRun.id))

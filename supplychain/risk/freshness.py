@@ -1,0 +1,149 @@
+"""Whether the figures of the latest assessment are still those of the chain: computed here
+and nowhere else, for every page that shows them.
+
+"Changed" is read from the audit trail: every change to what the rules read (suppliers, links,
+imports, disclosures, answers, invitations, thresholds, the organisation's country) writes an
+audit event, so the first such event since the latest finished run started is the moment its
+figures went out of date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ..jobstate import JobState, JobStatus, aware, job_status
+from ..models import AssessmentRun, AuditEvent, RunStatus, Supplier
+from ..tenancy import in_org
+from .services import LEASE, latest_run
+
+# Audit actions after which an assessment is out of date: a prefix ends with "." and covers
+# every action under it (supplier.archived and supplier.restored too), the rest match whole.
+STALE_ACTIONS = (
+    "supplier.",
+    "link.",
+    "chain.",  # chain.imported
+    "disclosure.",  # disclosure.confirmed: proposed links become part of the chain
+    "invitation.",  # revoked, resent: the rules read each supplier's newest invitation
+    "campaign.created",  # new invitations
+    "response.submitted",
+    "risk_settings.",  # risk_settings.updated: thresholds or the organisation's country
+)
+
+# Actions that change the settings the rules read (written by the Thresholds page).
+RISK_SETTINGS_UPDATED = "risk_settings.updated"
+
+
+def stale_action(action: str) -> bool:
+    """Whether an audit action makes the latest assessment out of date."""
+    return any(action.startswith(a) if a.endswith(".") else action == a for a in STALE_ACTIONS)
+
+
+def _stale_clause() -> sa.ColumnElement[bool]:
+    action = col(AuditEvent.action)
+    return sa.or_(
+        *[
+            action.startswith(a, autoescape=True) if a.endswith(".") else action == a
+            for a in STALE_ACTIONS
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How the latest assessment stands against the chain and the answers of today."""
+
+    run: AssessmentRun | None  # the latest finished run; None: not assessed yet
+    changed_at: datetime | None  # first change since that run started; None: up to date
+    pending: AssessmentRun | None  # a run queued or running
+    pending_status: JobStatus | None
+    failed: AssessmentRun | None  # the newest run, if it failed after the latest finished one
+
+    @property
+    def assessed(self) -> bool:
+        return self.run is not None
+
+    @property
+    def stale(self) -> bool:
+        return self.run is not None and self.changed_at is not None
+
+    @property
+    def under_way(self) -> bool:
+        return self.pending is not None
+
+    @property
+    def running(self) -> bool:
+        """A runner is at work on a run (Assess now would start a second one; on a queued
+        run it only carries that run out at once)."""
+        return self.pending_status is not None and self.pending_status.state == JobState.RUNNING
+
+    @property
+    def offer_run(self) -> bool:
+        """Whether to offer Assess now: out of date with no run under way, or the run under
+        way does not move (no worker took it, or its runner stopped)."""
+        if self.pending_status is None:
+            return self.stale
+        return self.pending_status.state in (JobState.NO_WORKER, JobState.STOPPED)
+
+
+def changed_since(session: Session, organisation_id: int, moment: datetime) -> datetime | None:
+    """The time of the first change to what the rules read at or after moment, or None.
+
+    Reads audit_event by (organisation_id, created_at) in time order and stops at the first
+    matching action."""
+    found = session.execute(
+        in_org(AuditEvent, organisation_id)
+        .where(col(AuditEvent.created_at) >= moment, _stale_clause())
+        .order_by(col(AuditEvent.created_at))
+        .limit(1)
+        .with_only_columns(AuditEvent.created_at)
+    ).scalar()
+    return aware(found)
+
+
+def started(run: AssessmentRun) -> datetime:
+    """When the run began reading (a run never started counts from its queueing)."""
+    moment = aware(run.started_at or run.created_at)
+    assert moment is not None
+    return moment
+
+
+def freshness(session: Session, organisation_id: int, now: datetime) -> Freshness:
+    """The latest finished run, whether the chain or the answers changed since it started,
+    and any run queued, running or failed since."""
+    run = latest_run(session, organisation_id)
+    runs = in_org(AssessmentRun, organisation_id).order_by(col(AssessmentRun.id).desc())
+    if run is not None:  # one begun before the latest finished run would not replace it
+        runs = runs.where(col(AssessmentRun.id) > run.id)
+    pending = session.exec(
+        runs.where(col(AssessmentRun.status).in_([RunStatus.QUEUED, RunStatus.RUNNING]))
+    ).first()
+    newest = session.exec(runs).first()
+    failed = newest if newest is not None and newest.status == RunStatus.FAILED else None
+    return Freshness(
+        run=run,
+        changed_at=changed_since(session, organisation_id, started(run)) if run else None,
+        pending=pending,
+        pending_status=run_status(pending, now) if pending is not None else None,
+        failed=failed,
+    )
+
+
+def run_status(run: AssessmentRun, now: datetime) -> JobStatus:
+    """Where a run stands; one carried out in a web request (no lease) that started more
+    than a lease ago has stopped, and a worker takes it over (risk.services.claim_queued)."""
+    return job_status(run, now, unleased=LEASE)
+
+
+def assessed(session: Session, run: AssessmentRun | None, supplier: Supplier) -> bool:
+    """Whether run read this supplier: it existed when the run started.
+
+    The one place that decides it (a per-run record of the suppliers read will replace the
+    comparison of times)."""
+    if run is None:
+        return False
+    created = aware(supplier.created_at)
+    return created is not None and created < started(run)
