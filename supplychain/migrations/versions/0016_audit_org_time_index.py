@@ -7,15 +7,15 @@ run, none of them a change) the query scanned every organisation's events by tim
 a change is found or the run is recent. The index on organisation_id alone is its prefix, so
 it is dropped.
 
-Revision ID: c_audit_org_time_index
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 01:30:00
 """
 
 from alembic import op
 
-revision = "c_audit_org_time_index"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
