@@ -326,7 +326,14 @@ def _current(session: Session, organisation_id: int) -> tuple[dict[str, Any], di
 
 
 def _changed(current: Any, wanted: dict[str, Any], names: tuple[str, ...]) -> list[str]:
-    return [n for n in names if _comparable(getattr(current, n)) != _comparable(wanted[n])]
+    # Equal as they are is equal (an enum equals its value, 1.0 equals 1): only what differs
+    # is compared again in normal form, which costs more than the whole diff otherwise.
+    return [
+        n
+        for n in names
+        if (have := getattr(current, n)) != (want := wanted[n])
+        and _comparable(have) != _comparable(want)
+    ]
 
 
 def _comparable(value: Any) -> Any:
