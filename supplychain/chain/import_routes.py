@@ -141,10 +141,27 @@ def _state(record: ChainImport) -> dict[str, Any]:
         "counts": counts,
         "lists": outcome.get("lists", {}),
         "nothing_changes": not any(counts.get(name) for name in CHANGES),
-        "pruned": bool(outcome.get("prune")),
+        # An import made before prunes were optional removed what was missing: its page
+        # still lists what it removed.
+        "pruned": bool(
+            outcome.get("prune", counts.get("removed_suppliers") or counts.get("removed_links"))
+        ),
         "rechecked": bool(outcome.get("rechecked")),
-        "evidence_kinds": EVIDENCE_KINDS,
+        "taken_out_lists": {
+            name: [_taken_out(item) for item in outcome.get("lists", {}).get(name, [])]
+            for name in ("prunable_suppliers", "removed_suppliers")
+        },
     }
+
+
+def _taken_out(item: Any) -> tuple[str, str, str | None]:
+    """(code, name, what it holds: "documents: 2, ..." or "" for nothing); an import made
+    before prunes were optional kept only the code (None: what it held is not known)."""
+    if not isinstance(item, list):
+        return str(item), "", None
+    code, name, held = item
+    kinds = EVIDENCE_KINDS.items()
+    return code, name, ", ".join(f"{label}: {held[k]}" for k, label in kinds if held.get(k))
 
 
 @bp.route("/import/<int:import_id>/apply", methods=["POST"])

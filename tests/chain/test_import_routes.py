@@ -136,8 +136,8 @@ def test_reimport_keeps_what_is_missing_unless_the_officer_ticks_prune(app, offi
     preview = officer.get(url).get_data(as_text=True)
     assert "Not in this file: 1 supplier and 2 links of your chain. They stay." in preview
     assert "Take out what came from earlier files?" in preview
-    assert "<code>AG1</code> Darba Spēks SIA:" in preview and "archived, not deleted" in preview
-    assert "questionnaire answers: 1." in preview
+    assert "<code>AG1</code> Darba Spēks SIA:" in preview and "archived, not deleted." in preview
+    assert "It holds questionnaire answers: 1; all of it is kept" in preview
     assert '<input type="checkbox" name="prune" value="y">' in preview  # not ticked
     done = _confirm(app, officer, url)
     assert "Not in the file and kept in your chain: 1 supplier, 2 links." in done
@@ -160,6 +160,21 @@ def test_reimport_keeps_what_is_missing_unless_the_officer_ticks_prune(app, offi
     assert "Imported: 0 suppliers added, 0 links added, 0 changed, 3 removed." in done
     assert "Suppliers taken out" in done
     assert _counts(app)[:2] == [2, 2] and _job(app, url).prune is True
+
+    # An import applied before prunes were optional kept the codes it removed, and its page
+    # still shows them.
+    with app.app_context():
+        session = db.get_session()
+        record = session.get(ChainImport, _job(app, url).id)
+        legacy = ("added", "changed", "removed")
+        record.outcome = {
+            "counts": {f"{verb}_{what}": 1 for verb in legacy for what in ("suppliers", "links")},
+            "lists": {"removed_suppliers": ["S-202"], "removed_links": [["", "S-202"]]},
+        }
+        session.add(record)
+        session.commit()
+    old = officer.get(url).get_data(as_text=True)
+    assert "<code>S-202</code>" in old and "Our organisation → S-202" in old
 
 
 def test_cli_import_chain(app, tmp_path):
