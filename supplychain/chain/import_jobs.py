@@ -118,10 +118,22 @@ def can_apply(record: ChainImport) -> bool:
     return record.stage == CHECK and record.status == RunStatus.DONE
 
 
-def queue_apply(*, session: Session, record: ChainImport, user_id: int | None) -> bool:
+def can_prune(record: ChainImport) -> bool:
+    """The preview showed something a prune would take out (and so offered the choice)."""
+    counts = (record.outcome or {}).get("counts", {})
+    return bool(counts.get("prunable_suppliers") or counts.get("prunable_links"))
+
+
+def queue_apply(
+    *, session: Session, record: ChainImport, user_id: int | None, prune: bool = False
+) -> bool:
     """Queue applying a checked file; False if it cannot be (applied, or not checked). The
     caller commits. A conditional UPDATE: two clicks, or a click racing the runner, can never
-    queue a file twice."""
+    queue a file twice.
+
+    :param prune: the officer confirmed taking out what the preview listed as missing from
+        the file; the apply then takes out exactly that, or shows a new preview.
+    """
     queued = session.execute(
         sa.update(ChainImport)
         .where(
@@ -130,7 +142,13 @@ def queue_apply(*, session: Session, record: ChainImport, user_id: int | None) -
             col(ChainImport.status) == RunStatus.DONE,
         )
         .values(
-            stage=APPLY, status=RunStatus.QUEUED, progress=0, step="", attempts=0, user_id=user_id
+            stage=APPLY,
+            status=RunStatus.QUEUED,
+            progress=0,
+            step="",
+            attempts=0,
+            user_id=user_id,
+            prune=prune,
         )
         .execution_options(synchronize_session=False)
     )
@@ -274,14 +292,35 @@ def _apply(session: Session, record: ChainImport, mine: Claim, step: Progress) -
     # no other runner can take it over), the chain changes, and the job is marked done.
     if not _update(session, mine, step="applying"):
         raise TakenOver(f"chain import {mine.id} was taken over")
-    changes = importer.apply(
-        session,
-        record.organisation_id,
-        plan,
-        filename=record.filename,
-        content=content,
-        actor_id=record.user_id,
-    )
+    try:
+        changes = importer.apply(
+            session,
+            record.organisation_id,
+            plan,
+            filename=record.filename,
+            content=content,
+            actor_id=record.user_id,
+            prune=record.prune,
+            # What the officer saw; a preview without it (made before prunes were offered)
+            # matches nothing, so such a prune is shown afresh rather than carried out.
+            confirmed=(record.outcome or {}).get("prune_digest", "") if record.prune else None,
+        )
+    except importer.PruneChanged:
+        # The chain changed since the preview: what the prune would take out is not what the
+        # officer confirmed. Nothing was written; show the new preview to confirm again.
+        session.rollback()
+        preview = importer.diff(session, record.organisation_id, plan)
+        session.rollback()
+        _finish(
+            session,
+            record,
+            mine,
+            status=RunStatus.DONE,
+            stage=CHECK,
+            prune=False,
+            outcome={**summary(preview), "rechecked": True},
+        )
+        return
     _finish(
         session,
         record,
@@ -334,11 +373,25 @@ def _finish(
 
 
 def summary(changes: importer.ImportDiff) -> dict[str, Any]:
-    """The difference as JSON: every count, and the first PREVIEW_LIMIT entries of each list."""
-    counts = changes.counts()
+    """The difference as JSON: every count, and the first PREVIEW_LIMIT entries of each list.
+
+    The suppliers a prune would take out (or took out) are listed as [code, name, evidence],
+    those holding evidence first: the officer must see what would be archived.
+    """
+    lists: dict[str, Any] = {
+        name: list(getattr(changes, name)[:PREVIEW_LIMIT]) for name in changes.LISTS
+    }
+    for name in ("prunable_suppliers", "removed_suppliers"):
+        codes = sorted(getattr(changes, name), key=lambda c: (c not in changes.evidence, c))
+        lists[name] = [
+            [code, changes.names.get(code, ""), changes.evidence.get(code, {})]
+            for code in codes[:PREVIEW_LIMIT]
+        ]
     return {
-        "counts": counts,
-        "lists": {name: list(getattr(changes, name)[:PREVIEW_LIMIT]) for name in counts},
+        "counts": changes.counts(),
+        "lists": lists,
+        "prune": changes.prune,
+        "prune_digest": changes.prune_digest,
     }
 
 

@@ -12,16 +12,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField
 
 from .. import jobs
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..forms import Form
 from ..jobstate import job_status
 from ..models import ChainImport, Role, RunStatus, utcnow
 from ..tenancy import current_org_id
-from . import bp, exporter, import_jobs
+from . import bp, exporter, import_jobs, importer
 from .tabular import COLUMNS, write_csv
 
 STEP_NAMES = {
@@ -34,8 +34,26 @@ STEP_NAMES = {
 }
 
 
+# What a supplier can hold that an import's prune keeps (it archives the supplier instead of
+# deleting it); see chain.retire.evidence_of.
+EVIDENCE_KINDS = {
+    "responses": _l("questionnaire answers"),
+    "documents": _l("documents"),
+    "decisions": _l("decisions on risk flags"),
+    "disclosures": _l("companies it named"),
+    "invitations": _l("questionnaires sent to it"),
+}
+CHANGES = importer.ImportDiff.CHANGES
+
+
 class UploadForm(Form):
     file = FileField("file", validators=[FileRequired()])
+
+
+class ApplyForm(Form):
+    """The preview's confirmation. prune is off unless the officer ticks it."""
+
+    prune = BooleanField("prune", default=False)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -98,7 +116,8 @@ def import_job(import_id: int) -> Any:
         status=job_status(record, utcnow(), queued_at=queued_at),
         step=STEP_NAMES.get(record.step, ""),
         can_apply=import_jobs.can_apply(record),
-        form=EmptyForm(),
+        can_prune=import_jobs.can_prune(record),
+        form=ApplyForm(),
         **_state(record),
     )
 
@@ -125,8 +144,28 @@ def _state(record: ChainImport) -> dict[str, Any]:
         "problem_count": outcome.get("problem_count", 0),
         "counts": counts,
         "lists": outcome.get("lists", {}),
-        "nothing_changes": not any(counts.values()),
+        "nothing_changes": not any(counts.get(name) for name in CHANGES),
+        # An import made before prunes were optional removed what was missing: its page
+        # still lists what it removed.
+        "pruned": bool(
+            outcome.get("prune", counts.get("removed_suppliers") or counts.get("removed_links"))
+        ),
+        "rechecked": bool(outcome.get("rechecked")),
+        "taken_out_lists": {
+            name: [_taken_out(item) for item in outcome.get("lists", {}).get(name, [])]
+            for name in ("prunable_suppliers", "removed_suppliers")
+        },
     }
+
+
+def _taken_out(item: Any) -> tuple[str, str, str | None]:
+    """(code, name, what it holds: "documents: 2, ..." or "" for nothing); an import made
+    before prunes were optional kept only the code (None: what it held is not known)."""
+    if not isinstance(item, list):
+        return str(item), "", None
+    code, name, held = item
+    kinds = EVIDENCE_KINDS.items()
+    return code, name, ", ".join(f"{label}: {held[k]}" for k, label in kinds if held.get(k))
 
 
 @bp.route("/import/<int:import_id>/apply", methods=["POST"])
@@ -134,9 +173,15 @@ def _state(record: ChainImport) -> dict[str, Any]:
 def import_apply(import_id: int) -> Any:
     session = get_session()
     record = _load_or_404(import_id)
-    if not EmptyForm().validate_on_submit():
+    form = ApplyForm()
+    if not form.validate_on_submit():
         abort(400)
-    if not import_jobs.queue_apply(session=session, record=record, user_id=current_user.id):
+    # Pruning only when asked for, and only when the preview offered it (and so listed what
+    # it takes out); the job then takes out exactly that (see import_jobs._apply).
+    prune = bool(form.prune.data) and import_jobs.can_prune(record)
+    if not import_jobs.queue_apply(
+        session=session, record=record, user_id=current_user.id, prune=prune
+    ):
         abort(404)  # applied already, or not checked
     session.commit()
     jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]

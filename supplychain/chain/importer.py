@@ -1,14 +1,18 @@
 """Importing a whole chain from a file: validate every row, show the difference, apply it at once.
 
-The file describes the whole chain, one row per link. Importing it makes the database match:
-suppliers and links are added, changed or removed. Any bad row rejects the whole file, with
-every problem listed by row and column, and nothing is written.
+The file describes the chain, one row per link. Importing it adds the suppliers and links it
+names, restores archived ones it names again and updates the rest; what the chain holds and the
+file does not stays, unless the import is asked to prune: then what came from an earlier chain
+file and is missing from this one is taken out, the suppliers holding evidence archived, never
+deleted (see chain.retire). Any bad row rejects the whole file, with every problem listed by
+row and column, and nothing is written.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,13 +22,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from .. import audit, storage
+from .. import audit
 from ..gcpause import gc_paused
 from ..models import Link, LinkSource, LinkStatus, Supplier, utcnow
 from ..numbers import NumberError, parse_decimal, parse_integer
 from ..tenancy import in_org
 from ..validation import InvalidInput
-from . import services
+from . import retire, services
 from .tabular import COLUMNS, Table, undefuse
 
 SUPPLIER_FIELDS = ("name", "country", "sector", "registration_no", "email", "kind", "employees")
@@ -58,30 +62,72 @@ class ChainPlan:
 
 @dataclass(frozen=True)
 class ImportDiff:
-    """What applying a plan adds, changes and removes."""
+    """What applying a plan adds, restores, changes and takes out, and what it leaves alone.
+
+    An import adds and updates; it takes nothing out unless asked to (prune). Suppliers and
+    links of the chain that are not in the file are "missing": they stay. Of those, the ones
+    that came from an earlier chain file are "prunable": a prune takes them out, archiving
+    the suppliers that hold evidence (see chain.retire) and deleting the rest.
+    """
 
     added_suppliers: list[str]
+    restored_suppliers: list[str]  # archived, in the file again: brought back with their links
     changed_suppliers: list[tuple[str, list[str]]]  # code, changed field names
-    removed_suppliers: list[str]
+    removed_suppliers: list[str]  # taken out by this import: the prunable ones, if pruning
     added_links: list[LinkKey]
+    restored_links: list[LinkKey]
     changed_links: list[tuple[LinkKey, list[str]]]
     removed_links: list[LinkKey]
+    kept_suppliers: list[str] = field(default_factory=list)  # not in the file; they stay
+    kept_links: list[LinkKey] = field(default_factory=list)
+    prunable_suppliers: list[str] = field(default_factory=list)
+    prunable_links: list[LinkKey] = field(default_factory=list)
+    # What each prunable supplier that holds evidence holds (see retire.evidence_of): a
+    # prune archives those, and deletes the other prunable ones.
+    evidence: dict[str, dict[str, int]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # of the prunable suppliers
+    prune: bool = False
+    # Fingerprint of what a prune would take out, and how: the officer confirms a preview,
+    # and the apply refuses to prune anything else (see PruneChanged).
+    prune_digest: str = ""
+
+    CHANGES = (
+        "added_suppliers",
+        "restored_suppliers",
+        "changed_suppliers",
+        "removed_suppliers",
+        "added_links",
+        "restored_links",
+        "changed_links",
+        "removed_links",
+    )
+    LISTS = (*CHANGES, "kept_suppliers", "kept_links", "prunable_suppliers", "prunable_links")
 
     @property
     def is_empty(self) -> bool:
-        return not any(
-            (
-                self.added_suppliers,
-                self.changed_suppliers,
-                self.removed_suppliers,
-                self.added_links,
-                self.changed_links,
-                self.removed_links,
-            )
-        )
+        return not any(getattr(self, name) for name in self.CHANGES)
+
+    @property
+    def archived_suppliers(self) -> list[str]:
+        """The suppliers this import takes out that are archived, not deleted."""
+        return [code for code in self.removed_suppliers if code in self.evidence]
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name in self.__dataclass_fields__}
+        counts = {name: len(getattr(self, name)) for name in self.LISTS}
+        archived = len(self.archived_suppliers)
+        counts["archived_suppliers"] = archived
+        counts["deleted_suppliers"] = len(self.removed_suppliers) - archived
+        counts["prunable_archived"] = sum(1 for c in self.prunable_suppliers if c in self.evidence)
+        return counts
+
+
+class PruneChanged(Exception):  # noqa: N818 (reads as what happened since the preview)
+    """What a prune would take out is no longer what the officer confirmed; nothing was
+    written. changes is the difference as it stands now."""
+
+    def __init__(self, changes: ImportDiff):
+        super().__init__("what the prune would take out changed since the preview")
+        self.changes = changes
 
 
 # Bounds a cell is read within (the services check the ranges): the database's columns hold
@@ -249,17 +295,45 @@ def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
 
 
 def _current(session: Session, organisation_id: int) -> tuple[dict[str, Any], dict[LinkKey, Any]]:
-    suppliers = {s.code: s for s in session.exec(in_org(Supplier, organisation_id))}
-    codes = {s.id: code for code, s in suppliers.items()}
+    """Every supplier by code and every link by key, archived ones too, as plain rows."""
+    suppliers = {
+        row.code: row
+        for row in session.execute(
+            in_org(Supplier, organisation_id).with_only_columns(
+                Supplier.id,  # type: ignore[arg-type]
+                Supplier.code,  # type: ignore[arg-type]
+                Supplier.source,  # type: ignore[arg-type]
+                Supplier.archived_at,  # type: ignore[arg-type]
+                *(getattr(Supplier, name) for name in SUPPLIER_FIELDS),
+            )
+        )
+    }
+    codes = {row.id: code for code, row in suppliers.items()}
     links = {
-        (codes.get(link.parent_id) if link.parent_id else None, codes[link.child_id]): link
-        for link in session.exec(in_org(Link, organisation_id))
+        (codes.get(row.parent_id) if row.parent_id else None, codes[row.child_id]): row
+        for row in session.execute(
+            in_org(Link, organisation_id).with_only_columns(
+                Link.id,  # type: ignore[arg-type]
+                Link.parent_id,  # type: ignore[arg-type]
+                Link.child_id,  # type: ignore[arg-type]
+                Link.source,  # type: ignore[arg-type]
+                Link.archived_at,  # type: ignore[arg-type]
+                *(getattr(Link, name) for name in LINK_FIELDS),
+            )
+        )
     }
     return suppliers, links
 
 
 def _changed(current: Any, wanted: dict[str, Any], names: tuple[str, ...]) -> list[str]:
-    return [n for n in names if _comparable(getattr(current, n)) != _comparable(wanted[n])]
+    # Equal as they are is equal (an enum equals its value, 1.0 equals 1): only what differs
+    # is compared again in normal form, which costs more than the whole diff otherwise.
+    return [
+        n
+        for n in names
+        if (have := getattr(current, n)) != (want := wanted[n])
+        and _comparable(have) != _comparable(want)
+    ]
 
 
 def _comparable(value: Any) -> Any:
@@ -268,18 +342,75 @@ def _comparable(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def diff(session: Session, organisation_id: int, plan: ChainPlan) -> ImportDiff:
-    """Compare the plan with what the organisation has now."""
+@dataclass(frozen=True)
+class _Comparison:
+    """The difference, with the rows it was computed from (the apply writes by id)."""
+
+    changes: ImportDiff
+    suppliers: dict[str, Any]
+    links: dict[LinkKey, Any]
+
+
+def diff(
+    session: Session, organisation_id: int, plan: ChainPlan, *, prune: bool = False
+) -> ImportDiff:
+    """Compare the plan with what the organisation has now. Nothing is taken out unless
+    prune: then what came from an earlier chain file and is missing from this one is."""
+    return _compare(session, organisation_id, plan, prune=prune).changes
+
+
+def _compare(
+    session: Session, organisation_id: int, plan: ChainPlan, *, prune: bool
+) -> _Comparison:
     suppliers, links = _current(session, organisation_id)
-    return ImportDiff(
+    live = {code for code, row in suppliers.items() if row.archived_at is None}
+    restored = sorted(c for c in plan.suppliers if c in suppliers and c not in live)
+    live_after = live.union(restored)
+    restoring = set(restored)
+
+    def ends(key: LinkKey) -> tuple[str, ...]:
+        return (key[1],) if key[0] is None else key  # type: ignore[return-value]
+
+    # A restored supplier comes back with its links to live suppliers, as retire.restore does.
+    restored_links = sorted(
+        (
+            key
+            for key, row in links.items()
+            if row.archived_at is not None
+            and all(code in live_after for code in ends(key))
+            and (key in plan.links or any(code in restoring for code in ends(key)))
+        ),
+        key=_link_order,
+    )
+    existing = {k: row for k, row in links.items() if row.archived_at is None}
+    existing.update((k, links[k]) for k in restored_links)
+
+    missing = sorted(c for c in live if c not in plan.suppliers)
+    # A supplier another supplier named (a disclosure) is in the chain by that disclosure too.
+    named = {k[1] for k, row in existing.items() if row.source == LinkSource.DISCLOSED}
+    prunable = [c for c in missing if suppliers[c].source == LinkSource.IMPORTED and c not in named]
+    taken = set(prunable)
+    missing_links = sorted((k for k in existing if k not in plan.links), key=_link_order)
+    prunable_links = [
+        k
+        for k in missing_links
+        if existing[k].source == LinkSource.IMPORTED or any(c in taken for c in ends(k))
+    ]
+    held = retire.evidence_of(session, organisation_id, [suppliers[c].id for c in prunable])
+    evidence = {c: held[suppliers[c].id] for c in prunable if suppliers[c].id in held}
+    removed, removed_links = (prunable, prunable_links) if prune else ([], [])
+    gone, gone_links = set(removed), set(removed_links)
+    changes = ImportDiff(
         added_suppliers=sorted(c for c in plan.suppliers if c not in suppliers),
+        restored_suppliers=restored,
         changed_suppliers=sorted(
             (c, fields)
             for c, wanted in plan.suppliers.items()
             if c in suppliers and (fields := _changed(suppliers[c], wanted, SUPPLIER_FIELDS))
         ),
-        removed_suppliers=sorted(c for c in suppliers if c not in plan.suppliers),
+        removed_suppliers=removed,
         added_links=sorted((k for k in plan.links if k not in links), key=_link_order),
+        restored_links=restored_links,
         changed_links=sorted(
             (
                 (k, fields)
@@ -288,8 +419,27 @@ def diff(session: Session, organisation_id: int, plan: ChainPlan) -> ImportDiff:
             ),
             key=lambda item: _link_order(item[0]),
         ),
-        removed_links=sorted((k for k in links if k not in plan.links), key=_link_order),
+        removed_links=removed_links,
+        kept_suppliers=[c for c in missing if c not in gone],
+        kept_links=[k for k in missing_links if k not in gone_links],
+        prunable_suppliers=prunable,
+        prunable_links=prunable_links,
+        evidence=evidence,
+        names={c: suppliers[c].name for c in prunable},
+        prune=prune,
+        prune_digest=_digest(
+            [(suppliers[c].id, c in evidence) for c in prunable],
+            [existing[k].id for k in prunable_links],
+        ),
     )
+    return _Comparison(changes, suppliers, links)
+
+
+def _digest(suppliers: list[tuple[int, bool]], link_ids: list[int]) -> str:
+    """A fingerprint of what a prune takes out: which suppliers (and whether each is archived
+    or deleted), which links."""
+    text = json.dumps([sorted(suppliers), sorted(link_ids)], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _link_order(key: LinkKey) -> tuple[str, str]:
@@ -304,14 +454,29 @@ def apply(
     filename: str,
     content: bytes,
     actor_id: int | None = None,
+    prune: bool = False,
+    confirmed: str | None = None,
 ) -> ImportDiff:
-    """Make the organisation's chain match the plan, in bulk statements, in the caller's
-    transaction; a risk assessment is queued with it."""
+    """Make the organisation's chain hold the plan, in bulk statements, in the caller's
+    transaction; a risk assessment is queued with it.
+
+    Suppliers and links are added, restored (archived ones whose code is in the file again)
+    and updated; nothing is taken out unless prune. With confirmed (the prune_digest of a
+    preview) the prune must take out exactly what that preview showed, or PruneChanged is
+    raised before anything is written.
+    """
     from ..risk.services import queue_run
 
     with gc_paused():
         changes = _apply(
-            session, organisation_id, plan, filename=filename, content=content, actor_id=actor_id
+            session,
+            organisation_id,
+            plan,
+            filename=filename,
+            content=content,
+            actor_id=actor_id,
+            prune=prune,
+            confirmed=confirmed,
         )
     queue_run(session=session, organisation_id=organisation_id, trigger="import", user_id=actor_id)
     return changes
@@ -325,38 +490,48 @@ def _apply(
     filename: str,
     content: bytes,
     actor_id: int | None,
+    prune: bool,
+    confirmed: str | None,
 ) -> ImportDiff:
-    changes = diff(session, organisation_id, plan)
-    suppliers, links = _current(session, organisation_id)
+    found = _compare(session, organisation_id, plan, prune=prune)
+    changes, suppliers, links = found.changes, found.suppliers, found.links
+    if prune and confirmed is not None and confirmed != changes.prune_digest:
+        raise PruneChanged(changes)
     now = utcnow()
     connection = session.connection()
     org = organisation_id
-    if changes.removed_links:
-        ids = [links[k].id for k in changes.removed_links]
-        for chunk in _chunks(ids):
-            connection.execute(sa.delete(Link.__table__).where(Link.__table__.c.id.in_(chunk)))
-    if changes.removed_suppliers:
-        ids = [suppliers[c].id for c in changes.removed_suppliers]
-        for chunk in _chunks(ids):
-            storage.delete_suppliers_documents(session, org, chunk)
-            table = Supplier.__table__
-            connection.execute(
-                sa.delete(Link.__table__).where(
-                    sa.or_(
-                        Link.__table__.c.parent_id.in_(chunk), Link.__table__.c.child_id.in_(chunk)
-                    )
-                )
-            )
-            connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
+    supplier_table, link_table = Supplier.__table__, Link.__table__  # type: ignore[attr-defined]
+    _restore(session, org, [suppliers[c] for c in changes.restored_suppliers], actor_id, now)
+    for chunk in _chunks([links[k].id for k in changes.restored_links]):
+        connection.execute(
+            sa.update(link_table).where(link_table.c.id.in_(chunk)).values(archived_at=None)
+        )
+    if changes.removed_suppliers or changes.removed_links:
+        going = set(changes.removed_suppliers)
+        alone = [  # the links that go with a supplier are retired with it
+            links[k].id
+            for k in changes.removed_links
+            if k[1] not in going and (k[0] is None or k[0] not in going)
+        ]
+        for chunk in _chunks(alone):
+            connection.execute(sa.delete(link_table).where(link_table.c.id.in_(chunk)))
+        retire.retire(
+            session,
+            org,
+            [suppliers[c].id for c in changes.removed_suppliers],
+            actor_id=actor_id,
+            reason="pruned",
+        )
     if changes.added_suppliers:
         _insert_many(
             connection,
-            Supplier.__table__,
+            supplier_table,
             [
                 {
                     **_supplier_row(plan.suppliers[c]),
                     "code": c,
                     "organisation_id": org,
+                    "source": LinkSource.IMPORTED.value,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -365,7 +540,7 @@ def _apply(
         )
     _update_many(
         connection,
-        Supplier.__table__,
+        supplier_table,
         [
             {"_id": suppliers[c].id, **_supplier_row(plan.suppliers[c]), "updated_at": now}
             for c, _fields in changes.changed_suppliers
@@ -373,15 +548,15 @@ def _apply(
     )
     ids = dict(
         connection.execute(
-            sa.select(Supplier.__table__.c.code, Supplier.__table__.c.id).where(
-                Supplier.__table__.c.organisation_id == org
+            sa.select(supplier_table.c.code, supplier_table.c.id).where(
+                supplier_table.c.organisation_id == org
             )
         ).all()
     )
     if changes.added_links:
         _insert_many(
             connection,
-            Link.__table__,
+            link_table,
             [
                 {
                     **_link_row(plan.links[k]),
@@ -399,7 +574,7 @@ def _apply(
         )
     _update_many(
         connection,
-        Link.__table__,
+        link_table,
         [{"_id": links[k].id, **_link_row(plan.links[k])} for k, _f in changes.changed_links],
     )
     session.expire_all()
@@ -411,10 +586,35 @@ def _apply(
         object_type="chain",
         filename=filename[:200],
         sha256=hashlib.sha256(content).hexdigest(),
+        prune=prune,
         **changes.counts(),
     )
     session.flush()
     return changes
+
+
+def _restore(
+    session: Session, organisation_id: int, rows: list[Any], actor_id: int | None, now: datetime
+) -> None:
+    """Bring archived suppliers back in bulk (their links are restored by the caller)."""
+    table = Supplier.__table__  # type: ignore[attr-defined]
+    for chunk in _chunks([row.id for row in rows]):
+        session.execute(
+            sa.update(table)
+            .where(table.c.organisation_id == organisation_id, table.c.id.in_(chunk))
+            .values(archived_at=None, updated_at=now)
+        )
+    for row in rows:
+        audit.record(
+            session,
+            organisation_id=organisation_id,
+            user_id=actor_id,
+            action="supplier.restored",
+            object_type="supplier",
+            object_id=row.id,
+            code=row.code,
+            reason="imported",
+        )
 
 
 def _insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

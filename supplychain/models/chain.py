@@ -155,6 +155,9 @@ class ChainImport(SQLModel, table=True):
     content: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
     lang: str = Field(default="en", max_length=8)  # of the problems and the preview
     stage: str = Field(default="check", max_length=8)
+    # Whether the officer confirmed taking out what came from earlier files and is missing
+    # from this one; set only by the confirmation, never by default.
+    prune: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     status: RunStatus = Field(
         sa_column=Column(enum_column(RunStatus), nullable=False, default=RunStatus.QUEUED)
     )

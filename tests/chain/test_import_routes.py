@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlmodel import func, select
+import sqlalchemy as sa
+from sqlmodel import col, func, select
 
 from supplychain import db
 from supplychain.cli import cli
 from supplychain.invitations.worker import run_once
-from supplychain.models import ChainImport, Link, Role, Supplier
+from supplychain.models import ChainImport, Link, Response, Role, RunStatus, Supplier
 from tests.chain.test_importer import BAD, GOOD
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_org, make_user
@@ -85,13 +86,105 @@ def test_unreadable_upload_says_why(app, officer):
     )
 
 
+SHORT = "\n".join(line for line in GOOD.splitlines() if "AG1" not in line) + "\n"
+
+
+def _answer(app, code: str) -> None:
+    """The supplier starts answering a questionnaire: it holds evidence from then on."""
+    from supplychain.questionnaires.catalogue import get_catalogue
+    from supplychain.questionnaires.services import start_response
+
+    with app.app_context():
+        session = db.get_session()
+        supplier = session.exec(select(Supplier).where(Supplier.code == code)).one()
+        start_response(
+            session=session,
+            organisation_id=supplier.organisation_id,
+            questionnaire=get_catalogue().current["supplier-self-assessment"],
+            language="en",
+            supplier_id=supplier.id,
+        )
+        session.commit()
+
+
+def _checked(app, client, text: str) -> str:
+    response = _upload(client, text)
+    assert response.status_code == 302
+    assert run_once(app)["imports"] == 1
+    return response.headers["Location"]
+
+
+def _confirm(app, client, url: str, **fields) -> str:
+    done = client.post(f"{url}/apply", data={"csrf_token": csrf_token(client, url), **fields})
+    assert done.status_code == 302
+    assert run_once(app)["imports"] == 1
+    return client.get(url).get_data(as_text=True)
+
+
+def _job(app, url: str) -> ChainImport:
+    with app.app_context():
+        return db.get_session().get(ChainImport, int(url.rsplit("/", 1)[1]))
+
+
+def test_reimport_keeps_what_is_missing_unless_the_officer_ticks_prune(app, officer):
+    """Issue 18: a file without a supplier took it out, with its answers, unannounced. Now the
+    preview says it stays, names what a prune would take out and what each holds, the prune is
+    a box left unticked, and the job prunes only what the officer saw."""
+    _confirm(app, officer, _checked(app, officer, GOOD))
+    _answer(app, "AG1")
+    url = _checked(app, officer, SHORT)
+    preview = officer.get(url).get_data(as_text=True)
+    assert "Not in this file: 1 supplier and 2 links of your chain. They stay." in preview
+    assert "Take out what came from earlier files?" in preview
+    assert "<code>AG1</code> Darba Spēks SIA:" in preview and "archived, not deleted." in preview
+    assert "It holds questionnaire answers: 1; all of it is kept" in preview
+    assert '<input type="checkbox" name="prune" value="y">' in preview  # not ticked
+    done = _confirm(app, officer, url)
+    assert "Not in the file and kept in your chain: 1 supplier, 2 links." in done
+    assert _counts(app)[:2] == [3, 4] and _job(app, url).prune is False
+
+    # Ticked, but AG1's answer goes between the preview and the confirmation: AG1 would now
+    # be deleted, not archived as shown. Nothing is applied; the new preview says so.
+    url = _checked(app, officer, SHORT)
+    with app.app_context():
+        session = db.get_session()
+        session.execute(sa.delete(Response))
+        session.commit()
+    again = _confirm(app, officer, url, prune="y")
+    assert "Your chain changed after the preview was made, so nothing was applied." in again
+    assert "deleted: it holds no answers" in again and "archived, not deleted" not in again
+    record = _job(app, url)
+    assert (record.stage, record.status, record.prune) == ("check", RunStatus.DONE, False)
+    assert _counts(app)[:2] == [3, 4]
+    done = _confirm(app, officer, url, prune="y")
+    assert "Imported: 0 suppliers added, 0 links added, 0 changed, 3 removed." in done
+    assert "Suppliers taken out" in done
+    assert _counts(app)[:2] == [2, 2] and _job(app, url).prune is True
+
+    # An import applied before prunes were optional kept the codes it removed, and its page
+    # still shows them.
+    with app.app_context():
+        session = db.get_session()
+        record = session.get(ChainImport, _job(app, url).id)
+        legacy = ("added", "changed", "removed")
+        record.outcome = {
+            "counts": {f"{verb}_{what}": 1 for verb in legacy for what in ("suppliers", "links")},
+            "lists": {"removed_suppliers": ["S-202"], "removed_links": [["", "S-202"]]},
+        }
+        session.add(record)
+        session.commit()
+    old = officer.get(url).get_data(as_text=True)
+    assert "<code>S-202</code>" in old and "Our organisation → S-202" in old
+
+
 def test_cli_import_chain(app, tmp_path):
     with app.app_context():
         make_org(db.get_session(), "cli-org")
         db.get_session().commit()
-    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good, bad, short = tmp_path / "good.csv", tmp_path / "bad.csv", tmp_path / "short.csv"
     good.write_text(GOOD, encoding="utf-8")
     bad.write_text(BAD, encoding="utf-8")
+    short.write_text(SHORT, encoding="utf-8")
     runner = app.test_cli_runner()
     result = runner.invoke(cli, ["import-chain", str(bad), "--org", "cli-org"])
     assert result.exit_code == 1
@@ -102,3 +195,34 @@ def test_cli_import_chain(app, tmp_path):
     assert "added suppliers 3" in result.output
     result = runner.invoke(cli, ["import-chain", str(good), "--org", "cli-org", "--dry-run"])
     assert "Would change: added suppliers 0" in result.output
+
+    _answer(app, "AG1")
+    result = runner.invoke(cli, ["import-chain", str(short), "--org", "cli-org"])
+    assert result.exit_code == 0, result.output
+    assert "Not in the file: 1 supplier(s) and 2 link(s) of the chain; they stayed." in (
+        result.output
+    )
+    assert "--prune would take out 1 supplier(s) and 2 link(s)" in result.output
+    assert "AG1 Darba Spēks SIA: holds answers 1; would be archived, not deleted" in result.output
+    command = ["import-chain", str(short), "--org", "cli-org", "--prune"]
+    result = runner.invoke(cli, [*command, "--dry-run"])
+    assert "Would take out (--prune) 1 supplier(s) and 2 link(s)" in result.output
+    assert _live(app) == [3, 4]
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    assert "Took out (--prune) 1 supplier(s)" in result.output
+    assert "AG1 Darba Spēks SIA: holds answers 1; was archived, not deleted" in result.output
+    assert _live(app) == [2, 2] and _counts(app)[:2] == [3, 4]  # AG1 archived, with its links
+
+
+def _live(app) -> list[int]:
+    with app.app_context():
+        session = db.get_session()
+        return [
+            int(
+                session.exec(
+                    select(func.count()).select_from(m).where(col(m.archived_at).is_(None))
+                ).one()
+            )
+            for m in (Supplier, Link)
+        ]

@@ -3,13 +3,15 @@ re-imports, and exports that round-trip in both formats."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from supplychain.chain import exporter, importer
 from supplychain.chain.tabular import COLUMNS, read_table, write_csv
-from supplychain.models import AuditEvent, Link, Supplier
-from tests.factories import make_org
+from supplychain.models import AuditEvent, Evidence, Link, LinkSource, Response, Supplier
+from tests.factories import make_link, make_org, make_supplier
 
 HEADER = ",".join(COLUMNS)
 GOOD = f"""{HEADER}
@@ -44,7 +46,7 @@ def test_import_builds_the_chain_and_reimport_changes_nothing(session):
     assert event.details["added_links"] == 4 and len(event.details["sha256"]) == 64
 
 
-def test_reimport_updates_in_place_and_removes_what_is_gone(session):
+def test_reimport_updates_in_place_and_keeps_what_is_not_in_the_file(session):
     org = make_org(session)
     importer.apply(session, org.id, _plan(GOOD), filename="a.csv", content=b"")
     ids = {s.code: s.id for s in session.exec(select(Supplier))}
@@ -55,10 +57,112 @@ def test_reimport_updates_in_place_and_removes_what_is_gone(session):
     edited = "\n".join(line for line in edited.splitlines() if not line.startswith("DRY,AG1"))
     changes = importer.apply(session, org.id, _plan(edited), filename="b.csv", content=b"")
     assert changes.changed_suppliers == [("DRY", ["employees"])]
-    assert changes.removed_links == [("DRY", "AG1")]
-    assert changes.added_suppliers == [] and changes.removed_suppliers == []
+    assert changes.removed_links == [] and changes.removed_suppliers == []
+    assert changes.kept_links == [("DRY", "AG1")] == changes.prunable_links
     assert {s.code: s.id for s in session.exec(select(Supplier))} == ids  # same rows, updated
     assert session.exec(select(Supplier).where(Supplier.code == "DRY")).one().employees == 15
+    assert _count(session, Link) == 4
+    assert importer.diff(session, org.id, _plan(edited)).is_empty
+
+
+# Two more suppliers from the file: one will hold an answer and a document, one nothing.
+LONGER = (
+    GOOD
+    + "MAIN,ANS,Atbildētājs SIA,subcontract,LV,F43.3,40003000005,,company,8,5,30000,2000\n"
+    + "MAIN,GONE,Aizgājis SIA,subcontract,LV,F43.3,40003000006,,company,4,2,9000,700\n"
+)
+
+
+def _answer_with_a_document(app, session, org_id: int, supplier_id: int) -> Path:
+    """A response of the supplier with one stored document; returns the document's file."""
+    from supplychain.questionnaires import evidence, services
+    from supplychain.questionnaires.catalogue import get_catalogue
+
+    response = services.start_response(
+        session=session,
+        organisation_id=org_id,
+        questionnaire=get_catalogue().current["supplier-self-assessment"],
+        language="en",
+        supplier_id=supplier_id,
+    )
+    stored = evidence.store(
+        session=session,
+        folder=Path(app.config["UPLOAD_DIR"]),
+        response=response,
+        question_id="documents",
+        data=b"%PDF-1.4 extract",
+        mime="application/pdf",
+        filename="extract.pdf",
+    )
+    return evidence.path_of(Path(app.config["UPLOAD_DIR"]), stored)
+
+
+def test_prune_archives_what_holds_evidence_deletes_the_rest_and_reimport_restores(app, session):
+    """Issue 18: a re-import without a supplier never lost its answers. Without --prune nothing
+    goes; with it, a supplier that answered is archived with everything it holds, one that holds
+    nothing is deleted, and suppliers entered by hand or disclosed are never touched; the file
+    with the supplier again brings it back."""
+    org = make_org(session)
+    importer.apply(session, org.id, _plan(LONGER), filename="a.csv", content=b"")
+    by_code = {s.code: s for s in session.exec(select(Supplier))}
+    assert {s.source for s in by_code.values()} == {LinkSource.IMPORTED}
+    answered = by_code["ANS"]
+    document = _answer_with_a_document(app, session, org.id, answered.id)
+    hand = make_supplier(session, org, code="HAND")
+    make_link(session, org, by_code["MAIN"], hand)
+    named = make_supplier(session, org, code="NAMED")
+    named.source = LinkSource.DISCLOSED
+    disclosure = make_link(session, org, answered, named)
+    disclosure.source = LinkSource.DISCLOSED
+    session.add_all([named, disclosure])
+    session.commit()
+    before = (_count(session, Supplier), _count(session, Link))
+
+    kept = importer.apply(session, org.id, _plan(GOOD), filename="b.csv", content=b"")
+    assert kept.is_empty and (_count(session, Supplier), _count(session, Link)) == before
+    assert kept.kept_suppliers == ["ANS", "GONE", "HAND", "NAMED"]
+    assert kept.prunable_suppliers == ["ANS", "GONE"]
+    assert kept.evidence == {"ANS": {"responses": 1, "documents": 1, "disclosures": 1}}
+    assert kept.names["ANS"] == "Atbildētājs SIA"
+
+    preview = importer.diff(session, org.id, _plan(GOOD), prune=True)
+    with pytest.raises(importer.PruneChanged):  # not what the officer confirmed
+        importer.apply(
+            session, org.id, _plan(GOOD), filename="b.csv", content=b"", prune=True, confirmed="x"
+        )
+    assert (_count(session, Supplier), _count(session, Link)) == before
+    pruned = importer.apply(
+        session,
+        org.id,
+        _plan(GOOD),
+        filename="b.csv",
+        content=b"",
+        prune=True,
+        confirmed=preview.prune_digest,
+    )
+    session.commit()
+    assert pruned.removed_suppliers == ["ANS", "GONE"] and pruned.archived_suppliers == ["ANS"]
+    assert pruned.removed_links == [("ANS", "NAMED"), ("MAIN", "ANS"), ("MAIN", "GONE")]
+    assert pruned.kept_suppliers == ["HAND", "NAMED"] and pruned.kept_links == [("MAIN", "HAND")]
+    codes = {s.code: s for s in session.exec(select(Supplier))}
+    assert "GONE" not in codes
+    assert codes["ANS"].archived_at is not None
+    assert codes["HAND"].archived_at is None and codes["NAMED"].archived_at is None
+    assert _count(session, Response) == 1 and _count(session, Evidence) == 1
+    assert document.read_bytes() == b"%PDF-1.4 extract"
+    archived = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "supplier.archived")
+    ).one()
+    assert archived.details["reason"] == "pruned" and archived.details["code"] == "ANS"
+
+    back = importer.apply(session, org.id, _plan(LONGER), filename="c.csv", content=b"")
+    session.commit()
+    assert back.restored_suppliers == ["ANS"] and back.added_suppliers == ["GONE"]
+    assert back.restored_links == [("ANS", "NAMED"), ("MAIN", "ANS")]
+    assert session.get(Supplier, answered.id).archived_at is None
+    live = session.exec(select(Link).where(col(Link.archived_at).is_(None))).all()
+    assert len(live) == before[1]
+    assert importer.diff(session, org.id, _plan(LONGER)).is_empty
 
 
 BAD = f"""{HEADER}

@@ -12,8 +12,6 @@ from sqlmodel import select
 
 from supplychain import db, storage
 from supplychain.api import tokens
-from supplychain.chain.tabular import write_csv
-from supplychain.cli import cli
 from supplychain.invitations import services as invitations
 from supplychain.models import Evidence, Invitation, Organisation, Response, Role, utcnow
 from supplychain.questionnaires import evidence
@@ -182,7 +180,9 @@ def test_a_submitted_document_cannot_be_removed(app, client, invited, tmp_path):
     assert _documents(app) == [document] and len(_files(tmp_path)) == 1
 
 
-@pytest.mark.parametrize("how", ["web", "api", "import"])
+# An import never deletes a supplier that holds documents: even --prune archives it with them
+# (tests/chain/test_importer.py).
+@pytest.mark.parametrize("how", ["web", "api"])
 def test_a_deleted_suppliers_documents_leave_the_disk(app, client, invited, tmp_path, how):
     start(client, invited["token"])
     _upload(client, "extract.pdf")
@@ -205,25 +205,18 @@ def test_a_deleted_suppliers_documents_leave_the_disk(app, client, invited, tmp_
             )
             session.commit()
         assert call(client, "DELETE", f"/suppliers/{supplier}", secret).status_code == 204
-    if how in ("web", "api"):
-        # Holding evidence, it was archived with its documents; an admin deletes it for good.
-        assert len(_documents(app)) == 1 and len(_files(tmp_path)) == 1
-        with app.app_context():
-            session = db.get_session()
-            org = session.get(Organisation, invited["org"])
-            make_user(session, org, Role.ADMIN, email="admin@buyer.example")
-            session.commit()
-        admin = app.test_client()
-        login(admin, "admin@buyer.example", PASSWORD)
-        page = f"/chain/suppliers/{supplier}"
-        form = {"csrf_token": csrf_of(admin, page), "code": "S1"}
-        assert admin.post(f"{page}/delete-for-good", data=form).status_code == 302
-    else:
-        chain = tmp_path / "chain.csv"
-        # The whole chain again without S1: the import removes it.
-        chain.write_bytes(write_csv([["", "S2", "Otrais SIA", "subcontract", "LV", "F41.2"]]))
-        result = app.test_cli_runner().invoke(cli, ["import-chain", str(chain), "--org", "buyer"])
-        assert result.exit_code == 0, result.output
+    # Holding evidence, it was archived with its documents; an admin deletes it for good.
+    assert len(_documents(app)) == 1 and len(_files(tmp_path)) == 1
+    with app.app_context():
+        session = db.get_session()
+        org = session.get(Organisation, invited["org"])
+        make_user(session, org, Role.ADMIN, email="admin@buyer.example")
+        session.commit()
+    admin = app.test_client()
+    login(admin, "admin@buyer.example", PASSWORD)
+    page = f"/chain/suppliers/{supplier}"
+    form = {"csrf_token": csrf_of(admin, page), "code": "S1"}
+    assert admin.post(f"{page}/delete-for-good", data=form).status_code == 302
     assert _documents(app) == [] and _files(tmp_path) == []
 
 
