@@ -24,6 +24,7 @@ from sqlmodel import Session
 from .models import AssessmentRun, OutboxMessage, OutboxStatus, RunStatus, utcnow
 
 _QUEUED = "jobs.queued"  # session.info: this transaction queued work for the job thread
+_CREATING = threading.Lock()
 
 
 def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> dict[str, int]:
@@ -73,11 +74,12 @@ def init_app(app: Flask) -> None:
 
 
 def _state(app: Flask) -> _InApp:
-    state: _InApp | None = app.extensions.get("jobs_in_app")
-    # After a fork the parent's state is copied, but its thread is not running here.
-    if state is None or state.pid != os.getpid():
-        state = app.extensions["jobs_in_app"] = _InApp()
-    return state
+    with _CREATING:  # two request threads of a fresh process must not start two job threads
+        state: _InApp | None = app.extensions.get("jobs_in_app")
+        # After a fork the parent's state is copied, but its thread is not running here.
+        if state is None or state.pid != os.getpid():
+            state = app.extensions["jobs_in_app"] = _InApp()
+        return state
 
 
 def _interval(app: Flask) -> float:
