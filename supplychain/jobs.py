@@ -27,18 +27,6 @@ _QUEUED = "jobs.queued"  # session.info: this transaction queued work for the jo
 _CREATING = threading.Lock()
 
 
-def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> dict[str, int]:
-    """Carry out every waiting import, then every waiting report; return how many of each.
-
-    :param stop_event: when set, stop after the job in hand.
-    """
-    from .chain.import_jobs import run_waiting as run_imports
-    from .reports.services import make_waiting
-
-    imports = run_imports(app, stop_event=stop_event)
-    return {"imports": imports, "reports": make_waiting(app, stop_event=stop_event)}
-
-
 @dataclass
 class _InApp:
     """This process's job thread: at most one, and told to look again if woken while busy."""

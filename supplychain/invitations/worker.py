@@ -37,21 +37,25 @@ REMINDERS_LOCK_KEY = 7_301_451_812  # any fixed number: names the lock among Pos
 def run_once(
     app: Flask, *, now: datetime | None = None, stop_event: threading.Event | None = None
 ) -> Counts:
-    """One tick: queue due reminders, send every due message, then carry out the risk
-    assessments, the chain imports and the reports waiting; return what happened.
+    """One tick: queue due reminders, send every due message, then carry out the chain imports,
+    the risk assessments (those the imports queued too) and the reports waiting; return what
+    happened. The worker runs it, and so does an app's job thread (see jobs).
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
-    :param stop_event: when set, the tick stops after the message in hand.
+    :param stop_event: when set, the tick stops after the message or job in hand.
     """
-    from ..jobs import run_waiting
+    from ..chain.import_jobs import run_waiting as run_imports
+    from ..reports.services import make_waiting as make_reports
 
-    counts = {"reminders": 0, "sent": 0, "retried": 0, "dead": 0, "assessments": 0}
+    counts = dict.fromkeys(("reminders", "sent", "retried", "dead", "assessments"), 0)
     with app.app_context():
         session = db.get_session()
         counts["reminders"] = _queue_reminders(app, session, now or utcnow())
         _drain(app, session, counts, now=now, stop_event=stop_event)
-        counts["assessments"] = _assess(app, session, stop_event)
-    counts.update(run_waiting(app, stop_event=stop_event))
+    counts["imports"] = run_imports(app, stop_event=stop_event)
+    with app.app_context():
+        counts["assessments"] = _assess(app, db.get_session(), stop_event)
+    counts["reports"] = make_reports(app, stop_event=stop_event)
     return counts
 
 
