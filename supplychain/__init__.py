@@ -23,7 +23,7 @@ def resource_dir(name: str, packaged_as: str | None = None) -> Path:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, database, extensions, blueprints, CLI."""
-    from . import access, db, errors, extensions, forms, i18n, logredact, ratelimit, security
+    from . import access, db, errors, extensions, forms, i18n, jobs, logredact, ratelimit, security
     from .config import configure
     from .numbers import RowIdConverter
 
@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     db.init_app(app)
+    jobs.init_app(app)  # before the other hooks: every request counts as a page view
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -146,9 +146,9 @@ def _shared_state(config: Mapping[str, Any], plan: Deployment) -> list[Problem]:
             Problem(
                 "warning",
                 "SUPPLYCHAIN_JOBS_IN_APP",
-                "imports and reports are also carried out in the app processes, which then "
-                "compete with web requests for CPU; set it to false where `supplychain worker` "
-                "runs.",
+                "mail, reminders, risk assessments, imports and reports are also carried out "
+                "in the app processes, which then compete with web requests for CPU; set it to "
+                "false where `supplychain worker` runs.",
             )
         )
     return found

@@ -303,8 +303,22 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Sign in at http://{host}:{port}/account/login")
     click.echo(f"  email:    {DEMO_EMAIL}")
     click.echo(f"  password: {password}")
+    click.echo(_where_mail_goes(app))
     if not no_serve:
         _serve(app, host, port, 2)
+
+
+def _where_mail_goes(app: Flask) -> str:
+    """Say where the demo's mail ends up, and who sends it."""
+    host = app.config.get("SMTP_HOST")
+    if host:
+        target = f"Mail goes to the SMTP server {host}:{app.config.get('SMTP_PORT') or 25}"
+    else:
+        folder = os.path.abspath(app.config["MAIL_DIR"])
+        target = f"Mail is written as .eml files to {folder}"
+    if app.config["JOBS_IN_APP"]:
+        return f"{target}; the app sends it, and runs assessments, itself."
+    return f"{target} by `supplychain worker` (SUPPLYCHAIN_JOBS_IN_APP is off): start one."
 
 
 @cli.group("questionnaires")

@@ -57,7 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "RESPONSE_UPLOAD_MAX_BYTES": 50 * 1024 * 1024,
     "UPLOAD_DIR": None,  # None: <instance>/uploads (never inside static/)
     "REPORT_DIR": None,  # None: <instance>/reports (archived PDFs, never inside static/)
-    "JOBS_IN_APP": True,  # run imports and reports in a thread of the app process too
+    "JOBS_IN_APP": True,  # do the worker's job (mail, assessments...) in the app processes too
     "OUTBOX_RETRY_SECONDS": 30,
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_LEASE_SECONDS": 300,

@@ -21,6 +21,11 @@ from sqlmodel import Session, SQLModel
 from supplychain import create_app, db
 
 POSTGRES_URL = os.environ.get("SUPPLYCHAIN_TEST_POSTGRES_URL")
+
+# An app built with create_app() alone would do the worker's job in a thread of its own from
+# its first request on, and that thread could outlive the test and write into its dropped
+# database: such apps leave it to the tests. Tests of the job thread turn it on themselves.
+os.environ.setdefault("SUPPLYCHAIN_JOBS_IN_APP", "false")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

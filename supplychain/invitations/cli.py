@@ -1,4 +1,5 @@
-"""`supplychain worker`: send queued mail and reminders, in the foreground, until stopped."""
+"""`supplychain worker`: the background work (mail, reminders, assessments, imports, reports),
+in the foreground, until stopped."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def register(cli_group: click.Group) -> None:
     help="Seconds between ticks  [default: WORKER_INTERVAL_SECONDS, 10]",
 )
 def worker(once: bool, interval: float | None) -> None:
-    """Send queued mail with retries, and reminders before deadlines; SIGTERM stops it cleanly."""
+    """Send queued mail with retries and reminders before deadlines, carry out assessments,
+    imports and reports; SIGTERM stops it cleanly. Not needed beside an app with JOBS_IN_APP on."""
     app = _load_app()
     with app.app_context():
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import smtplib
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -102,6 +102,36 @@ def claim_batch(
         session.add(message)
     session.commit()
     return claimed
+
+
+def next_due(*, session: Session, now: datetime) -> datetime | None:
+    """When a pending message may next be claimed: its next try, or the end of another
+    worker's lease on it; None when none waits for a time (mail held for an organisation's
+    confirmation waits for that, not for a time)."""
+    pending = (OutboxMessage.status == OutboxStatus.PENDING, may_be_sent())
+    free = session.exec(
+        select(OutboxMessage.next_attempt_at)
+        .where(
+            *pending,
+            or_(
+                col(OutboxMessage.claimed_until).is_(None),
+                col(OutboxMessage.claimed_until) <= now,
+            ),
+        )
+        .order_by(col(OutboxMessage.next_attempt_at))
+        .limit(1)
+    ).first()
+    leased = session.exec(
+        select(OutboxMessage.claimed_until)
+        .where(*pending, col(OutboxMessage.claimed_until) > now)
+        .order_by(col(OutboxMessage.claimed_until))
+        .limit(1)
+    ).first()
+    return min((_utc(t) for t in (free, leased) if t is not None), default=None)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's are naive UTC
 
 
 def send_now(

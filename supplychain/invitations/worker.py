@@ -1,4 +1,6 @@
-"""The mail worker: queue due reminders, then send what the outbox holds, tick after tick."""
+"""The worker's tick: queue due reminders, send what the outbox holds, carry out assessments,
+imports and reports. `supplychain worker` runs it tick after tick; with JOBS_IN_APP on, each app
+process also runs it in a thread of its own (see jobs)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,26 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from .. import db
-from ..models import OutboxMessage, OutboxStatus, utcnow
+from ..models import (
+    AssessmentRun,
+    Invitation,
+    OutboxMessage,
+    OutboxStatus,
+    RunStatus,
+    utcnow,
+)
 from . import outbox
 from .allowance import Policy
-from .services import send_due_reminders
+from .services import REMINDER_BEFORE, send_due_reminders
 
 Counts = dict[str, int]
 
@@ -28,22 +37,75 @@ REMINDERS_LOCK_KEY = 7_301_451_812  # any fixed number: names the lock among Pos
 def run_once(
     app: Flask, *, now: datetime | None = None, stop_event: threading.Event | None = None
 ) -> Counts:
-    """One tick: queue due reminders, send every due message, then carry out the risk
-    assessments, the chain imports and the reports waiting; return what happened.
+    """One tick: queue due reminders, send every due message, then carry out the chain imports,
+    the risk assessments (those the imports queued too) and the reports waiting; return what
+    happened. The worker runs it, and so does an app's job thread (see jobs).
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
-    :param stop_event: when set, the tick stops after the message in hand.
+    :param stop_event: when set, the tick stops after the message or job in hand.
     """
-    from ..jobs import run_waiting
+    from ..chain.import_jobs import run_waiting as run_imports
+    from ..reports.services import make_waiting as make_reports
 
-    counts = {"reminders": 0, "sent": 0, "retried": 0, "dead": 0, "assessments": 0}
+    counts = dict.fromkeys(("reminders", "sent", "retried", "dead", "assessments"), 0)
     with app.app_context():
         session = db.get_session()
         counts["reminders"] = _queue_reminders(app, session, now or utcnow())
         _drain(app, session, counts, now=now, stop_event=stop_event)
-        counts["assessments"] = _assess(app, session, stop_event)
-    counts.update(run_waiting(app, stop_event=stop_event))
+    counts["imports"] = run_imports(app, stop_event=stop_event)
+    with app.app_context():
+        counts["assessments"] = _assess(app, db.get_session(), stop_event)
+    counts["reports"] = make_reports(app, stop_event=stop_event)
     return counts
+
+
+def next_due(app: Flask, now: datetime | None = None) -> datetime | None:
+    """When a tick will next find work that is not due yet: mail to retry or put off to the
+    next day, a reminder, an assessment whose runner's lease runs out; None when nothing waits.
+    Work queued later wakes the app's job thread itself (see jobs)."""
+    now = now or utcnow()
+    with app.app_context():
+        session = db.get_session()
+        moments = [
+            outbox.next_due(session=session, now=now),
+            _next_reminder(session, now),
+            _next_assessment(session, now),
+        ]
+    return min((m for m in moments if m is not None), default=None)
+
+
+def _next_reminder(session: Session, now: datetime) -> datetime | None:
+    # The same invitations as send_due_reminders, whose reminder time is still ahead.
+    expires = session.exec(
+        select(Invitation.expires_at)
+        .where(
+            col(Invitation.revoked_at).is_(None),
+            col(Invitation.bounced_at).is_(None),
+            col(Invitation.reminded_at).is_(None),
+            col(Invitation.sent_at).is_not(None),
+            Invitation.expires_at > now + REMINDER_BEFORE,
+        )
+        .order_by(col(Invitation.expires_at))
+        .limit(1)
+    ).first()
+    return None if expires is None else _utc(expires) - REMINDER_BEFORE
+
+
+def _next_assessment(session: Session, now: datetime) -> datetime | None:
+    queued = select(AssessmentRun.id).where(AssessmentRun.status == RunStatus.QUEUED)
+    if session.exec(queued.limit(1)).first() is not None:
+        return now
+    lease = session.exec(
+        select(AssessmentRun.claimed_until)
+        .where(AssessmentRun.status == RunStatus.RUNNING, col(AssessmentRun.claimed_until) > now)
+        .order_by(col(AssessmentRun.claimed_until))
+        .limit(1)
+    ).first()
+    return None if lease is None else _utc(lease)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's are naive UTC
 
 
 def _assess(app: Flask, session: Session, stop_event: threading.Event | None) -> int:
