@@ -129,20 +129,23 @@ def supplier(supplier_id: int) -> Any:
 
 
 def supplier_risk(db: Any, item: Supplier) -> dict[str, Any] | None:
-    """The supplier's flags and exposure from the latest assessment."""
+    """The supplier's flags and exposure from the latest assessment (none if the supplier came
+    after it: it may have taken the id of a deleted supplier whose flags those are)."""
     from ..models import Flag, SupplierExposure
     from ..questionnaires.catalogue import get_catalogue
     from ..risk import services as risk
-    from ..risk.inputs import supplier_facts
+    from ..risk import snapshot
     from ..risk.present import describe
 
     run = risk.latest_run(db, item.organisation_id)
     if run is None:
         return None
-    found = db.exec(
-        risk.flags_of(db, run).where(Flag.supplier_id == item.id).order_by(Flag.id)
-    ).all()
-    facts = supplier_facts(db, item.organisation_id)
+    found = []
+    if snapshot.same_suppliers(db, run, [item.id]):
+        found = db.exec(
+            risk.flags_of(db, run).where(Flag.supplier_id == item.id).order_by(Flag.id)
+        ).all()
+    facts = snapshot.run_suppliers(db, run, snapshot.flag_suppliers(found))
     score = db.get(SupplierExposure, (item.organisation_id, item.id))
     from flask_babel import get_locale
 

@@ -26,6 +26,7 @@ from ..models import (
     Organisation,
     Role,
     RunStatus,
+    RunSupplier,
     Severity,
     Supplier,
 )
@@ -34,8 +35,7 @@ from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, services
-from .inputs import supplier_facts
+from . import bp, services, snapshot
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
 
@@ -76,11 +76,25 @@ def _running() -> AssessmentRun | None:
     )
 
 
+def _chosen_run() -> AssessmentRun | None:
+    """The run whose flags are listed: ?run=<id> (a finished one), else the latest."""
+    run_id = request.args.get("run", type=page_number)
+    if run_id is None:
+        return _latest()
+    found = get_or_404(get_session(), AssessmentRun, run_id)
+    if found.status != RunStatus.DONE:
+        abort(404)
+    return found
+
+
 @bp.route("/")
 @requires(Role.VIEWER)
 def flags() -> Any:
+    """A run's flags (the latest unless ?run= names an earlier one), named as the run read
+    the chain."""
     session = get_session()
-    run = _latest()
+    run = _chosen_run()
+    latest = _latest()
     filters = {k: request.args.get(k, "").strip()[:64] for k in ("severity", "rule", "status", "q")}
     rows, total, more = [], 0, False
     if run is not None:
@@ -92,11 +106,7 @@ def flags() -> Any:
                 or_(Flag.rule == filters["rule"], Flag.indicator == filters["rule"])
             )
         if filters["q"]:
-            like = f"%{filters['q']}%"
-            ids = org_select(Supplier).where(
-                or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like))
-            )
-            query = query.where(col(Flag.supplier_id).in_(ids.with_only_columns(Supplier.id)))
+            query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
         query = _by_status(query, filters["status"])
         total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
         page = request.args.get("page", 1, type=page_number)
@@ -106,10 +116,11 @@ def flags() -> Any:
             .limit(PAGE + 1)
         ).all()
         more = len(found) > PAGE
-        rows = _rows(found[:PAGE])
+        rows = _rows(found[:PAGE], run)
     return render_template(
         "risk/flags.html",
         run=run,
+        earlier=run is not None and latest is not None and run.id != latest.id,
         running=_running(),
         rows=rows,
         total=total,
@@ -137,10 +148,34 @@ def _by_status(query: Any, status: str) -> Any:
     return query
 
 
-def _rows(found: list[Flag]) -> list[dict[str, Any]]:
-    """Flags as the list shows them: sentence, supplier, decision."""
+def _named(run: AssessmentRun, text: str) -> Any:
+    """The ids of the suppliers whose name or code (as the run read them) contains text."""
+    like = f"%{text}%"
+    if snapshot.has_snapshot(run):
+        return (
+            snapshot.of_run(RunSupplier, run)
+            .with_only_columns(RunSupplier.supplier_id)
+            .where(or_(col(RunSupplier.name).ilike(like), col(RunSupplier.code).ilike(like)))
+        )
+    return (
+        org_select(Supplier)
+        .where(or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like)))
+        .with_only_columns(Supplier.id)
+    )
+
+
+def _rows(found: list[Flag], run: AssessmentRun | None) -> list[dict[str, Any]]:
+    """Flags as the list shows them: sentence, supplier as the run read it, decision. A
+    supplier is linked only while it is still the one the run read."""
     session = get_session()
-    suppliers = supplier_facts(session, current_org_id())
+    suppliers = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(found)) if run else {}
+    live = (
+        snapshot.same_suppliers(
+            session, run, {f.supplier_id for f in found if f.supplier_id is not None}
+        )
+        if run
+        else set()
+    )
     decided = services.decisions(session, current_org_id(), [f.fingerprint for f in found])
     catalogue = get_catalogue()
     rows = []
@@ -151,6 +186,7 @@ def _rows(found: list[Flag]) -> list[dict[str, Any]]:
             {
                 "id": flag.id,
                 "supplier_id": flag.supplier_id,
+                "linked": flag.supplier_id in live,
                 "status": decision.status.value if decision else "open",
                 **shown,
             }
@@ -190,13 +226,11 @@ def flag(flag_id: int) -> Any:
                     "success",
                 )
                 return redirect(url_for(".flag", flag_id=found.id))
-    [row] = _rows([found])
-    supplier = session.get(Supplier, found.supplier_id) if found.supplier_id else None
+    [row] = _rows([found], snapshot.run_of(session, found))
     return render_template(
         "risk/flag.html",
         flag=found,
         row=row,
-        supplier=supplier,
         rule=RULES[found.rule],
         ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
         guide_sections=_guide_sections(row["guide"]),

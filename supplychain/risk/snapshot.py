@@ -160,7 +160,7 @@ def has_snapshot(run: AssessmentRun) -> bool:
     return bool(run.has_snapshot) and run.status == RunStatus.DONE
 
 
-def _of_run(model: Any, run: AssessmentRun) -> sa.Select:
+def of_run(model: Any, run: AssessmentRun) -> sa.Select:
     """The rows that hold for a finished run: open rows hold for every run since their first."""
     last = col(model.last_run_id)
     return in_org(model, run.organisation_id).where(
@@ -180,7 +180,7 @@ def _suppliers(
 ) -> dict[int, tuple[SupplierFacts, int | None]]:
     if not has_snapshot(run):
         return {sid: (facts, None) for sid, facts in _current_suppliers(session, run, ids).items()}
-    query = _of_run(RunSupplier, run).with_only_columns(
+    query = of_run(RunSupplier, run).with_only_columns(
         RunSupplier.supplier_id, *(getattr(RunSupplier, c) for c in SUPPLIER_VALUES)
     )
     found: dict[int, tuple[SupplierFacts, int | None]] = {}
@@ -243,7 +243,7 @@ def run_chain(session: Session, run: AssessmentRun) -> RunChain:
         return RunChain(suppliers, _current_links(session, run, suppliers), None, kept=False)
     relation = sa.type_coerce(RunLink.relation, sa.String)
     rows = session.connection().execute(
-        _of_run(RunLink, run).with_only_columns(
+        of_run(RunLink, run).with_only_columns(
             RunLink.parent_id,
             RunLink.child_id,
             relation,
