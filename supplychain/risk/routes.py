@@ -76,11 +76,11 @@ def _running() -> AssessmentRun | None:
     )
 
 
-def _chosen_run() -> AssessmentRun | None:
+def _chosen_run(latest: AssessmentRun | None) -> AssessmentRun | None:
     """The run whose flags are listed: ?run=<id> (a finished one), else the latest."""
     run_id = request.args.get("run", type=page_number)
     if run_id is None:
-        return _latest()
+        return latest
     found = get_or_404(get_session(), AssessmentRun, run_id)
     if found.status != RunStatus.DONE:
         abort(404)
@@ -93,8 +93,8 @@ def flags() -> Any:
     """A run's flags (the latest unless ?run= names an earlier one), named as the run read
     the chain."""
     session = get_session()
-    run = _chosen_run()
     latest = _latest()
+    run = _chosen_run(latest)
     filters = {k: request.args.get(k, "").strip()[:64] for k in ("severity", "rule", "status", "q")}
     rows, total, more = [], 0, False
     if run is not None:
@@ -164,18 +164,13 @@ def _named(run: AssessmentRun, text: str) -> Any:
     )
 
 
-def _rows(found: list[Flag], run: AssessmentRun | None) -> list[dict[str, Any]]:
+def _rows(found: list[Flag], run: AssessmentRun) -> list[dict[str, Any]]:
     """Flags as the list shows them: sentence, supplier as the run read it, decision. A
     supplier is linked only while it is still the one the run read."""
     session = get_session()
-    suppliers = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(found)) if run else {}
-    live = (
-        snapshot.same_suppliers(
-            session, run, {f.supplier_id for f in found if f.supplier_id is not None}
-        )
-        if run
-        else set()
-    )
+    suppliers = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(found))
+    ids = {f.supplier_id for f in found if f.supplier_id is not None}
+    live = snapshot.same_suppliers(session, run, ids)
     decided = services.decisions(session, current_org_id(), [f.fingerprint for f in found])
     catalogue = get_catalogue()
     rows = []
@@ -226,7 +221,10 @@ def flag(flag_id: int) -> Any:
                     "success",
                 )
                 return redirect(url_for(".flag", flag_id=found.id))
-    [row] = _rows([found], snapshot.run_of(session, found))
+    run = snapshot.run_of(session, found)
+    if run is None:  # a flag belongs to a finished run; none left means it is not shown
+        abort(404)
+    [row] = _rows([found], run)
     return render_template(
         "risk/flag.html",
         flag=found,

@@ -4,6 +4,7 @@ happens to the chain afterwards (renames, removed links, deleted suppliers)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from flask_babel import force_locale
 from sqlmodel import func, select
@@ -66,7 +67,9 @@ def test_a_past_run_keeps_the_chain_it_read(app, client):
         d = make_supplier(session, org, code="D", name="Dziļie SIA")
         make_link(session, org, None, a)
         make_link(session, org, a, b, relation="labour_hire")
-        make_link(session, org, b, c)
+        make_link(
+            session, org, b, c, contract_value_eur=Decimal("1234.56"), labour_hours=Decimal("80.1")
+        )
         make_link(session, org, c, d)
         session.commit()
         org_id, a_id, b_id, d_id = org.id, a.id, b.id, d.id
@@ -99,7 +102,7 @@ def test_a_past_run_keeps_the_chain_it_read(app, client):
 
     after = client.get(f"/risk/?run={first}").get_data(as_text=True)
     assert _table_text(after) == listed
-    assert "An earlier assessment" in after
+    assert "An earlier assessment:" in after
     assert f'href="/chain/suppliers/{d_id}"' not in after  # D's flag never links to E's page
     assert client.get(f"/reports/runs/{first}/flags.csv").data == exported
     assert _report(app, first) == reported
@@ -110,12 +113,18 @@ def test_a_past_run_keeps_the_chain_it_read(app, client):
 
     latest = client.get("/risk/").get_data(as_text=True)
     assert "Alfa Renamed SIA" in latest and "Dziļie SIA" not in latest
-    assert "An earlier assessment" not in latest
+    assert "An earlier assessment:" not in latest
     sections, total, _map = _report(app, second)
     assert ("Alfa Renamed SIA", "A", 1) in [s[:3] for s in sections]
     assert "Dziļie SIA" not in str(sections) and total != reported[1]
 
-    rows = _snapshot_rows(app)
+    suppliers, links = _snapshot_rows(app)
     third = _assess(app, org_id)  # nothing changed: no snapshot rows written
-    assert _snapshot_rows(app) == rows
+    assert _snapshot_rows(app) == (suppliers, links)
     assert _report(app, third)[:2] == _report(app, second)[:2]
+    with app.app_context():  # one rename: one new row, the links (with their decimals) kept
+        session = db.get_session()
+        session.get(Supplier, b_id).name = "Bēta Renamed UAB"
+        session.commit()
+    _assess(app, org_id)
+    assert _snapshot_rows(app) == (suppliers + 1, links)
