@@ -29,22 +29,11 @@ def _text(length: int) -> sqlmodel.sql.sqltypes.AutoString:
 
 
 def _runs(table: str) -> list[sa.Column | sa.Constraint]:
-    """first_run_id, last_run_id and the foreign keys of a table kept from run to run."""
+    """first_run_id and last_run_id (no foreign keys: see models.risk.RunSupplier), the
+    organisation's foreign key and the primary key of a table kept from run to run."""
     return [
         sa.Column("first_run_id", sa.Integer(), nullable=False),
         sa.Column("last_run_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["first_run_id"],
-            ["assessment_run.id"],
-            name=op.f(f"fk_{table}_first_run_id_assessment_run"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["last_run_id"],
-            ["assessment_run.id"],
-            name=op.f(f"fk_{table}_last_run_id_assessment_run"),
-            ondelete="CASCADE",
-        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
