@@ -368,8 +368,8 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
 
     from .questionnaires.catalogue import get_catalogue
     from .risk import services
-    from .risk.inputs import supplier_facts
     from .risk.present import describe
+    from .risk.snapshot import run_suppliers
 
     org = _organisation(org_slug)
     catalogue = get_catalogue()
@@ -378,7 +378,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
         session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli"
     )
     stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()
-    suppliers = supplier_facts(session, org.id)
+    suppliers = run_suppliers(session, run)
     with force_locale(lang):
         flags = [describe(services.to_finding(f), suppliers, catalogue) for f in stored]
     if fmt == "json":

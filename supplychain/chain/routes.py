@@ -139,9 +139,8 @@ def supplier_risk(db: Any, item: Supplier) -> dict[str, Any]:
     assessment read it and is still up to date."""
     from ..models import Flag, SupplierExposure, utcnow
     from ..questionnaires.catalogue import get_catalogue
-    from ..risk import freshness
+    from ..risk import freshness, snapshot
     from ..risk import services as risk
-    from ..risk.inputs import supplier_facts
     from ..risk.present import describe
 
     fresh = freshness.freshness(db, item.organisation_id, utcnow())
@@ -151,7 +150,7 @@ def supplier_risk(db: Any, item: Supplier) -> dict[str, Any]:
     found = db.exec(
         risk.flags_of(db, run).where(Flag.supplier_id == item.id).order_by(Flag.id)
     ).all()
-    facts = supplier_facts(db, item.organisation_id)
+    facts = snapshot.run_suppliers(db, run, snapshot.flag_suppliers(found))
     score = db.get(SupplierExposure, (item.organisation_id, item.id))
     from flask_babel import get_locale
 

@@ -12,9 +12,8 @@ from flask_babel import get_locale
 from ..access import requires
 from ..db import get_session
 from ..models import Flag, Role, Supplier
-from ..risk import freshness
+from ..risk import freshness, snapshot
 from ..risk import services as risk
-from ..risk.inputs import supplier_facts
 from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
 from . import bp
@@ -86,10 +85,12 @@ def _checklist(supplier_id: int) -> dict[str, Any]:
     if run is not None:
         from ..questionnaires.catalogue import get_catalogue
 
-        facts = supplier_facts(session, current_org_id())
-        flags = session.exec(
-            risk.flags_of(session, run).where(Flag.supplier_id == supplier.id).order_by(Flag.id)
-        ).all()
+        flags = []
+        if snapshot.same_suppliers(session, run, [supplier.id]):  # else the flags are another's
+            flags = session.exec(
+                risk.flags_of(session, run).where(Flag.supplier_id == supplier.id).order_by(Flag.id)
+            ).all()
+        facts = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(flags))
         for flag in flags:
             finding = risk.to_finding(flag)
             shown = describe(finding, facts, get_catalogue())

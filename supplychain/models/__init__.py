@@ -24,7 +24,7 @@ from .invitations import Campaign, Evidence, Invitation, OutboxMessage
 from .ratelimit import RateLimitCounter
 from .reports import Report
 from .responses import Answer, Response
-from .risk import AssessmentRun, Flag, FlagDecision, SupplierExposure
+from .risk import AssessmentRun, Flag, FlagDecision, RunLink, RunSupplier, SupplierExposure
 
 __all__ = [
     "ApiToken",
@@ -32,7 +32,9 @@ __all__ = [
     "Flag",
     "FlagDecision",
     "FlagStatus",
+    "RunLink",
     "RunStatus",
+    "RunSupplier",
     "SupplierExposure",
     "Answer",
     "AuditEvent",

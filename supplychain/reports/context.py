@@ -1,8 +1,10 @@
 """What a risk report says, as plain values: read once from the database, then only rendered.
 
 The report is about one assessment run. It shows the run's flags and the officer's decisions
-on them, and the chain as it is when the report is made (the method section says when the chain
-has changed since the run).
+on them, and the chain as the run read it: its suppliers' names and codes, tiers, paths and
+map come from the run's snapshot (risk.snapshot), so a report made later for the same run says
+the same about them. Answers, invitations and exposure are as they are when the report is made
+(the method section says when the chain has changed since the run).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from sqlmodel import Session, col
 
-from ..chain import layout, queries
+from ..chain import layout
 from ..chain.graph import ROOT
 from ..guide.content import guide
 from ..invitations.services import STATUS_NAMES, latest_statuses
@@ -33,9 +35,11 @@ from ..models import (
 from ..questionnaires.formgen import AnswerView, answer_views
 from ..questionnaires.loader import Catalogue
 from ..risk import charts
+from ..risk.findings import RiskInputs
 from ..risk.inputs import load_inputs
 from ..risk.rules import RULES
 from ..risk.services import chain_hash
+from ..risk.snapshot import run_chain
 from ..tenancy import in_org
 from .flags import FlagItem, flag_items
 
@@ -167,14 +171,22 @@ def build_report_context(
     org_id = run.organisation_id
     organisation = session.get(Organisation, org_id)
     assert organisation is not None
-    inputs = load_inputs(session, org_id, catalogue, now)
-    info = queries.load_info(session, org_id)
-    for node in inputs.graph:  # suppliers not linked to the organisation are still shown
-        if node != ROOT and node not in info and node in inputs.suppliers:
-            facts = inputs.suppliers[node]
-            info[node] = layout.NodeInfo(
-                facts.name, facts.code, facts.country, facts.sector, facts.is_agency
-            )
+    current = load_inputs(session, org_id, catalogue, now)  # today's answers, and what changed
+    chain = run_chain(session, run)
+    inputs = RiskInputs(
+        graph=chain.graph,
+        analysis=chain.analysis,
+        suppliers=chain.suppliers,
+        links=chain.links,
+        responses=current.responses,
+        invitations=current.invitations,
+        now=now,
+        home_country=current.home_country,
+    )
+    info = {
+        sid: layout.NodeInfo(facts.name, facts.code, facts.country, facts.sector, facts.is_agency)
+        for sid, facts in chain.suppliers.items()
+    }
     tiers = inputs.analysis.tier
     members = scope_members(inputs.graph, tiers, scope)
     anchor = {sid: f"supplier-{sid}" for sid in members}
@@ -187,8 +199,6 @@ def build_report_context(
         None if scope.kind == "chain" else members,
         now.date(),
     )
-    # A supplier archived since the run is out of the chain, and out of the report.
-    items = [i for i in items if i.supplier_id is None or i.supplier_id in inputs.suppliers]
     items_by_supplier: dict[int | None, list[FlagItem]] = defaultdict(list)
     grouped: dict[tuple[str, str], list[FlagItem]] = defaultdict(list)
     for item in items:
@@ -321,7 +331,7 @@ def build_report_context(
         run_finished=format_datetime(run.finished_at, "medium") if run.finished_at else "",
         rules_version=run.rules_version,
         chain_hash=run.chain_hash,
-        chain_changed=chain_hash(inputs) != run.chain_hash,
+        chain_changed=chain_hash(current) != run.chain_hash,
         questionnaires=tuple(run.questionnaires),
         suppliers_in_scope=len(members),
         flags_total=len(all_items),

@@ -24,7 +24,7 @@ from ..jobstate import job_status
 from ..models import AssessmentRun, Report, Role, RunStatus, Supplier, utcnow
 from ..questionnaires.catalogue import get_catalogue
 from ..risk.freshness import freshness
-from ..risk.inputs import supplier_facts
+from ..risk.snapshot import run_suppliers
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import bp, exports, services
@@ -166,7 +166,8 @@ def export(run_id: int, fmt: str) -> Any:
     run = get_or_404(session, AssessmentRun, run_id)
     if fmt not in ("csv", "xlsx", "json") or run.status != RunStatus.DONE:
         abort(404)
-    items = flag_items(session, run, supplier_facts(session, current_org_id()), get_catalogue())
+    # named as the run read the chain: an export of a past run never changes
+    items = flag_items(session, run, run_suppliers(session, run), get_catalogue())
     body, mimetype = {
         "csv": lambda: (exports.flags_csv(items), "text/csv"),
         "xlsx": lambda: (

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from ..jobstate import JobState, JobStatus, aware, job_status
 from ..models import AssessmentRun, AuditEvent, RunStatus, Supplier
 from ..tenancy import in_org
+from . import snapshot
 from .services import LEASE, latest_run
 
 # Audit actions after which an assessment is out of date: a prefix ends with "." and covers
@@ -139,11 +140,14 @@ def run_status(run: AssessmentRun, now: datetime) -> JobStatus:
 
 
 def assessed(session: Session, run: AssessmentRun | None, supplier: Supplier) -> bool:
-    """Whether run read this supplier: it existed when the run started.
-
-    The one place that decides it (a per-run record of the suppliers read will replace the
-    comparison of times)."""
+    """Whether run read this supplier: it is in the chain the run kept (and existed when the
+    run started, so that a supplier given a deleted one's id is not taken for it). Runs from
+    before runs kept their chain are judged by the time alone."""
     if run is None:
         return False
     created = aware(supplier.created_at)
-    return created is not None and created < started(run)
+    if created is None or created >= started(run):
+        return False
+    if not snapshot.has_snapshot(run):
+        return True
+    return supplier.id in snapshot.run_suppliers(session, run, [supplier.id])  # type: ignore[list-item]

@@ -29,6 +29,7 @@ from ..models import (
     Organisation,
     Role,
     RunStatus,
+    RunSupplier,
     Severity,
     Supplier,
     utcnow,
@@ -38,8 +39,7 @@ from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, freshness, services
-from .inputs import supplier_facts
+from . import bp, freshness, services, snapshot
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
 
@@ -64,12 +64,25 @@ def _names() -> dict[str, Any]:
     }
 
 
+def _chosen_run(latest: AssessmentRun | None) -> AssessmentRun | None:
+    """The run whose flags are listed: ?run=<id> (a finished one), else the latest."""
+    run_id = request.args.get("run", type=page_number)
+    if run_id is None:
+        return latest
+    found = get_or_404(get_session(), AssessmentRun, run_id)
+    if found.status != RunStatus.DONE:
+        abort(404)
+    return found
+
+
 @bp.route("/")
 @requires(Role.VIEWER)
 def flags() -> Any:
+    """A run's flags (the latest unless ?run= names an earlier one), named as the run read
+    the chain."""
     session = get_session()
     fresh = freshness.freshness(session, current_org_id(), utcnow())
-    run = fresh.run
+    run = _chosen_run(fresh.run)
     filters = {k: request.args.get(k, "").strip()[:64] for k in ("severity", "rule", "status", "q")}
     rows, total, more = [], 0, False
     if run is not None:
@@ -81,11 +94,7 @@ def flags() -> Any:
                 or_(Flag.rule == filters["rule"], Flag.indicator == filters["rule"])
             )
         if filters["q"]:
-            like = f"%{filters['q']}%"
-            ids = org_select(Supplier).where(
-                or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like))
-            )
-            query = query.where(col(Flag.supplier_id).in_(ids.with_only_columns(Supplier.id)))
+            query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
         query = _by_status(query, filters["status"])
         total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
         page = request.args.get("page", 1, type=page_number)
@@ -95,11 +104,12 @@ def flags() -> Any:
             .limit(PAGE + 1)
         ).all()
         more = len(found) > PAGE
-        rows = _rows(found[:PAGE])
+        rows = _rows(found[:PAGE], run)
     return render_template(
         "risk/flags.html",
         run=run,
         fresh=fresh,
+        earlier=run is not None and fresh.run is not None and run.id != fresh.run.id,
         rows=rows,
         total=total,
         more=more,
@@ -126,10 +136,29 @@ def _by_status(query: Any, status: str) -> Any:
     return query
 
 
-def _rows(found: list[Flag]) -> list[dict[str, Any]]:
-    """Flags as the list shows them: sentence, supplier, decision."""
+def _named(run: AssessmentRun, text: str) -> Any:
+    """The ids of the suppliers whose name or code (as the run read them) contains text."""
+    like = f"%{text}%"
+    if snapshot.has_snapshot(run):
+        return (
+            snapshot.of_run(RunSupplier, run)
+            .with_only_columns(RunSupplier.supplier_id)
+            .where(or_(col(RunSupplier.name).ilike(like), col(RunSupplier.code).ilike(like)))
+        )
+    return (
+        org_select(Supplier)
+        .where(or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like)))
+        .with_only_columns(Supplier.id)
+    )
+
+
+def _rows(found: list[Flag], run: AssessmentRun) -> list[dict[str, Any]]:
+    """Flags as the list shows them: sentence, supplier as the run read it, decision. A
+    supplier is linked only while it is still the one the run read."""
     session = get_session()
-    suppliers = supplier_facts(session, current_org_id())
+    suppliers = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(found))
+    ids = {f.supplier_id for f in found if f.supplier_id is not None}
+    live = snapshot.same_suppliers(session, run, ids)
     decided = services.decisions(session, current_org_id(), [f.fingerprint for f in found])
     catalogue = get_catalogue()
     rows = []
@@ -140,6 +169,7 @@ def _rows(found: list[Flag]) -> list[dict[str, Any]]:
             {
                 "id": flag.id,
                 "supplier_id": flag.supplier_id,
+                "linked": flag.supplier_id in live,
                 "status": decision.status.value if decision else "open",
                 **shown,
             }
@@ -179,13 +209,14 @@ def flag(flag_id: int) -> Any:
                     "success",
                 )
                 return redirect(url_for(".flag", flag_id=found.id))
-    [row] = _rows([found])
-    supplier = session.get(Supplier, found.supplier_id) if found.supplier_id else None
+    run = snapshot.run_of(session, found)
+    if run is None:  # a flag belongs to a finished run; none left means it is not shown
+        abort(404)
+    [row] = _rows([found], run)
     return render_template(
         "risk/flag.html",
         flag=found,
         row=row,
-        supplier=supplier,
         rule=RULES[found.rule],
         ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
         guide_sections=_guide_sections(row["guide"]),

@@ -34,6 +34,7 @@ from .findings import Finding, RiskInputs
 from .flagset import FlagSet
 from .inputs import load_inputs
 from .rules import RULES, RULES_VERSION
+from .snapshot import keep_chain
 
 Progress = Callable[[int, str], None]
 LEASE = timedelta(minutes=10)
@@ -114,9 +115,11 @@ def execute(
             scores = exposure(inputs.graph, findings.severity_pairs())
         step(70, "saving")
         previous = latest_run(session, run.organisation_id)
+        run.chain_hash = chain_hash(inputs)
         with gc_paused():
             _keep_flags(session, run, findings, previous.id if previous else None)
             _keep_scores(session, run, scores, findings)
+            keep_chain(session, run, inputs, previous)
         run.rules_version = RULES_VERSION
         run.thresholds = {
             rid: thresholds_for(r, overrides) for rid, r in RULES.items() if r.thresholds
@@ -124,7 +127,6 @@ def execute(
         run.questionnaires = sorted(
             {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
         )
-        run.chain_hash = chain_hash(inputs)
         run.summary = _summary(inputs, findings, scores)
         run.status, run.finished_at, run.claimed_until = RunStatus.DONE, utcnow(), None
         step(100, "done")

@@ -1,0 +1,342 @@
+"""The chain as an assessment run read it: kept with the run, read back for its pages.
+
+A run keeps its suppliers (with their tiers) and its confirmed links in run_supplier and
+run_link, stored the way flags are: a row holds from first_run_id to last_run_id (empty while
+the latest finished run read the same), so a run that reads an unchanged chain writes nothing,
+and a changed supplier or link closes its row and opens a new one. A past run's flags, exports
+and reports are built from these rows and never change when the chain changes later.
+
+Runs made before snapshots were kept (has_snapshot false) fall back to the suppliers' current
+facts, leaving out suppliers created after the run (a new supplier may have taken the id of a
+deleted one on SQLite).
+
+Supplier ids and past runs: SQLite, without AUTOINCREMENT, gives a new row the highest rowid
+plus one, so after the supplier with the highest id is deleted a new supplier can take its id
+and with it, by id, the old flags. Rebuilding the supplier table with AUTOINCREMENT on a live
+SQLite database would drop it under ON DELETE CASCADE (its links, answers and documents), so
+ids stay as they are and pages check instead: `same_suppliers` links a flag to a supplier page
+only when the live supplier with that id already existed when the run read the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ..chain.graph import ROOT, ChainAnalysis, analyse, build_graph
+from ..models import (
+    AssessmentRun,
+    Flag,
+    Link,
+    LinkStatus,
+    RunLink,
+    RunStatus,
+    RunSupplier,
+    Supplier,
+    SupplierKind,
+)
+from ..tenancy import in_org
+from .bulk import insert_rows
+from .findings import LinkFacts, RiskInputs, SupplierFacts
+
+SUPPLIER_VALUES = (
+    "code",
+    "name",
+    "registration_no",
+    "country",
+    "sector",
+    "is_agency",
+    "employees",
+    "tier",
+)
+LINK_VALUES = ("relation", "workers", "contract_value_eur", "labour_hours")
+CHUNK = 5000
+
+
+# ---- writing ----------------------------------------------------------------------------------
+
+
+def keep_chain(
+    session: Session, run: AssessmentRun, inputs: RiskInputs, previous: AssessmentRun | None
+) -> None:
+    """Keep what the run read of the chain; call with the run's chain_hash already set."""
+    run.has_snapshot = True
+    if previous is not None and previous.has_snapshot and previous.chain_hash == run.chain_hash:
+        return  # the same suppliers and links as the previous run: its rows hold for this one
+    previous_id = previous.id if previous is not None else None
+    tier = inputs.analysis.tier
+    # Each row as the database gives it back, key columns first (compared as whole tuples).
+    suppliers = {sid: (sid,) + facts + (tier.get(sid),) for sid, facts in inputs.suppliers.items()}
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    links = {}
+    for (parent, child), facts in inputs.links.items():
+        key = (None if parent == ROOT else parent, child)
+        if sqlite:  # SQLite keeps NUMERIC as REAL and sqlite3 binds no Decimal: floats both ways
+            relation, workers, value, hours = facts
+            links[key] = (*key, relation, workers, _real(value), _real(hours))
+        else:
+            links[key] = key + facts
+    supplier_table: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
+    link_table: sa.Table = RunLink.__table__  # type: ignore[attr-defined]
+    _keep(session, run, supplier_table, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id)
+    _keep(session, run, link_table, ("parent_id", "child_id"), LINK_VALUES, links, previous_id)
+
+
+def _real(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _keep(
+    session: Session,
+    run: AssessmentRun,
+    table: sa.Table,
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    current: Mapping[Any, tuple[Any, ...]],
+    previous_id: int | None,
+) -> None:
+    """Close the open rows that changed or went, and open rows for the new and changed.
+
+    The open rows are read through the driver as plain tuples and compared whole with
+    `current` (key columns, then values): SQLAlchemy's row objects cost seconds at 100k."""
+    unchanged: set[Any] = set()
+    closed: list[int] = []
+    connection = session.connection()
+    if previous_id is not None:
+        mark = "?" if connection.dialect.name == "sqlite" else "%s"
+        names = ", ".join((*keys, *values, "id"))
+        # Table and column names are the models' own, never input.
+        query = (
+            f"SELECT {names} FROM {table.name} "  # noqa: S608
+            f"WHERE organisation_id = {mark} AND last_run_id IS NULL"
+        )
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(query, (run.organisation_id,))
+        single = len(keys) == 1
+        for row in cursor.fetchall():
+            key = row[0] if single else row[:2]
+            if current.get(key) == row[:-1]:  # numbers as numbers: Decimal("1.50") == 1.5
+                unchanged.add(key)
+            else:
+                closed.append(row[-1])
+        cursor.close()
+    for start in range(0, len(closed), CHUNK):
+        session.execute(
+            sa.update(table)
+            .where(table.c.id.in_(closed[start : start + CHUNK]))
+            .values(last_run_id=previous_id)
+        )
+    head, tail = (run.organisation_id,), (run.id,)
+    insert_rows(
+        session,
+        table,
+        ("organisation_id", *keys, *values, "first_run_id"),
+        (head + row + tail for key, row in current.items() if key not in unchanged),
+    )
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunChain:
+    """A run's suppliers, links and tiers; `kept` is False for a run made before snapshots,
+    whose chain is the current one (less suppliers created since)."""
+
+    suppliers: Mapping[int, SupplierFacts]
+    links: Mapping[tuple[int, int], LinkFacts]  # (parent or 0, child), like RiskInputs.links
+    stored_tier: Mapping[int, int] | None
+    kept: bool
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        graph = build_graph(
+            (None if parent == ROOT else parent, child, link.relation)
+            for (parent, child), link in self.links.items()
+        )
+        graph.add_nodes_from(self.suppliers)
+        return graph
+
+    @cached_property
+    def analysis(self) -> ChainAnalysis:
+        agencies = {sid for sid, facts in self.suppliers.items() if facts.is_agency}
+        return analyse(self.graph, agencies)
+
+    @property
+    def tier(self) -> Mapping[int, int]:
+        return self.stored_tier if self.stored_tier is not None else self.analysis.tier
+
+
+def has_snapshot(run: AssessmentRun) -> bool:
+    return bool(run.has_snapshot) and run.status == RunStatus.DONE
+
+
+def of_run(model: Any, run: AssessmentRun) -> sa.Select:
+    """The rows that hold for a finished run: open rows hold for every run since their first."""
+    last = col(model.last_run_id)
+    return in_org(model, run.organisation_id).where(
+        model.first_run_id <= run.id, (last >= run.id) | last.is_(None)
+    )
+
+
+def run_suppliers(
+    session: Session, run: AssessmentRun, ids: Collection[int] | None = None
+) -> dict[int, SupplierFacts]:
+    """The run's suppliers (only `ids`, when given) as the presenters take them."""
+    return {sid: facts for sid, (facts, _tier) in _suppliers(session, run, ids).items()}
+
+
+def _suppliers(
+    session: Session, run: AssessmentRun, ids: Collection[int] | None
+) -> dict[int, tuple[SupplierFacts, int | None]]:
+    if not has_snapshot(run):
+        return {sid: (facts, None) for sid, facts in _current_suppliers(session, run, ids).items()}
+    query = of_run(RunSupplier, run).with_only_columns(
+        RunSupplier.supplier_id, *(getattr(RunSupplier, c) for c in SUPPLIER_VALUES)
+    )
+    found: dict[int, tuple[SupplierFacts, int | None]] = {}
+    for chunk in _chunks(ids):
+        rows = session.connection().execute(
+            query if chunk is None else query.where(col(RunSupplier.supplier_id).in_(chunk))
+        )
+        for sid, code, name, reg, country, sector, agency, employees, tier in rows:
+            found[sid] = (
+                SupplierFacts(code, name, reg, country, sector, bool(agency), employees),
+                tier,
+            )
+    return found
+
+
+def _chunks(ids: Collection[int] | None) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    listed = sorted(set(ids))
+    for start in range(0, len(listed), CHUNK):
+        yield listed[start : start + CHUNK]
+
+
+def _current_suppliers(
+    session: Session, run: AssessmentRun, ids: Collection[int] | None
+) -> dict[int, SupplierFacts]:
+    """Today's facts of the suppliers that existed when the run read the chain."""
+    kind = sa.type_coerce(Supplier.kind, sa.String)
+    query = in_org(Supplier, run.organisation_id).with_only_columns(
+        Supplier.id,
+        Supplier.code,
+        Supplier.name,
+        Supplier.registration_no,
+        Supplier.country,
+        Supplier.sector,
+        kind,
+        Supplier.employees,
+    )
+    read_at = run.started_at or run.created_at
+    if read_at is not None:
+        query = query.where(col(Supplier.created_at) <= read_at)
+    found = {}
+    for chunk in _chunks(ids):
+        rows = session.connection().execute(
+            query if chunk is None else query.where(col(Supplier.id).in_(chunk))
+        )
+        for sid, code, name, reg, country, sector, k, emp in rows:
+            found[sid] = SupplierFacts(
+                code, name, reg, country, sector, k == SupplierKind.AGENCY.value, emp
+            )
+    return found
+
+
+def run_chain(session: Session, run: AssessmentRun) -> RunChain:
+    """The chain as the run read it: suppliers, links, and (lazily) graph, analysis, tiers."""
+    found = _suppliers(session, run, None)
+    suppliers = {sid: facts for sid, (facts, _tier) in found.items()}
+    if not has_snapshot(run):
+        return RunChain(suppliers, _current_links(session, run, suppliers), None, kept=False)
+    relation = sa.type_coerce(RunLink.relation, sa.String)
+    rows = session.connection().execute(
+        of_run(RunLink, run).with_only_columns(
+            RunLink.parent_id,
+            RunLink.child_id,
+            relation,
+            RunLink.workers,
+            RunLink.contract_value_eur,
+            RunLink.labour_hours,
+        )
+    )
+    links = {
+        (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
+        for parent, child, rel, workers, value, hours in rows
+    }
+    tiers = {sid: tier for sid, (_facts, tier) in found.items() if tier is not None}
+    tiers[ROOT] = 0
+    return RunChain(suppliers, links, tiers, kept=True)
+
+
+def _current_links(
+    session: Session, run: AssessmentRun, suppliers: Mapping[int, SupplierFacts]
+) -> dict[tuple[int, int], LinkFacts]:
+    relation = sa.type_coerce(Link.relation, sa.String)
+    rows = session.connection().execute(
+        in_org(Link, run.organisation_id)
+        .where(Link.status == LinkStatus.CONFIRMED)
+        .with_only_columns(
+            Link.parent_id,
+            Link.child_id,
+            relation,
+            Link.workers,
+            Link.contract_value_eur,
+            Link.labour_hours,
+        )
+    )
+    return {
+        (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
+        for parent, child, rel, workers, value, hours in rows
+        if child in suppliers and (parent is None or parent in suppliers)
+    }
+
+
+def flag_suppliers(flags: Iterable[Flag]) -> set[int]:
+    """The supplier ids a few flags name: their own and those in their evidence."""
+    ids: set[int] = set()
+    for flag in flags:
+        if flag.supplier_id is not None:
+            ids.add(flag.supplier_id)
+        evidence = flag.content["evidence"]
+        ids.update(n for n in evidence.get("path", ()) if n != ROOT)
+        ids.update(evidence.get("suppliers", ()))
+    return ids
+
+
+def run_of(session: Session, flag: Flag) -> AssessmentRun | None:
+    """The last run that raised a flag (its names are shown as that run read them)."""
+    if flag.last_run_id is not None:
+        return session.get(AssessmentRun, flag.last_run_id)
+    return session.exec(
+        in_org(AssessmentRun, flag.organisation_id)
+        .where(AssessmentRun.status == RunStatus.DONE)
+        .order_by(col(AssessmentRun.id).desc())
+    ).first()
+
+
+def same_suppliers(session: Session, run: AssessmentRun, ids: Collection[int]) -> set[int]:
+    """Which of these ids are still the suppliers the run read: live, and created no later
+    than the run began reading (a later one took a deleted supplier's id). Only these get a
+    link to a supplier page next to the run's flags."""
+    read_at = run.started_at or run.created_at
+    query = in_org(Supplier, run.organisation_id).with_only_columns(Supplier.id)
+    if read_at is not None:
+        query = query.where(col(Supplier.created_at) <= read_at)
+    found: set[int] = set()
+    for chunk in _chunks(ids):
+        assert chunk is not None
+        found.update(
+            session.connection().execute(query.where(col(Supplier.id).in_(chunk))).scalars()
+        )
+    return found
