@@ -41,7 +41,7 @@ def load_inputs(
         # A new assessment reads the live chain: archived suppliers, their links, answers and
         # invitations are left out (they keep their evidence, and the runs before keep theirs).
         suppliers = supplier_facts(session, organisation_id, live_only=True)
-        links = _links(session, organisation_id)
+        links = link_facts(session, organisation_id)
         graph = build_graph(
             (None if parent == ROOT else parent, child, link.relation)
             for (parent, child), link in links.items()
@@ -93,12 +93,15 @@ def supplier_facts(
     }
 
 
-def _links(session: Session, organisation_id: int) -> dict[tuple[int, int], LinkFacts]:
+def link_facts(
+    session: Session, organisation_id: int, *, live_only: bool = True
+) -> dict[tuple[int, int], LinkFacts]:
+    """The organisation's confirmed links as the rules read them (with live_only, those between
+    suppliers that are not archived)."""
     relation = sa.type_coerce(Link.relation, sa.String)
+    query = live_links(organisation_id) if live_only else in_org(Link, organisation_id)
     rows = session.connection().execute(
-        live_links(organisation_id)
-        .where(Link.status == LinkStatus.CONFIRMED)
-        .with_only_columns(
+        query.where(Link.status == LinkStatus.CONFIRMED).with_only_columns(
             Link.parent_id,
             Link.child_id,
             relation,

@@ -34,8 +34,6 @@ from ..chain.graph import ROOT, ChainAnalysis, analyse, build_graph
 from ..models import (
     AssessmentRun,
     Flag,
-    Link,
-    LinkStatus,
     RunLink,
     RunStatus,
     RunSupplier,
@@ -45,6 +43,7 @@ from ..models import (
 from ..tenancy import in_org
 from .bulk import insert_rows
 from .findings import LinkFacts, RiskInputs, SupplierFacts
+from .inputs import link_facts
 
 SUPPLIER_VALUES = (
     "code",
@@ -282,23 +281,12 @@ def run_chain(session: Session, run: AssessmentRun) -> RunChain:
 def _current_links(
     session: Session, run: AssessmentRun, suppliers: Mapping[int, SupplierFacts]
 ) -> dict[tuple[int, int], LinkFacts]:
-    relation = sa.type_coerce(Link.relation, sa.String)
-    rows = session.connection().execute(
-        in_org(Link, run.organisation_id)
-        .where(Link.status == LinkStatus.CONFIRMED)
-        .with_only_columns(
-            Link.parent_id,
-            Link.child_id,
-            relation,
-            Link.workers,
-            Link.contract_value_eur,
-            Link.labour_hours,
-        )
-    )
     return {
-        (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
-        for parent, child, rel, workers, value, hours in rows
-        if child in suppliers and (parent is None or parent in suppliers)
+        (parent, child): facts
+        for (parent, child), facts in link_facts(
+            session, run.organisation_id, live_only=False
+        ).items()
+        if child in suppliers and (parent == ROOT or parent in suppliers)
     }
 
 
