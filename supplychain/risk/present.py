@@ -40,7 +40,6 @@ FACT_NAMES = {
     "valid_from": _l("In force from"),
     "valid_to": _l("In force until"),
     "checked": _l("Figure checked on"),
-    "relation": _l("Relation"),
 }
 DECISION_NAMES = {
     "open": _l("open"),

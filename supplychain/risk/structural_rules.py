@@ -209,12 +209,9 @@ def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
             evidence.append(
                 _declared_evidence(response, declared, workers_in, workers_out, employees)
             )
-            extra = {"declared": workers_in, "workers_out": workers_out}
-            params.append(
-                to_json(
-                    {"children": len(children), **(extra if DECLARED_WORKERS in declared else {})}
-                )
-            )
+            said = DECLARED_WORKERS in declared
+            extra = {"declared": workers_in, "workers_out": workers_out} if said else {}
+            params.append(to_json({"children": len(children), **extra}))
             continue
         staff = "null" if employees is None else employees
         # What to_json writes of {"facts": {...}}, without a dict per flag.
@@ -393,7 +390,7 @@ def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             yield finding(
                 "unknown-subcontracting",
                 parent,
-                {"suppliers": [child], "facts": {"relation": relation}},
+                {"suppliers": [child]},
                 name=name,
                 what=what,
             )
