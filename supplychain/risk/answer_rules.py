@@ -1,4 +1,5 @@
-"""Flags from answers: every risk annotation that a supplier's submitted answer meets.
+"""Flags from answers: every risk annotation that a supplier's submitted answer meets, and
+answers read against reference figures (pay below the legal minimum wage).
 
 The questionnaire files say which answers signal risk (indicator, severity, ILO indicator,
 guide section and a sentence in every language), so new questions need no new code; this one
@@ -8,15 +9,16 @@ rule turns them into flags, each with the answer quoted as evidence.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..models import Severity
-from ..questionnaires.evaluation import triggered_risks
+from ..questionnaires.evaluation import triggered_risks, visible_ids
 from .findings import Finding, RiskInputs
-from .rules import rule
+from .rules import finding, rule
 
 
 def _explain(found: Finding) -> str:
@@ -60,3 +62,123 @@ def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]
                 ilo=tuple(annotation.ilo),
                 guide=(annotation.guide,),
             )
+
+
+# Questions whose answer is the lowest gross hourly wage of a worker on the buyer's work.
+HOURLY_WAGE_QUESTIONS = ("hourly_rate",)
+
+_WAGE_REASONS = {
+    "statutory": _l(
+        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the statutory minimum "
+        "wage in %(country)s in every month (%(floor)s EUR an hour): workers on your contract "
+        "are paid less than the law allows."
+    ),
+    "statutory-most-months": _l(
+        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the statutory minimum "
+        "hourly wage in %(country)s in most months (%(floor)s EUR on average): unless these "
+        "workers are paid a full monthly minimum wage, they are paid less than the law allows."
+    ),
+    "sector": _l(
+        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the minimum wage that "
+        "binds its sector in %(country)s (%(floor)s EUR an hour): workers on your contract are "
+        "likely paid less than they are owed."
+    ),
+}
+
+
+def _explain_wage(found: Finding) -> str:
+    params = found.params
+    return str(_WAGE_REASONS[params["reason"]]) % params
+
+
+@rule(
+    "pay-below-minimum",
+    title=_l("Pay below the legal minimum wage"),
+    message=_WAGE_REASONS["statutory"],
+    severity=Severity.CRITICAL,
+    guide=("pay-and-deductions", "workplace-assessment"),
+    explainer=_explain_wage,
+)
+def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:
+    """Underpayment is the most common form of labour exploitation (HEUNI toolkit) and a breach
+    of labour law, though not by itself one of the ILO's indicators of forced labour (withholding
+    of wages is pay kept back, not low pay), so none is named. The supplier's answer on the lowest
+    gross hourly wage is compared with the minimum hourly wage, without the employer's
+    contributions, of the country where the work is done: the organisation's own (a posted
+    worker is owed the host country's minimum). Critical below the statutory minimum in every
+    month; high below a sector floor that binds the supplier's NACE sector, or below the
+    statutory minimum of most months (where it is the monthly minimum over each month's normal
+    hours). Figures, sources and dates: supplychain/data/labour_costs.yaml. Countries covered:
+    those with a statutory minimum wage there (LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU); a sector
+    floor for Latvian construction; no flag where no floor is known (FI, SE, DK, NO, others)."""
+    from .reference import labour_costs
+
+    country = inputs.home_country
+    cost = labour_costs().get(country)
+    today = inputs.now.date()
+    if cost is None or not cost.in_force(today):
+        return
+    lowest, average = cost.lowest_hourly_wage_eur, cost.hourly_wage_eur
+    if lowest is None or average is None:
+        return
+    for supplier_id, response in inputs.responses.items():
+        found = _wage_answer(response)
+        if found is None:
+            continue
+        question_id, answer, rate = found
+        sector = inputs.suppliers[supplier_id].sector if supplier_id in inputs.suppliers else ""
+        floor = next((f for f in cost.sector_floors if f.applies(sector, today)), None)
+        if rate < lowest:
+            reason, level, amount, figure = "statutory", Severity.CRITICAL, lowest, cost
+        elif floor is not None and rate < floor.hourly_wage_eur:
+            reason, level, amount, figure = "sector", Severity.HIGH, floor.hourly_wage_eur, floor
+        elif rate < average:
+            reason, level, amount, figure = "statutory-most-months", Severity.HIGH, average, cost
+        else:
+            continue
+        facts: dict[str, Any] = {
+            "hourly_rate_eur": str(rate),
+            "wage_floor_eur": str(amount.quantize(Decimal("0.01"))),
+            "country": country,
+        }
+        if figure is floor:
+            facts["floor_nace"] = floor.nace
+        facts |= {
+            "source": figure.source,
+            "valid_from": figure.valid_from.isoformat() if figure.valid_from else None,
+            "valid_to": figure.valid_to.isoformat() if figure.valid_to else None,
+            "checked": figure.checked.isoformat(),
+        }
+        quoted = {
+            "questionnaire": response.questionnaire.id,
+            "version": response.questionnaire.version,
+            "question": question_id,
+            "answer": answer,
+        }
+        yield finding(
+            "pay-below-minimum",
+            supplier_id,
+            {"answers": [quoted], "facts": facts},
+            level,
+            reason=reason,
+            rate=facts["hourly_rate_eur"],
+            floor=facts["wage_floor_eur"],
+            country=country,
+        )
+
+
+def _wage_answer(response: Any) -> tuple[str, Any, Decimal] | None:
+    """The answered, shown hourly wage question of a response: (id, answer, rate in EUR)."""
+    answers = response.answers
+    shown = visible_ids(response.questionnaire, answers)
+    for question_id in HOURLY_WAGE_QUESTIONS:
+        answer = answers.get(question_id)
+        if question_id not in shown or answer is None or answer == "" or isinstance(answer, bool):
+            continue
+        try:
+            rate = Decimal(str(answer))
+        except ArithmeticError:
+            continue
+        if rate.is_finite() and rate >= 0:
+            return question_id, answer, rate
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -71,6 +71,9 @@ class RiskInputs:
     invitations: Mapping[int, InvitationFacts]
     now: datetime
     home_country: str = ""  # the organisation's own country, for cross-border work
+    # Links a supplier disclosed that no officer has confirmed or rejected yet, by the supplier
+    # that disclosed them: (child, relation) pairs.
+    disclosed: Mapping[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     @cached_property
     def _parent(self) -> dict[int, int]:

@@ -19,6 +19,7 @@ from ..models import (
     Answer,
     Invitation,
     Link,
+    LinkSource,
     LinkStatus,
     Organisation,
     Response,
@@ -58,6 +59,7 @@ def load_inputs(
             invitations=_only(suppliers, _invitations(session, organisation_id)),
             now=now,
             home_country=getattr(organisation, "country", "") or "",
+            disclosed=_only(suppliers, disclosed_links(session, organisation_id)),
         )
 
 
@@ -114,6 +116,28 @@ def link_facts(
         (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
         for parent, child, rel, workers, value, hours in rows
     }
+
+
+def disclosed_links(
+    session: Session, organisation_id: int
+) -> dict[int, tuple[tuple[int, str], ...]]:
+    """Links suppliers disclosed that await an officer's decision: (child, relation) pairs by
+    the supplier that disclosed them, in one query (few rows: only undecided disclosures)."""
+    relation = sa.type_coerce(Link.relation, sa.String)
+    rows = session.connection().execute(
+        live_links(organisation_id)
+        .where(
+            Link.status == LinkStatus.PROPOSED,
+            Link.source == LinkSource.DISCLOSED,
+            col(Link.parent_id).is_not(None),
+        )
+        .with_only_columns(Link.parent_id, Link.child_id, relation)
+        .order_by(Link.parent_id, Link.child_id)
+    )
+    found: dict[int, list[tuple[int, str]]] = {}
+    for parent, child, rel in rows:
+        found.setdefault(parent, []).append((child, rel))
+    return {parent: tuple(children) for parent, children in found.items()}
 
 
 def _responses(

@@ -32,6 +32,14 @@ FACT_NAMES = {
     "source": _l("Source"),
     "sector": _l("Sector"),
     "matched": _l("High-risk sector"),
+    "declared_workers": _l("Workers on its contract, as it answered"),
+    "declared_employees": _l("Its own employees, as it answered"),
+    "hourly_rate_eur": _l("Lowest gross hourly pay it reports (EUR)"),
+    "wage_floor_eur": _l("Minimum gross hourly wage (EUR)"),
+    "floor_nace": _l("Sector the minimum binds (NACE)"),
+    "valid_from": _l("In force from"),
+    "valid_to": _l("In force until"),
+    "checked": _l("Figure checked on"),
 }
 DECISION_NAMES = {
     "open": _l("open"),

@@ -1,4 +1,4 @@
-"""Reference data for two risk rules: legal minimum labour costs and high-risk sectors."""
+"""Reference data for the risk rules: legal minimum wages and labour costs, high-risk sectors."""
 
 from __future__ import annotations
 
@@ -41,8 +41,33 @@ class ReferenceDataError(ValueError):
 
 
 @dataclass(frozen=True)
+class SectorFloor:
+    """A lowest lawful gross hourly wage for one sector, set above the statutory minimum (by a
+    generally binding agreement, for example), with where it comes from and when it applies."""
+
+    nace: str  # NACE section, division, group or class the floor covers (a code prefix)
+    hourly_wage_eur: Decimal
+    valid_from: date
+    valid_to: date | None
+    source: str
+    checked: date
+    note: str
+
+    def applies(self, sector: str, day: date) -> bool:
+        """Whether a supplier of this NACE sector is bound by the floor on day."""
+        code = sector.strip().upper().replace(" ", "")
+        code = normalise_nace(code) or code
+        return bool(code) and code.startswith(self.nace) and _in_force(self, day)
+
+
+def _in_force(figure: Any, day: date) -> bool:
+    start, end = figure.valid_from, figure.valid_to
+    return start is not None and start <= day and (end is None or day <= end)
+
+
+@dataclass(frozen=True)
 class LabourCost:
-    """What the law makes an hour of work cost an employer in one country."""
+    """What the law makes an hour of work cost an employer, and pay a worker, in one country."""
 
     country: str
     currency: str
@@ -56,6 +81,36 @@ class LabourCost:
     checked: date
     note: str
     eur_rate_date: date | None = None
+    valid_to: date | None = None
+    hours_per_month_max: Decimal | None = None
+    sector_floors: tuple[SectorFloor, ...] = ()
+
+    def in_force(self, day: date) -> bool:
+        """Whether the statutory minimum wage of this entry applies on day."""
+        return self.minimum_wage is not None and _in_force(self, day)
+
+    @property
+    def hourly_wage_eur(self) -> Decimal | None:
+        """The statutory minimum gross hourly wage in EUR (for a monthly minimum: over the
+        average normal hours of a month), without the employer's contributions; None where
+        there is no statutory minimum wage."""
+        wage = self.minimum_wage
+        if wage is None:
+            return None
+        if self.period == "hour":
+            return wage * self.eur_rate
+        if self.period == "month" and self.hours_per_month:
+            return wage / self.hours_per_month * self.eur_rate
+        return None
+
+    @property
+    def lowest_hourly_wage_eur(self) -> Decimal | None:
+        """The hourly wage below which pay is under the statutory minimum in every month: where
+        the hourly minimum is the monthly one over each month's normal hours, the month with
+        the most hours gives it (hours_per_month_max); otherwise the hourly minimum itself."""
+        if self.period == "month" and self.minimum_wage is not None and self.hours_per_month_max:
+            return self.minimum_wage / self.hours_per_month_max * self.eur_rate
+        return self.hourly_wage_eur
 
     @property
     def hourly_eur(self) -> Decimal | None:
@@ -120,6 +175,10 @@ class _LabourCostEntry(_Entry):
     source: Text
     checked: date
     note: Text
+    # Added with the wage rule: optional, so that entries without them need not say so.
+    valid_to: date | None = None
+    hours_per_month_max: Amount | None = None
+    sector_floors: list[_SectorFloorEntry] = Field(default_factory=list)
 
     @field_validator("country")
     @classmethod
@@ -137,11 +196,30 @@ class _LabourCostEntry(_Entry):
                 missing.append("hours_per_month")
             if missing:
                 raise ValueError(f"a minimum wage needs {', '.join(missing)}")
+        if self.hours_per_month_max and (self.hours_per_month or 0) > self.hours_per_month_max:
+            raise ValueError("hours_per_month_max must be at least hours_per_month")
         if self.currency == "EUR" and self.eur_rate != 1:
             raise ValueError("eur_rate must be 1 for EUR")
         if self.currency != "EUR" and self.eur_rate_date is None:
             raise ValueError("a rate for a currency other than EUR needs eur_rate_date")
         return self
+
+
+class _SectorFloorEntry(_Entry):
+    nace: str
+    hourly_wage_eur: Amount
+    valid_from: date
+    valid_to: date | None
+    source: Text
+    checked: date
+    note: Text
+
+    @field_validator("nace")
+    @classmethod
+    def _known_code(cls, value: str) -> str:
+        if value not in nace_codes():
+            raise ValueError(f"{value} is not a NACE Rev. 2 section, division, group or class")
+        return value
 
 
 class _SectorEntry(_Entry):
@@ -192,7 +270,13 @@ def _load(path: Path, schema: type[E], key: Callable[[E], str]) -> list[E]:
 def load_labour_costs(path: Path) -> dict[str, LabourCost]:
     """Parse a labour cost file into LabourCost by country code."""
     entries = _load(path, _LabourCostEntry, lambda e: e.country)
-    return {e.country: LabourCost(**e.model_dump()) for e in entries}
+    return {
+        e.country: LabourCost(
+            **e.model_dump(exclude={"sector_floors"}),
+            sector_floors=tuple(SectorFloor(**f.model_dump()) for f in e.sector_floors),
+        )
+        for e in entries
+    }
 
 
 def load_high_risk_sectors(path: Path) -> tuple[HighRiskSector, ...]:

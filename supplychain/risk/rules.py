@@ -19,7 +19,7 @@ from ..models import Severity
 from .findings import Finding, RiskInputs
 from .flagset import Batch
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding | Batch]]
 

@@ -142,24 +142,48 @@ def chain_cycle(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             yield finding("chain-cycle", member, {"path": loop}, size=len(cycle.members))
 
 
+_PASS_THROUGH = _l(
+    "This company has almost no workers of its own on the contract: its subcontractors "
+    "(%(children)d) do the work. It may be a letterbox between you and the real employer."
+)
+_DECLARED_FEWER = _l(
+    "It declared %(declared)d workers on the contract, yet its subcontractors alone bring "
+    "%(workers_out)d."
+)
+
+
+def _explain_pass_through(found: Finding) -> str:
+    params = found.params
+    text = str(_PASS_THROUGH) % params
+    if "declared" in params and params["declared"] < params["workers_out"]:
+        text += " " + str(_DECLARED_FEWER) % params
+    return text
+
+
+# The self-assessment's answers on headcount, read by pass-through where a supplier gave them.
+DECLARED_WORKERS = "contract_workers"  # people on the buyer's contract, all employers counted
+DECLARED_EMPLOYEES = "own_employees"  # the company's own employees
+
+
 @rule(
     "pass-through",
     title=_l("Passes the work on without doing it"),
-    message=_l(
-        "This company has almost no workers of its own on the contract: its subcontractors "
-        "(%(children)d) do the work. It may be a letterbox between you and the real employer."
-    ),
+    message=_PASS_THROUGH,
     severity=Severity.MEDIUM,
     ilo=(ILO.DECEPTION,),
     guide=("subcontracting", "screening"),
     thresholds={"own_share_max": 0.1, "max_employees": 1},
+    explainer=_explain_pass_through,
 )
 def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
-    """A subcontractor passing all work on is one of the toolkit's complex arrangements. Our
-    test: its subcontractors bring at least 90% of the workers on the contract, or it has at
-    most one employee of its own."""
+    """A subcontractor passing all work on is one of the toolkit's complex arrangements, and a
+    headcount too small for the contract is a red flag (a contractor declaring 40 workers while
+    its subcontractors bring 128). Our test: its subcontractors bring at least 90% of the
+    workers on the contract, or it has at most one employee of its own. The workers on its
+    contract and its employees are its own answers to the self-assessment where it gave them
+    (the evidence quotes them), else the chain's figures."""
     links, succ, pred = inputs.links, inputs.graph._succ, inputs.graph._pred  # plain dicts
-    suppliers = inputs.suppliers
+    suppliers, responses = inputs.suppliers, inputs.responses
     share, max_employees = 1 - t["own_share_max"], t["max_employees"]
     nodes, evidence, params = [], [], []
     for node, below in succ.items():
@@ -169,21 +193,62 @@ def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
         children = [c for c in below if c != node and links[(node, c)].relation != "supply"]
         if not children:
             continue
-        workers_in = _sum(links[(p, node)].workers for p in pred[node])
         workers_out = _sum(links[(node, c)].workers for c in children)
-        employees = suppliers[node].employees
+        response = responses.get(node)
+        declared = _declared(response) if response is not None else {}
+        workers_in = declared.get(DECLARED_WORKERS)
+        if workers_in is None:
+            workers_in = _sum(links[(p, node)].workers for p in pred[node])
+        employees = declared.get(DECLARED_EMPLOYEES, suppliers[node].employees)
         by_share = workers_in > 0 and workers_out >= workers_in * share
         by_staff = employees is not None and employees <= max_employees
-        if by_share or by_staff:
-            staff = "null" if employees is None else employees
-            nodes.append(node)
-            # What to_json writes of {"facts": {...}}, without a dict per flag.
+        if not (by_share or by_staff):
+            continue
+        nodes.append(node)
+        if declared:
             evidence.append(
-                f'{{"facts":{{"workers_in":{workers_in},"workers_out":{workers_out},'
-                f'"employees":{staff}}}}}'
+                _declared_evidence(response, declared, workers_in, workers_out, employees)
             )
-            params.append(f'{{"children":{len(children)}}}')
+            said = DECLARED_WORKERS in declared
+            extra = {"declared": workers_in, "workers_out": workers_out} if said else {}
+            params.append(to_json({"children": len(children), **extra}))
+            continue
+        staff = "null" if employees is None else employees
+        # What to_json writes of {"facts": {...}}, without a dict per flag.
+        evidence.append(
+            f'{{"facts":{{"workers_in":{workers_in},"workers_out":{workers_out},'
+            f'"employees":{staff}}}}}'
+        )
+        params.append(f'{{"children":{len(children)}}}')
     yield Batch("pass-through", nodes, evidence, params, Severity.MEDIUM)
+
+
+def _declared(response: Any) -> dict[str, int]:
+    """The headcounts a supplier answered (whole numbers of at least 0), by question id."""
+    found = {}
+    for question_id in (DECLARED_WORKERS, DECLARED_EMPLOYEES):
+        value = response.answers.get(question_id)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            found[question_id] = value
+    return found
+
+
+def _declared_evidence(
+    response: Any, declared: Mapping[str, int], workers_in: int, workers_out: int, employees: Any
+) -> str:
+    """Evidence naming the figures used: the answers where given (quoted), else the chain's."""
+    facts: dict[str, Any] = {}
+    if DECLARED_WORKERS in declared:
+        facts["declared_workers"] = workers_in
+    else:
+        facts["workers_in"] = workers_in
+    facts["workers_out"] = workers_out
+    if DECLARED_EMPLOYEES in declared:
+        facts["declared_employees"] = employees
+    else:
+        facts["employees"] = employees
+    quoted = [_answer(response, q, declared[q]) for q in declared]
+    return to_json({"answers": quoted, "facts": facts})
 
 
 def _works(inputs: RiskInputs, parent: int, child: int) -> bool:
@@ -283,6 +348,52 @@ def _answer(response: Any, question_id: str, value: Any) -> dict[str, Any]:
         "question": question_id,
         "answer": value,
     }
+
+
+_UNKNOWN = {
+    "subcontractors": _l(
+        "This company named %(name)s as a subcontractor, a link that is not on your map: "
+        "subcontracting you did not know of. Hold new work there and check the site, then "
+        "confirm or reject the link."
+    ),
+    "agencies": _l(
+        "This company named %(name)s as an agency supplying it with workers, a link that is not "
+        "on your map: labour you did not know of. Hold new work there and check the site, then "
+        "confirm or reject the link."
+    ),
+}
+
+
+def _explain_unknown(found: Finding) -> str:
+    return str(_UNKNOWN[found.params["what"]]) % found.params
+
+
+@rule(
+    "unknown-subcontracting",
+    title=_l("Subcontracting you did not know of"),
+    message=_UNKNOWN["subcontractors"],
+    severity=Severity.HIGH,
+    guide=("subcontracting", "workplace-assessment", "contract-clauses"),
+    explainer=_explain_unknown,
+)
+def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
+    """Undisclosed subcontractors turning up are where hidden exploitation usually surfaces; the
+    matching action is to hold new work and check the site. Raised on the supplier that named a
+    company in its answers for each link no officer has confirmed or rejected yet, so it lasts
+    until the link is decided. A risk factor, not an ILO indicator: none is named."""
+    suppliers = inputs.suppliers
+    for parent, children in inputs.disclosed.items():
+        for child, relation in children:
+            company = suppliers.get(child)
+            name = f"{company.name} ({company.code})" if company else f"#{child}"
+            what = "agencies" if relation == LABOUR_HIRE else "subcontractors"
+            yield finding(
+                "unknown-subcontracting",
+                parent,
+                {"suppliers": [child]},
+                name=name,
+                what=what,
+            )
 
 
 @rule(

@@ -40,6 +40,7 @@ def chain(
     responses: Mapping[int, ResponseFacts] | None = None,
     invitations: Mapping[int, InvitationFacts] | None = None,
     home_country: str = "LV",
+    disclosed: Mapping[int, tuple[tuple[int, str], ...]] | None = None,
 ) -> RiskInputs:
     """edges: (parent, child[, relation[, workers[, value_eur[, hours]]]]); parent 0 is you."""
     rows = []
@@ -71,4 +72,5 @@ def chain(
         invitations=invitations or {},
         now=NOW,
         home_country=home_country,
+        disclosed=disclosed or {},
     )

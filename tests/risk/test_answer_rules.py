@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from supplychain.models import Severity
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import ResponseFacts
@@ -84,3 +86,77 @@ def test_an_agency_in_the_chain_missing_from_its_list():
         responses={1: _table_response("yes", everyone)},
     )
     assert flags(honest, "undisclosed-subcontracting") == []
+
+
+def _assessed(answers, sector="", home_country="LV"):
+    from tests.risk.test_rule_cases import self_assessment
+
+    return chain(
+        [(0, 1)],
+        suppliers={1: {"sector": sector}},
+        responses={1: ResponseFacts(self_assessment(), answers)},
+        home_country=home_country,
+    )
+
+
+def test_pay_below_the_statutory_minimum_wage_is_critical_with_its_figure_and_source():
+    [found] = flags(_assessed({"hourly_rate": "3.20"}), "pay-below-minimum")
+    assert (found.supplier_id, found.severity, found.ilo) == (1, Severity.CRITICAL, ())
+    assert found.guide == ("pay-and-deductions", "workplace-assessment")
+    [quoted] = found.evidence["answers"]
+    assert (quoted["question"], quoted["answer"]) == ("hourly_rate", "3.20")
+    facts = found.evidence["facts"]
+    # Below the minimum in every month of 2026: EUR 780 over July's 184 normal hours.
+    assert (facts["hourly_rate_eur"], facts["wage_floor_eur"], facts["country"]) == (
+        "3.20",
+        "4.24",
+        "LV",
+    )
+    assert "Cabinet of Ministers" in facts["source"]
+    assert facts["valid_from"] == "2026-01-01" and facts["checked"]
+    sentence = RULES["pay-below-minimum"].explain(found)
+    assert "3.20" in sentence and "4.24" in sentence and "LV" in sentence
+
+
+def test_pay_below_the_minimum_of_most_months_or_the_sector_floor_is_high():
+    [found] = flags(_assessed({"hourly_rate": "4.50"}), "pay-below-minimum")
+    assert found.severity == Severity.HIGH and found.params["reason"] == "statutory-most-months"
+    assert found.evidence["facts"]["wage_floor_eur"] == "4.69"  # EUR 780 over 166.17 h
+    # Construction (NACE F) is bound by its general agreement's EUR 5.57 an hour.
+    [builder] = flags(_assessed({"hourly_rate": "5.00"}, sector="F43.33"), "pay-below-minimum")
+    facts = builder.evidence["facts"]
+    assert builder.severity == Severity.HIGH and builder.params["reason"] == "sector"
+    assert (facts["wage_floor_eur"], facts["floor_nace"], facts["valid_from"]) == (
+        "5.57",
+        "F",
+        "2024-01-01",
+    )
+    assert "construction" in facts["source"]
+    # The same pay outside construction is above every statutory floor.
+    assert flags(_assessed({"hourly_rate": "5.00"}, sector="N81.21"), "pay-below-minimum") == []
+
+
+def test_no_pay_flag_without_a_known_floor_or_an_answer():
+    assert flags(_assessed({"hourly_rate": "3.20"}, home_country="FI"), "pay-below-minimum") == []
+    assert flags(_assessed({"hourly_rate": "3.20"}, home_country=""), "pay-below-minimum") == []
+    assert flags(_assessed({"hourly_rate": ""}), "pay-below-minimum") == []
+    assert flags(_assessed({"hourly_rate": "5.57"}, sector="F41.20"), "pay-below-minimum") == []
+    # A figure past its valid_to is not used: Germany's EUR 13.90 ends with 2026.
+    from dataclasses import replace
+    from datetime import datetime
+
+    german = replace(
+        _assessed({"hourly_rate": "9.00"}, home_country="DE"),
+        now=datetime(2027, 1, 5, tzinfo=UTC),
+    )
+    assert flags(german, "pay-below-minimum") == []
+    assert flags(_assessed({"hourly_rate": "9.00"}, home_country="DE"), "pay-below-minimum")
+
+
+def test_one_day_off_a_week_is_medium_and_none_stays_high():
+    def rest(days):
+        return [(f.indicator, f.severity) for f in flags(_assessed({"rest_days": days}), "answer")]
+
+    assert rest(0) == [("no-rest-days", Severity.HIGH)]
+    assert rest(1) == [("short-weekly-rest", Severity.MEDIUM)]
+    assert rest(2) == []

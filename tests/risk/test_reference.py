@@ -64,13 +64,26 @@ def test_data_sits_in_the_package():
 
 
 def test_latvia_hand_checked():
-    """LV 2026: EUR 780 a month over 173.33 h, plus the employer's 23.59 % VSAOI."""
+    """LV 2026: EUR 780 a month over the 1,994 normal hours of 2026 (166.17 h a month on
+    average, 152 to 184 in a month), plus the employer's 23.59 % VSAOI for the labour cost; the
+    construction agreement's EUR 5.57 an hour for wages in NACE F."""
     lv = labour_costs()["LV"]
-    assert (lv.minimum_wage, lv.period, lv.hours_per_month) == (780, "month", Decimal("173.33"))
+    assert (lv.minimum_wage, lv.period, lv.hours_per_month) == (780, "month", Decimal("166.17"))
     assert lv.employer_contributions_percent == Decimal("23.59")
-    expected = Decimal(780) / Decimal("173.33") * Decimal("1.2359")
+    expected = Decimal(780) / Decimal("166.17") * Decimal("1.2359")
     assert lv.hourly_eur is not None
     assert abs(lv.hourly_eur - expected) < Decimal("1e-20")
+    assert round(lv.hourly_wage_eur, 2) == Decimal("4.69")  # the wage alone, no contributions
+    assert round(lv.lowest_hourly_wage_eur, 2) == Decimal("4.24")  # July's 184 hours
+    [construction] = lv.sector_floors
+    assert (construction.nace, construction.hourly_wage_eur) == ("F", Decimal("5.57"))
+    assert construction.valid_from == date(2024, 1, 1) and construction.checked
+    assert construction.applies("F43.33", date(2026, 12, 1))
+    assert construction.applies("43.33", date(2026, 12, 1))  # the section letter may be left out
+    assert not construction.applies("N81.21", date(2026, 12, 1))
+    assert not construction.applies("F43.33", date(2023, 12, 31))  # not yet in force
+    assert lv.in_force(date(2026, 1, 1)) and not lv.in_force(date(2025, 12, 31))
+    assert not labour_costs()["DE"].in_force(date(2027, 1, 1))  # EUR 14.60 from 2027: update
 
 
 def test_hourly_eur_from_a_monthly_wage_in_another_currency():
@@ -200,6 +213,14 @@ def test_a_good_file_loads(tmp_path):
         (LV_ENTRY.replace("currency: EUR", "currency: PLN"), "eur_rate_date"),
         (LV_ENTRY.replace("country: LV", "country: XX"), "ISO 3166"),
         (LV_ENTRY.replace("period: month", "period: week"), "period"),
+        (LV_ENTRY + "  hours_per_month_max: 150\n", "hours_per_month_max"),
+        (LV_ENTRY + "  sector_floors: [{nace: Q99, hourly_wage_eur: 5}]\n", "Q99"),
+        (
+            LV_ENTRY
+            + "  sector_floors:\n    - {nace: F, hourly_wage_eur: '5.57', valid_from: 2024-01-01,"
+            + " valid_to: null, source: s, checked: 2026-12-07, note: n}\n",
+            "not text",
+        ),
         (LV_ENTRY + LV_ENTRY, "LV appears twice"),
         ("country: LV\n", "list"),
         ("- [unclosed\n", "labour_costs.yaml"),

@@ -118,3 +118,38 @@ def test_a_queued_run_is_claimed_once(session, org):
     claimed = services.claim_queued(session, utcnow())
     assert claimed.id == queued.id and claimed.status == RunStatus.RUNNING
     assert services.claim_queued(session, utcnow()) is None
+
+
+def test_a_disclosed_company_flags_the_supplier_that_named_it_until_the_link_is_decided(
+    session, org
+):
+    from supplychain.invitations import disclosures
+    from supplychain.models.base import utcnow
+    from supplychain.risk.engine import evaluate
+    from supplychain.risk.inputs import load_inputs
+    from supplychain.risk.rules import RULES
+
+    a = session.exec(select(Supplier).where(Supplier.code == "A")).one()
+    questionnaire = get_catalogue().current["supplier-self-assessment"]
+    agency, new = disclosures.propose_links(  # the agencies' table comes first
+        session=session,
+        parent=a,
+        questionnaire=questionnaire,
+        answers={
+            "subcontractors": [{"name": "New SIA", "registration_no": "NEW1", "country": "LV"}],
+            "agencies": [{"name": "Roka SIA", "email": "hr@roka.lv", "country": "LV"}],
+        },
+    )
+    session.commit()
+    assert (agency.relation.value, new.relation.value) == ("labour_hire", "subcontract")
+
+    def unknown():
+        inputs = load_inputs(session, org.id, get_catalogue(), utcnow())
+        rule = {"unknown-subcontracting": RULES["unknown-subcontracting"]}
+        return [(f.supplier_id, f.evidence["suppliers"]) for f in evaluate(inputs, rule)]
+
+    assert sorted(unknown()) == sorted([(a.id, [new.child_id]), (a.id, [agency.child_id])])
+    disclosures.confirm(session=session, link=new, actor_id=None)
+    disclosures.reject(session=session, link=agency, actor_id=None)
+    session.commit()
+    assert unknown() == []

@@ -148,3 +148,46 @@ def test_high_risk_sector_by_nace_code(form_app):
     assert found[3].evidence["facts"]["matched"].startswith("N81.2")
     with form_app.test_request_context():
         assert "cleaning" in RULES["high-risk-sector"].explain(found[3])
+
+
+def test_pass_through_reads_the_declared_headcount_and_says_so():
+    from supplychain.risk.findings import ResponseFacts
+    from tests.risk.test_rule_cases import self_assessment
+
+    edges = [(0, 1), (1, 2, "subcontract", 64), (1, 3, "subcontract", 64)]
+    # The chain alone: no workers on its contract recorded, 10 employees: not judged.
+    assert flags(chain(edges), "pass-through") == []
+    declared = {"contract_workers": 40, "own_employees": 40}
+    response = ResponseFacts(self_assessment(), declared)
+    [found] = flags(chain(edges, responses={1: response}), "pass-through")
+    assert found.evidence["facts"] == {
+        "declared_workers": 40,
+        "workers_out": 128,
+        "declared_employees": 40,
+    }
+    assert [a["question"] for a in found.evidence["answers"]] == [
+        "contract_workers",
+        "own_employees",
+    ]
+    sentence = RULES["pass-through"].explain(found)
+    assert "declared 40 workers" in sentence and "bring 128" in sentence
+    # An answer the map agrees with raises nothing.
+    honest = ResponseFacts(self_assessment(), {"contract_workers": 300})
+    assert flags(chain(edges, responses={1: honest}), "pass-through") == []
+
+
+def test_unknown_subcontracting_on_the_supplier_that_named_it():
+    inputs = chain(
+        [(0, 1), (0, 4)],
+        suppliers={2: {"name": "Roka SIA", "code": "P-D1"}, 3: {}},
+        disclosed={1: ((2, "labour_hire"), (3, "subcontract"))},
+    )
+    found = flags(inputs, "unknown-subcontracting")
+    assert [(f.supplier_id, f.evidence, f.severity) for f in found] == [
+        (1, {"suppliers": [2]}, Severity.HIGH),
+        (1, {"suppliers": [3]}, Severity.HIGH),
+    ]
+    assert found[0].ilo == ()  # a risk factor, not an ILO indicator
+    assert "Roka SIA (P-D1)" in RULES["unknown-subcontracting"].explain(found[0])
+    assert "agency" in RULES["unknown-subcontracting"].explain(found[0])
+    assert "subcontractor" in RULES["unknown-subcontracting"].explain(found[1])

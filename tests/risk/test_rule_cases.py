@@ -1,0 +1,129 @@
+"""Every registered rule has a chain that raises it and one that does not.
+
+CASES maps each rule id to two builders of RiskInputs: `raises` gives inputs on which the rule
+flags something, `quiet` nearly the same inputs on which it flags nothing. The test walks the
+registry: a rule added without both cases fails here, and so does a case for a rule that no
+longer exists. Pure inputs only (tests/risk/builders.py), no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from supplychain.risk.engine import evaluate
+from supplychain.risk.findings import InvitationFacts, ResponseFacts, RiskInputs
+from supplychain.risk.rules import RULES
+from tests.risk.builders import NOW, chain
+
+QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
+
+
+@cache
+def self_assessment():
+    from supplychain.questionnaires.loader import load_questionnaire
+
+    return load_questionnaire(QUESTIONNAIRES / "supplier-self-assessment.yaml")
+
+
+def answered(answers: dict, **chain_args) -> RiskInputs:
+    """Supplier 1, your direct supplier, has answered the self-assessment with answers."""
+    return chain([(0, 1)], responses={1: ResponseFacts(self_assessment(), answers)}, **chain_args)
+
+
+class Case(NamedTuple):
+    raises: Callable[[], RiskInputs]
+    quiet: Callable[[], RiskInputs]
+
+
+def _invited(deadline_days: int) -> RiskInputs:
+    deadline = NOW + timedelta(days=deadline_days)
+    invitation = InvitationFacts(deadline, submitted=False, revoked=False)
+    return chain([(0, 1)], invitations={1: invitation})
+
+
+def _priced(per_hour: float) -> RiskInputs:
+    return chain([(0, 1, "subcontract", 5, per_hour * 1000, 1000)])
+
+
+CASES: dict[str, Case] = {
+    "answer": Case(
+        raises=lambda: answered({"pay_method": ["cash"]}),
+        quiet=lambda: answered({"pay_method": ["own_account"]}),
+    ),
+    "pay-below-minimum": Case(
+        raises=lambda: answered({"hourly_rate": "3.20"}),
+        quiet=lambda: answered({"hourly_rate": "7.50"}),
+    ),
+    "chain-depth": Case(
+        raises=lambda: chain([(0, 1), (1, 2), (2, 3)]),
+        quiet=lambda: chain([(0, 1), (1, 2)]),
+    ),
+    "labour-hire": Case(
+        raises=lambda: chain([(0, 1, "labour_hire")]),
+        quiet=lambda: chain([(0, 1, "subcontract")]),
+    ),
+    "labour-hire-deep": Case(
+        raises=lambda: chain([(0, 1), (1, 2, "labour_hire")]),
+        quiet=lambda: chain([(0, 1), (1, 2, "subcontract")]),
+    ),
+    "intermediary-chain": Case(
+        raises=lambda: chain(
+            [(0, 1), (1, 2, "labour_hire"), (2, 3, "labour_hire")],
+            suppliers={2: {"is_agency": True}, 3: {"is_agency": True}},
+        ),
+        quiet=lambda: chain([(0, 1), (1, 2, "labour_hire")], suppliers={2: {"is_agency": True}}),
+    ),
+    "chain-cycle": Case(
+        raises=lambda: chain([(0, 1), (1, 2), (2, 1)]),
+        quiet=lambda: chain([(0, 1), (1, 2)]),
+    ),
+    "pass-through": Case(
+        raises=lambda: chain([(0, 1, "subcontract", 20), (1, 2, "subcontract", 19)]),
+        quiet=lambda: chain([(0, 1, "subcontract", 20), (1, 2, "subcontract", 5)]),
+    ),
+    "undisclosed-subcontracting": Case(
+        raises=lambda: answered({"uses_subcontractors": "yes", "subcontractors": []}),
+        quiet=lambda: answered({"uses_subcontractors": "no"}),
+    ),
+    "unknown-subcontracting": Case(
+        raises=lambda: chain([(0, 1)], suppliers={2: {}}, disclosed={1: ((2, "subcontract"),)}),
+        quiet=lambda: chain([(0, 1), (1, 2)]),
+    ),
+    "no-response": Case(raises=lambda: _invited(-1), quiet=lambda: _invited(1)),
+    "unassessed": Case(
+        raises=lambda: chain([(0, 1)]),
+        quiet=lambda: _invited(1),
+    ),
+    "labour-cost-below-minimum": Case(raises=lambda: _priced(2.0), quiet=lambda: _priced(20.0)),
+    "high-risk-sector": Case(
+        raises=lambda: chain([(0, 1)], suppliers={1: {"sector": "F41.20"}}),
+        quiet=lambda: chain([(0, 1)], suppliers={1: {"sector": "J62.01"}}),
+    ),
+    "cross-border": Case(
+        raises=lambda: chain([(0, 1)], suppliers={1: {"country": "EE"}}),
+        quiet=lambda: chain([(0, 1)], suppliers={1: {"country": "LV"}}),
+    ),
+}
+
+
+def test_every_rule_has_a_case_and_every_case_a_rule():
+    assert sorted(set(RULES) - set(CASES)) == [], "rules without a positive and negative case"
+    assert sorted(set(CASES) - set(RULES)) == [], "cases for rules that are not registered"
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_the_rule_raises_on_its_case_and_not_on_the_quiet_one(rule_id, form_app):
+    rule = {rule_id: RULES[rule_id]}
+    with form_app.test_request_context():
+        raised = list(evaluate(CASES[rule_id].raises(), rule))
+        assert raised, f"{rule_id} raised nothing on its positive case"
+        assert {f.rule for f in raised} == {rule_id}
+        for found in raised:  # and every flag explains itself in a sentence
+            assert RULES[rule_id].explain(found).strip()
+        assert list(evaluate(CASES[rule_id].quiet(), rule)) == [], f"{rule_id} on the quiet case"
