@@ -348,7 +348,7 @@ def questionnaires_check(files: tuple[str, ...]) -> None:
         click.echo(f"{len(exc.problems)} problem(s) in {len(paths)} file(s).", err=True)
         sys.exit(1)
     for (qid, version), q in sorted(catalogue.versions.items()):
-        count = sum(1 for _q in q.questions())
+        count = sum(1 for _q in q.asked())
         click.echo(f"ok: {qid} version {version} ({count} questions, {', '.join(q.languages)})")
 
 

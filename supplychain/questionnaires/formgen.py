@@ -274,7 +274,9 @@ def view_sections(
 
 
 def _view(q: Any, lang: str, hidden: bool) -> QuestionView:
-    show_if = q.show_if.model_dump(mode="json", exclude_none=True) if q.show_if else None
+    conds = [c.model_dump(mode="json", exclude_none=True) for c in q.show_conditions]
+    # The page's script reads one condition or a list of them.
+    show_if: Any = conds[0] if len(conds) == 1 else conds
     unit = getattr(q, "unit", None)
     return QuestionView(
         id=q.id,

@@ -45,7 +45,7 @@ def _candidates(question: Any) -> list[Any]:
         return [[o.value] for o in question.options]
     if question.type == "integer":
         low = question.min if question.min is not None else 0
-        return [max(low, 1), low]
+        return [max(low, 1), low, max(low, 2)]  # two: one rest day a week is a risk too
     if question.type in ("table", "documents"):
         return [[]]
     return [_DEFAULTS[question.type]]
