@@ -77,3 +77,9 @@ def test_no_risk_factor_claims_an_ilo_indicator(current, qid):
 def test_the_page_shows_the_map_the_files_make(current):
     """Regenerate with `supplychain questionnaires ilo-map` after changing an annotation."""
     assert table(current[qid] for qid in MAPPED) in DOC.read_text(encoding="utf-8")
+
+
+def test_the_organisations_own_risk_factors_claim_no_ilo_indicator(current):
+    """Lowest price, tight deadlines, agency staff: the organisation's exposure, not evidence."""
+    q = current["company-risk-assessment"]
+    assert [a.ilo for _q, a, _c in q.risk_annotations() if a.ilo] == []
