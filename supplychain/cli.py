@@ -326,6 +326,17 @@ def questionnaires_group() -> None:
     """Questionnaire files."""
 
 
+@questionnaires_group.command("ilo-map")
+@with_appcontext
+def questionnaires_ilo_map() -> None:
+    """Print the ILO map of docs/questionnaires.md from the current supplier questionnaires."""
+    from .questionnaires.catalogue import get_catalogue
+    from .questionnaires.ilomap import MAPPED, table
+
+    current = get_catalogue().current
+    click.echo(table(current[qid] for qid in MAPPED), nl=False)
+
+
 @questionnaires_group.command("check")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
@@ -348,7 +359,7 @@ def questionnaires_check(files: tuple[str, ...]) -> None:
         click.echo(f"{len(exc.problems)} problem(s) in {len(paths)} file(s).", err=True)
         sys.exit(1)
     for (qid, version), q in sorted(catalogue.versions.items()):
-        count = sum(1 for _q in q.questions())
+        count = sum(1 for _q in q.asked())
         click.echo(f"ok: {qid} version {version} ({count} questions, {', '.join(q.languages)})")
 
 

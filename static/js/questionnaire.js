@@ -38,9 +38,12 @@
     form.querySelectorAll("[data-question]").forEach((block) => {
       const raw = block.dataset.showIf;
       if (!raw) return;
-      const cond = JSON.parse(raw);
-      const parent = form.querySelector(`[data-question="${CSS.escape(cond.question)}"]`);
-      const show = parent && !parent.hidden && holds(cond, answer(cond.question));
+      const parsed = JSON.parse(raw);
+      const conds = Array.isArray(parsed) ? parsed : [parsed];
+      const parents = conds.map((c) => form.querySelector(`[data-question="${CSS.escape(c.question)}"]`));
+      // A condition on an earlier page's answer: the server already decided from the saved answer.
+      if (parents.some((p) => !p)) return;
+      const show = conds.some((c, i) => !parents[i].hidden && holds(c, answer(c.question)));
       block.hidden = !show;
       block.querySelectorAll("input, select, textarea").forEach((el) => { el.disabled = !show; });
     });

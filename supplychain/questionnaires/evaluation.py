@@ -21,8 +21,10 @@ def visible_ids(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set
     """Ids of the questions shown for these answers (a question below a hidden one is hidden)."""
     shown: set[str] = set()
     for question in questionnaire.questions():
-        cond = question.show_if
-        if cond is None or (cond.question in shown and cond.holds(answers.get(cond.question))):
+        conds = question.show_conditions
+        if not conds or any(
+            c.question in shown and c.holds(answers.get(c.question)) for c in conds
+        ):
             shown.add(question.id)
     return shown
 

@@ -99,8 +99,15 @@ class AnswerForm(Form):
         return {k: v for k, v in own.items() if k in shown}
 
     def valid_answers(self) -> dict[str, Any]:
-        """The shown answers whose fields have no error: what can be kept from a flawed page."""
-        return {k: v for k, v in self.answers().items() if not _errors(self[k])}
+        """The shown answers whose fields have no error: what can be kept from a flawed page.
+
+        Whether a question is shown is judged again without the flawed answers: a note that
+        explains a risky answer goes with that answer when it cannot be kept."""
+        valid = {k: v for k, v in self.answers().items() if not _errors(self[k])}
+        mine = {q.id for q in self.form_questions}
+        context = {k: v for k, v in self.context.items() if k not in mine}
+        shown = visible_ids(self.questionnaire, {**context, **valid})
+        return {k: v for k, v in valid.items() if k in shown}
 
     def only_missing(self) -> bool:
         """Whether every error is a required answer left empty: leaving the page then loses
@@ -274,7 +281,9 @@ def view_sections(
 
 
 def _view(q: Any, lang: str, hidden: bool) -> QuestionView:
-    show_if = q.show_if.model_dump(mode="json", exclude_none=True) if q.show_if else None
+    conds = [c.model_dump(mode="json", exclude_none=True) for c in q.show_conditions]
+    # The page's script reads one condition or a list of them.
+    show_if: Any = conds[0] if len(conds) == 1 else conds
     unit = getattr(q, "unit", None)
     return QuestionView(
         id=q.id,

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .schema import Questionnaire, cross_check
+from .schema import Questionnaire, cross_check, with_notes
 
 try:  # the C loader is ten times faster; the pure one gives the same nodes
     from yaml import CSafeLoader as _YamlLoader
@@ -108,7 +108,11 @@ def parse_questionnaire(text: str, name: str) -> Questionnaire:
         raise QuestionnaireError(
             [Problem(name, _line(path, lines), dotted(path), message) for path, message in found]
         )
-    return questionnaire
+    expanded = with_notes(questionnaire)
+    clashes = cross_check(expanded) if expanded is not questionnaire else []
+    if clashes:  # a note's id already taken by a question of the file
+        raise QuestionnaireError([Problem(name, None, dotted(p), m) for p, m in clashes])
+    return expanded
 
 
 def load_questionnaire(path: Path) -> Questionnaire:

@@ -4,6 +4,7 @@ answers that raise no risk unless the caller says otherwise."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .evaluation import visible_ids
@@ -45,7 +46,37 @@ def _candidates(question: Any) -> list[Any]:
         return [[o.value] for o in question.options]
     if question.type == "integer":
         low = question.min if question.min is not None else 0
-        return [max(low, 1), low]
+        return [max(low, 1), low, max(low, 2)]  # two: one rest day a week is a risk too
     if question.type in ("table", "documents"):
         return [[]]
     return [_DEFAULTS[question.type]]
+
+
+@dataclass(frozen=True)
+class Length:
+    """How long a questionnaire is for a respondent: what the first page promises."""
+
+    fewest: int  # questions when no branch applies (no agencies, migrants, housing...)
+    most: int  # every question of the file (the notes after risky answers not counted)
+
+    @property
+    def minutes(self) -> tuple[int, int]:
+        """About half a minute a question, rounded up to five minutes."""
+        return (_five(self.fewest / 2), _five(self.most / 2))
+
+
+def _five(minutes: float) -> int:
+    return max(5, -(-int(minutes) // 5) * 5)
+
+
+_LENGTHS: dict[tuple[str, int], Length] = {}
+
+
+def length(questionnaire: Questionnaire) -> Length:
+    """The fewest and the most questions a respondent may be asked (kept per version)."""
+    key = (questionnaire.id, questionnaire.version)
+    if key not in _LENGTHS:
+        shown = visible_ids(questionnaire, plain_answers(questionnaire))
+        asked = [q.id for q in questionnaire.asked()]
+        _LENGTHS[key] = Length(fewest=sum(1 for q in asked if q in shown), most=len(asked))
+    return _LENGTHS[key]

@@ -138,8 +138,19 @@ class _Question(_Strict):
     text: Text
     help: Text | None = None
     required: bool = True
-    show_if: ShowIf | None = None
+    # One condition, or a list of conditions of which any one shows the question.
+    show_if: ShowIf | Annotated[list[ShowIf], Field(min_length=1)] | None = None
     risks: list[QuestionRisk] = Field(default_factory=list)
+    # After an answer that meets one of this question's risk annotations, offer an optional
+    # text field to explain it (see with_notes): the note is stored as an answer of its own.
+    explain: bool = False
+
+    @property
+    def show_conditions(self) -> list[ShowIf]:
+        """show_if as a list: the question is shown when any of them holds."""
+        if self.show_if is None:
+            return []
+        return self.show_if if isinstance(self.show_if, list) else [self.show_if]
 
 
 class YesNo(_Question):
@@ -184,6 +195,7 @@ class FreeText(_Question):
     type: Literal["text"]
     max_length: int = Field(default=2000, ge=1, le=20000)
     multiline: bool = False
+    note_for: Ident | None = None  # set on the notes that with_notes adds after a question
 
 
 class DateQuestion(_Question):
@@ -269,6 +281,10 @@ class Questionnaire(_Strict):
         for section in self.sections:
             yield from section.questions
 
+    def asked(self) -> Iterator[Any]:
+        """The questions of the file itself, without the notes offered after risky answers."""
+        return (q for q in self.questions() if getattr(q, "note_for", None) is None)
+
     def question(self, question_id: str) -> Any:
         return next(q for q in self.questions() if q.id == question_id)
 
@@ -313,15 +329,18 @@ def cross_check(q: Questionnaire) -> list[Problem]:
 
 def _question_problems(question: Any, path: Path, earlier: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
-    if question.show_if is not None:
-        target = earlier.get(question.show_if.question)
-        where = (*path, "show_if", "question")
+    many = isinstance(question.show_if, list)
+    for i, cond in enumerate(question.show_conditions):
+        at: Path = (*path, "show_if", i) if many else (*path, "show_if")
+        target = earlier.get(cond.question)
         if target is None:
             problems.append(
-                (where, f"show_if must name an earlier question, not '{question.show_if.question}'")
+                ((*at, "question"), f"show_if must name an earlier question, not '{cond.question}'")
             )
         else:
-            problems += _condition_problems(question.show_if, target, (*path, "show_if"))
+            problems += _condition_problems(cond, target, at)
+    if question.explain and not _risk_conditions(question):
+        problems.append(((*path, "explain"), "explain needs a risk annotation on the question"))
     for i, risk in enumerate(question.risks):
         problems += _condition_problems(risk.when, question, (*path, "risks", i, "when"))
     for kind, items in (("option value", "options"), ("column id", "columns")):
@@ -397,3 +416,64 @@ def _translation_problems(node: Any, path: Path, languages: list[str]) -> list[P
             for p in _translation_problems(item, (*path, i), languages)
         ]
     return []
+
+
+# The optional note offered after a risky answer (explain: true), in the languages we ship;
+# a file in another language gets the English text until this table has its own.
+NOTE_TEXT = {
+    "en": "If you wish, explain this answer: what happened, and what you are doing about it.",
+    "lv": "Ja vēlaties, paskaidrojiet šo atbildi: kas notika un ko Jūs darāt lietas labā.",
+}
+NOTE_HELP = {
+    "en": "Optional. Your explanation is kept with the answer and read with it.",
+    "lv": "Nav obligāti. Jūsu paskaidrojums tiek saglabāts kopā ar atbildi un lasīts kopā ar to.",
+}
+
+
+def _risk_conditions(question: Any) -> list[dict[str, Any]]:
+    """The show_if conditions (as data) under which one of question's annotations applies."""
+    conds = [
+        {"question": question.id, **risk.when.model_dump(exclude_none=True)}
+        for risk in question.risks
+    ]
+    key = "includes" if question.type == "multiple_choice" else "equals"
+    conds += [
+        {"question": question.id, key: option.value}
+        for option in getattr(question, "options", ())
+        if option.risk is not None
+    ]
+    return conds
+
+
+def note_id(question_id: str) -> str:
+    return f"{question_id}_note"
+
+
+def with_notes(q: Questionnaire) -> Questionnaire:
+    """q with an optional text question after each question marked explain: true, shown only
+    after a risky answer. Ran after the file's own checks, so their paths match the file."""
+    if not any(question.explain for question in q.questions()):
+        return q
+    data = q.model_dump(exclude_none=True)
+    text = {lang: NOTE_TEXT.get(lang, NOTE_TEXT["en"]) for lang in q.languages}
+    help_ = {lang: NOTE_HELP.get(lang, NOTE_HELP["en"]) for lang in q.languages}
+    for section, raw in zip(q.sections, data["sections"], strict=True):
+        questions: list[Any] = []
+        for question, raw_question in zip(section.questions, raw["questions"], strict=True):
+            questions.append(raw_question)
+            if question.explain:
+                questions.append(
+                    {
+                        "id": note_id(question.id),
+                        "type": "text",
+                        "required": False,
+                        "multiline": True,
+                        "max_length": 1000,
+                        "note_for": question.id,
+                        "text": text,
+                        "help": help_,
+                        "show_if": _risk_conditions(question),
+                    }
+                )
+        raw["questions"] = questions
+    return Questionnaire.model_validate(data)

@@ -27,6 +27,7 @@ from ..questionnaires import evaluation, evidence
 from ..questionnaires import services as responses
 from ..questionnaires.catalogue import form_class, get_catalogue
 from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
+from ..questionnaires.sample import length as questionnaire_length
 from ..questionnaires.schema import Questionnaire
 from ..reference import countries
 from . import bp, services, shown
@@ -81,6 +82,7 @@ def landing(token: str) -> Any:
             deadline=invitation.expires_at,
             submitted=services.is_submitted(response),
             started=response is not None,
+            length=questionnaire_length(questionnaire),
             form=EmptyForm(),
             **services.invitation_context(session, invitation),
         )
@@ -196,6 +198,7 @@ def answer() -> Any:
             section_id=section_id,
             position=position + 1,
             count=len(order),
+            length=questionnaire_length(questionnaire) if position == 0 else None,
             previous=order[position - 1] if position else None,
             progress=evaluation.progress(questionnaire, lang, merged),
             answers_shown=shown.encode(section.questions, {**stored, **as_shown}),

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import Severity
 from ..questionnaires.evaluation import triggered_risks, visible_ids
+from ..questionnaires.schema import note_id
 from .findings import Finding, RiskInputs
 from .rules import finding, rule
 
@@ -43,6 +44,10 @@ def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]
         for hit in triggered_risks(questionnaire, response.answers):
             annotation = hit.annotation
             source = annotation.explanation or hit.question.text
+            quoted = [(hit.question.id, hit.answer)]
+            note = response.answers.get(note_id(hit.question.id))
+            if note:  # the supplier's own explanation of the answer travels with it
+                quoted.append((note_id(hit.question.id), note))
             yield Finding(
                 rule="answer",
                 supplier_id=supplier_id,
@@ -52,9 +57,10 @@ def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]
                         {
                             "questionnaire": questionnaire.id,
                             "version": questionnaire.version,
-                            "question": hit.question.id,
-                            "answer": hit.answer,
+                            "question": question_id,
+                            "answer": answer,
                         }
+                        for question_id, answer in quoted
                     ]
                 },
                 params={"explanation": dict(source.root)},

@@ -72,7 +72,9 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     with app.app_context():
         questionnaire = get_catalogue().current["supplier-self-assessment"]
     # Workers pay to get the job, and the supplier uses an agency it does not name.
-    answers = plain_answers(questionnaire, {"worker_fees": "yes", "uses_agencies": "yes"})
+    answers = plain_answers(
+        questionnaire, {"external_recruitment": "yes", "worker_fees": "yes", "uses_agencies": "yes"}
+    )
     assert answers["worker_fees"] == "yes" and not answers.get("agencies")
     for section in questionnaire.sections:
         _fill_section(answering, questionnaire, section.id, answers)

@@ -36,6 +36,11 @@ def test_conditional_questions_and_table_rows(app, live_server, page):
 
     page.get_by_role("button", name="Check the answers").click()
     assert page.locator("#pay_method-error").inner_text() == "Please answer this question."
+    # After a risky answer, an optional note to explain it; gone again after a safe one.
+    note = page.locator("#q-pay_method_note")
+    assert note.is_hidden()
+    page.get_by_label("In cash").check()
+    assert note.is_visible()
     assert page.locator("#q-agencies").is_visible()  # kept open: its answer was yes
     page.get_by_label("Into their own account").check()
     page.get_by_label("Normal weekly hours").fill("40")

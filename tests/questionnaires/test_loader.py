@@ -13,12 +13,14 @@ from pydantic import BaseModel
 
 from supplychain import resource_dir
 from supplychain.ilo import IloIndicator
+from supplychain.questionnaires.evaluation import triggered_risks, visible_ids
 from supplychain.questionnaires.loader import (
     QuestionnaireError,
     load_all,
     parse_questionnaire,
     questionnaire_files,
 )
+from supplychain.questionnaires.sample import plain_answers
 from supplychain.questionnaires.schema import Condition, Text
 
 SHIPPED = resource_dir("questionnaires", "questionnaires_data")
@@ -205,8 +207,8 @@ def test_every_text_has_every_translation_and_show_if_looks_back(shipped):
             assert all(value.strip() for value in text.root.values()), f"{q.id} {path}"
         seen: set[str] = set()
         for question in q.questions():
-            if question.show_if is not None:
-                assert question.show_if.question in seen, f"{q.id}: {question.id}"
+            for cond in question.show_conditions:
+                assert cond.question in seen, f"{q.id}: {question.id}"
             seen.add(question.id)
 
 
@@ -220,3 +222,55 @@ def test_the_supplier_questionnaire_discloses_subcontractors_and_agencies(shippe
     q = shipped.current["supplier-self-assessment"]
     disclosures = {question.disclosure for question in q.questions() if question.type == "table"}
     assert {"subcontractors", "agencies"} <= {d.value for d in disclosures if d}
+
+
+def test_a_small_firm_without_agencies_housing_migrants_or_subcontractors_answers_35_at_most(
+    shipped,
+):
+    """Branching keeps the supplier questionnaire short where the risks do not apply."""
+    q = shipped.current["supplier-self-assessment"]
+    small = {
+        "own_employees": 5,
+        "migrant_share": "0",
+        "uses_agencies": "no",
+        "uses_subcontractors": "no",
+        "housing_provided": "no",
+    }
+    answers = plain_answers(q, small)
+    shown = [x.id for x in q.asked() if x.id in visible_ids(q, answers)]
+    assert len(shown) <= 35, shown
+    # Safeguards are asked of larger firms only; what happens to workers is asked of all.
+    assert "harassment_procedure" not in shown and "grievance_channel" not in shown
+    assert {"violence_incidents", "identity_documents", "leaving_terms"} <= set(shown)
+    assert not triggered_risks(q, answers)
+
+
+def test_after_a_risky_answer_an_optional_note_is_offered(shipped):
+    q = shipped.current["supplier-self-assessment"]
+    note = q.question("worker_debts_note")
+    assert note.note_for == "worker_debts" and not note.required
+    assert "worker_debts_note" not in {x.id for x in q.asked()}
+    safe = plain_answers(q, {"worker_debts": ["none"]})
+    assert "worker_debts_note" not in visible_ids(q, safe)
+    risky = plain_answers(q, {"worker_debts": ["deposit"], "worker_debts_note": "Keys, 20 EUR"})
+    assert risky["worker_debts_note"] == "Keys, 20 EUR"
+
+
+def test_a_question_shown_when_any_of_several_answers_holds(shipped):
+    q = shipped.current["supplier-self-assessment"]
+    for gate in ("uses_agencies", "uses_subcontractors"):
+        answers = plain_answers(q, {gate: "yes"})
+        assert "others_documents" in visible_ids(q, answers)
+    assert "others_documents" not in visible_ids(q, plain_answers(q))
+
+
+def test_the_sector_is_flagged_from_the_register_not_from_an_answer(shipped):
+    q = shipped.current["supplier-self-assessment"]
+    assert all(a.indicator != "high-risk-sector" for _q, a, _c in q.risk_annotations())
+
+
+def test_one_day_off_a_week_is_at_least_a_medium_risk(shipped):
+    q = shipped.current["supplier-self-assessment"]
+    for days, severity in ((0, "high"), (1, "medium")):
+        hits = triggered_risks(q, plain_answers(q, {"rest_days": days}))
+        assert [t.annotation.severity.value for t in hits] == [severity]

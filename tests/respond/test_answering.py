@@ -20,6 +20,7 @@ from supplychain.models import (
     Response,
     ResponseStatus,
 )
+from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
 from tests.respond.conftest import csrf_of, start
@@ -52,9 +53,15 @@ def _rows(app, model) -> int:
 
 
 def test_opening_the_link_changes_nothing(app, client, invited):
-    page = client.get(f"/r/{invited['token']}")
+    page = client.get(f"/r/{invited['token']}?lang=en")
     assert page.status_code == 200
-    assert "Pirmais Būvnieks SIA" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "Pirmais Būvnieks SIA" in text
+    # The first page says how long it is, who reads the answers and why they are asked.
+    length = questionnaire_length(invited["questionnaire"])
+    assert length.fewest <= 35 < length.most
+    assert f"Between {length.fewest} and {length.most} questions" in text
+    assert "Buyer AS who work with suppliers" in text and "not to punish" in text
     assert page.headers["Referrer-Policy"] == "no-referrer"
     with app.app_context():
         invitation = db.get_session().get(Invitation, 1)
@@ -106,7 +113,8 @@ def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
         session = db.get_session()
         stored = session.exec(select(Response)).one()
         assert stored.status == ResponseStatus.SUBMITTED
-        assert (stored.questionnaire_id, stored.questionnaire_version) == (questionnaire.id, 1)
+        assert stored.questionnaire_id == questionnaire.id
+        assert stored.questionnaire_version == questionnaire.version
         assert stored.supplier_id == invited["first"]
         proposed = session.exec(select(Link).where(Link.status == LinkStatus.PROPOSED)).all()
         assert sorted(link.workers for link in proposed) == [6, 12]
