@@ -7,7 +7,6 @@ always give the same flag.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -18,7 +17,7 @@ from flask_babel import ngettext
 from ..ilo import NAMES as ILO_NAMES
 from ..ilo import IloIndicator as ILO
 from ..models import Severity
-from .findings import Finding, RiskInputs
+from .findings import Finding, RiskInputs, to_json
 from .flagset import FlagSet
 from .rules import rule
 
@@ -36,6 +35,12 @@ KEY_INDICATORS = frozenset(
 # Fixed, not a threshold an organisation can raise: it decides when to call the authorities.
 MIN_INDICATORS = 3
 GUIDE = ("when-suspicions-arise", "ilo-indicators")
+# Enum properties are slow, and a large chain's answers raise many flags: looked up once.
+_ILO_ORDER = tuple(ILO)
+_ILO_VALUE = {x: x.value for x in ILO}
+_QUOTED = {x: f'"{x.value}"' for x in ILO}
+_VALUE = {s: s.value for s in Severity}
+_RANK = {s: -s.rank for s in Severity}  # the gravest first
 
 
 def _explain(found: Finding) -> str:
@@ -82,39 +87,35 @@ def possible_forced_labour(
     centre's guide says several indicators call for the authorities. Only flags that quote the
     supplier's answers count: a structural rule's indicators name what a risk factor (an
     agency, a foreign company, a sector) may lead to, not what happens to workers."""
-    suppliers, severities = flags.suppliers, flags.severities
+    suppliers, severities, critical_level = flags.suppliers, flags.severities, Severity.CRITICAL
     by_supplier: dict[int, list[int]] = {}
     for i in flags.quoting_answers():
         supplier = suppliers[i]
-        if supplier is not None and (severities[i] is Severity.CRITICAL or flags.ilo_of(i)):
+        if supplier is not None and (severities[i] is critical_level or flags.ilo_of(i)):
             by_supplier.setdefault(supplier, []).append(i)
     for supplier_id in sorted(by_supplier):
         made = by_supplier[supplier_id]
-        critical = sum(1 for i in made if severities[i] is Severity.CRITICAL)
+        critical = sum(1 for i in made if severities[i] is critical_level)
         found = {x for i in made for x in flags.ilo_of(i)}
         if not critical and not (len(found) >= MIN_INDICATORS and found & KEY_INDICATORS):
             continue
-        indicators = tuple(x for x in ILO if x in found)  # in the ILO's order
-        made.sort(key=lambda i: (-severities[i].rank, flags.fingerprints[i]))
-        evidence = {
-            "flags": [
-                {
-                    "fingerprint": flags.fingerprints[i],
-                    "rule": flags.rules[i],
-                    "indicator": flags.indicators[i],
-                    "severity": severities[i].value,
-                    "ilo": [x.value for x in flags.ilo_of(i)],
-                    "answers": json.loads(flags.evidence[i])["answers"],
-                }
-                for i in made
-            ]
-        }
+        indicators = tuple(x for x in _ILO_ORDER if x in found)
+        made.sort(key=lambda i: (_RANK[severities[i]], flags.fingerprints[i]))
+        # The linked flags' evidence goes in as the JSON text they were stored with.
+        items = ",".join(
+            f'{{"fingerprint":"{flags.fingerprints[i]}","rule":{to_json(flags.rules[i])},'
+            f'"indicator":{to_json(flags.indicators[i])},'
+            f'"severity":"{_VALUE[severities[i]]}",'
+            f'"ilo":[{",".join(_QUOTED[x] for x in flags.ilo_of(i))}],'
+            f'"evidence":{flags.evidence[i]}}}'
+            for i in made
+        )
         yield Finding(
             rule=FORCED_LABOUR,
             supplier_id=supplier_id,
             severity=Severity.CRITICAL,
-            evidence=evidence,
-            params={"critical": critical, "indicators": [x.value for x in indicators]},
+            params={"critical": critical, "indicators": [_ILO_VALUE[x] for x in indicators]},
+            evidence_json=f'{{"flags":[{items}]}}',
             indicator=FORCED_LABOUR,
             ilo=indicators,
             guide=GUIDE,

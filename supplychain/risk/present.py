@@ -88,7 +88,9 @@ def readable_evidence(
                 "fingerprint": item["fingerprint"],
                 "severity": item["severity"],
                 "ilo": [str(ILO_NAMES[IloIndicator(i)]) for i in item["ilo"]],
-                "answers": [_quote(a, catalogue) for a in item.get("answers", ())],
+                "answers": [
+                    _quote(a, catalogue) for a in item.get("evidence", {}).get("answers", ())
+                ],
             }
             for item in evidence["flags"]
         ]

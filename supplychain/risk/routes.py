@@ -171,6 +171,7 @@ def _rows(found: list[Flag], run: AssessmentRun) -> list[dict[str, Any]]:
                 "supplier_id": flag.supplier_id,
                 "linked": flag.supplier_id in live,
                 "status": decision.status.value if decision else "open",
+                "dismissal_pending": bool(decision and decision.dismissal_pending),
                 **shown,
             }
         )
@@ -279,7 +280,7 @@ def dismissal(flag_id: int, action: str) -> Any:
     act(session=session, flag=found, user_id=current_user.id)
     session.commit()
     if action == "confirm":
-        flash(_("The flag is dismissed; both admins are recorded with it."), "success")
+        flash(_("The flag is dismissed; both people are recorded with it."), "success")
     else:
         flash(_("The proposed dismissal is withdrawn; the flag stays as it was."), "success")
     return redirect(url_for(".flag", flag_id=found.id))

@@ -7,7 +7,7 @@ from supplychain.models import Severity
 from supplychain.questionnaires.schema import Questionnaire
 from supplychain.risk.composite_rules import FORCED_LABOUR
 from supplychain.risk.engine import evaluate
-from supplychain.risk.findings import Finding, ResponseFacts
+from supplychain.risk.findings import Finding, ResponseFacts, to_json
 from supplychain.risk.flagset import FlagSet
 from supplychain.risk.rules import RULES
 from tests.risk.builders import chain
@@ -47,8 +47,10 @@ def test_three_indicators_with_debt_bondage_make_one_critical_flag_linking_them(
     )
     linked = flag.evidence["flags"]
     assert {item["fingerprint"] for item in linked} == {f.fingerprint for f in made[:3]}
-    assert linked[0]["severity"] == "high" and linked[-1]["answers"][0]["question"] == "hours"
+    assert linked[0]["severity"] == "high"
+    assert linked[-1]["evidence"]["answers"][0]["question"] == "hours"
     assert flag.params == {"critical": 0, "indicators": [i.value for i in flag.ilo]}
+    assert to_json(flag.evidence) == flag.evidence_json  # the text as the JSON writer gives it
     assert "when-suspicions-arise" in flag.guide
     # Deterministic: the same flags in another order give the same flag.
     assert _composite(*reversed(made))[0].fingerprint == flag.fingerprint

@@ -126,6 +126,7 @@ def test_dismissing_a_critical_flag_needs_a_second_admin(app, critical):
     assert "Dismissal proposed by Test User, waiting for a second admin." in page
     assert "Checked on site: copies only." in page and "Confirm the dismissal" not in page
     assert "Confirm the dismissal" not in first.get(url).get_data(as_text=True)
+    assert "dismissal proposed" in officer.get("/risk/?severity=critical").get_data(as_text=True)
     confirm = f"{url}/dismissal/confirm"
     assert post_form(first, confirm, page=url).status_code == 403  # the proposer
     assert post_form(officer, confirm, page=url).status_code == 403  # not an admin
