@@ -39,7 +39,7 @@ from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, freshness, services, snapshot
+from . import bp, dismissal, freshness, services, snapshot
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
 
@@ -264,7 +264,7 @@ def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
 
 @bp.route("/flags/<int:flag_id>/dismissal/<action>", methods=("POST",))
 @requires(Role.OFFICER)
-def dismissal(flag_id: int, action: str) -> Any:
+def dismiss(flag_id: int, action: str) -> Any:
     """Confirm or decline the dismissal proposed for a critical flag."""
     if action not in ("confirm", "decline") or not EmptyForm().validate_on_submit():
         abort(400 if action in ("confirm", "decline") else 404)
@@ -276,7 +276,7 @@ def dismissal(flag_id: int, action: str) -> Any:
     rights = _dismissal_rights(found, decision)
     if not rights["can_confirm" if action == "confirm" else "can_decline"]:
         abort(403)
-    act = services.confirm_dismissal if action == "confirm" else services.decline_dismissal
+    act = dismissal.confirm_dismissal if action == "confirm" else dismissal.decline_dismissal
     act(session=session, flag=found, user_id=current_user.id)
     session.commit()
     if action == "confirm":

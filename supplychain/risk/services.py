@@ -30,6 +30,7 @@ from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from .bulk import insert_rows
+from .dismissal import clear_proposal, decision_of, propose_dismissal
 from .engine import evaluate, exposure, thresholds_for
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
@@ -38,10 +39,6 @@ from .rules import RULES, RULES_VERSION
 from .snapshot import keep_chain
 
 Progress = Callable[[int, str], None]
-# Audit actions of the two-person dismissal of a critical flag (others are flag.<status>).
-DISMISSAL_PROPOSED = "flag.dismissal_proposed"
-DISMISSAL_CONFIRMED = "flag.dismissal_confirmed"
-DISMISSAL_DECLINED = "flag.dismissal_declined"
 LEASE = timedelta(minutes=10)
 
 
@@ -343,14 +340,14 @@ def decide(
         raise InvalidInput(errors)
     if status == FlagStatus.DISMISSED and flag.severity == Severity.CRITICAL:
         return propose_dismissal(session=session, flag=flag, user_id=user_id, note=note)
-    decision = _decision_of(session, flag)
+    decision = decision_of(session, flag)
     decision.status, decision.note, decision.owner = (
         status,
         note.strip()[:2000],
         owner.strip()[:200],
     )
     decision.due_date, decision.user_id, decision.updated_at = due_date, user_id, utcnow()
-    _clear_proposal(decision)
+    clear_proposal(decision)
     session.add(decision)
     audit.record(
         session,
@@ -360,109 +357,6 @@ def decide(
         obj=flag,
         rule=flag.rule,
         supplier_id=flag.supplier_id,
-    )
-    session.flush()
-    return decision
-
-
-def _decision_of(session: Session, flag: Flag) -> FlagDecision:
-    """The flag's decision, or a new open one (not yet added to the session)."""
-    return session.exec(
-        in_org(FlagDecision, flag.organisation_id).where(
-            FlagDecision.fingerprint == flag.fingerprint
-        )
-    ).first() or FlagDecision(
-        organisation_id=flag.organisation_id, fingerprint=flag.fingerprint, status=FlagStatus.OPEN
-    )
-
-
-def _clear_proposal(decision: FlagDecision) -> None:
-    decision.proposed_by = decision.proposed_at = None
-    decision.confirmed_by = decision.confirmed_at = None
-    decision.proposed_note = ""
-
-
-def propose_dismissal(
-    *, session: Session, flag: Flag, user_id: int | None, note: str
-) -> FlagDecision:
-    """Propose dismissing a critical flag, with the reason: the flag keeps its status until
-    another admin confirms (confirm_dismissal). A new proposal replaces one still waiting."""
-    if not note.strip():
-        raise InvalidInput({"note": _l("Say why this flag is a false positive.")})
-    decision = _decision_of(session, flag)
-    if decision.status == FlagStatus.DISMISSED:
-        raise InvalidInput({"status": _l("This flag is dismissed already.")})
-    decision.proposed_by, decision.proposed_at = user_id, utcnow()
-    decision.proposed_note = note.strip()[:2000]
-    decision.confirmed_by = decision.confirmed_at = None
-    session.add(decision)
-    audit.record(
-        session,
-        organisation_id=flag.organisation_id,
-        user_id=user_id,
-        action=DISMISSAL_PROPOSED,
-        obj=flag,
-        rule=flag.rule,
-        supplier_id=flag.supplier_id,
-        reason=decision.proposed_note,
-    )
-    session.flush()
-    return decision
-
-
-def _waiting(session: Session, flag: Flag) -> FlagDecision:
-    decision = _decision_of(session, flag)
-    if not decision.dismissal_pending:
-        raise InvalidInput({"dismissal": _l("No dismissal of this flag is waiting.")})
-    return decision
-
-
-def confirm_dismissal(*, session: Session, flag: Flag, user_id: int) -> FlagDecision:
-    """Dismiss a critical flag as proposed, by an admin (the caller checks the role) other
-    than the one who proposed it. The decision keeps both people, the times and the reason."""
-    decision = _waiting(session, flag)
-    if decision.proposed_by == user_id:
-        raise InvalidInput(
-            {"dismissal": _l("Another admin must confirm the dismissal you proposed.")}
-        )
-    now = utcnow()
-    decision.status, decision.note = FlagStatus.DISMISSED, decision.proposed_note
-    decision.owner, decision.due_date = "", None
-    decision.user_id, decision.updated_at = user_id, now
-    decision.confirmed_by, decision.confirmed_at = user_id, now
-    session.add(decision)
-    audit.record(
-        session,
-        organisation_id=flag.organisation_id,
-        user_id=user_id,
-        action=DISMISSAL_CONFIRMED,
-        obj=flag,
-        rule=flag.rule,
-        supplier_id=flag.supplier_id,
-        proposed_by=decision.proposed_by,
-        reason=decision.proposed_note,
-    )
-    session.flush()
-    return decision
-
-
-def decline_dismissal(*, session: Session, flag: Flag, user_id: int) -> FlagDecision:
-    """Take back a proposed dismissal (the proposer) or refuse it (an admin): the flag stays
-    as it was."""
-    decision = _waiting(session, flag)
-    proposed_by, reason = decision.proposed_by, decision.proposed_note
-    _clear_proposal(decision)
-    session.add(decision)
-    audit.record(
-        session,
-        organisation_id=flag.organisation_id,
-        user_id=user_id,
-        action=DISMISSAL_DECLINED,
-        obj=flag,
-        rule=flag.rule,
-        supplier_id=flag.supplier_id,
-        proposed_by=proposed_by,
-        reason=reason,
     )
     session.flush()
     return decision

@@ -145,3 +145,20 @@ def test_a_single_guide_section_is_read_as_a_list_of_one():
     }
     [(_q, annotation, _c)] = Questionnaire.model_validate(data).risk_annotations()
     assert annotation.guide == ["screening"]
+
+
+def test_its_evidence_reads_as_the_answers_behind_it(form_app):
+    from supplychain.questionnaires.loader import Catalogue
+    from supplychain.reports.flags import evidence_lines
+    from supplychain.risk.present import readable_evidence
+
+    questionnaire = Questionnaire.model_validate(QUESTIONNAIRE)
+    [flag] = _composite(_answer(1, "documents", Severity.CRITICAL, ILO.RESTRICTION_OF_MOVEMENT))
+    catalogue = Catalogue({("mini", 1): questionnaire})
+    with form_app.test_request_context():
+        shown = readable_evidence(flag.evidence, {}, catalogue)
+        lines = evidence_lines(shown)
+    [item] = shown["flags"]
+    assert item["ilo"] == ["Restriction of movement"] and item["severity"] == "critical"
+    assert item["answers"] == [{"question": "documents", "answer": "yes"}]  # "q" is not known
+    assert lines == ("Critical: documents — yes (Restriction of movement)",)

@@ -20,7 +20,7 @@ from supplychain.models import (
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.risk import services
+from supplychain.risk import dismissal, services
 from supplychain.risk.composite_rules import FORCED_LABOUR
 from supplychain.validation import InvalidInput
 from tests.conftest import login, post_form
@@ -165,7 +165,7 @@ def test_a_proposal_can_be_withdrawn_and_other_flags_dismiss_at_once(app, critic
         session = db.get_session()
         flag = session.get(Flag, flag_id)
         with pytest.raises(InvalidInput):  # nothing waits to be confirmed
-            services.confirm_dismissal(session=session, flag=flag, user_id=critical["second"])
+            dismissal.confirm_dismissal(session=session, flag=flag, user_id=critical["second"])
         calm = session.exec(select(Flag).where(Flag.severity != "critical")).first()
         decided = services.decide(
             session=session, flag=calm, status=FlagStatus.DISMISSED, user_id=None, note="ok"
