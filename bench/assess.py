@@ -50,7 +50,8 @@ def count(session, model, org_id: int) -> int:
 
 
 def second_pass(session, org_id: int, catalogue) -> tuple[float, float]:
-    """Seconds to evaluate the first pass alone, and both passes, on the same inputs."""
+    """Seconds for the first pass of the rules, and for the rules over its flags (reads_flags)
+    on the flags it raised, on the same inputs."""
     from supplychain.gcpause import gc_paused
     from supplychain.risk.engine import evaluate
     from supplychain.risk.inputs import load_inputs
@@ -59,9 +60,12 @@ def second_pass(session, org_id: int, catalogue) -> tuple[float, float]:
     inputs = load_inputs(session, org_id, catalogue, utcnow())
     first_rules = {rid: r for rid, r in RULES.items() if not r.reads_flags}
     with gc_paused():
-        first, _found = timed(evaluate, inputs, first_rules)
-        both, _found = timed(evaluate, inputs, RULES)
-    return first, both
+        first, found = timed(evaluate, inputs, first_rules)
+        start = time.perf_counter()
+        for rule in RULES.values():
+            if rule.reads_flags:
+                list(rule.check(inputs, {}, found))
+        return first, time.perf_counter() - start
 
 
 def measure(app, n: int) -> list[str]:
@@ -101,10 +105,10 @@ def measure(app, n: int) -> list[str]:
             f"repeated run: {again:.2f} s = {again / base:.1f}x baseline; "
             f"flag and snapshot rows added {grown} (target 0) {mark(grown == 0)}"
         )
-        first, both = second_pass(session, org.id, catalogue)
+        first, second = second_pass(session, org.id, catalogue)
         print(
-            f"rules alone: {both:.2f} s, of which the second pass (rules over the flags, "
-            f"e.g. possible forced labour): {both - first:.2f} s"
+            f"rules alone: first pass {first:.2f} s; second pass (rules over its flags: "
+            f"possible forced labour) {second:.3f} s"
         )
         failures += [] if ok else [f"{n} time"]
         failures += [] if grown == 0 else [f"{n} growth"]
