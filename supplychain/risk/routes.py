@@ -262,28 +262,38 @@ def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
     return {u.id: u.name or u.email for u in users}
 
 
-@bp.route("/flags/<int:flag_id>/dismissal/<action>", methods=("POST",))
+@bp.route("/flags/<int:flag_id>/dismissal/confirm", methods=("POST",))
 @requires(Role.OFFICER)
-def dismiss(flag_id: int, action: str) -> Any:
-    """Confirm or decline the dismissal proposed for a critical flag."""
-    if action not in ("confirm", "decline") or not EmptyForm().validate_on_submit():
-        abort(400 if action in ("confirm", "decline") else 404)
+def confirm_dismissal(flag_id: int) -> Any:
+    """Dismiss a critical flag as proposed: an admin other than the proposer."""
+    found = _act_on_dismissal(flag_id, "can_confirm", dismissal.confirm_dismissal)
+    flash(_("The flag is dismissed; both people are recorded with it."), "success")
+    return redirect(url_for(".flag", flag_id=found.id))
+
+
+@bp.route("/flags/<int:flag_id>/dismissal/decline", methods=("POST",))
+@requires(Role.OFFICER)
+def decline_dismissal(flag_id: int) -> Any:
+    """Take back (the proposer) or refuse (an admin) a proposed dismissal."""
+    found = _act_on_dismissal(flag_id, "can_decline", dismissal.decline_dismissal)
+    flash(_("The proposed dismissal is withdrawn; the flag stays as it was."), "success")
+    return redirect(url_for(".flag", flag_id=found.id))
+
+
+def _act_on_dismissal(flag_id: int, right: str, act: Any) -> Flag:
+    """Load the flag, check the caller's right on its waiting dismissal, act and commit."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     session = get_session()
     found = get_or_404(session, Flag, flag_id)
     decision = services.decisions(session, current_org_id(), [found.fingerprint]).get(
         found.fingerprint
     )
-    rights = _dismissal_rights(found, decision)
-    if not rights["can_confirm" if action == "confirm" else "can_decline"]:
+    if not _dismissal_rights(found, decision)[right]:
         abort(403)
-    act = dismissal.confirm_dismissal if action == "confirm" else dismissal.decline_dismissal
     act(session=session, flag=found, user_id=current_user.id)
     session.commit()
-    if action == "confirm":
-        flash(_("The flag is dismissed; both people are recorded with it."), "success")
-    else:
-        flash(_("The proposed dismissal is withdrawn; the flag stays as it was."), "success")
-    return redirect(url_for(".flag", flag_id=found.id))
+    return found
 
 
 def _guide_sections(ids: list[str]) -> list[tuple[str, str, str]]:
