@@ -37,14 +37,14 @@ def evaluate(
     """Every rule's findings, each flag once: the rules that read the chain and the answers in
     rule order, then the rules that read those flags (reads_flags), each over the first pass
     alone, so that no such rule depends on another or on their order."""
-    found = FlagSet()
-    second = [rule for rule in rules.values() if rule.reads_flags]
+    found, own = FlagSet(), overrides or {}
     for rule in rules.values():
         if not rule.reads_flags:
-            _keep(found, rule, rule.check(inputs, thresholds_for(rule, overrides or {})))  # type: ignore[call-arg]
-    later = [
-        (rule, list(rule.check(inputs, thresholds_for(rule, overrides or {}), found)))  # type: ignore[call-arg]
-        for rule in second
+            _keep(found, rule, rule.check(inputs, thresholds_for(rule, own)))
+    later = [  # all read before any is kept: each sees the first pass alone
+        (rule, list(rule.check(inputs, thresholds_for(rule, own), found)))
+        for rule in rules.values()
+        if rule.reads_flags
     ]
     for rule, items in later:
         _keep(found, rule, items)
