@@ -147,6 +147,10 @@ def test_dismissing_a_critical_flag_needs_a_second_admin(app, critical):
         )
         trail = [(action, user, details.get("reason")) for action, user, details in events]
     reason = "Checked on site: copies only."
+    again = post_form(first, url, {"status": "dismissed", "note": "again"}, page=url)
+    assert again.status_code == 200 and "This flag is dismissed already." in again.get_data(
+        as_text=True
+    )
     assert trail == [
         ("flag.dismissal_proposed", critical["first"], reason),
         ("flag.dismissal_confirmed", critical["second"], reason),
