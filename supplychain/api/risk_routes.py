@@ -151,7 +151,13 @@ def decide_flag(flag_id: int, body: DecisionIn) -> Any:
     """Record the officer's decision on a flag, replacing any earlier one.
 
     The decision follows the flag into later runs (it is kept by the flag's fingerprint);
-    `open` takes a decision back.
+    `open` takes a decision back. Dismissing a `critical` flag takes two people: here it
+    only records a proposal under the token's maker (`status` stays as it was,
+    `decision.dismissal_pending` is true, `proposed_by`, `proposed_at` and `proposed_note`
+    say who, when and why), and it takes effect when an admin other than the proposer
+    confirms it on the flag's page. A token is not a person, so the API never confirms.
+    Any other decision replaces a proposal still waiting; dismissing a critical flag that is
+    dismissed already is refused (422, field `status`).
     """
     session = get_session()
     flag = get_or_404(session, Flag, flag_id)

@@ -313,6 +313,16 @@ class DecisionOut(_Out):
     due_date: date | None
     user_id: int | None = Field(description="Who decided (for the API: who made the token)")
     updated_at: Timestamp
+    dismissal_pending: bool = Field(
+        description="A dismissal of this critical flag is proposed and waits for a second admin"
+    )
+    proposed_by: int | None = Field(description="Who proposed dismissing this critical flag")
+    proposed_at: Timestamp | None
+    proposed_note: str = Field(description="Why, as the proposer said it")
+    confirmed_by: int | None = Field(
+        description="The admin, other than the proposer, who confirmed the dismissal"
+    )
+    confirmed_at: Timestamp | None
 
 
 class FlagOut(BaseModel):

@@ -157,6 +157,23 @@ def load_guide(folder: Path = CONTENT) -> Guide:
     return Guide(sections)
 
 
+ESCALATION = "when-suspicions-arise"  # the section whose page lists the contacts
+
+
+def load_contacts(path: Path, lang: str) -> list[dict[str, str]]:
+    """The contacts for when suspicions arise, from a YAML file (see contacts.yaml), in lang."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        {
+            "name": item["name"].get(lang) or item["name"]["en"],
+            "when": (item.get("when") or {}).get(lang, ""),
+            "phone": item.get("phone", ""),
+            "website": item.get("website", ""),
+        }
+        for item in items
+    ]
+
+
 @cache
 def guide() -> Guide:
     """The shipped guide, loaded once."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import get_locale
 
@@ -17,7 +16,7 @@ from ..risk import services as risk
 from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
 from . import bp
-from .content import guide
+from .content import ESCALATION, guide, load_contacts
 
 CONTACTS = Path(__file__).resolve().parent / "contacts.yaml"
 TOOLS = {
@@ -54,7 +53,7 @@ def section(section_id: str) -> Any:
     found = guide().section(lang, section_id)
     if found is None:
         abort(404)
-    contacts = _contacts(lang) if section_id == "when-suspicions-arise" else []
+    contacts = _contacts(lang) if section_id == ESCALATION else []
     return render_template(
         "guide/section.html", section=found, sections=guide().ordered(lang), contacts=contacts
     )
@@ -62,17 +61,12 @@ def section(section_id: str) -> Any:
 
 def _contacts(lang: str) -> list[dict[str, str]]:
     """The configured contacts for when suspicions arise, in lang."""
-    path = Path(current_app.config.get("GUIDE_CONTACTS") or CONTACTS)
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [
-        {
-            "name": item["name"].get(lang) or item["name"]["en"],
-            "when": (item.get("when") or {}).get(lang, ""),
-            "phone": item.get("phone", ""),
-            "website": item.get("website", ""),
-        }
-        for item in items
-    ]
+    return load_contacts(contacts_path(), lang)
+
+
+def contacts_path() -> Path:
+    """The contacts file: SUPPLYCHAIN_GUIDE_CONTACTS, or the one shipped with the guide."""
+    return Path(current_app.config.get("GUIDE_CONTACTS") or CONTACTS)
 
 
 def _checklist(supplier_id: int) -> dict[str, Any]:

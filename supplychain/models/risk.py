@@ -90,7 +90,12 @@ class Flag(SQLModel, table=True):
 
 
 class FlagDecision(SQLModel, table=True):
-    """What an officer decided about a flag; found again by fingerprint in later runs."""
+    """What an officer decided about a flag; found again by fingerprint in later runs.
+
+    A critical flag is dismissed by two people: an officer or admin proposes it with the
+    reason (proposed_*), and it takes effect when another admin confirms it (confirmed_*).
+    Until then the status stays what it was. Both stay recorded while the flag is dismissed.
+    """
 
     __tablename__ = "flag_decision"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "fingerprint"),)
@@ -104,6 +109,16 @@ class FlagDecision(SQLModel, table=True):
     due_date: date | None = None
     user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     updated_at: datetime = timestamp(nullable=False)
+    proposed_by: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    proposed_at: datetime | None = timestamp(nullable=True)
+    proposed_note: str = Field(default="", max_length=2000)
+    confirmed_by: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    confirmed_at: datetime | None = timestamp(nullable=True)
+
+    @property
+    def dismissal_pending(self) -> bool:
+        """A dismissal proposed and not yet confirmed."""
+        return self.proposed_at is not None and self.confirmed_at is None
 
 
 class SupplierExposure(SQLModel, table=True):

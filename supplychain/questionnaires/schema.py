@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, model_validator
 
 from ..ilo import IloIndicator
 from ..models import Severity
@@ -109,17 +109,23 @@ class ShowIf(Condition):
     question: Ident
 
 
+def _one_or_more(value: Any) -> Any:
+    """A single guide section, as files before several were allowed give it, is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class RiskAnnotation(_Strict):
     """What an answer says about risk: read by the risk engine and the organisation profile.
 
     On a question it applies when `when` holds for the answer; on an option it applies when
-    that option is chosen (and takes no `when`).
+    that option is chosen (and takes no `when`). `guide` names one section or a list of them,
+    the first the most specific.
     """
 
     indicator: Kebab
     severity: Severity
     ilo: list[IloIndicator] = Field(default_factory=list)
-    guide: Kebab
+    guide: Annotated[list[Kebab], BeforeValidator(_one_or_more), Field(min_length=1)]
     explanation: Text | None = None
 
 

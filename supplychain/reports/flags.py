@@ -12,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlmodel import Session, col
 
+from ..i18n import SEVERITY_NAMES
 from ..ilo import NAMES as ILO_NAMES
 from ..models import AssessmentRun, Flag, FlagStatus, utcnow
 from ..questionnaires.loader import Catalogue
@@ -113,6 +114,11 @@ def evidence_lines(evidence: Mapping[str, Any]) -> tuple[str, ...]:
         lines.append(_("Companies concerned:") + " " + ", ".join(evidence["suppliers"]))
     for item in evidence.get("answers") or ():
         lines.append(f"{item['question']} — {_answer_text(item['answer'])}")
+    for item in evidence.get("flags") or ():
+        answers = item["answers"]
+        quoted = "; ".join(f"{a['question']} — {_answer_text(a['answer'])}" for a in answers)
+        named = f" ({', '.join(item['ilo'])})" if item["ilo"] else ""
+        lines.append(f"{SEVERITY_NAMES[item['severity']]}: {quoted}{named}")
     if evidence.get("facts"):
         lines.append(
             " · ".join(

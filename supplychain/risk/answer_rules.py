@@ -66,7 +66,7 @@ def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]
                 params={"explanation": dict(source.root)},
                 indicator=annotation.indicator,
                 ilo=tuple(annotation.ilo),
-                guide=(annotation.guide,),
+                guide=tuple(annotation.guide),
             )
 
 

@@ -34,15 +34,29 @@ def evaluate(
     rules: Mapping[str, Rule] = RULES,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> FlagSet:
-    """Every rule's findings, each flag once, in rule order."""
-    found = FlagSet()
+    """Every rule's findings, each flag once: the rules that read the chain and the answers in
+    rule order, then the rules that read those flags (reads_flags), each over the first pass
+    alone, so that no such rule depends on another or on their order."""
+    found, own = FlagSet(), overrides or {}
     for rule in rules.values():
-        for item in rule.check(inputs, thresholds_for(rule, overrides or {})):
-            if type(item) is Batch:
-                found.add_batch(item, rule.ilo, rule.guide)
-            else:
-                found.add(item)
+        if not rule.reads_flags:
+            _keep(found, rule, rule.check(inputs, thresholds_for(rule, own)))
+    later = [  # all read before any is kept: each sees the first pass alone
+        (rule, list(rule.check(inputs, thresholds_for(rule, own), found)))
+        for rule in rules.values()
+        if rule.reads_flags
+    ]
+    for rule, items in later:
+        _keep(found, rule, items)
     return found
+
+
+def _keep(found: FlagSet, rule: Rule, items: Iterable[Any]) -> None:
+    for item in items:
+        if type(item) is Batch:
+            found.add_batch(item, rule.ilo, rule.guide)
+        else:
+            found.add(item)
 
 
 class Exposure(NamedTuple):

@@ -91,6 +91,17 @@ class FlagSet:
             if flag_rule == rule:
                 yield indicator
 
+    def ilo_of(self, i: int) -> tuple[IloIndicator, ...]:
+        """The ILO indicators of the i-th flag."""
+        return self._meta[i][0]
+
+    def quoting_answers(self) -> Iterator[int]:
+        """The positions of the flags whose evidence quotes a supplier's answers (evidence is
+        one of path, answers or facts, see Finding: answers come first in their JSON)."""
+        for i, evidence in enumerate(self.evidence):
+            if evidence.startswith('{"answers":'):
+                yield i
+
     def add(self, finding: Finding) -> None:
         """Keep one finding, unless a flag with its fingerprint is kept already."""
         key = finding.fingerprint

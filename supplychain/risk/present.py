@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
+from ..ilo import NAMES as ILO_NAMES
+from ..ilo import IloIndicator
 from ..questionnaires.loader import Catalogue
 from .findings import Finding, SupplierFacts
 from .rules import RULES
@@ -88,6 +90,18 @@ def readable_evidence(
         out["answers"] = [_quote(item, catalogue) for item in evidence["answers"]]
     if "facts" in evidence:
         out["facts"] = dict(evidence["facts"])
+    if "flags" in evidence:  # a rule over other flags names them by fingerprint
+        out["flags"] = [
+            {
+                "fingerprint": item["fingerprint"],
+                "severity": item["severity"],
+                "ilo": [str(ILO_NAMES[IloIndicator(i)]) for i in item["ilo"]],
+                "answers": [
+                    _quote(a, catalogue) for a in item.get("evidence", {}).get("answers", ())
+                ],
+            }
+            for item in evidence["flags"]
+        ]
     return out
 
 

@@ -39,7 +39,7 @@ from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, freshness, services, snapshot
+from . import bp, dismissal, freshness, services, snapshot
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
 
@@ -171,6 +171,7 @@ def _rows(found: list[Flag], run: AssessmentRun) -> list[dict[str, Any]]:
                 "supplier_id": flag.supplier_id,
                 "linked": flag.supplier_id in live,
                 "status": decision.status.value if decision else "open",
+                "dismissal_pending": bool(decision and decision.dismissal_pending),
                 **shown,
             }
         )
@@ -191,7 +192,7 @@ def flag(flag_id: int) -> Any:
             abort(403)
         if form.validate_on_submit():
             try:
-                services.decide(
+                decision = services.decide(
                     session=session,
                     flag=found,
                     status=FlagStatus(form.status.data),
@@ -204,10 +205,7 @@ def flag(flag_id: int) -> Any:
                 apply_errors(form, exc)
             else:
                 session.commit()
-                flash(
-                    _("Your decision is recorded; it stays with this flag in later runs."),
-                    "success",
-                )
+                flash(_decided_message(decision), "success")
                 return redirect(url_for(".flag", flag_id=found.id))
     run = snapshot.run_of(session, found)
     if run is None:  # a flag belongs to a finished run; none left means it is not shown
@@ -220,10 +218,82 @@ def flag(flag_id: int) -> Any:
         rule=RULES[found.rule],
         ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
         guide_sections=_guide_sections(row["guide"]),
+        escalation=_escalation(row["guide"]),
+        linked=_linked(session, run, row["evidence"]),
         decision=decision,
+        people=_people(session, decision),
         form=form,
         can_decide=_can_decide(),
+        **_dismissal_rights(found, decision),
     )
+
+
+def _decided_message(decision: FlagDecision) -> str:
+    if decision.dismissal_pending:
+        return _(
+            "Your proposal to dismiss this critical flag is recorded; it takes effect when "
+            "another admin confirms it."
+        )
+    return _("Your decision is recorded; it stays with this flag in later runs.")
+
+
+def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, bool]:
+    """Who may act on a dismissal waiting for a second admin: any admin but the proposer
+    confirms; the proposer or an admin declines."""
+    from ..access import can
+
+    waiting = decision is not None and decision.dismissal_pending
+    proposer = waiting and decision.proposed_by == current_user.id  # type: ignore[union-attr]
+    return {
+        "critical": found.severity == Severity.CRITICAL,
+        "can_confirm": waiting and can(Role.ADMIN) and not proposer,
+        "can_decline": waiting and (can(Role.ADMIN) or proposer),
+    }
+
+
+def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
+    """The names of the people a decision names (proposer, confirmer), by user id."""
+    from ..models import User
+
+    ids = {decision.proposed_by, decision.confirmed_by} - {None} if decision else set()
+    if not ids:
+        return {}
+    users = session.exec(org_select(User).where(col(User.id).in_(ids))).all()
+    return {u.id: u.name or u.email for u in users}
+
+
+@bp.route("/flags/<int:flag_id>/dismissal/confirm", methods=("POST",))
+@requires(Role.OFFICER)
+def confirm_dismissal(flag_id: int) -> Any:
+    """Dismiss a critical flag as proposed: an admin other than the proposer."""
+    found = _act_on_dismissal(flag_id, "can_confirm", dismissal.confirm_dismissal)
+    flash(_("The flag is dismissed; both people are recorded with it."), "success")
+    return redirect(url_for(".flag", flag_id=found.id))
+
+
+@bp.route("/flags/<int:flag_id>/dismissal/decline", methods=("POST",))
+@requires(Role.OFFICER)
+def decline_dismissal(flag_id: int) -> Any:
+    """Take back (the proposer) or refuse (an admin) a proposed dismissal."""
+    found = _act_on_dismissal(flag_id, "can_decline", dismissal.decline_dismissal)
+    flash(_("The proposed dismissal is withdrawn; the flag stays as it was."), "success")
+    return redirect(url_for(".flag", flag_id=found.id))
+
+
+def _act_on_dismissal(flag_id: int, right: str, act: Any) -> Flag:
+    """Load the flag, check the caller's right on its waiting dismissal, act and commit."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    found = get_or_404(session, Flag, flag_id)
+    decision = services.decisions(session, current_org_id(), [found.fingerprint]).get(
+        found.fingerprint
+    )
+    if not _dismissal_rights(found, decision)[right]:
+        abort(403)
+    act(session=session, flag=found, user_id=current_user.id)
+    session.commit()
+    return found
 
 
 def _guide_sections(ids: list[str]) -> list[tuple[str, str, str]]:
@@ -235,6 +305,39 @@ def _guide_sections(ids: list[str]) -> list[tuple[str, str, str]]:
     lang = str(get_locale())
     found = [guide().section(lang, section_id) for section_id in ids]
     return [(s.id, s.title, s.summary) for s in found if s is not None]
+
+
+def _escalation(ids: list[str]) -> dict[str, Any] | None:
+    """The guide's steps for when suspicions arise, with the contacts, for a flag that links
+    to that section: shown at the top of its page."""
+    from flask_babel import get_locale
+
+    from ..guide.content import ESCALATION, guide, load_contacts
+    from ..guide.routes import contacts_path
+
+    lang = str(get_locale())
+    section = guide().section(lang, ESCALATION) if ESCALATION in ids else None
+    if section is None:
+        return None
+    return {
+        "id": section.id,
+        "title": section.title,
+        "actions": section.immediate_actions,
+        "contacts": load_contacts(contacts_path(), lang),
+    }
+
+
+def _linked(session: Any, run: AssessmentRun, evidence: dict[str, Any]) -> dict[str, int]:
+    """The ids, in this run, of the flags a flag's evidence names by fingerprint."""
+    keys = [item["fingerprint"] for item in evidence.get("flags", ())]
+    if not keys:
+        return {}
+    rows = session.execute(
+        services.flags_of(session, run)
+        .where(col(Flag.fingerprint).in_(keys))
+        .with_only_columns(Flag.fingerprint, Flag.id)
+    )
+    return {key: flag_id for key, flag_id in rows}
 
 
 def _can_decide() -> bool:

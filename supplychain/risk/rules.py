@@ -17,11 +17,13 @@ from flask_babel.speaklater import LazyString
 from ..ilo import IloIndicator
 from ..models import Severity
 from .findings import Finding, RiskInputs
-from .flagset import Batch
+from .flagset import Batch, FlagSet
 
 RULES_VERSION = "2"
 
 Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding | Batch]]
+# A rule over the other rules' flags (reads_flags=True) also gets the first pass's FlagSet.
+FlagCheck = Callable[[RiskInputs, Mapping[str, Any], FlagSet], Iterable[Finding | Batch]]
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,10 @@ class Rule:
     ilo: tuple[IloIndicator, ...]
     guide: tuple[str, ...]  # prevention guide sections with what to do
     thresholds: Mapping[str, Any]
-    check: Check
+    check: Check | FlagCheck
     basis: str  # why the rule exists: the function's docstring
     explainer: Callable[[Finding], str] | None = None  # when one sentence does not fit all
+    reads_flags: bool = False  # runs in the second pass, over the first pass's flags
 
     def explain(self, finding: Finding) -> str:
         """The flag's sentence in the current language."""
@@ -57,10 +60,12 @@ def rule(
     guide: Iterable[str] = (),
     thresholds: Mapping[str, Any] | None = None,
     explainer: Callable[[Finding], str] | None = None,
-) -> Callable[[Check], Check]:
-    """Register a rule function under rule_id."""
+    reads_flags: bool = False,
+) -> Callable[[Any], Any]:
+    """Register a rule function under rule_id. With reads_flags, the function is a FlagCheck:
+    it runs after every other rule and reads their flags (see engine.evaluate)."""
 
-    def register(check: Check) -> Check:
+    def register(check: Any) -> Any:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = Rule(
@@ -74,6 +79,7 @@ def rule(
             check=check,
             basis=" ".join((check.__doc__ or "").split()),
             explainer=explainer,
+            reads_flags=reads_flags,
         )
         return check
 
@@ -102,4 +108,4 @@ def finding(
 
 
 # The rules register themselves when their modules are imported.
-from . import answer_rules, structural_rules  # noqa: E402,F401
+from . import answer_rules, composite_rules, structural_rules  # noqa: E402,F401

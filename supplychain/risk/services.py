@@ -22,6 +22,7 @@ from ..models import (
     FlagStatus,
     Organisation,
     RunStatus,
+    Severity,
     SupplierExposure,
     utcnow,
 )
@@ -29,6 +30,7 @@ from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from .bulk import insert_rows
+from .dismissal import clear_proposal, decision_of, propose_dismissal
 from .engine import evaluate, exposure, thresholds_for
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
@@ -324,7 +326,8 @@ def decide(
     due_date: date | None = None,
 ) -> FlagDecision:
     """Record what the officer decided; a mitigation needs an owner and a due date, a
-    dismissal a reason."""
+    dismissal a reason. Dismissing a critical flag only proposes it (see propose_dismissal);
+    any other decision replaces a proposal still waiting."""
     errors = {}
     if status == FlagStatus.MITIGATING:
         if not owner.strip():
@@ -335,19 +338,16 @@ def decide(
         errors["note"] = _l("Say why this flag is a false positive.")
     if errors:
         raise InvalidInput(errors)
-    decision = session.exec(
-        in_org(FlagDecision, flag.organisation_id).where(
-            FlagDecision.fingerprint == flag.fingerprint
-        )
-    ).first() or FlagDecision(
-        organisation_id=flag.organisation_id, fingerprint=flag.fingerprint, status=status
-    )
+    if status == FlagStatus.DISMISSED and flag.severity == Severity.CRITICAL:
+        return propose_dismissal(session=session, flag=flag, user_id=user_id, note=note)
+    decision = decision_of(session, flag)
     decision.status, decision.note, decision.owner = (
         status,
         note.strip()[:2000],
         owner.strip()[:200],
     )
     decision.due_date, decision.user_id, decision.updated_at = due_date, user_id, utcnow()
+    clear_proposal(decision)
     session.add(decision)
     audit.record(
         session,

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import AuditEvent, Flag, FlagDecision
-from tests.api.conftest import call
+from tests.api.conftest import audit_actions, call
 from tests.api.test_resources import _assessed, _rows
 
 
@@ -77,3 +77,24 @@ def test_decision_needs_write_scope_and_own_flag(app, client, tenants):
     foreign = call(client, "PUT", f"/flags/{flag_id}/decision", b.write, json=body)
     assert foreign.status_code == 404 and foreign.json["error"]["code"] == "not_found"
     assert _rows(app, FlagDecision, a.org_id) == []
+
+
+def test_dismissing_a_critical_flag_through_the_api_only_proposes_it(app, client, tenants):
+    a = tenants["a"]
+    flag_id = _flag_id(app, a)
+    with app.app_context():
+        session = db.get_session()
+        session.get(Flag, flag_id).severity = "critical"
+        session.commit()
+    body = {"status": "dismissed", "note": "Agreed with the inspectorate"}
+    proposed = call(client, "PUT", f"/flags/{flag_id}/decision", a.write, json=body)
+    assert proposed.status_code == 200, proposed.json
+    assert proposed.json["status"] == "open"
+    decision = proposed.json["decision"]
+    assert decision["dismissal_pending"] is True and decision["proposed_by"] == a.admin_id
+    assert decision["proposed_note"] == body["note"] and decision["confirmed_by"] is None
+    assert ("flag.dismissal_proposed", a.admin_id) in audit_actions(app, a.org_id)
+    # Another decision replaces the proposal.
+    again = call(client, "PUT", f"/flags/{flag_id}/decision", a.write, json={"status": "open"})
+    assert again.json["decision"]["dismissal_pending"] is False
+    assert again.json["decision"]["proposed_by"] is None
