@@ -3,7 +3,7 @@ another admin; the decision keeps who proposed it, when and why, and who confirm
 
 Existing decisions have no proposal (a dismissal made before stays as it was).
 
-Revision ID: p3_two_person_dismissal
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-07 02:40:00
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "p3_two_person_dismissal"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
