@@ -42,6 +42,7 @@ class FlagItem:
     due_date: date | None = None
     note: str = ""
     overdue: bool = False  # a mitigation past its due date
+    dismissal_proposed: str = ""  # the reason of a dismissal waiting for a second admin
 
     @property
     def supplier(self) -> str:
@@ -98,6 +99,9 @@ def flag_items(
                     and decision.status == FlagStatus.MITIGATING
                     and decision.due_date
                     and decision.due_date < today
+                ),
+                dismissal_proposed=(
+                    decision.proposed_note if decision and decision.dismissal_pending else ""
                 ),
             )
         )

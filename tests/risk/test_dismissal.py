@@ -20,8 +20,10 @@ from supplychain.models import (
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.reports.flags import flag_items
 from supplychain.risk import dismissal, services
 from supplychain.risk.composite_rules import FORCED_LABOUR
+from supplychain.risk.snapshot import run_suppliers
 from supplychain.validation import InvalidInput
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
@@ -30,8 +32,9 @@ CRITICAL_ANSWERS = {"identity_documents": "held", "bank_cards": "others"}
 
 
 def _version_asking(catalogue) -> int:
-    """The version of the self-assessment whose document and bank-card answers are critical."""
-    for (qid, version), questionnaire in catalogue.versions.items():
+    """The newest version of the self-assessment whose document and bank-card answers are
+    critical."""
+    for (qid, version), questionnaire in sorted(catalogue.versions.items(), reverse=True):
         ids = {q.id for q in questionnaire.questions()}
         if qid == "supplier-self-assessment" and set(CRITICAL_ANSWERS) <= ids:
             return version
@@ -127,6 +130,12 @@ def test_dismissing_a_critical_flag_needs_a_second_admin(app, critical):
     assert "Checked on site: copies only." in page and "Confirm the dismissal" not in page
     assert "Confirm the dismissal" not in first.get(url).get_data(as_text=True)
     assert "dismissal proposed" in officer.get("/risk/?severity=critical").get_data(as_text=True)
+    with app.test_request_context():  # and the report says so next to the flag
+        session = db.get_session()
+        run = services.latest_run(session, decision.organisation_id)
+        items = flag_items(session, run, run_suppliers(session, run), get_catalogue())
+        [item] = [i for i in items if i.id == flag_id]
+        assert item.dismissal_proposed == "Checked on site: copies only."
     confirm = f"{url}/dismissal/confirm"
     assert post_form(first, confirm, page=url).status_code == 403  # the proposer
     assert post_form(officer, confirm, page=url).status_code == 403  # not an admin
