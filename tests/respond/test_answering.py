@@ -19,6 +19,8 @@ from supplychain.models import (
     LinkStatus,
     Response,
     ResponseStatus,
+    Role,
+    utcnow,
 )
 from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
@@ -246,3 +248,47 @@ def test_yes_and_no_are_offered_in_the_pages_language(client, invited):
     assert "> Jā</label>" in latvian and "> Nē</label>" in latvian
     english = client.get("/r/answer?section=identity").get_data(as_text=True)
     assert "> Yes</label>" in english and "> No</label>" in english
+
+
+def test_a_link_sent_for_the_previous_version_is_answered_with_it(app, client):
+    """Version 2 replaced version 1 (issue 19); a link sent before is still answered, to the
+    end, with the questions of version 1, and the answers are stored under version 1."""
+    from datetime import timedelta
+
+    from supplychain.invitations import services as invitations
+    from supplychain.questionnaires.catalogue import get_catalogue
+    from tests.factories import make_org, make_supplier, make_user
+    from tests.respond.conftest import token_of
+
+    with app.app_context():
+        session = db.get_session()
+        catalogue = get_catalogue()
+        old = catalogue.get("supplier-self-assessment", 1)
+        assert old is not None and catalogue.current["supplier-self-assessment"].version > 1
+        org = make_org(session, "buyer-old", "Buyer AS")
+        officer = make_user(session, org, Role.OFFICER, email="officer@old.example")
+        supplier = make_supplier(session, org, code="V1", email="v1@supplier.example")
+        _campaign, links = invitations.create_campaign(
+            session=session,
+            organisation_id=org.id,
+            user_id=officer.id,
+            questionnaire=old,
+            title="Last year's round",
+            message="",
+            deadline=utcnow() + timedelta(days=10),
+            supplier_ids=[supplier.id],
+            base_url=app.config["BASE_URL"],
+            now=utcnow(),
+        )
+        session.commit()
+    start(client, token_of(links[0].url))
+    only_in_v1 = "written_contracts"  # merged into contract_problems in version 2
+    [section] = [s for s in old.sections if only_in_v1 in {q.id for q in s.questions}]
+    page = client.get(f"/r/answer?section={section.id}").get_data(as_text=True)
+    assert f'name="{only_in_v1}"' in page and 'name="contract_problems"' not in page
+    _answer_everything(client, old, plain_answers(old))
+    body = {"csrf_token": csrf_of(client, "/r/review"), "respondent_name": "Anna Bērziņa"}
+    assert client.post("/r/review", data=body).status_code == 303
+    with app.app_context():
+        response = db.get_session().exec(select(Response)).one()
+        assert (response.questionnaire_version, response.status.value) == (1, "submitted")
