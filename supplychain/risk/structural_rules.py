@@ -3,6 +3,10 @@ loops, pass-through companies, silence, prices and borders.
 
 Thresholds are defaults an organisation can change. The sources behind them are summarised in
 docs/risk.md; where a number is our own choice, the docstring says so.
+
+The shape of a chain, a price or a border is a risk factor: it says where exploitation is more
+likely, not what happens to workers. These rules therefore claim no ILO indicator; indicators
+come from answers that say what happens to workers (answer_rules, composite_rules).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import LABOUR_HIRE, ROOT
-from ..ilo import IloIndicator as ILO
 from ..models import Severity
 from .findings import Finding, RiskInputs, path_json, to_json
 from .flagset import Batch
@@ -70,7 +73,6 @@ def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
         "migrant and temporary staff hired this way are the most exposed to exploitation."
     ),
     severity=Severity.MEDIUM,
-    ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.DEBT_BONDAGE),
     guide=("agency-labour", "screening"),
 )
 def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -90,7 +92,6 @@ def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
         "you see least of how they were recruited and are paid."
     ),
     severity=Severity.HIGH,
-    ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.DEBT_BONDAGE),
     guide=("agency-labour", "subcontracting"),
 )
 def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -111,7 +112,6 @@ def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
         "the workers and blur who their employer is."
     ),
     severity=Severity.HIGH,
-    ilo=(ILO.DEBT_BONDAGE, ILO.DECEPTION),
     guide=("agency-labour", "recruitment-fees"),
 )
 def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -170,7 +170,6 @@ DECLARED_EMPLOYEES = "own_employees"  # the company's own employees
     title=_l("Passes the work on without doing it"),
     message=_PASS_THROUGH,
     severity=Severity.MEDIUM,
-    ilo=(ILO.DECEPTION,),
     guide=("subcontracting", "screening"),
     thresholds={"own_share_max": 0.1, "max_employees": 1},
     explainer=_explain_pass_through,
@@ -277,7 +276,6 @@ def _explain_disclosure(found: Finding) -> str:
     title=_l("Subcontracting not disclosed"),
     message=_REASONS["none-named"],
     severity=Severity.HIGH,
-    ilo=(ILO.DECEPTION,),
     guide=("subcontracting", "contract-clauses", "workplace-assessment"),
     explainer=_explain_disclosure,
 )
@@ -440,7 +438,6 @@ def unassessed(inputs: RiskInputs, t: T) -> Iterator[Batch]:
         "contributions). Someone in the chain is likely underpaid."
     ),
     severity=Severity.HIGH,
-    ilo=(ILO.WITHHOLDING_OF_WAGES,),
     guide=("pay-and-deductions", "screening"),
 )
 def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -496,7 +493,6 @@ def _explain_sector(found: Finding) -> str:
     message=_SECTOR_MESSAGE,
     explainer=_explain_sector,
     severity=Severity.LOW,
-    ilo=(ILO.ABUSE_OF_VULNERABILITY,),
     guide=("risk-assessment", "workplace-assessment"),
 )
 def high_risk_sector(inputs: RiskInputs, t: T) -> Iterator[Batch]:
@@ -535,7 +531,6 @@ def _sector_texts(sector: str) -> tuple[str, str] | None:
         "or hired across a border often do not know local pay and rights."
     ),
     severity=Severity.MEDIUM,
-    ilo=(ILO.ABUSE_OF_VULNERABILITY, ILO.ISOLATION),
     guide=("screening", "worker-contracts"),
 )
 def cross_border(inputs: RiskInputs, t: T) -> Iterator[Batch]:

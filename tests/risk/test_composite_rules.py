@@ -83,13 +83,14 @@ def test_two_indicators_raise_nothing_even_both_of_the_four():
 
 
 def test_indicators_of_structural_rules_do_not_count():
-    """An agency abroad carries indicators as risk factors, not as evidence of them."""
+    """An agency abroad is a risk factor, not evidence of an indicator: no structural flag
+    claims one, and none makes possible forced labour."""
     inputs = chain(
         [(0, 1), (1, 2, "labour_hire")],
         suppliers={2: {"is_agency": True, "country": "UA", "sector": "F41.2"}},
     )
     found = evaluate(inputs)
-    assert {i for f in found for i in f.ilo} >= {ILO.DEBT_BONDAGE, ILO.ISOLATION}
+    assert len(found) >= 3 and {i for f in found for i in f.ilo} == set()
     assert FORCED_LABOUR not in found.rules
 
 
