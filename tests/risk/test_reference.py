@@ -1,5 +1,5 @@
-"""Reference data for the labour-cost and sector rules: the shipped files load and add up,
-and a bad edit is refused with the file's name."""
+"""Reference data for the labour-cost, sector and cross-border rules: the shipped files load
+and add up, and a bad edit is refused with the file's name."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from supplychain.risk.reference import (
     LABOUR_COSTS_FILE,
     LabourCost,
     ReferenceDataError,
+    country_tier,
+    country_tiers,
     high_risk_sectors,
     labour_costs,
+    load_country_tiers,
     load_high_risk_sectors,
     load_labour_costs,
     sector_match,
@@ -171,6 +174,41 @@ def test_every_sector_family_of_the_sources_is_present():
 def test_sector_match(code, matched):
     found = sector_match(code)
     assert (found.nace if found else None) == matched
+
+
+# --- country tiers ---------------------------------------------------------------------
+
+
+def test_country_tiers_hold_the_eu_the_eea_and_switzerland():
+    tiers = country_tiers()
+    assert len([c for c, t in tiers.items() if t.name == "EU member states"]) == 27
+    assert {"LV", "EE", "FI", "LT", "PL", "BG", "NO", "IS", "LI", "CH"} <= set(tiers)
+    assert {t.tier for t in tiers.values()} == {"eu-eea"}
+    assert all(t.source and t.checked for t in tiers.values())
+    assert country_tier(" fi ") is not None
+    # Third countries are those in no list, the United Kingdom since 2020 among them.
+    assert [country_tier(c) for c in ("UA", "UZ", "BY", "GB", "")] == [None] * 5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- {name: A, tier: eu-eea, countries: [XX], source: s, checked: 2026-12-07}\n", "XX"),
+        ("- {name: A, tier: eu-eea, countries: [], source: s, checked: 2026-12-07}\n", "countries"),
+        ("- {name: A, tier: corridor, countries: [UA], source: s, checked: 2026-12-07}\n", "tier"),
+        ("- {name: A, tier: eu-eea, countries: [LV], checked: 2026-12-07}\n", "source"),
+        (
+            "- {name: A, tier: eu-eea, countries: [LV], source: s, checked: 2026-12-07}\n"
+            "- {name: B, tier: eu-eea, countries: [LV], source: s, checked: 2026-12-07}\n",
+            "LV is in two lists",
+        ),
+    ],
+)
+def test_a_bad_country_tier_file_is_refused_with_its_name(tmp_path, text, message):
+    with pytest.raises(ReferenceDataError) as caught:
+        load_country_tiers(write(tmp_path, "country_tiers.yaml", text))
+    assert str(caught.value).startswith("country_tiers.yaml: ")
+    assert message in str(caught.value)
 
 
 # --- bad edits --------------------------------------------------------------------------
