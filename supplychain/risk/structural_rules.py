@@ -573,7 +573,9 @@ def _border_facts(country: str, buyer: str) -> tuple[str, Severity]:
     mine, theirs = country_tier(country), country_tier(buyer)
     facts: dict[str, str] = {"country": country, "buyer_country": buyer}
     if mine is not None and theirs is not None:
-        facts.update(tier=mine.tier, source=mine.source, checked=mine.checked.isoformat())
+        # No "checked" date: the evidence is the flag's fingerprint, and re-checking the list
+        # must not end every cross-border flag and the decisions taken on them.
+        facts.update(tier=mine.tier, source=mine.source)
         return to_json(facts), Severity.LOW
     # A third country is one in no list: the evidence says so rather than cite a source.
     facts.update(tier=THIRD_COUNTRY, source=THIRD_COUNTRY_SOURCE)
