@@ -31,6 +31,7 @@ FACT_NAMES = {
     "minimum_eur": _l("Legal minimum cost of an hour (EUR)"),
     "country": _l("Country"),
     "buyer_country": _l("Buyer's country"),
+    "tier": _l("Country tier"),
     "source": _l("Source"),
     "sector": _l("Sector"),
     "matched": _l("High-risk sector"),

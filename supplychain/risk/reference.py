@@ -1,4 +1,5 @@
-"""Reference data for the risk rules: legal minimum wages and labour costs, high-risk sectors."""
+"""Reference data for the risk rules: legal minimum wages and labour costs, high-risk sectors,
+country tiers."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ except ImportError:  # pragma: no cover (libyaml is in the PyPI wheels)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LABOUR_COSTS_FILE = DATA_DIR / "labour_costs.yaml"
 HIGH_RISK_SECTORS_FILE = DATA_DIR / "high_risk_sectors.yaml"
+COUNTRY_TIERS_FILE = DATA_DIR / "country_tiers.yaml"
 
 Period = Literal["month", "hour"]
 
@@ -142,6 +144,22 @@ class HighRiskSector:
         return self.labels.get(lang) or self.labels["en"]
 
 
+@dataclass(frozen=True)
+class CountryTier:
+    """The tier of one country for the rule cross-border, with the list that puts it there."""
+
+    tier: str  # "eu-eea"; a country in no list is a third country
+    name: str  # the list's name
+    source: str
+    checked: date
+
+
+THIRD_COUNTRY = "third-country"
+THIRD_COUNTRY_SOURCE = (
+    "in none of the EU/EEA and Swiss lists of supplychain/data/country_tiers.yaml"
+)
+
+
 # --- file schema -------------------------------------------------------------------------
 
 
@@ -235,6 +253,22 @@ class _SectorEntry(_Entry):
         return value
 
 
+class _TierEntry(_Entry):
+    name: Text
+    tier: Literal["eu-eea"]
+    countries: Annotated[list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]], Field(min_length=1)]
+    source: Text
+    checked: date
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_countries(cls, value: list[str]) -> list[str]:
+        unknown = [code for code in value if code not in countries()]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not ISO 3166-1 alpha-2 country codes")
+        return value
+
+
 E = TypeVar("E", bound=_Entry)
 
 
@@ -243,7 +277,9 @@ def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
     if not loc or not isinstance(loc[0], int) or not isinstance(raw, list):
         return ".".join(map(str, loc)) or "(top)"
     item = raw[loc[0]] if loc[0] < len(raw) else None
-    key = (item.get("country") or item.get("nace")) if isinstance(item, dict) else None
+    key = None
+    if isinstance(item, dict):
+        key = item.get("country") or item.get("nace") or item.get("name")
     head = f"entry {loc[0] + 1}" + (f" ({key})" if key else "")
     return ": ".join([head, ".".join(map(str, loc[1:]))]) if len(loc) > 1 else head
 
@@ -285,6 +321,17 @@ def load_high_risk_sectors(path: Path) -> tuple[HighRiskSector, ...]:
     return tuple(HighRiskSector(e.nace, dict(e.label), tuple(e.sources)) for e in entries)
 
 
+def load_country_tiers(path: Path) -> dict[str, CountryTier]:
+    """Parse a country tier file into CountryTier by country code; a country twice is refused."""
+    tiers: dict[str, CountryTier] = {}
+    for e in _load(path, _TierEntry, lambda e: e.name):
+        for code in e.countries:
+            if code in tiers:
+                raise ReferenceDataError(f"{path.name}: {code} is in two lists")
+            tiers[code] = CountryTier(e.tier, e.name, e.source, e.checked)
+    return tiers
+
+
 # --- the shipped data ----------------------------------------------------------------------
 
 
@@ -298,6 +345,17 @@ def labour_costs() -> dict[str, LabourCost]:
 def high_risk_sectors() -> tuple[HighRiskSector, ...]:
     """High-risk sectors with their sources, from supplychain/data/high_risk_sectors.yaml."""
     return load_high_risk_sectors(HIGH_RISK_SECTORS_FILE)
+
+
+@cache
+def country_tiers() -> dict[str, CountryTier]:
+    """Tiered countries with their sources, from supplychain/data/country_tiers.yaml."""
+    return load_country_tiers(COUNTRY_TIERS_FILE)
+
+
+def country_tier(code: str) -> CountryTier | None:
+    """The tier of an ISO country code, or None for a third country."""
+    return country_tiers().get(code.strip().upper())
 
 
 def sector_match(nace_code: str) -> HighRiskSector | None:

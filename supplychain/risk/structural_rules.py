@@ -536,10 +536,19 @@ def _sector_texts(sector: str) -> tuple[str, str] | None:
 def cross_border(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     """Posted workers and foreign contractors are a named risk (Posting of Workers Enforcement
     Directive; Danish CMM guide): workers may not know the collective agreement or the
-    language, and depend on the employer for housing and papers."""
+    language, and depend on the employer for housing and papers.
+
+    How much the border adds depends on the countries (supplychain/data/country_tiers.yaml).
+    Between two EU/EEA countries or Switzerland the flag is low, not dropped: posting is still
+    the named risk factor, but workers move freely and the posting rules give the buyer papers
+    to ask for (posting notification, A1 certificate). Where either side is a third country the
+    flag is medium: workers' permits tie them to an employer or a recruiter. Recruitment
+    corridors known for exploitation would be high, but no sourced corridor list is shipped
+    yet. The evidence names the tier and the list's source; no ILO indicator is claimed.
+    """
     suppliers = inputs.suppliers
-    facts: dict[tuple[str, str], str] = {}  # one text per pair of countries
-    nodes, evidence, params = [], [], []
+    found: dict[tuple[str, str], tuple[str, Severity]] = {}  # one text per pair of countries
+    nodes, evidence, params, severities = [], [], [], []
     for parent, child, relation in inputs.edges:
         if relation == "supply":
             continue
@@ -547,9 +556,27 @@ def cross_border(inputs: RiskInputs, t: T) -> Iterator[Batch]:
         country = suppliers[child].country
         if buyer and country and buyer != country:
             pair = (country, buyer)
-            if pair not in facts:
-                facts[pair] = to_json({"country": country, "buyer_country": buyer})
+            if pair not in found:
+                found[pair] = _border_facts(country, buyer)
+            facts, severity = found[pair]
             nodes.append(child)
-            evidence.append(f'{{"path":[{parent},{child}],"facts":{facts[pair]}}}')
-            params.append(facts[pair])
-    yield Batch("cross-border", nodes, evidence, params, Severity.MEDIUM)
+            evidence.append(f'{{"path":[{parent},{child}],"facts":{facts}}}')
+            params.append(facts)
+            severities.append(severity)
+    yield Batch("cross-border", nodes, evidence, params, severities)
+
+
+def _border_facts(country: str, buyer: str) -> tuple[str, Severity]:
+    """The facts of a border between a company's country and its buyer's, and its severity."""
+    from .reference import THIRD_COUNTRY, THIRD_COUNTRY_SOURCE, country_tier
+
+    mine, theirs = country_tier(country), country_tier(buyer)
+    facts: dict[str, str] = {"country": country, "buyer_country": buyer}
+    if mine is not None and theirs is not None:
+        # No "checked" date: the evidence is the flag's fingerprint, and re-checking the list
+        # must not end every cross-border flag and the decisions taken on them.
+        facts.update(tier=mine.tier, source=mine.source)
+        return to_json(facts), Severity.LOW
+    # A third country is one in no list: the evidence says so rather than cite a source.
+    facts.update(tier=THIRD_COUNTRY, source=THIRD_COUNTRY_SOURCE)
+    return to_json(facts), Severity.MEDIUM

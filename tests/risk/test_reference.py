@@ -1,5 +1,5 @@
-"""Reference data for the labour-cost and sector rules: the shipped files load and add up,
-and a bad edit is refused with the file's name."""
+"""Reference data for the labour-cost, sector and cross-border rules: the shipped files load
+and add up, and a bad edit is refused with the file's name."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from supplychain.risk.reference import (
     LABOUR_COSTS_FILE,
     LabourCost,
     ReferenceDataError,
+    country_tier,
+    country_tiers,
     high_risk_sectors,
     labour_costs,
+    load_country_tiers,
     load_high_risk_sectors,
     load_labour_costs,
     sector_match,
@@ -139,10 +142,11 @@ def test_hourly_costs_are_plausible():
 
 def test_every_sector_family_of_the_sources_is_present():
     codes = {s.nace for s in high_risk_sectors()}
-    # construction, cleaning, catering/restaurants, agriculture, forestry, berry picking,
-    # agencies, logistics
-    assert {"F", "N81.2", "I56", "A01", "A02", "A02.30", "N78.2", "N78.3"} <= codes
-    assert {"H49.41", "H52"} <= codes
+    # construction, cleaning, catering/restaurants, hotels, agriculture, forestry, berry
+    # picking, agencies (temporary work, labour hire, placement)
+    assert {"F", "N81.2", "I56", "I55", "A01", "A02", "A02.30", "N78.1", "N78.2", "N78.3"} <= codes
+    # Logistics is named by no source (issue 20): it is not claimed as high risk.
+    assert not {c for c in codes if c.startswith("H")}
     toolkit_named = {s.nace for s in high_risk_sectors() if any(TOOLKIT in x for x in s.sources)}
     assert {"F", "N81.2", "I56", "A01", "A02"} <= toolkit_named
     for sector in high_risk_sectors():
@@ -161,8 +165,10 @@ def test_every_sector_family_of_the_sources_is_present():
         ("A02.30", "A02.30"),  # the more specific entry wins over A02
         ("N78.20", "N78.2"),
         ("I56.10", "I56"),
-        ("H49.41", "H49.41"),
-        ("H49.42", None),  # removal services are not road freight
+        ("H49.41", None),  # logistics: no source names it
+        ("H52.10", None),
+        ("I55.10", "I55"),  # hotels
+        ("N78.10", "N78.1"),  # placement agencies
         ("J62", None),
         ("J62.01", None),
         ("", None),
@@ -171,6 +177,41 @@ def test_every_sector_family_of_the_sources_is_present():
 def test_sector_match(code, matched):
     found = sector_match(code)
     assert (found.nace if found else None) == matched
+
+
+# --- country tiers ---------------------------------------------------------------------
+
+
+def test_country_tiers_hold_the_eu_the_eea_and_switzerland():
+    tiers = country_tiers()
+    assert len([c for c, t in tiers.items() if t.name == "EU member states"]) == 27
+    assert {"LV", "EE", "FI", "LT", "PL", "BG", "NO", "IS", "LI", "CH"} <= set(tiers)
+    assert {t.tier for t in tiers.values()} == {"eu-eea"}
+    assert all(t.source and t.checked for t in tiers.values())
+    assert country_tier(" fi ") is not None
+    # Third countries are those in no list, the United Kingdom since 2020 among them.
+    assert [country_tier(c) for c in ("UA", "UZ", "BY", "GB", "")] == [None] * 5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- {name: A, tier: eu-eea, countries: [XX], source: s, checked: 2026-12-07}\n", "XX"),
+        ("- {name: A, tier: eu-eea, countries: [], source: s, checked: 2026-12-07}\n", "countries"),
+        ("- {name: A, tier: corridor, countries: [UA], source: s, checked: 2026-12-07}\n", "tier"),
+        ("- {name: A, tier: eu-eea, countries: [LV], checked: 2026-12-07}\n", "source"),
+        (
+            "- {name: A, tier: eu-eea, countries: [LV], source: s, checked: 2026-12-07}\n"
+            "- {name: B, tier: eu-eea, countries: [LV], source: s, checked: 2026-12-07}\n",
+            "LV is in two lists",
+        ),
+    ],
+)
+def test_a_bad_country_tier_file_is_refused_with_its_name(tmp_path, text, message):
+    with pytest.raises(ReferenceDataError) as caught:
+        load_country_tiers(write(tmp_path, "country_tiers.yaml", text))
+    assert str(caught.value).startswith("country_tiers.yaml: ")
+    assert message in str(caught.value)
 
 
 # --- bad edits --------------------------------------------------------------------------

@@ -110,7 +110,7 @@ CASES: dict[str, Case] = {
         quiet=lambda: answered({"identity_documents": "safekeeping"}),  # one high indicator
     ),
     "cross-border": Case(
-        raises=lambda: chain([(0, 1)], suppliers={1: {"country": "EE"}}),
+        raises=lambda: chain([(0, 1)], suppliers={1: {"country": "UZ"}}),  # a third country
         quiet=lambda: chain([(0, 1)], suppliers={1: {"country": "LV"}}),
     ),
 }

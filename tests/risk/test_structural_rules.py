@@ -99,15 +99,41 @@ def test_cross_border_from_your_country_and_between_suppliers():
         suppliers={1: {"country": "LV"}, 2: {"country": "UA"}, 3: {"country": "DE"}},
     )
     found = flags(inputs, "cross-border")
-    assert [(f.supplier_id, f.evidence["facts"]) for f in found] == [
-        (2, {"country": "UA", "buyer_country": "LV"})
-    ]
+    assert [(f.supplier_id, f.evidence["facts"]["country"]) for f in found] == [(2, "UA")]
+    assert found[0].evidence["facts"]["buyer_country"] == "LV"
     abroad = chain([(0, 1)], suppliers={1: {"country": "EE"}}, home_country="LV")
     assert [f.supplier_id for f in flags(abroad, "cross-border")] == [1]
     assert (
         flags(chain([(0, 1)], suppliers={1: {"country": "EE"}}, home_country=""), "cross-border")
         == []
     )
+
+
+def _border(country, home="LV"):
+    """The one cross-border flag on a company of country working for an organisation in home."""
+    inputs = chain([(0, 1)], suppliers={1: {"country": country}}, home_country=home)
+    return flags(inputs, "cross-border")
+
+
+def test_cross_border_tiers_for_a_latvian_organisation():
+    """Finland is not Uzbekistan: an EU/EEA neighbour is low, a third country medium."""
+    for country in ("FI", "EE", "NO", "CH"):
+        (flag,) = _border(country)
+        assert flag.severity == Severity.LOW, country
+        facts = flag.evidence["facts"]
+        assert facts["tier"] == "eu-eea" and "checked" not in facts  # see the rule
+        assert facts["source"].startswith(("European Union", "Agreement")), country
+        assert flag.ilo == ()  # a country alone claims no ILO indicator
+    for country in ("UA", "UZ", "BY"):
+        (flag,) = _border(country)
+        assert flag.severity == Severity.MEDIUM, country
+        assert flag.evidence["facts"]["tier"] == "third-country"
+        assert "country_tiers.yaml" in flag.evidence["facts"]["source"]
+        assert flag.ilo == ()
+    assert _border("LV") == []
+    # A Latvian company working for a Ukrainian buyer crosses out of the EU too.
+    (flag,) = _border("LV", home="UA")
+    assert flag.severity == Severity.MEDIUM
 
 
 def test_fingerprints_are_stable_and_distinct():
