@@ -379,11 +379,17 @@ def reference_group() -> None:
 @with_appcontext
 def reference_check(path: str | None, today: Any) -> None:
     """List every figure with its source, valid-from date and the day it was checked; warn
-    about any checked more than a year ago or past its valid-to date (exit status 1)."""
+    about any checked more than a year ago or past its valid-to date (exit status 1). The
+    high-risk sectors are listed with their sources: that file keeps no dates."""
     from pathlib import Path
 
     from .models import utcnow
-    from .risk.reference import ReferenceDataError, figure_ages, load_labour_costs
+    from .risk.reference import (
+        ReferenceDataError,
+        figure_ages,
+        high_risk_sectors,
+        load_labour_costs,
+    )
     from .risk.status import labour_costs_path
 
     day = today.date() if today else utcnow().date()
@@ -403,6 +409,11 @@ def reference_check(path: str | None, today: Any) -> None:
         if a.expired:
             why.append(f"valid only to {a.valid_to}")
         click.echo(f"warning: {a.country} {a.what}: {'; '.join(why)}", err=True)
+    for sector in high_risk_sectors():
+        sources = "; ".join(sector.sources)
+        click.echo(
+            f"high-risk sector {sector.nace} ({sector.label('en')}): no dates kept; {sources}"
+        )
     click.echo(f"{len(ages)} figure(s), {len(warnings)} warning(s) as of {day}.")
     if warnings:
         sys.exit(1)

@@ -63,6 +63,7 @@ def test_shipped_figures_list_with_sector_floors(runner):
     result = runner.invoke(cli, ["reference", "check", "--today", "2026-12-07"])
     assert result.exit_code == 0, result.output
     assert "LV sector floor F" in result.output
+    assert "high-risk sector F (construction): no dates kept; HEUNI" in result.output
     assert str(LABOUR_COSTS_FILE).endswith("labour_costs.yaml")
 
 
