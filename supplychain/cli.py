@@ -363,6 +363,62 @@ def questionnaires_check(files: tuple[str, ...]) -> None:
         click.echo(f"ok: {qid} version {version} ({count} questions, {', '.join(q.languages)})")
 
 
+@cli.group("reference")
+def reference_group() -> None:
+    """Reference figures of the risk rules (legal minimum wages, sector floors)."""
+
+
+@reference_group.command("check")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A labour cost file (default: REFERENCE_LABOUR_COSTS, else the shipped one).",
+)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this day.")
+@with_appcontext
+def reference_check(path: str | None, today: Any) -> None:
+    """List every figure with its source, valid-from date and the day it was checked; warn
+    about any checked more than a year ago or past its valid-to date (exit status 1). The
+    high-risk sectors are listed with their sources: that file keeps no dates."""
+    from pathlib import Path
+
+    from .models import utcnow
+    from .risk.reference import (
+        ReferenceDataError,
+        figure_ages,
+        high_risk_sectors,
+        load_labour_costs,
+    )
+    from .risk.status import labour_costs_path
+
+    day = today.date() if today else utcnow().date()
+    try:
+        ages = figure_ages(load_labour_costs(Path(path) if path else labour_costs_path()), day)
+    except ReferenceDataError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for a in ages:
+        valid = f"valid {a.valid_from or '-'}" + (f" to {a.valid_to}" if a.valid_to else "")
+        click.echo(f"{a.country} {a.what}: {valid}, checked {a.checked}; {a.source}")
+    warnings = [a for a in ages if a.warns]
+    for a in warnings:
+        why = []
+        if a.stale:
+            why.append(f"checked {a.checked}, more than a year before {day}")
+        if a.expired:
+            why.append(f"valid only to {a.valid_to}")
+        click.echo(f"warning: {a.country} {a.what}: {'; '.join(why)}", err=True)
+    for sector in high_risk_sectors():
+        sources = "; ".join(sector.sources)
+        click.echo(
+            f"high-risk sector {sector.nace} ({sector.label('en')}): no dates kept; {sources}"
+        )
+    click.echo(f"{len(ages)} figure(s), {len(warnings)} warning(s) as of {day}.")
+    if warnings:
+        sys.exit(1)
+
+
 @cli.command("assess")
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
 @click.option(

@@ -8,14 +8,15 @@ from flask import render_template
 from flask_login import current_user
 from sqlmodel import func, select
 
-from ..access import public
+from ..access import can, public
 from ..chain.retire import live_links, live_suppliers
 from ..db import get_session
-from ..models import Link, Relation, Supplier, SupplierKind, utcnow
+from ..models import Link, Relation, Role, Supplier, SupplierKind, utcnow
 from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.services import own_assessment
 from ..risk.freshness import freshness
 from ..risk.overview import risk_overview
+from ..risk.status import aged_figures
 from ..tenancy import current_org_id
 from . import bp
 
@@ -46,4 +47,5 @@ def index() -> Any:
         assessment=assessment,
         risk=risk_overview(db, current_org_id(), figures["suppliers"]),
         fresh=freshness(db, current_org_id(), utcnow()),
+        aged=aged_figures(utcnow().date()) if can(Role.ADMIN) else [],
     )

@@ -160,18 +160,43 @@ def load_guide(folder: Path = CONTENT) -> Guide:
 ESCALATION = "when-suspicions-arise"  # the section whose page lists the contacts
 
 
+CONTACTS = Path(__file__).resolve().parent / "contacts.yaml"
+
+
 def load_contacts(path: Path, lang: str) -> list[dict[str, str]]:
-    """The contacts for when suspicions arise, from a YAML file (see contacts.yaml), in lang."""
+    """The contacts for when suspicions arise, from a YAML file (see contacts.yaml), in lang:
+    name, when, phone, website, source, checked (YYYY-MM-DD) and caveat ("" where none)."""
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [
-        {
-            "name": item["name"].get(lang) or item["name"]["en"],
-            "when": (item.get("when") or {}).get(lang, ""),
-            "phone": item.get("phone", ""),
-            "website": item.get("website", ""),
-        }
-        for item in items
-    ]
+    contacts = []
+    for number, item in enumerate(items, 1):
+        missing = [key for key in ("name", "source", "checked") if not item.get(key)]
+        if missing:
+            raise GuideError(f"{path.name}: contact {number}: missing {', '.join(missing)}")
+        caveat = item.get("caveat") or {}
+        contacts.append(
+            {
+                "name": item["name"].get(lang) or item["name"]["en"],
+                "when": (item.get("when") or {}).get(lang, ""),
+                "phone": str(item.get("phone", "")),
+                "website": item.get("website", ""),
+                "source": item["source"],
+                "checked": str(item["checked"]),
+                "caveat": caveat.get(lang) or caveat.get("en", ""),
+            }
+        )
+    return contacts
+
+
+def contacts_path() -> Path:
+    """The contacts file: SUPPLYCHAIN_GUIDE_CONTACTS, or the one shipped with the guide."""
+    from flask import current_app
+
+    return Path(current_app.config.get("GUIDE_CONTACTS") or CONTACTS)
+
+
+def contacts(lang: str) -> list[dict[str, str]]:
+    """The configured contacts for when suspicions arise, in lang (needs an app context)."""
+    return load_contacts(contacts_path(), lang)
 
 
 @cache

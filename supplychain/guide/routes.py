@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import get_locale
 
 from ..access import requires
@@ -16,9 +15,8 @@ from ..risk import services as risk
 from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
 from . import bp
-from .content import ESCALATION, guide, load_contacts
+from .content import ESCALATION, contacts, guide
 
-CONTACTS = Path(__file__).resolve().parent / "contacts.yaml"
 TOOLS = {
     1: "risk-assessment",
     2: "strategy",
@@ -53,20 +51,10 @@ def section(section_id: str) -> Any:
     found = guide().section(lang, section_id)
     if found is None:
         abort(404)
-    contacts = _contacts(lang) if section_id == ESCALATION else []
+    found_contacts = contacts(lang) if section_id == ESCALATION else []
     return render_template(
-        "guide/section.html", section=found, sections=guide().ordered(lang), contacts=contacts
+        "guide/section.html", section=found, sections=guide().ordered(lang), contacts=found_contacts
     )
-
-
-def _contacts(lang: str) -> list[dict[str, str]]:
-    """The configured contacts for when suspicions arise, in lang."""
-    return load_contacts(contacts_path(), lang)
-
-
-def contacts_path() -> Path:
-    """The contacts file: SUPPLYCHAIN_GUIDE_CONTACTS, or the one shipped with the guide."""
-    return Path(current_app.config.get("GUIDE_CONTACTS") or CONTACTS)
 
 
 def _checklist(supplier_id: int) -> dict[str, Any]:
@@ -94,7 +82,13 @@ def _checklist(supplier_id: int) -> dict[str, Any]:
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
     items.sort(key=lambda i: order[i["flag"]["severity"]])
     assessed = freshness.assessed(session, run, supplier)
-    return {"supplier": supplier, "run": run, "items": items, "assessed": assessed}
+    return {
+        "supplier": supplier,
+        "run": run,
+        "items": items,
+        "assessed": assessed,
+        "contacts": contacts(lang),
+    }
 
 
 @bp.route("/checklist/<int:supplier_id>")

@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from ..chain import layout
 from ..chain.graph import ROOT
-from ..guide.content import guide
+from ..guide.content import contacts, guide
 from ..invitations.services import STATUS_NAMES, latest_statuses
 from ..models import (
     AssessmentRun,
@@ -142,6 +142,7 @@ class ReportContext:
     not_asked_total: int
     unanswered: tuple[str, ...]
     appendix: tuple[AnswerBlock, ...]
+    contacts: tuple[Mapping[str, str], ...] = ()  # where to turn, printed with critical flags
 
 
 def scope_members(graph: nx.DiGraph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
@@ -405,6 +406,7 @@ def build_report_context(
                 in_scope_responses, key=lambda s: _label(inputs.suppliers, s).casefold()
             )
         ),
+        contacts=tuple(contacts(lang)),
     )
 
 

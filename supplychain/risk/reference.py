@@ -371,3 +371,50 @@ def sector_match(nace_code: str) -> HighRiskSector | None:
         if code.startswith(sector.nace) and (best is None or len(sector.nace) > len(best.nace)):
             best = sector
     return best
+
+
+# --- the age of the figures ----------------------------------------------------------------
+
+MAX_AGE_DAYS = 365  # a figure checked longer ago than this is due for a new check
+
+
+@dataclass(frozen=True)
+class FigureAge:
+    """One figure of the labour cost file, with where it comes from and whether it is due for a
+    check on a given day: `stale` when checked more than a year before, `expired` when the day
+    is past its valid-to date."""
+
+    country: str
+    what: str  # "minimum wage", or "sector floor <NACE>"
+    source: str
+    valid_from: date | None
+    valid_to: date | None
+    checked: date
+    stale: bool
+    expired: bool
+
+    @property
+    def warns(self) -> bool:
+        return self.stale or self.expired
+
+
+def figure_ages(costs: dict[str, LabourCost], today: date) -> list[FigureAge]:
+    """Every figure of costs (each country's entry and each sector floor) as of today."""
+
+    def age(country: str, what: str, figure: LabourCost | SectorFloor) -> FigureAge:
+        return FigureAge(
+            country=country,
+            what=what,
+            source=figure.source,
+            valid_from=figure.valid_from,
+            valid_to=figure.valid_to,
+            checked=figure.checked,
+            stale=(today - figure.checked).days > MAX_AGE_DAYS,
+            expired=figure.valid_to is not None and today > figure.valid_to,
+        )
+
+    ages = []
+    for country, entry in sorted(costs.items()):
+        ages.append(age(country, "minimum wage", entry))
+        ages.extend(age(country, f"sector floor {f.nace}", f) for f in entry.sector_floors)
+    return ages

@@ -218,7 +218,7 @@ def flag(flag_id: int) -> Any:
         rule=RULES[found.rule],
         ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
         guide_sections=_guide_sections(row["guide"]),
-        escalation=_escalation(row["guide"]),
+        escalation=_escalation(row["guide"], found.severity == Severity.CRITICAL),
         linked=_linked(session, run, row["evidence"]),
         decision=decision,
         people=_people(session, decision),
@@ -307,23 +307,23 @@ def _guide_sections(ids: list[str]) -> list[tuple[str, str, str]]:
     return [(s.id, s.title, s.summary) for s in found if s is not None]
 
 
-def _escalation(ids: list[str]) -> dict[str, Any] | None:
-    """The guide's steps for when suspicions arise, with the contacts, for a flag that links
-    to that section: shown at the top of its page."""
+def _escalation(ids: list[str], critical: bool) -> dict[str, Any] | None:
+    """The guide's steps for when suspicions arise, with the contacts, for a critical flag or a
+    flag that links to that section: shown at the top of its page."""
     from flask_babel import get_locale
 
-    from ..guide.content import ESCALATION, guide, load_contacts
-    from ..guide.routes import contacts_path
+    from ..guide.content import ESCALATION, contacts, guide
 
     lang = str(get_locale())
-    section = guide().section(lang, ESCALATION) if ESCALATION in ids else None
+    wanted = critical or ESCALATION in ids
+    section = guide().section(lang, ESCALATION) if wanted else None
     if section is None:
         return None
     return {
         "id": section.id,
         "title": section.title,
         "actions": section.immediate_actions,
-        "contacts": load_contacts(contacts_path(), lang),
+        "contacts": contacts(lang),
     }
 
 

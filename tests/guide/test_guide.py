@@ -11,7 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from supplychain import db
-from supplychain.guide.content import LANGUAGES, GuideError, guide, load_guide
+from supplychain.guide.content import (
+    CONTACTS,
+    LANGUAGES,
+    GuideError,
+    guide,
+    load_contacts,
+    load_guide,
+)
 from supplychain.models import Role
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.risk.rules import RULES
@@ -110,3 +117,15 @@ def test_links_between_sections_go_to_the_sections_pages():
     assert section.links, "the section links to others"
     assert 'href="#' not in str(section.html)
     assert f'href="{section.links[0]}"' in str(section.html)
+
+
+def test_every_contact_has_its_source_and_check_day_and_one_without_is_refused(tmp_path):
+    for lang in LANGUAGES:
+        for contact in load_contacts(CONTACTS, lang):
+            assert contact["name"] and contact["source"] and contact["checked"]
+    lv = {c["phone"]: c for c in load_contacts(CONTACTS, "lv")}
+    assert {"112", "110", "+371 28612120"} <= set(lv) and lv["110"]["name"] == "Valsts policija"
+    bad = tmp_path / "contacts.yaml"
+    bad.write_text('- name: {en: "Hotline"}\n  phone: "123"\n', encoding="utf-8")
+    with pytest.raises(GuideError, match="contacts.yaml: contact 1: missing source, checked"):
+        load_contacts(bad, "en")

@@ -1,4 +1,5 @@
-"""Critical flags: possible forced labour on its page, and dismissal by two people."""
+"""Critical flags: possible forced labour on its page, where to turn with every critical flag,
+and dismissal by two people."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from supplychain.models import (
     Flag,
     FlagDecision,
     FlagStatus,
+    Organisation,
     Response,
     ResponseStatus,
     Role,
+    Severity,
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.reports import services as reports
 from supplychain.reports.flags import flag_items
 from supplychain.risk import dismissal, services
 from supplychain.risk.composite_rules import FORCED_LABOUR
@@ -27,6 +31,7 @@ from supplychain.risk.snapshot import run_suppliers
 from supplychain.validation import InvalidInput
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.reports.helpers import make_report, pdf_text
 
 CRITICAL_ANSWERS = {"identity_documents": "held", "bank_cards": "others"}
 
@@ -184,3 +189,46 @@ def test_a_proposal_can_be_withdrawn_and_other_flags_dismiss_at_once(app, critic
             session=session, flag=calm, status=FlagStatus.DISMISSED, user_id=None, note="ok"
         )
         assert decided.status == FlagStatus.DISMISSED and decided.proposed_at is None
+
+
+def test_every_critical_flag_the_action_list_and_the_report_show_the_contacts(app, critical):
+    """Where to turn is at the top of every critical flag, on the supplier's action list (page
+    and PDF) and with the critical flags of the PDF report, each contact with its source."""
+    with app.app_context():  # pay below the minimum: critical, its guide is not the escalation
+        session = db.get_session()
+        session.get(Organisation, critical["org"]).country = "LV"  # the wage rule's country
+        response = session.exec(select(Response)).one()
+        session.add(
+            Answer(
+                organisation_id=critical["org"],
+                response_id=response.id,
+                question_id="hourly_rate",
+                value="3.20",
+            )
+        )
+        session.commit()
+        run = services.run_now(
+            session=session, organisation_id=critical["org"], catalogue=get_catalogue()
+        )
+        flags = session.exec(
+            services.flags_of(session, run).where(Flag.severity == Severity.CRITICAL)
+        ).all()
+        ids = [(f.id, f.supplier_id) for f in flags]
+        assert "pay-below-minimum" in {f.rule for f in flags}
+    client = _client(app, "officer")
+    for flag_id, _supplier in ids:
+        page = client.get(f"/risk/flags/{flag_id}").get_data(as_text=True)
+        top = page[page.index('id="escalation"') : page.index("<h2>Evidence</h2>")]
+        assert "+371 28612120" in top and "110" in top and "cilvektirdznieciba.lv" in top
+        assert "Source: Cabinet regulation No. 344 (2019)" in top and "To be confirmed:" in top
+    supplier_id = ids[0][1]
+    listed = client.get(f"/guide/checklist/{supplier_id}").get_data(as_text=True)
+    assert "+371 28612120" in listed and "State-funded assistance" in listed
+    _reader, text = pdf_text(client.get(f"/guide/checklist/{supplier_id}.pdf").data)
+    assert "+371 28612120" in text and "State Labour Inspectorate" in text
+    report = make_report(app, critical["org"])
+    with app.app_context():
+        _reader, text = pdf_text(reports.archived(report))
+    contacts = text.index("Who to contact if you suspect exploitation or trafficking")
+    assert "+371 28612120" in text[contacts : contacts + 1000]
+    assert contacts < text.rindex("Flagged suppliers")  # with the flags by severity

@@ -1,0 +1,31 @@
+"""The age of the reference figures, as the status page shows it to admins."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+
+from .reference import (
+    LABOUR_COSTS_FILE,
+    FigureAge,
+    ReferenceDataError,
+    figure_ages,
+    load_labour_costs,
+)
+
+
+def labour_costs_path() -> Path:
+    """The labour cost file: REFERENCE_LABOUR_COSTS, or the one shipped with the code."""
+    return Path(current_app.config.get("REFERENCE_LABOUR_COSTS") or LABOUR_COSTS_FILE)
+
+
+def aged_figures(today: date) -> list[FigureAge]:
+    """The figures due for a check on today (checked over a year ago, or past valid-to)."""
+    try:
+        costs = load_labour_costs(labour_costs_path())
+    except ReferenceDataError:  # the app does not start on a bad shipped file; a configured
+        current_app.logger.exception("reference figures cannot be read")  # one is reported
+        return []
+    return [a for a in figure_ages(costs, today) if a.warns]
