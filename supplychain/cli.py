@@ -373,7 +373,7 @@ def reference_group() -> None:
     "--file",
     "path",
     type=click.Path(exists=True, dir_okay=False),
-    help="A labour cost file (default: REFERENCE_LABOUR_COSTS, else the shipped one).",
+    help="A labour cost file (default: SUPPLYCHAIN_REFERENCE_LABOUR_COSTS, else the shipped one).",
 )
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this day.")
 @with_appcontext
@@ -388,9 +388,9 @@ def reference_check(path: str | None, today: Any) -> None:
         ReferenceDataError,
         figure_ages,
         high_risk_sectors,
+        labour_costs_path,
         load_labour_costs,
     )
-    from .risk.status import labour_costs_path
 
     day = today.date() if today else utcnow().date()
     try:

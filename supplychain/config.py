@@ -67,7 +67,6 @@ DEFAULTS: dict[str, Any] = {
     "GUIDE_CONTACTS": None,  # None: the contacts shipped with the guide
     # The labour cost file whose figures' ages the status page and `reference check` report
     # (None: the shipped supplychain/data/labour_costs.yaml, which the risk rules read).
-    "REFERENCE_LABOUR_COSTS": None,
 }
 
 # Keys read from the environment with the SUPPLYCHAIN_ prefix, and how to parse them.
@@ -109,7 +108,6 @@ _ENV_KEYS: dict[str, type] = {
     "WORKER_INTERVAL_SECONDS": int,
     "RISK_INLINE_SUPPLIERS": int,
     "GUIDE_CONTACTS": str,
-    "REFERENCE_LABOUR_COSTS": str,
 }
 
 

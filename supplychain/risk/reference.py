@@ -3,6 +3,7 @@ country tiers."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -335,10 +336,22 @@ def load_country_tiers(path: Path) -> dict[str, CountryTier]:
 # --- the shipped data ----------------------------------------------------------------------
 
 
-@cache
+def labour_costs_path() -> Path:
+    """The labour cost file: SUPPLYCHAIN_REFERENCE_LABOUR_COSTS, else the shipped one.
+
+    An environment variable rather than an app setting, so that the rules (which import no
+    Flask), `supplychain reference check` and the overview's warning read the same figures."""
+    return Path(os.environ.get("SUPPLYCHAIN_REFERENCE_LABOUR_COSTS") or LABOUR_COSTS_FILE)
+
+
 def labour_costs() -> dict[str, LabourCost]:
-    """Legal minimum labour cost by ISO country code, from supplychain/data/labour_costs.yaml."""
-    return load_labour_costs(LABOUR_COSTS_FILE)
+    """Legal minimum labour cost by ISO country code, from the labour cost file."""
+    return _labour_costs(labour_costs_path())
+
+
+@cache
+def _labour_costs(path: Path) -> dict[str, LabourCost]:
+    return load_labour_costs(path)
 
 
 @cache

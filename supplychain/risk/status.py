@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 
 from .reference import (
-    LABOUR_COSTS_FILE,
     FigureAge,
     ReferenceDataError,
     figure_ages,
+    labour_costs_path,
     load_labour_costs,
 )
-
-
-def labour_costs_path() -> Path:
-    """The labour cost file: REFERENCE_LABOUR_COSTS, or the one shipped with the code."""
-    return Path(current_app.config.get("REFERENCE_LABOUR_COSTS") or LABOUR_COSTS_FILE)
 
 
 def aged_figures(today: date) -> list[FigureAge]:

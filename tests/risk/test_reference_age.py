@@ -67,8 +67,8 @@ def test_shipped_figures_list_with_sector_floors(runner):
     assert str(LABOUR_COSTS_FILE).endswith("labour_costs.yaml")
 
 
-def test_overview_warns_admins_not_officers(app, client, tmp_path):
-    app.config["REFERENCE_LABOUR_COSTS"] = str(_file(tmp_path, "2020-01-15"))
+def test_overview_warns_admins_not_officers(app, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUPPLYCHAIN_REFERENCE_LABOUR_COSTS", str(_file(tmp_path, "2020-01-15")))
     with app.app_context():
         session = get_session()
         org = make_org(session)
