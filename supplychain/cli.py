@@ -49,18 +49,25 @@ def db_upgrade(revision: str) -> None:
 @cli.command("create-org")
 @click.argument("slug")
 @click.option("--name", required=True, help="The organisation's name.")
+@click.option(
+    "--country",
+    default="",
+    help="Where the organisation works (ISO code, such as LV): the country whose legal floors "
+    "apply to work in its chain, unless a link names another.",
+)
 @with_appcontext
-def create_org(slug: str, name: str) -> None:
+def create_org(slug: str, name: str, country: str) -> None:
     """Create an organisation (a tenant) named SLUG."""
     from .accounts.services import create_organisation
 
     session = db.get_session()
     try:
-        org = create_organisation(session=session, slug=slug, name=name)
+        org = create_organisation(session=session, slug=slug, name=name, country=country)
     except InvalidInput as exc:
         _fail(exc)
     session.commit()
-    click.echo(f"Created organisation {org.slug} ({org.name}).")
+    where = f", {org.country}" if org.country else ""
+    click.echo(f"Created organisation {org.slug} ({org.name}{where}).")
 
 
 @cli.command("create-user")

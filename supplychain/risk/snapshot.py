@@ -78,10 +78,10 @@ def keep_chain(
     for (parent, child), facts in inputs.links.items():
         key = (None if parent == ROOT else parent, child)
         if sqlite:  # SQLite keeps NUMERIC as REAL and sqlite3 binds no Decimal: floats both ways
-            relation, workers, value, hours = facts
+            relation, workers, value, hours = facts[:4]
             links[key] = (*key, relation, workers, _real(value), _real(hours))
         else:
-            links[key] = key + facts
+            links[key] = key + tuple(facts[:4])  # the work country is not kept in snapshots yet
     supplier_table: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
     link_table: sa.Table = RunLink.__table__  # type: ignore[attr-defined]
     _keep(session, run, supplier_table, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id)
