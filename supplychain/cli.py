@@ -420,6 +420,10 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
                 f"{flag['message']}"
             )
         click.echo(f"{len(flags)} flag(s), stored as run {run.id}.")
+        unknown = (run.summary or {}).get("no_floor_known") or {}
+        if unknown:  # not judged is said, never silent
+            where = ", ".join(f"{c} ({n} link{'s' if n != 1 else ''})" for c, n in unknown.items())
+            click.echo(f"No legal labour-cost floor known, prices not judged for: {where}.")
 
 
 @cli.command("report")
