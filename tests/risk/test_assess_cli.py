@@ -111,5 +111,14 @@ def test_labour_cost_is_judged_where_the_work_is_done(app, runner, tmp_path):
         assert org.country == "LV"
         assert {link.work_country for link in session.exec(select(Link))} == {"", "FI", "UZ"}
         exported = export_csv(session, org.id).decode("utf-8-sig")
+        # The run keeps where each link's work was done, as it read it.
+        from supplychain.risk.services import latest_run
+        from supplychain.risk.snapshot import run_chain
+
+        kept = run_chain(session, latest_run(session, org.id))
+        assert kept.kept and sorted(f.work_country for f in kept.links.values())[-2:] == [
+            "FI",
+            "UZ",
+        ]
     assert exported.splitlines()[0].endswith(",work_country")
     assert any(line.endswith(",FI") for line in exported.splitlines())

@@ -1,5 +1,6 @@
 """link work country: where the work of a link is done, when it is not the organisation's
-own country (empty: the organisation's country)
+own country (empty: the organisation's country); assessment runs keep it with the links
+they read
 
 Revision ID: l1_link_work_country
 Revises: 0019
@@ -16,18 +17,23 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ("link", "run_link")  # the link, and the link as each assessment run read it
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("link", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "work_country",
-                sqlmodel.sql.sqltypes.AutoString(length=2),
-                server_default="",
-                nullable=False,
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column(
+                    "work_country",
+                    sqlmodel.sql.sqltypes.AutoString(length=2),
+                    server_default="",
+                    nullable=False,
+                )
             )
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("link", schema=None) as batch_op:
-        batch_op.drop_column("work_country")
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("work_country")
