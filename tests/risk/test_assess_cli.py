@@ -115,10 +115,33 @@ def test_labour_cost_is_judged_where_the_work_is_done(app, runner, tmp_path):
         from supplychain.risk.services import latest_run
         from supplychain.risk.snapshot import run_chain
 
-        kept = run_chain(session, latest_run(session, org.id))
+        run = latest_run(session, org.id)
+        kept = run_chain(session, run)
         assert kept.kept and sorted(f.work_country for f in kept.links.values())[-2:] == [
             "FI",
             "UZ",
         ]
+        # The report's method section says which prices were not judged, and why.
+        from flask import render_template
+        from flask_babel import force_locale
+
+        from supplychain.questionnaires.catalogue import get_catalogue
+        from supplychain.reports.context import Scope, build_report_context
+        from supplychain.reports.services import THRESHOLD_NAMES
+
+        with force_locale("en"):
+            context = build_report_context(
+                session,
+                run=run,
+                scope=Scope(),
+                scope_title="t",
+                catalogue=get_catalogue(),
+                lang="en",
+            )
+            assert context.no_floor_known == (("FI", 1), ("UZ", 1))
+            method = render_template(
+                "reports/_method.html", ctx=context, THRESHOLD_NAMES=THRESHOLD_NAMES
+            )
+        assert "no legal minimum known for the country of work: FI (1 link), UZ (1 link)." in method
     assert exported.splitlines()[0].endswith(",work_country")
     assert any(line.endswith(",FI") for line in exported.splitlines())
