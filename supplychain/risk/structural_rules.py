@@ -450,7 +450,10 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     link's work country, else the organisation's own): a posted worker is owed the host
     country's minimum (Directive 96/71/EC), whatever the employer's country. A sector floor
     (a generally binding agreement) applies to the supplier's NACE codes. Where no floor is
-    known for the work country, no flag is raised: floors_unknown() says where."""
+    known for the work country, no flag is raised: floors_unknown() says where (the run summary,
+    the dashboard, `supplychain assess` and the report's method section list them). Countries
+    covered (supplychain/data/labour_costs.yaml): LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU; a
+    sector floor for Latvian construction (NACE F); no statutory minimum in FI, SE, DK, NO."""
     for (parent, child), link in inputs.links.items():
         floor = labour_cost_floor(inputs, link, child)
         if floor is None:
