@@ -49,18 +49,25 @@ def db_upgrade(revision: str) -> None:
 @cli.command("create-org")
 @click.argument("slug")
 @click.option("--name", required=True, help="The organisation's name.")
+@click.option(
+    "--country",
+    default="",
+    help="Where the organisation works (ISO code, such as LV): the country whose legal floors "
+    "apply to work in its chain, unless a link names another.",
+)
 @with_appcontext
-def create_org(slug: str, name: str) -> None:
+def create_org(slug: str, name: str, country: str) -> None:
     """Create an organisation (a tenant) named SLUG."""
     from .accounts.services import create_organisation
 
     session = db.get_session()
     try:
-        org = create_organisation(session=session, slug=slug, name=name)
+        org = create_organisation(session=session, slug=slug, name=name, country=country)
     except InvalidInput as exc:
         _fail(exc)
     session.commit()
-    click.echo(f"Created organisation {org.slug} ({org.name}).")
+    where = f", {org.country}" if org.country else ""
+    click.echo(f"Created organisation {org.slug} ({org.name}{where}).")
 
 
 @cli.command("create-user")
@@ -469,6 +476,10 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
                 f"{flag['message']}"
             )
         click.echo(f"{len(flags)} flag(s), stored as run {run.id}.")
+        unknown = (run.summary or {}).get("no_floor_known") or {}
+        if unknown:  # not judged is said, never silent
+            where = ", ".join(f"{c} ({n} link{'s' if n != 1 else ''})" for c, n in unknown.items())
+            click.echo(f"No legal labour-cost floor known, prices not judged for: {where}.")
 
 
 @cli.command("report")

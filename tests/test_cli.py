@@ -59,6 +59,10 @@ def test_create_user_errors_name_the_problem(file_app):
     assert result.exit_code == 1 and "password: Use at least 12 characters." in result.output
     result = file_app.test_cli_runner().invoke(cli, ["create-org", "Bad Slug!", "--name", "X"])
     assert result.exit_code == 1 and "slug:" in result.output
+    result = file_app.test_cli_runner().invoke(
+        cli, ["create-org", "zz", "--name", "X", "--country", "XX"]
+    )
+    assert result.exit_code == 1 and "country:" in result.output
 
 
 def test_serve_refuses_an_unmigrated_database(file_app):

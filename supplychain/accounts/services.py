@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from .. import audit
 from ..models import Organisation, Role, TokenPurpose, User, UserToken, utcnow
+from ..reference import normalise_country
 from ..security import hash_password, verify_password
 from ..tenancy import in_org
 from ..validation import InvalidInput, check_length, normalise_email
@@ -64,15 +65,22 @@ def _check_organisation(
     return slug, name, errors
 
 
-def create_organisation(*, session: Session, slug: str, name: str) -> Organisation:
-    """Add an organisation; the slug names it in URLs and on the command line.
+def create_organisation(
+    *, session: Session, slug: str, name: str, country: str = ""
+) -> Organisation:
+    """Add an organisation; the slug names it in URLs and on the command line. country (an
+    ISO 3166-1 alpha-2 code, or empty) is where it works: where its chain's work is done unless
+    a link names another country.
 
     It mails no one outside it until one of its admins has a confirmed address.
     """
     slug, name, errors = _check_organisation(session, slug, name)
+    code = normalise_country(country) if country.strip() else ""
+    if code is None:
+        errors["country"] = _l("Enter a two-letter ISO country code, e.g. LV.")
     if errors:
         raise InvalidInput(errors)
-    organisation = Organisation(slug=slug, name=name)
+    organisation = Organisation(slug=slug, name=name, country=code or "")
     session.add(organisation)
     session.flush()
     return organisation

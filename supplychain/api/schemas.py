@@ -149,6 +149,17 @@ Hours = Annotated[
 ]
 
 
+WorkCountry = Annotated[
+    str,
+    Field(
+        pattern=r"^([A-Za-z]{2})?$",
+        description="Where the work is done (ISO 3166-1 alpha-2); empty: the organisation's "
+        "country",
+        examples=["LV"],
+    ),
+]
+
+
 class LinkIn(_In):
     parent_id: Id | None = Field(None, description="null: a direct supplier (tier 1)")
     child_id: Id
@@ -158,6 +169,7 @@ class LinkIn(_In):
     labour_hours: Hours | None = None
     start_date: date | None = None
     end_date: date | None = None
+    work_country: WorkCountry = ""
 
 
 class LinkPatch(_In):
@@ -170,6 +182,7 @@ class LinkPatch(_In):
     labour_hours: Hours | None = None
     start_date: date | None = None
     end_date: date | None = None
+    work_country: WorkCountry | None = None
 
 
 class LinkOut(_Out):
@@ -182,6 +195,9 @@ class LinkOut(_Out):
     labour_hours: Decimal | None
     start_date: date | None
     end_date: date | None
+    work_country: str = Field(
+        description="Where the work is done (ISO 3166-1 alpha-2); empty: the organisation's country"
+    )
     source: LinkSource
     status: LinkStatus
     archived_at: Timestamp | None = Field(

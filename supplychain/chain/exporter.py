@@ -38,6 +38,7 @@ def chain_rows(session: Session, organisation_id: int) -> Iterator[list[object]]
                 link.workers,
                 link.contract_value_eur,
                 link.labour_hours,
+                link.work_country,
             ]
         )
     yield from sorted(rows, key=lambda r: (r[0], r[1]))

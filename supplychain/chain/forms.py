@@ -72,6 +72,11 @@ class LinkForm(Form):
     )
     start_date = DateField(_l("Start date"), [Optional()])
     end_date = DateField(_l("End date"), [Optional()])
+    work_country = StringField(
+        _l("Country where the work is done"),
+        [Optional(), Length(max=10)],
+        description=_l("ISO code, e.g. FI. Leave empty if the work is done in your own country."),
+    )
 
 
 class DeleteForGoodForm(Form):

@@ -29,10 +29,11 @@ from ..numbers import NumberError, parse_decimal, parse_integer
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from . import retire, services
-from .tabular import COLUMNS, Table, undefuse
+from .tabular import COLUMNS, OPTIONAL_COLUMNS, Table, undefuse
 
 SUPPLIER_FIELDS = ("name", "country", "sector", "registration_no", "email", "kind", "employees")
-LINK_FIELDS = ("relation", "workers", "contract_value_eur", "labour_hours")
+LINK_FIELDS = ("relation", "workers", "contract_value_eur", "labour_hours", "work_country")
+LINK_NUMBERS = ("workers", "contract_value_eur", "labour_hours")
 TEXT_COLUMNS = ("name", "registration_no", "email")
 LinkKey = tuple[str | None, str]  # (parent code or None for the organisation, child code)
 
@@ -160,7 +161,7 @@ def _check_header(header: tuple[str, ...]) -> list[RowError]:
         if name not in COLUMNS:
             errors.append(RowError(1, name or "?", str(_l("Unknown column: remove it."))))
     for name in COLUMNS:
-        if name not in header:
+        if name not in header and name not in OPTIONAL_COLUMNS:
             errors.append(RowError(1, name, str(_l("Missing column."))))
     seen = set()
     for name in header:
@@ -274,7 +275,7 @@ def _clean_supplier_row(values: dict[str, str], note: Any) -> dict[str, Any] | N
 def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
     parsed: dict[str, Any] = {}
     ok = True
-    for column in LINK_FIELDS[1:]:
+    for column in LINK_NUMBERS:
         try:
             parsed[column] = _number(column, values[column])
         except NumberError as exc:
@@ -285,7 +286,13 @@ def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
         return None
     try:
         terms = services.clean_link_terms(
-            services.LinkData(parent_id=None, child_id=0, relation=values["relation"], **parsed)
+            services.LinkData(
+                parent_id=None,
+                child_id=0,
+                relation=values["relation"],
+                work_country=values.get("work_country", ""),
+                **parsed,
+            )
         )
     except InvalidInput as exc:
         for column, message in exc.errors.items():

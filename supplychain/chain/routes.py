@@ -265,6 +265,7 @@ def _link_data(form: LinkForm) -> services.LinkData:
         labour_hours=form.labour_hours.data,
         start_date=form.start_date.data,
         end_date=form.end_date.data,
+        work_country=form.work_country.data or "",
     )
 
 

@@ -48,6 +48,7 @@ class LinkData:
     labour_hours: Decimal | None = None
     start_date: date | None = None
     end_date: date | None = None
+    work_country: str | None = ""  # empty: the organisation's own country
 
 
 def clean_supplier(data: SupplierData) -> dict[str, Any]:
@@ -194,6 +195,12 @@ def clean_link_terms(data: LinkData) -> dict[str, Any]:
         errors["end_date"] = _l("The end comes before the start.")
     if data.parent_id is not None and data.parent_id == data.child_id:
         errors["child_id"] = _l("A supplier cannot be its own subcontractor.")
+    given = (data.work_country or "").strip()
+    work_country = normalise_country(given) if given else ""
+    if work_country is None:
+        errors["work_country"] = _l(
+            "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.", code=given[:10]
+        )
     if errors:
         raise InvalidInput(errors)
     return {
@@ -205,6 +212,7 @@ def clean_link_terms(data: LinkData) -> dict[str, Any]:
         "labour_hours": data.labour_hours,
         "start_date": data.start_date,
         "end_date": data.end_date,
+        "work_country": work_country,
     }
 
 

@@ -27,7 +27,10 @@ COLUMNS = (
     "workers",
     "contract_value_eur",
     "labour_hours",
+    "work_country",
 )
+# Columns a file may leave out (files written before they were added): empty in every row.
+OPTIONAL_COLUMNS = ("work_country",)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # An XLSX is a zip: a small upload can unpack to gigabytes, and openpyxl reads the whole
@@ -78,10 +81,14 @@ def _csv_records(content: bytes) -> Iterator[list[str]]:
     except UnicodeDecodeError:
         raise FileFormatError(_l("Save the CSV file as UTF-8.")) from None
     sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    # The whole sample first; then the header alone (rows may leave out optional columns).
+    for part in (sample, sample.split("\n", 1)[0]):
+        try:
+            dialect = csv.Sniffer().sniff(part, delimiters=",;\t")
+            break
+        except csv.Error:
+            continue
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     number = 0
     try:

@@ -123,6 +123,9 @@ class Link(SQLModel, table=True):
     labour_hours: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=1)
     start_date: date | None = None
     end_date: date | None = None
+    # Where the work is done (ISO 3166-1 alpha-2) when not in the organisation's own country:
+    # its legal floors apply to the work (a posted worker is owed the host country's minimum).
+    work_country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
     source: LinkSource = Field(
         sa_column=Column(enum_column(LinkSource), nullable=False, default=LinkSource.ENTERED)
     )

@@ -188,5 +188,6 @@ class RunLink(SQLModel, table=True):
     workers: int | None = None
     contract_value_eur: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
     labour_hours: Decimal | None = Field(default=None, max_digits=12, decimal_places=1)
+    work_country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
     first_run_id: int  # no foreign keys to the runs: see RunSupplier
     last_run_id: int | None = None

@@ -143,6 +143,8 @@ class ReportContext:
     unanswered: tuple[str, ...]
     appendix: tuple[AnswerBlock, ...]
     contacts: tuple[Mapping[str, str], ...] = ()  # where to turn, printed with critical flags
+    # Work countries of the run's priced links with no known labour-cost floor: (code, links).
+    no_floor_known: tuple[tuple[str, int], ...] = ()
 
 
 def scope_members(graph: nx.DiGraph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
@@ -329,6 +331,7 @@ def build_report_context(
         lang=lang,
         scope_title=scope_title,
         run_id=run.id or 0,
+        no_floor_known=tuple(sorted((run.summary or {}).get("no_floor_known", {}).items())),
         run_finished=format_datetime(run.finished_at, "medium") if run.finished_at else "",
         rules_version=run.rules_version,
         chain_hash=run.chain_hash,

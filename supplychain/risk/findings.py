@@ -42,6 +42,7 @@ class LinkFacts(NamedTuple):
     workers: int | None
     contract_value_eur: Decimal | None
     labour_hours: Decimal | None
+    work_country: str = ""  # where the work is done, if not the organisation's own country
 
 
 @dataclass(frozen=True)

@@ -110,11 +110,12 @@ def link_facts(
             Link.workers,
             Link.contract_value_eur,
             Link.labour_hours,
+            Link.work_country,
         )
     )
     return {
-        (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
-        for parent, child, rel, workers, value, hours in rows
+        (parent or ROOT, child): LinkFacts(rel, workers, value, hours, where or "")
+        for parent, child, rel, workers, value, hours, where in rows
     }
 
 

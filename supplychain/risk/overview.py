@@ -63,4 +63,5 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dic
             ]
         ),
         "exposure_by_tier": summary.get("exposure_by_tier", {}),
+        "no_floor_known": summary.get("no_floor_known", {}),
     }

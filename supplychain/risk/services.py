@@ -37,6 +37,7 @@ from .flagset import FlagSet
 from .inputs import load_inputs
 from .rules import RULES, RULES_VERSION
 from .snapshot import keep_chain
+from .structural_rules import floors_unknown
 
 Progress = Callable[[int, str], None]
 LEASE = timedelta(minutes=10)
@@ -236,6 +237,8 @@ def _summary(inputs: RiskInputs, findings: FlagSet, scores: dict) -> dict:
         },
         "answered": len(inputs.responses),
         "invited": len(inputs.invitations),
+        # Work countries of priced links with no known labour-cost floor: not judged, said so.
+        "no_floor_known": floors_unknown(inputs),
     }
 
 

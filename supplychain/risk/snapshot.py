@@ -55,7 +55,7 @@ SUPPLIER_VALUES = (
     "employees",
     "tier",
 )
-LINK_VALUES = ("relation", "workers", "contract_value_eur", "labour_hours")
+LINK_VALUES = ("relation", "workers", "contract_value_eur", "labour_hours", "work_country")
 CHUNK = 5000
 
 
@@ -78,8 +78,8 @@ def keep_chain(
     for (parent, child), facts in inputs.links.items():
         key = (None if parent == ROOT else parent, child)
         if sqlite:  # SQLite keeps NUMERIC as REAL and sqlite3 binds no Decimal: floats both ways
-            relation, workers, value, hours = facts
-            links[key] = (*key, relation, workers, _real(value), _real(hours))
+            relation, workers, value, hours, where = facts
+            links[key] = (*key, relation, workers, _real(value), _real(hours), where)
         else:
             links[key] = key + facts
     supplier_table: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
@@ -267,11 +267,12 @@ def run_chain(session: Session, run: AssessmentRun) -> RunChain:
             RunLink.workers,
             RunLink.contract_value_eur,
             RunLink.labour_hours,
+            RunLink.work_country,
         )
     )
     links = {
-        (parent or ROOT, child): LinkFacts(rel, workers, value, hours)
-        for parent, child, rel, workers, value, hours in rows
+        (parent or ROOT, child): LinkFacts(rel, workers, value, hours, where or "")
+        for parent, child, rel, workers, value, hours, where in rows
     }
     tiers = {sid: tier for sid, (_facts, tier) in found.items() if tier is not None}
     tiers[ROOT] = 0

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import LABOUR_HIRE, ROOT
 from ..models import Severity
-from .findings import Finding, RiskInputs, path_json, to_json
+from .findings import Finding, LinkFacts, RiskInputs, path_json, to_json
 from .flagset import Batch
 from .rules import finding, rule
 
 T = Mapping[str, Any]
+
+if TYPE_CHECKING:
+    from .reference import LabourCost, SectorFloor
 
 
 @rule(
@@ -443,19 +446,20 @@ def unassessed(inputs: RiskInputs, t: T) -> Iterator[Batch]:
 def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """Prices so low that they imply unreasonably low pay are a named risk (unfair competition);
     comparing the price per labour hour with the minimum wage plus the employer's compulsory
-    contributions is our own test. Countries with no statutory minimum wage are skipped."""
-    from .reference import labour_costs
-
-    costs = labour_costs()
+    contributions is our own test. The floor is that of the country where the work is done (the
+    link's work country, else the organisation's own): a posted worker is owed the host
+    country's minimum (Directive 96/71/EC), whatever the employer's country. A sector floor
+    (a generally binding agreement) applies to the supplier's NACE codes. Where no floor is
+    known for the work country, no flag is raised: floors_unknown() says where (the run summary,
+    the dashboard, `supplychain assess` and the report's method section list them). Countries
+    covered (supplychain/data/labour_costs.yaml): LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU; a
+    sector floor for Latvian construction (NACE F); no statutory minimum in FI, SE, DK, NO."""
     for (parent, child), link in inputs.links.items():
-        if not link.contract_value_eur or not link.labour_hours:
+        floor = labour_cost_floor(inputs, link, child)
+        if floor is None:
             continue
-        country = inputs.suppliers[child].country
-        cost = costs.get(country)
-        minimum = cost.hourly_eur if cost else None
-        if minimum is None:
-            continue
-        per_hour = (Decimal(link.contract_value_eur) / Decimal(link.labour_hours)).quantize(
+        country, minimum, figure = floor
+        per_hour = (Decimal(link.contract_value_eur) / Decimal(link.labour_hours)).quantize(  # type: ignore[arg-type]
             Decimal("0.01")
         )
         if per_hour < minimum:
@@ -465,8 +469,12 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
                 "per_hour_eur": str(per_hour),
                 "minimum_eur": str(minimum.quantize(Decimal("0.01"))),
                 "country": country,
-                "source": cost.source,  # type: ignore[union-attr]
+                "supplier_country": inputs.suppliers[child].country,
+                "source": figure.source,
+                "checked": figure.checked.isoformat(),
             }
+            if hasattr(figure, "nace"):  # a sector floor
+                facts["floor_nace"] = figure.nace
             yield finding(
                 "labour-cost-below-minimum",
                 child,
@@ -475,6 +483,53 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
                 minimum=facts["minimum_eur"],
                 country=country,
             )
+
+
+def work_country(inputs: RiskInputs, link: LinkFacts) -> str:
+    """Where the work of a link is done: the link's work country, else the organisation's."""
+    return link.work_country or inputs.home_country
+
+
+def labour_cost_floor(
+    inputs: RiskInputs, link: LinkFacts, child: int
+) -> tuple[str, Decimal, LabourCost | SectorFloor] | None:
+    """(work country, lowest lawful cost of a labour hour in EUR, the figure it comes from) for
+    a priced link; None where the link has no price or hours, or no floor is known there.
+
+    The statutory floor is the minimum wage over the average normal hours of a month (Latvia:
+    the monthly minimum over each month's normal hours, 166.17 h on average in 2026) plus the
+    employer's contributions; a sector floor binding the supplier's NACE code, with the same
+    contributions, replaces it where it is higher."""
+    from .reference import labour_costs
+
+    if not link.contract_value_eur or not link.labour_hours:
+        return None
+    country = work_country(inputs, link)
+    cost = labour_costs().get(country)
+    today = inputs.now.date()
+    if cost is None or not cost.in_force(today) or cost.hourly_eur is None:
+        return None
+    minimum: Decimal = cost.hourly_eur
+    figure: LabourCost | SectorFloor = cost
+    sector = inputs.suppliers[child].sector if child in inputs.suppliers else ""
+    uplift = 1 + (cost.employer_contributions_percent or Decimal(0)) / 100
+    for sector_floor in cost.sector_floors:
+        if sector_floor.applies(sector, today) and sector_floor.hourly_wage_eur * uplift > minimum:
+            minimum, figure = sector_floor.hourly_wage_eur * uplift, sector_floor
+    return country, minimum, figure
+
+
+def floors_unknown(inputs: RiskInputs) -> dict[str, int]:
+    """Work countries of priced links for which no labour-cost floor is known, with how many
+    links each: the rule raises no flag there, and the run and the report must say so."""
+    counts: dict[str, int] = {}
+    for (_parent, child), link in inputs.links.items():
+        if not link.contract_value_eur or not link.labour_hours:
+            continue
+        if labour_cost_floor(inputs, link, child) is None:
+            country = work_country(inputs, link) or "?"
+            counts[country] = counts.get(country, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 _SECTOR_MESSAGE = _l(

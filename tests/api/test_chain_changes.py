@@ -29,12 +29,18 @@ def _chain(app, tenant) -> tuple[int, int, int]:
 def test_link_terms_change_and_only_those_given(app, client, tenants):
     a = tenants["a"]
     _supplier, agency_id, link_id = _chain(app, a)
-    body = {"workers": 12, "contract_value_eur": "9000.00", "labour_hours": "1500.5"}
+    body = {
+        "workers": 12,
+        "contract_value_eur": "9000.00",
+        "labour_hours": "1500.5",
+        "work_country": "fi",
+    }
     patched = call(client, "PATCH", f"/links/{link_id}", a.write, json=body)
     assert patched.status_code == 200, patched.json
     link = patched.json
     assert link["workers"] == 12 and link["contract_value_eur"] == "9000.00"
     assert link["labour_hours"] == "1500.5" and link["relation"] == "labour_hire"
+    assert link["work_country"] == "FI"  # where the work is done; empty: the organisation's
     assert call(client, "GET", f"/links/{link_id}", a.read).json == link
     changed = call(
         client, "PATCH", f"/links/{link_id}", a.write, json={"relation": "subcontract"}
@@ -42,6 +48,9 @@ def test_link_terms_change_and_only_those_given(app, client, tenants):
     assert changed["relation"] == "subcontract" and changed["workers"] == 12
     cleared = call(client, "PATCH", f"/links/{link_id}", a.write, json={"workers": None}).json
     assert cleared["workers"] is None and cleared["relation"] == "subcontract"
+    assert cleared["work_country"] == "FI"
+    home = call(client, "PATCH", f"/links/{link_id}", a.write, json={"work_country": ""}).json
+    assert home["work_country"] == ""
     kept = call(client, "PATCH", f"/links/{link_id}", a.write, json={"relation": None}).json
     assert kept["relation"] == "subcontract" and kept["child_id"] == agency_id
     assert ("link.updated", a.admin_id) in audit_actions(app, a.org_id)
@@ -56,6 +65,7 @@ def test_link_terms_change_and_only_those_given(app, client, tenants):
         ({"labour_hours": "NaN"}, "labour_hours"),
         ({"start_date": "2030-01-01", "end_date": "2029-01-01"}, "end_date"),
         ({"child_id": 1}, "child_id"),
+        ({"work_country": "XX"}, "work_country"),
     ],
 )
 def test_invalid_link_change_names_the_field_and_changes_nothing(app, client, tenants, body, field):

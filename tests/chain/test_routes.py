@@ -115,16 +115,17 @@ def test_officer_links_two_suppliers(app, client, chain_world):
     response = post_form(
         client,
         "/chain/links/new",
-        _link(chain_world["a"], chain_world["b"]),
+        _link(chain_world["a"], chain_world["b"], work_country=" ee "),
         page="/chain/links/new",
     )
     assert response.status_code == 302
     with app.app_context():
         link = db.get_session().exec(select(Link).where(Link.child_id == chain_world["b"])).one()
-        assert (link.parent_id, link.relation.value, link.workers) == (
+        assert (link.parent_id, link.relation.value, link.workers, link.work_country) == (
             chain_world["a"],
             "labour_hire",
             4,
+            "EE",
         )
 
 
@@ -137,6 +138,7 @@ def test_officer_links_two_suppliers(app, client, chain_world):
         ("duplicate", "child_id", "This link already exists."),
         ("negative", "workers", "Number must be at least 0."),
         ("dates", "end_date", "The end comes before the start."),
+        ("work_country", "work_country", "Unknown country code XX"),
     ],
 )
 def test_bad_link_input_is_named_and_nothing_is_written(
@@ -150,6 +152,7 @@ def test_bad_link_input_is_named_and_nothing_is_written(
         "duplicate": _link(0, w["a"]),
         "negative": _link(w["a"], w["b"], workers="-3"),
         "dates": _link(w["a"], w["b"], start_date="2026-05-01", end_date="2026-04-01"),
+        "work_country": _link(w["a"], w["b"], work_country="XX"),
     }[case]
     login(client, "officer@ours.example", PASSWORD)
     before = _counts(app)

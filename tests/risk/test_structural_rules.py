@@ -143,25 +143,83 @@ def test_fingerprints_are_stable_and_distinct():
     assert len(set(first)) == len(first)
 
 
-def test_labour_cost_below_the_legal_minimum_of_the_suppliers_country():
+def _priced_at(per_hour: float, n: int = 1) -> tuple:
+    return (0, n, "subcontract", 5, per_hour * 1000, 1000)
+
+
+def _with_work_country(inputs, countries: dict[int, str]):
+    """inputs with the links to the given children done in another country."""
+    from dataclasses import replace
+
+    links = {
+        edge: link._replace(work_country=countries.get(edge[1], link.work_country))
+        for edge, link in inputs.links.items()
+    }
+    return replace(inputs, links=links)
+
+
+def test_labour_cost_is_judged_by_the_floor_where_the_work_is_done():
+    from supplychain.risk.structural_rules import floors_unknown
+
+    # On a Latvian site (the organisation's country), whatever the supplier's own country.
+    countries = {1: "BG", 2: "UA", 3: "LV", 4: "EE", 5: "FI", 6: "LV"}
+    prices = {1: 5.00, 2: 2.00, 3: 7.00, 4: 7.00, 5: 7.00, 6: 7.00}
+    inputs = chain(
+        [_priced_at(prices[n], n) for n in countries],
+        suppliers={n: {"country": c} for n, c in countries.items()},
+        home_country="LV",
+    )
+    # The Latvian company's work is in Finland: Finland has no statutory minimum wage.
+    inputs = _with_work_country(inputs, {6: "FI"})
+    found = {f.supplier_id: f for f in flags(inputs, "labour-cost-below-minimum")}
+    assert set(found) == {1, 2}
+    facts = found[1].evidence["facts"]
+    assert facts["country"] == "LV" and facts["supplier_country"] == "BG"
+    assert facts["per_hour_eur"] == "5.00" and facts["minimum_eur"] == "5.80"
+    assert found[2].evidence["facts"]["supplier_country"] == "UA"
+    assert "LV" in RULES["labour-cost-below-minimum"].explain(found[2])
+    # No floor is known in Finland: no flag, but it is said, never silent.
+    assert floors_unknown(inputs) == {"FI": 1}
+
+
+def test_the_latvian_floor_uses_the_normal_hours_of_a_month_not_173_hours():
     from supplychain.risk.reference import labour_costs
 
-    minimum = labour_costs()["LV"].hourly_eur
-    cheap = float(minimum) * 0.6 * 1000
-    fair = float(minimum) * 1.2 * 1000
+    lv = labour_costs()["LV"]
+    by_month_hours = 780 / 166.17 * 1.2359  # 5.80: the monthly minimum over 2026's average month
+    assert abs(float(lv.hourly_eur) - by_month_hours) < 0.005
+    # 5.70 is above 780 / 173.33 h with contributions (5.56) but below the lawful floor.
+    inputs = chain([_priced_at(5.70)], home_country="LV")
+    [found] = flags(inputs, "labour-cost-below-minimum")
+    assert found.evidence["facts"]["minimum_eur"] == "5.80"
+
+
+def test_a_sector_floor_applies_to_its_nace_codes_only():
+    # Latvian construction: EUR 5.57 an hour plus 23.59% contributions = 6.88 a labour hour.
     inputs = chain(
-        [
-            (0, 1, "subcontract", 5, cheap, 1000),
-            (0, 2, "subcontract", 5, fair, 1000),
-            (0, 3, "subcontract", 5, 100, 10),
-        ],
-        suppliers={3: {"country": "FI"}},  # no statutory minimum wage: not judged
+        [_priced_at(6.50, 1), _priced_at(6.50, 2)],
+        suppliers={1: {"sector": "F43.99"}, 2: {"sector": "J62.01"}},
+        home_country="LV",
     )
     [found] = flags(inputs, "labour-cost-below-minimum")
-    assert found.supplier_id == 1 and found.evidence["path"] == [0, 1]
+    assert found.supplier_id == 1
     facts = found.evidence["facts"]
-    assert facts["country"] == "LV" and float(facts["per_hour_eur"]) < float(facts["minimum_eur"])
-    assert "LV" in RULES["labour-cost-below-minimum"].explain(found)
+    assert facts["minimum_eur"] == "6.88" and facts["floor_nace"] == "F"
+
+
+def test_no_floor_known_for_the_work_country_is_recorded_not_flagged():
+    from supplychain.risk.structural_rules import floors_unknown
+
+    inputs = chain(
+        [_priced_at(1.00, 1), _priced_at(1.00, 2), _priced_at(1.00, 3), (0, 4)],
+        suppliers={n: {"country": "UZ"} for n in (1, 2, 3, 4)},
+        home_country="UZ",
+    )
+    inputs = _with_work_country(inputs, {3: "LV"})
+    [found] = flags(inputs, "labour-cost-below-minimum")
+    assert found.supplier_id == 3 and found.evidence["facts"]["country"] == "LV"
+    # Link 4 has no price: nothing to judge, so nothing to report missing.
+    assert floors_unknown(inputs) == {"UZ": 2}
 
 
 def test_high_risk_sector_by_nace_code(form_app):
