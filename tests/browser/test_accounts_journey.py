@@ -24,7 +24,7 @@ def _sign_up(page, base: str, slug: str, app, inbox=None) -> None:
     page.get_by_label("Email").fill(f"liga@{slug}.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create the account").click()
-    assert page.get_by_role("heading", name="Check your mail").is_visible()
+    page.get_by_role("heading", name="Check your mail").wait_for()
 
     page.goto(_confirmation_link(app, inbox).replace(app.config["BASE_URL"], base))
     page.get_by_label("Your password").fill(PASSWORD)
@@ -59,7 +59,7 @@ def test_sign_up_and_add_a_supplier_on_a_laptop(app, live_server, page):
     page.get_by_label("Country").fill("LV")
     page.get_by_label("Sector (NACE code)").fill("F43.99")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="SIA Betona Meistari").is_visible()
+    page.get_by_role("heading", name="SIA Betona Meistari").wait_for()
     page.get_by_role("link", name="Latviešu").click()
     assert page.locator("html").get_attribute("lang") == "lv"
 

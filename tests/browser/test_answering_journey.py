@@ -91,7 +91,7 @@ def test_officer_sends_supplier_answers_from_the_mail_officer_sees_disclosures(
     assert supplier.get_by_text("Jumiķi SIA").count() >= 1
     supplier.get_by_label("Your name and position").fill("Anna Bērziņa, director")
     supplier.get_by_role("button", name="Submit the answers").click()
-    assert supplier.get_by_role("heading", name="Thank you").is_visible()
+    supplier.get_by_role("heading", name="Thank you").wait_for()
 
     officer.goto(f"{live_server}/invitations/disclosures")
     rows = officer.locator("table.table tbody tr")

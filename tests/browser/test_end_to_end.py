@@ -46,7 +46,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     _run_import_job(app, officer)
     assert officer.get_by_role("heading", name="Preview the import").is_visible()
     officer.get_by_role("button", name="Apply these changes").click()
-    assert officer.get_by_role("heading", name="Applying the changes").is_visible()
+    officer.get_by_role("heading", name="Applying the changes").wait_for()
     _run_import_job(app, officer)
     assert officer.get_by_text("Imported: 4 suppliers added").is_visible()
     officer.goto(f"{live_server}/chain/suppliers")
@@ -56,7 +56,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     officer.get_by_role("link", name="SIA Fasādes Meistari").click()
     officer.get_by_role("link", name="Send a questionnaire").click()
     officer.get_by_role("button", name="Send", exact=True).click()
-    assert officer.get_by_text("waiting to be sent").is_visible()
+    officer.get_by_text("waiting to be sent").wait_for()
 
     assert run_once(app)["sent"] == 1
     mail = smtp.messages[-1]  # after the sign-up's confirmation
@@ -82,7 +82,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
         answering.wait_for_load_state()
     answering.get_by_label("Your name and position").fill("Jānis Kalns, valdes loceklis")
     answering.get_by_role("button", name="Submit the answers").click()
-    assert answering.get_by_role("heading", name="Thank you").is_visible()
+    answering.get_by_role("heading", name="Thank you").wait_for()
     supplier.close()
 
     officer.get_by_role("link", name="Risks").click()

@@ -81,7 +81,7 @@ def _answer_with_a_document(app, browser, live_server, chain: dict) -> None:
         page.wait_for_load_state()
     page.get_by_label("Your name and position").fill("Anna Liepa, valdes locekle")
     page.get_by_role("button", name="Submit the answers").click()
-    assert page.get_by_role("heading", name="Thank you").is_visible()
+    page.get_by_role("heading", name="Thank you").wait_for()
     phone.close()
 
 
