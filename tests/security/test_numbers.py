@@ -52,6 +52,7 @@ ROW = [
     "5",
     "100",
     "10",
+    "",  # work_country: the organisation's own
 ]
 
 
