@@ -107,48 +107,44 @@ def _explain_wage(found: Finding) -> str:
 )
 def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:
     """Underpayment is the most common form of labour exploitation (HEUNI toolkit) and a breach
-    of labour law, though not by itself one of the ILO's indicators of forced labour (withholding
-    of wages is pay kept back, not low pay), so none is named. The supplier's answer on the lowest
-    gross hourly wage is compared with the minimum hourly wage, without the employer's
-    contributions, of the country where the work is done: the organisation's own (a posted
-    worker is owed the host country's minimum). Critical below the statutory minimum in every
-    month; high below a sector floor that binds the supplier's NACE sector, or below the
-    statutory minimum of most months (where it is the monthly minimum over each month's normal
-    hours). Figures, sources and dates: supplychain/data/labour_costs.yaml. Countries covered:
-    those with a statutory minimum wage there (LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU); a sector
-    floor for Latvian construction; no flag where no floor is known (FI, SE, DK, NO, others)."""
-    from .reference import labour_costs
-
-    country = inputs.home_country
-    cost = labour_costs().get(country)
+    of labour law, though not by itself one of the ILO's indicators of forced labour
+    (withholding of wages is pay kept back, not low pay), so none is named. The supplier's
+    answer on the lowest gross hourly wage is compared with the minimum hourly wage, without the
+    employer's contributions, of the country where the work is done: the work country of the
+    links to the supplier, else the organisation's own (a posted worker is owed the host
+    country's minimum; with several countries, the most severe test and then the highest floor
+    speaks). Critical below the statutory minimum in every month; high below a sector floor that
+    binds the supplier's NACE sector, or below the statutory minimum of most months (where it is
+    the monthly minimum over each month's normal hours). Figures, sources and dates:
+    supplychain/data/labour_costs.yaml. Countries covered: those with a statutory minimum wage
+    there (LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU); a sector floor for Latvian construction; no
+    flag where no floor is known (FI, SE, DK, NO, others)."""
     today = inputs.now.date()
-    if cost is None or not cost.in_force(today):
-        return
-    lowest, average = cost.lowest_hourly_wage_eur, cost.hourly_wage_eur
-    if lowest is None or average is None:
-        return
+    countries = _work_countries(inputs)
     for supplier_id, response in inputs.responses.items():
         found = _wage_answer(response)
         if found is None:
             continue
         question_id, answer, rate = found
         sector = inputs.suppliers[supplier_id].sector if supplier_id in inputs.suppliers else ""
-        floor = next((f for f in cost.sector_floors if f.applies(sector, today)), None)
-        if rate < lowest:
-            reason, level, amount, figure = "statutory", Severity.CRITICAL, lowest, cost
-        elif floor is not None and rate < floor.hourly_wage_eur:
-            reason, level, amount, figure = "sector", Severity.HIGH, floor.hourly_wage_eur, floor
-        elif rate < average:
-            reason, level, amount, figure = "statutory-most-months", Severity.HIGH, average, cost
-        else:
+        tests = [
+            (country, test)
+            for country in sorted(countries.get(supplier_id) or {inputs.home_country})
+            if (test := _wage_test(country, rate, sector, today)) is not None
+        ]
+        if not tests:
             continue
+        # Work in several countries: the test failed by the widest margin speaks.
+        country, (reason, level, amount, figure) = max(
+            tests, key=lambda found: (found[1][1].rank, found[1][2])
+        )
         facts: dict[str, Any] = {
             "hourly_rate_eur": str(rate),
             "wage_floor_eur": str(amount.quantize(Decimal("0.01"))),
             "country": country,
         }
-        if figure is floor:
-            facts["floor_nace"] = floor.nace
+        if hasattr(figure, "nace"):  # a sector floor
+            facts["floor_nace"] = figure.nace
         facts |= {
             "source": figure.source,
             "valid_from": figure.valid_from.isoformat() if figure.valid_from else None,
@@ -171,6 +167,38 @@ def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Find
             floor=facts["wage_floor_eur"],
             country=country,
         )
+
+
+def _work_countries(inputs: RiskInputs) -> dict[int, set[str]]:
+    """Where each supplier works: the work countries of the links to it."""
+    from .structural_rules import work_country
+
+    found: dict[int, set[str]] = {}
+    for (_parent, child), link in inputs.links.items():
+        found.setdefault(child, set()).add(work_country(inputs, link))
+    return found
+
+
+def _wage_test(
+    country: str, rate: Decimal, sector: str, today: Any
+) -> tuple[str, Severity, Decimal, Any] | None:
+    """(reason, severity, floor, figure) where rate is below a floor of country, else None."""
+    from .reference import labour_costs
+
+    cost = labour_costs().get(country)
+    if cost is None or not cost.in_force(today):
+        return None
+    lowest, average = cost.lowest_hourly_wage_eur, cost.hourly_wage_eur
+    if lowest is None or average is None:
+        return None
+    floor = next((f for f in cost.sector_floors if f.applies(sector, today)), None)
+    if rate < lowest:
+        return "statutory", Severity.CRITICAL, lowest, cost
+    if floor is not None and rate < floor.hourly_wage_eur:
+        return "sector", Severity.HIGH, floor.hourly_wage_eur, floor
+    if rate < average:
+        return "statutory-most-months", Severity.HIGH, average, cost
+    return None
 
 
 def _wage_answer(response: Any) -> tuple[str, Any, Decimal] | None:

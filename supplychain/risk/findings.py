@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
@@ -43,6 +43,8 @@ class LinkFacts(NamedTuple):
     contract_value_eur: Decimal | None
     labour_hours: Decimal | None
     work_country: str = ""  # where the work is done, if not the organisation's own country
+    start_date: date | None = None  # the contract's dates, where known: they choose the months
+    end_date: date | None = None  # whose normal hours give a monthly minimum's hourly floor
 
 
 @dataclass(frozen=True)

@@ -111,11 +111,13 @@ def link_facts(
             Link.contract_value_eur,
             Link.labour_hours,
             Link.work_country,
+            Link.start_date,
+            Link.end_date,
         )
     )
     return {
-        (parent or ROOT, child): LinkFacts(rel, workers, value, hours, where or "")
-        for parent, child, rel, workers, value, hours, where in rows
+        (parent or ROOT, child): LinkFacts(rel, workers, value, hours, where or "", start, end)
+        for parent, child, rel, workers, value, hours, where, start, end in rows
     }
 
 

@@ -4,8 +4,8 @@ country tiers."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -87,6 +87,7 @@ class LabourCost:
     valid_to: date | None = None
     hours_per_month_max: Decimal | None = None
     sector_floors: tuple[SectorFloor, ...] = ()
+    month_hours: Mapping[int, tuple[Decimal, ...]] = field(default_factory=dict, hash=False)
 
     def in_force(self, day: date) -> bool:
         """Whether the statutory minimum wage of this entry applies on day."""
@@ -114,6 +115,34 @@ class LabourCost:
         if self.period == "month" and self.minimum_wage is not None and self.hours_per_month_max:
             return self.minimum_wage / self.hours_per_month_max * self.eur_rate
         return self.hourly_wage_eur
+
+    def hours_over(self, start: date, end: date) -> tuple[list[str], Decimal] | None:
+        """The months from start to end (each month touched counts whole) and their normal
+        hours in all, where the file gives every one of them (month_hours); else None, and the
+        year's average (hours_per_month) is used."""
+        if self.period != "month" or start > end or (end.year - start.year) > 10:
+            return None
+        months, hours = [], Decimal(0)
+        year, month = start.year, start.month
+        while (year, month) <= (end.year, end.month):
+            year_hours = self.month_hours.get(year)
+            if year_hours is None:
+                return None
+            months.append(f"{year}-{month:02d}")
+            hours += year_hours[month - 1]
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months, hours
+
+    def hourly_eur_over(self, start: date | None, end: date | None) -> Decimal | None:
+        """The minimum cost of a labour hour over a contract's months: the monthly minimum of
+        each month over those months' normal hours in all, plus contributions; without both
+        dates, or months the file does not give, the year's average (hourly_eur)."""
+        span = self.hours_over(start, end) if start and end else None
+        if span is None or self.minimum_wage is None or self.employer_contributions_percent is None:
+            return self.hourly_eur
+        months, hours = span
+        uplift = 1 + self.employer_contributions_percent / 100
+        return self.minimum_wage * len(months) / hours * uplift * self.eur_rate
 
     @property
     def hourly_eur(self) -> Decimal | None:
@@ -198,6 +227,11 @@ class _LabourCostEntry(_Entry):
     valid_to: date | None = None
     hours_per_month_max: Amount | None = None
     sector_floors: list[_SectorFloorEntry] = Field(default_factory=list)
+    # The normal working hours of each month of a year, January first, where the hourly
+    # minimum is the monthly one over them (Latvia); read by contracts with known dates.
+    month_hours: dict[int, Annotated[list[Amount], Field(min_length=12, max_length=12)]] = Field(
+        default_factory=dict
+    )
 
     @field_validator("country")
     @classmethod
@@ -217,6 +251,11 @@ class _LabourCostEntry(_Entry):
                 raise ValueError(f"a minimum wage needs {', '.join(missing)}")
         if self.hours_per_month_max and (self.hours_per_month or 0) > self.hours_per_month_max:
             raise ValueError("hours_per_month_max must be at least hours_per_month")
+        if self.month_hours and self.period != "month":
+            raise ValueError("month_hours is only for a monthly minimum wage")
+        for year, hours in self.month_hours.items():
+            if self.hours_per_month_max and max(hours) > self.hours_per_month_max:
+                raise ValueError(f"month_hours {year}: more than hours_per_month_max")
         if self.currency == "EUR" and self.eur_rate != 1:
             raise ValueError("eur_rate must be 1 for EUR")
         if self.currency != "EUR" and self.eur_rate_date is None:
@@ -309,8 +348,9 @@ def load_labour_costs(path: Path) -> dict[str, LabourCost]:
     entries = _load(path, _LabourCostEntry, lambda e: e.country)
     return {
         e.country: LabourCost(
-            **e.model_dump(exclude={"sector_floors"}),
+            **e.model_dump(exclude={"sector_floors", "month_hours"}),
             sector_floors=tuple(SectorFloor(**f.model_dump()) for f in e.sector_floors),
+            month_hours={year: tuple(hours) for year, hours in e.month_hours.items()},
         )
         for e in entries
     }

@@ -77,11 +77,11 @@ def keep_chain(
     links = {}
     for (parent, child), facts in inputs.links.items():
         key = (None if parent == ROOT else parent, child)
+        # The contract's dates are not kept: a flag they shaped names its months in its evidence.
+        value, hours = facts.contract_value_eur, facts.labour_hours
         if sqlite:  # SQLite keeps NUMERIC as REAL and sqlite3 binds no Decimal: floats both ways
-            relation, workers, value, hours, where = facts
-            links[key] = (*key, relation, workers, _real(value), _real(hours), where)
-        else:
-            links[key] = key + facts
+            value, hours = _real(value), _real(hours)  # type: ignore[assignment]
+        links[key] = (*key, facts.relation, facts.workers, value, hours, facts.work_country)
     supplier_table: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
     link_table: sa.Table = RunLink.__table__  # type: ignore[attr-defined]
     _keep(session, run, supplier_table, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id)

@@ -458,7 +458,7 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
         floor = labour_cost_floor(inputs, link, child)
         if floor is None:
             continue
-        country, minimum, figure = floor
+        country, minimum, figure, hours_basis = floor
         per_hour = (Decimal(link.contract_value_eur) / Decimal(link.labour_hours)).quantize(  # type: ignore[arg-type]
             Decimal("0.01")
         )
@@ -475,6 +475,8 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             }
             if hasattr(figure, "nace"):  # a sector floor
                 facts["floor_nace"] = figure.nace
+            else:
+                facts |= hours_basis
             yield finding(
                 "labour-cost-below-minimum",
                 child,
@@ -492,14 +494,17 @@ def work_country(inputs: RiskInputs, link: LinkFacts) -> str:
 
 def labour_cost_floor(
     inputs: RiskInputs, link: LinkFacts, child: int
-) -> tuple[str, Decimal, LabourCost | SectorFloor] | None:
-    """(work country, lowest lawful cost of a labour hour in EUR, the figure it comes from) for
-    a priced link; None where the link has no price or hours, or no floor is known there.
+) -> tuple[str, Decimal, LabourCost | SectorFloor, dict[str, str]] | None:
+    """(work country, lowest lawful cost of a labour hour in EUR, the figure it comes from,
+    the hours it rests on) for a priced link; None where the link has no price or hours, or no
+    floor is known there.
 
-    The statutory floor is the minimum wage over the average normal hours of a month (Latvia:
-    the monthly minimum over each month's normal hours, 166.17 h on average in 2026) plus the
-    employer's contributions; a sector floor binding the supplier's NACE code, with the same
-    contributions, replaces it where it is higher."""
+    The statutory floor is the minimum wage per hour plus the employer's contributions. Where
+    the hourly minimum is the monthly one over each month's normal hours (Latvia), a link with
+    start and end dates is tested against the months it spans (February's floor is higher than
+    July's); without dates, against the year's average month (166.17 h in 2026). A sector
+    floor binding the supplier's NACE code, with the same contributions, replaces it where it
+    is higher."""
     from .reference import labour_costs
 
     if not link.contract_value_eur or not link.labour_hours:
@@ -509,14 +514,26 @@ def labour_cost_floor(
     today = inputs.now.date()
     if cost is None or not cost.in_force(today) or cost.hourly_eur is None:
         return None
-    minimum: Decimal = cost.hourly_eur
+    minimum: Decimal = cost.hourly_eur_over(link.start_date, link.end_date) or cost.hourly_eur
     figure: LabourCost | SectorFloor = cost
     sector = inputs.suppliers[child].sector if child in inputs.suppliers else ""
     uplift = 1 + (cost.employer_contributions_percent or Decimal(0)) / 100
     for sector_floor in cost.sector_floors:
         if sector_floor.applies(sector, today) and sector_floor.hourly_wage_eur * uplift > minimum:
             minimum, figure = sector_floor.hourly_wage_eur * uplift, sector_floor
-    return country, minimum, figure
+    return country, minimum, figure, _hours_basis(cost, link)
+
+
+def _hours_basis(cost: LabourCost, link: LinkFacts) -> dict[str, str]:
+    """The hours a monthly minimum was divided by, as the flag's evidence shows them."""
+    if cost.period != "month":
+        return {}
+    dated = link.start_date and link.end_date
+    span = cost.hours_over(link.start_date, link.end_date) if dated else None  # type: ignore[arg-type]
+    if span is None:
+        return {"average_month_hours": str(cost.hours_per_month)}
+    months, hours = span
+    return {"months": f"{months[0]} – {months[-1]}", "normal_hours": str(hours)}
 
 
 def floors_unknown(inputs: RiskInputs) -> dict[str, int]:

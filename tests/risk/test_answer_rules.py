@@ -136,6 +136,23 @@ def test_pay_below_the_minimum_of_most_months_or_the_sector_floor_is_high():
     assert flags(_assessed({"hourly_rate": "5.00"}, sector="N81.21"), "pay-below-minimum") == []
 
 
+def test_pay_is_judged_by_the_minimum_where_the_work_is_done():
+    from dataclasses import replace
+
+    # A Latvian organisation's supplier working in Germany (EUR 13.90) at EUR 9.00 an hour:
+    # above every Latvian floor, far below the German one.
+    at_home = _assessed({"hourly_rate": "9.00"})
+    assert flags(at_home, "pay-below-minimum") == []
+    links = {e: link._replace(work_country="DE") for e, link in at_home.links.items()}
+    [found] = flags(replace(at_home, links=links), "pay-below-minimum")
+    assert (found.severity, found.evidence["facts"]["country"]) == (Severity.CRITICAL, "DE")
+    # Work in Finland (no statutory minimum) for a Finnish buyer is not judged at all.
+    abroad = _assessed({"hourly_rate": "3.20"}, home_country="FI")
+    links = {e: link._replace(work_country="LV") for e, link in abroad.links.items()}
+    [found] = flags(replace(abroad, links=links), "pay-below-minimum")
+    assert found.evidence["facts"]["country"] == "LV"
+
+
 def test_no_pay_flag_without_a_known_floor_or_an_answer():
     assert flags(_assessed({"hourly_rate": "3.20"}, home_country="FI"), "pay-below-minimum") == []
     assert flags(_assessed({"hourly_rate": "3.20"}, home_country=""), "pay-below-minimum") == []

@@ -262,6 +262,12 @@ def test_a_good_file_loads(tmp_path):
             + " valid_to: null, source: s, checked: 2026-12-07, note: n}\n",
             "not text",
         ),
+        (LV_ENTRY + "  month_hours: {2026: [168, 160]}\n", "month_hours.2026"),
+        (
+            LV_ENTRY.replace("period: month", "period: hour")
+            + f"  month_hours: {{2026: [{', '.join(['160'] * 12)}]}}\n",
+            "only for a monthly minimum",
+        ),
         (LV_ENTRY + LV_ENTRY, "LV appears twice"),
         ("country: LV\n", "list"),
         ("- [unclosed\n", "labour_costs.yaml"),

@@ -194,6 +194,46 @@ def test_the_latvian_floor_uses_the_normal_hours_of_a_month_not_173_hours():
     assert found.evidence["facts"]["minimum_eur"] == "5.80"
 
 
+def test_a_contract_with_dates_is_judged_by_the_normal_hours_of_its_months():
+    from dataclasses import replace
+    from datetime import date
+
+    def dated(inputs, dates):
+        links = {
+            edge: link._replace(start_date=dates[edge[1]][0], end_date=dates[edge[1]][1])
+            for edge, link in inputs.links.items()
+        }
+        return replace(inputs, links=links)
+
+    # 2026: May has 152 normal hours (EUR 6.34 a labour hour), July 184 (EUR 5.24); May to
+    # July 495 hours over three months (EUR 5.84); the year's average month gives EUR 5.80.
+    inputs = chain([_priced_at(6.00, 1), _priced_at(6.00, 2), _priced_at(5.82, 3)])
+    inputs = dated(
+        inputs,
+        {
+            1: (date(2026, 5, 4), date(2026, 5, 29)),
+            2: (date(2026, 7, 1), date(2026, 7, 31)),
+            3: (date(2026, 5, 15), date(2026, 7, 15)),
+        },
+    )
+    found = {f.supplier_id: f for f in flags(inputs, "labour-cost-below-minimum")}
+    assert set(found) == {1, 3}  # all three are above the average month's floor
+    may = found[1].evidence["facts"]
+    assert (may["minimum_eur"], may["months"], may["normal_hours"]) == (
+        "6.34",
+        "2026-05 – 2026-05",
+        "152",
+    )
+    spring = found[3].evidence["facts"]
+    assert (spring["minimum_eur"], spring["normal_hours"]) == ("5.84", "495")
+    # Months the figures do not give (2025) fall back on the year's average month.
+    inputs = dated(chain([_priced_at(5.70)]), {1: (date(2025, 11, 1), date(2026, 2, 28))})
+    [found] = flags(inputs, "labour-cost-below-minimum")
+    facts = found.evidence["facts"]
+    assert (facts["minimum_eur"], facts["average_month_hours"]) == ("5.80", "166.17")
+    assert "months" not in facts
+
+
 def test_a_sector_floor_applies_to_its_nace_codes_only():
     # Latvian construction: EUR 5.57 an hour plus 23.59% contributions = 6.88 a labour hour.
     inputs = chain(
