@@ -100,6 +100,8 @@ def execute(
 
     def step(percent: int, name: str) -> None:
         run.progress, run.step = percent, name
+        if run.claimed_until is not None:  # still at work: renew the lease, or it is taken over
+            run.claimed_until = utcnow() + LEASE
         session.add(run)
         session.commit()
         if progress is not None:
@@ -251,12 +253,24 @@ def run_now(
     user_id: int | None = None,
     progress: Progress | None = None,
 ) -> AssessmentRun:
-    """Queue and carry out a run at once (the CLI, small chains, the demo)."""
+    """Queue and carry out a run at once (the CLI, small chains, the demo). The run is
+    claimed in the commit that makes it visible, so no worker takes it as well; where a worker
+    claimed the waiting run first, this one is a run of its own."""
+    now = utcnow()
     run = queue_run(
         session=session, organisation_id=organisation_id, trigger=trigger, user_id=user_id
     )
+    claimed = session.execute(
+        sa.update(AssessmentRun)
+        .where(col(AssessmentRun.id) == run.id, AssessmentRun.status == RunStatus.QUEUED)
+        .values(status=RunStatus.RUNNING, claimed_until=now + LEASE)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
+        run.status, run.claimed_until = RunStatus.RUNNING, now + LEASE
+        session.add(run)
     session.commit()
-    return execute(session=session, run=run, catalogue=catalogue, now=utcnow(), progress=progress)
+    return execute(session=session, run=run, catalogue=catalogue, now=now, progress=progress)
 
 
 def latest_run(session: Session, organisation_id: int) -> AssessmentRun | None:

@@ -120,6 +120,29 @@ def test_a_queued_run_is_claimed_once(session, org):
     assert services.claim_queued(session, utcnow()) is None
 
 
+def test_a_run_at_work_renews_its_lease_so_no_other_worker_takes_it_over(session, org):
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from supplychain.models import utcnow
+
+    services.queue_run(session=session, organisation_id=org.id, trigger="import")
+    session.commit()
+    # Claimed nine minutes ago: one minute of its lease is left when the work starts.
+    run = services.claim_queued(session, utcnow() - timedelta(minutes=9))
+    taken = []
+
+    def progress(percent, name):
+        with Session(session.get_bind()) as other:  # another worker, five minutes on
+            taken.append(services.claim_queued(other, utcnow() + timedelta(minutes=5)))
+
+    services.execute(
+        session=session, run=run, catalogue=get_catalogue(), now=utcnow(), progress=progress
+    )
+    assert taken == [None, None, None, None]
+
+
 def test_a_disclosed_company_flags_the_supplier_that_named_it_until_the_link_is_decided(
     session, org
 ):
