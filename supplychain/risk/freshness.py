@@ -4,7 +4,8 @@ and nowhere else, for every page that shows them.
 "Changed" is read from the audit trail: every change to what the rules read (suppliers, links,
 imports, disclosures, answers, invitations, thresholds, the organisation's country) writes an
 audit event, so the first such event since the latest finished run started is the moment its
-figures went out of date.
+figures went out of date. Time changes one thing the rules read without an event: an
+invitation's deadline passing (the rule no-response), read from the invitations themselves.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, func, select
 
 from ..jobstate import JobState, JobStatus, aware, job_status
-from ..models import AssessmentRun, AuditEvent, RunStatus, Supplier
+from ..models import (
+    AssessmentRun,
+    AuditEvent,
+    Invitation,
+    Response,
+    ResponseStatus,
+    RunStatus,
+    Supplier,
+)
 from ..tenancy import in_org
 from . import snapshot
 from .services import LEASE, latest_run
@@ -105,6 +114,38 @@ def changed_since(session: Session, organisation_id: int, moment: datetime) -> d
     return aware(found)
 
 
+def deadline_passed(
+    session: Session, organisation_id: int, moment: datetime, now: datetime
+) -> datetime | None:
+    """The first deadline of an unanswered invitation that passed after moment and by now, or
+    None. The rule no-response reads deadlines against the run's time, and a deadline passing
+    writes no audit event: without this, a run made the day before a deadline would read as
+    current after it."""
+    newest = (
+        select(func.max(Invitation.id))
+        .where(Invitation.organisation_id == organisation_id)
+        .group_by(Invitation.supplier_id)
+    )
+    submitted = sa.type_coerce(Response.status, sa.String) == ResponseStatus.SUBMITTED.value
+    found = session.execute(
+        in_org(Invitation, organisation_id)
+        .where(
+            col(Invitation.id).in_(newest),
+            col(Invitation.expires_at) >= moment,
+            col(Invitation.expires_at) <= now,
+            col(Invitation.revoked_at).is_(None),
+        )
+        .outerjoin(Response, col(Response.id) == Invitation.response_id)
+        .where(sa.or_(col(Response.id).is_(None), sa.not_(submitted)))
+        .with_only_columns(func.min(Invitation.expires_at))
+    ).scalar()
+    return aware(found)
+
+
+def _first(*moments: datetime | None) -> datetime | None:
+    return min((m for m in moments if m is not None), default=None)
+
+
 def started(run: AssessmentRun) -> datetime:
     """When the run began reading (a run never started counts from its queueing)."""
     moment = aware(run.started_at or run.created_at)
@@ -126,7 +167,12 @@ def freshness(session: Session, organisation_id: int, now: datetime) -> Freshnes
     failed = newest if newest is not None and newest.status == RunStatus.FAILED else None
     return Freshness(
         run=run,
-        changed_at=changed_since(session, organisation_id, started(run)) if run else None,
+        changed_at=_first(
+            changed_since(session, organisation_id, started(run)),
+            deadline_passed(session, organisation_id, started(run), now),
+        )
+        if run
+        else None,
         pending=pending,
         pending_status=run_status(pending, now) if pending is not None else None,
         failed=failed,

@@ -269,3 +269,33 @@ def test_assessed_is_decided_by_when_the_run_started(session):
         for a in ("supplier.archived", "supplier.deleted_for_good", "chain.imported")
     )
     assert not any(stale_action(a) for a in ("user.login", "flag.open", "suppliers.x"))
+
+
+def test_a_deadline_passing_after_the_run_puts_it_out_of_date(session):
+    """No audit event marks a deadline passing, yet the rule no-response reads it."""
+    from supplychain.risk.freshness import freshness
+    from supplychain.risk.services import run_now
+
+    org = make_org(session)
+    alfa = make_supplier(session, org, code="A", email="a@alfa.example")
+    make_link(session, org, None, alfa)
+    session.commit()
+    now = utcnow()
+    deadline = now + timedelta(days=3)
+    invitations.create_campaign(
+        session=session,
+        organisation_id=org.id,
+        user_id=None,
+        questionnaire=get_catalogue().current["supplier-self-assessment"],
+        title="Autumn",
+        message="",
+        deadline=deadline,
+        supplier_ids=[alfa.id],
+        base_url="http://localhost",
+        now=now,
+    )
+    session.commit()
+    run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    assert not freshness(session, org.id, now + timedelta(days=2)).stale
+    later = freshness(session, org.id, now + timedelta(days=4))
+    assert later.stale and abs(later.changed_at - aware(deadline)) < timedelta(seconds=1)
