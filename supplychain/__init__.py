@@ -1,13 +1,19 @@
-"""supplychain: due diligence against labour exploitation in subcontracting chains."""
+"""supplychain: due diligence against labour exploitation in subcontracting chains.
+
+This module holds the app factory alone, and imports Flask only when it is called: importing
+the pure core (supplychain.chain.graph, supplychain.risk.engine, ...) must not load the web
+stack.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -23,6 +29,8 @@ def resource_dir(name: str, packaged_as: str | None = None) -> Path:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, database, extensions, blueprints, CLI."""
+    from flask import Flask
+
     from . import access, db, errors, extensions, forms, i18n, jobs, logredact, ratelimit, security
     from .config import configure
     from .numbers import RowIdConverter
@@ -56,16 +64,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .accounts import bp as accounts_bp
-    from .api import bp as api_bp
-    from .chain import bp as chain_bp
-    from .dashboard import bp as dashboard_bp
-    from .guide import bp as guide_bp
-    from .invitations import bp as invitations_bp
-    from .questionnaires import bp as questionnaires_bp
-    from .reports import bp as reports_bp
-    from .respond import bp as respond_bp
-    from .risk import bp as risk_bp
+    from .accounts.routes import bp as accounts_bp
+    from .api.routes import bp as api_bp
+    from .chain.routes import bp as chain_bp
+    from .dashboard.routes import bp as dashboard_bp
+    from .guide.routes import bp as guide_bp
+    from .invitations.routes import bp as invitations_bp
+    from .questionnaires.routes import bp as questionnaires_bp
+    from .reports.routes import bp as reports_bp
+    from .respond.routes import bp as respond_bp
+    from .risk.routes import bp as risk_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")

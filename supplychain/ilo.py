@@ -1,4 +1,4 @@
-"""The ILO's eleven indicators of forced labour (ILO SAP-FL, 2012), by stable id.
+"""The names of the ILO's eleven indicators of forced labour (the ids are in supplychain.vocab).
 
 Questionnaire annotations, risk rules and the guide name them by these ids. The indicators are
 clues, not legal proof: one may be enough in a case, other cases need several together.
@@ -6,24 +6,9 @@ clues, not legal proof: one may be enough in a case, other cases need several to
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
-
-class IloIndicator(enum.StrEnum):
-    ABUSE_OF_VULNERABILITY = "abuse_of_vulnerability"
-    DECEPTION = "deception"
-    RESTRICTION_OF_MOVEMENT = "restriction_of_movement"
-    ISOLATION = "isolation"
-    PHYSICAL_AND_SEXUAL_VIOLENCE = "physical_and_sexual_violence"
-    INTIMIDATION_AND_THREATS = "intimidation_and_threats"
-    RETENTION_OF_IDENTITY_DOCUMENTS = "retention_of_identity_documents"
-    WITHHOLDING_OF_WAGES = "withholding_of_wages"
-    DEBT_BONDAGE = "debt_bondage"
-    ABUSIVE_WORKING_AND_LIVING_CONDITIONS = "abusive_working_and_living_conditions"
-    EXCESSIVE_OVERTIME = "excessive_overtime"
-
+from .vocab import IloIndicator
 
 NAMES = {
     IloIndicator.ABUSE_OF_VULNERABILITY: _l("Abuse of vulnerability"),

@@ -66,8 +66,8 @@ def init_app(app: Flask) -> None:
         strategy="fixed-window",
         headers_enabled=False,
     )
-    from .api import bp as api_bp
-    from .respond import bp as respond_bp
+    from .api.routes import bp as api_bp
+    from .respond.routes import bp as respond_bp
 
     limiter.limit(lambda: current_app.config["RESPOND_RATE_LIMIT"])(respond_bp)
     limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_key)(api_bp)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import (
+    Blueprint,
     abort,
     current_app,
     flash,
@@ -26,7 +27,7 @@ from ..invitations import outbox
 from ..models import OutboxMessage, Role, TokenPurpose, User, utcnow
 from ..tenancy import get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, services
+from . import services
 from .forms import (
     ROLE_CHOICES,
     ConfirmAddressForm,
@@ -38,6 +39,8 @@ from .forms import (
     RoleForm,
     SignUpForm,
 )
+
+bp = Blueprint("accounts", __name__)
 
 
 def _start_session(user: User) -> None:
@@ -393,3 +396,6 @@ def language(code: str) -> Any:
         abort(404)
     session["lang"] = code
     return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+
+
+from . import token_routes  # noqa: E402,F401  (they add their views to bp)

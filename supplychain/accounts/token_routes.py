@@ -20,8 +20,8 @@ from ..forms import apply_errors
 from ..models import ApiToken, Role, utcnow
 from ..tenancy import get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp
 from .forms import API_ACCESS, ApiTokenForm, EmptyForm
+from .routes import bp
 
 
 def _page(form: ApiTokenForm, secret: str | None = None, status: int = 200) -> Any:

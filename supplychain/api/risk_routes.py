@@ -20,11 +20,10 @@ from ..risk import services as risk
 from ..risk.rules import RULES
 from ..tenancy import get_in_org, in_org
 from ..validation import InvalidInput
-from . import bp
 from .auth import actor_id, org_id
 from .errors import error_response
 from .lookup import each, get_or_404, page_of
-from .routes import READ, WRITE, invalid
+from .routes import READ, WRITE, bp, invalid
 from .schemas import (
     DecisionIn,
     DecisionOut,

@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from flask import Blueprint, abort, current_app, jsonify
 from flask import Response as FlaskResponse
-from flask import abort, current_app, jsonify
 from sqlmodel import col, or_
 
 from ..access import public
 from ..chain import retire
 from ..chain import services as chain
 from ..db import get_session
+from ..extensions import csrf
 from ..invitations import services as invitations
 from ..models import Invitation, Link, Response, Supplier, utcnow
 from ..questionnaires import evaluation
@@ -23,7 +24,7 @@ from ..questionnaires import services as responses
 from ..questionnaires.catalogue import get_catalogue
 from ..tenancy import in_org
 from ..validation import InvalidInput
-from . import bp
+from . import auth
 from .auth import actor_id, org_id
 from .errors import error_response
 from .lookup import each, get_or_404, page_of
@@ -47,6 +48,10 @@ from .schemas import (
     SupplierQuery,
 )
 from .spec import openapi_document, operation
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)  # bearer tokens, never cookies: see the module docstring of auth
+bp.record_once(auth.register)
 
 READ, WRITE = "read", "write"
 
@@ -443,3 +448,6 @@ def get_response(response_id: int) -> Any:
     return ResponseDetail.model_validate(
         {**response.model_dump(), "answers": released, "progress": progress}
     )
+
+
+from . import risk_routes  # noqa: E402,F401  (they add their views to bp)

@@ -19,8 +19,9 @@ from ..db import get_session
 from ..models import Role, Supplier, User
 from ..numbers import page_number
 from ..tenancy import current_org_id, get_or_404, in_org
-from . import bp, retire
+from . import retire
 from .forms import DeleteForGoodForm
+from .routes import bp
 
 PAGE_SIZE = 50
 

@@ -21,7 +21,8 @@ from ..forms import Form
 from ..jobstate import job_status
 from ..models import ChainImport, Role, RunStatus, utcnow
 from ..tenancy import current_org_id
-from . import bp, exporter, import_jobs, importer
+from . import exporter, import_jobs, importer
+from .routes import bp
 from .tabular import COLUMNS, write_csv
 
 STEP_NAMES = {

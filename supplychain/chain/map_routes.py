@@ -11,7 +11,8 @@ from ..db import get_session
 from ..models import Organisation, Role
 from ..numbers import small_count
 from ..tenancy import current_org_id, org_select
-from . import bp, graph, layout, queries
+from . import graph, layout, queries
+from .routes import bp
 
 
 def _visible(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import or_
@@ -19,8 +19,10 @@ from ..numbers import page_number, row_id
 from ..reference import countries, nace_codes
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import archive_routes, bp, graph, queries, retire, services
+from . import graph, queries, retire, services
 from .forms import ROOT, LinkForm, SupplierForm
+
+bp = Blueprint("chain", __name__)
 
 PAGE_SIZE = 50
 
@@ -330,3 +332,6 @@ def delete_link(link_id: int) -> Any:
     db.commit()
     flash(_("Link removed."), "success")
     return redirect(url_for("chain.supplier", supplier_id=child_id))
+
+
+from . import archive_routes, import_routes, map_routes  # noqa: E402,F401  (they add their views to bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlmodel import func, select
 
@@ -18,7 +18,8 @@ from ..risk.freshness import freshness
 from ..risk.overview import risk_overview
 from ..risk.status import aged_figures
 from ..tenancy import current_org_id
-from . import bp
+
+bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/")

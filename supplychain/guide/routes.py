@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 
 from ..access import requires
@@ -14,8 +14,9 @@ from ..risk import freshness, snapshot
 from ..risk import services as risk
 from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
-from . import bp
 from .content import ESCALATION, contacts, guide
+
+bp = Blueprint("guide", __name__)
 
 TOOLS = {
     1: "risk-assessment",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask import session as cookie
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -40,8 +50,10 @@ from ..questionnaires.catalogue import get_catalogue
 from ..questionnaires.formgen import answer_views
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import allowance, bp, disclosures, outbox, services
+from . import allowance, disclosures, outbox, services
 from .forms import CampaignForm
+
+bp = Blueprint("invitations", __name__)
 
 LINKS_KEY = "new_links"  # links shown once after sending when no mail server is set
 

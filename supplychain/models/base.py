@@ -1,4 +1,5 @@
-"""What the table modules share: enums, enum and timestamp columns, the naming convention."""
+"""What the table modules share: enum and timestamp columns, the naming convention (the enums
+themselves live in supplychain.vocab)."""
 
 from __future__ import annotations
 
@@ -9,84 +10,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
+from ..vocab import (  # noqa: F401  (the tables' enums, importable from models as before)
+    FlagStatus,
+    LinkSource,
+    LinkStatus,
+    OutboxStatus,
+    Relation,
+    ResponseStatus,
+    Role,
+    RunStatus,
+    Severity,
+    SupplierKind,
+    TokenPurpose,
+)
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
-
-
-class Role(enum.StrEnum):
-    """What a user may do inside their organisation."""
-
-    ADMIN = "admin"  # everything, including users and settings
-    OFFICER = "officer"  # maps the chain, sends questionnaires, handles flags
-    VIEWER = "viewer"  # reads
-
-
-class SupplierKind(enum.StrEnum):
-    COMPANY = "company"
-    AGENCY = "agency"  # temporary-work agency or other labour intermediary
-
-
-class Relation(enum.StrEnum):
-    SUBCONTRACT = "subcontract"
-    LABOUR_HIRE = "labour_hire"  # workers supplied by an agency or intermediary
-    SUPPLY = "supply"
-
-
-class LinkSource(enum.StrEnum):
-    ENTERED = "entered"
-    IMPORTED = "imported"
-    DISCLOSED = "disclosed"
-
-
-class LinkStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    PROPOSED = "proposed"
-
-
-class Severity(enum.StrEnum):
-    """How serious a risk is; the order of the members is the order of seriousness."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
-
-
-class ResponseStatus(enum.StrEnum):
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    DEAD = "dead"  # gave up: shown to admins
-
-
-class RunStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class FlagStatus(enum.StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    MITIGATING = "mitigating"  # a mitigation with an owner and a due date
-    DISMISSED = "dismissed"  # a false positive, with the reason
-
-
-class TokenPurpose(enum.StrEnum):
-    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose label, not a password)
-    USER_INVITATION = "user_invitation"
-    EMAIL_CONFIRMATION = "email_confirmation"
 
 
 def enum_column(kind: type[enum.Enum]) -> sa.Enum:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..ilo import IloIndicator
+from ..vocab import IloIndicator
 from .schema import Condition, Questionnaire
 
 # The questionnaires suppliers answer: the map shows what each of them can evidence.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,10 +18,12 @@ from ..models import Role
 from ..numbers import small_count
 from ..reference import countries
 from ..tenancy import current_org_id
-from . import bp, evidence, services
+from . import evidence, services
 from .catalogue import form_class, get_catalogue
 from .formgen import add_blank_rows, answer_views, form_data, view_sections
 from .schema import Questionnaire
+
+bp = Blueprint("questionnaires", __name__)
 
 
 def _questionnaire_or_404(questionnaire_id: str, version: int | None = None) -> Questionnaire:

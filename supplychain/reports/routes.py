@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,9 +36,11 @@ from ..risk.freshness import freshness
 from ..risk.snapshot import run_suppliers
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, exports, services
+from . import exports, services
 from .context import Scope
 from .flags import flag_items
+
+bp = Blueprint("reports", __name__)
 
 SCOPES = {
     "chain": _l("The whole chain"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
-from flask import abort, current_app, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import force_locale
 from wtforms import StringField
@@ -30,7 +30,9 @@ from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, vi
 from ..questionnaires.sample import length as questionnaire_length
 from ..questionnaires.schema import Questionnaire
 from ..reference import countries
-from . import bp, services, shown
+from . import services, shown
+
+bp = Blueprint("respond", __name__)
 
 SESSION_KEY = "respondent"
 

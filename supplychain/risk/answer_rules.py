@@ -15,9 +15,9 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..models import Severity
 from ..questionnaires.evaluation import triggered_risks, visible_ids
 from ..questionnaires.schema import note_id
+from ..vocab import Severity
 from .findings import Finding, RiskInputs
 from .rules import finding, rule
 

@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..ilo import NAMES as ILO_NAMES
-from ..ilo import IloIndicator as ILO
-from ..models import Severity
+from ..vocab import IloIndicator as ILO
+from ..vocab import Severity
 from .findings import Finding, RiskInputs, to_json
 from .flagset import FlagSet
 from .rules import rule

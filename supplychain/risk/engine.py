@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from ..chain.graph import ROOT
-from ..models import Severity
+from ..vocab import Severity
 from .findings import RiskInputs
 from .flagset import Batch, FlagSet
 from .rules import RULES, Rule

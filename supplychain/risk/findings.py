@@ -19,8 +19,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from ..chain.graph import ROOT, ChainAnalysis
-from ..ilo import IloIndicator
-from ..models import Severity
+from ..vocab import IloIndicator, Severity
 
 _JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
 

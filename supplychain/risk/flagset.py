@@ -14,8 +14,7 @@ from collections.abc import Iterator, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 
-from ..ilo import IloIndicator
-from ..models import Severity
+from ..vocab import IloIndicator, Severity
 from .findings import Finding, tail_json
 
 _VALUES = {severity: severity.value for severity in Severity}  # .value is a slow property

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, func, or_, select
@@ -39,9 +39,11 @@ from ..questionnaires.catalogue import get_catalogue
 from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import bp, dismissal, freshness, services, snapshot
+from . import dismissal, freshness, services, snapshot
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
+
+bp = Blueprint("risk", __name__)
 
 PAGE = 100
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from flask_babel.speaklater import LazyString
 
-from ..ilo import IloIndicator
-from ..models import Severity
+from ..vocab import IloIndicator, Severity
 from .findings import Finding, RiskInputs
 from .flagset import Batch, FlagSet
 

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import LABOUR_HIRE, ROOT
-from ..models import Severity
+from ..vocab import Severity
 from .findings import Finding, LinkFacts, RiskInputs, path_json, to_json
 from .flagset import Batch
 from .rules import finding, rule
