@@ -427,7 +427,7 @@ def _translation_problems(node: Any, path: Path, languages: list[str]) -> list[P
 # a file in another language gets the English text until this table has its own.
 NOTE_TEXT = {
     "en": "If you wish, explain this answer: what happened, and what you are doing about it.",
-    "lv": "Ja vēlaties, paskaidrojiet šo atbildi: kas notika un ko Jūs darāt lietas labā.",
+    "lv": "Ja vēlaties, paskaidrojiet šo atbildi: kas notika un ko jūs darāt lietas labā.",
 }
 NOTE_HELP = {
     "en": "Optional. Your explanation is kept with the answer and read with it.",
