@@ -1,10 +1,12 @@
-"""Guide pages: contents and search, one section, and a supplier's one-page action list."""
+"""Guide pages: contents and search, one section, a supplier's one-page action list, and the
+leaflet for workers."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import get_locale
 
 from ..access import requires
@@ -14,8 +16,10 @@ from ..risk import freshness, snapshot
 from ..risk import services as risk
 from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
+from ..workertexts import FOLDER as WORKER_TEXTS
 from . import bp
-from .content import ESCALATION, contacts, guide
+from .content import ESCALATION, contacts, contacts_path, guide
+from .leaflet import LeafletPage, leaflet_pages
 
 TOOLS = {
     1: "risk-assessment",
@@ -110,3 +114,49 @@ def checklist_pdf(supplier_id: int) -> Any:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _leaflet_pages() -> dict[str, LeafletPage]:
+    folder = Path(current_app.config.get("WORKER_TEXTS") or WORKER_TEXTS)
+    return leaflet_pages(contacts_path(), folder)
+
+
+@bp.route("/leaflet")
+@requires(Role.VIEWER)
+def leaflet() -> Any:
+    """Where to pick the languages of the leaflet for workers and download it."""
+    return render_template("guide/leaflet.html", pages=_leaflet_pages())
+
+
+def _leaflet_pdf(pages: list[LeafletPage]) -> Response:
+    from ..reports.pdf import render_pdf
+
+    html = render_template("guide/leaflet_print.html", pages=pages)
+    name = "leaflet-" + "-".join(p.lang for p in pages) + ".pdf"
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/leaflet/<lang>.pdf")
+@requires(Role.VIEWER)
+def leaflet_pdf(lang: str) -> Any:
+    """The leaflet in one language: one A4 page."""
+    page = _leaflet_pages().get(lang)
+    if page is None:
+        abort(404)
+    return _leaflet_pdf([page])
+
+
+@bp.route("/leaflet.pdf")
+@requires(Role.VIEWER)
+def leaflets_pdf() -> Any:
+    """The leaflet in the languages chosen (?lang=lv&lang=ru), one page each, in the page's
+    order; every language when none is chosen."""
+    pages = _leaflet_pages()
+    chosen = list(dict.fromkeys(request.args.getlist("lang")))
+    if any(lang not in pages for lang in chosen):
+        abort(404)
+    return _leaflet_pdf([p for lang, p in pages.items() if not chosen or lang in chosen])
