@@ -125,7 +125,8 @@ def _leaflet_pages() -> dict[str, LeafletPage]:
 @requires(Role.VIEWER)
 def leaflet() -> Any:
     """Where to pick the languages of the leaflet for workers and download it."""
-    return render_template("guide/leaflet.html", pages=_leaflet_pages())
+    escalation = guide().section(_lang(), ESCALATION)
+    return render_template("guide/leaflet.html", pages=_leaflet_pages(), escalation=escalation)
 
 
 def _leaflet_pdf(pages: list[LeafletPage]) -> Response:

@@ -122,3 +122,11 @@ def test_a_contact_shown_to_workers_needs_an_id(tmp_path):
     )
     with pytest.raises(GuideError, match="contact 1: missing id"):
         worker_contact_ids(bad)
+
+
+def test_a_new_language_is_a_new_file(app, viewer, texts):
+    en = (texts / "en.yaml").read_text(encoding="utf-8")
+    (texts / "pl.yaml").write_text(en.replace("language: English", "language: Polski"), "utf-8")
+    app.config["WORKER_TEXTS"] = str(texts)
+    assert "Polski" in viewer.get("/guide/leaflet").get_data(as_text=True)
+    assert len(_pages(viewer.get("/guide/leaflet/pl.pdf"))) == 1
