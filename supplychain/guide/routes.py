@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ..access import requires
 from ..db import get_session
@@ -155,9 +156,12 @@ def leaflet_pdf(lang: str) -> Any:
 @requires(Role.VIEWER)
 def leaflets_pdf() -> Any:
     """The leaflet in the languages chosen (?lang=lv&lang=ru), one page each, in the page's
-    order; every language when none is chosen."""
+    order."""
     pages = _leaflet_pages()
-    chosen = list(dict.fromkeys(request.args.getlist("lang")))
-    if any(lang not in pages for lang in chosen):
+    chosen = set(request.args.getlist("lang"))
+    if not chosen <= set(pages):
         abort(404)
-    return _leaflet_pdf([p for lang, p in pages.items() if not chosen or lang in chosen])
+    if not chosen:
+        flash(_("Choose at least one language."), "error")
+        return redirect(url_for("guide.leaflet"))
+    return _leaflet_pdf([p for lang, p in pages.items() if lang in chosen])

@@ -55,6 +55,8 @@ def test_several_languages_in_one_pdf_one_page_each(viewer):
     assert len(pages) == 2
     assert WORDS["lv"] in pages[0] and WORDS["uk"] in pages[1]  # the page's order
     assert viewer.get("/guide/leaflet.pdf?lang=lv&lang=xx").status_code == 404
+    none = viewer.get("/guide/leaflet.pdf", follow_redirects=True).get_data(as_text=True)
+    assert "Choose at least one language." in none
 
 
 def test_the_page_lists_the_languages_and_is_linked_from_the_escalation_page(viewer):
