@@ -65,6 +65,9 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_INTERVAL_SECONDS": 10,
     "RISK_INLINE_SUPPLIERS": 20000,  # "Assess now" runs at once up to this size, else in the worker
     "GUIDE_CONTACTS": None,  # None: the contacts shipped with the guide
+    # The folder of the workers' texts, one <lang>.yaml per language, which must describe the
+    # contacts marked `workers: true` (None: the shipped supplychain/data/workers).
+    "WORKER_TEXTS": None,
     # The labour cost file whose figures' ages the status page and `reference check` report
     # (None: the shipped supplychain/data/labour_costs.yaml, which the risk rules read).
 }
@@ -108,6 +111,7 @@ _ENV_KEYS: dict[str, type] = {
     "WORKER_INTERVAL_SECONDS": int,
     "RISK_INLINE_SUPPLIERS": int,
     "GUIDE_CONTACTS": str,
+    "WORKER_TEXTS": str,
 }
 
 

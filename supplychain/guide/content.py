@@ -165,16 +165,20 @@ CONTACTS = Path(__file__).resolve().parent / "contacts.yaml"
 
 def load_contacts(path: Path, lang: str) -> list[dict[str, str]]:
     """The contacts for when suspicions arise, from a YAML file (see contacts.yaml), in lang:
-    name, when, phone, website, source, checked (YYYY-MM-DD) and caveat ("" where none)."""
+    id ("" where none), name, when, phone, website, source, checked (YYYY-MM-DD) and caveat
+    ("" where none)."""
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     contacts = []
     for number, item in enumerate(items, 1):
         missing = [key for key in ("name", "source", "checked") if not item.get(key)]
+        if item.get("workers") and not item.get("id"):
+            missing.append("id (a contact shown to workers needs one)")
         if missing:
             raise GuideError(f"{path.name}: contact {number}: missing {', '.join(missing)}")
         caveat = item.get("caveat") or {}
         contacts.append(
             {
+                "id": str(item.get("id", "")),
                 "name": item["name"].get(lang) or item["name"]["en"],
                 "when": (item.get("when") or {}).get(lang, ""),
                 "phone": str(item.get("phone", "")),
@@ -185,6 +189,13 @@ def load_contacts(path: Path, lang: str) -> list[dict[str, str]]:
             }
         )
     return contacts
+
+
+def worker_contact_ids(path: Path) -> list[str]:
+    """The ids of the contacts marked `workers: true` (shown to workers), in the file's order."""
+    load_contacts(path, "en")  # the same checks
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [str(item["id"]) for item in items if item.get("workers")]
 
 
 def contacts_path() -> Path:

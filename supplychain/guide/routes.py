@@ -1,11 +1,24 @@
-"""Guide pages: contents and search, one section, and a supplier's one-page action list."""
+"""Guide pages: contents and search, one section, a supplier's one-page action list, and the
+leaflet for workers."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ..access import requires
 from ..db import get_session
@@ -14,7 +27,9 @@ from ..risk import freshness, snapshot
 from ..risk import services as risk
 from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
-from .content import ESCALATION, contacts, guide
+from ..workertexts import FOLDER as WORKER_TEXTS
+from .content import ESCALATION, contacts, contacts_path, guide
+from .leaflet import LeafletPage, leaflet_pages
 
 bp = Blueprint("guide", __name__)
 
@@ -111,3 +126,53 @@ def checklist_pdf(supplier_id: int) -> Any:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _leaflet_pages() -> dict[str, LeafletPage]:
+    folder = Path(current_app.config.get("WORKER_TEXTS") or WORKER_TEXTS)
+    return leaflet_pages(contacts_path(), folder)
+
+
+@bp.route("/leaflet")
+@requires(Role.VIEWER)
+def leaflet() -> Any:
+    """Where to pick the languages of the leaflet for workers and download it."""
+    escalation = guide().section(_lang(), ESCALATION)
+    return render_template("guide/leaflet.html", pages=_leaflet_pages(), escalation=escalation)
+
+
+def _leaflet_pdf(pages: list[LeafletPage]) -> Response:
+    from ..reports.pdf import render_pdf
+
+    html = render_template("guide/leaflet_print.html", pages=pages)
+    name = "leaflet-" + "-".join(p.lang for p in pages) + ".pdf"
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/leaflet/<lang>.pdf")
+@requires(Role.VIEWER)
+def leaflet_pdf(lang: str) -> Any:
+    """The leaflet in one language: one A4 page."""
+    page = _leaflet_pages().get(lang)
+    if page is None:
+        abort(404)
+    return _leaflet_pdf([page])
+
+
+@bp.route("/leaflet.pdf")
+@requires(Role.VIEWER)
+def leaflets_pdf() -> Any:
+    """The leaflet in the languages chosen (?lang=lv&lang=ru), one page each, in the page's
+    order."""
+    pages = _leaflet_pages()
+    chosen = set(request.args.getlist("lang"))
+    if not chosen <= set(pages):
+        abort(404)
+    if not chosen:
+        flash(_("Choose at least one language."), "error")
+        return redirect(url_for("guide.leaflet"))
+    return _leaflet_pdf([p for lang, p in pages.items() if lang in chosen])

@@ -104,6 +104,7 @@ def test_pages_toc_search_and_a_flag_leads_to_its_section(client, flagged):
 def test_action_list_as_page_and_pdf(client, flagged):
     page = client.get(f"/guide/checklist/{flagged}").get_data(as_text=True)
     assert "Agency workers deep in the chain" in page and "☐" in page
+    assert 'href="/guide/leaflet"' in page  # the leaflet for workers, beside the contacts
     assert "<script>x</script>" not in page
     response = client.get(f"/guide/checklist/{flagged}.pdf")
     assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
