@@ -2,9 +2,10 @@
 and nowhere else, for every page that shows them.
 
 "Changed" is read from the audit trail: every change to what the rules read (suppliers, links,
-imports, disclosures, answers, invitations, thresholds, the organisation's country) writes an
-audit event, so the first such event since the latest finished run started is the moment its
-figures went out of date.
+imports, disclosures, answers, invitations, screening checks, thresholds, the organisation's
+country) writes an audit event, so the first such event since the latest finished run started
+is the moment its figures went out of date. A screening check that expires by the date alone
+writes no event: the next run reads it as expired.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ STALE_ACTIONS = (
     "campaign.created",  # new invitations
     "response.submitted",
     "risk_settings.",  # risk_settings.updated: thresholds or the organisation's country
+    "screening.",  # screening.recorded: a check of a screening item
 )
 
 # Actions that change the settings the rules read (written by the Thresholds page).

@@ -108,4 +108,4 @@ def finding(
 
 
 # The rules register themselves when their modules are imported.
-from . import answer_rules, composite_rules, structural_rules  # noqa: E402,F401
+from . import answer_rules, composite_rules, screening_rules, structural_rules  # noqa: E402,F401
