@@ -18,7 +18,8 @@ STATE_NAMES = {
 
 
 def summary_text(summary: Summary) -> str:
-    """'3 of 5 passed · 1 expired · 1 not checked' (the parts with no items left out)."""
+    """'3 of 5 passed (1 due soon) · 1 expired · 1 not checked' (parts with no items left
+    out; the passed ones include those due soon and those that do not apply)."""
     parts = [
         ngettext(
             "%(passed)d of %(num)d passed",
@@ -27,10 +28,12 @@ def summary_text(summary: Summary) -> str:
             passed=summary.passed,
         )
     ]
+    due = summary.count(State.DUE_SOON)
+    if due:  # passed, but to be renewed within DUE_SOON_DAYS
+        parts[0] += " (" + ngettext("%(num)d due soon", "%(num)d due soon", due) + ")"
     for state, text in (
         (State.FAILED, lambda n: ngettext("%(num)d failed", "%(num)d failed", n)),
         (State.EXPIRED, lambda n: ngettext("%(num)d expired", "%(num)d expired", n)),
-        (State.DUE_SOON, lambda n: ngettext("%(num)d due soon", "%(num)d due soon", n)),
         (State.NOT_CHECKED, lambda n: ngettext("%(num)d not checked", "%(num)d not checked", n)),
     ):
         if summary.count(state):
