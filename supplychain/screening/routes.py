@@ -73,6 +73,9 @@ def supplier(supplier_id: int) -> Any:
 def record(supplier_id: int) -> Any:
     session = get_session()
     found = get_or_404(session, Supplier, supplier_id)
+    if found.archived:  # its checklist is kept as it was
+        flash(_("Restore the supplier to record a check."), "error")
+        return redirect(url_for("screening.supplier", supplier_id=found.id))
     form = CheckForm()
     page = _page(found, form)
     screening = page["screening"]

@@ -144,3 +144,17 @@ def test_the_supplier_page_shows_the_checklist_at_a_glance(app, client, world):
     html = client.get(f"/chain/suppliers/{world['supplier_id']}").get_data(as_text=True)
     assert "Latvian checks: 1 of 4 passed · 1 expired · 2 not checked" in html
     assert f'href="/screening/suppliers/{world["supplier_id"]}"' in html
+
+
+def test_a_supplier_with_screening_checks_is_archived_not_deleted(app, client, world):
+    login(client, "officer@alpha.example", PASSWORD)
+    _record(client, world, document=(io.BytesIO(PDF), "extract.pdf"))
+    supplier = f"/chain/suppliers/{world['supplier_id']}"
+    token = csrf_token(client, supplier)
+    assert client.post(supplier + "/delete", data={"csrf_token": token}).status_code == 302
+    assert len(_checks(app)) == 1  # kept with the archived supplier
+    html = client.get(supplier).get_data(as_text=True)
+    assert "Archived" in html and "screening checks: 1" in html
+    assert "Record the check" not in client.get(_page(client, world)).get_data(as_text=True)
+    assert _record(client, world).status_code == 302
+    assert len(_checks(app)) == 1
