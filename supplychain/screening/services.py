@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -37,7 +38,7 @@ class Document:
     mime: str
 
 
-def read_document(stream, filename: str, max_bytes: int) -> Document:  # noqa: ANN001
+def read_document(stream: BinaryIO, filename: str, max_bytes: int) -> Document:
     """A checked upload (a PDF or a picture within max_bytes), or RejectedFile saying why."""
     data, mime = check_upload(stream, max_bytes)
     if mime not in DOCUMENT_TYPES:
