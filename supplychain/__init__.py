@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.routes import bp as reports_bp
     from .respond.routes import bp as respond_bp
     from .risk.routes import bp as risk_bp
+    from .screening.routes import bp as screening_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
@@ -83,5 +84,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp, url_prefix="/r")
     app.register_blueprint(risk_bp, url_prefix="/risk")
     app.register_blueprint(guide_bp, url_prefix="/guide")
+    app.register_blueprint(screening_bp, url_prefix="/screening")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

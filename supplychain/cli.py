@@ -187,6 +187,7 @@ EVIDENCE = {
     "decisions": "decisions",
     "disclosures": "disclosures",
     "invitations": "questionnaires sent",
+    "screening": "screening checks",
 }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from .models import Evidence, Response
+from .models import Evidence, Response, ScreeningCheck
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -48,8 +48,9 @@ def delete_after_commit(session: Session, documents: Iterable[Any]) -> None:
 def delete_suppliers_documents(
     session: Session, organisation_id: int, supplier_ids: Iterable[int]
 ) -> None:
-    """Delete the files of the suppliers' documents once their deletion commits (the rows go by
-    ON DELETE CASCADE with the suppliers' responses)."""
+    """Delete the files of the suppliers' documents (answers' and screening checks') once their
+    deletion commits (the rows go by ON DELETE CASCADE with the suppliers)."""
+    supplier_ids = list(supplier_ids)
     responses = select(Response.id).where(
         Response.organisation_id == organisation_id,
         col(Response.supplier_id).in_(list(supplier_ids)),
@@ -61,6 +62,14 @@ def delete_suppliers_documents(
         )
     ).all()
     delete_after_commit(session, documents)
+    screening = session.exec(
+        select(ScreeningCheck.organisation_id, ScreeningCheck.stored_name).where(
+            ScreeningCheck.organisation_id == organisation_id,
+            col(ScreeningCheck.supplier_id).in_(list(supplier_ids)),
+            col(ScreeningCheck.stored_name).is_not(None),
+        )
+    ).all()
+    delete_after_commit(session, screening)
 
 
 def written(session: Session, path: Path) -> None:

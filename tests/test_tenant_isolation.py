@@ -33,6 +33,8 @@ from supplychain.models import (
     Report,
     Response,
     Role,
+    ScreeningCheck,
+    ScreeningResult,
     Supplier,
     TokenPurpose,
     User,
@@ -49,6 +51,8 @@ from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.respond.services import start as start_response_from_link
 from supplychain.risk import services as risk
+from supplychain.screening import services as screening
+from supplychain.screening.packs import pack_for
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
@@ -127,6 +131,7 @@ def world(app):
             respondent_name=f"{SECRET} Officer",
         )
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
+        check = _screening_check(app, session, admin_a, s1)
         session.commit()
         run = risk.run_now(session=session, organisation_id=org_a.id, catalogue=get_catalogue())
         flag = session.exec(select(Flag).where(Flag.organisation_id == org_a.id)).first()
@@ -147,11 +152,33 @@ def world(app):
             "run_id": run.id,
             "flag_id": flag.id,
             "section_id": "screening",
+            "lang": "ru",  # the workers' leaflet: no organisation data in it
             "report_id": report.id,
             "fmt": "csv",
             "api_token_id": token_a.id,
             "beta_api_token": beta_secret,
+            "check_id": check.id,
         }
+
+
+def _screening_check(app, session, admin, supplier):
+    """A failed screening check of supplier with a document."""
+    pack = pack_for(supplier.country)
+    return screening.record_check(
+        session=session,
+        folder=storage.upload_dir(app),
+        supplier=supplier,
+        user=admin,
+        item=pack.items[0],
+        pack=pack,
+        checked_on=utcnow().date(),
+        result=ScreeningResult.FAILED,
+        note=SECRET,
+        valid_until=None,
+        document=screening.Document(
+            f"{SECRET}.pdf", b"%PDF-1.4 " + SECRET.encode(), "application/pdf"
+        ),
+    )
 
 
 def _sent_questionnaire(app, session, org, admin, supplier) -> dict:
@@ -218,6 +245,7 @@ def _snapshot(app, slug: str) -> list:
             FlagDecision,
             Report,
             ApiToken,
+            ScreeningCheck,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at", "last_used_at"}))
@@ -328,6 +356,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "flag_id",
                 "report_id",
                 "api_token_id",
+                "check_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"

@@ -36,6 +36,7 @@ EVIDENCE_NAMES = {
     "decisions": _l("decisions on flags"),
     "disclosures": _l("disclosed companies"),
     "invitations": _l("questionnaires sent"),
+    "screening": _l("screening checks"),
 }
 
 

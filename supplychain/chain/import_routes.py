@@ -43,6 +43,7 @@ EVIDENCE_KINDS = {
     "decisions": _l("decisions on risk flags"),
     "disclosures": _l("companies it named"),
     "invitations": _l("questionnaires sent to it"),
+    "screening": _l("screening checks"),
 }
 CHANGES = importer.ImportDiff.CHANGES
 

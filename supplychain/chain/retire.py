@@ -30,12 +30,20 @@ from ..models import (
     OutboxStatus,
     Response,
     ResponseStatus,
+    ScreeningCheck,
     Supplier,
     utcnow,
 )
 from ..tenancy import in_org
 
-EVIDENCE_KINDS = ("responses", "documents", "decisions", "disclosures", "invitations")
+EVIDENCE_KINDS = (
+    "responses",
+    "documents",
+    "decisions",
+    "disclosures",
+    "invitations",
+    "screening",
+)
 CHUNK = 5000
 
 
@@ -107,6 +115,15 @@ def evidence_of(
                 .where(col(Invitation.supplier_id).in_(chunk))
                 .with_only_columns(Invitation.supplier_id, sa.func.count())
                 .group_by(Invitation.supplier_id)
+            ).all(),
+        )
+        count(
+            "screening",
+            session.execute(
+                in_org(ScreeningCheck, org)
+                .where(col(ScreeningCheck.supplier_id).in_(chunk))
+                .with_only_columns(ScreeningCheck.supplier_id, sa.func.count())
+                .group_by(ScreeningCheck.supplier_id)
             ).all(),
         )
     return {sid: dict(kinds) for sid, kinds in found.items()}

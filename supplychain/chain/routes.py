@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import or_
@@ -122,6 +123,7 @@ def supplier(supplier_id: int) -> Any:
     return render_template(
         "chain/supplier.html",
         questionnaires=_questionnaires_of(item),
+        screening=_screening_glance(db, item),
         risk=None if item.archived else supplier_risk(db, item),
         archive=archive_routes.archive_facts(db, item) if item.archived else None,
         supplier=item,
@@ -134,6 +136,17 @@ def supplier(supplier_id: int) -> Any:
         paths=paths,
         more_paths=more_paths,
     )
+
+
+def _screening_glance(db: Any, item: Supplier) -> dict[str, Any]:
+    """The supplier's screening checklist at a glance: its pack's name and the summary."""
+    from ..models import utcnow
+    from ..screening.present import summary_text
+    from ..screening.services import screening_of
+
+    found = screening_of(db, item, utcnow().date())
+    lang = "lv" if str(get_locale()) == "lv" else "en"
+    return {"pack": found.pack.name.get(lang), "summary": summary_text(found.summary)}
 
 
 def supplier_risk(db: Any, item: Supplier) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from .ratelimit import RateLimitCounter
 from .reports import Report
 from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, RunLink, RunSupplier, SupplierExposure
+from .screening import ScreeningCheck, ScreeningResult
 
 __all__ = [
     "ApiToken",
@@ -54,6 +55,8 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "Role",
+    "ScreeningCheck",
+    "ScreeningResult",
     "Severity",
     "Supplier",
     "SupplierKind",

@@ -54,6 +54,18 @@ class ResponseFacts:
     answers: Mapping[str, Any]
 
 
+class ScreeningFacts(NamedTuple):
+    """The latest check of one screening item of a supplier, as it stands on the run's day."""
+
+    pack: str
+    item: str
+    state: str  # screening.state.State: passed | due_soon | failed | expired | not_applicable
+    result: str
+    checked_on: str  # ISO dates: the evidence keeps them as text
+    checked_by: str
+    valid_until: str
+
+
 @dataclass(frozen=True)
 class InvitationFacts:
     """A supplier's latest invitation: when it was due and whether it was answered."""
@@ -76,6 +88,8 @@ class RiskInputs:
     # Links a supplier disclosed that no officer has confirmed or rejected yet, by the supplier
     # that disclosed them: (child, relation) pairs.
     disclosed: Mapping[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    # The latest check of each screening item that applies to a supplier, by supplier.
+    screening: Mapping[int, tuple[ScreeningFacts, ...]] = field(default_factory=dict)
 
     @cached_property
     def _parent(self) -> dict[int, int]:

@@ -2,16 +2,17 @@
 and nowhere else, for every page that shows them.
 
 "Changed" is read from the audit trail: every change to what the rules read (suppliers, links,
-imports, disclosures, answers, invitations, thresholds, the organisation's country) writes an
-audit event, so the first such event since the latest finished run started is the moment its
-figures went out of date. Time changes one thing the rules read without an event: an
-invitation's deadline passing (the rule no-response), read from the invitations themselves.
+imports, disclosures, answers, invitations, screening checks, thresholds, the organisation's
+country) writes an audit event, so the first such event since the latest finished run started
+is the moment its figures went out of date. Time changes two things the rules read without an
+event: an invitation's deadline passing (the rule no-response) and a screening check's
+valid-until passing (the rule screening-check), read from the rows themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -24,6 +25,8 @@ from ..models import (
     Response,
     ResponseStatus,
     RunStatus,
+    ScreeningCheck,
+    ScreeningResult,
     Supplier,
 )
 from ..tenancy import in_org
@@ -41,6 +44,7 @@ STALE_ACTIONS = (
     "campaign.created",  # new invitations
     "response.submitted",
     "risk_settings.",  # risk_settings.updated: thresholds or the organisation's country
+    "screening.",  # screening.recorded: a check of a screening item
 )
 
 # Actions that change the settings the rules read (written by the Thresholds page).
@@ -142,6 +146,31 @@ def deadline_passed(
     return aware(found)
 
 
+def screening_expired(
+    session: Session, organisation_id: int, moment: datetime, now: datetime
+) -> datetime | None:
+    """The first moment after moment (and by now) at which a supplier's latest check of a
+    screening item expired, or None: a check expires when the day after its valid-until begins
+    (UTC), which writes no audit event. A failed check stays failed and is left out."""
+    from ..screening.services import newest_checks
+
+    first, last = moment.date(), now.date() - timedelta(days=1)
+    if last < first:
+        return None
+    found = session.execute(
+        newest_checks(organisation_id)
+        .where(
+            col(ScreeningCheck.valid_until) >= first,
+            col(ScreeningCheck.valid_until) <= last,
+            col(ScreeningCheck.result) != ScreeningResult.FAILED,
+        )
+        .with_only_columns(func.min(ScreeningCheck.valid_until))
+    ).scalar()
+    if found is None:
+        return None
+    return datetime.combine(found + timedelta(days=1), time.min, tzinfo=UTC)
+
+
 def _first(*moments: datetime | None) -> datetime | None:
     return min((m for m in moments if m is not None), default=None)
 
@@ -170,6 +199,7 @@ def freshness(session: Session, organisation_id: int, now: datetime) -> Freshnes
         changed_at=_first(
             changed_since(session, organisation_id, started(run)),
             deadline_passed(session, organisation_id, started(run), now),
+            screening_expired(session, organisation_id, started(run), now),
         )
         if run
         else None,

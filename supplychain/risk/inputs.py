@@ -5,7 +5,7 @@ the links are read once, for the graph and for their facts)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -29,7 +29,14 @@ from ..models import (
 )
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
-from .findings import InvitationFacts, LinkFacts, ResponseFacts, RiskInputs, SupplierFacts
+from .findings import (
+    InvitationFacts,
+    LinkFacts,
+    ResponseFacts,
+    RiskInputs,
+    ScreeningFacts,
+    SupplierFacts,
+)
 
 T = TypeVar("T")
 
@@ -60,6 +67,7 @@ def load_inputs(
             now=now,
             home_country=getattr(organisation, "country", "") or "",
             disclosed=_only(suppliers, disclosed_links(session, organisation_id)),
+            screening=screening_facts(session, organisation_id, suppliers, now.date()),
         )
 
 
@@ -208,3 +216,36 @@ def _invitations(session: Session, organisation_id: int) -> dict[int, Invitation
         )
         for supplier_id, deadline, revoked, status in rows
     }
+
+
+def screening_facts(
+    session: Session, organisation_id: int, suppliers: Mapping[int, SupplierFacts], today: date
+) -> dict[int, tuple[ScreeningFacts, ...]]:
+    """The latest check of each screening item that applies to each supplier (by its country,
+    kind and sector), with its state on today: an expiry by date alone shows on the next run."""
+    from ..screening.packs import pack_for
+    from ..screening.services import latest_by_supplier
+    from ..screening.state import item_states
+
+    found = {}
+    for supplier_id, checks in latest_by_supplier(session, organisation_id).items():
+        facts = suppliers.get(supplier_id)
+        if facts is None:
+            continue
+        pack = pack_for(facts.country)
+        items = pack.items_for(is_agency=facts.is_agency, sector=facts.sector)
+        latest = {item: check for (p, item), check in checks.items() if p == pack.id}
+        found[supplier_id] = tuple(
+            ScreeningFacts(
+                pack.id,
+                s.item.id,
+                s.state.value,
+                s.check.result.value,
+                s.check.checked_on.isoformat(),
+                s.check.checked_by_name,
+                s.check.valid_until.isoformat(),
+            )
+            for s in item_states(items, latest, today)
+            if s.check is not None
+        )
+    return found

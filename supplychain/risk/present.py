@@ -46,6 +46,11 @@ FACT_NAMES = {
     "valid_from": _l("In force from"),
     "valid_to": _l("In force until"),
     "checked": _l("Figure checked on"),
+    "screening_item": _l("Screening item"),
+    "result": _l("Result"),
+    "checked_on": _l("Checked on"),
+    "checked_by": _l("Checked by"),
+    "valid_until": _l("Valid until"),
 }
 DECISION_NAMES = {
     "open": _l("open"),

@@ -18,7 +18,7 @@ from ..vocab import IloIndicator, Severity
 from .findings import Finding, RiskInputs
 from .flagset import Batch, FlagSet
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding | Batch]]
 # A rule over the other rules' flags (reads_flags=True) also gets the first pass's FlagSet.
@@ -107,4 +107,4 @@ def finding(
 
 
 # The rules register themselves when their modules are imported.
-from . import answer_rules, composite_rules, structural_rules  # noqa: E402,F401
+from . import answer_rules, composite_rules, screening_rules, structural_rules  # noqa: E402,F401

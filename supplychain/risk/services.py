@@ -213,6 +213,8 @@ def chain_hash(inputs: RiskInputs) -> str:
         )
     for key in sorted(inputs.invitations):
         digest.update(repr((key, inputs.invitations[key])).encode())
+    for key in sorted(inputs.screening):  # states as of the run's day: an expiry changes it
+        digest.update(repr((key, inputs.screening[key])).encode())
     digest.update(inputs.home_country.encode())
     return digest.hexdigest()
 

@@ -13,6 +13,7 @@ from supplychain.risk.findings import (
     LinkFacts,
     ResponseFacts,
     RiskInputs,
+    ScreeningFacts,
     SupplierFacts,
 )
 
@@ -41,6 +42,7 @@ def chain(
     invitations: Mapping[int, InvitationFacts] | None = None,
     home_country: str = "LV",
     disclosed: Mapping[int, tuple[tuple[int, str], ...]] | None = None,
+    screening: Mapping[int, tuple[ScreeningFacts, ...]] | None = None,
 ) -> RiskInputs:
     """edges: (parent, child[, relation[, workers[, value_eur[, hours]]]]); parent 0 is you."""
     rows = []
@@ -73,4 +75,5 @@ def chain(
         now=NOW,
         home_country=home_country,
         disclosed=disclosed or {},
+        screening=screening or {},
     )

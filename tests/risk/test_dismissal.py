@@ -220,7 +220,8 @@ def test_every_critical_flag_the_action_list_and_the_report_show_the_contacts(ap
         page = client.get(f"/risk/flags/{flag_id}").get_data(as_text=True)
         top = page[page.index('id="escalation"') : page.index("<h2>Evidence</h2>")]
         assert "+371 28612120" in top and "110" in top and "cilvektirdznieciba.lv" in top
-        assert "Source: Cabinet regulation No. 344 (2019)" in top and "To be confirmed:" in top
+        assert "Source: Cabinet regulation No. 344 of 16 July 2019" in top and "67186522" in top
+        assert "To be confirmed:" in top  # what a source did not settle is said with it
     supplier_id = ids[0][1]
     listed = client.get(f"/guide/checklist/{supplier_id}").get_data(as_text=True)
     assert "+371 28612120" in listed and "State-funded assistance" in listed

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import pytest
 
 from supplychain.risk.engine import evaluate
-from supplychain.risk.findings import InvitationFacts, ResponseFacts, RiskInputs
+from supplychain.risk.findings import InvitationFacts, ResponseFacts, RiskInputs, ScreeningFacts
 from supplychain.risk.rules import RULES
 from tests.risk.builders import NOW, chain
 
@@ -47,11 +47,20 @@ def _invited(deadline_days: int) -> RiskInputs:
     return chain([(0, 1)], invitations={1: invitation})
 
 
+def _screened(state: str) -> RiskInputs:
+    result = "failed" if state == "failed" else "passed"
+    check = ScreeningFacts(
+        "lv", "tax-debtors", state, result, "2026-01-05", "Anna Ozola", "2026-04-05"
+    )
+    return chain([(0, 1)], screening={1: (check,)})
+
+
 def _priced(per_hour: float) -> RiskInputs:
     return chain([(0, 1, "subcontract", 5, per_hour * 1000, 1000)])
 
 
 CASES: dict[str, Case] = {
+    "screening-check": Case(raises=lambda: _screened("failed"), quiet=lambda: _screened("passed")),
     "answer": Case(
         raises=lambda: answered({"pay_method": ["cash"]}),
         quiet=lambda: answered({"pay_method": ["own_account"]}),
