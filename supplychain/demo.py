@@ -60,6 +60,8 @@ def load_demo(*, session: Session, password: str, path: Path = DEMO_FILE) -> Dem
     session.flush()
     if created and "questionnaires" in spec:
         _questionnaire_history(session, org.id, user.id, spec["questionnaires"])
+    if created and "screening" in spec:
+        _screening_history(session, org.id, user, spec["screening"])
 
     def count(model: type[Supplier] | type[Link] | type[User]) -> int:
         subquery = in_org(model, org.id).subquery()
@@ -122,6 +124,36 @@ def _questionnaire_history(
         response.submitted_at = closed - timedelta(days=3)
         session.add(response)
     session.flush()
+
+
+def _screening_history(
+    session: Session, organisation_id: int, user: User, spec: list[dict[str, Any]]
+) -> None:
+    """Screening checks recorded through the screening service, dated in the past."""
+    from .models import ScreeningResult
+    from .screening import services as screening
+    from .screening.packs import pack_for
+
+    suppliers = {s.code: s for s in session.exec(in_org(Supplier, organisation_id))}
+    today = utcnow().date()
+    for check in spec:
+        supplier = suppliers[check["supplier"]]
+        pack = pack_for(supplier.country)
+        checked_on = today - timedelta(days=check["days_ago"])
+        valid_days = check.get("valid_days")
+        screening.record_check(
+            session=session,
+            folder=Path(),  # no documents: nothing is written
+            supplier=supplier,
+            user=user,
+            item=pack.item(check["item"]),
+            pack=pack,
+            checked_on=checked_on,
+            result=ScreeningResult(check["result"]),
+            note=check.get("note", ""),
+            valid_until=checked_on + timedelta(days=valid_days) if valid_days else None,
+            document=None,
+        )
 
 
 def _code_of(codes: dict[str, int], supplier_id: int) -> str:

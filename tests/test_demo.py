@@ -37,3 +37,17 @@ def test_second_load_keeps_the_chain_and_resets_the_password(session):
     first = load_demo(session=session, password="demo passphrase 1")
     second = load_demo(session=session, password="demo passphrase 2")
     assert first == second
+
+
+def test_the_demos_screening_checks_raise_a_failed_and_an_expired_flag(session):
+    from supplychain.models import Flag, Organisation
+    from supplychain.questionnaires.catalogue import get_catalogue
+    from supplychain.risk import services
+
+    load_demo(session=session, password="demo passphrase 1")
+    org = session.exec(select(Organisation)).one()
+    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    flags = session.exec(services.flags_of(session, run).where(Flag.rule == "screening-check"))
+    codes = {s.id: s.code for s in session.exec(select(Supplier))}
+    found = {(codes[f.supplier_id], f.severity.value) for f in flags}
+    assert found == {("VOLTU-MEISTARI", "high"), ("PERSONALA-TILTS", "medium")}
