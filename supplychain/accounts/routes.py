@@ -283,6 +283,31 @@ def users() -> Any:
     )
 
 
+def _say_how_the_invitation_went(message: OutboxMessage, email: str) -> None:
+    """Send the invitation now if the mail server takes it, and tell the admin how it went."""
+    if _send_now(message):
+        flash(_("Invitation sent to %(email)s.", email=email), "success")
+    elif message.attempts == 0:  # not tried: a new organisation's day of mail is used up
+        flash(
+            _(
+                "New organisations send at most %(limit)d mails a day: the invitation "
+                "to %(email)s waits in the outbox and goes out tomorrow.",
+                limit=current_app.config["NEW_ORG_DAILY_MAIL_LIMIT"],
+                email=email,
+            ),
+            "warning",
+        )
+    else:
+        flash(
+            _(
+                "The mail server did not take the invitation to %(email)s just now; "
+                "it will be tried again shortly.",
+                email=email,
+            ),
+            "warning",
+        )
+
+
 @bp.route("/users/invite", methods=["POST"])
 @requires(Role.ADMIN)
 def invite_user() -> Any:
@@ -318,27 +343,7 @@ def invite_user() -> Any:
                 inviter=mail.defang(current_user.name or current_user.email),
             )
             db.commit()
-            if _send_now(message):
-                flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            elif message.attempts == 0:  # not tried: a new organisation's day of mail is used up
-                flash(
-                    _(
-                        "New organisations send at most %(limit)d mails a day: the invitation "
-                        "to %(email)s waits in the outbox and goes out tomorrow.",
-                        limit=current_app.config["NEW_ORG_DAILY_MAIL_LIMIT"],
-                        email=user.email,
-                    ),
-                    "warning",
-                )
-            else:
-                flash(
-                    _(
-                        "The mail server did not take the invitation to %(email)s just now; "
-                        "it will be tried again shortly.",
-                        email=user.email,
-                    ),
-                    "warning",
-                )
+            _say_how_the_invitation_went(message, user.email)
             return redirect(url_for("accounts.users"))
     members = db.exec(org_select(User).order_by(User.email)).all()
     return render_template(

@@ -104,13 +104,7 @@ def operation(
             if query is not None:
                 path["query"] = _parse(query, request.args.to_dict(), "query")
             if body is not None:
-                data = request.get_json(silent=True)
-                if data is None and not body_required and not request.get_data():
-                    data = {}
-                if not isinstance(data, dict):
-                    message = "Send a JSON object with Content-Type: application/json."
-                    abort(error_response(400, message, {"body": message}))
-                path["body"] = _parse(body, data, "body")
+                path["body"] = _parse(body, _json_body(body_required), "body")
             result = view(**path)
             if isinstance(result, FlaskResponse):
                 return result
@@ -120,6 +114,17 @@ def operation(
         return handle
 
     return decorate
+
+
+def _json_body(required: bool) -> dict[str, Any]:
+    """The request's JSON object (an absent body is {} where none is required), or a 400."""
+    data = request.get_json(silent=True)
+    if data is None and not required and not request.get_data():
+        data = {}
+    if not isinstance(data, dict):
+        message = "Send a JSON object with Content-Type: application/json."
+        abort(error_response(400, message, {"body": message}))
+    return data
 
 
 def _parse(model: type[BaseModel], data: Any, root: str) -> BaseModel:

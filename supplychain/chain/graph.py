@@ -114,9 +114,28 @@ def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int],
     settles every node that no loop leads to; strongly connected components are computed only
     for the few nodes left, which are on a loop or below one.
     """
+    depth, before, left = _settle_acyclic(graph, tier)
+    if not left:
+        return depth, ()
+    rest = list(nx.strongly_connected_components(graph.subgraph(left)))
+    component_of = {node: index for index, component in enumerate(rest) for node in component}
+    loops = []
+    for component in rest:
+        first = min(component)
+        if len(component) > 1 or graph.has_edge(first, first):
+            loops.append(Cycle(frozenset(component), _shortest_loop(graph, component, first)))
+    _settle_components(graph, tier, rest, component_of, before, depth)
+    return depth, tuple(sorted(loops, key=lambda c: min(c.members)))
+
+
+def _settle_acyclic(
+    graph: nx.DiGraph, tier: dict[int, int]
+) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Kahn's pass: (depth of each settled reachable node, links passed before reaching each
+    node from settled parents, the in-degrees of the nodes left: those on or below a loop)."""
     pred, succ = graph._pred, graph._succ  # plain dicts: views cost several times more here
     indegree = {node: len(parents) for node, parents in pred.items()}
-    before: dict[int, int] = {}  # links passed before reaching the node, from settled parents
+    before: dict[int, int] = {}
     depth: dict[int, int] = {}
     queue = deque(node for node, d in indegree.items() if d == 0)
     while queue:
@@ -131,18 +150,19 @@ def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int],
             indegree[child] -= 1
             if indegree[child] == 0:
                 queue.append(child)
-    if not indegree:
-        return depth, ()
-    rest = list(nx.strongly_connected_components(graph.subgraph(indegree)))
-    loops = []
-    component_of: dict[int, int] = {}
-    for index, component in enumerate(rest):
-        for node in component:
-            component_of[node] = index
-        first = min(component)
-        if len(component) > 1 or graph.has_edge(first, first):
-            loops.append(Cycle(frozenset(component), _shortest_loop(graph, component, first)))
-    # Kahn's order over the remaining components, each weighing its size.
+    return depth, before, indegree
+
+
+def _settle_components(
+    graph: nx.DiGraph,
+    tier: dict[int, int],
+    rest: list[set[int]],
+    component_of: dict[int, int],
+    before: dict[int, int],
+    depth: dict[int, int],
+) -> None:
+    """Kahn's order over the remaining components, each weighing its size; fills depth."""
+    succ = graph._succ
     start = [max((before.get(n, 0) for n in c), default=0) for c in rest]
     waiting = [0] * len(rest)
     for node, index in component_of.items():
@@ -157,17 +177,15 @@ def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int],
         if reached:
             for node in members:
                 depth[node] = start[index] + len(members) - 1
-        for node in members:
-            for child in succ[node]:
-                target = component_of[child]
-                if target == index:
-                    continue
-                if reached:
-                    start[target] = max(start[target], start[index] + len(members))
-                waiting[target] -= 1
-                if waiting[target] == 0:
-                    queue.append(target)
-    return depth, tuple(sorted(loops, key=lambda c: min(c.members)))
+        targets = [component_of[c] for node in members for c in succ[node]]
+        for target in targets:
+            if target == index:
+                continue
+            if reached:
+                start[target] = max(start[target], start[index] + len(members))
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                queue.append(target)
 
 
 def labour_hire_edges(graph: nx.DiGraph) -> tuple[tuple[int, int], ...]:

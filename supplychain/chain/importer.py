@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -181,55 +182,10 @@ def _parse_chain(table: Table) -> ChainPlan:
     errors = _check_header(table.header)
     if errors:
         raise ImportRejected(errors)
-    plan = ChainPlan()
-    first_row: dict[str, int] = {}
-    link_rows: dict[LinkKey, int] = {}
-    codes_seen: set[str] = set()  # valid or not: a bad row should not cascade into others
+    parsing = _Parsing(errors)
     for number, raw in table.rows:
-        values = dict(raw)
-        for column in TEXT_COLUMNS:  # only free text can carry a defused formula
-            values[column] = undefuse(values[column])
-        note = functools.partial(_note, errors, number)
-        code = values["code"]
-        codes_seen.add(code)
-        if _has_nul(values, note):
-            continue
-        supplier = _clean_supplier_row(values, note)
-        if supplier is not None and code:
-            known = plan.suppliers.get(code)
-            if known is None:
-                plan.suppliers[code], first_row[code] = supplier, number
-            else:
-                for name in SUPPLIER_FIELDS:
-                    if known[name] != supplier[name]:
-                        note(
-                            name,
-                            _l(
-                                "Differs from row %(row)d for the same code %(code)s.",
-                                row=first_row[code],
-                                code=code,
-                            ),
-                        )
-        parent = values["parent_code"] or None
-        terms = _clean_link_row(values, note)
-        key = (parent, code)
-        if parent is not None and parent == code:
-            note("parent_code", _l("A supplier cannot be its own subcontractor."))
-        elif key in link_rows:
-            note("code", _l("The same link is already on row %(row)d.", row=link_rows[key]))
-        elif terms is not None and code:
-            plan.links[key], link_rows[key] = terms, number
-    for (parent, _code), number in link_rows.items():
-        if parent is not None and parent not in codes_seen:
-            errors.append(
-                RowError(
-                    number,
-                    "parent_code",
-                    str(_l("%(code)s is not a code in this file.", code=parent)),
-                )
-            )
-    if not table.rows:
-        errors.append(RowError(2, "code", str(_l("The file has no rows."))))
+        parsing.row(number, raw)
+    parsing.finish(bool(table.rows))
     if errors:
         raise ImportRejected(
             sorted(
@@ -237,7 +193,69 @@ def _parse_chain(table: Table) -> ChainPlan:
                 key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99),
             )
         )
-    return plan
+    return parsing.plan
+
+
+@dataclass
+class _Parsing:
+    """The chain a file describes, row by row, with the problems found on the way."""
+
+    errors: list[RowError]
+    plan: ChainPlan = field(default_factory=ChainPlan)
+    first_row: dict[str, int] = field(default_factory=dict)
+    link_rows: dict[LinkKey, int] = field(default_factory=dict)
+    codes_seen: set[str] = field(default_factory=set)  # valid or not: no cascade from a bad row
+
+    def row(self, number: int, raw: Mapping[str, str]) -> None:
+        values = dict(raw)
+        for column in TEXT_COLUMNS:  # only free text can carry a defused formula
+            values[column] = undefuse(values[column])
+        note = functools.partial(_note, self.errors, number)
+        code = values["code"]
+        self.codes_seen.add(code)
+        if _has_nul(values, note):
+            return
+        supplier = _clean_supplier_row(values, note)
+        if supplier is not None and code:
+            self._supplier(number, code, supplier, note)
+        self._link(number, values["parent_code"] or None, code, values, note)
+
+    def _supplier(self, number: int, code: str, supplier: dict[str, Any], note: Any) -> None:
+        known = self.plan.suppliers.get(code)
+        if known is None:
+            self.plan.suppliers[code], self.first_row[code] = supplier, number
+            return
+        for name in SUPPLIER_FIELDS:
+            if known[name] != supplier[name]:
+                note(
+                    name,
+                    _l(
+                        "Differs from row %(row)d for the same code %(code)s.",
+                        row=self.first_row[code],
+                        code=code,
+                    ),
+                )
+
+    def _link(
+        self, number: int, parent: str | None, code: str, values: dict[str, str], note: Any
+    ) -> None:
+        terms = _clean_link_row(values, note)
+        key = (parent, code)
+        if parent is not None and parent == code:
+            note("parent_code", _l("A supplier cannot be its own subcontractor."))
+        elif key in self.link_rows:
+            note("code", _l("The same link is already on row %(row)d.", row=self.link_rows[key]))
+        elif terms is not None and code:
+            self.plan.links[key], self.link_rows[key] = terms, number
+
+    def finish(self, any_rows: bool) -> None:
+        """Parents named but never given a row of their own, and an empty file."""
+        for (parent, _code), number in self.link_rows.items():
+            if parent is not None and parent not in self.codes_seen:
+                text = str(_l("%(code)s is not a code in this file.", code=parent))
+                self.errors.append(RowError(number, "parent_code", text))
+        if not any_rows:
+            self.errors.append(RowError(2, "code", str(_l("The file has no rows."))))
 
 
 def _has_nul(values: dict[str, str], note: Any) -> bool:
@@ -371,38 +389,12 @@ def _compare(
 ) -> _Comparison:
     suppliers, links = _current(session, organisation_id)
     live = {code for code, row in suppliers.items() if row.archived_at is None}
-    restored = sorted(c for c in plan.suppliers if c in suppliers and c not in live)
-    live_after = live.union(restored)
-    restoring = set(restored)
-
-    def ends(key: LinkKey) -> tuple[str, ...]:
-        return (key[1],) if key[0] is None else key  # type: ignore[return-value]
-
-    # A restored supplier comes back with its links to live suppliers, as retire.restore does.
-    restored_links = sorted(
-        (
-            key
-            for key, row in links.items()
-            if row.archived_at is not None
-            and all(code in live_after for code in ends(key))
-            and (key in plan.links or any(code in restoring for code in ends(key)))
-        ),
-        key=_link_order,
-    )
+    restored, restored_links = _restorable(plan, suppliers, links, live)
     existing = {k: row for k, row in links.items() if row.archived_at is None}
     existing.update((k, links[k]) for k in restored_links)
-
     missing = sorted(c for c in live if c not in plan.suppliers)
-    # A supplier another supplier named (a disclosure) is in the chain by that disclosure too.
-    named = {k[1] for k, row in existing.items() if row.source == LinkSource.DISCLOSED}
-    prunable = [c for c in missing if suppliers[c].source == LinkSource.IMPORTED and c not in named]
-    taken = set(prunable)
     missing_links = sorted((k for k in existing if k not in plan.links), key=_link_order)
-    prunable_links = [
-        k
-        for k in missing_links
-        if existing[k].source == LinkSource.IMPORTED or any(c in taken for c in ends(k))
-    ]
+    prunable, prunable_links = _prunable(suppliers, existing, missing, missing_links)
     held = retire.evidence_of(session, organisation_id, [suppliers[c].id for c in prunable])
     evidence = {c: held[suppliers[c].id] for c in prunable if suppliers[c].id in held}
     removed, removed_links = (prunable, prunable_links) if prune else ([], [])
@@ -440,6 +432,52 @@ def _compare(
         ),
     )
     return _Comparison(changes, suppliers, links)
+
+
+def _ends(key: LinkKey) -> tuple[str, ...]:
+    """The codes of the suppliers a link joins (one for a direct supplier's)."""
+    return (key[1],) if key[0] is None else key  # type: ignore[return-value]
+
+
+def _restorable(
+    plan: ChainPlan, suppliers: dict[str, Any], links: dict[LinkKey, Any], live: set[str]
+) -> tuple[list[str], list[LinkKey]]:
+    """The archived suppliers whose code is in the file again, and the archived links that come
+    back: those in the file, and a restored supplier's links to live suppliers (as
+    retire.restore does)."""
+    restored = sorted(c for c in plan.suppliers if c in suppliers and c not in live)
+    live_after, restoring = live.union(restored), set(restored)
+    restored_links = sorted(
+        (
+            key
+            for key, row in links.items()
+            if row.archived_at is not None
+            and all(code in live_after for code in _ends(key))
+            and (key in plan.links or any(code in restoring for code in _ends(key)))
+        ),
+        key=_link_order,
+    )
+    return restored, restored_links
+
+
+def _prunable(
+    suppliers: dict[str, Any],
+    existing: dict[LinkKey, Any],
+    missing: list[str],
+    missing_links: list[LinkKey],
+) -> tuple[list[str], list[LinkKey]]:
+    """What a prune may take out: suppliers that came from an earlier file (never those entered
+    by hand or named by another supplier's disclosure) and imported links, or links of such a
+    supplier."""
+    named = {k[1] for k, row in existing.items() if row.source == LinkSource.DISCLOSED}
+    prunable = [c for c in missing if suppliers[c].source == LinkSource.IMPORTED and c not in named]
+    taken = set(prunable)
+    prunable_links = [
+        k
+        for k in missing_links
+        if existing[k].source == LinkSource.IMPORTED or any(c in taken for c in _ends(k))
+    ]
+    return prunable, prunable_links
 
 
 def _digest(suppliers: list[tuple[int, bool]], link_ids: list[int]) -> str:
@@ -501,93 +539,18 @@ def _apply(
     confirmed: str | None,
 ) -> ImportDiff:
     found = _compare(session, organisation_id, plan, prune=prune)
-    changes, suppliers, links = found.changes, found.suppliers, found.links
+    changes = found.changes
     if prune and confirmed is not None and confirmed != changes.prune_digest:
         raise PruneChanged(changes)
     now = utcnow()
-    connection = session.connection()
-    org = organisation_id
-    supplier_table, link_table = Supplier.__table__, Link.__table__  # type: ignore[attr-defined]
-    _restore(session, org, [suppliers[c] for c in changes.restored_suppliers], actor_id, now)
-    for chunk in _chunks([links[k].id for k in changes.restored_links]):
-        connection.execute(
-            sa.update(link_table).where(link_table.c.id.in_(chunk)).values(archived_at=None)
-        )
-    if changes.removed_suppliers or changes.removed_links:
-        going = set(changes.removed_suppliers)
-        alone = [  # the links that go with a supplier are retired with it
-            links[k].id
-            for k in changes.removed_links
-            if k[1] not in going and (k[0] is None or k[0] not in going)
-        ]
-        for chunk in _chunks(alone):
-            connection.execute(sa.delete(link_table).where(link_table.c.id.in_(chunk)))
-        retire.retire(
-            session,
-            org,
-            [suppliers[c].id for c in changes.removed_suppliers],
-            actor_id=actor_id,
-            reason="pruned",
-        )
-    if changes.added_suppliers:
-        _insert_many(
-            connection,
-            supplier_table,
-            [
-                {
-                    **_supplier_row(plan.suppliers[c]),
-                    "code": c,
-                    "organisation_id": org,
-                    "source": LinkSource.IMPORTED.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for c in changes.added_suppliers
-            ],
-        )
-    _update_many(
-        connection,
-        supplier_table,
-        [
-            {"_id": suppliers[c].id, **_supplier_row(plan.suppliers[c]), "updated_at": now}
-            for c, _fields in changes.changed_suppliers
-        ],
-    )
-    ids = dict(
-        connection.execute(
-            sa.select(supplier_table.c.code, supplier_table.c.id).where(
-                supplier_table.c.organisation_id == org
-            )
-        ).all()
-    )
-    if changes.added_links:
-        _insert_many(
-            connection,
-            link_table,
-            [
-                {
-                    **_link_row(plan.links[k]),
-                    "organisation_id": org,
-                    "parent_id": ids[k[0]] if k[0] else None,
-                    "child_id": ids[k[1]],
-                    "source": LinkSource.IMPORTED.value,
-                    "status": LinkStatus.CONFIRMED.value,
-                    "start_date": None,
-                    "end_date": None,
-                    "created_at": now,
-                }
-                for k in changes.added_links
-            ],
-        )
-    _update_many(
-        connection,
-        link_table,
-        [{"_id": links[k].id, **_link_row(plan.links[k])} for k, _f in changes.changed_links],
-    )
+    _bring_back(session, organisation_id, found, actor_id, now)
+    _take_out(session, organisation_id, found, actor_id)
+    _write_suppliers(session, organisation_id, plan, found, now)
+    _write_links(session, organisation_id, plan, found, now)
     session.expire_all()
     audit.record(
         session,
-        organisation_id=org,
+        organisation_id=organisation_id,
         user_id=actor_id,
         action="chain.imported",
         object_type="chain",
@@ -598,6 +561,102 @@ def _apply(
     )
     session.flush()
     return changes
+
+
+def _bring_back(
+    session: Session, org: int, found: _Comparison, actor_id: int | None, now: datetime
+) -> None:
+    """Restore the archived suppliers whose code is in the file again, and their links."""
+    changes, links = found.changes, found.links
+    _restore(session, org, [found.suppliers[c] for c in changes.restored_suppliers], actor_id, now)
+    link_table = Link.__table__  # type: ignore[attr-defined]
+    for chunk in _chunks([links[k].id for k in changes.restored_links]):
+        session.connection().execute(
+            sa.update(link_table).where(link_table.c.id.in_(chunk)).values(archived_at=None)
+        )
+
+
+def _take_out(session: Session, org: int, found: _Comparison, actor_id: int | None) -> None:
+    """A prune: links missing from the file go, and suppliers are retired (archived where they
+    hold evidence) with their links."""
+    changes, links = found.changes, found.links
+    if not (changes.removed_suppliers or changes.removed_links):
+        return
+    going = set(changes.removed_suppliers)
+    alone = [  # the links that go with a supplier are retired with it
+        links[k].id
+        for k in changes.removed_links
+        if k[1] not in going and (k[0] is None or k[0] not in going)
+    ]
+    link_table = Link.__table__  # type: ignore[attr-defined]
+    for chunk in _chunks(alone):
+        session.connection().execute(sa.delete(link_table).where(link_table.c.id.in_(chunk)))
+    retire.retire(
+        session,
+        org,
+        [found.suppliers[c].id for c in changes.removed_suppliers],
+        actor_id=actor_id,
+        reason="pruned",
+    )
+
+
+def _write_suppliers(
+    session: Session, org: int, plan: ChainPlan, found: _Comparison, now: datetime
+) -> None:
+    """Insert the new suppliers and update the changed ones, in bulk."""
+    connection, table = session.connection(), Supplier.__table__  # type: ignore[attr-defined]
+    changes = found.changes
+    if changes.added_suppliers:
+        new = {"organisation_id": org, "source": LinkSource.IMPORTED.value}
+        rows = [
+            {**_supplier_row(plan.suppliers[c]), "code": c, **new}
+            | {"created_at": now, "updated_at": now}
+            for c in changes.added_suppliers
+        ]
+        _insert_many(connection, table, rows)
+    _update_many(
+        connection,
+        table,
+        [
+            {"_id": found.suppliers[c].id, **_supplier_row(plan.suppliers[c]), "updated_at": now}
+            for c, _fields in changes.changed_suppliers
+        ],
+    )
+
+
+def _write_links(
+    session: Session, org: int, plan: ChainPlan, found: _Comparison, now: datetime
+) -> None:
+    """Insert the new links (between suppliers that now all exist) and update the changed."""
+    connection, changes = session.connection(), found.changes
+    supplier_table, link_table = Supplier.__table__, Link.__table__  # type: ignore[attr-defined]
+    if changes.added_links:
+        ids = dict(
+            connection.execute(
+                sa.select(supplier_table.c.code, supplier_table.c.id).where(
+                    supplier_table.c.organisation_id == org
+                )
+            ).all()
+        )
+        new = {
+            "organisation_id": org,
+            "source": LinkSource.IMPORTED.value,
+            "status": LinkStatus.CONFIRMED.value,
+            "start_date": None,
+            "end_date": None,
+            "created_at": now,
+        }
+        rows = [
+            {**_link_row(plan.links[k]), **new}
+            | {"parent_id": ids[k[0]] if k[0] else None, "child_id": ids[k[1]]}
+            for k in changes.added_links
+        ]
+        _insert_many(connection, link_table, rows)
+    _update_many(
+        connection,
+        link_table,
+        [{"_id": found.links[k].id, **_link_row(plan.links[k])} for k, _f in changes.changed_links],
+    )
 
 
 def _restore(

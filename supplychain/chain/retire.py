@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -58,75 +59,42 @@ def evidence_of(
     """What each supplier holds that must not be lost, by kind (only the kinds it has; a
     supplier with nothing is left out)."""
     found: dict[int, Counter[str]] = {}
-
-    def count(kind: str, rows: Iterable[tuple[int, int]]) -> None:
-        for supplier_id, number in rows:
-            if number:
-                found.setdefault(supplier_id, Counter())[kind] += number
-
-    org = organisation_id
     for chunk in _chunks(sorted(set(supplier_ids))):
-        responses = in_org(Response, org).where(col(Response.supplier_id).in_(chunk))
-        count(
-            "responses",
-            session.execute(
-                responses.with_only_columns(Response.supplier_id, sa.func.count()).group_by(
-                    Response.supplier_id
-                )
-            ).all(),
-        )
-        count(
-            "documents",
-            session.execute(
-                in_org(Evidence, org)
-                .join(Response, col(Response.id) == Evidence.response_id)
-                .where(col(Response.supplier_id).in_(chunk))
-                .with_only_columns(Response.supplier_id, sa.func.count())
-                .group_by(Response.supplier_id)
-            ).all(),
-        )
-        count(
-            "decisions",
-            session.execute(
-                in_org(FlagDecision, org)
-                .join(
-                    Flag,
-                    (Flag.fingerprint == FlagDecision.fingerprint)
-                    & (Flag.organisation_id == FlagDecision.organisation_id),
-                )
-                .where(col(Flag.supplier_id).in_(chunk))
-                .with_only_columns(Flag.supplier_id, sa.func.count(sa.distinct(FlagDecision.id)))
-                .group_by(Flag.supplier_id)
-            ).all(),
-        )
-        count(
-            "disclosures",
-            session.execute(
-                in_org(Link, org)
-                .where(Link.source == LinkSource.DISCLOSED, col(Link.parent_id).in_(chunk))
-                .with_only_columns(Link.parent_id, sa.func.count())
-                .group_by(Link.parent_id)
-            ).all(),
-        )
-        count(
-            "invitations",
-            session.execute(
-                in_org(Invitation, org)
-                .where(col(Invitation.supplier_id).in_(chunk))
-                .with_only_columns(Invitation.supplier_id, sa.func.count())
-                .group_by(Invitation.supplier_id)
-            ).all(),
-        )
-        count(
-            "screening",
-            session.execute(
-                in_org(ScreeningCheck, org)
-                .where(col(ScreeningCheck.supplier_id).in_(chunk))
-                .with_only_columns(ScreeningCheck.supplier_id, sa.func.count())
-                .group_by(ScreeningCheck.supplier_id)
-            ).all(),
-        )
+        for kind, query in _evidence_counts(organisation_id, chunk).items():
+            for supplier_id, number in session.execute(query).all():
+                if number:
+                    found.setdefault(supplier_id, Counter())[kind] += number
     return {sid: dict(kinds) for sid, kinds in found.items()}
+
+
+def _evidence_counts(org: int, chunk: list[int]) -> dict[str, sa.Select]:
+    """For each kind of evidence, the query counting it per supplier of chunk."""
+
+    def per_supplier(model: Any, supplier: Any, *where: Any) -> sa.Select:
+        query = in_org(model, org).where(col(supplier).in_(chunk), *where)
+        return query.with_only_columns(supplier, sa.func.count()).group_by(supplier)
+
+    decided = sa.func.count(sa.distinct(FlagDecision.id))
+    return {
+        "responses": per_supplier(Response, Response.supplier_id),
+        "documents": in_org(Evidence, org)
+        .join(Response, col(Response.id) == Evidence.response_id)
+        .where(col(Response.supplier_id).in_(chunk))
+        .with_only_columns(Response.supplier_id, sa.func.count())
+        .group_by(Response.supplier_id),
+        "decisions": in_org(FlagDecision, org)
+        .join(
+            Flag,
+            (Flag.fingerprint == FlagDecision.fingerprint)
+            & (Flag.organisation_id == FlagDecision.organisation_id),
+        )
+        .where(col(Flag.supplier_id).in_(chunk))
+        .with_only_columns(Flag.supplier_id, decided)
+        .group_by(Flag.supplier_id),
+        "disclosures": per_supplier(Link, Link.parent_id, Link.source == LinkSource.DISCLOSED),
+        "invitations": per_supplier(Invitation, Invitation.supplier_id),
+        "screening": per_supplier(ScreeningCheck, ScreeningCheck.supplier_id),
+    }
 
 
 def archive(

@@ -138,19 +138,7 @@ def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Find
         country, (reason, level, amount, figure) = max(
             tests, key=lambda found: (found[1][1].rank, found[1][2])
         )
-        facts: dict[str, Any] = {
-            "hourly_rate_eur": str(rate),
-            "wage_floor_eur": str(amount.quantize(Decimal("0.01"))),
-            "country": country,
-        }
-        if hasattr(figure, "nace"):  # a sector floor
-            facts["floor_nace"] = figure.nace
-        facts |= {
-            "source": figure.source,
-            "valid_from": figure.valid_from.isoformat() if figure.valid_from else None,
-            "valid_to": figure.valid_to.isoformat() if figure.valid_to else None,
-            "checked": figure.checked.isoformat(),
-        }
+        facts = _wage_facts(rate, amount, country, figure)
         quoted = {
             "questionnaire": response.questionnaire.id,
             "version": response.questionnaire.version,
@@ -167,6 +155,23 @@ def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Find
             floor=facts["wage_floor_eur"],
             country=country,
         )
+
+
+def _wage_facts(rate: Decimal, floor: Decimal, country: str, figure: Any) -> dict[str, Any]:
+    """The evidence of a wage below a floor: both amounts and the figure's source and dates."""
+    facts: dict[str, Any] = {
+        "hourly_rate_eur": str(rate),
+        "wage_floor_eur": str(floor.quantize(Decimal("0.01"))),
+        "country": country,
+    }
+    if hasattr(figure, "nace"):  # a sector floor
+        facts["floor_nace"] = figure.nace
+    return facts | {
+        "source": figure.source,
+        "valid_from": figure.valid_from.isoformat() if figure.valid_from else None,
+        "valid_to": figure.valid_to.isoformat() if figure.valid_to else None,
+        "checked": figure.checked.isoformat(),
+    }
 
 
 def _work_countries(inputs: RiskInputs) -> dict[int, set[str]]:
