@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from . import create_app, db
 from .models import Flag, Organisation, Role
 from .validation import InvalidInput
+from .vocab import LANGUAGES
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -432,7 +433,7 @@ def reference_check(path: str | None, today: Any) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True
 )
-@click.option("--lang", type=click.Choice(["en", "lv"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 @with_appcontext
 def assess(org_slug: str, fmt: str, lang: str) -> None:
     """Run a risk assessment of an organisation's chain and print its flags."""
@@ -486,7 +487,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
 @cli.command("report")
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
-@click.option("--lang", type=click.Choice(["en", "lv"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 @click.option("--tier", type=click.IntRange(min=1), help="Only this tier.")
 @click.option("--supplier", "supplier_code", help="Only this supplier and what is below it.")
 @with_appcontext

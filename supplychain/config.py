@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from .vocab import LANGUAGES
+
 ENV_PREFIX = "SUPPLYCHAIN"
 
 DEFAULTS: dict[str, Any] = {
@@ -23,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_SSL": False,
     "MAIL_FROM": "supplychain@localhost",
     "MAIL_DIR": None,  # None: <instance>/mail
-    "LANGUAGES": ("en", "lv"),
+    "LANGUAGES": LANGUAGES,
     "BABEL_DEFAULT_LOCALE": "en",
     # Our forms pass every message themselves (WTForms has no Latvian catalogue), so Flask-WTF
     # need not look up WTForms' own translations on each request.

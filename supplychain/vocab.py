@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import enum
 
+# The languages of the product's pages, mails, reports and guide, English first (the source).
+LANGUAGES = ("en", "lv")
+
 
 class Role(enum.StrEnum):
     """What a user may do inside their organisation."""

@@ -18,9 +18,9 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..ilo import IloIndicator
+from ..vocab import LANGUAGES
 
 CONTENT = Path(__file__).resolve().parent / "content"
-LANGUAGES = ("en", "lv")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 _HEADING = re.compile(r"^## .*$", re.M)
 _BULLET = re.compile(r"^\s*[-*] (.+)$", re.M)

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from ..access import requires
 from ..db import get_session
-from ..models import Flag, Role, Supplier
+from ..models import Flag, Role, Severity, Supplier
 from ..risk import freshness, snapshot
 from ..risk import services as risk
 from ..risk.present import describe
@@ -95,8 +95,7 @@ def _checklist(supplier_id: int) -> dict[str, Any]:
             sections = [s for s in (guide().section(lang, g) for g in finding.guide) if s]
             actions = list(dict.fromkeys(a for s in sections for a in s.immediate_actions))
             items.append({"flag": shown, "sections": sections, "actions": actions[:5]})
-    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    items.sort(key=lambda i: order[i["flag"]["severity"]])
+    items.sort(key=lambda i: -Severity(i["flag"]["severity"]).rank)
     assessed = freshness.assessed(session, run, supplier)
     return {
         "supplier": supplier,

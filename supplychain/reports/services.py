@@ -23,12 +23,12 @@ from ..risk.present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
 from ..risk.services import latest_run
 from ..tenancy import get_in_org
 from ..validation import InvalidInput
+from ..vocab import LANGUAGES
 from .context import Scope, build_report_context
 from .pdf import Rendered, render
 
 Progress = Callable[[int, str], None]
 LEASE = timedelta(minutes=15)
-LANGUAGES = ("en", "lv")
 
 
 class ReportChanged(Exception):

@@ -124,7 +124,7 @@ def flags() -> Any:
 def _severity_order() -> Any:
     from sqlalchemy import case
 
-    return case({"critical": 0, "high": 1, "medium": 2, "low": 3}, value=Flag.severity)
+    return case({s.value: -s.rank for s in Severity}, value=Flag.severity)  # the worst first
 
 
 def _by_status(query: Any, status: str) -> Any:
