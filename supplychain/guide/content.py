@@ -40,7 +40,6 @@ class _Front(BaseModel):
     title: str = Field(min_length=1)
     order: int
     tool: int = Field(ge=0, le=5)
-    rules: list[str] = Field(default_factory=list)
     ilo: list[IloIndicator] = Field(default_factory=list)
     summary: str = Field(min_length=1)
 
@@ -52,7 +51,6 @@ class Section:
     title: str
     order: int
     tool: int
-    rules: tuple[str, ...]
     ilo: tuple[IloIndicator, ...]
     summary: str
     body: str  # Markdown
@@ -107,7 +105,6 @@ def load_section(path: Path, lang: str) -> Section:
         title=front.title,
         order=front.order,
         tool=front.tool,
-        rules=tuple(front.rules),
         ilo=tuple(front.ilo),
         summary=front.summary,
         body=body,
@@ -125,10 +122,6 @@ class Guide:
 
     def ordered(self, lang: str) -> list[Section]:
         return sorted(self.sections.get(lang, self.sections["en"]).values(), key=lambda s: s.order)
-
-    def for_rule(self, lang: str, rule_id: str) -> list[Section]:
-        """The sections that answer a rule, in guide order."""
-        return [s for s in self.ordered(lang) if rule_id in s.rules]
 
     def search(self, lang: str, query: str) -> list[Section]:
         words = [w for w in query.casefold().split() if w]
