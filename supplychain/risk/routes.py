@@ -3,18 +3,16 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import col, func, or_, select
+from sqlmodel import col, func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from .. import audit
 from ..access import requires
 from ..accounts.forms import EmptyForm
 from ..chain.retire import live_suppliers
@@ -29,17 +27,15 @@ from ..models import (
     Organisation,
     Role,
     RunStatus,
-    RunSupplier,
     Severity,
-    Supplier,
     utcnow,
 )
-from ..numbers import page_number, parse_decimal, parse_integer
+from ..numbers import page_number
 from ..questionnaires.catalogue import get_catalogue
-from ..reference import normalise_country
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import dismissal, freshness, services, snapshot
+from . import dismissal, freshness, listing, services, snapshot
+from . import settings as risk_settings
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
 from .rules import RULES
 
@@ -85,28 +81,14 @@ def flags() -> Any:
     session = get_session()
     fresh = freshness.freshness(session, current_org_id(), utcnow())
     run = _chosen_run(fresh.run)
-    filters = {k: request.args.get(k, "").strip()[:64] for k in ("severity", "rule", "status", "q")}
+    filters = {k: request.args.get(k, "").strip()[:64] for k in listing.FILTERS}
     rows, total, more = [], 0, False
     if run is not None:
-        query = services.flags_of(session, run)
-        if filters["severity"] in {s.value for s in Severity}:
-            query = query.where(Flag.severity == filters["severity"])
-        if filters["rule"]:
-            query = query.where(
-                or_(Flag.rule == filters["rule"], Flag.indicator == filters["rule"])
-            )
-        if filters["q"]:
-            query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
-        query = _by_status(query, filters["status"])
-        total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+        query = listing.filtered(session, run, filters)
+        total = listing.count(session, query)
         page = request.args.get("page", 1, type=page_number)
-        found = session.exec(
-            query.order_by(_severity_order(), Flag.rule, Flag.id)
-            .offset((page - 1) * PAGE)
-            .limit(PAGE + 1)
-        ).all()
-        more = len(found) > PAGE
-        rows = _rows(found[:PAGE], run)
+        found, more = listing.page_of(session, query, page, PAGE)
+        rows = _rows(found, run)
     return render_template(
         "risk/flags.html",
         run=run,
@@ -118,39 +100,6 @@ def flags() -> Any:
         filters=filters,
         rules=sorted(((rid, str(r.title)) for rid, r in RULES.items()), key=lambda x: x[1]),
         form=EmptyForm(),
-    )
-
-
-def _severity_order() -> Any:
-    from sqlalchemy import case
-
-    return case({s.value: -s.rank for s in Severity}, value=Flag.severity)  # the worst first
-
-
-def _by_status(query: Any, status: str) -> Any:
-    decided = org_select(FlagDecision).with_only_columns(FlagDecision.fingerprint)
-    if status == "open":
-        return query.where(
-            col(Flag.fingerprint).not_in(decided.where(FlagDecision.status != FlagStatus.OPEN))
-        )
-    if status in {s.value for s in FlagStatus}:
-        return query.where(col(Flag.fingerprint).in_(decided.where(FlagDecision.status == status)))
-    return query
-
-
-def _named(run: AssessmentRun, text: str) -> Any:
-    """The ids of the suppliers whose name or code (as the run read them) contains text."""
-    like = f"%{text}%"
-    if snapshot.has_snapshot(run):
-        return (
-            snapshot.of_run(RunSupplier, run)
-            .with_only_columns(RunSupplier.supplier_id)
-            .where(or_(col(RunSupplier.name).ilike(like), col(RunSupplier.code).ilike(like)))
-        )
-    return (
-        org_select(Supplier)
-        .where(or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like)))
-        .with_only_columns(Supplier.id)
     )
 
 
@@ -409,77 +358,17 @@ def settings() -> Any:
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
-        values, errors = _read_thresholds(request.form)
-        country = request.form.get("country", "").strip()
-        if country and normalise_country(country) is None:
-            errors["country"] = _(
-                "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.", code=country[:10]
-            )
+        values, country, errors = risk_settings.read(request.form)
         if not errors:
-            country = (normalise_country(country) or "") if country else ""
-            _save_settings(session, organisation, values, country)
+            risk_settings.save(session, organisation, values, country, current_user.id)
             session.commit()
             flash(_("Thresholds saved. They apply from the next assessment."), "success")
             return redirect(url_for(".settings"))
         current = {rid: {**current.get(rid, {}), **v} for rid, v in values.items()}
-    rows = [
-        (
-            rid,
-            str(rule.title),
-            [(k, current.get(rid, {}).get(k, d), d) for k, d in rule.thresholds.items()],
-        )
-        for rid, rule in RULES.items()
-        if rule.thresholds
-    ]
     return render_template(
         "risk/settings.html",
-        rows=rows,
+        rows=risk_settings.threshold_rows(current),
         errors=errors,
         country=organisation.country,
         form=EmptyForm(),
     )
-
-
-def _save_settings(
-    session: Any, organisation: Organisation, thresholds: dict[str, Any], country: str
-) -> None:
-    """Keep the thresholds and the country; a change is audited (it makes the latest
-    assessment out of date, see risk.freshness)."""
-    before = (organisation.risk_thresholds or {}, organisation.country or "")
-    if before == (thresholds, country):
-        return
-    organisation.risk_thresholds, organisation.country = thresholds, country
-    session.add(organisation)
-    audit.record(
-        session,
-        organisation_id=organisation.id,
-        user_id=current_user.id,
-        action=freshness.RISK_SETTINGS_UPDATED,
-        obj=organisation,
-        thresholds=json.dumps(thresholds, sort_keys=True),
-        country=country,
-        country_before=before[1],
-    )
-
-
-def _read_thresholds(form: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """Thresholds typed by an admin, checked against each default's type and range."""
-    values: dict[str, dict[str, Any]] = {}
-    errors: dict[str, str] = {}
-    for rid, rule in RULES.items():
-        for key, default in rule.thresholds.items():
-            name = f"{rid}.{key}"
-            raw = form.get(name, "").strip()
-            try:  # a share is a fraction of 1, a count a whole number; NumberError is a ValueError
-                if isinstance(default, float):
-                    value: Any = float(parse_decimal(raw, digits=1, places=6))
-                else:
-                    value = parse_integer(raw, digits=9)
-                if value < 0 or (isinstance(default, float) and value > 1):
-                    raise ValueError
-            except ValueError:
-                errors[name] = _("Enter a number like %(example)s.", example=default)
-                continue
-            if value != default:
-                values.setdefault(rid, {})[key] = value
-    return values, errors

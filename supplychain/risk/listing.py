@@ -1,0 +1,72 @@
+"""The query behind the flags list: a run's flags filtered by severity, rule or ILO indicator,
+decision status and supplier name, the worst first, one page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case
+from sqlmodel import Session, col, func, or_, select
+
+from ..models import AssessmentRun, Flag, FlagDecision, FlagStatus, RunSupplier, Severity, Supplier
+from ..tenancy import in_org
+from . import services, snapshot
+
+FILTERS = ("severity", "rule", "status", "q")
+
+
+def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> Any:
+    """The query for run's flags that pass filters (unknown values filter nothing)."""
+    query = services.flags_of(session, run)
+    if filters.get("severity") in {s.value for s in Severity}:
+        query = query.where(Flag.severity == filters["severity"])
+    if filters.get("rule"):
+        query = query.where(or_(Flag.rule == filters["rule"], Flag.indicator == filters["rule"]))
+    if filters.get("q"):
+        query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
+    return _by_status(query, run.organisation_id, filters.get("status", ""))
+
+
+def count(session: Session, query: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(query.subquery())).one())
+
+
+def page_of(session: Session, query: Any, page: int, size: int) -> tuple[list[Flag], bool]:
+    """One page of the flags, the worst first, and whether there are more."""
+    found = session.exec(
+        query.order_by(severity_order(), Flag.rule, Flag.id)
+        .offset((page - 1) * size)
+        .limit(size + 1)
+    ).all()
+    return list(found[:size]), len(found) > size
+
+
+def severity_order() -> Any:
+    return case({s.value: -s.rank for s in Severity}, value=Flag.severity)  # the worst first
+
+
+def _by_status(query: Any, organisation_id: int, status: str) -> Any:
+    decided = in_org(FlagDecision, organisation_id).with_only_columns(FlagDecision.fingerprint)
+    if status == "open":
+        return query.where(
+            col(Flag.fingerprint).not_in(decided.where(FlagDecision.status != FlagStatus.OPEN))
+        )
+    if status in {s.value for s in FlagStatus}:
+        return query.where(col(Flag.fingerprint).in_(decided.where(FlagDecision.status == status)))
+    return query
+
+
+def _named(run: AssessmentRun, text: str) -> Any:
+    """The ids of the suppliers whose name or code (as the run read them) contains text."""
+    like = f"%{text}%"
+    if snapshot.has_snapshot(run):
+        return (
+            snapshot.of_run(RunSupplier, run)
+            .with_only_columns(RunSupplier.supplier_id)
+            .where(or_(col(RunSupplier.name).ilike(like), col(RunSupplier.code).ilike(like)))
+        )
+    return (
+        in_org(Supplier, run.organisation_id)
+        .where(or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like)))
+        .with_only_columns(Supplier.id)
+    )
