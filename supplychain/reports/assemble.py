@@ -112,7 +112,7 @@ class ReportInputs:
     items: tuple[FlagItem, ...]  # the run's flags in scope, in the order read
     exposure: Mapping[int, tuple[int | None, int | None]]  # supplier -> (own, carried)
     questionnaire_status: Mapping[int, str]  # supplier -> its newest invitation's status
-    answered: Mapping[int, AnsweredQuestionnaire]  # in scope only
+    answered: Mapping[int, AnsweredQuestionnaire]  # the scope's suppliers with answers
     guide: Mapping[str, GuideInfo]  # the sections the flags name, in the report's language
     rules: tuple[RuleInfo, ...]
     history: tuple[PastRun, ...]  # oldest first
@@ -237,7 +237,7 @@ class _Scoped:
     def own(self, sid: int) -> int:
         return self.inputs.exposure.get(sid, (0, 0))[0] or 0
 
-    def label(self, sid: int | None) -> str:
+    def label(self, sid: int) -> str:
         return _label(self.inputs.chain.suppliers, sid)
 
 
@@ -521,15 +521,17 @@ def method(scoped: _Scoped) -> dict[str, Any]:
 
 def appendix(scoped: _Scoped) -> tuple[AnswerBlock, ...]:
     """The scope's answers, supplier by supplier in the order of their names."""
-    answered = [s for s in scoped.members if s in scoped.inputs.chain.responses]
+    answered = scoped.inputs.answered
     return tuple(
         AnswerBlock(
             supplier=scoped.label(s),
             anchor=scoped.anchor[s],
-            questionnaire=scoped.inputs.answered[s].questionnaire,
-            answers=scoped.inputs.answered[s].answers,
+            questionnaire=answered[s].questionnaire,
+            answers=answered[s].answers,
         )
-        for s in sorted(answered, key=lambda s: scoped.label(s).casefold())
+        for s in sorted(
+            (s for s in scoped.members if s in answered), key=lambda s: scoped.label(s).casefold()
+        )
     )
 
 
@@ -547,11 +549,10 @@ def format_date(value: datetime, pattern: str, lang: str, timezone: tzinfo) -> s
     return dates.format_date(aware.astimezone(timezone), pattern, locale=lang)
 
 
-def _label(suppliers: Mapping[int, Any], supplier_id: int | None) -> str:
-    if supplier_id is None:
-        return ""
-    facts = suppliers.get(supplier_id)
-    return f"{facts.name} ({facts.code})" if facts else f"#{supplier_id}"
+def _label(suppliers: Mapping[int, Any], supplier_id: int) -> str:
+    """A supplier as "Name (code)"; every node of the graph has its facts (the map needs them)."""
+    facts = suppliers[supplier_id]
+    return f"{facts.name} ({facts.code})"
 
 
 def _path(chain: RiskInputs, supplier_id: int, organisation: str) -> list[str]:
