@@ -14,6 +14,7 @@ PURE = (
     "supplychain.chain.layout",
     "supplychain.risk.findings",
     "supplychain.questionnaires.schema",
+    "supplychain.ops.checks",
 )
 FORBIDDEN = ("flask", "flask_babel", "sqlmodel", "sqlalchemy")
 

@@ -12,7 +12,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from .. import leases
+from ..jobstate import aware
 from ..models import ChainImport, RunStatus, utcnow
 from . import importer
 from .tabular import FileFormatError, read_table
@@ -159,9 +160,7 @@ def queue_apply(
 def stalled(record: ChainImport, now: datetime) -> bool:
     """Running, but its runner has not reported within the lease: it died and awaits a
     new one."""
-    until = record.claimed_until
-    if until is not None and until.tzinfo is None:  # SQLite gives back naive UTC
-        until = until.replace(tzinfo=UTC)
+    until = aware(record.claimed_until)
     return record.status == RunStatus.RUNNING and (until is None or until < now)
 
 
