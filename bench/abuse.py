@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from supplychain import create_app, db  # noqa: E402
 from supplychain.accounts import services as accounts  # noqa: E402
-from supplychain.chain import import_jobs, importer  # noqa: E402
+from supplychain.chain import importer  # noqa: E402
+from supplychain.chain import jobs as import_jobs  # noqa: E402
 from supplychain.chain.tabular import FileFormatError, read_table, write_csv, write_xlsx  # noqa: E402  # noqa: E402
 from supplychain.cli import cli  # noqa: E402
 from supplychain.models import Role  # noqa: E402

@@ -1,6 +1,6 @@
 """Background work that no web request waits for: mail, reminders, assessments, imports, reports.
 
-The worker's tick does it all (`supplychain worker`, see invitations.worker.run_once). With
+The worker's tick does it all (`supplychain worker`, see worker.run_once). With
 JOBS_IN_APP on, an app process runs the same tick in one thread of its own, so that a single app
 server with no worker still delivers it: the thread is woken when a request commits queued mail
 or a queued assessment, when a page is viewed and it has not looked for a while, and by itself
@@ -107,7 +107,7 @@ def stop(app: Flask, timeout: float = 60) -> None:
 
 
 def _run(app: Flask, state: _InApp) -> None:
-    from .invitations.worker import next_due, run_once
+    from .worker import next_due, run_once
 
     while True:
         with state.lock:

@@ -15,6 +15,7 @@ PURE = (
     "supplychain.risk.findings",
     "supplychain.questionnaires.schema",
     "supplychain.reports.assemble",
+    "supplychain.ops.checks",
 )
 FORBIDDEN = ("flask", "flask_babel", "sqlmodel", "sqlalchemy")
 

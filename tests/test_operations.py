@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from supplychain import create_app, db
-from supplychain.checks import Deployment, check
 from supplychain.cli import cli
 from supplychain.models import Organisation
+from supplychain.ops.checks import Deployment, check
 from supplychain.reports.services import report_dir
 from supplychain.storage import upload_dir
 from tests.conftest import POSTGRES_URL

@@ -1,6 +1,6 @@
 """Import and export views: upload, watch the file being checked, preview the difference,
 confirm, watch it being applied; download the chain. The checking and the applying are jobs
-(chain.import_jobs): no request waits for a big file."""
+(chain.jobs): no request waits for a big file."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from ..forms import Form
 from ..jobstate import job_status
 from ..models import ChainImport, Role, RunStatus, utcnow
 from ..tenancy import current_org_id
-from . import exporter, import_jobs, importer
+from . import exporter, importer
+from . import jobs as import_jobs
 from .routes import bp
 from .tabular import COLUMNS, write_csv
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import smtplib
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from .. import audit, mail
+from ..jobstate import aware
 from ..mail import DEFAULT_DOMAIN
 from ..models import Invitation, OutboxMessage, OutboxStatus, utcnow
 from ..tenancy import in_org
@@ -127,11 +128,7 @@ def next_due(*, session: Session, now: datetime) -> datetime | None:
         .order_by(col(OutboxMessage.claimed_until))
         .limit(1)
     ).first()
-    return min((_utc(t) for t in (free, leased) if t is not None), default=None)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's are naive UTC
+    return min((aware(t) for t in (free, leased) if t is not None), default=None)
 
 
 def send_now(

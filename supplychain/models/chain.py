@@ -167,7 +167,7 @@ class ChainImport(SQLModel, table=True):
     progress: int = Field(default=0, ge=0, le=100)
     step: str = Field(default="", max_length=64)
     error: str = Field(default="", max_length=1000)  # why it stopped, as the officer reads it
-    # The preview, or the rows' problems, or what applying did; see chain.import_jobs.
+    # The preview, or the rows' problems, or what applying did; see chain.jobs.
     outcome: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = Field(default=0, ge=0)
     created_at: datetime = timestamp(nullable=False)

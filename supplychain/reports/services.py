@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from ..chain.retire import live_suppliers
 from ..models import AssessmentRun, Report, RunStatus, Supplier, utcnow
@@ -102,26 +101,6 @@ def queue_report(
     return report
 
 
-def claim_queued(session: Session, now: datetime) -> Report | None:
-    """Take the oldest waiting report (or one whose worker died); commits.
-
-    On PostgreSQL the row is locked with SKIP LOCKED, so several workers never take the same
-    report; on SQLite the single writer gives the same guarantee.
-    """
-    query = select(Report).where(
-        (Report.status == RunStatus.QUEUED)
-        | ((Report.status == RunStatus.RUNNING) & (col(Report.claimed_until) < now))
-    )
-    query = query.order_by(col(Report.id)).limit(1)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    report = session.exec(query).first()
-    if report is None:
-        session.rollback()
-        return None
-    return claim(session, report, now)
-
-
 def claim(session: Session, report: Report, now: datetime) -> Report:
     """Mark a report as taken by this process for the next LEASE; commits."""
     report.status, report.claimed_until, report.started_at = RunStatus.RUNNING, now + LEASE, now
@@ -199,29 +178,6 @@ def generate(
         session.commit()
         raise
     return report
-
-
-def make_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
-    """Make every waiting report, one at a time, in a session of its own; return how many.
-
-    :param stop_event: when set, stop after the report in hand.
-    """
-    from .. import db
-    from ..questionnaires.catalogue import get_catalogue
-
-    made = 0
-    with app.app_context():
-        session = db.get_session()
-        while stop_event is None or not stop_event.is_set():
-            report = claim_queued(session, utcnow())
-            if report is None:
-                break
-            try:
-                generate(session=session, report=report, catalogue=get_catalogue())
-            except Exception:  # recorded on the report; go on with the next one
-                app.logger.exception("report %s failed", report.id)
-            made += 1
-    return made
 
 
 def _write_once(path: Path, data: bytes) -> None:

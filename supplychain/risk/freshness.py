@@ -211,7 +211,7 @@ def freshness(session: Session, organisation_id: int, now: datetime) -> Freshnes
 
 def run_status(run: AssessmentRun, now: datetime) -> JobStatus:
     """Where a run stands; one carried out in a web request (no lease) that started more
-    than a lease ago has stopped, and a worker takes it over (risk.services.claim_queued)."""
+    than a lease ago has stopped, and a worker takes it over (risk.jobs.claim_queued)."""
     return job_status(run, now, unleased=LEASE)
 
 

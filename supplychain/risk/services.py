@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from .. import audit
 from ..gcpause import gc_paused
@@ -55,36 +55,6 @@ def queue_run(
     run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
     session.add(run)
     session.flush()
-    return run
-
-
-def claim_queued(session: Session, now: datetime) -> AssessmentRun | None:
-    """Take the oldest waiting run (or one whose worker died, or whose web request died a
-    lease after it started) for this worker; commits."""
-    running = AssessmentRun.status == RunStatus.RUNNING
-    query = (
-        select(AssessmentRun)
-        .where(
-            (AssessmentRun.status == RunStatus.QUEUED)
-            | (running & (col(AssessmentRun.claimed_until) < now))
-            | (
-                running
-                & col(AssessmentRun.claimed_until).is_(None)
-                & (col(AssessmentRun.started_at) < now - LEASE)
-            )
-        )
-        .order_by(col(AssessmentRun.id))
-        .limit(1)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    run = session.exec(query).first()
-    if run is None:
-        session.rollback()
-        return None
-    run.status, run.claimed_until = RunStatus.RUNNING, now + LEASE
-    session.add(run)
-    session.commit()
     return run
 
 

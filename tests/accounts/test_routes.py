@@ -233,7 +233,7 @@ def test_password_guessing_is_throttled_per_address_and_per_account(app, team):
 def test_a_reset_mail_waits_while_smtp_is_down_and_the_worker_sends_it(app, client, team):
     """The link is queued with its token in one transaction; the first try fails, the mail
     stays in the outbox, and the worker delivers it once the server is back."""
-    from supplychain.invitations.worker import run_once
+    from supplychain.worker import run_once
 
     with socket.socket() as probe:  # a port where nothing listens: the server is down
         probe.bind(("127.0.0.1", 0))

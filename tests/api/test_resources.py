@@ -22,6 +22,7 @@ from supplychain.models import (
 )
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.services import save_answers, submit_response
+from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.respond.services import start as start_response
 from supplychain.risk import services as risk
@@ -288,7 +289,7 @@ def test_reports_queue_status_and_pdf(app, client, tenants):
     report_id = queued.json["id"]
     waiting = call(client, "GET", f"/reports/{report_id}/pdf", a.read)
     assert waiting.status_code == 409 and waiting.json["error"]["code"] == "conflict"
-    assert reports.make_waiting(app) == 1
+    assert report_jobs.run_waiting(app) == 1
     done = call(client, "GET", f"/reports/{report_id}", a.read).json
     assert done["status"] == "done" and len(done["sha256"]) == 64
     pdf = call(client, "GET", f"/reports/{report_id}/pdf", a.read)

@@ -8,9 +8,9 @@ import pytest
 
 from supplychain import db
 from supplychain.demo import DEMO_EMAIL, load_demo
-from supplychain.invitations.worker import run_once
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
+from supplychain.worker import run_once
 from tests.respond.test_answering import SUBCONTRACTORS
 
 pytestmark = pytest.mark.browser

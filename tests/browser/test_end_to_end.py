@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from supplychain.invitations.worker import run_once
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
-from supplychain.reports import services as reports
+from supplychain.reports import jobs as report_jobs
+from supplychain.worker import run_once
 from tests.browser.test_accounts_journey import _sign_up
 from tests.browser.test_answering_journey import _fill_section
 
@@ -98,7 +98,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     officer.get_by_role("link", name="Reports").first.click()
     officer.get_by_role("button", name="Make the report").click()
     officer.wait_for_url("**/reports/*")
-    reports.make_waiting(app)
+    report_jobs.run_waiting(app)
     download = officer.get_by_role("link", name="Download the PDF")
     download.wait_for(timeout=15000)
     with officer.expect_download() as info:

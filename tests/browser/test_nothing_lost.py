@@ -14,13 +14,14 @@ from sqlmodel import select
 from supplychain import db
 from supplychain.cli import cli
 from supplychain.invitations import services as invitations
-from supplychain.invitations.worker import run_once
 from supplychain.models import Role, Supplier, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
+from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.risk import services as risk
+from supplychain.worker import run_once
 from tests.browser.test_answering_journey import _fill_section
 from tests.factories import PASSWORD, make_org, make_user
 from tests.respond.test_documents import PDF
@@ -95,7 +96,7 @@ def _assess_and_report(app, chain: dict) -> tuple[int, int]:
         )
         session.commit()
         ids = run.id, report.id
-    assert reports.make_waiting(app) == 1
+    assert report_jobs.run_waiting(app) == 1
     return ids
 
 

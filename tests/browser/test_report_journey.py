@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from supplychain.demo import DEMO_EMAIL
-from supplychain.reports import services
+from supplychain.reports import jobs
 from tests.browser.conftest import assessed_demo, sign_in
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def test_ask_watch_download(app, live_server, page, tmp_path):
     page.wait_for_url("**/reports/*")
     assert page.locator("progress").is_visible()  # queued: the worker has not run yet
 
-    assert services.make_waiting(app) == 1
+    assert jobs.run_waiting(app) == 1
     download_button = page.get_by_role("link", name="Download the PDF")
     download_button.wait_for(timeout=15000)  # the page refreshes itself
     with page.expect_download() as info:

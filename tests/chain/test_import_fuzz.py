@@ -13,8 +13,8 @@ from sqlmodel import func, select
 
 from supplychain import db
 from supplychain.chain.tabular import COLUMNS
-from supplychain.invitations.worker import run_once
 from supplychain.models import ChainImport, Link, Role, RunStatus, Supplier
+from supplychain.worker import run_once
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_org, make_user
 from tests.strategies import EXAMPLES, nasty

@@ -10,8 +10,8 @@ from sqlmodel import col, func, select
 
 from supplychain import db
 from supplychain.cli import cli
-from supplychain.invitations.worker import run_once
 from supplychain.models import ChainImport, Link, Response, Role, RunStatus, Supplier
+from supplychain.worker import run_once
 from tests.chain.test_importer import BAD, GOOD
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_org, make_user

@@ -19,9 +19,9 @@ from sqlmodel import func, select
 from supplychain import create_app, db
 from supplychain.cli import cli
 from supplychain.invitations import outbox
-from supplychain.invitations.cli import register, worker
-from supplychain.invitations.worker import run_forever
 from supplychain.models import OutboxMessage, OutboxStatus
+from supplychain.ops.cli import register, worker
+from supplychain.worker import run_forever
 from tests import mailserver
 
 # `supplychain worker`, run by this interpreter (the venv's console script may not be on PATH).

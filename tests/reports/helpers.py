@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from supplychain import db
 from supplychain.models import Role, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.reports import services
+from supplychain.reports import jobs, services
 from supplychain.reports.context import Scope
 from supplychain.risk import services as risk
 from tests.factories import make_link, make_org, make_supplier, make_user
@@ -37,7 +37,7 @@ def make_report(app, organisation_id: int, scope: Scope | None = None, lang: str
         )
         session.commit()
         report_id = report.id
-    assert services.make_waiting(app) == 1
+    assert jobs.run_waiting(app) == 1
     with app.app_context():
         from supplychain.models import Report
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import Report, Role, RunStatus
-from supplychain.reports import services
+from supplychain.reports import jobs, services
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_user
 
@@ -44,7 +44,7 @@ def test_ask_follow_and_download(app, client, ours):
     status_url = response.headers["Location"]
     waiting = client.get(status_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' in waiting and "<progress" in waiting
-    services.make_waiting(app)
+    jobs.run_waiting(app)
     done = client.get(status_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in done
     report_id = int(re.search(r"/reports/(\d+)", status_url).group(1))
@@ -87,7 +87,7 @@ def test_viewers_download_but_do_not_make_reports(app, client, ours):
 
 def test_a_tampered_report_is_not_handed_out(app, client, ours):
     post_form(client, "/reports/", {"scope": "chain", "lang": "en"}, page="/reports/")
-    services.make_waiting(app)
+    jobs.run_waiting(app)
     with app.app_context():
         report = db.get_session().exec(select(Report)).one()
         assert report.status == RunStatus.DONE

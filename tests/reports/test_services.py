@@ -11,11 +11,11 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.cli import cli
-from supplychain.invitations.worker import run_once
 from supplychain.models import Report, RunStatus, utcnow
-from supplychain.reports import services
+from supplychain.reports import jobs, services
 from supplychain.reports.context import Scope
 from supplychain.validation import InvalidInput
+from supplychain.worker import run_once
 from tests.factories import make_org, make_supplier
 
 from .helpers import make_report, small_chain
@@ -58,12 +58,12 @@ def test_a_report_left_by_a_dead_worker_is_taken_over(app, session):
         session=session, organisation_id=org.id, scope=Scope(), lang="en"
     )
     session.commit()
-    taken = services.claim_queued(session, utcnow())
+    taken = jobs.claim_queued(session, utcnow())
     assert taken.id == report.id and taken.status == RunStatus.RUNNING
-    assert services.claim_queued(session, utcnow()) is None, "held while its lease runs"
+    assert jobs.claim_queued(session, utcnow()) is None, "held while its lease runs"
     # the worker died: its lease runs out and another worker finishes the report
     later = utcnow() + services.LEASE + timedelta(seconds=1)
-    again = services.claim_queued(session, later)
+    again = jobs.claim_queued(session, later)
     assert again.id == report.id
     from supplychain.questionnaires.catalogue import get_catalogue
 
@@ -102,7 +102,7 @@ def test_a_failed_report_says_why(app, session):
     )
     session.commit()
     app.config["REPORT_DIR"] = "/proc/no-such-place"  # nothing can be written there
-    assert services.make_waiting(app) == 1
+    assert jobs.run_waiting(app) == 1
     session.expire_all()
     failed = session.get(Report, report.id)
     assert failed.status == RunStatus.FAILED and failed.error and not failed.sha256

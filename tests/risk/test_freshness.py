@@ -13,9 +13,8 @@ from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
 from supplychain import db
-from supplychain.chain.import_jobs import run_waiting as run_imports
+from supplychain.chain.jobs import run_waiting as run_imports
 from supplychain.invitations import services as invitations
-from supplychain.invitations.worker import run_once
 from supplychain.jobstate import aware
 from supplychain.models import (
     AssessmentRun,
@@ -29,6 +28,7 @@ from supplychain.models import (
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.risk.rules import RULES
+from supplychain.worker import run_once
 from tests.answering import section_form
 from tests.conftest import csrf_token, login, post_form
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user

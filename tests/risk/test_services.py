@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from supplychain.models import Flag, FlagStatus, RunStatus, Supplier, SupplierExposure
 from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.risk import services
+from supplychain.risk import jobs, services
 from supplychain.validation import InvalidInput
 from tests.factories import make_link, make_org, make_supplier
 
@@ -115,9 +115,9 @@ def test_a_queued_run_is_claimed_once(session, org):
     again = services.queue_run(session=session, organisation_id=org.id, trigger="response")
     assert again.id == queued.id
     session.commit()
-    claimed = services.claim_queued(session, utcnow())
+    claimed = jobs.claim_queued(session, utcnow())
     assert claimed.id == queued.id and claimed.status == RunStatus.RUNNING
-    assert services.claim_queued(session, utcnow()) is None
+    assert jobs.claim_queued(session, utcnow()) is None
 
 
 def test_a_run_at_work_renews_its_lease_so_no_other_worker_takes_it_over(session, org):
@@ -130,12 +130,12 @@ def test_a_run_at_work_renews_its_lease_so_no_other_worker_takes_it_over(session
     services.queue_run(session=session, organisation_id=org.id, trigger="import")
     session.commit()
     # Claimed nine minutes ago: one minute of its lease is left when the work starts.
-    run = services.claim_queued(session, utcnow() - timedelta(minutes=9))
+    run = jobs.claim_queued(session, utcnow() - timedelta(minutes=9))
     taken = []
 
     def progress(percent, name):
         with Session(session.get_bind()) as other:  # another worker, five minutes on
-            taken.append(services.claim_queued(other, utcnow() + timedelta(minutes=5)))
+            taken.append(jobs.claim_queued(other, utcnow() + timedelta(minutes=5)))
 
     services.execute(
         session=session, run=run, catalogue=get_catalogue(), now=utcnow(), progress=progress

@@ -16,10 +16,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from supplychain import create_app, db
-from supplychain.chain import import_jobs, importer
+from supplychain.chain import importer
+from supplychain.chain import jobs as import_jobs
 from supplychain.chain.tabular import COLUMNS, read_table
-from supplychain.invitations.worker import run_once
 from supplychain.models import ChainImport, Link, Organisation, Role, RunStatus, Supplier, utcnow
+from supplychain.worker import run_once
 from tests.chain.test_importer import BAD, GOOD
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_org, make_user

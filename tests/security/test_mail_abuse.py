@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.accounts import services as accounts
-from supplychain.invitations.worker import run_once
 from supplychain.models import Organisation, OutboxMessage, OutboxStatus, Role, utcnow
+from supplychain.worker import run_once
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_supplier, make_user
 

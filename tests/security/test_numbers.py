@@ -29,8 +29,8 @@ from supplychain.chain.tabular import (
     write_xlsx,
 )
 from supplychain.cli import cli
-from supplychain.invitations.worker import run_once
 from supplychain.models import Answer, Role
+from supplychain.worker import run_once
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_org, make_supplier, make_user
 from tests.respond import conftest as respond

@@ -12,7 +12,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from .. import leases
+from ..jobstate import aware
 from ..models import ChainImport, RunStatus, utcnow
 from . import importer
 from .tabular import FileFormatError, read_table
@@ -158,16 +160,8 @@ def queue_apply(
 def stalled(record: ChainImport, now: datetime) -> bool:
     """Running, but its runner has not reported within the lease: it died and awaits a
     new one."""
-    until = record.claimed_until
-    if until is not None and until.tzinfo is None:  # SQLite gives back naive UTC
-        until = until.replace(tzinfo=UTC)
+    until = aware(record.claimed_until)
     return record.status == RunStatus.RUNNING and (until is None or until < now)
-
-
-def _waiting(now: datetime) -> Any:
-    return (col(ChainImport.status) == RunStatus.QUEUED) | (
-        (col(ChainImport.status) == RunStatus.RUNNING) & (col(ChainImport.claimed_until) < now)
-    )
 
 
 def claim_queued(session: Session, now: datetime) -> ChainImport | None:
@@ -178,18 +172,9 @@ def claim_queued(session: Session, now: datetime) -> ChainImport | None:
     MAX_ATTEMPTS times is given up as failed instead.
     """
     while True:
-        query = (
-            select(ChainImport)
-            .options(defer(ChainImport.content))  # type: ignore[arg-type]
-            .where(_waiting(now))
-            .order_by(col(ChainImport.id))
-            .limit(1)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        record = session.exec(query).first()
+        content = defer(ChainImport.content)  # type: ignore[arg-type]
+        record = leases.oldest(session, ChainImport, leases.waiting(ChainImport, now), content)
         if record is None:
-            session.rollback()
             return None
         if record.attempts >= MAX_ATTEMPTS:
             with force_locale(record.lang):
@@ -220,7 +205,7 @@ def claim_queued(session: Session, now: datetime) -> ChainImport | None:
             .where(
                 col(ChainImport.id) == record.id,
                 col(ChainImport.attempts) == record.attempts,
-                _waiting(now),
+                leases.waiting(ChainImport, now),
             )
             .values(**values)
             .execution_options(synchronize_session=False)

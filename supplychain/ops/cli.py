@@ -1,28 +1,91 @@
-"""Operating commands: `supplychain check`, `backup` and `restore`."""
+"""The operating commands: `supplychain db upgrade`, `worker`, `check`, `backup` and `restore`
+(`serve` and `demo` are in ops.serve)."""
 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
-from . import db
+from .. import db
+from ..cliutil import load_app
+from ..questionnaires.catalogue import get_catalogue
+from ..questionnaires.loader import QuestionnaireError
+from ..reports.services import report_dir
+from ..storage import upload_dir
+from ..worker import Counts, run_forever, run_once
+from . import serve
 from .backup import BackupError, make_backup, read_manifest, restore_backup
 from .checks import Deployment, Problem, check
-from .questionnaires.catalogue import get_catalogue
-from .questionnaires.loader import QuestionnaireError
-from .reports.services import report_dir
-from .storage import upload_dir
 
 
 def register(cli_group: click.Group) -> None:
     """Add the operating commands to the `supplychain` group."""
-    for command in (check_command, backup_command, restore_command):
+    for command in (db_group, worker, check_command, backup_command, restore_command):
         cli_group.add_command(command)
+    serve.register(cli_group)
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the database schema."""
+    engine = db.get_engine()
+    db.upgrade(engine, revision)
+    current, _head = db.schema_revisions(engine)
+    click.echo(
+        f"Database {engine.url.render_as_string(hide_password=True)} is at revision {current}."
+    )
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run one tick, then exit.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds between ticks  [default: WORKER_INTERVAL_SECONDS, 10]",
+)
+def worker(once: bool, interval: float | None) -> None:
+    """Send queued mail with retries and reminders before deadlines, carry out assessments,
+    imports and reports; SIGTERM stops it cleanly. Not needed beside an app with JOBS_IN_APP on."""
+    app = load_app()
+    with app.app_context():
+        try:
+            db.ensure_migrated(db.get_engine())
+        except db.DatabaseNotMigrated as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    if once:
+        click.echo(summary(run_once(app)))
+        return
+    run_forever(
+        app,
+        interval=interval or float(app.config.get("WORKER_INTERVAL_SECONDS", 10)),
+        stop_event=threading.Event(),
+        on_tick=_echo_if_busy,
+    )
+
+
+def summary(counts: Counts) -> str:
+    """One line saying what a tick did."""
+    return ", ".join(f"{name} {number}" for name, number in counts.items())
+
+
+def _echo_if_busy(counts: Counts) -> None:
+    if any(counts.values()):
+        click.echo(summary(counts))
 
 
 @click.command("check")

@@ -1,0 +1,1 @@
+"""Operating the app: the server, the worker, checks of the deployment, backups."""
