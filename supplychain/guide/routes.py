@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from ..access import requires
 from ..db import get_session
+from ..downloads import pdf_attachment
 from ..models import Flag, Role, Severity, Supplier
 from ..risk import freshness, snapshot
 from ..risk import services as risk
@@ -115,16 +116,9 @@ def checklist(supplier_id: int) -> Any:
 @bp.route("/checklist/<int:supplier_id>.pdf")
 @requires(Role.VIEWER)
 def checklist_pdf(supplier_id: int) -> Any:
-    from ..reports.pdf import render_pdf
-
     context = _checklist(supplier_id)
     html = render_template("guide/checklist_print.html", **context)
-    name = f"actions-{context['supplier'].code}.pdf"
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return pdf_attachment(html, f"actions-{context['supplier'].code}.pdf")
 
 
 def _leaflet_pages() -> dict[str, LeafletPage]:
@@ -141,15 +135,8 @@ def leaflet() -> Any:
 
 
 def _leaflet_pdf(pages: list[LeafletPage]) -> Response:
-    from ..reports.pdf import render_pdf
-
     html = render_template("guide/leaflet_print.html", pages=pages)
-    name = "leaflet-" + "-".join(p.lang for p in pages) + ".pdf"
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return pdf_attachment(html, "leaflet-" + "-".join(p.lang for p in pages) + ".pdf")
 
 
 @bp.route("/leaflet/<lang>.pdf")

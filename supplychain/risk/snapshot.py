@@ -38,12 +38,11 @@ from ..models import (
     RunStatus,
     RunSupplier,
     Supplier,
-    SupplierKind,
 )
 from ..tenancy import in_org
 from .bulk import insert_rows
 from .findings import LinkFacts, RiskInputs, SupplierFacts
-from .inputs import link_facts
+from .inputs import CHUNK, id_chunks, link_facts, supplier_facts
 
 SUPPLIER_VALUES = (
     "code",
@@ -56,7 +55,6 @@ SUPPLIER_VALUES = (
     "tier",
 )
 LINK_VALUES = ("relation", "workers", "contract_value_eur", "labour_hours", "work_country")
-CHUNK = 5000
 
 
 # ---- writing ----------------------------------------------------------------------------------
@@ -201,7 +199,7 @@ def _suppliers(
         RunSupplier.supplier_id, *(getattr(RunSupplier, c) for c in SUPPLIER_VALUES)
     )
     found: dict[int, tuple[SupplierFacts, int | None]] = {}
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         rows = session.connection().execute(
             query if chunk is None else query.where(col(RunSupplier.supplier_id).in_(chunk))
         )
@@ -213,43 +211,12 @@ def _suppliers(
     return found
 
 
-def _chunks(ids: Collection[int] | None) -> Iterable[list[int] | None]:
-    if ids is None:
-        yield None
-        return
-    listed = sorted(set(ids))
-    for start in range(0, len(listed), CHUNK):
-        yield listed[start : start + CHUNK]
-
-
 def _current_suppliers(
     session: Session, run: AssessmentRun, ids: Collection[int] | None
 ) -> dict[int, SupplierFacts]:
     """Today's facts of the suppliers that existed when the run read the chain."""
-    kind = sa.type_coerce(Supplier.kind, sa.String)
-    query = in_org(Supplier, run.organisation_id).with_only_columns(
-        Supplier.id,
-        Supplier.code,
-        Supplier.name,
-        Supplier.registration_no,
-        Supplier.country,
-        Supplier.sector,
-        kind,
-        Supplier.employees,
-    )
     read_at = run.started_at or run.created_at
-    if read_at is not None:
-        query = query.where(col(Supplier.created_at) <= read_at)
-    found = {}
-    for chunk in _chunks(ids):
-        rows = session.connection().execute(
-            query if chunk is None else query.where(col(Supplier.id).in_(chunk))
-        )
-        for sid, code, name, reg, country, sector, k, emp in rows:
-            found[sid] = SupplierFacts(
-                code, name, reg, country, sector, k == SupplierKind.AGENCY.value, emp
-            )
-    return found
+    return supplier_facts(session, run.organisation_id, created_by=read_at, ids=ids)
 
 
 def run_chain(session: Session, run: AssessmentRun) -> RunChain:
@@ -323,7 +290,7 @@ def same_suppliers(session: Session, run: AssessmentRun, ids: Collection[int]) -
     if read_at is not None:
         query = query.where(col(Supplier.created_at) <= read_at)
     found: set[int] = set()
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         assert chunk is not None
         found.update(
             session.connection().execute(query.where(col(Supplier.id).in_(chunk))).scalars()

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +22,7 @@ from flask_login import current_user
 from .. import storage
 from ..access import requires
 from ..db import get_session
+from ..downloads import pdf_attachment
 from ..models import Role, ScreeningCheck, ScreeningResult, Supplier, utcnow
 from ..questionnaires.evidence import RejectedFile
 from ..tenancy import get_or_404
@@ -115,15 +115,9 @@ def record(supplier_id: int) -> Any:
 @bp.route("/suppliers/<int:supplier_id>/checklist.pdf")
 @requires(Role.VIEWER)
 def checklist_pdf(supplier_id: int) -> Any:
-    from ..reports.pdf import render_pdf
-
     found = get_or_404(get_session(), Supplier, supplier_id)
     html = render_template("screening/checklist_print.html", **_page(found))
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="screening-{found.code}.pdf"'},
-    )
+    return pdf_attachment(html, f"screening-{found.code}.pdf")
 
 
 @bp.route("/checks/<int:check_id>/document")
