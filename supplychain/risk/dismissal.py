@@ -48,19 +48,7 @@ def propose_dismissal(
     decision.proposed_by, decision.proposed_at = user_id, utcnow()
     decision.proposed_note = note.strip()[:2000]
     decision.confirmed_by = decision.confirmed_at = None
-    session.add(decision)
-    audit.record(
-        session,
-        organisation_id=flag.organisation_id,
-        user_id=user_id,
-        action=DISMISSAL_PROPOSED,
-        obj=flag,
-        rule=flag.rule,
-        supplier_id=flag.supplier_id,
-        reason=decision.proposed_note,
-    )
-    session.flush()
-    return decision
+    return _kept(session, flag, decision, user_id, DISMISSAL_PROPOSED, reason=note.strip()[:2000])
 
 
 def _waiting(session: Session, flag: Flag) -> FlagDecision:
@@ -83,20 +71,15 @@ def confirm_dismissal(*, session: Session, flag: Flag, user_id: int) -> FlagDeci
     decision.owner, decision.due_date = "", None
     decision.user_id, decision.updated_at = user_id, now
     decision.confirmed_by, decision.confirmed_at = user_id, now
-    session.add(decision)
-    audit.record(
+    return _kept(
         session,
-        organisation_id=flag.organisation_id,
-        user_id=user_id,
-        action=DISMISSAL_CONFIRMED,
-        obj=flag,
-        rule=flag.rule,
-        supplier_id=flag.supplier_id,
+        flag,
+        decision,
+        user_id,
+        DISMISSAL_CONFIRMED,
         proposed_by=decision.proposed_by,
         reason=decision.proposed_note,
     )
-    session.flush()
-    return decision
 
 
 def decline_dismissal(*, session: Session, flag: Flag, user_id: int) -> FlagDecision:
@@ -105,17 +88,30 @@ def decline_dismissal(*, session: Session, flag: Flag, user_id: int) -> FlagDeci
     decision = _waiting(session, flag)
     proposed_by, reason = decision.proposed_by, decision.proposed_note
     clear_proposal(decision)
+    return _kept(
+        session, flag, decision, user_id, DISMISSAL_DECLINED, proposed_by=proposed_by, reason=reason
+    )
+
+
+def _kept(
+    session: Session,
+    flag: Flag,
+    decision: FlagDecision,
+    user_id: int,
+    action: str,
+    **details: object,
+) -> FlagDecision:
+    """Keep the decision as changed and audit the step (action, with details)."""
     session.add(decision)
     audit.record(
         session,
         organisation_id=flag.organisation_id,
         user_id=user_id,
-        action=DISMISSAL_DECLINED,
+        action=action,
         obj=flag,
         rule=flag.rule,
         supplier_id=flag.supplier_id,
-        proposed_by=proposed_by,
-        reason=reason,
+        **details,
     )
     session.flush()
     return decision
