@@ -42,6 +42,10 @@ class FieldType:
     # The answer is files: counted against the quota, and built from the stored answer on
     # every save rather than fingerprinted (see respond.shown).
     keeps_files: ClassVar[bool] = False
+    # What a condition on its answer may test (see schema): numbers compared, or the values
+    # chosen, with the condition key that asks whether a value is chosen.
+    numeric: ClassVar[bool] = False
+    chosen_key: ClassVar[str | None] = None
     LOOK: ClassVar[Look] = Look()
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
@@ -72,6 +76,10 @@ class FieldType:
         """The answer as a person reads it: a text, or the rows of a table."""
         return ui.plain(value), []
 
+    def names(self, ui: Any, question: Any, lang: str) -> dict[str, str]:
+        """The readable name of each value that can be chosen (none for other types)."""
+        return {}
+
     def candidates(self, question: Any) -> list[Any]:
         """Plausible stored answers, the likeliest first (see sample)."""
         raise NotImplementedError
@@ -86,10 +94,14 @@ class FieldType:
 
 class YesNo(FieldType):
     name = "yes_no"
+    chosen_key = "equals"
     LOOK = Look(widget="choices", inline=True)
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
         return ui.radio(label, ui.yes_no())
+
+    def names(self, ui: Any, question: Any, lang: str) -> dict[str, str]:
+        return {value: ui.plain(value) for value in ("yes", "no")}
 
     def candidates(self, question: Any) -> list[Any]:
         return ["no", "yes"]
@@ -97,13 +109,17 @@ class YesNo(FieldType):
 
 class SingleChoice(FieldType):
     name = "single_choice"
+    chosen_key = "equals"
     LOOK = Look(widget="choices")
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
         return ui.radio(label, ui.options(question, lang))
 
+    def names(self, ui: Any, question: Any, lang: str) -> dict[str, str]:
+        return {o.value: o.text.get(lang) for o in question.options}
+
     def shown(self, ui: Any, question: Any, value: Any, lang: str) -> tuple[str, Rows]:
-        names = {o.value: o.text.get(lang) for o in question.options}
+        names = self.names(ui, question, lang)
         chosen = value if isinstance(value, list) else [value]
         return "; ".join(names.get(v, v) for v in chosen), []
 
@@ -113,6 +129,7 @@ class SingleChoice(FieldType):
 
 class MultipleChoice(SingleChoice):
     name = "multiple_choice"
+    chosen_key = "includes"
     LOOK = Look(widget="choices", multiple=True)
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
@@ -128,6 +145,7 @@ class MultipleChoice(SingleChoice):
 
 class Integer(FieldType):
     name = "integer"
+    numeric = True
     LOOK = Look(inputmode="numeric")
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
@@ -140,6 +158,7 @@ class Integer(FieldType):
 
 class DecimalNumber(FieldType):
     name = "decimal"
+    numeric = True
     LOOK = Look(inputmode="decimal")
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
-from supplychain.questionnaires import schema
+from supplychain.questionnaires import inputs, schema
 from supplychain.questionnaires.evaluation import progress
 from supplychain.questionnaires.fields import FIELD_TYPES, TEXTAREA, FieldType, Look
 from supplychain.questionnaires.formgen import (
@@ -159,3 +159,17 @@ def test_a_new_type_is_one_entry(form_app, rated):
     assert '<div class="choices inline">' in html
     assert 'type="radio" name="rating" value="2"\n            checked> ★★' in html
     assert html.count('name="rating"') == 5
+
+
+def test_the_names_of_chosen_values_come_from_the_entry(form_app, every_type):
+    with form_app.test_request_context(), force_locale("lv"):
+        names = {
+            q.id: FIELD_TYPES[q.type].names(inputs, q, "lv")
+            for q in every_type.questions()
+            if q.id in ("uses_agencies", "pay_method", "weekly_hours")
+        }
+    assert names == {
+        "uses_agencies": {"yes": "Jā", "no": "Nē"},
+        "pay_method": {"own_account": "Uz savu kontu", "cash": "Skaidrā naudā"},
+        "weekly_hours": {},
+    }
