@@ -261,7 +261,8 @@ class Table(FieldType):
     LOOK = Look(widget="table", own_messages=True)
 
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
-        return ui.table(question, label, lang)
+        cells = {c.id: CELL_TYPES[c.type].field(ui, c, c.text.get(lang)) for c in question.columns}
+        return ui.table(question, label, cells)
 
     def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
         rows = [
@@ -307,12 +308,81 @@ class Table(FieldType):
 
 
 def cell(column: Any, value: Any) -> Any:
-    """A table cell's data as stored: trimmed, a country code in capitals, blank as None."""
-    if isinstance(value, str):
-        value = value.strip()
-        if column.type == "country":
-            value = value.upper()
-    return None if value == "" else value
+    """A table cell's data as stored (see CellType.stored)."""
+    return CELL_TYPES[column.type].stored(value)
+
+
+@dataclass(frozen=True)
+class CellLook:
+    """What the page needs to draw a table cell."""
+
+    select: bool = False  # a drop-down of the field's choices
+    input_type: str = "text"
+    inputmode: str = ""
+    countries: bool = False  # two capitals, offered from the page's country list
+
+
+class CellType:
+    """One type of table column: its form field, how a cell is stored and how it is drawn."""
+
+    name: ClassVar[str]
+    LOOK: ClassVar[CellLook] = CellLook()
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.line(label, column.max_length)
+
+    def stored(self, value: Any) -> Any:
+        """The cell's data as stored: text trimmed, a blank as None."""
+        if isinstance(value, str):
+            value = self.clean(value.strip())
+        return None if value == "" else value
+
+    def clean(self, text: str) -> str:
+        return text
+
+
+class TextCell(CellType):
+    name = "text"
+
+
+class EmailCell(CellType):
+    name = "email"
+    LOOK = CellLook(input_type="email")
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.email(label, column.max_length)
+
+
+class CountryCell(CellType):
+    name = "country"
+    LOOK = CellLook(countries=True)
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.country(label)
+
+    def clean(self, text: str) -> str:
+        return text.upper()
+
+
+class IntegerCell(CellType):
+    name = "integer"
+    LOOK = CellLook(inputmode="numeric")
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.whole(label, 0, None)
+
+
+class YesNoCell(CellType):
+    name = "yes_no"
+    LOOK = CellLook(select=True)
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.yes_no_select(label)
+
+
+CELL_TYPES: dict[str, CellType] = {
+    t.name: t for t in (TextCell(), EmailCell(), CountryCell(), IntegerCell(), YesNoCell())
+}
 
 
 FIELD_TYPES: dict[str, FieldType] = {

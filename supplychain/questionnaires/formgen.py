@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from ..forms import Form
 from . import evidence, inputs
 from .evaluation import visible_ids
-from .fields import Look, field_type
+from .fields import CELL_TYPES, CellLook, Look, field_type
 from .schema import Questionnaire
 
 REQUIRED = _l("Please answer this question.")
@@ -186,7 +186,7 @@ class QuestionView:
     show_if: str  # the condition as JSON for the page's script, or ""
     hidden: bool
     unit: str
-    columns: list[tuple[str, str, str, bool]]  # (id, type, label, required)
+    columns: list[tuple[str, str, str, bool, CellLook]]  # (id, type, label, required, look)
     look: Look  # how the page draws it (from the field type)
 
 
@@ -200,7 +200,7 @@ class SectionView:
     @property
     def needs_countries(self) -> bool:
         """Whether a table here asks for a country (the page then offers the country list)."""
-        return any(c[1] == "country" for q in self.questions for c in q.columns)
+        return any(c[4].countries for q in self.questions for c in q.columns)
 
 
 def view_sections(
@@ -238,7 +238,8 @@ def _view(q: Any, lang: str, hidden: bool) -> QuestionView:
         hidden=hidden,
         unit=kind.unit(q, lang),
         columns=[
-            (c.id, c.type.value, c.text.get(lang), c.required) for c in getattr(q, "columns", ())
+            (c.id, c.type.value, c.text.get(lang), c.required, CELL_TYPES[c.type].LOOK)
+            for c in getattr(q, "columns", ())
         ],
         look=kind.look(q),
     )

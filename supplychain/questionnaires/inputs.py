@@ -29,7 +29,6 @@ from wtforms.validators import Email, Length, NumberRange, Optional, ValidationE
 from ..forms import BoundedDecimalField, SubForm, WholeNumberField
 from ..numbers import row_id
 from ..reference import normalise_country
-from .schema import Column, ColumnType
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 YES_NO_LABELS = {c.value: c.label for c in YES_NO}
@@ -110,36 +109,38 @@ def _country(_form: Any, field: Any) -> None:
         raise ValidationError(_l("Enter a two-letter ISO country code, e.g. LV."))
 
 
-def _column_field(column: Column, lang: str) -> Any:
-    label = column.text.get(lang)
-    if column.type == ColumnType.INTEGER:
-        return whole(label, 0, None)
-    if column.type == ColumnType.YES_NO:
-        return SelectField(
-            label,
-            choices=[SelectChoice("", "—"), *yes_no()],
-            validators=[Optional()],
-            **NOT_A_CHOICE,
-        )
-    if column.type == ColumnType.EMAIL:
-        return EmailField(
-            label,
-            [
-                Optional(),
-                Length(max=column.max_length, message=TOO_LONG),
-                Email(message=_l("Enter a valid email address.")),
-            ],
-        )
-    if column.type == ColumnType.COUNTRY:
-        return StringField(label, [Optional(), _country])
-    return StringField(label, [Optional(), Length(max=column.max_length, message=TOO_LONG)])
+def line(label: Any, max_length: int) -> Any:
+    return StringField(label, [Optional(), Length(max=max_length, message=TOO_LONG)])
 
 
-def table(question: Any, label: str, lang: str) -> Any:
-    """Rows of the question's columns, one sub-form a row."""
-    row_form = type(
-        f"{question.id}_row", (SubForm,), {c.id: _column_field(c, lang) for c in question.columns}
+def email(label: Any, max_length: int) -> Any:
+    return EmailField(
+        label,
+        [
+            Optional(),
+            Length(max=max_length, message=TOO_LONG),
+            Email(message=_l("Enter a valid email address.")),
+        ],
     )
+
+
+def country(label: Any) -> Any:
+    return StringField(label, [Optional(), _country])
+
+
+def yes_no_select(label: Any) -> Any:
+    """Yes or no from a drop-down that can be left blank (a table cell)."""
+    return SelectField(
+        label,
+        choices=[SelectChoice("", "—"), *yes_no()],
+        validators=[Optional()],
+        **NOT_A_CHOICE,
+    )
+
+
+def table(question: Any, label: str, cells: dict[str, Any]) -> Any:
+    """Rows of the question's columns, one sub-form a row with the given cell fields."""
+    row_form = type(f"{question.id}_row", (SubForm,), cells)
     return FieldList(FormField(row_form), label, min_entries=1, max_entries=question.max_rows)
 
 

@@ -19,7 +19,13 @@ from wtforms.fields.choices import SelectChoice
 
 from supplychain.questionnaires import inputs, schema
 from supplychain.questionnaires.evaluation import progress
-from supplychain.questionnaires.fields import FIELD_TYPES, TEXTAREA, FieldType, Look
+from supplychain.questionnaires.fields import (
+    CELL_TYPES,
+    FIELD_TYPES,
+    TEXTAREA,
+    FieldType,
+    Look,
+)
 from supplychain.questionnaires.formgen import (
     answer_views,
     build_form_class,
@@ -46,6 +52,7 @@ def _schema_types() -> set[str]:
 def test_every_type_of_the_file_format_has_one_entry():
     assert _schema_types() == set(FIELD_TYPES)
     assert all(name == entry.name for name, entry in FIELD_TYPES.items())
+    assert set(CELL_TYPES) == set(schema.ColumnType)  # and every column type of a table
 
 
 def test_every_entry_is_drawn_by_a_macro_of_the_widgets_template(form_app):
