@@ -56,8 +56,8 @@ class FieldType:
         """A stored answer (not None) as the field's data, to fill a form for editing."""
         return value
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
-        """The field's data as the stored answer; stored holds the answers saved before."""
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        """The field's data as the stored answer; before holds the answers saved before."""
         data = field.data
         if isinstance(data, str):
             return data or None
@@ -135,7 +135,7 @@ class MultipleChoice(SingleChoice):
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
         return ui.checkboxes(label, ui.options(question, lang))
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
         chosen = set(field.data or ())
         return [o.value for o in question.options if o.value in chosen]
 
@@ -167,7 +167,7 @@ class DecimalNumber(FieldType):
     def to_form(self, question: Any, value: Any) -> Any:
         return Decimal(str(value))
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
         # Stored as text: exact, whatever the database's JSON does with floats.
         return None if field.data is None else format(field.data.normalize(), "f")
 
@@ -197,7 +197,7 @@ class Text(FieldType):
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
         return ui.text(label, question.max_length, question.multiline)
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
         return (field.data or "").strip()
 
     def candidates(self, question: Any) -> list[Any]:
@@ -220,7 +220,7 @@ class Date(FieldType):
     def to_form(self, question: Any, value: Any) -> Any:
         return date.fromisoformat(value)
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
         return None if field.data is None else field.data.isoformat()
 
     def candidates(self, question: Any) -> list[Any]:
@@ -238,9 +238,9 @@ class Documents(FieldType):
     def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
         return ui.documents(label)
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
         removed = getattr(field, "removed", set())
-        kept = [d for d in stored.get(question.id) or [] if d.get("id") not in removed]
+        kept = [d for d in before.get(question.id) or [] if d.get("id") not in removed]
         new = [{"new": item} for item in getattr(field, "checked", [])]
         return (kept + new)[: question.max_files]
 
@@ -264,7 +264,7 @@ class Table(FieldType):
         cells = {c.id: CELL_TYPES[c.type].field(ui, c, c.text.get(lang)) for c in question.columns}
         return ui.table(question, label, cells)
 
-    def stored(self, question: Any, field: Any, stored: Mapping[str, Any]) -> Any:
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
         rows = [
             {c.id: cell(c, entry.form[c.id].data) for c in question.columns}
             for entry in field.entries

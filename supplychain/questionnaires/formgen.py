@@ -82,7 +82,7 @@ class AnswerForm(Form):
         A documents answer lists the files kept from before and, as {"new": (name, bytes,
         type)}, the checked uploads that the caller stores (see evidence).
         """
-        own = {}
+        own: dict[str, Any] = {}
         for q in self.form_questions:
             kind = field_type(q)
             value = kind.stored(q, self[q.id], self.context)

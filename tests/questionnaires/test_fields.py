@@ -96,7 +96,7 @@ class StarsType(FieldType):
     def to_form(self, question: Any, value: Any) -> Any:
         return str(value)
 
-    def stored(self, question: Any, field: Any, stored: Any) -> Any:
+    def stored(self, question: Any, field: Any, before: Any) -> Any:
         return None if field.data is None else int(field.data)
 
     def is_empty(self, value: Any) -> bool:
