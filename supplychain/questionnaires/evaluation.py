@@ -10,11 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .fields import field_type
 from .schema import Questionnaire, RiskAnnotation
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def visible_ids(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
@@ -114,9 +111,13 @@ def progress(
             SectionState(
                 id=section.id,
                 title=section.title.get(lang),
-                answered=sum(1 for q in visible if not is_empty(answers.get(q.id))),
+                answered=sum(1 for q in visible if not _empty(q, answers)),
                 shown=len(visible),
-                missing=[q.id for q in visible if q.required and is_empty(answers.get(q.id))],
+                missing=[q.id for q in visible if q.required and _empty(q, answers)],
             )
         )
     return states
+
+
+def _empty(question: Any, answers: Mapping[str, Any]) -> bool:
+    return field_type(question).is_empty(answers.get(question.id))

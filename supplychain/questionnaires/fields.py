@@ -1,178 +1,407 @@
-"""FIELD_TYPES: one WTForms field factory per question type (a new type is one entry here).
+"""FIELD_TYPES: every question type is one entry here, and a new type is one more entry.
 
-Every field is Optional(): whether an answer is required depends on show_if, which the answer
-form decides after reading every field (see formgen.AnswerForm.validate).
+An entry says how its answer is built as a form field, carried between the stored answer and
+the form, checked beyond its field, drawn (the template macro and what it needs), shown to a
+reader, sampled for the demo and the tests, and judged empty. The rest of the code asks the
+entry and never switches on a question's type.
+
+This module is pure: what needs the web (WTForms fields with our translated messages, the
+words for yes and no) comes in as `ui`, the module questionnaires.inputs, from the caller.
+The file format of a type (its keys in YAML) is its model in schema.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    EmailField,
-    FieldList,
-    FormField,
-    MultipleFileField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
-
-from ..forms import BoundedDecimalField, SubForm, WholeNumberField
-from ..numbers import row_id
-from ..reference import normalise_country
-from .schema import Column, ColumnType
-
-YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+Rows = list[list[tuple[str, str]]]
 
 
-def _yes_no() -> list[SelectChoice]:
-    # Translated once, when the form class of a language is built: a lazy label would be
-    # looked up again on every page that draws it.
-    return [SelectChoice(c.value, str(c.label)) for c in YES_NO]
+@dataclass(frozen=True)
+class Look:
+    """What the page needs to draw a question: the macro of questionnaires/_widgets.html that
+    draws its input, and the few details that macro varies on."""
+
+    widget: str = "input"
+    input_type: str = "text"
+    inputmode: str = ""
+    inline: bool = False  # choices side by side
+    multiple: bool = False  # check boxes rather than radio buttons
+    textarea: bool = False
+    own_messages: bool = False  # the widget draws its help and its errors (a table: per cell)
 
 
-# WTForms has no Latvian catalogue: every message a respondent can see is ours.
-NOT_A_CHOICE = {"invalid_choice_message": _l("Choose one of the answers offered.")}
-NOT_WHOLE = {"invalid_value_message": _l("Enter a whole number, e.g. 12.")}
-NOT_NUMBER = {"invalid_value_message": _l("Enter a number, e.g. 12.5.")}
-NOT_DATE = {"invalid_value_message": _l("Enter a date as YYYY-MM-DD.")}
-TOO_LONG = _l("At most %(max)d characters.")
-# How large and how fine an answered number may be: more than any count, sum or share a
-# supplier reports, and few enough digits that the answer is stored and compared exactly.
-DIGITS, PLACES = 15, 6
+class FieldType:
+    """One question type. Subclasses set `name` and override what differs from the default."""
+
+    name: ClassVar[str]
+    # The answer is files: counted against the quota, and built from the stored answer on
+    # every save rather than fingerprinted (see respond.shown).
+    keeps_files: ClassVar[bool] = False
+    # What a condition on its answer may test (see schema): numbers compared, or the values
+    # chosen, with the condition key that asks whether a value is chosen.
+    numeric: ClassVar[bool] = False
+    chosen_key: ClassVar[str | None] = None
+    LOOK: ClassVar[Look] = Look()
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        """The unbound WTForms field, labelled; ui is questionnaires.inputs."""
+        raise NotImplementedError
+
+    def to_form(self, question: Any, value: Any) -> Any:
+        """A stored answer (not None) as the field's data, to fill a form for editing."""
+        return value
+
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        """The field's data as the stored answer; before holds the answers saved before."""
+        data = field.data
+        if isinstance(data, str):
+            return data or None
+        return data
+
+    def check(self, ui: Any, question: Any, field: Any) -> None:
+        """Checks beyond the field's own validators, on a shown question."""
+
+    def prepare(self, question: Any, field: Any) -> None:
+        """Make the bound field ready to draw (a table gets blank rows)."""
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None or value == "" or value == []
+
+    def shown(self, ui: Any, question: Any, value: Any, lang: str) -> tuple[str, Rows]:
+        """The answer as a person reads it: a text, or the rows of a table."""
+        return ui.plain(value), []
+
+    def names(self, ui: Any, question: Any, lang: str) -> dict[str, str]:
+        """The readable name of each value that can be chosen (none for other types)."""
+        return {}
+
+    def candidates(self, question: Any) -> list[Any]:
+        """Plausible stored answers, the likeliest first (see sample)."""
+        raise NotImplementedError
+
+    def look(self, question: Any) -> Look:
+        return self.LOOK
+
+    def unit(self, question: Any, lang: str) -> str:
+        """What the page writes after the input (a currency, a percent sign), or ""."""
+        return ""
 
 
-def _whole(label: Any, validators: list[Any]) -> Any:
-    return WholeNumberField(label, validators, digits=DIGITS, **NOT_WHOLE)
+class YesNo(FieldType):
+    name = "yes_no"
+    chosen_key = "equals"
+    LOOK = Look(widget="choices", inline=True)
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.radio(label, ui.yes_no())
+
+    def names(self, ui: Any, question: Any, lang: str) -> dict[str, str]:
+        return {value: ui.plain(value) for value in ("yes", "no")}
+
+    def candidates(self, question: Any) -> list[Any]:
+        return ["no", "yes"]
 
 
-def _decimal(label: Any, validators: list[Any]) -> Any:
-    return BoundedDecimalField(
-        label, validators, digits=DIGITS, max_places=PLACES, places=None, **NOT_NUMBER
-    )
+class SingleChoice(FieldType):
+    name = "single_choice"
+    chosen_key = "equals"
+    LOOK = Look(widget="choices")
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.radio(label, ui.options(question, lang))
+
+    def names(self, ui: Any, question: Any, lang: str) -> dict[str, str]:
+        return {o.value: o.text.get(lang) for o in question.options}
+
+    def shown(self, ui: Any, question: Any, value: Any, lang: str) -> tuple[str, Rows]:
+        names = self.names(ui, question, lang)
+        chosen = value if isinstance(value, list) else [value]
+        return "; ".join(names.get(v, v) for v in chosen), []
+
+    def candidates(self, question: Any) -> list[Any]:
+        return [o.value for o in question.options]
 
 
-def _range(minimum: Any, maximum: Any) -> list[Any]:
-    if minimum is not None and maximum is not None:
-        message = _l("Enter a number from %(min)s to %(max)s.")
-    elif minimum is not None:
-        message = _l("Enter a number of at least %(min)s.")
-    elif maximum is not None:
-        message = _l("Enter a number of at most %(max)s.")
-    else:
-        return []
-    return [NumberRange(min=minimum, max=maximum, message=message)]
+class MultipleChoice(SingleChoice):
+    name = "multiple_choice"
+    chosen_key = "includes"
+    LOOK = Look(widget="choices", multiple=True)
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.checkboxes(label, ui.options(question, lang))
+
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        chosen = set(field.data or ())
+        return [o.value for o in question.options if o.value in chosen]
+
+    def candidates(self, question: Any) -> list[Any]:
+        return [[o.value] for o in question.options]
 
 
-def _country(_form: Any, field: Any) -> None:
-    if field.data and normalise_country(field.data) is None:
-        raise ValidationError(_l("Enter a two-letter ISO country code, e.g. LV."))
+class Integer(FieldType):
+    name = "integer"
+    numeric = True
+    LOOK = Look(inputmode="numeric")
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.whole(label, question.min, question.max)
+
+    def candidates(self, question: Any) -> list[Any]:
+        low = question.min if question.min is not None else 0
+        return [max(low, 1), low, max(low, 2)]  # two: one rest day a week is a risk too
 
 
-def _column_field(column: Column, lang: str) -> Any:
-    label = column.text.get(lang)
-    if column.type == ColumnType.INTEGER:
-        return _whole(label, [Optional(), *_range(0, None)])
-    if column.type == ColumnType.YES_NO:
-        return SelectField(
-            label,
-            choices=[SelectChoice("", "—"), *_yes_no()],
-            validators=[Optional()],
-            **NOT_A_CHOICE,
-        )
-    if column.type == ColumnType.EMAIL:
-        return EmailField(
-            label,
-            [
-                Optional(),
-                Length(max=column.max_length, message=TOO_LONG),
-                Email(message=_l("Enter a valid email address.")),
-            ],
-        )
-    if column.type == ColumnType.COUNTRY:
-        return StringField(label, [Optional(), _country])
-    return StringField(label, [Optional(), Length(max=column.max_length, message=TOO_LONG)])
+class DecimalNumber(FieldType):
+    name = "decimal"
+    numeric = True
+    LOOK = Look(inputmode="decimal")
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.decimal(label, question.min, question.max)
+
+    def to_form(self, question: Any, value: Any) -> Any:
+        return Decimal(str(value))
+
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        # Stored as text: exact, whatever the database's JSON does with floats.
+        return None if field.data is None else format(field.data.normalize(), "f")
+
+    def candidates(self, question: Any) -> list[Any]:
+        return ["10.5"]
+
+    def unit(self, question: Any, lang: str) -> str:
+        return question.unit.get(lang) if question.unit else ""
 
 
-def _table(question: Any, label: str, lang: str) -> Any:
-    row_form = type(
-        f"{question.id}_row", (SubForm,), {c.id: _column_field(c, lang) for c in question.columns}
-    )
-    return FieldList(FormField(row_form), label, min_entries=1, max_entries=question.max_rows)
+class Percentage(DecimalNumber):
+    name = "percentage"
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.decimal(label, Decimal(0), Decimal(100))
+
+    def candidates(self, question: Any) -> list[Any]:
+        return ["0"]
+
+    def unit(self, question: Any, lang: str) -> str:
+        return "%"
 
 
-class DocumentsField(MultipleFileField):
-    """New files, plus the ids of earlier files the respondent ticked for removal.
+class Text(FieldType):
+    name = "text"
 
-    Each file is checked by its content (see evidence.check); the checked bytes are
-    kept on the field so that the page can store them without reading the upload twice.
-    """
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.text(label, question.max_length, question.multiline)
 
-    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
-        super().process(formdata, data, extra_filters)
-        raw = formdata.getlist(f"{self.name}-remove") if formdata else []
-        self.removed: set[int] = set()
-        for value in raw:
-            with suppress(ValueError):  # no id of ours: nothing to remove
-                self.removed.add(row_id(str(value)))
-        self.checked: list[tuple[str, bytes, str]] = []
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        return (field.data or "").strip()
 
-    def pre_validate(self, form: Any) -> None:
-        from flask import current_app
+    def candidates(self, question: Any) -> list[Any]:
+        return ["n/a"]
 
-        from .evidence import RejectedFile, check
+    def look(self, question: Any) -> Look:
+        return TEXTAREA if question.multiline else self.LOOK
 
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        for upload in self.data or []:
-            if not getattr(upload, "filename", None):
+
+TEXTAREA = Look(textarea=True)
+
+
+class Date(FieldType):
+    name = "date"
+    LOOK = Look(input_type="date")
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.date(label)
+
+    def to_form(self, question: Any, value: Any) -> Any:
+        return date.fromisoformat(value)
+
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        return None if field.data is None else field.data.isoformat()
+
+    def candidates(self, question: Any) -> list[Any]:
+        return ["2020-01-01"]
+
+
+class Documents(FieldType):
+    """Files as evidence. The stored answer lists the files kept from before and, as
+    {"new": (name, bytes, type)}, the checked uploads that the caller stores (see evidence)."""
+
+    name = "documents"
+    keeps_files = True
+    LOOK = Look(widget="documents")
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        return ui.documents(label)
+
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        removed = getattr(field, "removed", set())
+        kept = [d for d in before.get(question.id) or [] if d.get("id") not in removed]
+        new = [{"new": item} for item in getattr(field, "checked", [])]
+        return (kept + new)[: question.max_files]
+
+    def shown(self, ui: Any, question: Any, value: Any, lang: str) -> tuple[str, Rows]:
+        return "; ".join(d.get("filename") or d["new"][0] for d in value), []
+
+    def candidates(self, question: Any) -> list[Any]:
+        return [[]]
+
+
+BLANK_ROWS = 2
+
+
+class Table(FieldType):
+    """Rows of columns (a FieldList of row forms); a blank row is no row."""
+
+    name = "table"
+    LOOK = Look(widget="table", own_messages=True)
+
+    def field(self, ui: Any, question: Any, label: str, lang: str) -> Any:
+        cells = {c.id: CELL_TYPES[c.type].field(ui, c, c.text.get(lang)) for c in question.columns}
+        return ui.table(question, label, cells)
+
+    def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
+        rows = [
+            {c.id: cell(c, entry.form[c.id].data) for c in question.columns}
+            for entry in field.entries
+        ]
+        return [row for row in rows if any(v is not None for v in row.values())]
+
+    def check(self, ui: Any, question: Any, field: Any) -> None:
+        """A required cell in a row that is not blank must be filled."""
+        for entry in field.entries:
+            cells = {c.id: entry.form[c.id] for c in question.columns}
+            if all(cell(c, cells[c.id].data) is None for c in question.columns):
+                for sub in entry.form:  # a blank row is no row: nothing in it is wrong
+                    sub.errors = []
                 continue
-            try:
-                data, mime = check(upload.stream, limit)
-            except RejectedFile as exc:
-                raise ValidationError(f"{upload.filename}: {exc}") from None
-            self.checked.append((upload.filename, data, mime))
+            for column in question.columns:
+                box = cells[column.id]
+                if column.required and cell(column, box.data) is None and not box.errors:
+                    box.errors = [ui.REQUIRED_CELL]
+
+    def prepare(self, question: Any, field: Any) -> None:
+        """Room for new rows (the page's script can add more)."""
+        filled = [
+            e
+            for e in field.entries
+            if any(cell(c, e.form[c.id].data) is not None for c in question.columns)
+        ]
+        blank = len(field.entries) - len(filled)
+        for _ in range(min(BLANK_ROWS - blank, question.max_rows - len(field.entries))):
+            field.append_entry()
+
+    def shown(self, ui: Any, question: Any, value: Any, lang: str) -> tuple[str, Rows]:
+        labels = {c.id: c.text.get(lang) for c in question.columns}
+        rows = [
+            [(labels[k], ui.plain(v)) for k, v in row.items() if v is not None and k in labels]
+            for row in value
+        ]
+        return "", rows
+
+    def candidates(self, question: Any) -> list[Any]:
+        return [[]]
 
 
-def _options(question: Any, lang: str) -> list[SelectChoice]:
-    return [SelectChoice(o.value, o.text.get(lang)) for o in question.options]
+def cell(column: Any, value: Any) -> Any:
+    """A table cell's data as stored (see CellType.stored)."""
+    return CELL_TYPES[column.type].stored(value)
 
 
-Factory = Callable[[Any, str, str], Any]
+@dataclass(frozen=True)
+class CellLook:
+    """What the page needs to draw a table cell."""
 
-FIELD_TYPES: dict[str, Factory] = {
-    "yes_no": lambda q, label, lang: RadioField(
-        label, choices=_yes_no(), validators=[Optional()], **NOT_A_CHOICE
-    ),
-    "single_choice": lambda q, label, lang: RadioField(
-        label, choices=_options(q, lang), validators=[Optional()], **NOT_A_CHOICE
-    ),
-    "multiple_choice": lambda q, label, lang: SelectMultipleField(
-        label, choices=_options(q, lang), validators=[Optional()], **NOT_A_CHOICE
-    ),
-    "integer": lambda q, label, lang: _whole(label, [Optional(), *_range(q.min, q.max)]),
-    "decimal": lambda q, label, lang: _decimal(label, [Optional(), *_range(q.min, q.max)]),
-    "percentage": lambda q, label, lang: _decimal(
-        label, [Optional(), *_range(Decimal(0), Decimal(100))]
-    ),
-    "text": lambda q, label, lang: (TextAreaField if q.multiline else StringField)(
-        label, [Optional(), Length(max=q.max_length, message=TOO_LONG)]
-    ),
-    "date": lambda q, label, lang: DateField(label, [Optional()], **NOT_DATE),
-    "documents": lambda q, label, lang: DocumentsField(label),
-    "table": _table,
+    select: bool = False  # a drop-down of the field's choices
+    input_type: str = "text"
+    inputmode: str = ""
+    countries: bool = False  # two capitals, offered from the page's country list
+
+
+class CellType:
+    """One type of table column: its form field, how a cell is stored and how it is drawn."""
+
+    name: ClassVar[str]
+    LOOK: ClassVar[CellLook] = CellLook()
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.line(label, column.max_length)
+
+    def stored(self, value: Any) -> Any:
+        """The cell's data as stored: text trimmed, a blank as None."""
+        if isinstance(value, str):
+            value = self.clean(value.strip())
+        return None if value == "" else value
+
+    def clean(self, text: str) -> str:
+        return text
+
+
+class TextCell(CellType):
+    name = "text"
+
+
+class EmailCell(CellType):
+    name = "email"
+    LOOK = CellLook(input_type="email")
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.email(label, column.max_length)
+
+
+class CountryCell(CellType):
+    name = "country"
+    LOOK = CellLook(countries=True)
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.country(label)
+
+    def clean(self, text: str) -> str:
+        return text.upper()
+
+
+class IntegerCell(CellType):
+    name = "integer"
+    LOOK = CellLook(inputmode="numeric")
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.whole(label, 0, None)
+
+
+class YesNoCell(CellType):
+    name = "yes_no"
+    LOOK = CellLook(select=True)
+
+    def field(self, ui: Any, column: Any, label: str) -> Any:
+        return ui.yes_no_select(label)
+
+
+CELL_TYPES: dict[str, CellType] = {
+    t.name: t for t in (TextCell(), EmailCell(), CountryCell(), IntegerCell(), YesNoCell())
 }
 
 
-def make_field(question: Any, lang: str) -> Any:
-    """The unbound WTForms field for question, labelled in lang."""
-    return FIELD_TYPES[question.type](question, question.text.get(lang), lang)
+FIELD_TYPES: dict[str, FieldType] = {
+    t.name: t
+    for t in (
+        YesNo(),
+        SingleChoice(),
+        MultipleChoice(),
+        Integer(),
+        DecimalNumber(),
+        Percentage(),
+        Text(),
+        Date(),
+        Documents(),
+        Table(),
+    )
+}
+
+
+def field_type(question: Any) -> FieldType:
+    """The registry's entry for question's type."""
+    return FIELD_TYPES[question.type]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -18,14 +16,12 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..forms import Form
-from . import evidence
-from .evaluation import is_empty, visible_ids
-from .fields import YES_NO, make_field
+from . import evidence, inputs
+from .evaluation import visible_ids
+from .fields import CELL_TYPES, CellLook, Look, field_type
 from .schema import Questionnaire
 
-YES_NO_LABELS = {c.value: c.label for c in YES_NO}
 REQUIRED = _l("Please answer this question.")
-REQUIRED_CELL = _l("Fill this in, or clear the whole row.")
 
 
 class AnswerForm(Form):
@@ -50,9 +46,9 @@ class AnswerForm(Form):
             if question.id not in shown:
                 _clear(field)  # a hidden question is neither checked nor kept
                 continue
-            if question.type == "table":
-                _check_rows(question, field)
-            if question.required and is_empty(answers.get(question.id)) and not _errors(field):
+            kind = field_type(question)
+            kind.check(inputs, question, field)
+            if question.required and kind.is_empty(answers.get(question.id)) and not _errors(field):
                 field.errors = [REQUIRED]
             ok = ok and not _errors(field)
         return self._within_quota(answers) and ok
@@ -63,7 +59,7 @@ class AnswerForm(Form):
         adding = [
             self[q.id]
             for q in self.form_questions
-            if q.type == "documents" and getattr(self[q.id], "checked", None)
+            if field_type(q).keeps_files and getattr(self[q.id], "checked", None)
         ]
         if not adding:
             return True
@@ -71,7 +67,7 @@ class AnswerForm(Form):
         documents = [
             item
             for q in self.questionnaire.questions()
-            if q.type == "documents"
+            if field_type(q).keeps_files
             for item in answers.get(q.id) or ()
         ]
         if quota.allows(evidence.sizes(documents)):
@@ -86,13 +82,12 @@ class AnswerForm(Form):
         A documents answer lists the files kept from before and, as {"new": (name, bytes,
         type)}, the checked uploads that the caller stores (see evidence).
         """
-        own = {
-            q.id: _documents(q, self[q.id], self.context)
-            if q.type == "documents"
-            else _stored(q, self[q.id])
-            for q in self.form_questions
-        }
-        own = {k: v for k, v in own.items() if not is_empty(v)}
+        own: dict[str, Any] = {}
+        for q in self.form_questions:
+            kind = field_type(q)
+            value = kind.stored(q, self[q.id], self.context)
+            if not kind.is_empty(value):
+                own[q.id] = value
         if all_questions:
             return own
         shown = visible_ids(self.questionnaire, self._merged())
@@ -144,7 +139,9 @@ def build_form_class(
     questions = tuple(q for s in sections for q in s.questions)
     attrs: dict[str, Any] = {"questionnaire": questionnaire, "form_questions": questions}
     with force_locale(lang):
-        attrs.update({q.id: make_field(q, lang) for q in questions})
+        attrs.update(
+            {q.id: field_type(q).field(inputs, q, q.text.get(lang), lang) for q in questions}
+        )
     return type(f"{questionnaire.id}_{lang}_form", (AnswerForm,), attrs)
 
 
@@ -153,64 +150,9 @@ def form_data(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[
     data: dict[str, Any] = {}
     for q in questionnaire.questions():
         value = answers.get(q.id)
-        if value is None:
-            continue
-        if q.type == "date":
-            value = date.fromisoformat(value)
-        elif q.type in ("decimal", "percentage"):
-            value = Decimal(str(value))
-        data[q.id] = value
+        if value is not None:
+            data[q.id] = field_type(q).to_form(q, value)
     return data
-
-
-def _stored(question: Any, field: Any) -> Any:
-    if question.type == "table":
-        rows = [
-            {c.id: _cell(c, entry.form[c.id].data) for c in question.columns}
-            for entry in field.entries
-        ]
-        return [row for row in rows if any(v is not None for v in row.values())]
-    data = field.data
-    if question.type == "multiple_choice":
-        chosen = set(data or ())
-        return [o.value for o in question.options if o.value in chosen]
-    if question.type == "text":
-        return (data or "").strip()
-    if question.type in ("decimal", "percentage"):
-        # Stored as text: exact, whatever the database's JSON does with floats.
-        return None if data is None else format(data.normalize(), "f")
-    if question.type == "date":
-        return None if data is None else data.isoformat()
-    if isinstance(data, str):
-        return data or None
-    return data
-
-
-def _documents(question: Any, field: Any, context: Mapping[str, Any]) -> list[dict[str, Any]]:
-    removed = getattr(field, "removed", set())
-    kept = [d for d in context.get(question.id) or [] if d.get("id") not in removed]
-    new = [{"new": item} for item in getattr(field, "checked", [])]
-    return (kept + new)[: question.max_files]
-
-
-def _cell(column: Any, value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        if column.type == "country":
-            value = value.upper()
-    return None if value == "" else value
-
-
-def _check_rows(question: Any, field: Any) -> None:
-    for entry in field.entries:
-        cells = {c.id: entry.form[c.id] for c in question.columns}
-        if all(_cell(c, cells[c.id].data) is None for c in question.columns):
-            _clear(entry)  # a blank row is no row
-            continue
-        for column in question.columns:
-            cell = cells[column.id]
-            if column.required and _cell(column, cell.data) is None and not cell.errors:
-                cell.errors = [REQUIRED_CELL]
 
 
 def _clear(field: Any) -> None:
@@ -244,7 +186,8 @@ class QuestionView:
     show_if: str  # the condition as JSON for the page's script, or ""
     hidden: bool
     unit: str
-    columns: list[tuple[str, str, str, bool]]  # (id, type, label, required)
+    columns: list[tuple[str, str, str, bool, CellLook]]  # (id, type, label, required, look)
+    look: Look  # how the page draws it (from the field type)
 
 
 @dataclass(frozen=True)
@@ -257,7 +200,7 @@ class SectionView:
     @property
     def needs_countries(self) -> bool:
         """Whether a table here asks for a country (the page then offers the country list)."""
-        return any(c[1] == "country" for q in self.questions for c in q.columns)
+        return any(c[4].countries for q in self.questions for c in q.columns)
 
 
 def view_sections(
@@ -284,7 +227,7 @@ def _view(q: Any, lang: str, hidden: bool) -> QuestionView:
     conds = [c.model_dump(mode="json", exclude_none=True) for c in q.show_conditions]
     # The page's script reads one condition or a list of them.
     show_if: Any = conds[0] if len(conds) == 1 else conds
-    unit = getattr(q, "unit", None)
+    kind = field_type(q)
     return QuestionView(
         id=q.id,
         type=q.type,
@@ -293,30 +236,19 @@ def _view(q: Any, lang: str, hidden: bool) -> QuestionView:
         required=q.required,
         show_if=json.dumps(show_if) if show_if else "",
         hidden=hidden,
-        unit=unit.get(lang) if unit else ("%" if q.type == "percentage" else ""),
+        unit=kind.unit(q, lang),
         columns=[
-            (c.id, c.type.value, c.text.get(lang), c.required) for c in getattr(q, "columns", ())
+            (c.id, c.type.value, c.text.get(lang), c.required, CELL_TYPES[c.type].LOOK)
+            for c in getattr(q, "columns", ())
         ],
+        look=kind.look(q),
     )
 
 
-BLANK_ROWS = 2
-
-
 def add_blank_rows(form: AnswerForm) -> None:
-    """Give every table room for new rows (the page's script can add more)."""
+    """Make every field ready to draw: tables get room for new rows (see fields.Table)."""
     for question in form.form_questions:
-        if question.type != "table":
-            continue
-        field = form[question.id]
-        filled = [
-            e
-            for e in field.entries
-            if any(_cell(c, e.form[c.id].data) is not None for c in question.columns)
-        ]
-        blank = len(field.entries) - len(filled)
-        for _ in range(min(BLANK_ROWS - blank, question.max_rows - len(field.entries))):
-            field.append_entry()
+        field_type(question).prepare(question, form[question.id])
 
 
 @dataclass(frozen=True)
@@ -335,31 +267,7 @@ def answer_views(
     """The given answers in the order of the file, readable in lang."""
     views = []
     for q in questionnaire.questions():
-        if q.id not in answers:
-            continue
-        value = answers[q.id]
-        rows: list[list[tuple[str, str]]] = []
-        if q.type == "documents":
-            rows = []
-            text = "; ".join(d.get("filename") or d["new"][0] for d in value)
-        elif q.type == "table":
-            labels = {c.id: c.text.get(lang) for c in q.columns}
-            rows = [
-                [(labels[k], _plain(v)) for k, v in row.items() if v is not None and k in labels]
-                for row in value
-            ]
-            text = ""
-        elif q.type in ("single_choice", "multiple_choice"):
-            names = {o.value: o.text.get(lang) for o in q.options}
-            chosen = value if isinstance(value, list) else [value]
-            text = "; ".join(names.get(v, v) for v in chosen)
-        else:
-            text = _plain(value)
-        views.append(AnswerView(q.id, q.text.get(lang), text, rows))
+        if q.id in answers:
+            text, rows = field_type(q).shown(inputs, q, answers[q.id], lang)
+            views.append(AnswerView(q.id, q.text.get(lang), text, rows))
     return views
-
-
-def _plain(value: Any) -> str:
-    if value in ("yes", "no"):
-        return str(YES_NO_LABELS[value])
-    return str(value)

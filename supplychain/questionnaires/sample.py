@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .evaluation import visible_ids
+from .fields import field_type
 from .schema import Questionnaire
-
-_DEFAULTS = {"decimal": "10.5", "percentage": "0", "text": "n/a", "date": "2020-01-01"}
 
 
 def plain_answers(
@@ -29,27 +28,12 @@ def plain_answers(
 
 
 def _safe(questionnaire: Questionnaire, question: Any) -> Any:
-    candidates = _candidates(question)
+    candidates = field_type(question).candidates(question)
     conditions = [c for q, _a, c in questionnaire.risk_annotations() if q.id == question.id]
     for value in candidates:
         if not any(c is not None and c.holds(value) for c in conditions):
             return value
     return candidates[0]
-
-
-def _candidates(question: Any) -> list[Any]:
-    if question.type == "yes_no":
-        return ["no", "yes"]
-    if question.type == "single_choice":
-        return [o.value for o in question.options]
-    if question.type == "multiple_choice":
-        return [[o.value] for o in question.options]
-    if question.type == "integer":
-        low = question.min if question.min is not None else 0
-        return [max(low, 1), low, max(low, 2)]  # two: one rest day a week is a risk too
-    if question.type in ("table", "documents"):
-        return [[]]
-    return [_DEFAULTS[question.type]]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, model_validator
 
 from ..vocab import IloIndicator, Severity
+from .fields import field_type
 
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Kebab = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)]
@@ -257,8 +258,6 @@ Question = Annotated[
     | Table,
     Field(discriminator="type"),
 ]
-NUMERIC_TYPES = ("integer", "decimal", "percentage")
-CHOICE_TYPES = ("yes_no", "single_choice", "multiple_choice")
 # The columns a disclosure table must have: what issue 5 turns into a supplier and a link.
 DISCLOSURE_COLUMNS = frozenset({"name", "registration_no", "country", "email"})
 
@@ -304,9 +303,7 @@ class Questionnaire(_Strict):
 
 
 def _chosen(question: Any, value: str) -> Condition:
-    return (
-        Condition(includes=value) if question.type == "multiple_choice" else Condition(equals=value)
-    )
+    return Condition.model_validate({field_type(question).chosen_key: value})
 
 
 Problem = tuple[Path, str]
@@ -356,7 +353,7 @@ def _question_problems(question: Any, path: Path, earlier: dict[str, Any]) -> li
         for i, value in enumerate(ids):
             if value in ids[:i]:
                 problems.append(((*path, items, i), f"duplicate {kind} '{value}'"))
-    if question.type == "table" and question.disclosure is not None:
+    if getattr(question, "disclosure", None) is not None:
         missing = DISCLOSURE_COLUMNS - {c.id for c in question.columns}
         if missing:
             problems.append(
@@ -371,18 +368,18 @@ def _question_problems(question: Any, path: Path, earlier: dict[str, Any]) -> li
 def _condition_problems(cond: Condition, question: Any, path: Path) -> list[Problem]:
     """Does cond make sense for answers to question?"""
     key, target = cond.key, getattr(cond, cond.key)
-    kind = question.type
+    kind, entry = question.type, field_type(question)
     if key in NUMERIC_CONDITIONS:
-        ok = kind in NUMERIC_TYPES
+        ok = entry.numeric
         why = f"'{key}' compares numbers, but '{question.id}' is a {kind} question"
-    elif kind in NUMERIC_TYPES and key == "equals":
+    elif entry.numeric and key == "equals":
         ok = not isinstance(target, str) or _number(target) is not None
         why = f"'{question.id}' is a {kind} question: compare it with a number"
-    elif kind in CHOICE_TYPES:
+    elif entry.chosen_key is not None:
         values = question.values
         wanted = target if isinstance(target, list) else [target]
         unknown = [str(v) for v in wanted if str(v) not in values]
-        ok = not unknown and (key != "includes" or kind == "multiple_choice")
+        ok = not unknown and (key != "includes" or entry.chosen_key == "includes")
         why = (
             f"'{', '.join(unknown)}' is not an answer to '{question.id}' "
             f"(answers: {', '.join(values)})"
@@ -441,7 +438,7 @@ def _risk_conditions(question: Any) -> list[dict[str, Any]]:
         {"question": question.id, **risk.when.model_dump(exclude_none=True)}
         for risk in question.risks
     ]
-    key = "includes" if question.type == "multiple_choice" else "equals"
+    key = field_type(question).chosen_key
     conds += [
         {"question": question.id, key: option.value}
         for option in getattr(question, "options", ())

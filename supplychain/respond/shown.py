@@ -5,7 +5,8 @@ autosave still on its way when the browser went back to the page). Its fields th
 answers, often blanks, and saving them would undo the newer answers although nobody typed that.
 With the fingerprints, a save writes only the answers the person changed on the page.
 
-Documents are left out: their answer is always built from the stored one (see formgen).
+Documents are left out (any type that keeps files): their answer is always built from the stored
+one (see fields.Documents).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from ..questionnaires.fields import field_type
 
 FIELD = "_shown"  # a question id starts with a letter, so no question has this name
 HEADER = "Answers-Shown"  # the autosave's reply: the fingerprints after it
@@ -28,7 +31,9 @@ def fingerprint(value: Any) -> str:
 def encode(questions: Iterable[Any], answers: Mapping[str, Any]) -> str:
     """The fingerprints of the answers that questions show, as the page carries them."""
     return " ".join(
-        f"{q.id}:{fingerprint(answers.get(q.id))}" for q in questions if q.type != "documents"
+        f"{q.id}:{fingerprint(answers.get(q.id))}"
+        for q in questions
+        if not field_type(q).keeps_files
     )
 
 
