@@ -14,6 +14,9 @@ PURE = (
     "supplychain.chain.layout",
     "supplychain.risk.findings",
     "supplychain.questionnaires.schema",
+    "supplychain.questionnaires.fields",
+    "supplychain.questionnaires.evaluation",
+    "supplychain.questionnaires.sample",
     "supplychain.reports.assemble",
     "supplychain.ops.checks",
 )

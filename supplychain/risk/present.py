@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from ..chain.graph import ROOT
 from ..ilo import NAMES as ILO_NAMES
 from ..ilo import IloIndicator
+from ..questionnaires import inputs
+from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
 from .findings import Finding, SupplierFacts
 from .rules import RULES
@@ -128,8 +130,7 @@ def _quote(item: Mapping[str, Any], catalogue: Catalogue) -> dict[str, Any]:
         return {"question": item["question"], "answer": item["answer"]}
     question = questionnaire.question(item["question"])
     answer = item["answer"]
-    names = {o.value: o.text.get(lang) for o in getattr(question, "options", ())}
-    names |= {"yes": _("Yes"), "no": _("No")} if question.type == "yes_no" else {}
+    names = field_type(question).names(inputs, question, lang)
     if isinstance(answer, list) and answer and not isinstance(answer[0], dict):
         answer = [names.get(a, a) for a in answer]
     elif isinstance(answer, str):
