@@ -14,8 +14,14 @@ import itertools
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    Graph: TypeAlias = nx.DiGraph[int]  # the stubs' generic; networkx's class is not one
+else:
+    Graph = nx.DiGraph
 
 ROOT = 0
 LABOUR_HIRE = "labour_hire"
@@ -50,9 +56,9 @@ class ChainAnalysis:
         return max(self.depth.values(), default=0)
 
 
-def build_graph(links: Iterable[tuple[int | None, int, str]]) -> nx.DiGraph:
+def build_graph(links: Iterable[tuple[int | None, int, str]]) -> Graph:
     """Build the chain from (parent_id or None for the organisation, child_id, relation) rows."""
-    graph = nx.DiGraph()
+    graph: Graph = nx.DiGraph()
     graph.add_node(ROOT)
     graph.add_edges_from(
         (ROOT if parent is None else parent, child, {"relation": relation})
@@ -61,12 +67,12 @@ def build_graph(links: Iterable[tuple[int | None, int, str]]) -> nx.DiGraph:
     return graph
 
 
-def tiers(graph: nx.DiGraph) -> dict[int, int]:
+def tiers(graph: Graph) -> dict[int, int]:
     """Shortest number of links from the organisation to each reachable node (ROOT is 0)."""
     return nx.single_source_shortest_path_length(graph, ROOT)
 
 
-def cycles(graph: nx.DiGraph) -> tuple[Cycle, ...]:
+def cycles(graph: Graph) -> tuple[Cycle, ...]:
     """Every group of nodes on a common loop, with one witness loop each.
 
     A node is on a loop exactly when its strongly connected component has more than one
@@ -75,7 +81,7 @@ def cycles(graph: nx.DiGraph) -> tuple[Cycle, ...]:
     return _structure(graph, tiers(graph))[1]
 
 
-def _shortest_loop(graph: nx.DiGraph, component: set[int], start: int) -> tuple[int, ...]:
+def _shortest_loop(graph: Graph, component: set[int], start: int) -> tuple[int, ...]:
     """The shortest loop from start back to itself, the same whatever order links were added."""
     if graph.has_edge(start, start):
         return (start,)
@@ -95,7 +101,7 @@ def _shortest_loop(graph: nx.DiGraph, component: set[int], start: int) -> tuple[
     raise ValueError("start is not on a loop inside component")
 
 
-def deepest_positions(graph: nx.DiGraph, tier: dict[int, int] | None = None) -> dict[int, int]:
+def deepest_positions(graph: Graph, tier: dict[int, int] | None = None) -> dict[int, int]:
     """The deepest position of each reachable node: the most links on a path from ROOT.
 
     Work that enters a loop (a strongly connected component) can pass through every member of
@@ -107,7 +113,7 @@ def deepest_positions(graph: nx.DiGraph, tier: dict[int, int] | None = None) -> 
     return _structure(graph, tiers(graph) if tier is None else tier)[0]
 
 
-def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int], tuple[Cycle, ...]]:
+def _structure(graph: Graph, tier: dict[int, int]) -> tuple[dict[int, int], tuple[Cycle, ...]]:
     """Depths and loops in one go.
 
     Real chains are almost free of loops. One pass in topological order (Kahn's algorithm)
@@ -129,11 +135,12 @@ def _structure(graph: nx.DiGraph, tier: dict[int, int]) -> tuple[dict[int, int],
 
 
 def _settle_acyclic(
-    graph: nx.DiGraph, tier: dict[int, int]
+    graph: Graph, tier: dict[int, int]
 ) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
     """Kahn's pass: (depth of each settled reachable node, links passed before reaching each
     node from settled parents, the in-degrees of the nodes left: those on or below a loop)."""
-    pred, succ = graph._pred, graph._succ  # plain dicts: views cost several times more here
+    # Plain dicts: views cost several times more here.
+    pred, succ = graph._pred, graph._succ  # type: ignore[attr-defined]
     indegree = {node: len(parents) for node, parents in pred.items()}
     before: dict[int, int] = {}
     depth: dict[int, int] = {}
@@ -154,7 +161,7 @@ def _settle_acyclic(
 
 
 def _settle_components(
-    graph: nx.DiGraph,
+    graph: Graph,
     tier: dict[int, int],
     rest: list[set[int]],
     component_of: dict[int, int],
@@ -162,7 +169,7 @@ def _settle_components(
     depth: dict[int, int],
 ) -> None:
     """Kahn's order over the remaining components, each weighing its size; fills depth."""
-    succ = graph._succ
+    succ = graph._succ  # type: ignore[attr-defined]
     start = [max((before.get(n, 0) for n in c), default=0) for c in rest]
     waiting = [0] * len(rest)
     for node, index in component_of.items():
@@ -188,23 +195,24 @@ def _settle_components(
                 queue.append(target)
 
 
-def labour_hire_edges(graph: nx.DiGraph) -> tuple[tuple[int, int], ...]:
+def labour_hire_edges(graph: Graph) -> tuple[tuple[int, int], ...]:
     """Links over which workers are supplied by an agency or intermediary."""
     return tuple(
         sorted(
             (u, v)
-            for u, children in graph._succ.items()  # a plain dict: edge views cost far more
+            # graph._succ: a plain dict; edge views cost far more
+            for u, children in graph._succ.items()  # type: ignore[attr-defined]
             for v, attributes in children.items()
             if attributes.get("relation") == LABOUR_HIRE
         )
     )
 
 
-def downstream(graph: nx.DiGraph, sources: Iterable[int]) -> frozenset[int]:
+def downstream(graph: Graph, sources: Iterable[int]) -> frozenset[int]:
     """The sources and every node reachable from them (one multi-source BFS)."""
     seen = set(sources)
     queue = deque(seen)
-    succ = graph._succ
+    succ = graph._succ  # type: ignore[attr-defined]
     while queue:
         for child in succ[queue.popleft()]:
             if child not in seen:
@@ -214,7 +222,7 @@ def downstream(graph: nx.DiGraph, sources: Iterable[int]) -> frozenset[int]:
 
 
 def intermediary_chains(
-    graph: nx.DiGraph,
+    graph: Graph,
     agencies: Collection[int],
     hire: Iterable[tuple[int, int]] | None = None,
 ) -> tuple[tuple[int, ...], ...]:
@@ -233,13 +241,13 @@ def intermediary_chains(
     return tuple(sorted(found))
 
 
-def unreachable(graph: nx.DiGraph, tier: dict[int, int] | None = None) -> frozenset[int]:
+def unreachable(graph: Graph, tier: dict[int, int] | None = None) -> frozenset[int]:
     """Suppliers with no chain of links from the organisation."""
     tier = tiers(graph) if tier is None else tier
     return frozenset(n for n in graph if n not in tier)
 
 
-def paths_to(graph: nx.DiGraph, node: int, limit: int = 25) -> tuple[list[list[int]], bool]:
+def paths_to(graph: Graph, node: int, limit: int = 25) -> tuple[list[list[int]], bool]:
     """Up to limit simple paths from the organisation to node, shortest first, and whether
     there were more. Only the node's ancestors are searched."""
     if node not in graph or node == ROOT:
@@ -252,7 +260,7 @@ def paths_to(graph: nx.DiGraph, node: int, limit: int = 25) -> tuple[list[list[i
     return found[:limit], len(found) > limit
 
 
-def analyse(graph: nx.DiGraph, agencies: Collection[int] = ()) -> ChainAnalysis:
+def analyse(graph: Graph, agencies: Collection[int] = ()) -> ChainAnalysis:
     """Everything the risk rules and the chain view need from the structure, in one pass."""
     tier = tiers(graph)
     hire = labour_hire_edges(graph)
@@ -268,7 +276,7 @@ def analyse(graph: nx.DiGraph, agencies: Collection[int] = ()) -> ChainAnalysis:
     )
 
 
-def iter_fan(graph: nx.DiGraph) -> Iterator[tuple[int, int, int]]:
+def iter_fan(graph: Graph) -> Iterator[tuple[int, int, int]]:
     """(node, fan-in, fan-out) for every supplier: how many buy from it, how many it uses."""
     for node in graph:
         if node != ROOT:

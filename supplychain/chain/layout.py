@@ -12,9 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
-from .graph import LABOUR_HIRE, ROOT, ChainAnalysis
+from .graph import LABOUR_HIRE, ROOT, ChainAnalysis, Graph
 
 BOX_W, BOX_H = 210, 40
 COL_GAP, ROW_GAP = 90, 14
@@ -87,7 +85,7 @@ def _edge_path(a: MapNode, b: MapNode) -> tuple[str, bool]:
 
 
 def _order_columns(
-    graph: nx.DiGraph, columns: dict[int, list[int]], info: Mapping[int, NodeInfo]
+    graph: Graph, columns: dict[int, list[int]], info: Mapping[int, NodeInfo]
 ) -> dict[int, list[int]]:
     """Order each column by the average row of its parents (one left-to-right sweep)."""
     row: dict[int, float] = {ROOT: 0.0}
@@ -106,7 +104,7 @@ def _order_columns(
 
 
 def layout(
-    graph: nx.DiGraph,
+    graph: Graph,
     analysis: ChainAnalysis,
     info: Mapping[int, NodeInfo],
     organisation: str,
@@ -142,6 +140,7 @@ def layout(
                 search=f"{item.name} {item.code}".casefold(),
             )
     edges = []
+    relation: str
     for u, v, relation in graph.edges(data="relation"):
         a, b = ("root" if u == ROOT else f"s{u}"), f"s{v}"
         if a in nodes and b in nodes:
@@ -173,7 +172,7 @@ def _finish(
 
 
 def _grouped(
-    graph: nx.DiGraph,
+    graph: Graph,
     analysis: ChainAnalysis,
     info: Mapping[int, NodeInfo],
     organisation: str,
@@ -210,6 +209,7 @@ def _grouped(
                 section=key[1],
             )
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    relation: str
     for u, v, relation in graph.edges(data="relation"):
         if v not in group_of or (u != ROOT and u not in group_of):
             continue

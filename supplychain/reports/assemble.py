@@ -19,7 +19,7 @@ import networkx as nx
 from babel import dates
 
 from ..chain import layout
-from ..chain.graph import ROOT
+from ..chain.graph import ROOT, Graph
 from ..risk import charts
 from ..risk.findings import RiskInputs
 from ..vocab import Severity
@@ -210,15 +210,16 @@ class ReportContext:
     no_floor_known: tuple[tuple[str, int], ...] = ()
 
 
-def scope_members(graph: nx.DiGraph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
+def scope_members(graph: Graph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
     """The supplier ids a scope covers."""
     suppliers = {n for n in graph if n != ROOT}
     if scope.kind == "tier":
         return {n for n in suppliers if tiers.get(n) == scope.tier}
     if scope.kind == "supplier":
-        if scope.supplier_id not in graph:
+        top = scope.supplier_id
+        if top is None or top not in graph:
             return set()
-        return {scope.supplier_id, *nx.descendants(graph, scope.supplier_id)} - {ROOT}
+        return {top, *nx.descendants(graph, top)} - {ROOT}
     return suppliers
 
 
