@@ -98,7 +98,7 @@ def _shortest_loop(graph: Graph, component: set[int], start: int) -> tuple[int, 
             if child not in parent:
                 parent[child] = node
                 queue.append(child)
-    raise ValueError("start is not on a loop inside component")
+    raise ValueError("start is not on a loop inside component")  # pragma: no cover (a caller's bug)
 
 
 def deepest_positions(graph: Graph, tier: dict[int, int] | None = None) -> dict[int, int]:

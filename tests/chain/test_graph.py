@@ -127,3 +127,9 @@ def test_depth_is_the_longest_path_when_there_is_no_loop(rows):
         for node, depth in analysis.depth.items():
             longest = max((len(p) - 1 for p in nx.all_simple_paths(graph, 0, node)), default=0)
             assert depth == longest
+
+
+def test_no_paths_to_the_organisation_itself_or_to_a_company_not_in_the_chain():
+    graph = g.build_graph([(None, 1, "subcontract")])
+    assert g.paths_to(graph, 0) == ([], False)
+    assert g.paths_to(graph, 42) == ([], False)
