@@ -261,3 +261,14 @@ def test_archive_refuses_a_previous_file_of_another_questionnaire(tmp_path, monk
     assert (
         missing.exit_code == 1 and "nope: id: no questionnaire file has this id" in missing.output
     )
+
+
+def test_the_moved_check_and_ilo_map_commands_work_as_before(tmp_path, monkeypatch):
+    runner = _app(SHIPPED, tmp_path, monkeypatch).test_cli_runner()
+    check = runner.invoke(cli, ["questionnaires", "check"])
+    assert check.exit_code == 0
+    assert check.output.splitlines()[0] == "ok: agency-screening version 1 (14 questions, en, lv)"
+    assert len(check.output.splitlines()) == 7  # four archived versions and three current
+    ilo_map = runner.invoke(cli, ["questionnaires", "ilo-map"])
+    doc = Path(__file__).resolve().parents[2] / "docs" / "questionnaires.md"
+    assert ilo_map.exit_code == 0 and ilo_map.output in doc.read_text(encoding="utf-8")
