@@ -302,25 +302,18 @@ def rebuild(patch: Patch, newer: dict[str, Any]) -> dict[str, Any]:
     except versions.PatchError as exc:
         problem = patch.problem(f"changes[{exc.index}]", exc.message, exc.index)
         raise QuestionnaireError([problem]) from None
-    problems = []
     if not isinstance(data, dict) or (data.get("id"), data.get("version")) != (
         patch.id,
         patch.version,
     ):
-        problems.append(
-            patch.problem(
-                "changes",
-                f"do not rebuild {patch.id} version {patch.version} (see its id and version)",
-            )
-        )
-    elif versions.digest(data) != patch.sha256:
+        message = f"do not rebuild {patch.id} version {patch.version} (see its id and version)"
+        raise QuestionnaireError([patch.problem("changes", message)])
+    if versions.digest(data) != patch.sha256:
         message = (
             f"version {patch.newer_version} no longer turns back into the archived version "
             f"{patch.version}: was the newer file changed without a new version? Put it back, "
             f"or run `supplychain questionnaires archive {patch.id} --previous FILE` with "
             "the file as it was"
         )
-        problems.append(patch.problem("sha256", message))
-    if problems:
-        raise QuestionnaireError(problems)
+        raise QuestionnaireError([patch.problem("sha256", message)])
     return data

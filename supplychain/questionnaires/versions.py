@@ -192,8 +192,6 @@ def changes_between(newer: Any, older: Any, path: str = "") -> list[dict[str, An
 
 
 def _join(path: str, step: str) -> str:
-    if step.startswith("["):
-        return path + step
     return f"{path}.{step}" if path else step
 
 

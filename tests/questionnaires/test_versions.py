@@ -68,6 +68,7 @@ def test_the_archive_holds_patches_only():
 NEWER = {
     "id": "q",
     "version": 2,
+    "languages": ["en"],
     "sections": [
         {"id": "a", "questions": [{"id": "x", "risks": [{"ilo": []}]}, {"id": "y"}]},
         {"id": "b", "questions": [{"id": "z", "options": [{"value": "no"}, {"value": "yes"}]}]},
@@ -88,6 +89,12 @@ NEWER = {
         lambda d: {**d, "sections": [{**d["sections"][0], "questions": [{"id": "y"}]}]},
         lambda d: {**d, "sections": [d["sections"][0], {"id": "b", "questions": [{"id": "z"}]}]},
         lambda d: {**d, "version": True},  # true is not 1
+        lambda d: {**d, "languages": ["en", "lv"]},
+        lambda d: {**d, "sections": [{"id": "a", "questions": [{"id": "x", "risks": [{}]}]}]},
+        lambda d: {
+            **d,
+            "sections": [{**d["sections"][0], "questions": [{"id": "x"}, {"id": "x"}]}],
+        },
     ],
 )
 def test_the_changes_between_two_versions_rebuild_the_older(older_of):
@@ -96,17 +103,25 @@ def test_the_changes_between_two_versions_rebuild_the_older(older_of):
     assert versions.digest(versions.apply(NEWER, changes)) == versions.digest(older)
 
 
+def test_only_mappings_are_compared_at_the_top():
+    with pytest.raises(ValueError, match="a mapping"):
+        versions.changes_between([], {"id": "q"})
+
+
 def test_changes_address_items_by_id_value_or_position():
     changes = [
         {"set": "sections.a.questions.x.risks[0].ilo", "value": ["debt_bondage"]},
         {"remove": "sections.b.questions.z.options.no"},
         {"insert": "sections.a.questions", "after": "x", "value": {"id": "w"}},
         {"insert": "sections", "value": {"id": "first", "questions": []}},
+        {"set": "sections.b.questions.z", "value": {"id": "z", "type": "text"}},
+        {"set": "languages[0]", "value": "lv"},
     ]
     out = versions.apply(NEWER, changes)
     assert out["sections"][1]["questions"][0]["risks"][0]["ilo"] == ["debt_bondage"]
     assert [q["id"] for q in out["sections"][1]["questions"]] == ["x", "w", "y"]
-    assert out["sections"][2]["questions"][0]["options"] == [{"value": "yes"}]
+    assert out["sections"][2]["questions"] == [{"id": "z", "type": "text"}]
+    assert out["languages"] == ["lv"]
     assert out["sections"][0]["id"] == "first"
     assert NEWER["sections"][0]["questions"][0]["risks"][0]["ilo"] == []  # a copy was changed
 
@@ -116,6 +131,9 @@ def test_changes_address_items_by_id_value_or_position():
     [
         ({"set": "sections.nope.title", "value": 1}, "changes[1]: set sections.nope.title: no "),
         ({"remove": "sections.a.questions.q9"}, "remove sections.a.questions.q9: no 'q9' there"),
+        ({"set": "sections.a.questions.q9", "value": {}}, "set sections.a.questions.q9: no 'q9'"),
+        ({"set": "sections.a.x.y", "value": 1}, "sections.a.x.y: no 'x' there"),
+        ({"set": "sections[7].id", "value": 1}, "sections[7].id: no '[7]' there"),
         ({"insert": "sections.a", "value": {}}, "insert sections.a: not a list"),
         ({"insert": "sections", "after": "zz", "value": {}}, "no 'zz' to insert after"),
         ({"set": "x", "remove": "y"}, "exactly one of set, remove, insert"),
@@ -204,6 +222,21 @@ def test_a_patch_file_with_wrong_keys_or_no_newer_version_is_refused(tmp_path):
     assert _problems(folder) == [f"{patch}:5: newer_version: tiny version 7 is not loaded"]
 
 
+def test_a_patch_that_rebuilds_another_version_is_refused(tmp_path):
+    folder = _folder(tmp_path)
+    patch = folder / "archive" / "tiny-v1.patch.yaml"
+    patch.write_text(patch.read_text().replace("  value: 1\n", "  value: 5\n", 1))
+    (problem,) = _problems(folder)
+    assert problem.endswith(": changes: do not rebuild tiny version 1 (see its id and version)")
+
+
+def test_a_patch_beside_a_full_copy_of_the_same_version_is_refused(tmp_path):
+    folder = _folder(tmp_path)
+    _write(folder / "archive" / "tiny-v1.yaml", GOOD)
+    (problem,) = _problems(folder)
+    assert "tiny-v1.patch.yaml: version: tiny version 1 is also in" in problem
+
+
 # The command line ------------------------------------------------------------------------------
 
 
@@ -257,6 +290,9 @@ def test_archive_refuses_a_previous_file_of_another_questionnaire(tmp_path, monk
     assert result.exit_code == 1
     assert f"error: {other}: id: is other, not tiny" in result.output
     assert "nothing was written." in result.output
+    newer = _write(tmp_path / "newer.yaml", GOOD.replace("version: 1", "version: 9"))
+    result = runner.invoke(cli, ["questionnaires", "archive", "tiny", "--previous", str(newer)])
+    assert f"error: {newer}: version: is higher than the current file's" in result.output
     missing = runner.invoke(cli, ["questionnaires", "archive", "nope"])
     assert (
         missing.exit_code == 1 and "nope: id: no questionnaire file has this id" in missing.output
