@@ -17,6 +17,9 @@ PURE = (
     "supplychain.questionnaires.fields",
     "supplychain.questionnaires.evaluation",
     "supplychain.questionnaires.sample",
+    "supplychain.questionnaires.loader",
+    "supplychain.questionnaires.versions",
+    "supplychain.questionnaires.archiving",
     "supplychain.reports.assemble",
     "supplychain.ops.checks",
 )

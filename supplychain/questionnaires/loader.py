@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import versions
 from .schema import Questionnaire, cross_check, with_notes
 
 try:  # the C loader is ten times faster; the pure one gives the same nodes
@@ -83,8 +85,8 @@ def _line(path: Path_, lines: dict[Path_, int]) -> int | None:
     return lines.get(path)
 
 
-def parse_questionnaire(text: str, name: str) -> Questionnaire:
-    """Parse and validate one file's text; raise QuestionnaireError with every problem."""
+def read_data(text: str, name: str) -> tuple[dict[str, Any], dict[Path_, int]]:
+    """A file's plain data (yes/no kept as text) and the line of each path in it."""
     try:
         root = yaml.compose(text, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
@@ -95,6 +97,11 @@ def parse_questionnaire(text: str, name: str) -> Questionnaire:
     data = _tree(root, (), lines) if root is not None else None
     if not isinstance(data, dict):
         raise QuestionnaireError([Problem(name, 1, "", "the file must be a mapping (id: ...)")])
+    return data, lines
+
+
+def validate(data: dict[str, Any], lines: dict[Path_, int], name: str) -> Questionnaire:
+    """A questionnaire from a file's data; QuestionnaireError lists every problem."""
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
@@ -115,13 +122,21 @@ def parse_questionnaire(text: str, name: str) -> Questionnaire:
     return expanded
 
 
-def load_questionnaire(path: Path) -> Questionnaire:
-    """Load and validate one file."""
+def parse_questionnaire(text: str, name: str) -> Questionnaire:
+    """Parse and validate one file's text; raise QuestionnaireError with every problem."""
+    return validate(*read_data(text, name), name)
+
+
+def read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
-    return parse_questionnaire(text, str(path))
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    """Load and validate one file."""
+    return parse_questionnaire(read_text(path), str(path))
 
 
 def questionnaire_files(directory: Path) -> list[Path]:
@@ -148,28 +163,157 @@ class Catalogue:
         return self.versions.get((questionnaire_id, version))
 
 
+@dataclass(frozen=True)
+class Version:
+    """One loaded version: the questionnaire, its plain data and the file it came from."""
+
+    questionnaire: Questionnaire
+    data: dict[str, Any]
+    origin: Path
+
+
 def load_all(paths: Iterable[Path]) -> Catalogue:
     """Load every file; raise one QuestionnaireError with the problems of all of them."""
+    loaded = load_versions(paths)
+    return Catalogue({key: v.questionnaire for key, v in loaded.items()})
+
+
+def load_versions(paths: Iterable[Path]) -> dict[tuple[str, int], Version]:
+    """Every version the files hold, archived patches rebuilt from the version after them."""
     problems: list[Problem] = []
-    versions: dict[tuple[str, int], Questionnaire] = {}
-    origin: dict[tuple[str, int], Path] = {}
-    for path in paths:
+    loaded: dict[tuple[str, int], Version] = {}
+    paths = list(paths)
+
+    def add(q: Questionnaire, data: dict[str, Any], path: Path) -> None:
+        key = (q.id, q.version)
+        if key in loaded:
+            message = f"{q.id} version {q.version} is also in {loaded[key].origin}"
+            problems.append(Problem(str(path), None, "version", message))
+        loaded[key] = Version(q, data, path)
+
+    for path in (p for p in paths if not is_patch(p)):
         try:
-            q = load_questionnaire(path)
+            data, lines = read_data(read_text(path), str(path))
+            add(validate(data, lines, str(path)), data, path)
         except QuestionnaireError as exc:
             problems += exc.problems
-            continue
-        key = (q.id, q.version)
-        if key in versions:
+    for patch in _read_patches([p for p in paths if is_patch(p)], problems):
+        newer = loaded.get((patch.id, patch.newer_version))
+        if newer is None:
             problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    "version",
-                    f"{q.id} version {q.version} is also in {origin[key]}",
+                patch.problem(
+                    "newer_version", f"{patch.id} version {patch.newer_version} is not loaded"
                 )
             )
-        versions[key], origin[key] = q, path
+            continue
+        try:
+            data = rebuild(patch, newer.data)
+            add(
+                validate(data, {}, f"{patch.file} (version {patch.version} rebuilt)"),
+                data,
+                Path(patch.file),
+            )
+        except QuestionnaireError as exc:
+            problems += exc.problems
     if problems:
         raise QuestionnaireError(problems)
-    return Catalogue(versions)
+    return loaded
+
+
+# Archived versions kept as patches (see versions.py) ------------------------------------------
+
+PATCH_SUFFIXES = (".patch.yaml", ".patch.yml")
+_PATCH_KEYS = ("id", "version", "newer_version", "sha256", "changes")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def is_patch(path: Path) -> bool:
+    return path.name.endswith(PATCH_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """An archived version: the changes that turn version newer_version back into it."""
+
+    file: str
+    id: str
+    version: int
+    newer_version: int
+    sha256: str
+    changes: list[Any]
+    lines: dict[Path_, int]
+
+    def problem(self, path: str, message: str, index: int | None = None) -> Problem:
+        where: Path_ = ("changes", index) if index is not None else (path,)
+        return Problem(self.file, _line(where, self.lines), path, message)
+
+
+def read_patch(path: Path) -> Patch:
+    """Read one patch file; QuestionnaireError names each key that is wrong."""
+    name = str(path)
+    data, lines = read_data(read_text(path), name)
+    problems = [
+        Problem(name, _line((k,), lines), str(k), "not a key of a patch file")
+        for k in data
+        if k not in _PATCH_KEYS
+    ]
+    problems += [Problem(name, 1, k, "missing") for k in _PATCH_KEYS if k not in data]
+    checks = {
+        "id": (isinstance(data.get("id"), str), "the questionnaire's id, as text"),
+        "version": (_whole(data.get("version")), "a whole number, 1 or more"),
+        "newer_version": (
+            _whole(data.get("newer_version"))
+            and data["newer_version"] > (data["version"] if _whole(data.get("version")) else 0),
+            "a whole number above version",
+        ),
+        "sha256": (bool(_SHA256.fullmatch(str(data.get("sha256")))), "64 hex digits"),
+        "changes": (isinstance(data.get("changes"), list), "a list of changes"),
+    }
+    problems += [
+        Problem(name, _line((k,), lines), k, f"must be {what}")
+        for k, (ok, what) in checks.items()
+        if k in data and not ok
+    ]
+    if problems:
+        raise QuestionnaireError(problems)
+    fields = {k: data[k] for k in _PATCH_KEYS}
+    return Patch(file=name, lines=lines, **fields)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _read_patches(paths: list[Path], problems: list[Problem]) -> list[Patch]:
+    """The readable patches, newest first within each id (each needs the one after it)."""
+    patches = []
+    for path in paths:
+        try:
+            patches.append(read_patch(path))
+        except QuestionnaireError as exc:
+            problems += exc.problems
+    return sorted(patches, key=lambda p: (p.id, -p.version))
+
+
+def rebuild(patch: Patch, newer: dict[str, Any]) -> dict[str, Any]:
+    """The archived version's data: the patch applied to the newer version's, then checked."""
+    try:
+        data = versions.apply(newer, patch.changes)
+    except versions.PatchError as exc:
+        problem = patch.problem(f"changes[{exc.index}]", exc.message, exc.index)
+        raise QuestionnaireError([problem]) from None
+    if not isinstance(data, dict) or (data.get("id"), data.get("version")) != (
+        patch.id,
+        patch.version,
+    ):
+        message = f"do not rebuild {patch.id} version {patch.version} (see its id and version)"
+        raise QuestionnaireError([patch.problem("changes", message)])
+    if versions.digest(data) != patch.sha256:
+        message = (
+            f"version {patch.newer_version} no longer turns back into the archived version "
+            f"{patch.version}: was the newer file changed without a new version? Put it back, "
+            f"or run `supplychain questionnaires archive {patch.id} --previous FILE` with "
+            "the file as it was"
+        )
+        raise QuestionnaireError([patch.problem("sha256", message)])
+    return data
