@@ -10,20 +10,18 @@ import pytest
 from sqlmodel import select
 
 from supplychain import create_app, db, jobs
-from supplychain.invitations import services as invitations
 from supplychain.models import (
     AssessmentRun,
     OutboxMessage,
     OutboxStatus,
     Role,
     RunStatus,
-    utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from tests import mailserver
 from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_org, make_supplier, make_user
+from tests.factories import PASSWORD, make_org, make_supplier, make_user, send_campaign
 from tests.invitations.test_worker import wait_until
 from tests.respond.conftest import SELF_ASSESSMENT, csrf_of, start, token_of
 from tests.respond.test_answering import _answer_everything
@@ -156,18 +154,7 @@ def test_with_jobs_in_app_off_the_app_leaves_mail_and_assessments_to_the_worker(
         org_id, supplier_id = _buyer(app)
         with app.app_context():
             session = db.get_session()
-            _campaign, [link] = invitations.create_campaign(
-                session=session,
-                organisation_id=org_id,
-                user_id=None,
-                questionnaire=get_catalogue().current[SELF_ASSESSMENT],
-                title="Spring round",
-                message="",
-                deadline=utcnow() + timedelta(days=10),
-                supplier_ids=[supplier_id],
-                base_url=app.config["BASE_URL"],
-                now=utcnow(),
-            )
+            _campaign, [link] = send_campaign(session, org_id, [supplier_id])
             session.commit()
         _answer(app, link.url)  # requests, one of which queues an assessment
         # Every request has ended, and no job thread was ever started to do anything.

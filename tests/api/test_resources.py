@@ -27,7 +27,7 @@ from supplychain.reports import services as reports
 from supplychain.respond.services import start as start_response
 from supplychain.risk import services as risk
 from tests.api.conftest import call
-from tests.factories import make_link, make_supplier
+from tests.factories import make_link, make_supplier, send_campaign
 
 
 def _rows(app, model, org_id):
@@ -173,22 +173,18 @@ def test_invitations_send_through_the_outbox(app, client, tenants):
 
 def _answered(app, tenant):
     """Send tenant's supplier a questionnaire and start answering it; return the response id."""
-    from supplychain.invitations import services as invitations
 
     with app.app_context():
         session = db.get_session()
         questionnaire = get_catalogue().current["supplier-self-assessment"]
-        invitations.create_campaign(
-            session=session,
-            organisation_id=tenant.org_id,
-            user_id=tenant.admin_id,
+        send_campaign(
+            session,
+            tenant.org_id,
+            [tenant.supplier_id],
             questionnaire=questionnaire,
+            user_id=tenant.admin_id,
             title="t",
-            message="",
             deadline=utcnow() + timedelta(days=5),
-            supplier_ids=[tenant.supplier_id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
         )
         invitation = session.exec(
             select(Invitation).where(Invitation.organisation_id == tenant.org_id)

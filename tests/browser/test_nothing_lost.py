@@ -5,7 +5,6 @@ earlier assessment's flags and its archived report stay exactly as they were thr
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.cli import cli
-from supplychain.invitations import services as invitations
-from supplychain.models import Role, Supplier, utcnow
+from supplychain.models import Role, Supplier
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import jobs as report_jobs
@@ -23,7 +21,7 @@ from supplychain.reports.context import Scope
 from supplychain.risk import services as risk
 from supplychain.worker import run_once
 from tests.browser.test_answering_journey import _fill_section
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import PASSWORD, make_org, make_user, send_campaign
 from tests.respond.test_documents import PDF
 
 pytestmark = pytest.mark.browser
@@ -45,17 +43,8 @@ def _set_up(app, tmp_path) -> dict:
         session = db.get_session()
         facade = session.exec(select(Supplier).where(Supplier.code == "FASADE")).one()
         questionnaire = get_catalogue().current["supplier-self-assessment"]
-        _campaign, links = invitations.create_campaign(
-            session=session,
-            organisation_id=ids["org"],
-            user_id=ids["officer"],
-            questionnaire=questionnaire,
-            title="Spring round",
-            message="",
-            deadline=utcnow() + timedelta(days=10),
-            supplier_ids=[facade.id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
+        _campaign, links = send_campaign(
+            session, ids["org"], [facade.id], questionnaire=questionnaire, user_id=ids["officer"]
         )
         session.commit()
         return {**ids, "facade": facade.id, "link": links[0].url, "questionnaire": questionnaire}

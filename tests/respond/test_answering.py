@@ -20,7 +20,6 @@ from supplychain.models import (
     Response,
     ResponseStatus,
     Role,
-    utcnow,
 )
 from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
@@ -253,11 +252,9 @@ def test_yes_and_no_are_offered_in_the_pages_language(client, invited):
 def test_a_link_sent_for_the_previous_version_is_answered_with_it(app, client):
     """Version 2 replaced version 1 (issue 19); a link sent before is still answered, to the
     end, with the questions of version 1, and the answers are stored under version 1."""
-    from datetime import timedelta
 
-    from supplychain.invitations import services as invitations
     from supplychain.questionnaires.catalogue import get_catalogue
-    from tests.factories import make_org, make_supplier, make_user
+    from tests.factories import make_org, make_supplier, make_user, send_campaign
     from tests.respond.conftest import token_of
 
     with app.app_context():
@@ -268,17 +265,13 @@ def test_a_link_sent_for_the_previous_version_is_answered_with_it(app, client):
         org = make_org(session, "buyer-old", "Buyer AS")
         officer = make_user(session, org, Role.OFFICER, email="officer@old.example")
         supplier = make_supplier(session, org, code="V1", email="v1@supplier.example")
-        _campaign, links = invitations.create_campaign(
-            session=session,
-            organisation_id=org.id,
-            user_id=officer.id,
+        _campaign, links = send_campaign(
+            session,
+            org.id,
+            [supplier.id],
             questionnaire=old,
+            user_id=officer.id,
             title="Last year's round",
-            message="",
-            deadline=utcnow() + timedelta(days=10),
-            supplier_ids=[supplier.id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
         )
         session.commit()
     start(client, token_of(links[0].url))
