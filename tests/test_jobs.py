@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from supplychain import create_app, db, jobs
+from supplychain import db, jobs
 from supplychain.models import (
     AssessmentRun,
     OutboxMessage,
@@ -20,7 +20,7 @@ from supplychain.models import (
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from tests import mailserver
-from tests.conftest import login, post_form
+from tests.conftest import login, make_app, post_form, threaded_app_url
 from tests.factories import PASSWORD, make_org, make_supplier, make_user, send_campaign
 from tests.invitations.test_worker import wait_until
 from tests.respond.conftest import SELF_ASSESSMENT, csrf_of, start, token_of
@@ -28,23 +28,7 @@ from tests.respond.test_answering import _answer_everything
 
 
 def _app(database_url, tmp_path, **config):
-    # On SQLite a file: the job thread and the requests need connections of their own.
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'jobs.db'}"
-    application = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "test-secret-key",
-            "MAIL_DIR": str(tmp_path / "mail"),
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "REPORT_DIR": str(tmp_path / "reports"),
-            "BASE_URL": "https://supplychain.test",
-            **config,
-        }
-    )
-    if url.startswith("sqlite"):
-        db.create_all_and_stamp(application.extensions["engine"])
-    return application
+    return make_app(threaded_app_url(database_url, tmp_path), tmp_path, **config)
 
 
 @pytest.fixture

@@ -53,7 +53,15 @@ from supplychain.risk import services as risk
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
 from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user, send_campaign
+from tests.factories import (
+    PASSWORD,
+    make_link,
+    make_org,
+    make_supplier,
+    make_token,
+    make_user,
+    send_campaign,
+)
 
 SECRET = "ALPHA-CONFIDENTIAL"
 # A plausible form body for any POST: every field a route of ours reads.
@@ -112,13 +120,7 @@ def world(app):
             name=f"{SECRET} script",
             scopes=["read", "write"],
         )
-        _token, beta_secret = api_tokens.issue(
-            session=session,
-            organisation_id=org_b.id,
-            user_id=admin_b.id,
-            name="Beta script",
-            scopes=["read", "write"],
-        )
+        beta_secret = make_token(session, org_b.id, user_id=admin_b.id, name="Beta script")
         own = get_catalogue().current[COMPANY_RISK_ASSESSMENT]
         record_own_assessment(
             session=session,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
 
@@ -26,7 +24,7 @@ from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.respond.services import start as start_response
 from supplychain.risk import services as risk
-from tests.api.conftest import call
+from tests.api.conftest import call, invitation_body, send_invitations
 from tests.factories import make_link, make_supplier, send_campaign
 
 
@@ -138,13 +136,8 @@ def test_links_create_and_list(app, client, tenants):
 
 def test_invitations_send_through_the_outbox(app, client, tenants):
     a = tenants["a"]
-    body = {
-        "supplier_ids": [a.supplier_id],
-        "title": "Spring screening",
-        "deadline": (utcnow() + timedelta(days=10)).isoformat(),
-    }
-    sent = call(client, "POST", "/invitations", a.write, json=body)
-    assert sent.status_code == 201, sent.json
+    body = invitation_body(a, "Spring screening")
+    sent = send_invitations(client, a, "Spring screening")
     (invitation,) = sent.json["invitations"]
     assert invitation["supplier_id"] == a.supplier_id and invitation["status"] == "queued"
     assert "/r/" not in sent.get_data(as_text=True)  # the link's secret goes by mail only
@@ -177,15 +170,7 @@ def _answered(app, tenant):
     with app.app_context():
         session = db.get_session()
         questionnaire = get_catalogue().current["supplier-self-assessment"]
-        send_campaign(
-            session,
-            tenant.org_id,
-            [tenant.supplier_id],
-            questionnaire=questionnaire,
-            user_id=tenant.admin_id,
-            title="t",
-            deadline=utcnow() + timedelta(days=5),
-        )
+        send_campaign(session, tenant.org_id, [tenant.supplier_id], user_id=tenant.admin_id)
         invitation = session.exec(
             select(Invitation).where(Invitation.organisation_id == tenant.org_id)
         ).one()

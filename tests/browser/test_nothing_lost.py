@@ -20,6 +20,7 @@ from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.risk import services as risk
 from supplychain.worker import run_once
+from tests.browser.conftest import save_section, submit_answers
 from tests.browser.test_answering_journey import _fill_section
 from tests.factories import PASSWORD, make_org, make_user, send_campaign
 from tests.respond.test_documents import PDF
@@ -67,11 +68,8 @@ def _answer_with_a_document(app, browser, live_server, chain: dict) -> None:
                     {"name": "register-extract.pdf", "mimeType": "application/pdf", "buffer": PDF}
                 ]
             )
-        page.get_by_role("button", name="Save and").click()
-        page.wait_for_load_state()
-    page.get_by_label("Your name and position").fill("Anna Liepa, valdes locekle")
-    page.get_by_role("button", name="Submit the answers").click()
-    page.get_by_role("heading", name="Thank you").wait_for()
+        save_section(page)
+    submit_answers(page, "Anna Liepa, valdes locekle")
     phone.close()
 
 

@@ -15,8 +15,8 @@ from supplychain import db
 from supplychain.chain.tabular import COLUMNS
 from supplychain.models import ChainImport, Link, Role, RunStatus, Supplier
 from supplychain.worker import run_once
-from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, make_org, make_user
+from tests.conftest import csrf_token, sign_in
+from tests.factories import committed, make_team
 from tests.strategies import EXAMPLES, nasty
 
 
@@ -88,14 +88,9 @@ def _codes(app) -> set[str]:
 
 @pytest.fixture
 def officer(app):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "fuzzed")
-        make_user(session, org, Role.OFFICER, email="officer@fuzzed.example")
-        session.commit()
-    client = app.test_client()
-    login(client, "officer@fuzzed.example", PASSWORD)
-    return client
+    with committed(app) as session:
+        make_team(session, "fuzzed", Role.OFFICER)
+    return sign_in(app.test_client(), Role.OFFICER, "fuzzed")
 
 
 @EXAMPLES

@@ -22,16 +22,19 @@ from supplychain.models import (
 )
 from supplychain.questionnaires.catalogue import get_catalogue
 from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.factories import (
+    PASSWORD,
+    committed,
+    make_link,
+    make_supplier,
+    make_team,
+)
 
 
 @pytest.fixture
 def chain(app):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "buyer")
-        make_user(session, org, Role.ADMIN, email="admin@buyer.example")
-        make_user(session, org, Role.VIEWER, email="viewer@buyer.example")
+    with committed(app) as session:
+        org = make_team(session, "buyer", Role.ADMIN, Role.VIEWER)
         a = make_supplier(session, org, code="A", name="Alfa Būve SIA", email="a@alfa.lv")
         b = make_supplier(session, org, code="B", name="Beta Apkope SIA", email="b@beta.lv")
         c = make_supplier(session, org, code="C", name="Celtnieki SIA", email="")
@@ -39,7 +42,6 @@ def chain(app):
         make_link(session, org, None, a)
         make_link(session, org, None, b)
         make_link(session, org, a, d)
-        session.commit()
         return {"org": org.id, "a": a.id, "b": b.id, "c": c.id, "d": d.id}
 
 

@@ -69,3 +69,9 @@ def csrf_of(client, url: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
     assert match, page[:500]
     return match.group(1)
+
+
+def post_section(client, section_id: str, data: dict):
+    """Post data from a section's answer page with the page's CSRF token, as the browser does."""
+    url = f"/r/answer?section={section_id}"
+    return client.post(url, data={"csrf_token": csrf_of(client, url), **data})

@@ -24,7 +24,7 @@ from supplychain.models import (
 from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
-from tests.respond.conftest import csrf_of, start
+from tests.respond.conftest import csrf_of, post_section, start
 
 SUBCONTRACTORS = [
     {
@@ -185,15 +185,10 @@ def test_submit_writes_its_audit_trail_and_queues_one_assessment_in_few_statemen
 
 def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
     start(client, invited["token"])
-    url = "/r/answer?section=identity"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_of(client, url),
-            "registration_no": "40003123456",
-            "founded_year": "long ago",
-            "go": "next",
-        },
+    response = post_section(
+        client,
+        "identity",
+        {"registration_no": "40003123456", "founded_year": "long ago", "go": "next"},
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -204,7 +199,7 @@ def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
         kept = db.get_session().exec(select(Answer)).all()
         assert [(a.question_id, a.value) for a in kept] == [("registration_no", "40003123456")]
     # Resumed later from the page: the saved answer is there.
-    assert 'value="40003123456"' in client.get(url).get_data(as_text=True)
+    assert 'value="40003123456"' in client.get("/r/answer?section=identity").get_data(as_text=True)
 
 
 def test_review_names_the_sections_still_missing_answers(client, invited):
@@ -266,12 +261,7 @@ def test_a_link_sent_for_the_previous_version_is_answered_with_it(app, client):
         officer = make_user(session, org, Role.OFFICER, email="officer@old.example")
         supplier = make_supplier(session, org, code="V1", email="v1@supplier.example")
         _campaign, links = send_campaign(
-            session,
-            org.id,
-            [supplier.id],
-            questionnaire=old,
-            user_id=officer.id,
-            title="Last year's round",
+            session, org.id, [supplier.id], questionnaire=old, user_id=officer.id
         )
         session.commit()
     start(client, token_of(links[0].url))
