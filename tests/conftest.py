@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, func, select
 
 from supplychain import create_app, db
 from supplychain.models import Role
@@ -175,6 +175,13 @@ def login(client: FlaskClient, email: str, password: str):
     response = post_form(client, "/account/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def row_counts(app: Flask, *models: type[SQLModel]) -> list[int]:
+    """How many rows each model's table holds, all organisations together."""
+    with app.app_context():
+        session = db.get_session()
+        return [int(session.exec(select(func.count()).select_from(m)).one()) for m in models]
 
 
 def sign_in(client: FlaskClient, role: Role, slug: str) -> FlaskClient:

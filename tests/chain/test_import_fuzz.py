@@ -9,13 +9,13 @@ import io
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlmodel import func, select
+from sqlmodel import select
 
 from supplychain import db
 from supplychain.chain.tabular import COLUMNS
 from supplychain.models import ChainImport, Link, Role, RunStatus, Supplier
 from supplychain.worker import run_once
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, row_counts, sign_in
 from tests.factories import committed, make_team
 from tests.strategies import EXAMPLES, nasty
 
@@ -66,12 +66,7 @@ def _file_codes(content: bytes) -> list[str]:
 
 
 def _counts(app) -> list[int]:
-    with app.app_context():
-        session = db.get_session()
-        return [
-            int(session.exec(select(func.count()).select_from(m)).one())
-            for m in (Supplier, Link, ChainImport)
-        ]
+    return row_counts(app, Supplier, Link, ChainImport)
 
 
 def _status(app, job: str) -> RunStatus:

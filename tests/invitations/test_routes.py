@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from supplychain import db
 from supplychain.invitations import disclosures
@@ -21,7 +21,7 @@ from supplychain.models import (
     Supplier,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
-from tests.conftest import login, post_form
+from tests.conftest import login, post_form, row_counts, sign_in
 from tests.factories import (
     PASSWORD,
     committed,
@@ -47,13 +47,12 @@ def chain(app):
 
 @pytest.fixture
 def admin(client, chain):
-    login(client, "admin@buyer.example", PASSWORD)
-    return client
+    return sign_in(client, Role.ADMIN, "buyer")
 
 
 def _count(app, model) -> int:
-    with app.app_context():
-        return int(db.get_session().exec(select(func.count()).select_from(model)).one())
+    [count] = row_counts(app, model)
+    return count
 
 
 def _send(client, **fields):

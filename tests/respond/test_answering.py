@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
 from supplychain import db
@@ -24,6 +24,7 @@ from supplychain.models import (
 from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
+from tests.conftest import row_counts
 from tests.respond.conftest import csrf_of, post_section, start
 
 SUBCONTRACTORS = [
@@ -49,8 +50,8 @@ SUBCONTRACTORS = [
 
 
 def _rows(app, model) -> int:
-    with app.app_context():
-        return int(db.get_session().exec(select(func.count()).select_from(model)).one())
+    [count] = row_counts(app, model)
+    return count
 
 
 def test_opening_the_link_changes_nothing(app, client, invited):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import func, select
+from sqlmodel import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -22,7 +22,7 @@ from supplychain.chain.tabular import COLUMNS, read_table
 from supplychain.models import ChainImport, Link, Organisation, Role, RunStatus, Supplier, utcnow
 from supplychain.worker import run_once
 from tests.chain.test_importer import BAD, GOOD
-from tests.conftest import csrf_token, login, make_app, threaded_app_url
+from tests.conftest import csrf_token, login, make_app, row_counts, threaded_app_url
 from tests.factories import PASSWORD, make_org, make_user
 
 EMAIL = "officer@importers.example"
@@ -74,11 +74,7 @@ def _record(app, url: str) -> ChainImport:
 
 
 def _chain(app) -> list[int]:
-    with app.app_context():
-        session = db.get_session()
-        return [
-            int(session.exec(select(func.count()).select_from(m)).one()) for m in (Supplier, Link)
-        ]
+    return row_counts(app, Supplier, Link)
 
 
 def _big_file(rows: int) -> bytes:
