@@ -66,9 +66,9 @@ def email_of(role: Role, slug: str) -> str:
     return f"{role.value}@{slug}.example"
 
 
-def make_team(session: Session, slug: str, *roles: Role, name: str | None = None) -> Organisation:
+def make_team(session: Session, slug: str, *roles: Role) -> Organisation:
     """An organisation with one user per role, each signing in as email_of(role, slug)."""
-    org = make_org(session, slug, name)
+    org = make_org(session, slug)
     for role in roles:
         make_user(session, org, role, email=email_of(role, slug))
     return org
@@ -135,13 +135,12 @@ def send_campaign(
     message: str = "",
     deadline: datetime | None = None,
     base_url: str | None = None,
-    now: datetime | None = None,
 ) -> tuple[Campaign, list[invitations.IssuedLink]]:
     """A campaign sent through the service (a questionnaire id means its current version);
     by default due in ten days, with links on the app's BASE_URL."""
     if isinstance(questionnaire, str):
         questionnaire = get_catalogue().current[questionnaire]
-    now = now or utcnow()
+    now = utcnow()
     return invitations.create_campaign(
         session=session,
         organisation_id=organisation_id,
