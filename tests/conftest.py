@@ -11,14 +11,18 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, func, select
 
 from supplychain import create_app, db
+from supplychain.models import Role
+from tests.factories import PASSWORD, email_of
 
 POSTGRES_URL = os.environ.get("SUPPLYCHAIN_TEST_POSTGRES_URL")
 
@@ -68,8 +72,9 @@ def empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path) -> Iterator[Flask]:
+def make_app(database_url: str, tmp_path: Path, **config: Any) -> Flask:
+    """A test app on database_url with its folders under tmp_path, config overriding the
+    defaults; on SQLite its tables are made (PostgreSQL's run's database is migrated once)."""
     application = create_app(
         {
             "TESTING": True,
@@ -80,11 +85,23 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:
             "REPORT_DIR": str(tmp_path / "reports"),
             "JOBS_IN_APP": False,  # tests run imports and reports through the worker's function
             "BASE_URL": "https://supplychain.test",
-            "SERVER_NAME": None,
+            **config,
         }
     )
-    if database_url == "sqlite://":
+    if database_url.startswith("sqlite"):
         db.create_all_and_stamp(application.extensions["engine"])
+    return application
+
+
+def threaded_app_url(database_url: str, tmp_path: Path) -> str:
+    """database_url, but on SQLite a file: a job thread and the requests need connections of
+    their own, and each connection to an in-memory database is a database of its own."""
+    return database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'jobs.db'}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Flask]:
+    application = make_app(database_url, tmp_path, SERVER_NAME=None)
     yield application
     application.extensions["engine"].dispose()
 
@@ -158,3 +175,16 @@ def login(client: FlaskClient, email: str, password: str):
     response = post_form(client, "/account/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def row_counts(app: Flask, *models: type[SQLModel]) -> list[int]:
+    """How many rows each model's table holds, all organisations together."""
+    with app.app_context():
+        session = db.get_session()
+        return [int(session.exec(select(func.count()).select_from(m)).one()) for m in models]
+
+
+def sign_in(client: FlaskClient, role: Role, slug: str) -> FlaskClient:
+    """Sign client in as the user factories.make_team gave that role in organisation slug."""
+    login(client, email_of(role, slug), PASSWORD)
+    return client

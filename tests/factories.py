@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import Flask, current_app
 from sqlmodel import Session
 
+from supplychain import db
 from supplychain.accounts import services as accounts
+from supplychain.api import tokens
 from supplychain.chain import services as chain
-from supplychain.models import Link, Organisation, Role, Supplier, User
+from supplychain.invitations import services as invitations
+from supplychain.models import Campaign, Link, Organisation, Role, Supplier, User, utcnow
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.questionnaires.schema import Questionnaire
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)
@@ -53,6 +61,28 @@ def make_user(
     )
 
 
+def email_of(role: Role, slug: str) -> str:
+    """The address make_team gives the organisation's user of that role."""
+    return f"{role.value}@{slug}.example"
+
+
+def make_team(session: Session, slug: str, *roles: Role) -> Organisation:
+    """An organisation with one user per role, each signing in as email_of(role, slug)."""
+    org = make_org(session, slug)
+    for role in roles:
+        make_user(session, org, role, email=email_of(role, slug))
+    return org
+
+
+@contextmanager
+def committed(app: Flask) -> Iterator[Session]:
+    """A session in an app context of its own, committed when the block ends."""
+    with app.app_context():
+        session = db.get_session()
+        yield session
+        session.commit()
+
+
 def make_supplier(session: Session, org: Organisation, **overrides: Any) -> Supplier:
     n = next(_seq)
     values = {
@@ -92,3 +122,53 @@ def make_link(
             parent_id=parent.id if parent else None, child_id=child.id, relation=relation, **values
         ),
     )
+
+
+def send_campaign(
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Iterable[int],
+    *,
+    questionnaire: Questionnaire | str = "supplier-self-assessment",
+    user_id: int | None = None,
+    title: str = "Spring round",
+    message: str = "",
+    deadline: datetime | None = None,
+    base_url: str | None = None,
+) -> tuple[Campaign, list[invitations.IssuedLink]]:
+    """A campaign sent through the service (a questionnaire id means its current version);
+    by default due in ten days, with links on the app's BASE_URL."""
+    if isinstance(questionnaire, str):
+        questionnaire = get_catalogue().current[questionnaire]
+    now = utcnow()
+    return invitations.create_campaign(
+        session=session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        questionnaire=questionnaire,
+        title=title,
+        message=message,
+        deadline=deadline or now + timedelta(days=10),
+        supplier_ids=list(supplier_ids),
+        base_url=current_app.config["BASE_URL"] if base_url is None else base_url,
+        now=now,
+    )
+
+
+def make_token(
+    session: Session,
+    organisation_id: int,
+    *,
+    user_id: int | None = None,
+    name: str = "script",
+    scopes: Iterable[str] = ("read", "write"),
+) -> str:
+    """An API token issued through the service; returns its secret."""
+    _token, secret = tokens.issue(
+        session=session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        name=name,
+        scopes=list(scopes),
+    )
+    return secret

@@ -15,8 +15,8 @@ from sqlmodel import SQLModel
 from supplychain import create_app, db
 from supplychain.config import from_environment
 from supplychain.models import Role
-from tests.conftest import login
-from tests.factories import PASSWORD, make_org, make_user
+from tests.conftest import sign_in
+from tests.factories import committed, make_team
 
 
 def test_environment_settings_are_parsed():
@@ -120,12 +120,9 @@ def _unreachable(app) -> None:
 def test_an_unreachable_database_answers_503_with_a_time_to_retry(app, client):
     """A supplier's link and a signed-in officer's page (whose user lives in the database)
     both get the same plain page, in the visitor's language, with Retry-After."""
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "outage")
-        make_user(session, org, Role.OFFICER, email="officer@outage.example")
-        session.commit()
-    login(client, "officer@outage.example", PASSWORD)
+    with committed(app) as session:
+        make_team(session, "outage", Role.OFFICER)
+    sign_in(client, Role.OFFICER, "outage")
     _unreachable(app)
     for url, language in (("/chain/", "en"), ("/r/" + "x" * 43, "lv")):
         response = client.get(url, headers={"Accept-Language": language})

@@ -24,22 +24,18 @@ def run(app, *args, input=None):
     return app.test_cli_runner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
+def _create_anna(app):
+    """Make anna@acme.example an admin of acme, her password read from stdin."""
+    args = ["create-user", "anna@acme.example", "--org", "acme", "--role", "admin"]
+    return run(app, *args, "--password-stdin", input="a strong passphrase\n")
+
+
 def test_db_upgrade_then_org_and_user(file_app):
     result = run(file_app, "db", "upgrade")
     assert result.exit_code == 0 and "is at revision" in result.output
     result = run(file_app, "create-org", "acme", "--name", "Acme Būvniecība")
     assert result.exit_code == 0, result.output
-    result = run(
-        file_app,
-        "create-user",
-        "anna@acme.example",
-        "--org",
-        "acme",
-        "--role",
-        "admin",
-        "--password-stdin",
-        input="a strong passphrase\n",
-    )
+    result = _create_anna(file_app)
     assert result.exit_code == 0, result.output
     with file_app.app_context():
         user = db.get_session().exec(select(User)).one()
@@ -129,17 +125,7 @@ def test_serve_runs_gunicorn_and_keeps_users_apart(file_app, tmp_path):
 
     run(file_app, "db", "upgrade")
     run(file_app, "create-org", "acme", "--name", "Acme")
-    run(
-        file_app,
-        "create-user",
-        "anna@acme.example",
-        "--org",
-        "acme",
-        "--role",
-        "admin",
-        "--password-stdin",
-        input="a strong passphrase\n",
-    )
+    _create_anna(file_app)
     port = _free_port()
     server = subprocess.Popen(
         [

@@ -9,44 +9,26 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from supplychain import create_app, db, jobs
-from supplychain.invitations import services as invitations
+from supplychain import db, jobs
 from supplychain.models import (
     AssessmentRun,
     OutboxMessage,
     OutboxStatus,
     Role,
     RunStatus,
-    utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from tests import mailserver
-from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_org, make_supplier, make_user
+from tests.conftest import login, make_app, post_form, threaded_app_url
+from tests.factories import PASSWORD, make_org, make_supplier, make_user, send_campaign
 from tests.invitations.test_worker import wait_until
 from tests.respond.conftest import SELF_ASSESSMENT, csrf_of, start, token_of
 from tests.respond.test_answering import _answer_everything
 
 
 def _app(database_url, tmp_path, **config):
-    # On SQLite a file: the job thread and the requests need connections of their own.
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'jobs.db'}"
-    application = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "test-secret-key",
-            "MAIL_DIR": str(tmp_path / "mail"),
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "REPORT_DIR": str(tmp_path / "reports"),
-            "BASE_URL": "https://supplychain.test",
-            **config,
-        }
-    )
-    if url.startswith("sqlite"):
-        db.create_all_and_stamp(application.extensions["engine"])
-    return application
+    return make_app(threaded_app_url(database_url, tmp_path), tmp_path, **config)
 
 
 @pytest.fixture
@@ -156,18 +138,7 @@ def test_with_jobs_in_app_off_the_app_leaves_mail_and_assessments_to_the_worker(
         org_id, supplier_id = _buyer(app)
         with app.app_context():
             session = db.get_session()
-            _campaign, [link] = invitations.create_campaign(
-                session=session,
-                organisation_id=org_id,
-                user_id=None,
-                questionnaire=get_catalogue().current[SELF_ASSESSMENT],
-                title="Spring round",
-                message="",
-                deadline=utcnow() + timedelta(days=10),
-                supplier_ids=[supplier_id],
-                base_url=app.config["BASE_URL"],
-                now=utcnow(),
-            )
+            _campaign, [link] = send_campaign(session, org_id, [supplier_id])
             session.commit()
         _answer(app, link.url)  # requests, one of which queues an assessment
         # Every request has ended, and no job thread was ever started to do anything.

@@ -17,7 +17,6 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from supplychain import db
-from supplychain.invitations import services as invitations
 from supplychain.models import Organisation, Role, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
@@ -26,7 +25,7 @@ from supplychain.reports.context import Scope
 from supplychain.risk import services as risk
 from tests.answering import section_form
 from tests.conftest import login
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user, send_campaign
 from tests.respond.conftest import csrf_of, start, token_of
 
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -47,17 +46,14 @@ def _hostile_chain(app) -> str:
         below = make_supplier(session, org, code="BELOW", name=f"Below {MARKUP}")
         make_link(session, org, hostile, below)
         questionnaire = get_catalogue().current["supplier-self-assessment"]
-        _campaign, [link] = invitations.create_campaign(
-            session=session,
-            organisation_id=org.id,
-            user_id=None,
+        _campaign, [link] = send_campaign(
+            session,
+            org.id,
+            [hostile.id],
             questionnaire=questionnaire,
             title=HOSTILE,
             message=HOSTILE,
             deadline=utcnow() + timedelta(days=7),
-            supplier_ids=[hostile.id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
         )
         session.commit()
     texts = {q.id: HOSTILE[: q.max_length] for q in questionnaire.questions() if q.type == "text"}

@@ -15,7 +15,6 @@ from supplychain.access import rule_for
 from supplychain.accounts import services as accounts
 from supplychain.api import tokens as api_tokens
 from supplychain.api.spec import OPERATIONS
-from supplychain.invitations import services as invitations
 from supplychain.models import (
     Answer,
     ApiToken,
@@ -54,7 +53,15 @@ from supplychain.risk import services as risk
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
 from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.factories import (
+    PASSWORD,
+    make_link,
+    make_org,
+    make_supplier,
+    make_token,
+    make_user,
+    send_campaign,
+)
 
 SECRET = "ALPHA-CONFIDENTIAL"
 # A plausible form body for any POST: every field a route of ours reads.
@@ -113,13 +120,7 @@ def world(app):
             name=f"{SECRET} script",
             scopes=["read", "write"],
         )
-        _token, beta_secret = api_tokens.issue(
-            session=session,
-            organisation_id=org_b.id,
-            user_id=admin_b.id,
-            name="Beta script",
-            scopes=["read", "write"],
-        )
+        beta_secret = make_token(session, org_b.id, user_id=admin_b.id, name="Beta script")
         own = get_catalogue().current[COMPANY_RISK_ASSESSMENT]
         record_own_assessment(
             session=session,
@@ -183,17 +184,14 @@ def _screening_check(app, session, admin, supplier):
 
 def _sent_questionnaire(app, session, org, admin, supplier) -> dict:
     """A campaign to supplier, a started response with an answer, a document, a dead mail."""
-    campaign, _links = invitations.create_campaign(
-        session=session,
-        organisation_id=org.id,
+    campaign, _links = send_campaign(
+        session,
+        org.id,
+        [supplier.id],
         user_id=admin.id,
-        questionnaire=get_catalogue().current["supplier-self-assessment"],
         title=f"{SECRET} campaign",
         message=SECRET,
         deadline=utcnow() + timedelta(days=5),
-        supplier_ids=[supplier.id],
-        base_url=app.config["BASE_URL"],
-        now=utcnow(),
     )
     invitation = session.exec(select(Invitation)).one()
     response = start_response_from_link(

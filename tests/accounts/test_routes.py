@@ -12,17 +12,13 @@ from supplychain import db
 from supplychain.models import Organisation, OutboxMessage, OutboxStatus, Role, User, utcnow
 from tests import mailserver
 from tests.conftest import csrf_token, login, post_form
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import PASSWORD, committed, make_team
 
 
 @pytest.fixture
 def team(app):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "team")
-        make_user(session, org, Role.ADMIN, email="admin@team.example")
-        make_user(session, org, Role.OFFICER, email="officer@team.example")
-        session.commit()
+    with committed(app) as session:
+        make_team(session, "team", Role.ADMIN, Role.OFFICER)
 
 
 SIGNUP = {

@@ -10,9 +10,8 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from supplychain import db
-from supplychain.api import tokens
 from supplychain.models import AuditEvent, utcnow
-from tests.factories import make_org, make_supplier, make_user
+from tests.factories import make_org, make_supplier, make_token, make_user
 
 
 @dataclass(frozen=True)
@@ -34,20 +33,8 @@ def tenants(app) -> dict[str, Tenant]:
             org = make_org(session, f"api-{key}", f"API {key.upper()}")
             admin = make_user(session, org)
             supplier = make_supplier(session, org, name=f"Supplier of {key}")
-            _t, write = tokens.issue(
-                session=session,
-                organisation_id=org.id,
-                user_id=admin.id,
-                name="script",
-                scopes=["read", "write"],
-            )
-            _t, read = tokens.issue(
-                session=session,
-                organisation_id=org.id,
-                user_id=admin.id,
-                name="dashboard",
-                scopes=["read"],
-            )
+            write = make_token(session, org.id, user_id=admin.id)
+            read = make_token(session, org.id, user_id=admin.id, name="dashboard", scopes=["read"])
             made[key] = Tenant(org.id, admin.id, write, read, supplier.id)
         session.commit()
     return made
@@ -59,16 +46,25 @@ def call(client: FlaskClient, method: str, url: str, token: str | None, **kwargs
     return client.open(f"/api/v1{url}", method=method, headers=headers, **kwargs)
 
 
-def invite(client: FlaskClient, tenant: Tenant) -> dict:
-    """Send tenant's supplier a questionnaire through the API; return the invitation."""
-    body = {
+def invitation_body(tenant: Tenant, title: str = "Screening") -> dict:
+    """The JSON that asks for a campaign to tenant's supplier, due in ten days."""
+    return {
         "supplier_ids": [tenant.supplier_id],
-        "title": "Screening",
+        "title": title,
         "deadline": (utcnow() + timedelta(days=10)).isoformat(),
     }
-    sent = call(client, "POST", "/invitations", tenant.write, json=body)
+
+
+def send_invitations(client: FlaskClient, tenant: Tenant, title: str = "Screening"):
+    """POST invitation_body(tenant, title), assert the campaign was made; return the answer."""
+    sent = call(client, "POST", "/invitations", tenant.write, json=invitation_body(tenant, title))
     assert sent.status_code == 201, sent.json
-    return sent.json["invitations"][0]
+    return sent
+
+
+def invite(client: FlaskClient, tenant: Tenant) -> dict:
+    """Send tenant's supplier a questionnaire through the API; return the invitation."""
+    return send_invitations(client, tenant).json["invitations"][0]
 
 
 def audit_actions(app, org_id: int) -> list[tuple[str, int | None]]:

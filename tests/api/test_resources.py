@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
 
@@ -26,8 +24,8 @@ from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.respond.services import start as start_response
 from supplychain.risk import services as risk
-from tests.api.conftest import call
-from tests.factories import make_link, make_supplier
+from tests.api.conftest import call, invitation_body, send_invitations
+from tests.factories import make_link, make_supplier, send_campaign
 
 
 def _rows(app, model, org_id):
@@ -138,13 +136,8 @@ def test_links_create_and_list(app, client, tenants):
 
 def test_invitations_send_through_the_outbox(app, client, tenants):
     a = tenants["a"]
-    body = {
-        "supplier_ids": [a.supplier_id],
-        "title": "Spring screening",
-        "deadline": (utcnow() + timedelta(days=10)).isoformat(),
-    }
-    sent = call(client, "POST", "/invitations", a.write, json=body)
-    assert sent.status_code == 201, sent.json
+    body = invitation_body(a, "Spring screening")
+    sent = send_invitations(client, a, "Spring screening")
     (invitation,) = sent.json["invitations"]
     assert invitation["supplier_id"] == a.supplier_id and invitation["status"] == "queued"
     assert "/r/" not in sent.get_data(as_text=True)  # the link's secret goes by mail only
@@ -173,23 +166,11 @@ def test_invitations_send_through_the_outbox(app, client, tenants):
 
 def _answered(app, tenant):
     """Send tenant's supplier a questionnaire and start answering it; return the response id."""
-    from supplychain.invitations import services as invitations
 
     with app.app_context():
         session = db.get_session()
         questionnaire = get_catalogue().current["supplier-self-assessment"]
-        invitations.create_campaign(
-            session=session,
-            organisation_id=tenant.org_id,
-            user_id=tenant.admin_id,
-            questionnaire=questionnaire,
-            title="t",
-            message="",
-            deadline=utcnow() + timedelta(days=5),
-            supplier_ids=[tenant.supplier_id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
-        )
+        send_campaign(session, tenant.org_id, [tenant.supplier_id], user_id=tenant.admin_id)
         invitation = session.exec(
             select(Invitation).where(Invitation.organisation_id == tenant.org_id)
         ).one()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -86,3 +89,28 @@ def sign_in(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def save_section(page) -> None:
+    """Press "Save and continue" (or "Save and review") and wait for the next page."""
+    page.get_by_role("button", name="Save and").click()
+    page.wait_for_load_state()
+
+
+def submit_answers(page, signed_by: str) -> None:
+    """Sign the review page, submit, and wait for the thank-you page."""
+    page.get_by_label("Your name and position").fill(signed_by)
+    page.get_by_role("button", name="Submit the answers").click()
+    page.get_by_role("heading", name="Thank you").wait_for()
+
+
+def download_pdf(page, folder: Path) -> PdfReader:
+    """Wait for the report page's download link (the page refreshes itself until the report is
+    made), download the PDF into folder and read it back."""
+    link = page.get_by_role("link", name="Download the PDF")
+    link.wait_for(timeout=15000)
+    with page.expect_download() as info:
+        link.click()
+    target = folder / "report.pdf"
+    info.value.save_as(target)
+    return PdfReader(io.BytesIO(target.read_bytes()))

@@ -11,6 +11,7 @@ from supplychain.demo import DEMO_EMAIL, load_demo
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.worker import run_once
+from tests.browser.conftest import save_section, submit_answers
 from tests.respond.test_answering import SUBCONTRACTORS
 
 pytestmark = pytest.mark.browser
@@ -85,13 +86,10 @@ def test_officer_sends_supplier_answers_from_the_mail_officer_sees_disclosures(
     )
     for section in questionnaire.sections:
         _fill_section(supplier, questionnaire, section.id, answers)
-        supplier.get_by_role("button", name="Save and").click()
-        supplier.wait_for_load_state()
+        save_section(supplier)
     assert supplier.get_by_role("heading", name="Review and submit").is_visible()
     assert supplier.get_by_text("Jumiķi SIA").count() >= 1
-    supplier.get_by_label("Your name and position").fill("Anna Bērziņa, director")
-    supplier.get_by_role("button", name="Submit the answers").click()
-    supplier.get_by_role("heading", name="Thank you").wait_for()
+    submit_answers(supplier, "Anna Bērziņa, director")
 
     officer.goto(f"{live_server}/invitations/disclosures")
     rows = officer.locator("table.table tbody tr")

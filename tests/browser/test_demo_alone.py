@@ -23,6 +23,7 @@ from supplychain.demo import DEMO_EMAIL
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
+from tests.browser.conftest import submit_answers
 from tests.conftest import CSRF_RE
 
 pytestmark = pytest.mark.browser
@@ -154,9 +155,7 @@ def test_the_demo_alone_mails_the_questionnaire_and_assesses_the_answer(demo, br
         )
         assert saved.status == 303, (section.id, saved.status)
     supplier.goto(f"{server}/r/review")
-    supplier.get_by_label("Your name and position").fill("Jānis Ozols, valdes loceklis")
-    supplier.get_by_role("button", name="Submit the answers").click()
-    supplier.get_by_role("heading", name="Thank you").wait_for()
+    submit_answers(supplier, "Jānis Ozols, valdes loceklis")
 
     # No worker runs: the app assesses the answer by itself, and the Risks page shows it.
     newer = _wait_for(

@@ -5,16 +5,15 @@ the risk report, which is read back."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import jobs as report_jobs
 from supplychain.worker import run_once
+from tests.browser.conftest import download_pdf, save_section, submit_answers
 from tests.browser.test_accounts_journey import _sign_up
 from tests.browser.test_answering_journey import _fill_section
 
@@ -78,11 +77,8 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     assert answers["worker_fees"] == "yes" and not answers.get("agencies")
     for section in questionnaire.sections:
         _fill_section(answering, questionnaire, section.id, answers)
-        answering.get_by_role("button", name="Save and").click()
-        answering.wait_for_load_state()
-    answering.get_by_label("Your name and position").fill("Jānis Kalns, valdes loceklis")
-    answering.get_by_role("button", name="Submit the answers").click()
-    answering.get_by_role("heading", name="Thank you").wait_for()
+        save_section(answering)
+    submit_answers(answering, "Jānis Kalns, valdes loceklis")
     supplier.close()
 
     officer.get_by_role("link", name="Risks").click()
@@ -99,13 +95,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     officer.get_by_role("button", name="Make the report").click()
     officer.wait_for_url("**/reports/*")
     report_jobs.run_waiting(app)
-    download = officer.get_by_role("link", name="Download the PDF")
-    download.wait_for(timeout=15000)
-    with officer.expect_download() as info:
-        download.click()
-    target = tmp_path / "report.pdf"
-    info.value.save_as(target)
-    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    reader = download_pdf(officer, tmp_path)
     text = "".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 3
     for name in ("SIA Fasādes Meistari", "Laika Darbi OÜ", "Agency workers deep in the chain"):

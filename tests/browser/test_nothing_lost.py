@@ -5,7 +5,6 @@ earlier assessment's flags and its archived report stay exactly as they were thr
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,7 @@ from sqlmodel import select
 
 from supplychain import db
 from supplychain.cli import cli
-from supplychain.invitations import services as invitations
-from supplychain.models import Role, Supplier, utcnow
+from supplychain.models import Role, Supplier
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import jobs as report_jobs
@@ -22,8 +20,9 @@ from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.risk import services as risk
 from supplychain.worker import run_once
+from tests.browser.conftest import save_section, submit_answers
 from tests.browser.test_answering_journey import _fill_section
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import PASSWORD, make_org, make_user, send_campaign
 from tests.respond.test_documents import PDF
 
 pytestmark = pytest.mark.browser
@@ -45,17 +44,8 @@ def _set_up(app, tmp_path) -> dict:
         session = db.get_session()
         facade = session.exec(select(Supplier).where(Supplier.code == "FASADE")).one()
         questionnaire = get_catalogue().current["supplier-self-assessment"]
-        _campaign, links = invitations.create_campaign(
-            session=session,
-            organisation_id=ids["org"],
-            user_id=ids["officer"],
-            questionnaire=questionnaire,
-            title="Spring round",
-            message="",
-            deadline=utcnow() + timedelta(days=10),
-            supplier_ids=[facade.id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
+        _campaign, links = send_campaign(
+            session, ids["org"], [facade.id], questionnaire=questionnaire, user_id=ids["officer"]
         )
         session.commit()
         return {**ids, "facade": facade.id, "link": links[0].url, "questionnaire": questionnaire}
@@ -78,11 +68,8 @@ def _answer_with_a_document(app, browser, live_server, chain: dict) -> None:
                     {"name": "register-extract.pdf", "mimeType": "application/pdf", "buffer": PDF}
                 ]
             )
-        page.get_by_role("button", name="Save and").click()
-        page.wait_for_load_state()
-    page.get_by_label("Your name and position").fill("Anna Liepa, valdes locekle")
-    page.get_by_role("button", name="Submit the answers").click()
-    page.get_by_role("heading", name="Thank you").wait_for()
+        save_section(page)
+    submit_answers(page, "Anna Liepa, valdes locekle")
     phone.close()
 
 

@@ -3,14 +3,11 @@ what is below it, watches its progress, downloads it, and finds it again under R
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
 from supplychain.demo import DEMO_EMAIL
 from supplychain.reports import jobs
-from tests.browser.conftest import assessed_demo, sign_in
+from tests.browser.conftest import assessed_demo, download_pdf, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +25,7 @@ def test_ask_watch_download(app, live_server, page, tmp_path):
     assert page.locator("progress").is_visible()  # queued: the worker has not run yet
 
     assert jobs.run_waiting(app) == 1
-    download_button = page.get_by_role("link", name="Download the PDF")
-    download_button.wait_for(timeout=15000)  # the page refreshes itself
-    with page.expect_download() as info:
-        download_button.click()
-    target = tmp_path / "report.pdf"
-    info.value.save_as(target)
-    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    reader = download_pdf(page, tmp_path)  # the page refreshes itself
     text = "".join(p.extract_text() for p in reader.pages)
     assert "Saturs" in text and "Inženiersistēmas" in text
     assert page.locator("code.digest").inner_text() in page.content()

@@ -9,7 +9,6 @@ import pytest
 from sqlmodel import func, select
 
 from supplychain import db, storage
-from supplychain.invitations import services as invitations
 from supplychain.models import (
     AuditEvent,
     Evidence,
@@ -27,23 +26,21 @@ from supplychain.questionnaires.services import save_answers
 from supplychain.respond import services as respond
 from supplychain.risk import services as risk
 from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user, send_campaign
 
 QUESTIONNAIRE = "supplier-self-assessment"
 
 
 def _campaign(app, session, org, admin, supplier, title):
-    campaign, links = invitations.create_campaign(
-        session=session,
-        organisation_id=org.id,
+    campaign, links = send_campaign(
+        session,
+        org.id,
+        [supplier.id],
+        questionnaire=QUESTIONNAIRE,
         user_id=admin.id,
-        questionnaire=get_catalogue().current[QUESTIONNAIRE],
         title=title,
-        message="",
         deadline=utcnow() + timedelta(days=5),
-        supplier_ids=[supplier.id],
         base_url="",
-        now=utcnow(),
     )
     invitation = session.exec(select(Invitation).where(Invitation.campaign_id == campaign.id)).one()
     return campaign, invitation, links[0].url

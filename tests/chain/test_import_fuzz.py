@@ -9,14 +9,14 @@ import io
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlmodel import func, select
+from sqlmodel import select
 
 from supplychain import db
 from supplychain.chain.tabular import COLUMNS
 from supplychain.models import ChainImport, Link, Role, RunStatus, Supplier
 from supplychain.worker import run_once
-from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, make_org, make_user
+from tests.conftest import csrf_token, row_counts, sign_in
+from tests.factories import committed, make_team
 from tests.strategies import EXAMPLES, nasty
 
 
@@ -66,12 +66,7 @@ def _file_codes(content: bytes) -> list[str]:
 
 
 def _counts(app) -> list[int]:
-    with app.app_context():
-        session = db.get_session()
-        return [
-            int(session.exec(select(func.count()).select_from(m)).one())
-            for m in (Supplier, Link, ChainImport)
-        ]
+    return row_counts(app, Supplier, Link, ChainImport)
 
 
 def _status(app, job: str) -> RunStatus:
@@ -88,14 +83,9 @@ def _codes(app) -> set[str]:
 
 @pytest.fixture
 def officer(app):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "fuzzed")
-        make_user(session, org, Role.OFFICER, email="officer@fuzzed.example")
-        session.commit()
-    client = app.test_client()
-    login(client, "officer@fuzzed.example", PASSWORD)
-    return client
+    with committed(app) as session:
+        make_team(session, "fuzzed", Role.OFFICER)
+    return sign_in(app.test_client(), Role.OFFICER, "fuzzed")
 
 
 @EXAMPLES

@@ -13,19 +13,15 @@ from supplychain.cli import cli
 from supplychain.models import ChainImport, Link, Response, Role, RunStatus, Supplier
 from supplychain.worker import run_once
 from tests.chain.test_importer import BAD, GOOD
-from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, make_org, make_user
+from tests.conftest import csrf_token, row_counts, sign_in
+from tests.factories import committed, make_org, make_team
 
 
 @pytest.fixture
 def officer(app, client):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "importers")
-        make_user(session, org, Role.OFFICER, email="officer@importers.example")
-        session.commit()
-    login(client, "officer@importers.example", PASSWORD)
-    return client
+    with committed(app) as session:
+        make_team(session, "importers", Role.OFFICER)
+    return sign_in(client, Role.OFFICER, "importers")
 
 
 def _upload(client, text: str, name: str = "chain.csv"):
@@ -38,12 +34,7 @@ def _upload(client, text: str, name: str = "chain.csv"):
 
 
 def _counts(app):
-    with app.app_context():
-        session = db.get_session()
-        return [
-            int(session.exec(select(func.count()).select_from(m)).one())
-            for m in (Supplier, Link, ChainImport)
-        ]
+    return row_counts(app, Supplier, Link, ChainImport)
 
 
 def test_bad_file_lists_every_problem_and_changes_nothing(app, officer):

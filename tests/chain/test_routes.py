@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import AuditEvent, Link, Relation, Role, Supplier
-from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.conftest import post_form, row_counts, sign_in
+from tests.factories import committed, make_link, make_org, make_supplier, make_team
 
 
 @pytest.fixture
 def chain_world(app):
-    with app.app_context():
-        session = db.get_session()
-        org, other = make_org(session, "ours"), make_org(session, "theirs")
-        make_user(session, org, Role.OFFICER, email="officer@ours.example")
-        make_user(session, org, Role.VIEWER, email="viewer@ours.example")
+    with committed(app) as session:
+        org = make_team(session, "ours", Role.OFFICER, Role.VIEWER)
+        other = make_org(session, "theirs")
         a = make_supplier(session, org, code="A1", name="Alpha Būve SIA")
         b = make_supplier(session, org, code="B1", name="Beta Tīrīšana SIA", sector="N81.2")
         make_link(session, org, None, a)
         foreign = make_supplier(session, other, code="X1", name="Foreign Firm")
-        session.commit()
         return {"a": a.id, "b": b.id, "foreign": foreign.id, "org": org.id}
 
 
-def _counts(app) -> tuple[int, int, int]:
-    with app.app_context():
-        session = db.get_session()
-        return tuple(
-            int(session.exec(select(func.count()).select_from(m)).one())
-            for m in (Supplier, Link, AuditEvent)
-        )
+@pytest.fixture
+def officer(client, chain_world):
+    """The client, signed in as the organisation's officer."""
+    return sign_in(client, Role.OFFICER, "ours")
+
+
+def _send_form(client, url: str, data: dict):
+    """Post data from the form on the page at url, as the browser does."""
+    return post_form(client, url, data, page=url)
+
+
+def _counts(app) -> list[int]:
+    return row_counts(app, Supplier, Link, AuditEvent)
 
 
 SUPPLIER = {
@@ -47,9 +50,8 @@ SUPPLIER = {
 }
 
 
-def test_officer_adds_a_supplier_with_normalised_codes(app, client, chain_world):
-    login(client, "officer@ours.example", PASSWORD)
-    response = post_form(client, "/chain/suppliers/new", SUPPLIER, page="/chain/suppliers/new")
+def test_officer_adds_a_supplier_with_normalised_codes(app, officer, chain_world):
+    response = _send_form(officer, "/chain/suppliers/new", SUPPLIER)
     assert response.status_code == 302
     with app.app_context():
         saved = db.get_session().exec(select(Supplier).where(Supplier.code == "C1")).one()
@@ -58,7 +60,7 @@ def test_officer_adds_a_supplier_with_normalised_codes(app, client, chain_world)
             "F43.99",
             chain_world["org"],
         )
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert "Celtnieks SIA" in page
 
 
@@ -75,13 +77,10 @@ def test_officer_adds_a_supplier_with_normalised_codes(app, client, chain_world)
     ],
 )
 def test_bad_supplier_input_is_named_and_nothing_is_written(
-    app, client, chain_world, field, value, message
+    app, officer, chain_world, field, value, message
 ):
-    login(client, "officer@ours.example", PASSWORD)
     before = _counts(app)
-    response = post_form(
-        client, "/chain/suppliers/new", {**SUPPLIER, field: value}, page="/chain/suppliers/new"
-    )
+    response = _send_form(officer, "/chain/suppliers/new", {**SUPPLIER, field: value})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'id="{field}-error"' in html
@@ -89,10 +88,9 @@ def test_bad_supplier_input_is_named_and_nothing_is_written(
     assert _counts(app) == before
 
 
-def test_editing_to_a_taken_code_is_refused(app, client, chain_world):
-    login(client, "officer@ours.example", PASSWORD)
+def test_editing_to_a_taken_code_is_refused(app, officer, chain_world):
     url = f"/chain/suppliers/{chain_world['b']}/edit"
-    response = post_form(client, url, {**SUPPLIER, "code": "A1", "name": "Beta"}, page=url)
+    response = _send_form(officer, url, {**SUPPLIER, "code": "A1", "name": "Beta"})
     assert "Another supplier already has the code A1." in response.get_data(as_text=True)
     with app.app_context():
         assert db.get_session().get(Supplier, chain_world["b"]).name == "Beta Tīrīšana SIA"
@@ -110,14 +108,9 @@ def _link(parent, child, **extra):
     }
 
 
-def test_officer_links_two_suppliers(app, client, chain_world):
-    login(client, "officer@ours.example", PASSWORD)
-    response = post_form(
-        client,
-        "/chain/links/new",
-        _link(chain_world["a"], chain_world["b"], work_country=" ee "),
-        page="/chain/links/new",
-    )
+def test_officer_links_two_suppliers(app, officer, chain_world):
+    data = _link(chain_world["a"], chain_world["b"], work_country=" ee ")
+    response = _send_form(officer, "/chain/links/new", data)
     assert response.status_code == 302
     with app.app_context():
         link = db.get_session().exec(select(Link).where(Link.child_id == chain_world["b"])).one()
@@ -142,7 +135,7 @@ def test_officer_links_two_suppliers(app, client, chain_world):
     ],
 )
 def test_bad_link_input_is_named_and_nothing_is_written(
-    app, client, chain_world, case, field, message
+    app, officer, chain_world, case, field, message
 ):
     w = chain_world
     data = {
@@ -154,9 +147,8 @@ def test_bad_link_input_is_named_and_nothing_is_written(
         "dates": _link(w["a"], w["b"], start_date="2026-05-01", end_date="2026-04-01"),
         "work_country": _link(w["a"], w["b"], work_country="XX"),
     }[case]
-    login(client, "officer@ours.example", PASSWORD)
     before = _counts(app)
-    response = post_form(client, "/chain/links/new", data, page="/chain/links/new")
+    response = _send_form(officer, "/chain/links/new", data)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'id="{field}-error"' in html
@@ -166,7 +158,7 @@ def test_bad_link_input_is_named_and_nothing_is_written(
 
 
 def test_viewer_cannot_change_the_chain(app, client, chain_world):
-    login(client, "viewer@ours.example", PASSWORD)
+    sign_in(client, Role.VIEWER, "ours")
     assert client.get(f"/chain/suppliers/{chain_world['a']}").status_code == 200
     before = _counts(app)
     response = post_form(client, "/chain/suppliers/new", SUPPLIER)
@@ -176,9 +168,8 @@ def test_viewer_cannot_change_the_chain(app, client, chain_world):
     assert _counts(app) == before
 
 
-def test_removing_a_supplier_removes_its_links_and_is_audited(app, client, chain_world):
-    login(client, "officer@ours.example", PASSWORD)
-    response = post_form(client, f"/chain/suppliers/{chain_world['a']}/delete")
+def test_removing_a_supplier_removes_its_links_and_is_audited(app, officer, chain_world):
+    response = post_form(officer, f"/chain/suppliers/{chain_world['a']}/delete")
     assert response.status_code == 302
     with app.app_context():
         session = db.get_session()

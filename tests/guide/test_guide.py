@@ -10,7 +10,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from supplychain import db
 from supplychain.guide.content import (
     CONTACTS,
     LANGUAGES,
@@ -22,8 +21,13 @@ from supplychain.guide.content import (
 from supplychain.models import Role
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.risk.rules import RULES
-from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.conftest import post_form, sign_in
+from tests.factories import (
+    committed,
+    make_link,
+    make_supplier,
+    make_team,
+)
 
 
 def test_every_rule_links_to_existing_sections_in_every_language():
@@ -70,17 +74,14 @@ def test_search_finds_recruitment_fees():
 
 @pytest.fixture
 def flagged(app, client):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "ours")
-        make_user(session, org, Role.ADMIN, email="admin@ours.example")
+    with committed(app) as session:
+        org = make_team(session, "ours", Role.ADMIN)
         a = make_supplier(session, org, code="A", name="Alfa SIA")
         b = make_supplier(session, org, code="B", name="Bēta <script>x</script> UAB", kind="agency")
         make_link(session, org, None, a)
         make_link(session, org, a, b, relation="labour_hire")
-        session.commit()
         supplier_id = b.id
-    login(client, "admin@ours.example", PASSWORD)
+    sign_in(client, Role.ADMIN, "ours")
     post_form(client, "/risk/run", page="/risk/")
     return supplier_id
 

@@ -11,7 +11,7 @@ from supplychain.invitations import services
 from supplychain.models import Invitation, OutboxMessage, ResponseStatus, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.respond.services import start
-from tests.factories import make_org, make_supplier, make_user
+from tests.factories import make_org, make_supplier, make_user, send_campaign
 
 
 def _campaign(session, app, days: int):
@@ -20,17 +20,13 @@ def _campaign(session, app, days: int):
     suppliers = [
         make_supplier(session, org, email=f"s{i}@example.lv", country="LV") for i in range(3)
     ]
-    _c, links = services.create_campaign(
-        session=session,
-        organisation_id=org.id,
+    _c, links = send_campaign(
+        session,
+        org.id,
+        [s.id for s in suppliers],
         user_id=user.id,
-        questionnaire=get_catalogue().current["supplier-self-assessment"],
         title="Round",
-        message="",
         deadline=utcnow() + timedelta(days=days),
-        supplier_ids=[s.id for s in suppliers],
-        base_url=app.config["BASE_URL"],
-        now=utcnow(),
     )
     for invitation in session.exec(select(Invitation)):
         invitation.sent_at = utcnow()

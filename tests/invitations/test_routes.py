@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from supplychain import db
 from supplychain.invitations import disclosures
@@ -21,17 +21,20 @@ from supplychain.models import (
     Supplier,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
-from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.conftest import login, post_form, row_counts, sign_in
+from tests.factories import (
+    PASSWORD,
+    committed,
+    make_link,
+    make_supplier,
+    make_team,
+)
 
 
 @pytest.fixture
 def chain(app):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "buyer")
-        make_user(session, org, Role.ADMIN, email="admin@buyer.example")
-        make_user(session, org, Role.VIEWER, email="viewer@buyer.example")
+    with committed(app) as session:
+        org = make_team(session, "buyer", Role.ADMIN, Role.VIEWER)
         a = make_supplier(session, org, code="A", name="Alfa Būve SIA", email="a@alfa.lv")
         b = make_supplier(session, org, code="B", name="Beta Apkope SIA", email="b@beta.lv")
         c = make_supplier(session, org, code="C", name="Celtnieki SIA", email="")
@@ -39,19 +42,17 @@ def chain(app):
         make_link(session, org, None, a)
         make_link(session, org, None, b)
         make_link(session, org, a, d)
-        session.commit()
         return {"org": org.id, "a": a.id, "b": b.id, "c": c.id, "d": d.id}
 
 
 @pytest.fixture
 def admin(client, chain):
-    login(client, "admin@buyer.example", PASSWORD)
-    return client
+    return sign_in(client, Role.ADMIN, "buyer")
 
 
 def _count(app, model) -> int:
-    with app.app_context():
-        return int(db.get_session().exec(select(func.count()).select_from(model)).one())
+    [count] = row_counts(app, model)
+    return count
 
 
 def _send(client, **fields):

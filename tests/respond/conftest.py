@@ -7,10 +7,9 @@ import re
 import pytest
 
 from supplychain import db
-from supplychain.invitations import services as invitations
-from supplychain.models import Role, utcnow
+from supplychain.models import Role
 from supplychain.questionnaires.catalogue import get_catalogue
-from tests.factories import make_org, make_supplier, make_user
+from tests.factories import make_org, make_supplier, make_user, send_campaign
 
 SELF_ASSESSMENT = "supplier-self-assessment"
 
@@ -23,7 +22,6 @@ def invited(app):
 
 def invite(app) -> dict:
     """What the invited fixture makes (browser tests call it too)."""
-    from datetime import timedelta
 
     with app.app_context():
         session = db.get_session()
@@ -32,17 +30,13 @@ def invite(app) -> dict:
         first = make_supplier(session, org, code="S1", name="Pirmais Būvnieks SIA", email="a@s1.lv")
         second = make_supplier(session, org, code="S2", name="Otrais SIA", email="b@s2.lv")
         questionnaire = get_catalogue().current[SELF_ASSESSMENT]
-        _campaign, links = invitations.create_campaign(
-            session=session,
-            organisation_id=org.id,
-            user_id=officer.id,
+        _campaign, links = send_campaign(
+            session,
+            org.id,
+            [first.id, second.id],
             questionnaire=questionnaire,
-            title="Spring round",
+            user_id=officer.id,
             message="Please answer <b>soon</b>.",
-            deadline=utcnow() + timedelta(days=10),
-            supplier_ids=[first.id, second.id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
         )
         session.commit()
         by_supplier = {link.supplier_id: link.url for link in links}
@@ -75,3 +69,9 @@ def csrf_of(client, url: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
     assert match, page[:500]
     return match.group(1)
+
+
+def post_section(client, section_id: str, data: dict):
+    """Post data from a section's answer page with the page's CSRF token, as the browser does."""
+    url = f"/r/answer?section={section_id}"
+    return client.post(url, data={"csrf_token": csrf_of(client, url), **data})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
 from supplychain import db
@@ -20,12 +20,12 @@ from supplychain.models import (
     Response,
     ResponseStatus,
     Role,
-    utcnow,
 )
 from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
-from tests.respond.conftest import csrf_of, start
+from tests.conftest import row_counts
+from tests.respond.conftest import csrf_of, post_section, start
 
 SUBCONTRACTORS = [
     {
@@ -50,8 +50,8 @@ SUBCONTRACTORS = [
 
 
 def _rows(app, model) -> int:
-    with app.app_context():
-        return int(db.get_session().exec(select(func.count()).select_from(model)).one())
+    [count] = row_counts(app, model)
+    return count
 
 
 def test_opening_the_link_changes_nothing(app, client, invited):
@@ -186,15 +186,10 @@ def test_submit_writes_its_audit_trail_and_queues_one_assessment_in_few_statemen
 
 def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
     start(client, invited["token"])
-    url = "/r/answer?section=identity"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_of(client, url),
-            "registration_no": "40003123456",
-            "founded_year": "long ago",
-            "go": "next",
-        },
+    response = post_section(
+        client,
+        "identity",
+        {"registration_no": "40003123456", "founded_year": "long ago", "go": "next"},
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -205,7 +200,7 @@ def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):
         kept = db.get_session().exec(select(Answer)).all()
         assert [(a.question_id, a.value) for a in kept] == [("registration_no", "40003123456")]
     # Resumed later from the page: the saved answer is there.
-    assert 'value="40003123456"' in client.get(url).get_data(as_text=True)
+    assert 'value="40003123456"' in client.get("/r/answer?section=identity").get_data(as_text=True)
 
 
 def test_review_names_the_sections_still_missing_answers(client, invited):
@@ -253,11 +248,9 @@ def test_yes_and_no_are_offered_in_the_pages_language(client, invited):
 def test_a_link_sent_for_the_previous_version_is_answered_with_it(app, client):
     """Version 2 replaced version 1 (issue 19); a link sent before is still answered, to the
     end, with the questions of version 1, and the answers are stored under version 1."""
-    from datetime import timedelta
 
-    from supplychain.invitations import services as invitations
     from supplychain.questionnaires.catalogue import get_catalogue
-    from tests.factories import make_org, make_supplier, make_user
+    from tests.factories import make_org, make_supplier, make_user, send_campaign
     from tests.respond.conftest import token_of
 
     with app.app_context():
@@ -268,17 +261,8 @@ def test_a_link_sent_for_the_previous_version_is_answered_with_it(app, client):
         org = make_org(session, "buyer-old", "Buyer AS")
         officer = make_user(session, org, Role.OFFICER, email="officer@old.example")
         supplier = make_supplier(session, org, code="V1", email="v1@supplier.example")
-        _campaign, links = invitations.create_campaign(
-            session=session,
-            organisation_id=org.id,
-            user_id=officer.id,
-            questionnaire=old,
-            title="Last year's round",
-            message="",
-            deadline=utcnow() + timedelta(days=10),
-            supplier_ids=[supplier.id],
-            base_url=app.config["BASE_URL"],
-            now=utcnow(),
+        _campaign, links = send_campaign(
+            session, org.id, [supplier.id], questionnaire=old, user_id=officer.id
         )
         session.commit()
     start(client, token_of(links[0].url))

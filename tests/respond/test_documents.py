@@ -8,9 +8,9 @@ import io
 from sqlmodel import select
 
 from supplychain import db
-from supplychain.models import Answer, Evidence, Response, ResponseStatus
-from tests.conftest import login
-from tests.factories import PASSWORD, make_user
+from supplychain.models import Answer, Evidence, Response, ResponseStatus, Role
+from tests.conftest import login, sign_in
+from tests.factories import PASSWORD, committed, make_team
 from tests.respond.conftest import csrf_of, start
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -86,14 +86,7 @@ def test_the_officer_downloads_it_as_an_attachment(app, client, invited):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     # Neither the supplier's browser nor a stranger can fetch it.
     assert client.get(f"/invitations/evidence/{document.id}").status_code == 302
-    with app.app_context():
-        from supplychain.models import Role
-        from tests.factories import make_org
-
-        session = db.get_session()
-        other = make_org(session, "other")
-        make_user(session, other, Role.ADMIN, email="admin@other.example")
-        session.commit()
-    stranger = app.test_client()
-    login(stranger, "admin@other.example", PASSWORD)
+    with committed(app) as session:
+        make_team(session, "other", Role.ADMIN)
+    stranger = sign_in(app.test_client(), Role.ADMIN, "other")
     assert stranger.get(f"/invitations/evidence/{document.id}").status_code == 404

@@ -11,18 +11,18 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import func, select
+from sqlmodel import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from supplychain import create_app, db
+from supplychain import db
 from supplychain.chain import importer
 from supplychain.chain import jobs as import_jobs
 from supplychain.chain.tabular import COLUMNS, read_table
 from supplychain.models import ChainImport, Link, Organisation, Role, RunStatus, Supplier, utcnow
 from supplychain.worker import run_once
 from tests.chain.test_importer import BAD, GOOD
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, make_app, row_counts, threaded_app_url
 from tests.factories import PASSWORD, make_org, make_user
 
 EMAIL = "officer@importers.example"
@@ -74,11 +74,7 @@ def _record(app, url: str) -> ChainImport:
 
 
 def _chain(app) -> list[int]:
-    with app.app_context():
-        session = db.get_session()
-        return [
-            int(session.exec(select(func.count()).select_from(m)).one()) for m in (Supplier, Link)
-        ]
+    return row_counts(app, Supplier, Link)
 
 
 def _big_file(rows: int) -> bytes:
@@ -226,19 +222,7 @@ def test_a_file_that_keeps_killing_its_runner_is_given_up(app, officer):
 def threaded_app(database_url, tmp_path):
     """An app that runs jobs in its own thread, as a single server with no worker does; on
     SQLite a file, since the thread and the requests need connections of their own."""
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'jobs.db'}"
-    application = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "test-secret-key",
-            "MAIL_DIR": str(tmp_path / "mail"),
-            "REPORT_DIR": str(tmp_path / "reports"),
-            "JOBS_IN_APP": True,
-        }
-    )
-    if url.startswith("sqlite"):
-        db.create_all_and_stamp(application.extensions["engine"])
+    application = make_app(threaded_app_url(database_url, tmp_path), tmp_path, JOBS_IN_APP=True)
     yield application
     application.extensions["engine"].dispose()
 

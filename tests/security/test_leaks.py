@@ -25,8 +25,13 @@ from sqlmodel import select
 
 from supplychain import create_app, db
 from supplychain.models import Answer, Role, Supplier
-from tests.conftest import BACKENDS, empty_postgres, login, post_form
-from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
+from tests.conftest import BACKENDS, empty_postgres, post_form, sign_in
+from tests.factories import (
+    committed,
+    make_link,
+    make_supplier,
+    make_team,
+)
 
 TOKEN = "Zq3xJ9sLivE-t0k3n_NeverInALog0123456789abcd"
 
@@ -206,15 +211,12 @@ def test_the_real_server_with_two_workers_holds_the_limit_in_total(shared_url, t
 @pytest.fixture
 def officer(app, client):
     """A signed-in officer of an organisation with one supplier."""
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "ours")
-        make_user(session, org, Role.OFFICER, email="officer@ours.example")
+    with committed(app) as session:
+        org = make_team(session, "ours", Role.OFFICER)
         supplier = make_supplier(session, org, code="A1", name="Alpha SIA")
         make_link(session, org, None, supplier)  # in the chain, so in its exports
-        session.commit()
         supplier_id = supplier.id
-    login(client, "officer@ours.example", PASSWORD)
+    sign_in(client, Role.OFFICER, "ours")
     return supplier_id
 
 

@@ -31,10 +31,10 @@ from supplychain.chain.tabular import (
 from supplychain.cli import cli
 from supplychain.models import Answer, Role
 from supplychain.worker import run_once
-from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, make_org, make_supplier, make_user
+from tests.conftest import csrf_token, sign_in
+from tests.factories import committed, make_org, make_supplier, make_team
 from tests.respond import conftest as respond
-from tests.respond.conftest import csrf_of, start
+from tests.respond.conftest import post_section, start
 
 invited = respond.invited  # a supplier with a link to answer from
 HUGE = "1e1000000"
@@ -153,14 +153,9 @@ def test_xlsx_size_limits_name_the_limit():
 
 @pytest.fixture
 def officer(app, client):
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "numbers")
-        make_user(session, org, Role.OFFICER, email="officer@numbers.example")
-        make_supplier(session, org, code="S1")
-        session.commit()
-    login(client, "officer@numbers.example", PASSWORD)
-    return client
+    with committed(app) as session:
+        make_supplier(session, make_team(session, "numbers", Role.OFFICER), code="S1")
+    return sign_in(client, Role.OFFICER, "numbers")
 
 
 def _upload(client, content: bytes, name: str):
@@ -235,10 +230,7 @@ def test_an_unbounded_answer_is_refused_naming_the_field(
     app, client, invited, section, question, value
 ):
     start(client, invited["token"])
-    url = f"/r/answer?section={section}"
-    response = client.post(
-        url, data={"csrf_token": csrf_of(client, url), question: value, "go": "next"}
-    )
+    response = post_section(client, section, {question: value, "go": "next"})
     assert response.status_code == 200
     assert f'id="{question}-error"' in response.get_data(as_text=True)
     with app.app_context():
@@ -248,8 +240,7 @@ def test_an_unbounded_answer_is_refused_naming_the_field(
 
 def test_a_reasonable_decimal_answer_is_kept_as_typed(app, client, invited):
     start(client, invited["token"])
-    url = "/r/answer?section=pay"
-    client.post(url, data={"csrf_token": csrf_of(client, url), "hourly_rate": "7,25", "go": "next"})
+    post_section(client, "pay", {"hourly_rate": "7,25", "go": "next"})
     with app.app_context():
         stored = db.get_session().exec(select(Answer).where(Answer.question_id == "hourly_rate"))
         assert [a.value for a in stored] == ["7.25"]
@@ -349,12 +340,9 @@ def test_api_bodies_and_queries_are_bounded_by_their_schemas():
 )
 def test_risk_thresholds_refuse_nan_and_endless_digits(app, client, name, value):
     """NaN passed both range checks (and is no JSON); 4000 digits were stored as a threshold."""
-    with app.app_context():
-        session = db.get_session()
-        org = make_org(session, "thresholds")
-        make_user(session, org, Role.ADMIN, email="admin@thresholds.example")
-        session.commit()
-    login(client, "admin@thresholds.example", PASSWORD)
+    with committed(app) as session:
+        make_team(session, "thresholds", Role.ADMIN)
+    sign_in(client, Role.ADMIN, "thresholds")
     form = client.get("/risk/settings").get_data(as_text=True)
     fields = dict(re.findall(r'name="([\w.-]+)" value="([^"]*)"', form))
     fields.update(
@@ -368,12 +356,7 @@ def test_risk_thresholds_refuse_nan_and_endless_digits(app, client, name, value)
 def test_a_huge_document_id_to_remove_is_ignored(app, client, invited):
     """int() of more than 4300 digits raises ValueError: the answer page was a 500."""
     start(client, invited["token"])
-    url = "/r/answer?section=identity"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_of(client, url),
-            "registration_documents-remove": ["9" * 5000, "9999999999", "x"],
-        },
+    response = post_section(
+        client, "identity", {"registration_documents-remove": ["9" * 5000, "9999999999", "x"]}
     )
     assert response.status_code in (200, 303)

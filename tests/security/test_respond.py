@@ -11,14 +11,13 @@ import pytest
 from sqlmodel import select
 
 from supplychain import db, storage
-from supplychain.api import tokens
 from supplychain.invitations import services as invitations
 from supplychain.models import Evidence, Invitation, Organisation, Response, Role, utcnow
 from supplychain.questionnaires import evidence
 from supplychain.questionnaires.sample import plain_answers
 from tests.api.conftest import call
 from tests.conftest import login
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, committed, make_token, make_user
 from tests.respond.conftest import csrf_of, start, token_of
 from tests.respond.conftest import invited as invited  # noqa: F401 (the fixture)
 from tests.respond.test_answering import _answer_everything
@@ -171,6 +170,20 @@ def _submit(client, invited, **overrides):
     )
 
 
+def _store_pdf(app, session, filename: str) -> Evidence:
+    """Store a PDF for the one response's document question straight through the service,
+    as no page would (the file is written at once; the row waits for a commit)."""
+    return evidence.store(
+        session=session,
+        folder=storage.upload_dir(app),
+        response=session.exec(select(Response)).one(),
+        question_id=DOCS,
+        data=PDF,
+        mime="application/pdf",
+        filename=filename,
+    )
+
+
 def test_a_submitted_document_cannot_be_removed(app, client, invited, tmp_path):
     start(client, invited["token"])
     _upload(client, "extract.pdf")
@@ -194,16 +207,8 @@ def test_a_deleted_suppliers_documents_leave_the_disk(app, client, invited, tmp_
         url = f"/chain/suppliers/{supplier}/delete"
         assert officer.post(url, data={"csrf_token": csrf_of(officer, page)}).status_code == 302
     elif how == "api":
-        with app.app_context():
-            session = db.get_session()
-            _t, secret = tokens.issue(
-                session=session,
-                organisation_id=invited["org"],
-                user_id=None,
-                name="script",
-                scopes=["read", "write"],
-            )
-            session.commit()
+        with committed(app) as session:
+            secret = make_token(session, invited["org"])
         assert call(client, "DELETE", f"/suppliers/{supplier}", secret).status_code == 204
     # Holding evidence, it was archived with its documents; an admin deletes it for good.
     assert len(_documents(app)) == 1 and len(_files(tmp_path)) == 1
@@ -238,16 +243,8 @@ def test_the_buyer_sees_a_drafts_progress_only(app, client, invited):
     assert "40003999999" not in page and "secret-extract" not in page
     assert "2 of" in page  # the identity section: a number and a document
     assert officer.get(f"/invitations/evidence/{document.id}").status_code == 404
-    with app.app_context():
-        session = db.get_session()
-        _t, secret = tokens.issue(
-            session=session,
-            organisation_id=invited["org"],
-            user_id=None,
-            name="dashboard",
-            scopes=["read"],
-        )
-        session.commit()
+    with committed(app) as session:
+        secret = make_token(session, invited["org"], name="dashboard", scopes=["read"])
     body = call(client, "GET", f"/responses/{response_id}", secret).json
     assert body["answers"] == {} and "40003999999" not in str(body)
     identity = next(s for s in body["progress"] if s["section_id"] == "identity")
@@ -267,19 +264,8 @@ def test_a_document_the_answers_do_not_list_is_not_served(app, client, invited):
     """Documents removed before this fix stayed beside a submitted response: never shown."""
     start(client, invited["token"])
     assert _submit(client, invited).status_code == 303
-    with app.app_context():
-        session = db.get_session()
-        response = session.exec(select(Response)).one()
-        left = evidence.store(
-            session=session,
-            folder=storage.upload_dir(app),
-            response=response,
-            question_id=DOCS,
-            data=PDF,
-            mime="application/pdf",
-            filename="removed-long-ago.pdf",
-        )
-        session.commit()
+    with committed(app) as session:
+        left = _store_pdf(app, session, "removed-long-ago.pdf")
     officer = _officer(app)
     page = officer.get(f"/invitations/response/{left.response_id}").get_data(as_text=True)
     assert "removed-long-ago" not in page
@@ -290,16 +276,7 @@ def test_a_file_written_for_a_save_that_never_commits_is_deleted(app, client, in
     start(client, invited["token"])
     with app.app_context():
         session = db.get_session()
-        response = session.exec(select(Response)).one()
-        evidence.store(
-            session=session,
-            folder=storage.upload_dir(app),
-            response=response,
-            question_id=DOCS,
-            data=PDF,
-            mime="application/pdf",
-            filename="half-saved.pdf",
-        )
+        _store_pdf(app, session, "half-saved.pdf")
         assert len(_files(tmp_path)) == 1
         session.rollback()
     assert _files(tmp_path) == []
