@@ -26,7 +26,7 @@ from ..vocab import Severity
 
 if TYPE_CHECKING:  # only their types: both modules load the web stack
     from ..questionnaires.formgen import AnswerView
-    from .flags import FlagItem
+    from ..risk.display import FlagItem
 
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 TOP_SUPPLIERS = 10
