@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 
 from ..i18n import SEVERITY_NAMES
 from ..ilo import NAMES as ILO_NAMES
-from ..models import FlagStatus
 from ..questionnaires.loader import Catalogue
+from ..vocab import FlagStatus
 from .findings import SupplierFacts
 from .present import FACT_NAMES, describe
 from .services import to_finding

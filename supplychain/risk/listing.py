@@ -48,7 +48,7 @@ def page_of(session: Session, query: Any, page: int, size: int) -> tuple[list[Fl
 
 def of_supplier(session: Session, run: AssessmentRun, supplier_id: int) -> list[Flag]:
     """One supplier's flags in the run, in the order they were raised."""
-    query = services.flags_of(session, run).where(Flag.supplier_id == supplier_id)
+    query = services.flags_of(session, run).where(col(Flag.supplier_id) == supplier_id)
     return list(session.exec(query.order_by(Flag.id)).all())
 
 
