@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .models import Severity
+from .vocab import GRAVEST_FIRST
 
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
 SEVERITY_NAMES = {
@@ -34,7 +35,10 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
-        LANGUAGE_NAMES=LANGUAGE_NAMES, SEVERITY_NAMES=SEVERITY_NAMES, get_locale=get_locale
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        SEVERITIES=[s.value for s in GRAVEST_FIRST],
+        SEVERITY_NAMES=SEVERITY_NAMES,
+        get_locale=get_locale,
     )
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.filters["format_datetime"] = format_datetime

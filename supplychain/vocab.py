@@ -57,6 +57,10 @@ class Severity(enum.StrEnum):
         return list(Severity).index(self)
 
 
+# The severities the gravest first: the order the lists, charts and reports show them in.
+GRAVEST_FIRST: tuple[Severity, ...] = tuple(reversed(Severity))
+
+
 class ResponseStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"

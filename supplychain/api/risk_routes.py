@@ -13,11 +13,12 @@ from sqlmodel import or_
 
 from .. import jobs
 from ..db import get_session
-from ..models import AssessmentRun, Flag, FlagStatus, Report, RunStatus
+from ..models import AssessmentRun, Flag, FlagStatus, Report, RunStatus, utcnow
+from ..questionnaires.catalogue import get_catalogue
 from ..reports import services as reports
 from ..reports.context import Scope
 from ..risk import services as risk
-from ..risk.rules import RULES
+from ..risk.display import flag_rows
 from ..tenancy import get_in_org, in_org
 from ..validation import InvalidInput
 from .auth import actor_id, org_id
@@ -81,24 +82,29 @@ def queue_assessment() -> Any:
 
 
 def _flag_out(flags: list[Flag]) -> list[FlagOut]:
-    decided = risk.decisions(get_session(), org_id(), {f.fingerprint for f in flags})
+    """The flags as the API shows them: the display rows' title, message and decision, with
+    the stored evidence, parameters, ILO indicators and guide sections as they are."""
+    session = get_session()
+    decided = risk.decisions(session, org_id(), {f.fingerprint for f in flags})
+    rows = flag_rows(
+        flags, suppliers={}, decisions=decided, catalogue=get_catalogue(), today=utcnow().date()
+    )
     out = []
-    for flag in flags:
+    for flag, row in zip(flags, rows, strict=True):
         content = flag.content
         decision = decided.get(flag.fingerprint)
-        rule = RULES[flag.rule]
         out.append(
             FlagOut(
-                id=flag.id,  # type: ignore[arg-type]
-                rule=flag.rule,
-                title=str(rule.title),
-                message=str(rule.explain(risk.to_finding(flag))),
-                indicator=flag.indicator,
+                id=row.id,
+                rule=row.rule,
+                title=row.title,
+                message=row.message,
+                indicator=row.indicator,
                 severity=flag.severity,
-                supplier_id=flag.supplier_id,
-                first_run_id=flag.first_run_id,
+                supplier_id=row.supplier_id,
+                first_run_id=row.first_run_id,
                 last_run_id=flag.last_run_id,
-                status=decision.status if decision else FlagStatus.OPEN,
+                status=FlagStatus(row.status),
                 decision=DecisionOut.model_validate(decision) if decision else None,
                 evidence=content.get("evidence"),
                 params=content.get("params"),

@@ -152,36 +152,29 @@ def _screening_glance(db: Any, item: Supplier) -> dict[str, Any]:
 def supplier_risk(db: Any, item: Supplier) -> dict[str, Any]:
     """The supplier's flags and exposure from the latest assessment, and whether that
     assessment read it and is still up to date."""
-    from ..models import Flag, SupplierExposure, utcnow
+    from ..guide.content import guide
+    from ..models import SupplierExposure, utcnow
     from ..questionnaires.catalogue import get_catalogue
-    from ..risk import freshness, snapshot
-    from ..risk import services as risk
-    from ..risk.present import describe
+    from ..risk import freshness, listing
 
     fresh = freshness.freshness(db, item.organisation_id, utcnow())
     run = fresh.run
     if run is None or not freshness.assessed(db, run, item):
         return {"fresh": fresh, "assessed": False}
-    found = db.exec(
-        risk.flags_of(db, run).where(Flag.supplier_id == item.id).order_by(Flag.id)
-    ).all()
-    facts = snapshot.run_suppliers(db, run, snapshot.flag_suppliers(found))
     score = db.get(SupplierExposure, (item.organisation_id, item.id))
-    from flask_babel import get_locale
-
-    from ..guide.content import guide
-
     lang = str(get_locale())
-
-    def sections(ids: list[str]) -> list[tuple[str, str]]:
-        found_sections = (guide().section(lang, i) for i in ids)
-        return [(s.id, s.title) for s in found_sections if s is not None]
-
-    shown = [(f.id, describe(risk.to_finding(f), facts, get_catalogue())) for f in found]
+    flags = listing.rows(
+        db,
+        run,
+        listing.of_supplier(db, run, item.id),
+        catalogue=get_catalogue(),
+        today=utcnow().date(),
+        sections=lambda section_id: guide().section(lang, section_id),
+    )
     return {
         "fresh": fresh,
         "assessed": True,
-        "flags": [(fid, d, sections(d["guide"])) for fid, d in shown],
+        "flags": flags,
         "own": score.own if score else 0,
         "carried": score.carried if score else 0,
     }

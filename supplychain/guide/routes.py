@@ -23,10 +23,9 @@ from flask_babel import gettext as _
 from ..access import requires
 from ..db import get_session
 from ..downloads import pdf_attachment
-from ..models import Flag, Role, Severity, Supplier
-from ..risk import freshness, snapshot
+from ..models import Role, Severity, Supplier, utcnow
+from ..risk import freshness, listing, snapshot
 from ..risk import services as risk
-from ..risk.present import describe
 from ..tenancy import current_org_id, get_or_404
 from ..workertexts import FOLDER as WORKER_TEXTS
 from .content import ESCALATION, contacts, contacts_path, guide
@@ -75,36 +74,38 @@ def section(section_id: str) -> Any:
 
 
 def _checklist(supplier_id: int) -> dict[str, Any]:
-    """The supplier's flags from the latest assessment, each with what to do now."""
+    """The supplier's flags from the latest assessment, the worst first, each with what to do
+    now."""
+    from ..questionnaires.catalogue import get_catalogue
+
     session = get_session()
     supplier = get_or_404(session, Supplier, supplier_id)
     run = risk.latest_run(session, current_org_id())
     lang = _lang()
-    items = []
-    if run is not None:
-        from ..questionnaires.catalogue import get_catalogue
-
-        flags = []
-        if snapshot.same_suppliers(session, run, [supplier.id]):  # else the flags are another's
-            flags = session.exec(
-                risk.flags_of(session, run).where(Flag.supplier_id == supplier.id).order_by(Flag.id)
-            ).all()
-        facts = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(flags))
-        for flag in flags:
-            finding = risk.to_finding(flag)
-            shown = describe(finding, facts, get_catalogue())
-            sections = [s for s in (guide().section(lang, g) for g in finding.guide) if s]
-            actions = list(dict.fromkeys(a for s in sections for a in s.immediate_actions))
-            items.append({"flag": shown, "sections": sections, "actions": actions[:5]})
-    items.sort(key=lambda i: -Severity(i["flag"]["severity"]).rank)
-    assessed = freshness.assessed(session, run, supplier)
+    flags = []
+    if run is not None and snapshot.same_suppliers(session, run, [supplier.id]):
+        found = listing.of_supplier(session, run, supplier.id)  # else the flags are another's
+        flags = listing.rows(
+            session,
+            run,
+            found,
+            catalogue=get_catalogue(),
+            today=utcnow().date(),
+            sections=lambda section_id: guide().section(lang, section_id),
+        )
+    flags.sort(key=lambda f: -Severity(f.severity).rank)
     return {
         "supplier": supplier,
         "run": run,
-        "items": items,
-        "assessed": assessed,
+        "items": [{"flag": f, "actions": _actions(f.sections)} for f in flags],
+        "assessed": freshness.assessed(session, run, supplier),
         "contacts": contacts(lang),
     }
+
+
+def _actions(sections: tuple[Any, ...]) -> list[str]:
+    """The first five things to do now, from a flag's guide sections, each once."""
+    return list(dict.fromkeys(a for s in sections for a in s.immediate_actions))[:5]
 
 
 @bp.route("/checklist/<int:supplier_id>")

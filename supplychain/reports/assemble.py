@@ -22,13 +22,13 @@ from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
 from ..risk.findings import RiskInputs
-from ..vocab import Severity
+from ..vocab import GRAVEST_FIRST, Severity
 
 if TYPE_CHECKING:  # only their types: both modules load the web stack
     from ..questionnaires.formgen import AnswerView
-    from .flags import FlagItem
+    from ..risk.display import FlagItem
 
-SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+SEVERITY_ORDER = GRAVEST_FIRST
 TOP_SUPPLIERS = 10
 # A map this many times wider than tall is drawn on a landscape page, where it is larger.
 LANDSCAPE_RATIO = 1.2

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..chain.tabular import write_csv, write_xlsx
 from ..models import AssessmentRun
-from .flags import FlagItem
+from ..risk.display import FlagItem
 
 COLUMNS = (
     "flag",

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-SEVERITIES = ("critical", "high", "medium", "low")
+from ..vocab import GRAVEST_FIRST
+
+SEVERITIES = tuple(s.value for s in GRAVEST_FIRST)
 COLOURS = {
     "critical": "#7f1d1d",
     "high": "#b3261e",

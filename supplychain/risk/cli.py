@@ -4,15 +4,18 @@ the reference figures the rules judge by, with their ages."""
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from .. import db
 from ..cliutil import organisation
-from ..models import Flag
+from ..models import Flag, utcnow
 from ..vocab import LANGUAGES
+
+if TYPE_CHECKING:
+    from .display import FlagItem
 
 
 def register(cli_group: click.Group) -> None:
@@ -93,7 +96,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
 
     from ..questionnaires.catalogue import get_catalogue
     from . import services
-    from .present import describe
+    from .display import flag_rows
     from .snapshot import run_suppliers
 
     org = organisation(org_slug)
@@ -104,8 +107,11 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     )
     stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()
     suppliers = run_suppliers(session, run)
-    with force_locale(lang):
-        flags = [describe(services.to_finding(f), suppliers, catalogue) for f in stored]
+    with force_locale(lang):  # a new run's flags: the decisions on them do not matter here
+        items = flag_rows(
+            stored, suppliers=suppliers, decisions={}, catalogue=catalogue, today=utcnow().date()
+        )
+    flags = [_plain(item) for item in items]
     if fmt == "json":
         keys = ("supplier", "rule", "severity", "message", "evidence")
         rows = [{k: flag[k] for k in keys} | {"indicator": flag["indicator"]} for flag in flags]
@@ -131,3 +137,15 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
         if unknown:  # not judged is said, never silent
             where = ", ".join(f"{c} ({n} link{'s' if n != 1 else ''})" for c, n in unknown.items())
             click.echo(f"No legal labour-cost floor known, prices not judged for: {where}.")
+
+
+def _plain(item: FlagItem) -> dict[str, Any]:
+    """A flag's display row as the command prints it (the supplier by its code)."""
+    return {
+        "supplier": item.supplier_code or None,
+        "rule": item.rule,
+        "indicator": item.indicator,
+        "severity": item.severity,
+        "message": item.message,
+        "evidence": item.details,
+    }

@@ -1,16 +1,21 @@
-"""The query behind the flags list: a run's flags filtered by severity, rule or ILO indicator,
-decision status and supplier name, the worst first, one page at a time."""
+"""The queries behind the flag displays: a run's flags filtered by severity, rule or ILO
+indicator, decision status and supplier name, the worst first, one page at a time; one
+supplier's flags; and the flags read into display rows with what the run read about them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import case
 from sqlmodel import Session, col, func, or_, select
 
 from ..models import AssessmentRun, Flag, FlagDecision, FlagStatus, RunSupplier, Severity, Supplier
+from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from . import services, snapshot
+from .display import FlagItem, SectionLookup, flag_rows
 
 FILTERS = ("severity", "rule", "status", "q")
 
@@ -39,6 +44,35 @@ def page_of(session: Session, query: Any, page: int, size: int) -> tuple[list[Fl
         .limit(size + 1)
     ).all()
     return list(found[:size]), len(found) > size
+
+
+def of_supplier(session: Session, run: AssessmentRun, supplier_id: int) -> list[Flag]:
+    """One supplier's flags in the run, in the order they were raised."""
+    query = services.flags_of(session, run).where(col(Flag.supplier_id) == supplier_id)
+    return list(session.exec(query.order_by(Flag.id)).all())
+
+
+def rows(
+    session: Session,
+    run: AssessmentRun,
+    flags: Sequence[Flag],
+    *,
+    catalogue: Catalogue,
+    today: date,
+    sections: SectionLookup | None = None,
+) -> list[FlagItem]:
+    """The flags as display rows: their suppliers as the run read them (linked while still the
+    same), and the organisation's decisions on them."""
+    ids = {f.supplier_id for f in flags if f.supplier_id is not None}
+    return flag_rows(
+        flags,
+        suppliers=snapshot.run_suppliers(session, run, snapshot.flag_suppliers(flags)),
+        decisions=services.decisions(session, run.organisation_id, [f.fingerprint for f in flags]),
+        catalogue=catalogue,
+        today=today,
+        live=snapshot.same_suppliers(session, run, ids),
+        sections=sections,
+    )
 
 
 def severity_order() -> Any:

@@ -3,6 +3,7 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,7 +19,6 @@ from ..accounts.forms import EmptyForm
 from ..chain.retire import live_suppliers
 from ..db import get_session
 from ..forms import Form, apply_errors
-from ..ilo import NAMES as ILO_NAMES
 from ..models import (
     AssessmentRun,
     Flag,
@@ -36,7 +36,8 @@ from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import dismissal, freshness, listing, services, snapshot
 from . import settings as risk_settings
-from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES, describe
+from .display import FlagItem, SectionLookup
+from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
 from .rules import RULES
 
 bp = Blueprint("risk", __name__)
@@ -103,30 +104,19 @@ def flags() -> Any:
     )
 
 
-def _rows(found: list[Flag], run: AssessmentRun) -> list[dict[str, Any]]:
-    """Flags as the list shows them: sentence, supplier as the run read it, decision. A
-    supplier is linked only while it is still the one the run read."""
-    session = get_session()
-    suppliers = snapshot.run_suppliers(session, run, snapshot.flag_suppliers(found))
-    ids = {f.supplier_id for f in found if f.supplier_id is not None}
-    live = snapshot.same_suppliers(session, run, ids)
-    decided = services.decisions(session, current_org_id(), [f.fingerprint for f in found])
-    catalogue = get_catalogue()
-    rows = []
-    for flag in found:
-        shown = describe(services.to_finding(flag), suppliers, catalogue)
-        decision = decided.get(flag.fingerprint)
-        rows.append(
-            {
-                "id": flag.id,
-                "supplier_id": flag.supplier_id,
-                "linked": flag.supplier_id in live,
-                "status": decision.status.value if decision else "open",
-                "dismissal_pending": bool(decision and decision.dismissal_pending),
-                **shown,
-            }
-        )
-    return rows
+def _rows(
+    found: list[Flag], run: AssessmentRun, sections: SectionLookup | None = None
+) -> list[FlagItem]:
+    """Flags as the pages show them: sentence, supplier as the run read it (linked only while
+    it is still the one the run read), decision."""
+    return listing.rows(
+        get_session(),
+        run,
+        found,
+        catalogue=get_catalogue(),
+        today=utcnow().date(),
+        sections=sections,
+    )
 
 
 @bp.route("/flags/<int:flag_id>", methods=("GET", "POST"))
@@ -161,16 +151,14 @@ def flag(flag_id: int) -> Any:
     run = snapshot.run_of(session, found)
     if run is None:  # a flag belongs to a finished run; none left means it is not shown
         abort(404)
-    [row] = _rows([found], run)
+    [row] = _rows([found], run, _guide_section())
     return render_template(
         "risk/flag.html",
         flag=found,
         row=row,
         rule=RULES[found.rule],
-        ilo_names=[ILO_NAMES[i] for i in services.to_finding(found).ilo],
-        guide_sections=_guide_sections(row["guide"]),
-        escalation=_escalation(row["guide"], found.severity == Severity.CRITICAL),
-        linked=_linked(session, run, row["evidence"]),
+        escalation=_escalation(row.guide, found.severity == Severity.CRITICAL),
+        linked=_linked(session, run, row.details),
         decision=decision,
         people=_people(session, decision),
         form=form,
@@ -247,18 +235,17 @@ def _act_on_dismissal(flag_id: int, right: str, act: Any) -> Flag:
     return found
 
 
-def _guide_sections(ids: list[str]) -> list[tuple[str, str, str]]:
-    """(id, title, summary) of the guide sections a flag points to, in the page's language."""
+def _guide_section() -> SectionLookup:
+    """Finds a guide section by id in the page's language."""
     from flask_babel import get_locale
 
     from ..guide.content import guide
 
     lang = str(get_locale())
-    found = [guide().section(lang, section_id) for section_id in ids]
-    return [(s.id, s.title, s.summary) for s in found if s is not None]
+    return lambda section_id: guide().section(lang, section_id)
 
 
-def _escalation(ids: list[str], critical: bool) -> dict[str, Any] | None:
+def _escalation(ids: Sequence[str], critical: bool) -> dict[str, Any] | None:
     """The guide's steps for when suspicions arise, with the contacts, for a critical flag or a
     flag that links to that section: shown at the top of its page."""
     from flask_babel import get_locale
@@ -278,7 +265,7 @@ def _escalation(ids: list[str], critical: bool) -> dict[str, Any] | None:
     }
 
 
-def _linked(session: Any, run: AssessmentRun, evidence: dict[str, Any]) -> dict[str, int]:
+def _linked(session: Any, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
     """The ids, in this run, of the flags a flag's evidence names by fingerprint."""
     keys = [item["fingerprint"] for item in evidence.get("flags", ())]
     if not keys:
