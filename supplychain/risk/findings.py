@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,15 @@ from ..chain.graph import ROOT, ChainAnalysis
 from ..vocab import IloIndicator, Severity
 
 _JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
+# _JSON's C encoder, made once: JSONEncoder.encode builds one per call, which costs more than
+# the encoding of a flag's small evidence. For a dict or a list it writes what _JSON.encode
+# writes (a test compares them); without the check for circular values, which evidence has not.
+_C_ENCODE = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+_FAST = (
+    _C_ENCODE(None, str, json.encoder.c_encode_basestring, None, ":", ",", False, False, True)  # type: ignore[attr-defined]
+    if _C_ENCODE is not None
+    else None
+)
 
 
 class SupplierFacts(NamedTuple):
@@ -219,13 +229,13 @@ class Finding:
         """The evidence as JSON: the fingerprint and the stored flag share it. The rules build
         evidence in a fixed key order, so the text is the same in every run."""
         if self._evidence_json is None:
-            self._evidence_json = _JSON.encode(self._evidence)
+            self._evidence_json = to_json(self._evidence)
         return self._evidence_json
 
     @property
     def params_json(self) -> str:
         if self._params_json is None:
-            self._params_json = _JSON.encode(self._params)
+            self._params_json = to_json(self._params)
         return self._params_json
 
     @property
@@ -252,18 +262,27 @@ def tail_json(ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]) -> str:
 
 def to_json(value: Any) -> str:
     """Any evidence or params value as the stored JSON writes it."""
-    if type(value) is Encoded:
+    kind = type(value)
+    if kind is Encoded:
         return value
+    if _FAST is not None and (kind is dict or kind is list):
+        return "".join(_FAST(value, 0))
     return _JSON.encode(value)
 
 
 def shared(value: Mapping[str, Any]) -> Encoded:
     """A value that many findings share (one per tier, per sector, per pair of countries),
     encoded once: give it as their evidence or params instead of the value itself."""
-    return Encoded(_JSON.encode(value))
+    return Encoded(to_json(value))
 
 
 NO_PARAMS = shared({})
+
+
+def link_evidence(parent: int, child: int, facts: Encoded) -> Encoded:
+    """{"path": [parent, child], "facts": facts} as evidence, with facts that many flags share
+    given once through shared()."""
+    return Encoded(f'{{"path":[{parent},{child}],"facts":{facts}}}')
 
 
 class Findings:

@@ -17,13 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..chain.graph import LABOUR_HIRE, ROOT
 from ..vocab import Severity
-from .findings import Encoded, Finding, Findings, LinkFacts, RiskInputs, shared
+from .findings import Encoded, Finding, Findings, LinkFacts, RiskInputs, link_evidence, shared
 from .rules import finding, findings, rule
 
 T = Mapping[str, Any]
 
 if TYPE_CHECKING:
     from .reference import LabourCost, SectorFloor
+
+# A link's labour-cost floor: (work country, lowest lawful cost of a labour hour in EUR, the
+# figure it comes from, the hours it rests on).
+Floor = tuple[str, Decimal, "LabourCost | SectorFloor", dict[str, str]]
 
 
 @rule(
@@ -134,6 +138,7 @@ def pass_through(inputs: RiskInputs, t: T) -> Findings:
     suppliers, responses = inputs.suppliers, inputs.responses
     share, max_employees = 1 - t["own_share_max"], t["max_employees"]
     found = findings("pass-through")
+    counts: dict[int, Encoded] = {}  # one params value per number of children
     for node, below in succ.items():
         if node == ROOT or not below:
             continue
@@ -159,7 +164,10 @@ def pass_through(inputs: RiskInputs, t: T) -> Findings:
             found.add(node, evidence, {"children": len(children), **extra})
             continue
         facts = {"workers_in": workers_in, "workers_out": workers_out, "employees": employees}
-        found.add(node, {"facts": facts}, {"children": len(children)})
+        count = len(children)
+        if count not in counts:
+            counts[count] = shared({"children": count})
+        found.add(node, {"facts": facts}, counts[count])
     return found
 
 
@@ -345,8 +353,7 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     the dashboard, `supplychain assess` and the report's method section list them). Countries
     covered (supplychain/data/labour_costs.yaml): LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU; a
     sector floor for Latvian construction (NACE F); no statutory minimum in FI, SE, DK, NO."""
-    for (parent, child), link in inputs.links.items():
-        floor = labour_cost_floor(inputs, link, child)
+    for (parent, child), link, floor in _priced_floors(inputs):
         if floor is None:
             continue
         country, minimum, figure, hours_basis = floor
@@ -378,14 +385,29 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             )
 
 
+def _priced_floors(
+    inputs: RiskInputs,
+) -> Iterator[tuple[tuple[int, int], LinkFacts, Floor | None]]:
+    """Each link with a price and hours, with labour_cost_floor's answer for it, computed once
+    per work country, contract dates and supplier sector (all the floor depends on)."""
+    floors: dict[tuple[Any, ...], Floor | None] = {}
+    suppliers = inputs.suppliers
+    for (parent, child), link in inputs.links.items():
+        if not link.contract_value_eur or not link.labour_hours:
+            continue
+        sector = suppliers[child].sector if child in suppliers else ""
+        key = (work_country(inputs, link), link.start_date, link.end_date, sector)
+        if key not in floors:
+            floors[key] = labour_cost_floor(inputs, link, child)
+        yield (parent, child), link, floors[key]
+
+
 def work_country(inputs: RiskInputs, link: LinkFacts) -> str:
     """Where the work of a link is done: the link's work country, else the organisation's."""
     return link.work_country or inputs.home_country
 
 
-def labour_cost_floor(
-    inputs: RiskInputs, link: LinkFacts, child: int
-) -> tuple[str, Decimal, LabourCost | SectorFloor, dict[str, str]] | None:
+def labour_cost_floor(inputs: RiskInputs, link: LinkFacts, child: int) -> Floor | None:
     """(work country, lowest lawful cost of a labour hour in EUR, the figure it comes from,
     the hours it rests on) for a priced link; None where the link has no price or hours, or no
     floor is known there.
@@ -431,10 +453,8 @@ def floors_unknown(inputs: RiskInputs) -> dict[str, int]:
     """Work countries of priced links for which no labour-cost floor is known, with how many
     links each: the rule raises no flag there, and the run and the report must say so."""
     counts: dict[str, int] = {}
-    for (_parent, child), link in inputs.links.items():
-        if not link.contract_value_eur or not link.labour_hours:
-            continue
-        if labour_cost_floor(inputs, link, child) is None:
+    for (_parent, _child), link, floor in _priced_floors(inputs):
+        if floor is None:
             country = work_country(inputs, link) or "?"
             counts[country] = counts.get(country, 0) + 1
     return dict(sorted(counts.items()))
@@ -490,7 +510,7 @@ def cross_border(inputs: RiskInputs, t: T) -> Findings:
     yet. The evidence names the tier and the list's source; no ILO indicator is claimed.
     """
     suppliers = inputs.suppliers
-    borders: dict[tuple[str, str], tuple[dict[str, str], Encoded, Severity]] = {}
+    borders: dict[tuple[str, str], tuple[Encoded, Severity]] = {}
     found = findings("cross-border")
     for parent, child, relation in inputs.edges:
         if relation == "supply":
@@ -501,14 +521,14 @@ def cross_border(inputs: RiskInputs, t: T) -> Findings:
             pair = (country, buyer)  # one set of facts per pair of countries
             if pair not in borders:
                 borders[pair] = _border_facts(country, buyer)
-            facts, params, severity = borders[pair]
-            found.add(child, {"path": [parent, child], "facts": facts}, params, severity)
+            facts, severity = borders[pair]
+            found.add(child, link_evidence(parent, child, facts), facts, severity)
     return found
 
 
-def _border_facts(country: str, buyer: str) -> tuple[dict[str, str], Encoded, Severity]:
-    """The facts of a border between a company's country and its buyer's (as evidence, and as
-    params shared by its flags), and its severity."""
+def _border_facts(country: str, buyer: str) -> tuple[Encoded, Severity]:
+    """The facts of a border between a company's country and its buyer's, shared by its flags
+    as evidence and params, and its severity."""
     from .reference import THIRD_COUNTRY, THIRD_COUNTRY_SOURCE, country_tier
 
     mine, theirs = country_tier(country), country_tier(buyer)
@@ -517,7 +537,7 @@ def _border_facts(country: str, buyer: str) -> tuple[dict[str, str], Encoded, Se
         # No "checked" date: the evidence is the flag's fingerprint, and re-checking the list
         # must not end every cross-border flag and the decisions taken on them.
         facts.update(tier=mine.tier, source=mine.source)
-        return facts, shared(facts), Severity.LOW
+        return shared(facts), Severity.LOW
     # A third country is one in no list: the evidence says so rather than cite a source.
     facts.update(tier=THIRD_COUNTRY, source=THIRD_COUNTRY_SOURCE)
-    return facts, shared(facts), Severity.MEDIUM
+    return shared(facts), Severity.MEDIUM

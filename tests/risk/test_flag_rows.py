@@ -105,3 +105,20 @@ BY_CASE = {
     ),
     "unknown-subcontracting": ("db9c6343550ba5d544128509da7abd764fb2e11e08a138999073a0ba83e01765"),
 }
+
+
+def test_the_fast_encoder_writes_what_the_json_encoder_writes():
+    """findings.to_json calls the C encoder directly; it must write _JSON.encode's text."""
+    from datetime import date
+    from decimal import Decimal
+
+    from supplychain.risk.findings import _JSON, shared, to_json
+
+    values = [
+        {"path": [0, 1, 22], "facts": {"x": None, "y": True, "z": 1.5, "w": float("inf")}},
+        {"answers": [{"answer": ["cash", 'ā"\\\n'], "n": Decimal("3.20")}], "d": date(2026, 1, 2)},
+        {"labels": {"en": "Cleaning", "lv": "Tīrīšana"}, 3: -0.0, "e": [], "f": {}},
+        [1, "two", [3.25e-10, {"k": 12345678901234567890}]],
+    ]
+    for value in values:
+        assert to_json(value) == _JSON.encode(value) == shared(value)
