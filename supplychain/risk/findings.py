@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NewType
 
 import networkx as nx
 
@@ -146,12 +146,12 @@ class RiskInputs:
         return text
 
 
-class Encoded(str):
-    """An evidence or params value already written as the stored JSON: made by shared() and
-    RiskInputs.path_evidence, never by hand, so that its text is always what the value would
-    encode to. Findings and the flag set take it as it is instead of encoding it again."""
-
-    __slots__ = ()
+# An evidence or params value already written as the stored JSON: made by shared(),
+# link_evidence() and RiskInputs.path_evidence, never by hand, so that its text is always what
+# the value would encode to. Findings and the flag set take it as it is instead of encoding it
+# again. A plain str at run time (evidence and params are otherwise mappings, so a str can only
+# be one of these), kept apart from other text by the type checker.
+Encoded = NewType("Encoded", str)
 
 
 # Evidence or params: the value, or its JSON made by shared() or RiskInputs.path_evidence.
@@ -200,9 +200,9 @@ class Finding:
     ) -> None:
         self.rule, self.supplier_id, self.severity = rule, supplier_id, severity
         self.indicator, self.ilo, self.guide = indicator, ilo, guide
-        if type(evidence) is Encoded:
+        if type(evidence) is str:  # Encoded
             evidence_json, evidence = evidence, None
-        if type(params) is Encoded:
+        if type(params) is str:
             params_json, params = params, None
         self._evidence = evidence if evidence is not None or evidence_json else {}
         self._params = params if params is not None or params_json else {}
@@ -263,8 +263,6 @@ def tail_json(ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]) -> str:
 def to_json(value: Any) -> str:
     """Any evidence or params value as the stored JSON writes it."""
     kind = type(value)
-    if kind is Encoded:
-        return value
     if _FAST is not None and (kind is dict or kind is list):
         return "".join(_FAST(value, 0))
     return _JSON.encode(value)

@@ -16,7 +16,7 @@ from itertools import repeat
 from typing import Any
 
 from ..vocab import IloIndicator, Severity
-from .findings import Encoded, Finding, Findings, tail_json, to_json
+from .findings import Finding, Findings, tail_json, to_json
 
 _VALUES = {severity: severity.value for severity in Severity}  # .value is a slow property
 _encode = to_json
@@ -116,7 +116,7 @@ class FlagSet:
         add_key, add_supplier, add_severity, add_evidence, add_params = (c.append for c in kept)
         before = len(self.fingerprints)
         for supplier, evidence, params, level in found.rows:
-            if type(evidence) is not Encoded:
+            if type(evidence) is not str:  # else Encoded already
                 evidence = encode(evidence)
             key = sha256(f"{prefix}{supplier}|{evidence}".encode()).hexdigest()
             if key in seen:
@@ -126,7 +126,7 @@ class FlagSet:
             add_supplier(supplier)
             add_severity(level or default)
             add_evidence(evidence)
-            add_params(params if type(params) is Encoded else encode(params))
+            add_params(params if type(params) is str else encode(params))
         added = len(self.fingerprints) - before
         self.rules.extend(repeat(rule, added))
         self.indicators.extend(repeat(rule, added))

@@ -138,7 +138,9 @@ def pass_through(inputs: RiskInputs, t: T) -> Findings:
     suppliers, responses = inputs.suppliers, inputs.responses
     share, max_employees = 1 - t["own_share_max"], t["max_employees"]
     found = findings("pass-through")
-    counts: dict[int, Encoded] = {}  # one params value per number of children
+    # Evidence and params are values many flags share: each made once.
+    facts: dict[tuple[int, int, int | None], Encoded] = {}
+    counts: dict[int, Encoded] = {}
     for node, below in succ.items():
         if node == ROOT or not below:
             continue
@@ -163,12 +165,16 @@ def pass_through(inputs: RiskInputs, t: T) -> Findings:
             extra = {"declared": workers_in, "workers_out": workers_out} if said else {}
             found.add(node, evidence, {"children": len(children), **extra})
             continue
-        facts = {"workers_in": workers_in, "workers_out": workers_out, "employees": employees}
-        count = len(children)
+        figures, count = (workers_in, workers_out, employees), len(children)
+        if figures not in facts:
+            facts[figures] = shared({"facts": dict(zip(FACTS, figures, strict=True))})
         if count not in counts:
             counts[count] = shared({"children": count})
-        found.add(node, {"facts": facts}, counts[count])
+        found.add(node, facts[figures], counts[count])
     return found
+
+
+FACTS = ("workers_in", "workers_out", "employees")  # the chain's figures pass-through quotes
 
 
 def _declared(response: Any) -> dict[str, int]:
