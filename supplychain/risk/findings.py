@@ -200,12 +200,14 @@ class Finding:
     ) -> None:
         self.rule, self.supplier_id, self.severity = rule, supplier_id, severity
         self.indicator, self.ilo, self.guide = indicator, ilo, guide
-        if type(evidence) is str:  # Encoded
+        if isinstance(evidence, str):  # Encoded
             evidence_json, evidence = evidence, None
-        if type(params) is str:
+        if isinstance(params, str):
             params_json, params = params, None
-        self._evidence = evidence if evidence is not None or evidence_json else {}
-        self._params = params if params is not None or params_json else {}
+        self._evidence: Mapping[str, Any] | None = (
+            evidence if evidence is not None or evidence_json else {}
+        )
+        self._params: Mapping[str, Any] | None = params if params is not None or params_json else {}
         self._evidence_json, self._params_json = evidence_json, params_json
         self._fingerprint: str | None = None
 

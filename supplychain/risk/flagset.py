@@ -115,9 +115,8 @@ class FlagSet:
         kept = self.fingerprints, self.suppliers, self.severities, self.evidence, self.params
         add_key, add_supplier, add_severity, add_evidence, add_params = (c.append for c in kept)
         before = len(self.fingerprints)
-        for supplier, evidence, params, level in found.rows:
-            if type(evidence) is not str:  # else Encoded already
-                evidence = encode(evidence)
+        for supplier, value, params, level in found.rows:
+            evidence = value if type(value) is str else encode(value)  # str: Encoded already
             key = sha256(f"{prefix}{supplier}|{evidence}".encode()).hexdigest()
             if key in seen:
                 continue
