@@ -12,9 +12,6 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
-
 from ..questionnaires.evaluation import triggered_risks, visible_ids
 from ..questionnaires.schema import note_id
 from ..vocab import Severity
@@ -22,18 +19,10 @@ from .findings import Finding, RiskInputs
 from .rules import finding, rule
 
 
-def _explain(found: Finding) -> str:
-    texts: Mapping[str, str] = found.params["explanation"]
-    return texts.get(str(get_locale())) or texts.get("en") or next(iter(texts.values()))
-
-
 @rule(
     "answer",
-    title=_l("Risk shown by an answer"),
-    message=_l("An answer in the questionnaire signals a risk."),
     severity=Severity.MEDIUM,
     guide=("screening",),
-    explainer=_explain,
 )
 def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:
     """The supplier's own answers, read against the annotations of the questionnaire version
@@ -73,37 +62,11 @@ def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]
 # Questions whose answer is the lowest gross hourly wage of a worker on the buyer's work.
 HOURLY_WAGE_QUESTIONS = ("hourly_rate",)
 
-_WAGE_REASONS = {
-    "statutory": _l(
-        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the statutory minimum "
-        "wage in %(country)s in every month (%(floor)s EUR an hour): workers on your contract "
-        "are paid less than the law allows."
-    ),
-    "statutory-most-months": _l(
-        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the statutory minimum "
-        "hourly wage in %(country)s in most months (%(floor)s EUR on average): unless these "
-        "workers are paid a full monthly minimum wage, they are paid less than the law allows."
-    ),
-    "sector": _l(
-        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the minimum wage that "
-        "binds its sector in %(country)s (%(floor)s EUR an hour): workers on your contract are "
-        "likely paid less than they are owed."
-    ),
-}
-
-
-def _explain_wage(found: Finding) -> str:
-    params = found.params
-    return str(_WAGE_REASONS[params["reason"]]) % params
-
 
 @rule(
     "pay-below-minimum",
-    title=_l("Pay below the legal minimum wage"),
-    message=_WAGE_REASONS["statutory"],
     severity=Severity.CRITICAL,
     guide=("pay-and-deductions", "workplace-assessment"),
-    explainer=_explain_wage,
 )
 def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:
     """Underpayment is the most common form of labour exploitation (HEUNI toolkit) and a breach

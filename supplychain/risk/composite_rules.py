@@ -10,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
-from ..ilo import NAMES as ILO_NAMES
 from ..vocab import IloIndicator as ILO
 from ..vocab import Severity
-from .findings import Finding, RiskInputs, to_json
+from .findings import Finding, RiskInputs
 from .flagset import FlagSet
 from .rules import rule
 
@@ -38,43 +33,14 @@ GUIDE = ("when-suspicions-arise", "ilo-indicators")
 # Enum properties are slow, and a large chain's answers raise many flags: looked up once.
 _ILO_ORDER = tuple(ILO)
 _ILO_VALUE = {x: x.value for x in ILO}
-_QUOTED = {x: f'"{x.value}"' for x in ILO}
 _VALUE = {s: s.value for s in Severity}
 _RANK = {s: -s.rank for s in Severity}  # the gravest first
 
 
-def _explain(found: Finding) -> str:
-    critical, indicators = found.params["critical"], found.params["indicators"]
-    parts = [_("Possible forced labour.")]
-    if critical:
-        parts.append(
-            ngettext(
-                "One of this supplier's answers is critical.",
-                "%(num)d of this supplier's answers are critical.",
-                critical,
-            )
-        )
-    if indicators:
-        names = ", ".join(str(ILO_NAMES[ILO(i)]) for i in indicators)
-        parts.append(
-            ngettext(
-                "Its answers show %(num)d ILO indicator of forced labour: %(names)s.",
-                "Its answers show %(num)d ILO indicators of forced labour: %(names)s.",
-                len(indicators),
-                names=names,
-            )
-        )
-    parts.append(_("Act on it now, as the guide says for when suspicions arise."))
-    return " ".join(parts)
-
-
 @rule(
     FORCED_LABOUR,
-    title=_l("Possible forced labour"),
-    message=_l("Possible forced labour: several signals of forced labour meet at this supplier."),
     severity=Severity.CRITICAL,
     guide=GUIDE,
-    explainer=_explain,
     reads_flags=True,
 )
 def possible_forced_labour(
@@ -101,21 +67,23 @@ def possible_forced_labour(
             continue
         indicators = tuple(x for x in _ILO_ORDER if x in found)
         made.sort(key=lambda i: (_RANK[severities[i]], flags.fingerprints[i]))
-        # The linked flags' evidence goes in as the JSON text they were stored with.
-        items = ",".join(
-            f'{{"fingerprint":"{flags.fingerprints[i]}","rule":{to_json(flags.rules[i])},'
-            f'"indicator":{to_json(flags.indicators[i])},'
-            f'"severity":"{_VALUE[severities[i]]}",'
-            f'"ilo":[{",".join(_QUOTED[x] for x in flags.ilo_of(i))}],'
-            f'"evidence":{flags.evidence[i]}}}'
+        linked = [  # the linked flags as they were stored: evidence read back from its JSON
+            {
+                "fingerprint": flags.fingerprints[i],
+                "rule": flags.rules[i],
+                "indicator": flags.indicators[i],
+                "severity": _VALUE[severities[i]],
+                "ilo": [_ILO_VALUE[x] for x in flags.ilo_of(i)],
+                "evidence": flags[i].evidence,
+            }
             for i in made
-        )
+        ]
         yield Finding(
             rule=FORCED_LABOUR,
             supplier_id=supplier_id,
             severity=Severity.CRITICAL,
             params={"critical": critical, "indicators": [_ILO_VALUE[x] for x in indicators]},
-            evidence_json=f'{{"flags":[{items}]}}',
+            evidence={"flags": linked},
             indicator=FORCED_LABOUR,
             ilo=indicators,
             guide=GUIDE,

@@ -9,8 +9,8 @@ import networkx as nx
 
 from ..chain.graph import ROOT
 from ..vocab import Severity
-from .findings import RiskInputs
-from .flagset import Batch, FlagSet
+from .findings import Finding, Findings, RiskInputs
+from .flagset import FlagSet
 from .rules import RULES, Rule
 
 # How likely a flag of each severity means something is really wrong: our own weights,
@@ -40,23 +40,29 @@ def evaluate(
     found, own = FlagSet(), overrides or {}
     for rule in rules.values():
         if not rule.reads_flags:
-            _keep(found, rule, rule.check(inputs, thresholds_for(rule, own)))
+            _keep(found, rule.check(inputs, thresholds_for(rule, own)))
     later = [  # all read before any is kept: each sees the first pass alone
-        (rule, list(rule.check(inputs, thresholds_for(rule, own), found)))
+        _listed(rule.check(inputs, thresholds_for(rule, own), found))
         for rule in rules.values()
         if rule.reads_flags
     ]
-    for rule, items in later:
-        _keep(found, rule, items)
+    for items in later:
+        _keep(found, items)
     return found
 
 
-def _keep(found: FlagSet, rule: Rule, items: Iterable[Any]) -> None:
+def _listed(items: Iterable[Finding]) -> Iterable[Finding]:
+    """A rule's findings read to the end (a generator would run only once kept)."""
+    return items if type(items) is Findings else list(items)
+
+
+def _keep(found: FlagSet, items: Iterable[Finding]) -> None:
+    """Store a rule's findings: a Findings as its rows, anything else Finding by Finding."""
+    if type(items) is Findings:
+        found.add_many(items)
+        return
     for item in items:
-        if type(item) is Batch:
-            found.add_batch(item, rule.ilo, rule.guide)
-        else:
-            found.add(item)
+        found.add(item)
 
 
 class Exposure(NamedTuple):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import json.encoder
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NewType
 
 import networkx as nx
 
@@ -22,6 +23,15 @@ from ..chain.graph import ROOT, ChainAnalysis
 from ..vocab import IloIndicator, Severity
 
 _JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
+# _JSON's C encoder, made once: JSONEncoder.encode builds one per call, which costs more than
+# the encoding of a flag's small evidence. For a dict or a list it writes what _JSON.encode
+# writes (a test compares them); without the check for circular values, which evidence has not.
+_C_ENCODE = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+_FAST = (
+    _C_ENCODE(None, str, json.encoder.c_encode_basestring, None, ":", ",", False, False, True)  # type: ignore[attr-defined]
+    if _C_ENCODE is not None
+    else None
+)
 
 
 class SupplierFacts(NamedTuple):
@@ -121,6 +131,10 @@ class RiskInputs:
             for child, attributes in children.items()
         ]
 
+    def path_evidence(self, node: int) -> Encoded:
+        """{"path": path_to(node)} as evidence, built from path_text without a list per node."""
+        return Encoded(f'{{"path":[{self.path_text[node]}]}}')
+
     @cached_property
     def path_text(self) -> dict[int, str]:
         """path_to(node) of every reachable node as comma-separated ids, each built from its
@@ -132,6 +146,18 @@ class RiskInputs:
         return text
 
 
+# An evidence or params value already written as the stored JSON: made by shared(),
+# link_evidence() and RiskInputs.path_evidence, never by hand, so that its text is always what
+# the value would encode to. Findings and the flag set take it as it is instead of encoding it
+# again. A plain str at run time (evidence and params are otherwise mappings, so a str can only
+# be one of these), kept apart from other text by the type checker.
+Encoded = NewType("Encoded", str)
+
+
+# Evidence or params: the value, or its JSON made by shared() or RiskInputs.path_evidence.
+Value = Mapping[str, Any] | Encoded
+
+
 class Finding:
     """One flag: which rule, about which supplier (None: the organisation), how serious, why.
 
@@ -139,9 +165,9 @@ class Finding:
     organisation]}, {"answers": [...]} or {"facts": {...}}. `indicator` names the risk indicator
     (the rule id itself for structural rules, the questionnaire's indicator for answers).
 
-    Rules that raise a flag for most suppliers may give the evidence and params as their JSON
-    text instead (exactly as `_JSON` would write them); the values are then read back from it
-    only when asked for. A plain class with slots: a large chain raises half a million.
+    Evidence and params may also be Encoded values (shared(), RiskInputs.path_evidence): their
+    JSON is then taken as it is and the values read back from it only when asked for. A plain
+    class with slots: a large chain raises half a million.
     """
 
     __slots__ = (
@@ -163,8 +189,8 @@ class Finding:
         rule: str,
         supplier_id: int | None,
         severity: Severity,
-        evidence: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
+        evidence: Value | None = None,
+        params: Value | None = None,
         indicator: str = "",
         ilo: tuple[IloIndicator, ...] = (),
         guide: tuple[str, ...] = (),
@@ -174,8 +200,14 @@ class Finding:
     ) -> None:
         self.rule, self.supplier_id, self.severity = rule, supplier_id, severity
         self.indicator, self.ilo, self.guide = indicator, ilo, guide
-        self._evidence = evidence if evidence is not None or evidence_json else {}
-        self._params = params if params is not None or params_json else {}
+        if isinstance(evidence, str):  # Encoded
+            evidence_json, evidence = evidence, None
+        if isinstance(params, str):
+            params_json, params = params, None
+        self._evidence: Mapping[str, Any] | None = (
+            evidence if evidence is not None or evidence_json else {}
+        )
+        self._params: Mapping[str, Any] | None = params if params is not None or params_json else {}
         self._evidence_json, self._params_json = evidence_json, params_json
         self._fingerprint: str | None = None
 
@@ -199,13 +231,13 @@ class Finding:
         """The evidence as JSON: the fingerprint and the stored flag share it. The rules build
         evidence in a fixed key order, so the text is the same in every run."""
         if self._evidence_json is None:
-            self._evidence_json = _JSON.encode(self._evidence)
+            self._evidence_json = to_json(self._evidence)
         return self._evidence_json
 
     @property
     def params_json(self) -> str:
         if self._params_json is None:
-            self._params_json = _JSON.encode(self._params)
+            self._params_json = to_json(self._params)
         return self._params_json
 
     @property
@@ -230,11 +262,67 @@ def tail_json(ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]) -> str:
     return _JSON.encode({"ilo": [i.value for i in ilo], "guide": list(guide)})[1:-1]
 
 
-def path_json(text: str) -> str:
-    """Path evidence as JSON, from the comma-separated ids of RiskInputs.path_text."""
-    return f'{{"path":[{text}]}}'
-
-
 def to_json(value: Any) -> str:
     """Any evidence or params value as the stored JSON writes it."""
+    kind = type(value)
+    if _FAST is not None and (kind is dict or kind is list):
+        return "".join(_FAST(value, 0))
     return _JSON.encode(value)
+
+
+def shared(value: Mapping[str, Any]) -> Encoded:
+    """A value that many findings share (one per tier, per sector, per pair of countries),
+    encoded once: give it as their evidence or params instead of the value itself."""
+    return Encoded(to_json(value))
+
+
+NO_PARAMS = shared({})
+
+
+def link_evidence(parent: int, child: int, facts: Encoded) -> Encoded:
+    """{"path": [parent, child], "facts": facts} as evidence, with facts that many flags share
+    given once through shared()."""
+    return Encoded(f'{{"path":[{parent},{child}],"facts":{facts}}}')
+
+
+class Findings:
+    """Many findings of one rule, kept as plain rows: what a rule that flags most suppliers
+    returns instead of yielding Finding objects one by one. Make one with rules.findings(rule
+    id) and add() to it; iterating gives the Findings it stands for, and the flag set stores
+    the rows without building them (FlagSet.add_many).
+
+    evidence and params are values as for Finding; one shared by many flags is best given
+    once through shared(), and path evidence through RiskInputs.path_evidence."""
+
+    __slots__ = ("rule", "severity", "ilo", "guide", "rows")
+
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        ilo: tuple[IloIndicator, ...] = (),
+        guide: tuple[str, ...] = (),
+    ) -> None:
+        self.rule, self.severity, self.ilo, self.guide = rule, severity, ilo, guide
+        # (supplier id, evidence, params, severity or None for the rule's)
+        self.rows: list[tuple[int | None, Value, Value, Severity | None]] = []
+
+    def add(
+        self,
+        supplier_id: int | None,
+        evidence: Value,
+        params: Value = NO_PARAMS,
+        severity: Severity | None = None,
+    ) -> None:
+        """One more flag of the rule, about supplier_id (None: the organisation)."""
+        self.rows.append((supplier_id, evidence, params, severity))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Finding]:
+        rule, default, ilo, guide = self.rule, self.severity, self.ilo, self.guide
+        for supplier_id, evidence, params, severity in self.rows:
+            yield Finding(
+                rule, supplier_id, severity or default, evidence, params, rule, ilo, guide
+            )

@@ -3,32 +3,23 @@
 A large chain raises half a million flags. As one object each they cost more to build, hash
 and store than everything else in a run, so the flags are kept as parallel lists of plain
 values (fingerprint, rule, supplier, severity, JSON texts) and a Finding is built only when
-one is asked for. Rules that flag most suppliers hand over a Batch of JSON texts at once;
-the others yield Findings, which are taken apart here.
+one is asked for. Rules that flag most suppliers return their findings as one Findings of
+plain rows, which is encoded here without a Finding per flag; the others yield Findings,
+which are taken apart here. Either way the JSON is what findings.to_json writes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..vocab import IloIndicator, Severity
-from .findings import Finding, tail_json
+from .findings import Finding, Findings, tail_json, to_json
 
 _VALUES = {severity: severity.value for severity in Severity}  # .value is a slow property
-
-
-class Batch(NamedTuple):
-    """Many flags of one rule, with their evidence and params as the JSON texts that
-    findings.to_json writes (checked by tests). params and severity may be one value for all."""
-
-    rule: str
-    suppliers: Sequence[int]
-    evidence: Sequence[str]
-    params: Sequence[str] | str
-    severity: Sequence[Severity] | Severity
+_encode = to_json
 
 
 class FlagSet:
@@ -116,31 +107,25 @@ class FlagSet:
         self.params.append(finding.params_json)
         self._meta.append((finding.ilo, finding.guide))
 
-    def add_batch(
-        self, batch: Batch, ilo: tuple[IloIndicator, ...], guide: tuple[str, ...]
-    ) -> None:
-        """Keep a rule's batch; its fingerprints are those Finding.fingerprint gives."""
-        rule, suppliers = batch.rule, batch.suppliers
-        params = repeat(batch.params) if isinstance(batch.params, str) else batch.params
-        severity = batch.severity
-        severities = repeat(severity) if isinstance(severity, Severity) else severity
-        prefix, meta = f"{rule}|{rule}|", (ilo, guide)
-        seen, sha256 = self._seen, hashlib.sha256
+    def add_many(self, found: Findings) -> None:
+        """Keep a rule's Findings; fingerprints and JSON are those each Finding would give.
+        An Encoded value (shared by many flags, or path evidence) is taken as it is."""
+        rule, default, meta = found.rule, found.severity, (found.ilo, found.guide)
+        prefix, seen, sha256, encode = f"{rule}|{rule}|", self._seen, hashlib.sha256, _encode
         kept = self.fingerprints, self.suppliers, self.severities, self.evidence, self.params
         add_key, add_supplier, add_severity, add_evidence, add_params = (c.append for c in kept)
         before = len(self.fingerprints)
-        for supplier, evidence, param, level in zip(
-            suppliers, batch.evidence, params, severities, strict=False
-        ):
+        for supplier, value, params, level in found.rows:
+            evidence = value if type(value) is str else encode(value)  # str: Encoded already
             key = sha256(f"{prefix}{supplier}|{evidence}".encode()).hexdigest()
             if key in seen:
                 continue
             seen.add(key)
             add_key(key)
             add_supplier(supplier)
-            add_severity(level)
+            add_severity(level or default)
             add_evidence(evidence)
-            add_params(param)
+            add_params(params if type(params) is str else encode(params))
         added = len(self.fingerprints) - before
         self.rules.extend(repeat(rule, added))
         self.indicators.extend(repeat(rule, added))

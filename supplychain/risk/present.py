@@ -18,6 +18,7 @@ from ..ilo import IloIndicator
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
+from . import texts
 from .findings import Finding, SupplierFacts
 from .rules import RULES
 
@@ -79,9 +80,9 @@ def describe(
         "supplier_name": supplier.name if supplier else None,
         "rule": finding.rule,
         "indicator": finding.indicator,
-        "title": str(rule.title),
+        "title": str(texts.title(finding.rule)),
         "severity": finding.severity.value,
-        "message": rule.explain(finding),
+        "message": texts.explain(finding, rule.thresholds),
         "evidence": readable_evidence(finding.evidence, suppliers, catalogue),
         "ilo": [i.value for i in finding.ilo],
         "guide": list(finding.guide),

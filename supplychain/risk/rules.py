@@ -1,6 +1,12 @@
-"""The rule registry: small pure functions with stable ids, each raising Findings.
+"""The rule registry: small pure functions with stable ids, each returning findings.
 
-A rule reads RiskInputs and its thresholds and yields Findings; it never touches the database.
+A rule reads RiskInputs and its thresholds and returns its findings: it yields Finding objects
+(finding() makes one with the rule's own severity, ILO indicators and guide sections), or, when
+it flags most suppliers, returns one Findings (findings() makes it) of plain rows. Either way it
+gives values, never JSON: the flag set (flagset.py) encodes them and decides how they are stored.
+It never touches the database and never translates: what a rule is called and how its flags
+read, in each language, is the presenters' business (texts.py, keyed by rule id).
+
 Ids never change once shipped (flags and their workflow state are keyed by them); when a
 rule's behaviour changes, RULES_VERSION changes and every run records the version it used.
 """
@@ -12,38 +18,42 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from flask_babel.speaklater import LazyString
-
 from ..vocab import IloIndicator, Severity
-from .findings import Finding, RiskInputs
-from .flagset import Batch, FlagSet
+from .findings import Finding, Findings, RiskInputs, Value
+from .flagset import FlagSet
 
 RULES_VERSION = "3"
 
-Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding | Batch]]
+Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding]]
 # A rule over the other rules' flags (reads_flags=True) also gets the first pass's FlagSet.
-FlagCheck = Callable[[RiskInputs, Mapping[str, Any], FlagSet], Iterable[Finding | Batch]]
+FlagCheck = Callable[[RiskInputs, Mapping[str, Any], FlagSet], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    title: LazyString
-    message: LazyString  # the flag's explanation, filled with the finding's params
     severity: Severity  # the default; a finding may be graver or milder
     ilo: tuple[IloIndicator, ...]
     guide: tuple[str, ...]  # prevention guide sections with what to do
     thresholds: Mapping[str, Any]
     check: Check | FlagCheck
     basis: str  # why the rule exists: the function's docstring
-    explainer: Callable[[Finding], str] | None = None  # when one sentence does not fit all
     reads_flags: bool = False  # runs in the second pass, over the first pass's flags
 
+    # The rule's texts live with the presenters (texts.py); these two hand them on to the
+    # pages that still ask the rule, and load texts.py (and Flask-Babel) only when called.
+    @property
+    def title(self) -> Any:
+        """The rule's name, translated when shown (texts.title)."""
+        from . import texts
+
+        return texts.title(self.id)
+
     def explain(self, finding: Finding) -> str:
-        """The flag's sentence in the current language."""
-        if self.explainer is not None:
-            return self.explainer(finding)
-        return str(self.message) % {**self.thresholds, **finding.params}
+        """The flag's sentence in the current language (texts.explain)."""
+        from . import texts
+
+        return texts.explain(finding, self.thresholds)
 
 
 RULES: dict[str, Rule] = {}
@@ -52,32 +62,27 @@ RULES: dict[str, Rule] = {}
 def rule(
     rule_id: str,
     *,
-    title: LazyString,
-    message: LazyString,
     severity: Severity,
     ilo: Iterable[IloIndicator] = (),
     guide: Iterable[str] = (),
     thresholds: Mapping[str, Any] | None = None,
-    explainer: Callable[[Finding], str] | None = None,
     reads_flags: bool = False,
 ) -> Callable[[Any], Any]:
     """Register a rule function under rule_id. With reads_flags, the function is a FlagCheck:
-    it runs after every other rule and reads their flags (see engine.evaluate)."""
+    it runs after every other rule and reads their flags (see engine.evaluate). Its title and
+    sentences go in texts.py under the same id."""
 
     def register(check: Any) -> Any:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = Rule(
             id=rule_id,
-            title=title,
-            message=message,
             severity=severity,
             ilo=tuple(ilo),
             guide=tuple(guide),
             thresholds=MappingProxyType(dict(thresholds or {})),
             check=check,
             basis=" ".join((check.__doc__ or "").split()),
-            explainer=explainer,
             reads_flags=reads_flags,
         )
         return check
@@ -88,7 +93,7 @@ def rule(
 def finding(
     rule_id: str,
     supplier_id: int | None,
-    evidence: Mapping[str, Any],
+    evidence: Value,
     severity: Severity | None = None,
     **params: Any,
 ) -> Finding:
@@ -104,6 +109,13 @@ def finding(
         ilo=registered.ilo,
         guide=registered.guide,
     )
+
+
+def findings(rule_id: str) -> Findings:
+    """An empty Findings of the rule, with its own severity, ILO indicators and guide sections:
+    add() a flag to it per supplier and return it."""
+    registered = RULES[rule_id]
+    return Findings(rule_id, registered.severity, registered.ilo, registered.guide)
 
 
 # The rules register themselves when their modules are imported.

@@ -10,46 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
-from ..models import Severity
-from ..screening.packs import shipped
+from ..vocab import Severity
 from .findings import Finding, RiskInputs
 from .rules import finding, rule
 
 
-def _title(pack_id: str, item_id: str) -> str:
-    pack = shipped().by_id.get(pack_id)
-    item = pack.item(item_id) if pack is not None else None
-    return item.title.get(str(get_locale())) if item is not None else item_id
-
-
-def _explain(found: Finding) -> str:
-    p = found.params
-    values = {
-        "item": _title(p["pack"], p["item"]),
-        "date": p["checked_on"],
-        "by": p["checked_by"] or "—",
-        "until": p["valid_until"],
-    }
-    if p["state"] == "failed":
-        return _("The screening item %(item)s failed on %(date)s (checked by %(by)s).", **values)
-    return _(
-        "The check of the screening item %(item)s made on %(date)s (by %(by)s) was good until "
-        "%(until)s: check it again.",
-        **values,
-    )
-
-
 @rule(
     "screening-check",
-    title=_l("Screening item failed or out of date"),
-    message=_l("A screening item of this supplier failed or its check has run out."),
     severity=Severity.HIGH,
     guide=("screening",),
-    explainer=_explain,
 )
 def screening_check(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:
     """What the officer found in the partner's registers and documents (its country's screening

@@ -15,50 +15,42 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
-
 from ..chain.graph import LABOUR_HIRE, ROOT
 from ..vocab import Severity
-from .findings import Finding, LinkFacts, RiskInputs, path_json, to_json
-from .flagset import Batch
-from .rules import finding, rule
+from .findings import Encoded, Finding, Findings, LinkFacts, RiskInputs, link_evidence, shared
+from .rules import finding, findings, rule
 
 T = Mapping[str, Any]
 
 if TYPE_CHECKING:
     from .reference import LabourCost, SectorFloor
 
+# A link's labour-cost floor: (work country, lowest lawful cost of a labour hour in EUR, the
+# figure it comes from, the hours it rests on).
+Floor = tuple[str, Decimal, "LabourCost | SectorFloor", dict[str, str]]
+
 
 @rule(
     "chain-depth",
-    title=_l("Work passed far down the chain"),
-    message=_l(
-        "The work reaches this company only at tier %(tier)d: it was passed on %(passes)d "
-        "times, and each step makes it harder to see who employs the workers."
-    ),
     severity=Severity.MEDIUM,
     guide=("subcontracting", "contract-clauses"),
     thresholds={"medium_from": 3, "high_from": 4},
 )
-def chain_depth(inputs: RiskInputs, t: T) -> Iterator[Batch]:
+def chain_depth(inputs: RiskInputs, t: T) -> Findings:
     """Long subcontracting chains spread oversight thin and hide accountability (HEUNI toolkit,
     risks chapter). Spanish construction law stops at the third level and Norwegian public
     buyers may allow two tiers; medium from tier 3 and high from tier 4 is our default."""
-    paths = inputs.path_text
-    params: dict[int, str] = {}  # one text per tier: most suppliers of a large chain are deep
-    nodes, evidence, texts, severities = [], [], [], []
+    found = findings("chain-depth")
+    params: dict[int, Encoded] = {}  # one per tier: most suppliers of a large chain are deep
     medium_from, high_from = t["medium_from"], t["high_from"]
     for node, tier in inputs.analysis.tier.items():
         if node == ROOT or tier < medium_from:
             continue
         if tier not in params:
-            params[tier] = to_json({"tier": tier, "passes": tier - 1})
-        nodes.append(node)
-        evidence.append(path_json(paths[node]))
-        texts.append(params[tier])
-        severities.append(Severity.HIGH if tier >= high_from else Severity.MEDIUM)
-    yield Batch("chain-depth", nodes, evidence, texts, severities)
+            params[tier] = shared({"tier": tier, "passes": tier - 1})
+        severity = Severity.HIGH if tier >= high_from else Severity.MEDIUM
+        found.add(node, inputs.path_evidence(node), params[tier], severity)
+    return found
 
 
 def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
@@ -70,11 +62,6 @@ def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
 
 @rule(
     "labour-hire",
-    title=_l("Workers supplied by an agency"),
-    message=_l(
-        "Workers reach your work through a temporary-work agency or other intermediary: "
-        "migrant and temporary staff hired this way are the most exposed to exploitation."
-    ),
     severity=Severity.MEDIUM,
     guide=("agency-labour", "screening"),
 )
@@ -89,11 +76,6 @@ def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 
 @rule(
     "labour-hire-deep",
-    title=_l("Agency workers deep in the chain"),
-    message=_l(
-        "Agency workers enter the chain at tier %(tier)d, below your direct suppliers, where "
-        "you see least of how they were recruited and are paid."
-    ),
     severity=Severity.HIGH,
     guide=("agency-labour", "subcontracting"),
 )
@@ -108,12 +90,6 @@ def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 
 @rule(
     "intermediary-chain",
-    title=_l("Labour passed between intermediaries"),
-    message=_l(
-        "Workers pass through %(count)d intermediaries before they reach the work: an agency "
-        "supplying an agency, or hired labour passed on again. Each step can take a fee from "
-        "the workers and blur who their employer is."
-    ),
     severity=Severity.HIGH,
     guide=("agency-labour", "recruitment-fees"),
 )
@@ -128,11 +104,6 @@ def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 
 @rule(
     "chain-cycle",
-    title=_l("Companies subcontracting to each other in a loop"),
-    message=_l(
-        "This company is on a loop of %(size)d companies that subcontract to each other. Work "
-        "that goes round in circles hides who really does it and who pays the workers."
-    ),
     severity=Severity.MEDIUM,
     guide=("subcontracting", "screening"),
 )
@@ -145,24 +116,6 @@ def chain_cycle(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             yield finding("chain-cycle", member, {"path": loop}, size=len(cycle.members))
 
 
-_PASS_THROUGH = _l(
-    "This company has almost no workers of its own on the contract: its subcontractors "
-    "(%(children)d) do the work. It may be a letterbox between you and the real employer."
-)
-_DECLARED_FEWER = _l(
-    "It declared %(declared)d workers on the contract, yet its subcontractors alone bring "
-    "%(workers_out)d."
-)
-
-
-def _explain_pass_through(found: Finding) -> str:
-    params = found.params
-    text = str(_PASS_THROUGH) % params
-    if "declared" in params and params["declared"] < params["workers_out"]:
-        text += " " + str(_DECLARED_FEWER) % params
-    return text
-
-
 # The self-assessment's answers on headcount, read by pass-through where a supplier gave them.
 DECLARED_WORKERS = "contract_workers"  # people on the buyer's contract, all employers counted
 DECLARED_EMPLOYEES = "own_employees"  # the company's own employees
@@ -170,14 +123,11 @@ DECLARED_EMPLOYEES = "own_employees"  # the company's own employees
 
 @rule(
     "pass-through",
-    title=_l("Passes the work on without doing it"),
-    message=_PASS_THROUGH,
     severity=Severity.MEDIUM,
     guide=("subcontracting", "screening"),
     thresholds={"own_share_max": 0.1, "max_employees": 1},
-    explainer=_explain_pass_through,
 )
-def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
+def pass_through(inputs: RiskInputs, t: T) -> Findings:
     """A subcontractor passing all work on is one of the toolkit's complex arrangements, and a
     headcount too small for the contract is a red flag (a contractor declaring 40 workers while
     its subcontractors bring 128). Our test: its subcontractors bring at least 90% of the
@@ -187,7 +137,10 @@ def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     links, succ, pred = inputs.links, inputs.graph._succ, inputs.graph._pred  # plain dicts
     suppliers, responses = inputs.suppliers, inputs.responses
     share, max_employees = 1 - t["own_share_max"], t["max_employees"]
-    nodes, evidence, params = [], [], []
+    found = findings("pass-through")
+    # Evidence and params are values many flags share: each made once.
+    facts: dict[tuple[int, int, int | None], Encoded] = {}
+    counts: dict[int, Encoded] = {}
     for node, below in succ.items():
         if node == ROOT or not below:
             continue
@@ -206,23 +159,22 @@ def pass_through(inputs: RiskInputs, t: T) -> Iterator[Batch]:
         by_staff = employees is not None and employees <= max_employees
         if not (by_share or by_staff):
             continue
-        nodes.append(node)
         if declared:
-            evidence.append(
-                _declared_evidence(response, declared, workers_in, workers_out, employees)
-            )
+            evidence = _declared_evidence(response, declared, workers_in, workers_out, employees)
             said = DECLARED_WORKERS in declared
             extra = {"declared": workers_in, "workers_out": workers_out} if said else {}
-            params.append(to_json({"children": len(children), **extra}))
+            found.add(node, evidence, {"children": len(children), **extra})
             continue
-        staff = "null" if employees is None else employees
-        # What to_json writes of {"facts": {...}}, without a dict per flag.
-        evidence.append(
-            f'{{"facts":{{"workers_in":{workers_in},"workers_out":{workers_out},'
-            f'"employees":{staff}}}}}'
-        )
-        params.append(f'{{"children":{len(children)}}}')
-    yield Batch("pass-through", nodes, evidence, params, Severity.MEDIUM)
+        figures, count = (workers_in, workers_out, employees), len(children)
+        if figures not in facts:
+            facts[figures] = shared({"facts": dict(zip(FACTS, figures, strict=True))})
+        if count not in counts:
+            counts[count] = shared({"children": count})
+        found.add(node, facts[figures], counts[count])
+    return found
+
+
+FACTS = ("workers_in", "workers_out", "employees")  # the chain's figures pass-through quotes
 
 
 def _declared(response: Any) -> dict[str, int]:
@@ -237,7 +189,7 @@ def _declared(response: Any) -> dict[str, int]:
 
 def _declared_evidence(
     response: Any, declared: Mapping[str, int], workers_in: int, workers_out: int, employees: Any
-) -> str:
+) -> dict[str, Any]:
     """Evidence naming the figures used: the answers where given (quoted), else the chain's."""
     facts: dict[str, Any] = {}
     if DECLARED_WORKERS in declared:
@@ -250,7 +202,7 @@ def _declared_evidence(
     else:
         facts["employees"] = employees
     quoted = [_answer(response, q, declared[q]) for q in declared]
-    return to_json({"answers": quoted, "facts": facts})
+    return {"answers": quoted, "facts": facts}
 
 
 def _works(inputs: RiskInputs, parent: int, child: int) -> bool:
@@ -261,26 +213,10 @@ def _sum(values: Any) -> int:
     return sum(v for v in values if v is not None)
 
 
-_WHAT = {"subcontractors": _l("subcontractors"), "agencies": _l("agencies or labour providers")}
-_REASONS = {
-    "none-named": _l("It says it uses %(what)s but names none."),
-    "denied": _l("It says it uses no %(what)s, yet your chain shows %(n)d below it."),
-    "missing": _l("Your chain shows %(n)d more %(what)s below it than it named."),
-}
-
-
-def _explain_disclosure(found: Finding) -> str:
-    params = found.params
-    return str(_REASONS[params["reason"]]) % {"what": _WHAT[params["kind"]], "n": params["n"]}
-
-
 @rule(
     "undisclosed-subcontracting",
-    title=_l("Subcontracting not disclosed"),
-    message=_REASONS["none-named"],
     severity=Severity.HIGH,
     guide=("subcontracting", "contract-clauses", "workplace-assessment"),
-    explainer=_explain_disclosure,
 )
 def undisclosed_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """Unknown firms on a site, or a supplier that says it subcontracts and names no one, are
@@ -351,31 +287,10 @@ def _answer(response: Any, question_id: str, value: Any) -> dict[str, Any]:
     }
 
 
-_UNKNOWN = {
-    "subcontractors": _l(
-        "This company named %(name)s as a subcontractor, a link that is not on your map: "
-        "subcontracting you did not know of. Hold new work there and check the site, then "
-        "confirm or reject the link."
-    ),
-    "agencies": _l(
-        "This company named %(name)s as an agency supplying it with workers, a link that is not "
-        "on your map: labour you did not know of. Hold new work there and check the site, then "
-        "confirm or reject the link."
-    ),
-}
-
-
-def _explain_unknown(found: Finding) -> str:
-    return str(_UNKNOWN[found.params["what"]]) % found.params
-
-
 @rule(
     "unknown-subcontracting",
-    title=_l("Subcontracting you did not know of"),
-    message=_UNKNOWN["subcontractors"],
     severity=Severity.HIGH,
     guide=("subcontracting", "workplace-assessment", "contract-clauses"),
-    explainer=_explain_unknown,
 )
 def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     """Undisclosed subcontractors turning up are where hidden exploitation usually surfaces; the
@@ -399,11 +314,6 @@ def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 
 @rule(
     "no-response",
-    title=_l("Questionnaire not answered"),
-    message=_l(
-        "The questionnaire sent to this company was due on %(deadline)s and has not been "
-        "answered. Silence is itself a warning sign."
-    ),
     severity=Severity.MEDIUM,
     guide=("screening", "contract-clauses"),
 )
@@ -420,26 +330,21 @@ def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 
 @rule(
     "unassessed",
-    title=_l("Never asked"),
-    message=_l("This company has not been sent a questionnaire: nothing is known of how it works."),
     severity=Severity.LOW,
     guide=("risk-assessment", "screening"),
 )
-def unassessed(inputs: RiskInputs, t: T) -> Iterator[Batch]:
+def unassessed(inputs: RiskInputs, t: T) -> Findings:
     """What is not asked cannot be assessed: coverage of the chain is part of due diligence."""
     asked, answered = inputs.invitations, inputs.responses
-    nodes = [s for s in inputs.suppliers if s not in asked and s not in answered]
-    yield Batch("unassessed", nodes, [to_json({"facts": {}})] * len(nodes), "{}", Severity.LOW)
+    found, nothing = findings("unassessed"), shared({"facts": {}})
+    for supplier_id in inputs.suppliers:
+        if supplier_id not in asked and supplier_id not in answered:
+            found.add(supplier_id, nothing)
+    return found
 
 
 @rule(
     "labour-cost-below-minimum",
-    title=_l("Price below the legal cost of the labour"),
-    message=_l(
-        "The contract pays %(per_hour)s EUR an hour of labour, less than the legal minimum "
-        "cost of an hour's work in %(country)s (%(minimum)s EUR with the employer's "
-        "contributions). Someone in the chain is likely underpaid."
-    ),
     severity=Severity.HIGH,
     guide=("pay-and-deductions", "screening"),
 )
@@ -454,8 +359,7 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     the dashboard, `supplychain assess` and the report's method section list them). Countries
     covered (supplychain/data/labour_costs.yaml): LV, LT, EE, PL, BG, RO, DE, NL, CZ, HU; a
     sector floor for Latvian construction (NACE F); no statutory minimum in FI, SE, DK, NO."""
-    for (parent, child), link in inputs.links.items():
-        floor = labour_cost_floor(inputs, link, child)
+    for (parent, child), link, floor in _priced_floors(inputs):
         if floor is None:
             continue
         country, minimum, figure, hours_basis = floor
@@ -487,14 +391,29 @@ def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
             )
 
 
+def _priced_floors(
+    inputs: RiskInputs,
+) -> Iterator[tuple[tuple[int, int], LinkFacts, Floor | None]]:
+    """Each link with a price and hours, with labour_cost_floor's answer for it, computed once
+    per work country, contract dates and supplier sector (all the floor depends on)."""
+    floors: dict[tuple[Any, ...], Floor | None] = {}
+    suppliers = inputs.suppliers
+    for (parent, child), link in inputs.links.items():
+        if not link.contract_value_eur or not link.labour_hours:
+            continue
+        sector = suppliers[child].sector if child in suppliers else ""
+        key = (work_country(inputs, link), link.start_date, link.end_date, sector)
+        if key not in floors:
+            floors[key] = labour_cost_floor(inputs, link, child)
+        yield (parent, child), link, floors[key]
+
+
 def work_country(inputs: RiskInputs, link: LinkFacts) -> str:
     """Where the work of a link is done: the link's work country, else the organisation's."""
     return link.work_country or inputs.home_country
 
 
-def labour_cost_floor(
-    inputs: RiskInputs, link: LinkFacts, child: int
-) -> tuple[str, Decimal, LabourCost | SectorFloor, dict[str, str]] | None:
+def labour_cost_floor(inputs: RiskInputs, link: LinkFacts, child: int) -> Floor | None:
     """(work country, lowest lawful cost of a labour hour in EUR, the figure it comes from,
     the hours it rests on) for a priced link; None where the link has no price or hours, or no
     floor is known there.
@@ -540,72 +459,50 @@ def floors_unknown(inputs: RiskInputs) -> dict[str, int]:
     """Work countries of priced links for which no labour-cost floor is known, with how many
     links each: the rule raises no flag there, and the run and the report must say so."""
     counts: dict[str, int] = {}
-    for (_parent, child), link in inputs.links.items():
-        if not link.contract_value_eur or not link.labour_hours:
-            continue
-        if labour_cost_floor(inputs, link, child) is None:
+    for (_parent, _child), link, floor in _priced_floors(inputs):
+        if floor is None:
             country = work_country(inputs, link) or "?"
             counts[country] = counts.get(country, 0) + 1
     return dict(sorted(counts.items()))
 
 
-_SECTOR_MESSAGE = _l(
-    "This company works in %(label)s, a sector where labour exploitation is found most often."
-)
-
-
-def _explain_sector(found: Finding) -> str:
-    labels = found.params["labels"]
-    return str(_SECTOR_MESSAGE) % {"label": labels.get(str(get_locale())) or labels["en"]}
-
-
 @rule(
     "high-risk-sector",
-    title=_l("Works in a high-risk sector"),
-    message=_SECTOR_MESSAGE,
-    explainer=_explain_sector,
     severity=Severity.LOW,
     guide=("risk-assessment", "workplace-assessment"),
 )
-def high_risk_sector(inputs: RiskInputs, t: T) -> Iterator[Batch]:
+def high_risk_sector(inputs: RiskInputs, t: T) -> Findings:
     """Construction, cleaning, catering, agriculture and forestry are the sectors the toolkit
     names (after FRA 2015); Latvian, Finnish and Danish sources add restaurants, berry picking
     and distribution. The list with sources is supplychain/data/high_risk_sectors.yaml."""
-    texts: dict[str, tuple[str, str] | None] = {}  # per sector: the flag's evidence and params
-    nodes, evidence, params = [], [], []
+    known: dict[str, tuple[Encoded, Encoded] | None] = {}  # per sector: evidence and params
+    found = findings("high-risk-sector")
     for supplier_id, supplier in inputs.suppliers.items():
         sector = supplier.sector
-        if sector not in texts:
-            texts[sector] = _sector_texts(sector)
-        found = texts[sector]
-        if found is not None:
-            nodes.append(supplier_id)
-            evidence.append(found[0])
-            params.append(found[1])
-    yield Batch("high-risk-sector", nodes, evidence, params, Severity.LOW)
+        if sector not in known:
+            known[sector] = _sector_values(sector)
+        values = known[sector]
+        if values is not None:
+            found.add(supplier_id, *values)
+    return found
 
 
-def _sector_texts(sector: str) -> tuple[str, str] | None:
+def _sector_values(sector: str) -> tuple[Encoded, Encoded] | None:
     from .reference import sector_match
 
     match = sector_match(sector) if sector else None
     if match is None:
         return None
     facts = {"sector": sector, "matched": match.nace}
-    return to_json({"facts": facts}), to_json({"labels": match.labels})
+    return shared({"facts": facts}), shared({"labels": match.labels})
 
 
 @rule(
     "cross-border",
-    title=_l("Workers from another country"),
-    message=_l(
-        "This company from %(country)s works for a company in %(buyer_country)s: workers posted "
-        "or hired across a border often do not know local pay and rights."
-    ),
     severity=Severity.MEDIUM,
     guide=("screening", "worker-contracts"),
 )
-def cross_border(inputs: RiskInputs, t: T) -> Iterator[Batch]:
+def cross_border(inputs: RiskInputs, t: T) -> Findings:
     """Posted workers and foreign contractors are a named risk (Posting of Workers Enforcement
     Directive; Danish CMM guide): workers may not know the collective agreement or the
     language, and depend on the employer for housing and papers.
@@ -619,27 +516,25 @@ def cross_border(inputs: RiskInputs, t: T) -> Iterator[Batch]:
     yet. The evidence names the tier and the list's source; no ILO indicator is claimed.
     """
     suppliers = inputs.suppliers
-    found: dict[tuple[str, str], tuple[str, Severity]] = {}  # one text per pair of countries
-    nodes, evidence, params, severities = [], [], [], []
+    borders: dict[tuple[str, str], tuple[Encoded, Severity]] = {}
+    found = findings("cross-border")
     for parent, child, relation in inputs.edges:
         if relation == "supply":
             continue
         buyer = inputs.home_country if parent == ROOT else suppliers[parent].country
         country = suppliers[child].country
         if buyer and country and buyer != country:
-            pair = (country, buyer)
-            if pair not in found:
-                found[pair] = _border_facts(country, buyer)
-            facts, severity = found[pair]
-            nodes.append(child)
-            evidence.append(f'{{"path":[{parent},{child}],"facts":{facts}}}')
-            params.append(facts)
-            severities.append(severity)
-    yield Batch("cross-border", nodes, evidence, params, severities)
+            pair = (country, buyer)  # one set of facts per pair of countries
+            if pair not in borders:
+                borders[pair] = _border_facts(country, buyer)
+            facts, severity = borders[pair]
+            found.add(child, link_evidence(parent, child, facts), facts, severity)
+    return found
 
 
-def _border_facts(country: str, buyer: str) -> tuple[str, Severity]:
-    """The facts of a border between a company's country and its buyer's, and its severity."""
+def _border_facts(country: str, buyer: str) -> tuple[Encoded, Severity]:
+    """The facts of a border between a company's country and its buyer's, shared by its flags
+    as evidence and params, and its severity."""
     from .reference import THIRD_COUNTRY, THIRD_COUNTRY_SOURCE, country_tier
 
     mine, theirs = country_tier(country), country_tier(buyer)
@@ -648,7 +543,7 @@ def _border_facts(country: str, buyer: str) -> tuple[str, Severity]:
         # No "checked" date: the evidence is the flag's fingerprint, and re-checking the list
         # must not end every cross-border flag and the decisions taken on them.
         facts.update(tier=mine.tier, source=mine.source)
-        return to_json(facts), Severity.LOW
+        return shared(facts), Severity.LOW
     # A third country is one in no list: the evidence says so rather than cite a source.
     facts.update(tier=THIRD_COUNTRY, source=THIRD_COUNTRY_SOURCE)
-    return to_json(facts), Severity.MEDIUM
+    return shared(facts), Severity.MEDIUM

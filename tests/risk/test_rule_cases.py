@@ -19,6 +19,7 @@ import pytest
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import InvitationFacts, ResponseFacts, RiskInputs, ScreeningFacts
 from supplychain.risk.rules import RULES
+from supplychain.risk.texts import TEXTS, explain
 from tests.risk.builders import NOW, chain
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
@@ -125,6 +126,11 @@ CASES: dict[str, Case] = {
 }
 
 
+def test_every_rule_has_its_texts_and_every_text_a_rule():
+    """The rules never translate: their titles and sentences are texts.py's, by rule id."""
+    assert sorted(set(RULES) ^ set(TEXTS)) == []
+
+
 def test_every_rule_has_a_case_and_every_case_a_rule():
     assert sorted(set(RULES) - set(CASES)) == [], "rules without a positive and negative case"
     assert sorted(set(CASES) - set(RULES)) == [], "cases for rules that are not registered"
@@ -137,7 +143,7 @@ def test_the_rule_raises_on_its_case_and_not_on_the_quiet_one(rule_id, form_app)
         assert raised, f"{rule_id} raised nothing on its positive case"
         assert {f.rule for f in raised} == {rule_id}
         for found in raised:  # and every flag explains itself in a sentence
-            assert RULES[rule_id].explain(found).strip()
+            assert explain(found, RULES[rule_id].thresholds).strip()
         assert _evaluate(CASES[rule_id].quiet(), rule_id) == [], f"{rule_id} on the quiet case"
 
 

@@ -1,0 +1,124 @@
+"""The stored rows of flags stay byte for byte what they were: a flag's fingerprint keys the
+decisions taken on it, and its JSON is what the pages and the report read back.
+
+The digests were computed on the code before the rule contract changed (issue 21: rules return
+findings, the flag set encodes them); a change that alters any fingerprint, column or JSON text
+of these chains fails here. Pure inputs, no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from supplychain.risk.engine import evaluate
+from supplychain.risk.findings import InvitationFacts, ResponseFacts, ScreeningFacts
+from tests.risk.builders import NOW, chain
+from tests.risk.test_rule_cases import CASES, self_assessment
+
+
+def _digest(found) -> str:
+    rows = list(found.rows(7, 11, set()))
+    assert len(rows) == len(found)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+
+
+def _mixed():
+    """One chain on which most rules raise something, several of them many times."""
+    answers = {
+        "uses_subcontractors": "no",
+        "identity_documents": "held",
+        "recruitment_fees": "yes",
+        "hourly_rate": "3.20",
+        "contract_workers": 12,
+        "own_employees": 1,
+        "pay_method": ["cash"],
+    }
+    edges = [
+        (0, 1, "subcontract", 20, 20000, 4000),
+        (1, 2, "subcontract", 19, 3000, 1000),
+        (2, 3, "labour_hire", 10),
+        (3, 4, "labour_hire", 10),
+        (4, 5),
+        (5, 6),
+        (6, 5),
+        (0, 7, "labour_hire"),
+        (7, 8, "supply"),
+        (1, 9, "subcontract", 30),
+        (9, 10, "subcontract", 2),
+    ]
+    suppliers = {
+        1: {"sector": "F41.20"},
+        2: {"country": "EE", "sector": "N81.21"},
+        3: {"is_agency": True, "country": "UZ"},
+        4: {"is_agency": True, "country": "UA", "employees": None},
+        5: {"sector": "F43.99"},
+        7: {"is_agency": True, "employees": 0},
+        9: {"country": "PL", "employees": 1},
+        11: {"name": "Roka SIA", "code": "P-D1"},
+    }
+    late = InvitationFacts(NOW.replace(year=2025), submitted=False, revoked=False)
+    check = ScreeningFacts("lv", "tax-debtors", "failed", "failed", "2026-01-05", "A", "")
+    expired = ScreeningFacts("lv", "tax-debtors", "expired", "passed", "2025-01-05", "", "x")
+    return chain(
+        edges,
+        suppliers=suppliers,
+        responses={1: ResponseFacts(self_assessment(), answers)},
+        invitations={2: late, 5: late},
+        disclosed={1: ((11, "subcontract"), (12, "labour_hire"))},
+        screening={2: (check,), 9: (expired,)},
+    )
+
+
+def test_the_rows_of_a_mixed_chain_are_as_they_were():
+    found = evaluate(_mixed())
+    assert len({f.rule for f in found}) == 17  # every rule
+    assert _digest(found) == MIXED
+
+
+def test_the_rows_of_every_rule_case_are_as_they_were():
+    digests = {rule_id: _digest(evaluate(case.raises())) for rule_id, case in sorted(CASES.items())}
+    assert digests == BY_CASE
+
+
+MIXED = "8555f2431d468d948205f5c7bdc6dec25c3d6b63188a073477056c0fbec29b98"
+BY_CASE = {
+    "answer": ("682584ff6590c8046b5d5761c37172703fe615ad692a8105585add4cac240c15"),
+    "chain-cycle": ("1e7a56a048aee6c7d40dd2b955d5887fcc0ebd83e5f9512b65d9d2472f68c0d6"),
+    "chain-depth": ("e502dcc168918903be5d26be3cc49d5f0a974021e5f65d6699fb3c023723eee8"),
+    "cross-border": ("600b7c68af91e01b4641a6326079a097fc0a645084e9d0bd1e1c63d1bf6d5a3b"),
+    "high-risk-sector": ("3e500ecd25c04eca48c7f92847c386ae1e14a88ab96dcaa653fc88d15849d0a5"),
+    "intermediary-chain": ("87a6810b5213051780542f37826e0840d778ad41c527d94ce04399fa174ce3b1"),
+    "labour-cost-below-minimum": (
+        "50f1f4a1deaefae02f3578fe8cde35faba2056614c6a4102f24118f808b31712"
+    ),
+    "labour-hire": ("6103a39001db25f6dcf5ccb645d706ccbb503027760bd6182bc86adf50d19424"),
+    "labour-hire-deep": ("50c6e7e0edfbc756ffb7e7be46e0623394985274f0932836728bc2af049cd72b"),
+    "no-response": ("93fafb739485400aa90cd00aa10b2756de0782ba225c70f3827d4f72fccdf25b"),
+    "pass-through": ("d41029c54caeb857600c71cdaba9e6e464d1539651db7282c2367310d7905a6f"),
+    "pay-below-minimum": ("5279a1593cc5534c206ae1530e205e9716aba2c0c20227c9a272a1b2bb61c5ae"),
+    "possible-forced-labour": ("619cd166d902d7c71ec3eba9f836bf45b8aaaa2f3c6a843a6b172b7b5be8d2ea"),
+    "screening-check": ("994204b42fae700edfef626d193faf8b9a99604088d00f68719a914e08ee6ce2"),
+    "unassessed": ("95e920101ed02548997402e062acd3b1a8ae265145bf571196321c684c20600f"),
+    "undisclosed-subcontracting": (
+        "a0d6658a5dfa654a4f30f0f027cd433b5b3263eeea3790d3641d10e62d01bb35"
+    ),
+    "unknown-subcontracting": ("db9c6343550ba5d544128509da7abd764fb2e11e08a138999073a0ba83e01765"),
+}
+
+
+def test_the_fast_encoder_writes_what_the_json_encoder_writes():
+    """findings.to_json calls the C encoder directly; it must write _JSON.encode's text."""
+    from datetime import date
+    from decimal import Decimal
+
+    from supplychain.risk.findings import _JSON, shared, to_json
+
+    values = [
+        {"path": [0, 1, 22], "facts": {"x": None, "y": True, "z": 1.5, "w": float("inf")}},
+        {"answers": [{"answer": ["cash", 'ā"\\\n'], "n": Decimal("3.20")}], "d": date(2026, 1, 2)},
+        {"labels": {"en": "Cleaning", "lv": "Tīrīšana"}, 3: -0.0, "e": [], "f": {}},
+        [1, "two", [3.25e-10, {"k": 12345678901234567890}]],
+    ]
+    for value in values:
+        assert to_json(value) == _JSON.encode(value) == shared(value)
