@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..questionnaires.formgen import answer_views
 from ..questionnaires.loader import Catalogue
+from ..risk import texts
 from ..risk.findings import RiskInputs
 from ..risk.inputs import load_inputs
 from ..risk.rules import RULES
@@ -108,7 +109,7 @@ def load_report_inputs(
         answered=_answered(inputs, members, lang),
         guide=_guide(lang, items),
         rules=tuple(
-            RuleInfo(rid, str(rule.title), rule.severity.value, rule.thresholds)
+            RuleInfo(rid, str(texts.title(rid)), rule.severity.value, rule.thresholds)
             for rid, rule in RULES.items()
         ),
         history=_history(session, run),

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from ..models import AssessmentRun, RunStatus, Supplier, SupplierExposure
 from ..tenancy import in_org
-from . import charts
+from . import charts, texts
 from .rules import RULES
 from .services import latest_run
 
@@ -46,7 +46,7 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dic
     return {
         "run": run,
         "by_severity": summary.get("by_severity", {}),
-        "by_rule": [(rid, str(RULES[rid].title) if rid in RULES else rid, n) for rid, n in by_rule],
+        "by_rule": [(rid, str(texts.title(rid)) if rid in RULES else rid, n) for rid, n in by_rule],
         "riskiest": riskiest,
         "coverage": {
             "answered": answered,

@@ -34,7 +34,7 @@ from ..numbers import page_number
 from ..questionnaires.catalogue import get_catalogue
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import dismissal, freshness, listing, services, snapshot
+from . import dismissal, freshness, listing, services, snapshot, texts
 from . import settings as risk_settings
 from .display import FlagItem, SectionLookup
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
@@ -99,7 +99,7 @@ def flags() -> Any:
         total=total,
         more=more,
         filters=filters,
-        rules=sorted(((rid, str(r.title)) for rid, r in RULES.items()), key=lambda x: x[1]),
+        rules=sorted(((rid, str(texts.title(rid))) for rid in RULES), key=lambda x: x[1]),
         form=EmptyForm(),
     )
 
@@ -326,7 +326,7 @@ def run(run_id: int) -> Any:
         run=found,
         status=freshness.run_status(found, utcnow()),
         comparison=comparison,
-        rule_titles={rid: str(r.title) for rid, r in RULES.items()},
+        rule_titles={rid: str(texts.title(rid)) for rid in RULES},
         runs=session.exec(
             org_select(AssessmentRun).order_by(col(AssessmentRun.id).desc()).limit(20)
         ).all(),

@@ -40,21 +40,6 @@ class Rule:
     basis: str  # why the rule exists: the function's docstring
     reads_flags: bool = False  # runs in the second pass, over the first pass's flags
 
-    # The rule's texts live with the presenters (texts.py); these two hand them on to the
-    # pages that still ask the rule, and load texts.py (and Flask-Babel) only when called.
-    @property
-    def title(self) -> Any:
-        """The rule's name, translated when shown (texts.title)."""
-        from . import texts
-
-        return texts.title(self.id)
-
-    def explain(self, finding: Finding) -> str:
-        """The flag's sentence in the current language (texts.explain)."""
-        from . import texts
-
-        return texts.explain(finding, self.thresholds)
-
 
 RULES: dict[str, Rule] = {}
 

@@ -14,6 +14,7 @@ from .. import audit
 from ..models import Organisation
 from ..numbers import parse_decimal, parse_integer
 from ..reference import normalise_country
+from . import texts
 from .freshness import RISK_SETTINGS_UPDATED
 from .rules import RULES
 
@@ -23,7 +24,7 @@ def threshold_rows(current: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, 
     return [
         (
             rid,
-            str(rule.title),
+            str(texts.title(rid)),
             [(k, current.get(rid, {}).get(k, d), d) for k, d in rule.thresholds.items()],
         )
         for rid, rule in RULES.items()

@@ -24,6 +24,7 @@ from ..ilo import NAMES as ILO_NAMES
 from ..screening.packs import shipped
 from ..vocab import IloIndicator
 from .findings import Finding
+from .rules import RULES
 
 
 class RuleText(NamedTuple):
@@ -38,11 +39,14 @@ def title(rule_id: str) -> Any:
 
 
 def explain(finding: Finding, thresholds: Mapping[str, Any] | None = None) -> str:
-    """The flag's sentence in the language in force; thresholds: the rule's defaults."""
+    """The flag's sentence in the language in force; thresholds: the rule's defaults, if not
+    given."""
     text = TEXTS[finding.rule]
     if text.explainer is not None:
         return text.explainer(finding)
-    return str(text.message) % {**(thresholds or {}), **finding.params}
+    if thresholds is None:
+        thresholds = RULES[finding.rule].thresholds
+    return str(text.message) % {**thresholds, **finding.params}
 
 
 # -- structural rules ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from supplychain.reports import services
 from supplychain.reports.context import Scope, build_report_context
 from supplychain.reports.pdf import STATIC_BASE, render, static_file
 from supplychain.risk import services as risk
-from supplychain.risk.rules import RULES
+from supplychain.risk import texts
 
 from .helpers import make_report, pdf_text, small_chain
 
@@ -50,7 +50,7 @@ def test_demo_report_has_contents_bookmarks_suppliers_and_rule_titles(app, demo)
         flagged = {
             s.name for s in session.exec(select(Supplier)) if s.id in {f.supplier_id for f in flags}
         }
-        titles = {str(RULES[f.rule].title) for f in flags if f.rule != "answer"}
+        titles = {str(texts.title(f.rule)) for f in flags if f.rule != "answer"}
     reader, text = pdf_text(data)
     assert data.startswith(b"%PDF-")
     assert len(reader.pages) == report.pages >= 10

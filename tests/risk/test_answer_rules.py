@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from supplychain.models import Severity
+from supplychain.risk import texts
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import ResponseFacts
 from supplychain.risk.rules import RULES
@@ -44,7 +45,7 @@ def test_each_annotation_an_answer_meets_is_a_flag_with_the_answer_as_evidence(f
         ]
     }
     with form_app.test_request_context():
-        assert RULES["answer"].explain(cash) == "How are workers paid?"  # no explanation given
+        assert texts.explain(cash) == "How are workers paid?"  # no explanation given
 
 
 def test_safe_answers_and_hidden_questions_raise_nothing(form_app):
@@ -114,7 +115,7 @@ def test_pay_below_the_statutory_minimum_wage_is_critical_with_its_figure_and_so
     )
     assert "Cabinet of Ministers" in facts["source"]
     assert facts["valid_from"] == "2026-01-01" and facts["checked"]
-    sentence = RULES["pay-below-minimum"].explain(found)
+    sentence = texts.explain(found)
     assert "3.20" in sentence and "4.24" in sentence and "LV" in sentence
 
 

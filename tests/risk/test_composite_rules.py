@@ -5,6 +5,7 @@ from __future__ import annotations
 from supplychain.ilo import IloIndicator as ILO
 from supplychain.models import Severity
 from supplychain.questionnaires.schema import Questionnaire
+from supplychain.risk import texts
 from supplychain.risk.composite_rules import FORCED_LABOUR
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import Finding, ResponseFacts, to_json
@@ -60,7 +61,7 @@ def test_one_critical_answer_is_enough(form_app):
     [flag] = _composite(_answer(2, "bank_cards", Severity.CRITICAL, ILO.WITHHOLDING_OF_WAGES))
     assert flag.supplier_id == 2 and flag.params["critical"] == 1
     with form_app.test_request_context():
-        sentence = RULES[FORCED_LABOUR].explain(flag)
+        sentence = texts.explain(flag)
     assert sentence.startswith("Possible forced labour.")
     assert "One of this supplier's answers is critical." in sentence
     assert "1 ILO indicator of forced labour: Withholding of wages." in sentence

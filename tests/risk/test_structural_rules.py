@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from supplychain.models import Severity
+from supplychain.risk import texts
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import InvitationFacts
 from supplychain.risk.rules import RULES
@@ -21,7 +22,7 @@ def test_chain_depth_from_tier_three_high_from_four():
     assert set(found) == {3, 4}
     assert found[3].severity == Severity.MEDIUM and found[4].severity == Severity.HIGH
     assert found[4].evidence == {"path": [0, 1, 2, 3, 4]}
-    assert "tier 4" in RULES["chain-depth"].explain(found[4])
+    assert "tier 4" in texts.explain(found[4])
     # A shortcut from the organisation brings the tier, and the flag, down.
     assert flags(chain([(0, 1), (1, 2), (2, 3), (0, 3)]), "chain-depth") == []
     # Thresholds are the organisation's to set.
@@ -177,7 +178,7 @@ def test_labour_cost_is_judged_by_the_floor_where_the_work_is_done():
     assert facts["country"] == "LV" and facts["supplier_country"] == "BG"
     assert facts["per_hour_eur"] == "5.00" and facts["minimum_eur"] == "5.80"
     assert found[2].evidence["facts"]["supplier_country"] == "UA"
-    assert "LV" in RULES["labour-cost-below-minimum"].explain(found[2])
+    assert "LV" in texts.explain(found[2])
     # No floor is known in Finland: no flag, but it is said, never silent.
     assert floors_unknown(inputs) == {"FI": 1}
 
@@ -271,7 +272,7 @@ def test_high_risk_sector_by_nace_code(form_app):
     assert set(found) == {1, 3}
     assert found[3].evidence["facts"]["matched"].startswith("N81.2")
     with form_app.test_request_context():
-        assert "cleaning" in RULES["high-risk-sector"].explain(found[3])
+        assert "cleaning" in texts.explain(found[3])
 
 
 def test_pass_through_reads_the_declared_headcount_and_says_so():
@@ -293,7 +294,7 @@ def test_pass_through_reads_the_declared_headcount_and_says_so():
         "contract_workers",
         "own_employees",
     ]
-    sentence = RULES["pass-through"].explain(found)
+    sentence = texts.explain(found)
     assert "declared 40 workers" in sentence and "bring 128" in sentence
     # An answer the map agrees with raises nothing.
     honest = ResponseFacts(self_assessment(), {"contract_workers": 300})
@@ -312,6 +313,6 @@ def test_unknown_subcontracting_on_the_supplier_that_named_it():
         (1, {"suppliers": [3]}, Severity.HIGH),
     ]
     assert found[0].ilo == ()  # a risk factor, not an ILO indicator
-    assert "Roka SIA (P-D1)" in RULES["unknown-subcontracting"].explain(found[0])
-    assert "agency" in RULES["unknown-subcontracting"].explain(found[0])
-    assert "subcontractor" in RULES["unknown-subcontracting"].explain(found[1])
+    assert "Roka SIA (P-D1)" in texts.explain(found[0])
+    assert "agency" in texts.explain(found[0])
+    assert "subcontractor" in texts.explain(found[1])

@@ -11,9 +11,8 @@ from sqlmodel import select
 from supplychain import storage
 from supplychain.models import Flag, Role, ScreeningResult, Severity, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
-from supplychain.risk import freshness, services
+from supplychain.risk import freshness, services, texts
 from supplychain.risk.present import describe
-from supplychain.risk.rules import RULES
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
 from tests.factories import make_link, make_org, make_supplier, make_user
@@ -82,7 +81,7 @@ def test_failed_and_expired_items_raise_flags_naming_the_item_day_and_checker(ap
     assert facts["checked_by"] == "Anna Ozola" and facts["checked_on"] == today.isoformat()
     with app.test_request_context():
         found = services.to_finding(by_item["lv/tax-debtors"])
-        sentence = RULES["screening-check"].explain(found)
+        sentence = texts.explain(found)
         assert "Tax debtors' database" in sentence and "Anna Ozola" in sentence
         assert describe(found, {}, get_catalogue())["ilo"] == []
 
