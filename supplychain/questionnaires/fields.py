@@ -121,7 +121,7 @@ class SingleChoice(FieldType):
     def shown(self, ui: Any, question: Any, value: Any, lang: str) -> tuple[str, Rows]:
         names = self.names(ui, question, lang)
         chosen = value if isinstance(value, list) else [value]
-        return "; ".join(names.get(v, v) for v in chosen), []
+        return "; ".join(names.get(v) or v for v in chosen), []
 
     def candidates(self, question: Any) -> list[Any]:
         return [o.value for o in question.options]
@@ -239,7 +239,7 @@ class Documents(FieldType):
         return ui.documents(label)
 
     def stored(self, question: Any, field: Any, before: Mapping[str, Any]) -> Any:
-        removed = getattr(field, "removed", set())
+        removed: set[Any] = getattr(field, "removed", set())
         kept = [d for d in before.get(question.id) or [] if d.get("id") not in removed]
         new = [{"new": item} for item in getattr(field, "checked", [])]
         return (kept + new)[: question.max_files]

@@ -77,12 +77,14 @@ class Condition(_Strict):
         number = _number(value)
         if number is None:
             return False
-        return {
-            "above": number > target,
-            "at_least": number >= target,
-            "below": number < target,
-            "at_most": number <= target,
-        }[key]
+        return bool(
+            {
+                "above": number > target,
+                "at_least": number >= target,
+                "below": number < target,
+                "at_most": number <= target,
+            }[key]
+        )
 
 
 _CONDITION_KEYS = ("equals", "any_of", "includes", "above", "at_least", "below", "at_most")

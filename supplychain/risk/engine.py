@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from ..chain.graph import ROOT
+from ..chain.graph import ROOT, Graph
 from ..vocab import Severity
 from .findings import Finding, Findings, RiskInputs
 from .flagset import FlagSet
@@ -73,9 +73,7 @@ class Exposure(NamedTuple):
     carried: int
 
 
-def exposure(
-    graph: nx.DiGraph, flags: Iterable[tuple[int | None, Severity]]
-) -> dict[int, Exposure]:
+def exposure(graph: Graph, flags: Iterable[tuple[int | None, Severity]]) -> dict[int, Exposure]:
     """Each supplier's own risk from its flags, (supplier id, severity) pairs, and the worst
     risk it carries from below.
 
@@ -89,10 +87,11 @@ def exposure(
         if supplier_id is not None:
             own_chance[supplier_id] = own_chance.get(supplier_id, 1.0) * keep[severity]
     own = {node: 1 - own_chance.get(node, 1.0) for node in graph}
-    succ = graph._succ  # a plain dict: the view costs several times more at 100k nodes
+    # A plain dict: the view costs several times more at 100k nodes.
+    succ = graph._succ  # type: ignore[attr-defined]
     worst: dict[int, float] = {}
     for group in reversed(topological_groups(graph)):
-        if type(group) is int:  # most nodes: no loop
+        if isinstance(group, int):  # most nodes: no loop
             carried = own[group]
             for child in succ[group]:
                 if worst[child] > carried:
@@ -112,13 +111,13 @@ def exposure(
     }
 
 
-def topological_groups(graph: nx.DiGraph) -> list[int | list[int]]:
+def topological_groups(graph: Graph) -> list[int | list[int]]:
     """The nodes, each above everything it links to, with a loop's members as one list.
 
     One pass of Kahn's algorithm settles every node that no loop leads to; strongly connected
     components are computed only for what is left, which in real chains is little or nothing.
     """
-    pred, succ = graph._pred, graph._succ
+    pred, succ = graph._pred, graph._succ  # type: ignore[attr-defined]
     waiting = {node: len(parents) for node, parents in pred.items()}
     order = [node for node, count in waiting.items() if count == 0]
     for node in order:  # the list grows while it is read: Kahn's queue

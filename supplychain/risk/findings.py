@@ -17,9 +17,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, NewType
 
-import networkx as nx
-
-from ..chain.graph import ROOT, ChainAnalysis
+from ..chain.graph import ROOT, ChainAnalysis, Graph
 from ..vocab import IloIndicator, Severity
 
 _JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
@@ -87,7 +85,7 @@ class InvitationFacts:
 
 @dataclass(frozen=True)
 class RiskInputs:
-    graph: nx.DiGraph  # confirmed links; node 0 is the organisation
+    graph: Graph  # confirmed links; node 0 is the organisation
     analysis: ChainAnalysis
     suppliers: Mapping[int, SupplierFacts]
     links: Mapping[tuple[int, int], LinkFacts]  # (parent or 0, child)
@@ -106,7 +104,7 @@ class RiskInputs:
         """Each reachable node's parent on a shortest path: the lowest id where several tie, so
         that the same chain always gives the same evidence."""
         tier = self.analysis.tier
-        pred = self.graph._pred  # a plain dict: the view costs several times more at 100k nodes
+        pred = self.graph._pred  # type: ignore[attr-defined]
         return {
             node: min(p for p in pred[node] if tier.get(p) == depth - 1)
             for node, depth in tier.items()
@@ -127,7 +125,7 @@ class RiskInputs:
         rules that walk all links (networkx's edge views cost several times more)."""
         return [
             (parent, child, attributes.get("relation", ""))
-            for parent, children in self.graph._succ.items()
+            for parent, children in self.graph._succ.items()  # type: ignore[attr-defined]
             for child, attributes in children.items()
         ]
 

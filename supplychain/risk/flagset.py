@@ -113,7 +113,8 @@ class FlagSet:
         rule, default, meta = found.rule, found.severity, (found.ilo, found.guide)
         prefix, seen, sha256, encode = f"{rule}|{rule}|", self._seen, hashlib.sha256, _encode
         kept = self.fingerprints, self.suppliers, self.severities, self.evidence, self.params
-        add_key, add_supplier, add_severity, add_evidence, add_params = (c.append for c in kept)
+        add_key, add_supplier, add_severity = kept[0].append, kept[1].append, kept[2].append
+        add_evidence, add_params = kept[3].append, kept[4].append
         before = len(self.fingerprints)
         for supplier, value, params, level in found.rows:
             evidence = value if type(value) is str else encode(value)  # str: Encoded already

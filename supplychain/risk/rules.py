@@ -19,14 +19,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ..vocab import IloIndicator, Severity
-from .findings import Finding, Findings, RiskInputs, Value
-from .flagset import FlagSet
+from .findings import Finding, Findings, Value
 
 RULES_VERSION = "3"
-
-Check = Callable[[RiskInputs, Mapping[str, Any]], Iterable[Finding]]
-# A rule over the other rules' flags (reads_flags=True) also gets the first pass's FlagSet.
-FlagCheck = Callable[[RiskInputs, Mapping[str, Any], FlagSet], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,9 @@ class Rule:
     ilo: tuple[IloIndicator, ...]
     guide: tuple[str, ...]  # prevention guide sections with what to do
     thresholds: Mapping[str, Any]
-    check: Check | FlagCheck
+    # check(inputs, thresholds) -> findings; a rule over the other rules' flags
+    # (reads_flags=True) also gets the first pass's FlagSet: check(inputs, thresholds, flags).
+    check: Callable[..., Iterable[Finding]]  # a Findings is one too
     basis: str  # why the rule exists: the function's docstring
     reads_flags: bool = False  # runs in the second pass, over the first pass's flags
 
