@@ -41,7 +41,7 @@ from supplychain.models import (  # noqa: E402
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
-from supplychain.risk import services  # noqa: E402
+from supplychain.risk import jobs as risk_jobs  # noqa: E402
 
 
 def count(session, model, org_id: int) -> int:
@@ -80,12 +80,12 @@ def measure(app, n: int) -> list[str]:
         base = baseline(db.get_engine(), org.id)
         catalogue = get_catalogue()
         seconds, run = timed(
-            services.run_now, session=session, organisation_id=org.id, catalogue=catalogue
+            risk_jobs.run_now, session=session, organisation_id=org.id, catalogue=catalogue
         )
         flags, scores = count(session, Flag, org.id), count(session, SupplierExposure, org.id)
         kept = count(session, RunSupplier, org.id) + count(session, RunLink, org.id)
         again, _second = timed(
-            services.run_now, session=session, organisation_id=org.id, catalogue=catalogue
+            risk_jobs.run_now, session=session, organisation_id=org.id, catalogue=catalogue
         )
         grown = count(session, Flag, org.id) - flags
         grown += count(session, RunSupplier, org.id) + count(session, RunLink, org.id) - kept

@@ -42,6 +42,7 @@ from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
 from supplychain.reports import services  # noqa: E402
 from supplychain.reports.context import Scope  # noqa: E402
 from supplychain.reports.pdf import render  # noqa: E402
+from supplychain.risk import jobs as risk_jobs  # noqa: E402
 from supplychain.risk import services as risk  # noqa: E402
 
 BIG = 1000
@@ -135,7 +136,7 @@ def main() -> int:
         demo = session.exec(
             sa.select(Organisation.id).where(Organisation.slug == summary.organisation)
         ).scalar_one()
-        risk.run_now(session=session, organisation_id=demo, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=demo, catalogue=get_catalogue())
         big = accounts.create_organisation(session=session, slug="bench-report", name="Bench Ltd")
         big.country = "LV"
         session.commit()
@@ -150,7 +151,7 @@ def main() -> int:
                 {"code": code, "org": big_id, "remainder": remainder},
             )
         session.commit()
-        run = risk.run_now(session=session, organisation_id=big_id, catalogue=get_catalogue())
+        run = risk_jobs.run_now(session=session, organisation_id=big_id, catalogue=get_catalogue())
         flags = session.execute(
             sa.select(sa.func.count()).select_from(risk.flags_of(session, run).subquery())
         ).scalar_one()

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from supplychain.demo import load_demo
 from supplychain.models import Link, Relation, Supplier, SupplierKind
+from supplychain.risk import jobs as risk_jobs
 
 
 def test_demo_chain_shape(session):
@@ -46,7 +47,7 @@ def test_the_demos_screening_checks_raise_a_failed_and_an_expired_flag(session):
 
     load_demo(session=session, password="demo passphrase 1")
     org = session.exec(select(Organisation)).one()
-    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    run = risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     flags = session.exec(services.flags_of(session, run).where(Flag.rule == "screening-check"))
     codes = {s.id: s.code for s in session.exec(select(Supplier))}
     found = {(codes[f.supplier_id], f.severity.value) for f in flags}

@@ -22,7 +22,7 @@ from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from tests.answering import section_form
 from tests.conftest import login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user, send_campaign
@@ -77,7 +77,7 @@ def _hostile_chain(app) -> str:
     with app.app_context():
         session = db.get_session()
         org_id = session.exec(select(Organisation.id).where(Organisation.slug == "careful")).one()
-        risk.run_now(session=session, organisation_id=org_id, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=org_id, catalogue=get_catalogue())
     return "careful"
 
 

@@ -49,7 +49,7 @@ from supplychain.questionnaires.services import (
 from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.respond.services import start as start_response_from_link
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
 from tests.conftest import csrf_token, login
@@ -134,7 +134,9 @@ def world(app):
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         check = _screening_check(app, session, admin_a, s1)
         session.commit()
-        run = risk.run_now(session=session, organisation_id=org_a.id, catalogue=get_catalogue())
+        run = risk_jobs.run_now(
+            session=session, organisation_id=org_a.id, catalogue=get_catalogue()
+        )
         flag = session.exec(select(Flag).where(Flag.organisation_id == org_a.id)).first()
         report = reports.queue_report(
             session=session, organisation_id=org_a.id, scope=Scope(), lang="en"

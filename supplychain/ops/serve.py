@@ -82,11 +82,11 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 def _first_assessment(session: Any, slug: str) -> None:
     """Assess the demo chain once, so that its overview shows risks from the start."""
     from ..questionnaires.catalogue import get_catalogue
-    from ..risk import services
+    from ..risk import jobs, services
 
     org = organisation(slug)
     if services.latest_run(session, org.id) is None:
-        services.run_now(
+        jobs.run_now(
             session=session, organisation_id=org.id, catalogue=get_catalogue(), trigger="demo"
         )
 

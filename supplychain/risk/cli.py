@@ -95,14 +95,14 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     from flask_babel import force_locale
 
     from ..questionnaires.catalogue import get_catalogue
-    from . import services
+    from . import jobs, services
     from .display import flag_rows
     from .snapshot import run_suppliers
 
     org = organisation(org_slug)
     catalogue = get_catalogue()
     session = db.get_session()
-    run = services.run_now(
+    run = jobs.run_now(
         session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli"
     )
     stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()

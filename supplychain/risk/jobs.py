@@ -1,20 +1,100 @@
-"""Assessment runs as background jobs: the worker claims the oldest waiting run and carries it
-out (services.execute commits at each step, renewing its lease). A run queued by a page, an
-import or the API waits here; `supplychain assess` and "Assess now" carry theirs out at once
-(services.run_now)."""
+"""Assessment runs as jobs that commit step by step: execute carries a run out (reading,
+evaluating, keeping; each step committed with its progress, renewing the run's lease). The
+worker claims the oldest waiting run (a page, an import or the API queued it); `supplychain
+assess` and "Assess now" carry theirs out at once (run_now)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session, col, select
 
 from .. import db, leases
+from ..gcpause import gc_paused
 from ..jobstate import aware
-from ..models import AssessmentRun, RunStatus, utcnow
-from .services import LEASE, execute
+from ..models import AssessmentRun, Organisation, RunStatus, utcnow
+from ..questionnaires.loader import Catalogue
+from .engine import evaluate, exposure
+from .inputs import load_inputs
+from .services import LEASE, queue_run, record_run
+
+Progress = Callable[[int, str], None]
+
+
+def execute(
+    *,
+    session: Session,
+    run: AssessmentRun,
+    catalogue: Catalogue,
+    now: datetime,
+    progress: Progress | None = None,
+) -> AssessmentRun:
+    """Carry out a run: read, evaluate, keep the flags and scores; commits at each step."""
+
+    def step(percent: int, name: str) -> None:
+        run.progress, run.step = percent, name
+        if run.claimed_until is not None:  # still at work: renew the lease, or it is taken over
+            run.claimed_until = utcnow() + LEASE
+        session.add(run)
+        session.commit()
+        if progress is not None:
+            progress(percent, name)
+
+    organisation = session.get(Organisation, run.organisation_id)
+    assert organisation is not None
+    run.status, run.started_at = RunStatus.RUNNING, now
+    step(5, "reading")
+    try:
+        inputs = load_inputs(session, run.organisation_id, catalogue, now)
+        step(40, "evaluating")
+        overrides = organisation.risk_thresholds or {}
+        with gc_paused():  # half a million findings, none of them garbage
+            findings = evaluate(inputs, overrides=overrides)
+            scores = exposure(inputs.graph, findings.severity_pairs())
+        step(70, "saving")
+        record_run(session, run, inputs, findings, scores, overrides)
+        run.status, run.finished_at, run.claimed_until = RunStatus.DONE, utcnow(), None
+        step(100, "done")
+    except Exception as exc:
+        session.rollback()
+        run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:1000], utcnow()
+        session.add(run)
+        session.commit()
+        raise
+    return run
+
+
+def run_now(
+    *,
+    session: Session,
+    organisation_id: int,
+    catalogue: Catalogue,
+    trigger: str = "manual",
+    user_id: int | None = None,
+    progress: Progress | None = None,
+) -> AssessmentRun:
+    """Queue and carry out a run at once (the CLI, small chains, the demo). The run is
+    claimed in the commit that makes it visible, so no worker takes it as well; where a worker
+    claimed the waiting run first, this one is a run of its own."""
+    now = utcnow()
+    run = queue_run(
+        session=session, organisation_id=organisation_id, trigger=trigger, user_id=user_id
+    )
+    claimed = session.execute(
+        sa.update(AssessmentRun)
+        .where(col(AssessmentRun.id) == run.id, AssessmentRun.status == RunStatus.QUEUED)
+        .values(status=RunStatus.RUNNING, claimed_until=now + LEASE)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
+        run.status, run.claimed_until = RunStatus.RUNNING, now + LEASE
+        session.add(run)
+    session.commit()
+    return execute(session=session, run=run, catalogue=catalogue, now=now, progress=progress)
 
 
 def claim_queued(session: Session, now: datetime) -> AssessmentRun | None:

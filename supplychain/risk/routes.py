@@ -35,6 +35,7 @@ from ..questionnaires.catalogue import get_catalogue
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import dismissal, freshness, listing, services, snapshot, texts
+from . import jobs as risk_jobs
 from . import settings as risk_settings
 from .display import FlagItem, SectionLookup
 from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
@@ -298,7 +299,7 @@ def run_now() -> Any:
         ).one()
     )
     if size <= current_app.config["RISK_INLINE_SUPPLIERS"]:
-        run = services.run_now(
+        run = risk_jobs.run_now(
             session=session,
             organisation_id=organisation_id,
             catalogue=get_catalogue(),

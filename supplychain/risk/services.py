@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,26 +21,22 @@ from ..models import (
     Flag,
     FlagDecision,
     FlagStatus,
-    Organisation,
     RunStatus,
     Severity,
     SupplierExposure,
     utcnow,
 )
-from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from .bulk import insert_rows
 from .dismissal import clear_proposal, decision_of, propose_dismissal
-from .engine import evaluate, exposure, thresholds_for
+from .engine import thresholds_for
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
-from .inputs import load_inputs
 from .rules import RULES, RULES_VERSION
 from .snapshot import keep_chain
 from .structural_rules import floors_unknown
 
-Progress = Callable[[int, str], None]
 LEASE = timedelta(minutes=10)
 
 
@@ -58,60 +55,29 @@ def queue_run(
     return run
 
 
-def execute(
-    *,
+def record_run(
     session: Session,
     run: AssessmentRun,
-    catalogue: Catalogue,
-    now: datetime,
-    progress: Progress | None = None,
-) -> AssessmentRun:
-    """Carry out a run: read, evaluate, keep the flags and scores; commits at each step."""
-
-    def step(percent: int, name: str) -> None:
-        run.progress, run.step = percent, name
-        if run.claimed_until is not None:  # still at work: renew the lease, or it is taken over
-            run.claimed_until = utcnow() + LEASE
-        session.add(run)
-        session.commit()
-        if progress is not None:
-            progress(percent, name)
-
-    organisation = session.get(Organisation, run.organisation_id)
-    assert organisation is not None
-    run.status, run.started_at = RunStatus.RUNNING, now
-    step(5, "reading")
-    try:
-        inputs = load_inputs(session, run.organisation_id, catalogue, now)
-        step(40, "evaluating")
-        overrides = organisation.risk_thresholds or {}
-        with gc_paused():  # half a million findings, none of them garbage
-            findings = evaluate(inputs, overrides=overrides)
-            scores = exposure(inputs.graph, findings.severity_pairs())
-        step(70, "saving")
-        previous = latest_run(session, run.organisation_id)
-        run.chain_hash = chain_hash(inputs)
-        with gc_paused():
-            _keep_flags(session, run, findings, previous.id if previous else None)
-            _keep_scores(session, run, scores, findings)
-            keep_chain(session, run, inputs, previous)
-        run.rules_version = RULES_VERSION
-        run.thresholds = {
-            rid: thresholds_for(r, overrides) for rid, r in RULES.items() if r.thresholds
-        }
-        run.questionnaires = sorted(
-            {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
-        )
-        run.summary = _summary(inputs, findings, scores)
-        run.status, run.finished_at, run.claimed_until = RunStatus.DONE, utcnow(), None
-        step(100, "done")
-    except Exception as exc:
-        session.rollback()
-        run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:1000], utcnow()
-        session.add(run)
-        session.commit()
-        raise
-    return run
+    inputs: RiskInputs,
+    findings: FlagSet,
+    scores: dict[int, Any],
+    overrides: Mapping[str, Any],
+) -> None:
+    """Keep what a run found and what it was based on: its flags (carried over from the
+    previous run where they are the same), scores and chain, the rules' version, thresholds,
+    questionnaire versions and summary. Flushes; the caller commits."""
+    previous = latest_run(session, run.organisation_id)
+    run.chain_hash = chain_hash(inputs)
+    with gc_paused():
+        _keep_flags(session, run, findings, previous.id if previous else None)
+        _keep_scores(session, run, scores, findings)
+        keep_chain(session, run, inputs, previous)
+    run.rules_version = RULES_VERSION
+    run.thresholds = {rid: thresholds_for(r, overrides) for rid, r in RULES.items() if r.thresholds}
+    run.questionnaires = sorted(
+        {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
+    )
+    run.summary = _summary(inputs, findings, scores)
 
 
 def _keep_flags(
@@ -214,35 +180,6 @@ def _summary(inputs: RiskInputs, findings: FlagSet, scores: dict) -> dict:
         # Work countries of priced links with no known labour-cost floor: not judged, said so.
         "no_floor_known": floors_unknown(inputs),
     }
-
-
-def run_now(
-    *,
-    session: Session,
-    organisation_id: int,
-    catalogue: Catalogue,
-    trigger: str = "manual",
-    user_id: int | None = None,
-    progress: Progress | None = None,
-) -> AssessmentRun:
-    """Queue and carry out a run at once (the CLI, small chains, the demo). The run is
-    claimed in the commit that makes it visible, so no worker takes it as well; where a worker
-    claimed the waiting run first, this one is a run of its own."""
-    now = utcnow()
-    run = queue_run(
-        session=session, organisation_id=organisation_id, trigger=trigger, user_id=user_id
-    )
-    claimed = session.execute(
-        sa.update(AssessmentRun)
-        .where(col(AssessmentRun.id) == run.id, AssessmentRun.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, claimed_until=now + LEASE)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
-        run.status, run.claimed_until = RunStatus.RUNNING, now + LEASE
-        session.add(run)
-    session.commit()
-    return execute(session=session, run=run, catalogue=catalogue, now=now, progress=progress)
 
 
 def latest_run(session: Session, organisation_id: int) -> AssessmentRun | None:

@@ -23,7 +23,7 @@ from supplychain.questionnaires.services import save_answers, submit_response
 from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.respond.services import start as start_response
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from tests.api.conftest import call, invitation_body, send_invitations
 from tests.factories import make_link, make_supplier, send_campaign
 
@@ -215,7 +215,7 @@ def _assessed(app, tenant):
             relation="labour_hire",
         )
         session.commit()
-        run = risk.run_now(session=session, organisation_id=org, catalogue=get_catalogue())
+        run = risk_jobs.run_now(session=session, organisation_id=org, catalogue=get_catalogue())
         return run.id
 
 

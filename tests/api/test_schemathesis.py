@@ -18,7 +18,7 @@ from supplychain.models import Organisation, Supplier
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from tests.factories import make_link, make_supplier
 
 CHECKS = [
@@ -41,7 +41,7 @@ def test_api_conforms_to_its_openapi_document(app, tenants):
         make_link(session, org, None, first)
         make_link(session, org, first, agency, relation="labour_hire")
         session.commit()
-        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
         reports.queue_report(
             session=session, organisation_id=org.id, scope=reports.Scope(), lang="en"
         )

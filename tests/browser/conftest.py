@@ -12,6 +12,8 @@ import pytest
 from pypdf import PdfReader
 from werkzeug.serving import make_server
 
+from supplychain.risk import jobs as risk_jobs
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -72,7 +74,6 @@ def assessed_demo(app) -> None:
     from supplychain.demo import load_demo
     from supplychain.models import Organisation
     from supplychain.questionnaires.catalogue import get_catalogue
-    from supplychain.risk import services as risk
 
     with app.app_context():
         session = db.get_session()
@@ -81,7 +82,7 @@ def assessed_demo(app) -> None:
         org = session.exec(
             select(Organisation).where(Organisation.slug == summary.organisation)
         ).one()
-        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
 
 
 def sign_in(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -> None:

@@ -18,7 +18,7 @@ from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from supplychain.worker import run_once
 from tests.browser.conftest import save_section, submit_answers
 from tests.browser.test_answering_journey import _fill_section
@@ -77,7 +77,9 @@ def _assess_and_report(app, chain: dict) -> tuple[int, int]:
     """Run 1 and its whole-chain report, made as the worker makes it."""
     with app.app_context():
         session = db.get_session()
-        run = risk.run_now(session=session, organisation_id=chain["org"], catalogue=get_catalogue())
+        run = risk_jobs.run_now(
+            session=session, organisation_id=chain["org"], catalogue=get_catalogue()
+        )
         report = reports.queue_report(
             session=session, organisation_id=chain["org"], scope=Scope("chain"), lang="en"
         )

@@ -24,6 +24,7 @@ from supplychain.questionnaires import evidence
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.services import save_answers
 from supplychain.respond import services as respond
+from supplychain.risk import jobs as risk_jobs
 from supplychain.risk import services as risk
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user, send_campaign
@@ -92,7 +93,7 @@ def world(app):
         )
         _campaign2, _open, url = _campaign(app, session, org, admin, alpha, "Second round")
         session.commit()
-        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
         flagged = session.exec(select(Flag.supplier_id).where(Flag.organisation_id == org.id))
         assert alpha.id in set(flagged), "the scenario should flag Alpha before it is archived"
         session.commit()
@@ -151,7 +152,9 @@ def test_archive_keeps_evidence_out_of_the_live_chain_and_restore_brings_it_back
     # A new assessment leaves it out.
     with app.app_context():
         session = db.get_session()
-        run = risk.run_now(session=session, organisation_id=world["org"], catalogue=get_catalogue())
+        run = risk_jobs.run_now(
+            session=session, organisation_id=world["org"], catalogue=get_catalogue()
+        )
         session.commit()
         flagged = {flag.supplier_id for flag in session.exec(risk.flags_of(session, run))}
         assert flagged and world["alpha"] not in flagged

@@ -9,7 +9,7 @@ from supplychain.models import Role, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import jobs, services
 from supplychain.reports.context import Scope
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from tests.factories import make_link, make_org, make_supplier, make_user
 
 
@@ -24,7 +24,7 @@ def small_chain(session, name: str = "Kalns Būve SIA", slug: str = "kalns"):
     make_link(session, org, a, b, relation="labour_hire")
     make_link(session, org, b, c)
     session.commit()
-    run = risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    run = risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     return org, officer, {"a": a, "b": b, "c": c}, run
 
 

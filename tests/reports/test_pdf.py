@@ -18,6 +18,7 @@ from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import services
 from supplychain.reports.context import Scope, build_report_context
 from supplychain.reports.pdf import STATIC_BASE, render, static_file
+from supplychain.risk import jobs as risk_jobs
 from supplychain.risk import services as risk
 from supplychain.risk import texts
 
@@ -36,7 +37,7 @@ def demo(app):
         load_demo(session=session, password="demo passphrase 1")
         session.commit()
         org = session.exec(select(Organisation).where(Organisation.slug == "daugava-build")).one()
-        risk.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
         return org.id
 
 

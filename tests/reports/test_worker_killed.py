@@ -19,7 +19,7 @@ from supplychain.models import Organisation, Report, RunStatus, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import services
 from supplychain.reports.context import Scope
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from tests.invitations.test_worker import WORKER, wait_until
 
 
@@ -48,7 +48,7 @@ def test_a_report_outlives_the_worker_killed_while_making_it(database_url, tmp_p
         session.commit()
         org = session.exec(select(Organisation).where(Organisation.slug == summary.organisation))
         org_id = org.one().id
-        risk.run_now(session=session, organisation_id=org_id, catalogue=get_catalogue())
+        risk_jobs.run_now(session=session, organisation_id=org_id, catalogue=get_catalogue())
         report_id = services.queue_report(
             session=session, organisation_id=org_id, scope=Scope(), lang="lv"
         ).id

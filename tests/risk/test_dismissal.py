@@ -26,6 +26,7 @@ from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import services as reports
 from supplychain.reports.flags import flag_items
 from supplychain.risk import dismissal, services
+from supplychain.risk import jobs as risk_jobs
 from supplychain.risk.composite_rules import FORCED_LABOUR
 from supplychain.risk.snapshot import run_suppliers
 from supplychain.validation import InvalidInput
@@ -83,7 +84,7 @@ def critical(app):
                 )
             )
         session.commit()
-        run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+        run = risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
         flags = session.exec(services.flags_of(session, run).where(Flag.supplier_id == supplier.id))
         by_indicator = {f.indicator: f.id for f in flags}
     return {"org": org.id, **people, **by_indicator}
@@ -207,7 +208,7 @@ def test_every_critical_flag_the_action_list_and_the_report_show_the_contacts(ap
             )
         )
         session.commit()
-        run = services.run_now(
+        run = risk_jobs.run_now(
             session=session, organisation_id=critical["org"], catalogue=get_catalogue()
         )
         flags = session.exec(

@@ -274,7 +274,7 @@ def test_assessed_is_decided_by_when_the_run_started(session):
 def test_a_deadline_passing_after_the_run_puts_it_out_of_date(session):
     """No audit event marks a deadline passing, yet the rule no-response reads it."""
     from supplychain.risk.freshness import freshness
-    from supplychain.risk.services import run_now
+    from supplychain.risk.jobs import run_now
 
     org = make_org(session)
     alfa = make_supplier(session, org, code="A", email="a@alfa.example")

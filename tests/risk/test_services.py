@@ -33,7 +33,7 @@ def _count(session, model) -> int:
 
 
 def test_a_run_records_its_basis_and_scores(session, org):
-    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    run = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     assert run.status == RunStatus.DONE and run.progress == 100
     assert run.rules_version and len(run.chain_hash) == 64
     assert run.thresholds["chain-depth"] == {"medium_from": 3, "high_from": 4}
@@ -43,7 +43,7 @@ def test_a_run_records_its_basis_and_scores(session, org):
 
 
 def test_repeated_runs_add_only_new_flags_and_keep_decisions(session, org):
-    first = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    first = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     rows = _count(session, Flag)
     flag = session.exec(services.flags_of(session, first).where(Flag.rule == "chain-depth")).one()
     services.decide(
@@ -55,7 +55,7 @@ def test_repeated_runs_add_only_new_flags_and_keep_decisions(session, org):
         due_date=date(2026, 12, 31),
     )
     session.commit()
-    second = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    second = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     assert _count(session, Flag) == rows  # nothing new: the same rows run on
     assert second.chain_hash == first.chain_hash
     comparison = services.compare(session, second)
@@ -66,11 +66,11 @@ def test_repeated_runs_add_only_new_flags_and_keep_decisions(session, org):
 
 
 def test_a_change_in_the_chain_shows_as_new_and_resolved(session, org):
-    services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     d = make_supplier(session, org, code="D")
     make_link(session, org, None, d)
     session.commit()
-    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    run = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     comparison = services.compare(session, run)
     assert comparison.new >= 2  # D is unassessed and works in a high-risk sector
 
@@ -78,12 +78,12 @@ def test_a_change_in_the_chain_shows_as_new_and_resolved(session, org):
 def test_resolved_flags_stay_with_the_runs_that_raised_them(session, org):
     """A flag the chain no longer raises ends with the last run that raised it; earlier runs
     still list it, and a run that changes nothing writes no flag rows."""
-    first = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    first = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     b = session.exec(select(Supplier).where(Supplier.code == "B")).one()
     b.country = "LV"  # no border between A and B, nor between B and C
     session.commit()
-    second = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
-    third = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    second = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    third = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     ended = session.exec(select(Flag).where(Flag.rule == "cross-border")).all()
     assert [f.last_run_id for f in ended] == [first.id, first.id]
     counted = [
@@ -98,7 +98,7 @@ def test_resolved_flags_stay_with_the_runs_that_raised_them(session, org):
 
 
 def test_decisions_need_their_reasons(session, org):
-    run = services.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    run = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     flag = session.exec(services.flags_of(session, run)).first()
     with pytest.raises(InvalidInput) as caught:
         services.decide(session=session, flag=flag, status=FlagStatus.DISMISSED, user_id=None)
@@ -137,7 +137,7 @@ def test_a_run_at_work_renews_its_lease_so_no_other_worker_takes_it_over(session
         with Session(session.get_bind()) as other:  # another worker, five minutes on
             taken.append(jobs.claim_queued(other, utcnow() + timedelta(minutes=5)))
 
-    services.execute(
+    jobs.execute(
         session=session, run=run, catalogue=get_catalogue(), now=utcnow(), progress=progress
     )
     assert taken == [None, None, None, None]

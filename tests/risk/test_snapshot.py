@@ -14,7 +14,7 @@ from supplychain.chain import services as chain
 from supplychain.models import AssessmentRun, Flag, Link, Role, RunLink, RunSupplier, Supplier
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports.context import Scope, build_report_context
-from supplychain.risk import services as risk
+from supplychain.risk import jobs as risk_jobs
 from tests.conftest import login
 from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_user
 
@@ -22,7 +22,9 @@ from tests.factories import PASSWORD, make_link, make_org, make_supplier, make_u
 def _assess(app, org_id: int) -> int:
     with app.app_context():
         session = db.get_session()
-        return risk.run_now(session=session, organisation_id=org_id, catalogue=get_catalogue()).id
+        return risk_jobs.run_now(
+            session=session, organisation_id=org_id, catalogue=get_catalogue()
+        ).id
 
 
 def _table_text(html: str) -> str:

@@ -12,6 +12,7 @@ from supplychain import storage
 from supplychain.models import Flag, Role, ScreeningResult, Severity, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.risk import freshness, services, texts
+from supplychain.risk import jobs as risk_jobs
 from supplychain.risk.present import describe
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
@@ -55,7 +56,7 @@ def _run(session, org, now=None):
     run = services.queue_run(session=session, organisation_id=org[0].id, trigger="manual")
     session.commit()
     now = now or utcnow()
-    return services.execute(session=session, run=run, catalogue=get_catalogue(), now=now)
+    return risk_jobs.execute(session=session, run=run, catalogue=get_catalogue(), now=now)
 
 
 def _screening_flags(session, run):
