@@ -102,9 +102,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     org = organisation(org_slug)
     catalogue = get_catalogue()
     session = db.get_session()
-    run = jobs.run_now(
-        session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli"
-    )
+    run = jobs.run_now(session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli")
     stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()
     suppliers = run_suppliers(session, run)
     with force_locale(lang):  # a new run's flags: the decisions on them do not matter here
