@@ -20,6 +20,7 @@ from supplychain import db
 from supplychain.models import Organisation, Role, utcnow
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
+from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.risk import jobs as risk_jobs
@@ -128,7 +129,7 @@ def test_supplier_text_is_text_in_pages_spreadsheets_and_the_report(app, client)
             session=session, organisation_id=org_id, scope=Scope(), lang="en"
         )
         session.commit()
-        reports.generate(session=session, report=report, catalogue=get_catalogue())
+        report_jobs.generate(session=session, report=report, catalogue=get_catalogue())
         pdf = reports.archived(report)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "onerror=alert(1)" in text.replace("\n", "")

@@ -30,7 +30,7 @@ def report(
     from ..models import Supplier, utcnow
     from ..questionnaires.catalogue import get_catalogue
     from ..tenancy import in_org
-    from . import services
+    from . import jobs, services
     from .context import Scope
 
     org = organisation(org_slug)
@@ -48,8 +48,8 @@ def report(
     except InvalidInput as exc:
         fail(exc)
     session.commit()
-    services.claim(session, made, utcnow())
-    services.generate(
+    jobs.claim(session, made, utcnow())
+    jobs.generate(
         session=session,
         report=made,
         catalogue=get_catalogue(),

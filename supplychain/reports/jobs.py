@@ -1,18 +1,78 @@
-"""Reports as background jobs: the worker claims the oldest waiting report and makes it
-(services.generate commits at each step). `supplychain report` claims and makes its own at
-once (services.claim)."""
+"""Reports as jobs that commit step by step: generate makes a claimed report (each step
+committed with its progress, renewing the report's lease) and archives it. The worker claims
+the oldest waiting report; `supplychain report` claims and makes its own at once (claim)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
 import threading
 from datetime import datetime
+from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlmodel import Session
 
 from .. import db, leases
-from ..models import Report, utcnow
-from .services import claim, generate
+from ..models import Report, RunStatus, utcnow
+from ..questionnaires.loader import Catalogue
+from .services import LEASE, Progress, path_of, render_report, report_dir
+
+
+def claim(session: Session, report: Report, now: datetime) -> Report:
+    """Mark a report as taken by this process for the next LEASE; commits."""
+    report.status, report.claimed_until, report.started_at = RunStatus.RUNNING, now + LEASE, now
+    report.progress, report.step = 0, "claimed"
+    session.add(report)
+    session.commit()
+    return report
+
+
+def generate(
+    *, session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
+) -> Report:
+    """Carry out a claimed report and archive it; commits at each step."""
+
+    def step(percent: int, name: str) -> None:
+        report.progress, report.step = percent, name
+        if report.claimed_until is not None:  # still at work: renew the lease, or it is taken over
+            report.claimed_until = utcnow() + LEASE
+        session.add(report)
+        session.commit()
+        if progress is not None:
+            progress(percent, name)
+
+    folder = report_dir(current_app)
+    try:
+        step(5, "reading")
+        rendered = render_report(session, report, catalogue, step)
+        step(95, "archiving")
+        report.filename = f"report-{report.id}-{secrets.token_hex(8)}.pdf"
+        _write_once(path_of(folder, report), rendered.pdf)
+        report.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+        report.size, report.pages = len(rendered.pdf), rendered.pages
+        report.status, report.finished_at, report.claimed_until = RunStatus.DONE, utcnow(), None
+        step(100, "done")
+    except Exception as exc:
+        session.rollback()
+        report.status, report.error = RunStatus.FAILED, str(exc)[:1000]
+        report.finished_at, report.claimed_until = utcnow(), None
+        session.add(report)
+        session.commit()
+        raise
+    return report
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write to a temporary name and rename: a crash leaves no half-written report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
 
 
 def claim_queued(session: Session, now: datetime) -> Report | None:

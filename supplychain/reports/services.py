@@ -4,10 +4,8 @@ hand the archived bytes out again, checked, for as long as the report is kept.""
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
@@ -16,7 +14,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from ..chain.retire import live_suppliers
-from ..models import AssessmentRun, Report, RunStatus, Supplier, utcnow
+from ..models import AssessmentRun, Report, RunStatus, Supplier
 from ..questionnaires.loader import Catalogue
 from ..risk.present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
 from ..risk.services import latest_run
@@ -101,15 +99,6 @@ def queue_report(
     return report
 
 
-def claim(session: Session, report: Report, now: datetime) -> Report:
-    """Mark a report as taken by this process for the next LEASE; commits."""
-    report.status, report.claimed_until, report.started_at = RunStatus.RUNNING, now + LEASE, now
-    report.progress, report.step = 0, "claimed"
-    session.add(report)
-    session.commit()
-    return report
-
-
 def report_html(
     session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
 ) -> str:
@@ -145,50 +134,6 @@ def render_report(
     if progress:
         progress(45, "laying out pages")
     return render(html)
-
-
-def generate(
-    *, session: Session, report: Report, catalogue: Catalogue, progress: Progress | None = None
-) -> Report:
-    """Carry out a claimed report and archive it; commits at each step."""
-
-    def step(percent: int, name: str) -> None:
-        report.progress, report.step = percent, name
-        session.add(report)
-        session.commit()
-        if progress is not None:
-            progress(percent, name)
-
-    folder = report_dir(current_app)
-    try:
-        step(5, "reading")
-        rendered = render_report(session, report, catalogue, step)
-        step(95, "archiving")
-        report.filename = f"report-{report.id}-{secrets.token_hex(8)}.pdf"
-        _write_once(path_of(folder, report), rendered.pdf)
-        report.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
-        report.size, report.pages = len(rendered.pdf), rendered.pages
-        report.status, report.finished_at, report.claimed_until = RunStatus.DONE, utcnow(), None
-        step(100, "done")
-    except Exception as exc:
-        session.rollback()
-        report.status, report.error = RunStatus.FAILED, str(exc)[:1000]
-        report.finished_at, report.claimed_until = utcnow(), None
-        session.add(report)
-        session.commit()
-        raise
-    return report
-
-
-def _write_once(path: Path, data: bytes) -> None:
-    """Write to a temporary name and rename: a crash leaves no half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".part")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def archived(report: Report) -> bytes:

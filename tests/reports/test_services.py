@@ -67,8 +67,28 @@ def test_a_report_left_by_a_dead_worker_is_taken_over(app, session):
     assert again.id == report.id
     from supplychain.questionnaires.catalogue import get_catalogue
 
-    services.generate(session=session, report=again, catalogue=get_catalogue())
+    jobs.generate(session=session, report=again, catalogue=get_catalogue())
     assert again.status == RunStatus.DONE and again.sha256
+
+
+def test_a_report_at_work_renews_its_lease_so_no_other_worker_takes_it_over(app, session):
+    from sqlmodel import Session
+
+    from supplychain.questionnaires.catalogue import get_catalogue
+
+    org, *_ = small_chain(session)
+    services.queue_report(session=session, organisation_id=org.id, scope=Scope(), lang="en")
+    session.commit()
+    # Claimed fourteen minutes ago: one minute of its lease is left when the work starts.
+    report = jobs.claim_queued(session, utcnow() - services.LEASE + timedelta(minutes=1))
+    taken = []
+
+    def progress(percent, name):
+        with Session(session.get_bind()) as other:  # another worker, five minutes on
+            taken.append(jobs.claim_queued(other, utcnow() + timedelta(minutes=5)))
+
+    jobs.generate(session=session, report=report, catalogue=get_catalogue(), progress=progress)
+    assert report.status == RunStatus.DONE and taken and set(taken) == {None}
 
 
 def test_bad_requests_are_refused_and_change_nothing(app, session):
