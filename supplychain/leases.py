@@ -9,12 +9,16 @@ mail outbox claims whole batches under its own rules (see invitations.outbox.cla
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from flask import Flask
 from sqlmodel import Session, col, select
 
-from .models import RunStatus
+from . import db
+from .models import RunStatus, utcnow
 
 Job = TypeVar("Job")
 
@@ -45,3 +49,29 @@ def oldest(session: Session, model: type[Job], condition: Any, *options: Any) ->
     if job is None:
         session.rollback()
     return job
+
+
+def drain(
+    app: Flask,
+    claim: Callable[[Session, datetime], Any],
+    work: Callable[[Session, Any], None],
+    label: str,
+    stop_event: threading.Event | None = None,
+) -> tuple[int, int]:
+    """Claim and carry out waiting jobs one at a time, in one session, until none waits (or
+    stop_event is set, after the job in hand): (jobs taken, jobs that finished). A job that
+    fails records its failure itself; it is logged and the next one goes on."""
+    taken = finished = 0
+    with app.app_context():
+        session = db.get_session()
+        while stop_event is None or not stop_event.is_set():
+            job = claim(session, utcnow())
+            if job is None:
+                break
+            taken += 1
+            try:
+                work(session, job)
+                finished += 1
+            except Exception:
+                app.logger.exception("%s %s failed", label, job.id)
+    return taken, finished

@@ -392,20 +392,11 @@ def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
 
     :param stop_event: when set, stop after the job in hand.
     """
-    from .. import db
 
-    done = 0
-    with app.app_context():
-        session = db.get_session()
-        while stop_event is None or not stop_event.is_set():
-            record = claim_queued(session, utcnow())
-            if record is None:
-                break
-            try:
-                execute(session=session, record=record)
-            except TakenOver:
-                app.logger.warning("chain import %s was taken over by another runner", record.id)
-            except Exception:  # recorded on the job; go on with the next one
-                app.logger.exception("chain import %s failed", record.id)
-            done += 1
-    return done
+    def carry_out(session: Session, record: ChainImport) -> None:
+        try:
+            execute(session=session, record=record)
+        except TakenOver:
+            app.logger.warning("chain import %s was taken over by another runner", record.id)
+
+    return leases.drain(app, claim_queued, carry_out, "chain import", stop_event)[0]

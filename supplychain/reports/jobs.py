@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlmodel import Session
 
-from .. import db, leases
+from .. import leases
 from ..models import Report, RunStatus, utcnow
 from ..questionnaires.loader import Catalogue
 from .services import LEASE, Progress, path_of, render_report, report_dir
@@ -84,22 +84,14 @@ def claim_queued(session: Session, now: datetime) -> Report | None:
 
 
 def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
-    """Make every waiting report, one at a time, in a session of its own; return how many.
+    """Make every waiting report, one at a time, in a session of its own; return how many
+    were taken (a failed one is recorded on the report).
 
     :param stop_event: when set, stop after the report in hand.
     """
     from ..questionnaires.catalogue import get_catalogue
 
-    made = 0
-    with app.app_context():
-        session = db.get_session()
-        while stop_event is None or not stop_event.is_set():
-            report = claim_queued(session, utcnow())
-            if report is None:
-                break
-            try:
-                generate(session=session, report=report, catalogue=get_catalogue())
-            except Exception:  # recorded on the report; go on with the next one
-                app.logger.exception("report %s failed", report.id)
-            made += 1
-    return made
+    def make(session: Session, report: Report) -> None:
+        generate(session=session, report=report, catalogue=get_catalogue())
+
+    return leases.drain(app, claim_queued, make, "report", stop_event)[0]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session, col, select
 
-from .. import db, leases
+from .. import leases
 from ..gcpause import gc_paused
 from ..jobstate import aware
 from ..models import AssessmentRun, Organisation, RunStatus, utcnow
@@ -117,25 +117,16 @@ def claim_queued(session: Session, now: datetime) -> AssessmentRun | None:
 
 def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
     """Carry out waiting assessment runs, one at a time, until none is left; return how many
-    finished.
+    finished (a failed one is recorded on the run).
 
     :param stop_event: when set, stop after the run in hand.
     """
     from ..questionnaires.catalogue import get_catalogue
 
-    done = 0
-    with app.app_context():
-        session = db.get_session()
-        while stop_event is None or not stop_event.is_set():
-            run = claim_queued(session, utcnow())
-            if run is None:
-                break
-            try:
-                execute(session=session, run=run, catalogue=get_catalogue(), now=utcnow())
-                done += 1
-            except Exception:
-                app.logger.exception("assessment run %s failed", run.id)  # recorded on the run
-    return done
+    def carry_out(session: Session, run: AssessmentRun) -> None:
+        execute(session=session, run=run, catalogue=get_catalogue(), now=utcnow())
+
+    return leases.drain(app, claim_queued, carry_out, "assessment run", stop_event)[1]
 
 
 def next_due(session: Session, now: datetime) -> datetime | None:
