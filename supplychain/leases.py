@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -49,6 +49,24 @@ def oldest(session: Session, model: type[Job], condition: Any, *options: Any) ->
     if job is None:
         session.rollback()
     return job
+
+
+def stepper(
+    session: Session, job: Any, lease: timedelta, progress: Callable[[int, str], None] | None
+) -> Callable[[int, str], None]:
+    """A job's step(percent, name): record its progress, renew its lease while it holds one
+    (or another runner takes it over), commit, and tell progress."""
+
+    def step(percent: int, name: str) -> None:
+        job.progress, job.step = percent, name
+        if job.claimed_until is not None:
+            job.claimed_until = utcnow() + lease
+        session.add(job)
+        session.commit()
+        if progress is not None:
+            progress(percent, name)
+
+    return step
 
 
 def drain(

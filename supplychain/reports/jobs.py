@@ -34,14 +34,7 @@ def generate(
 ) -> Report:
     """Carry out a claimed report and archive it; commits at each step."""
 
-    def step(percent: int, name: str) -> None:
-        report.progress, report.step = percent, name
-        if report.claimed_until is not None:  # still at work: renew the lease, or it is taken over
-            report.claimed_until = utcnow() + LEASE
-        session.add(report)
-        session.commit()
-        if progress is not None:
-            progress(percent, name)
+    step = leases.stepper(session, report, LEASE, progress)
 
     folder = report_dir(current_app)
     try:

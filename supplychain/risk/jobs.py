@@ -35,14 +35,7 @@ def execute(
 ) -> AssessmentRun:
     """Carry out a run: read, evaluate, keep the flags and scores; commits at each step."""
 
-    def step(percent: int, name: str) -> None:
-        run.progress, run.step = percent, name
-        if run.claimed_until is not None:  # still at work: renew the lease, or it is taken over
-            run.claimed_until = utcnow() + LEASE
-        session.add(run)
-        session.commit()
-        if progress is not None:
-            progress(percent, name)
+    step = leases.stepper(session, run, LEASE, progress)
 
     organisation = session.get(Organisation, run.organisation_id)
     assert organisation is not None

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -205,6 +206,15 @@ Percent = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, lt=100)]
 Text = Annotated[str, Field(min_length=1)]
 
 
+def _known_nace(value: str) -> str:
+    if value not in nace_codes():
+        raise ValueError(f"{value} is not a NACE Rev. 2 section, division, group or class")
+    return value
+
+
+NaceCode = Annotated[str, AfterValidator(_known_nace)]
+
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -264,7 +274,7 @@ class _LabourCostEntry(_Entry):
 
 
 class _SectorFloorEntry(_Entry):
-    nace: str
+    nace: NaceCode
     hourly_wage_eur: Amount
     valid_from: date
     valid_to: date | None
@@ -272,25 +282,11 @@ class _SectorFloorEntry(_Entry):
     checked: date
     note: Text
 
-    @field_validator("nace")
-    @classmethod
-    def _known_code(cls, value: str) -> str:
-        if value not in nace_codes():
-            raise ValueError(f"{value} is not a NACE Rev. 2 section, division, group or class")
-        return value
-
 
 class _SectorEntry(_Entry):
-    nace: str
+    nace: NaceCode
     label: dict[Literal["en", "lv"], Text]
     sources: Annotated[list[Text], Field(min_length=1)]
-
-    @field_validator("nace")
-    @classmethod
-    def _known_code(cls, value: str) -> str:
-        if value not in nace_codes():
-            raise ValueError(f"{value} is not a NACE Rev. 2 section, division, group or class")
-        return value
 
 
 class _TierEntry(_Entry):
