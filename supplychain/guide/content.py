@@ -176,12 +176,17 @@ def load_contacts(path: Path, lang: str) -> list[dict[str, str]]:
                 "when": (item.get("when") or {}).get(lang, ""),
                 "phone": str(item.get("phone", "")),
                 "website": item.get("website", ""),
-                "source": item["source"],
+                "source": _in(item["source"], lang),
                 "checked": str(item["checked"]),
                 "caveat": caveat.get(lang) or caveat.get("en", ""),
             }
         )
     return contacts
+
+
+def _in(text: str | dict[str, str], lang: str) -> str:
+    """A text given in one form for every language, or by language (en required)."""
+    return text if isinstance(text, str) else text.get(lang) or text["en"]
 
 
 def worker_contact_ids(path: Path) -> list[str]:

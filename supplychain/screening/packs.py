@@ -45,7 +45,7 @@ class Item(BaseModel):
     id: str = Field(pattern=ID, max_length=64)
     title: Text
     check: Text
-    source: str = Field(min_length=1)
+    source: Text
     checked: date
     applies: str  # all | agencies | a NACE code prefix
     valid_months: int = Field(ge=1, le=60)

@@ -53,7 +53,7 @@ GOOD_ITEM = """
     - id: a
       title: {en: A, lv: A}
       check: {en: Check A, lv: Pārbaudiet A}
-      source: our own
+      source: {en: our own, lv: mūsu pašu}
       checked: 2026-12-07
       applies: all
       valid_months: 12
