@@ -3,9 +3,7 @@
 Table models hold columns and relations only; rules live in services.
 """
 
-from .accounts import AuditEvent, Organisation, User, UserToken
-from .api import ApiToken
-from .base import (
+from ..vocab import (
     FlagStatus,
     LinkSource,
     LinkStatus,
@@ -17,8 +15,10 @@ from .base import (
     Severity,
     SupplierKind,
     TokenPurpose,
-    utcnow,
 )
+from .accounts import AuditEvent, Organisation, User, UserToken
+from .api import ApiToken
+from .base import utcnow
 from .chain import ChainImport, Link, Supplier
 from .invitations import Campaign, Evidence, Invitation, OutboxMessage
 from .ratelimit import RateLimitCounter

@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from .base import Role, TokenPurpose, enum_column, timestamp
+from ..vocab import Role, TokenPurpose
+from .base import OrganisationRow, enum_column, timestamp
 
 
 class Organisation(SQLModel, table=True):
@@ -35,13 +36,11 @@ class Organisation(SQLModel, table=True):
     confirmed_at: datetime | None = timestamp(nullable=True)
 
 
-class User(SQLModel, table=True):
+class User(OrganisationRow, table=True):
     """A person who signs in; belongs to exactly one organisation."""
 
     __tablename__ = "app_user"
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     email: str = Field(max_length=254, sa_column_kwargs={"unique": True})
     name: str = Field(default="", max_length=200)
     password_hash: str | None = Field(default=None, max_length=255)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import JSON, Column, Field, SQLModel
+from sqlmodel import JSON, Column, Field
 
-from .base import timestamp
+from .base import OrganisationRow, timestamp
 
 
-class ApiToken(SQLModel, table=True):
+class ApiToken(OrganisationRow, table=True):
     """A revocable bearer token of one organisation with its scopes (`read`, `write`).
 
     The secret is shown once when made; a copy of the database cannot call the API.
@@ -17,8 +17,6 @@ class ApiToken(SQLModel, table=True):
 
     __tablename__ = "api_token"
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=100)
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})

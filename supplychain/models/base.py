@@ -1,5 +1,6 @@
-"""What the table modules share: enum and timestamp columns, the naming convention (the enums
-themselves live in supplychain.vocab)."""
+"""What the table modules share: the id and organisation columns, the composite foreign key
+that keeps a reference inside one organisation, enum and timestamp columns, the naming
+convention (the enums themselves live in supplychain.vocab)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
-
-from ..vocab import (  # noqa: F401  (the tables' enums, importable from models as before)
-    FlagStatus,
-    LinkSource,
-    LinkStatus,
-    OutboxStatus,
-    Relation,
-    ResponseStatus,
-    Role,
-    RunStatus,
-    Severity,
-    SupplierKind,
-    TokenPurpose,
-)
 
 
 def utcnow() -> datetime:
@@ -40,6 +27,27 @@ def enum_column(kind: type[enum.Enum]) -> sa.Enum:
         values_callable=lambda e: [m.value for m in e],
         name=f"{kind.__name__.lower()}_check",
     )
+
+
+def same_organisation(column: str, table: str) -> sa.ForeignKeyConstraint:
+    """The composite foreign key from (organisation_id, column) to table's (organisation_id, id):
+    a row can only name a row of its own organisation, whatever the code above the database
+    does, and goes when that row goes."""
+    return sa.ForeignKeyConstraint(
+        ["organisation_id", column], [f"{table}.organisation_id", f"{table}.id"], ondelete="CASCADE"
+    )
+
+
+class OrganisationRow(SQLModel):
+    """The first columns of most tables: the row's id and its organisation's (indexed), whose
+    deletion takes the row along.
+
+    Plain fields, so that every table class gets columns of its own: a Field(sa_column=...)
+    here would be one Column object shared by all the tables, which SQLAlchemy refuses.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
 
 
 def timestamp(*, nullable: bool, **kw: Any) -> Any:

@@ -7,21 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Column, Field, SQLModel
+from sqlmodel import JSON, Column, Field
 
-from .base import (
-    LinkSource,
-    LinkStatus,
-    Relation,
-    RunStatus,
-    SupplierKind,
-    enum_column,
-    timestamp,
-    utcnow,
-)
+from ..vocab import LinkSource, LinkStatus, Relation, RunStatus, SupplierKind
+from .base import OrganisationRow, enum_column, same_organisation, timestamp, utcnow
 
 
-class Supplier(SQLModel, table=True):
+class Supplier(OrganisationRow, table=True):
     """A company or agency somewhere in an organisation's chain."""
 
     __tablename__ = "supplier"
@@ -32,8 +24,6 @@ class Supplier(SQLModel, table=True):
         sa.UniqueConstraint("organisation_id", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
     registration_no: str = Field(default="", max_length=32)
@@ -72,7 +62,20 @@ class Supplier(SQLModel, table=True):
         return self.archived_at is not None
 
 
-class Link(SQLModel, table=True):
+def unique_where(name: str, where: str, *columns: str) -> sa.Index:
+    """A unique index on the organisation and columns, over the rows where the condition holds
+    (a partial index, written out for SQLite and PostgreSQL alike)."""
+    return sa.Index(
+        name,
+        "organisation_id",
+        *columns,
+        unique=True,
+        sqlite_where=sa.text(where),
+        postgresql_where=sa.text(where),
+    )
+
+
+class Link(OrganisationRow, table=True):
     """A contractual relation: the parent buys work, labour or goods from the child.
 
     A link without a parent is a direct supplier of the organisation (tier 1).
@@ -81,40 +84,15 @@ class Link(SQLModel, table=True):
     __tablename__ = "link"
     __table_args__ = (
         sa.CheckConstraint("parent_id IS NULL OR parent_id <> child_id", name="no_self_link"),
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "parent_id"],
-            ["supplier.organisation_id", "supplier.id"],
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "child_id"],
-            ["supplier.organisation_id", "supplier.id"],
-            ondelete="CASCADE",
-        ),
-        sa.Index(
-            "uq_link_edge",
-            "organisation_id",
-            "parent_id",
-            "child_id",
-            unique=True,
-            sqlite_where=sa.text("parent_id IS NOT NULL"),
-            postgresql_where=sa.text("parent_id IS NOT NULL"),
-        ),
-        sa.Index(
-            "uq_link_root_edge",
-            "organisation_id",
-            "child_id",
-            unique=True,
-            sqlite_where=sa.text("parent_id IS NULL"),
-            postgresql_where=sa.text("parent_id IS NULL"),
-        ),
+        same_organisation("parent_id", "supplier"),
+        same_organisation("child_id", "supplier"),
+        unique_where("uq_link_edge", "parent_id IS NOT NULL", "parent_id", "child_id"),
+        unique_where("uq_link_root_edge", "parent_id IS NULL", "child_id"),
         # The lookup behind every supplier's delete (ON DELETE CASCADE): with the child alone
         # indexed, SQLite chose the organisation's index and scanned all its links per supplier.
         sa.Index("ix_link_org_child", "organisation_id", "child_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     parent_id: int | None = Field(default=None, index=True)
     child_id: int
     relation: Relation = Field(sa_column=Column(enum_column(Relation), nullable=False))
@@ -137,7 +115,7 @@ class Link(SQLModel, table=True):
     archived_at: datetime | None = timestamp(nullable=True)
 
 
-class ChainImport(SQLModel, table=True):
+class ChainImport(OrganisationRow, table=True):
     """An uploaded chain file and the job that checks it (the preview) and, once the officer
     confirms, applies it: both run outside the web request, with progress.
 
@@ -149,8 +127,6 @@ class ChainImport(SQLModel, table=True):
 
     __tablename__ = "chain_import"
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     # Who asked for the stage in hand: the upload, then the confirmation.
     user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     filename: str = Field(max_length=255)

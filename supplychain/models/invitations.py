@@ -7,17 +7,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from .base import OutboxStatus, enum_column, timestamp
+from ..vocab import OutboxStatus
+from .base import OrganisationRow, enum_column, same_organisation, timestamp
 
 
-class Campaign(SQLModel, table=True):
+class Campaign(OrganisationRow, table=True):
     """One sending of a questionnaire to a set of suppliers, with a deadline and a message."""
 
     __tablename__ = "campaign"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     questionnaire_id: str = Field(max_length=64)
     questionnaire_version: int = Field(ge=1)
     title: str = Field(max_length=200)
@@ -27,26 +26,16 @@ class Campaign(SQLModel, table=True):
     created_at: datetime = timestamp(nullable=False)
 
 
-class Invitation(SQLModel, table=True):
+class Invitation(OrganisationRow, table=True):
     """A supplier's link to one questionnaire version. Only the token's SHA-256 is kept."""
 
     __tablename__ = "invitation"
     __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "campaign_id"],
-            ["campaign.organisation_id", "campaign.id"],
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "supplier_id"],
-            ["supplier.organisation_id", "supplier.id"],
-            ondelete="CASCADE",
-        ),
+        same_organisation("campaign_id", "campaign"),
+        same_organisation("supplier_id", "supplier"),
         sa.Index("ix_invitation_org_supplier", "organisation_id", "supplier_id"),  # the cascade's
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     campaign_id: int = Field(index=True)
     supplier_id: int
     questionnaire_id: str = Field(max_length=64)
@@ -105,20 +94,12 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = timestamp(nullable=True)
 
 
-class Evidence(SQLModel, table=True):
+class Evidence(OrganisationRow, table=True):
     """A document a supplier uploaded with an answer, stored outside the web root."""
 
     __tablename__ = "evidence"
-    __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "response_id"],
-            ["response.organisation_id", "response.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (same_organisation("response_id", "response"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     response_id: int = Field(index=True)
     question_id: str = Field(max_length=64)
     filename: str = Field(max_length=255)  # as the supplier named it, for display only

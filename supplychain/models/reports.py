@@ -8,24 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import Column, Field
 
-from .base import RunStatus, enum_column, timestamp
+from ..vocab import RunStatus
+from .base import OrganisationRow, enum_column, same_organisation, timestamp
 
 
-class Report(SQLModel, table=True):
+class Report(OrganisationRow, table=True):
     __tablename__ = "report"
-    __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "run_id"],
-            ["assessment_run.organisation_id", "assessment_run.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (same_organisation("run_id", "assessment_run"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     run_id: int
     # Scope: the whole chain, one tier, or one supplier and everything below it.
     scope: str = Field(default="chain", max_length=16)

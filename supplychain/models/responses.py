@@ -6,28 +6,23 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Column, Field, SQLModel
+from sqlmodel import JSON, Column, Field
 
-from .base import ResponseStatus, enum_column, timestamp, utcnow
+from ..vocab import ResponseStatus
+from .base import OrganisationRow, enum_column, same_organisation, timestamp, utcnow
 
 
-class Response(SQLModel, table=True):
+class Response(OrganisationRow, table=True):
     """One set of answers to one version of a questionnaire, by a supplier or, with no supplier,
     by the organisation itself (its own risk assessment)."""
 
     __tablename__ = "response"
     __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "supplier_id"],
-            ["supplier.organisation_id", "supplier.id"],
-            ondelete="CASCADE",
-        ),
+        same_organisation("supplier_id", "supplier"),
         sa.UniqueConstraint("organisation_id", "id"),  # target of the answers' composite key
         sa.Index("ix_response_org_supplier", "organisation_id", "supplier_id"),  # the cascade's
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     supplier_id: int | None = None
     # The definition answered: a later version of the file never reinterprets these answers.
     questionnaire_id: str = Field(max_length=64)
@@ -45,21 +40,15 @@ class Response(SQLModel, table=True):
     submitted_at: datetime | None = timestamp(nullable=True)
 
 
-class Answer(SQLModel, table=True):
+class Answer(OrganisationRow, table=True):
     """The answer to one question of a response, as JSON (a table answer is a list of rows)."""
 
     __tablename__ = "answer"
     __table_args__ = (
         sa.UniqueConstraint("response_id", "question_id"),
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "response_id"],
-            ["response.organisation_id", "response.id"],
-            ondelete="CASCADE",
-        ),
+        same_organisation("response_id", "response"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     response_id: int = Field(index=True)
     question_id: str = Field(max_length=64)
     value: Any = Field(sa_column=Column(JSON, nullable=False))

@@ -20,15 +20,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from .base import FlagStatus, RunStatus, Severity, enum_column, timestamp
+from ..vocab import FlagStatus, RunStatus, Severity
+from .base import OrganisationRow, enum_column, same_organisation, timestamp
 
 
-class AssessmentRun(SQLModel, table=True):
+class AssessmentRun(OrganisationRow, table=True):
     __tablename__ = "assessment_run"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     status: RunStatus = Field(
         sa_column=Column(enum_column(RunStatus), nullable=False, default=RunStatus.QUEUED)
     )
@@ -89,7 +88,7 @@ class Flag(SQLModel, table=True):
     )
 
 
-class FlagDecision(SQLModel, table=True):
+class FlagDecision(OrganisationRow, table=True):
     """What an officer decided about a flag; found again by fingerprint in later runs.
 
     A critical flag is dismissed by two people: an officer or admin proposes it with the
@@ -100,8 +99,6 @@ class FlagDecision(SQLModel, table=True):
     __tablename__ = "flag_decision"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "fingerprint"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     fingerprint: str = Field(max_length=64)
     status: FlagStatus = Field(sa_column=Column(enum_column(FlagStatus), nullable=False))
     note: str = Field(default="", max_length=2000)
@@ -125,13 +122,7 @@ class SupplierExposure(SQLModel, table=True):
     """Each supplier's exposure from the latest finished run (replaced by every run)."""
 
     __tablename__ = "supplier_exposure"
-    __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "supplier_id"],
-            ["supplier.organisation_id", "supplier.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (same_organisation("supplier_id", "supplier"),)
 
     organisation_id: int = Field(
         primary_key=True, foreign_key="organisation.id", ondelete="CASCADE"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from .base import enum_column, timestamp
+from .base import enum_column, same_organisation, timestamp
 
 
 class ScreeningResult(enum.StrEnum):
@@ -24,11 +24,7 @@ class ScreeningCheck(SQLModel, table=True):
 
     __tablename__ = "screening_check"
     __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["organisation_id", "supplier_id"],
-            ["supplier.organisation_id", "supplier.id"],
-            ondelete="CASCADE",
-        ),
+        same_organisation("supplier_id", "supplier"),
         sa.Index("ix_screening_check_supplier", "organisation_id", "supplier_id", "item_id"),
     )
 
