@@ -16,12 +16,21 @@ from ..questionnaires.evaluation import triggered_risks, visible_ids
 from ..questionnaires.schema import note_id
 from ..vocab import Severity
 from .findings import Finding, RiskInputs
-from .rules import finding, rule
+from .rules import N_, Translator, finding, rule
+
+
+def _explain_answer(found: Finding, tr: Translator) -> str:
+    """The annotation's own sentence (or the question) in the language in force."""
+    texts: Mapping[str, str] = found.params["explanation"]
+    return texts.get(tr.language) or texts.get("en") or next(iter(texts.values()))
 
 
 @rule(
     "answer",
     severity=Severity.MEDIUM,
+    title=N_("Risk shown by an answer"),
+    message=N_("An answer in the questionnaire signals a risk."),
+    explain=_explain_answer,
     guide=("screening",),
 )
 def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:
@@ -62,10 +71,36 @@ def risky_answers(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]
 # Questions whose answer is the lowest gross hourly wage of a worker on the buyer's work.
 HOURLY_WAGE_QUESTIONS = ("hourly_rate",)
 
+_WAGE_REASONS = {
+    "statutory": N_(
+        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the statutory minimum "
+        "wage in %(country)s in every month (%(floor)s EUR an hour): workers on your contract "
+        "are paid less than the law allows."
+    ),
+    "statutory-most-months": N_(
+        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the statutory minimum "
+        "hourly wage in %(country)s in most months (%(floor)s EUR on average): unless these "
+        "workers are paid a full monthly minimum wage, they are paid less than the law allows."
+    ),
+    "sector": N_(
+        "The lowest hourly pay it reports, %(rate)s EUR gross, is below the minimum wage that "
+        "binds its sector in %(country)s (%(floor)s EUR an hour): workers on your contract are "
+        "likely paid less than they are owed."
+    ),
+}
+
+
+def _explain_wage(found: Finding, tr: Translator) -> str:
+    params = found.params
+    return tr.gettext(_WAGE_REASONS[params["reason"]]) % params
+
 
 @rule(
     "pay-below-minimum",
     severity=Severity.CRITICAL,
+    title=N_("Pay below the legal minimum wage"),
+    message=_WAGE_REASONS["statutory"],
+    explain=_explain_wage,
     guide=("pay-and-deductions", "workplace-assessment"),
 )
 def pay_below_minimum(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:

@@ -14,7 +14,7 @@ from ..vocab import IloIndicator as ILO
 from ..vocab import Severity
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
-from .rules import rule
+from .rules import N_, Translator, rule
 
 FORCED_LABOUR = "possible-forced-labour"
 # The indicators that, with two others, point to forced labour rather than to poor conditions:
@@ -37,9 +37,37 @@ _VALUE = {s: s.value for s in Severity}
 _RANK = {s: -s.rank for s in Severity}  # the gravest first
 
 
+def _explain_forced_labour(found: Finding, tr: Translator) -> str:
+    critical, indicators = found.params["critical"], found.params["indicators"]
+    parts = [tr.gettext("Possible forced labour.")]
+    if critical:
+        parts.append(
+            tr.ngettext(
+                "One of this supplier's answers is critical.",
+                "%(num)d of this supplier's answers are critical.",
+                critical,
+            )
+        )
+    if indicators:
+        names = ", ".join(tr.ilo_name(ILO(i)) for i in indicators)
+        parts.append(
+            tr.ngettext(
+                "Its answers show %(num)d ILO indicator of forced labour: %(names)s.",
+                "Its answers show %(num)d ILO indicators of forced labour: %(names)s.",
+                len(indicators),
+                names=names,
+            )
+        )
+    parts.append(tr.gettext("Act on it now, as the guide says for when suspicions arise."))
+    return " ".join(parts)
+
+
 @rule(
     FORCED_LABOUR,
     severity=Severity.CRITICAL,
+    title=N_("Possible forced labour"),
+    message=N_("Possible forced labour: several signals of forced labour meet at this supplier."),
+    explain=_explain_forced_labour,
     guide=GUIDE,
     reads_flags=True,
 )

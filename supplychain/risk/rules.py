@@ -4,8 +4,14 @@ A rule reads RiskInputs and its thresholds and returns its findings: it yields F
 (finding() makes one with the rule's own severity, ILO indicators and guide sections), or, when
 it flags most suppliers, returns one Findings (findings() makes it) of plain rows. Either way it
 gives values, never JSON: the flag set (flagset.py) encodes them and decides how they are stored.
-It never touches the database and never translates: what a rule is called and how its flags
-read, in each language, is the presenters' business (texts.py, keyed by rule id).
+It never touches the database and never translates.
+
+A rule's texts are registered with it: a title and a message in English, marked with N_ so that
+`pybabel extract` puts them in the catalogue (N_ is one of its default keywords), the message
+filled with the finding's params and the rule's thresholds; and, where one sentence does not fit
+all of its flags, an explainer that writes the sentence from the finding with the Translator a
+presenter gives it. The English text is the catalogue's msgid, so it must not change without its
+Latvian translation. Translating is the presenters' business (texts.py), when a flag is shown.
 
 Ids never change once shipped (flags and their workflow state are keyed by them); when a
 rule's behaviour changes, RULES_VERSION changes and every run records the version it used.
@@ -16,12 +22,41 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from ..vocab import IloIndicator, Severity
 from .findings import Finding, Findings, Value
 
 RULES_VERSION = "3"
+
+
+def N_(message: str) -> str:
+    """Marks an English text for the catalogue without translating it: it is translated when
+    shown."""
+    return message
+
+
+class Translator(Protocol):
+    """What an explainer writes with: given by the presenter, in the language in force."""
+
+    @property
+    def language(self) -> str: ...
+
+    def gettext(self, string: str, /, **variables: Any) -> str:
+        """The translation of string, filled with variables if any (as flask_babel's)."""
+        ...
+
+    def ngettext(self, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+        """The translation for num, filled with variables and num (as flask_babel's)."""
+        ...
+
+    def ilo_name(self, indicator: IloIndicator) -> str:
+        """The name of an ILO indicator of forced labour."""
+        ...
+
+
+# explain(finding, translator) -> the flag's sentence, for rules one message does not fit.
+Explainer = Callable[[Finding, Translator], str]
 
 
 @dataclass(frozen=True)
@@ -35,7 +70,10 @@ class Rule:
     # (reads_flags=True) also gets the first pass's FlagSet: check(inputs, thresholds, flags).
     check: Callable[..., Iterable[Finding]]  # a Findings is one too
     basis: str  # why the rule exists: the function's docstring
+    title: str  # in English, marked with N_: translated when shown
+    message: str  # the flag's sentence in English, filled with the finding's params
     reads_flags: bool = False  # runs in the second pass, over the first pass's flags
+    explain: Explainer | None = None  # writes the sentence where one message does not fit
 
 
 RULES: dict[str, Rule] = {}
@@ -45,18 +83,24 @@ def rule(
     rule_id: str,
     *,
     severity: Severity,
+    title: str,
+    message: str,
+    explain: Explainer | None = None,
     ilo: Iterable[IloIndicator] = (),
     guide: Iterable[str] = (),
     thresholds: Mapping[str, Any] | None = None,
     reads_flags: bool = False,
 ) -> Callable[[Any], Any]:
     """Register a rule function under rule_id. With reads_flags, the function is a FlagCheck:
-    it runs after every other rule and reads their flags (see engine.evaluate). Its title and
-    sentences go in texts.py under the same id."""
+    it runs after every other rule and reads their flags (see engine.evaluate). title and
+    message are English texts marked with N_; explain, if given, writes the sentence instead of
+    message."""
 
     def register(check: Any) -> Any:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
+        if not title.strip() or not message.strip():
+            raise ValueError(f"rule {rule_id} needs a title and a message")
         RULES[rule_id] = Rule(
             id=rule_id,
             severity=severity,
@@ -65,7 +109,10 @@ def rule(
             thresholds=MappingProxyType(dict(thresholds or {})),
             check=check,
             basis=" ".join((check.__doc__ or "").split()),
+            title=title,
+            message=message,
             reads_flags=reads_flags,
+            explain=explain,
         )
         return check
 

@@ -10,14 +10,45 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..screening.packs import shipped
 from ..vocab import Severity
 from .findings import Finding, RiskInputs
-from .rules import finding, rule
+from .rules import N_, Translator, finding, rule
+
+
+def _screening_item(pack_id: str, item_id: str, language: str) -> str:
+    """The item's title in the language, from the shipped packs; its id if it is no longer
+    there."""
+    pack = shipped().by_id.get(pack_id)
+    item = pack.item(item_id) if pack is not None else None
+    return item.title.get(language) if item is not None else item_id
+
+
+def _explain_screening(found: Finding, tr: Translator) -> str:
+    p = found.params
+    values = {
+        "item": _screening_item(p["pack"], p["item"], tr.language),
+        "date": p["checked_on"],
+        "by": p["checked_by"] or "—",
+        "until": p["valid_until"],
+    }
+    if p["state"] == "failed":
+        return tr.gettext(
+            "The screening item %(item)s failed on %(date)s (checked by %(by)s).", **values
+        )
+    return tr.gettext(
+        "The check of the screening item %(item)s made on %(date)s (by %(by)s) was good until "
+        "%(until)s: check it again.",
+        **values,
+    )
 
 
 @rule(
     "screening-check",
     severity=Severity.HIGH,
+    title=N_("Screening item failed or out of date"),
+    message=N_("A screening item of this supplier failed or its check has run out."),
+    explain=_explain_screening,
     guide=("screening",),
 )
 def screening_check(inputs: RiskInputs, t: Mapping[str, Any]) -> Iterator[Finding]:

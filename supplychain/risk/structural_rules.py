@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..chain.graph import LABOUR_HIRE, ROOT
 from ..vocab import Severity
 from .findings import Encoded, Finding, Findings, LinkFacts, RiskInputs, link_evidence, shared
-from .rules import finding, findings, rule
+from .rules import N_, Translator, finding, findings, rule
 
 T = Mapping[str, Any]
 
@@ -33,6 +33,11 @@ Floor = tuple[str, Decimal, "LabourCost | SectorFloor", dict[str, str]]
 @rule(
     "chain-depth",
     severity=Severity.MEDIUM,
+    title=N_("Work passed far down the chain"),
+    message=N_(
+        "The work reaches this company only at tier %(tier)d: it was passed on %(passes)d "
+        "times, and each step makes it harder to see who employs the workers."
+    ),
     guide=("subcontracting", "contract-clauses"),
     thresholds={"medium_from": 3, "high_from": 4},
 )
@@ -63,6 +68,11 @@ def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
 @rule(
     "labour-hire",
     severity=Severity.MEDIUM,
+    title=N_("Workers supplied by an agency"),
+    message=N_(
+        "Workers reach your work through a temporary-work agency or other intermediary: "
+        "migrant and temporary staff hired this way are the most exposed to exploitation."
+    ),
     guide=("agency-labour", "screening"),
 )
 def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -77,6 +87,11 @@ def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "labour-hire-deep",
     severity=Severity.HIGH,
+    title=N_("Agency workers deep in the chain"),
+    message=N_(
+        "Agency workers enter the chain at tier %(tier)d, below your direct suppliers, "
+        "where you see least of how they were recruited and are paid."
+    ),
     guide=("agency-labour", "subcontracting"),
 )
 def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -91,6 +106,12 @@ def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "intermediary-chain",
     severity=Severity.HIGH,
+    title=N_("Labour passed between intermediaries"),
+    message=N_(
+        "Workers pass through %(count)d intermediaries before they reach the work: an "
+        "agency supplying an agency, or hired labour passed on again. Each step can take a "
+        "fee from the workers and blur who their employer is."
+    ),
     guide=("agency-labour", "recruitment-fees"),
 )
 def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -105,6 +126,11 @@ def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "chain-cycle",
     severity=Severity.MEDIUM,
+    title=N_("Companies subcontracting to each other in a loop"),
+    message=N_(
+        "This company is on a loop of %(size)d companies that subcontract to each other. "
+        "Work that goes round in circles hides who really does it and who pays the workers."
+    ),
     guide=("subcontracting", "screening"),
 )
 def chain_cycle(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -120,10 +146,30 @@ def chain_cycle(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 DECLARED_WORKERS = "contract_workers"  # people on the buyer's contract, all employers counted
 DECLARED_EMPLOYEES = "own_employees"  # the company's own employees
 
+_PASS_THROUGH = N_(
+    "This company has almost no workers of its own on the contract: its subcontractors "
+    "(%(children)d) do the work. It may be a letterbox between you and the real employer."
+)
+_DECLARED_FEWER = N_(
+    "It declared %(declared)d workers on the contract, yet its subcontractors alone bring "
+    "%(workers_out)d."
+)
+
+
+def _explain_pass_through(found: Finding, tr: Translator) -> str:
+    params = found.params
+    text = tr.gettext(_PASS_THROUGH) % params
+    if "declared" in params and params["declared"] < params["workers_out"]:
+        text += " " + tr.gettext(_DECLARED_FEWER) % params
+    return text
+
 
 @rule(
     "pass-through",
     severity=Severity.MEDIUM,
+    title=N_("Passes the work on without doing it"),
+    message=_PASS_THROUGH,
+    explain=_explain_pass_through,
     guide=("subcontracting", "screening"),
     thresholds={"own_share_max": 0.1, "max_employees": 1},
 )
@@ -215,9 +261,26 @@ def _sum(values: Any) -> int:
     return sum(v for v in values if v is not None)
 
 
+_WHAT = {"subcontractors": N_("subcontractors"), "agencies": N_("agencies or labour providers")}
+_REASONS = {
+    "none-named": N_("It says it uses %(what)s but names none."),
+    "denied": N_("It says it uses no %(what)s, yet your chain shows %(n)d below it."),
+    "missing": N_("Your chain shows %(n)d more %(what)s below it than it named."),
+}
+
+
+def _explain_disclosure(found: Finding, tr: Translator) -> str:
+    params = found.params
+    what = tr.gettext(_WHAT[params["kind"]])
+    return tr.gettext(_REASONS[params["reason"]]) % {"what": what, "n": params["n"]}
+
+
 @rule(
     "undisclosed-subcontracting",
     severity=Severity.HIGH,
+    title=N_("Subcontracting not disclosed"),
+    message=_REASONS["none-named"],
+    explain=_explain_disclosure,
     guide=("subcontracting", "contract-clauses", "workplace-assessment"),
 )
 def undisclosed_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -289,9 +352,30 @@ def _answer(response: Any, question_id: str, value: Any) -> dict[str, Any]:
     }
 
 
+_UNKNOWN = {
+    "subcontractors": N_(
+        "This company named %(name)s as a subcontractor, a link that is not on your map: "
+        "subcontracting you did not know of. Hold new work there and check the site, then "
+        "confirm or reject the link."
+    ),
+    "agencies": N_(
+        "This company named %(name)s as an agency supplying it with workers, a link that is not "
+        "on your map: labour you did not know of. Hold new work there and check the site, then "
+        "confirm or reject the link."
+    ),
+}
+
+
+def _explain_unknown(found: Finding, tr: Translator) -> str:
+    return tr.gettext(_UNKNOWN[found.params["what"]]) % found.params
+
+
 @rule(
     "unknown-subcontracting",
     severity=Severity.HIGH,
+    title=N_("Subcontracting you did not know of"),
+    message=_UNKNOWN["subcontractors"],
+    explain=_explain_unknown,
     guide=("subcontracting", "workplace-assessment", "contract-clauses"),
 )
 def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -317,6 +401,11 @@ def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "no-response",
     severity=Severity.MEDIUM,
+    title=N_("Questionnaire not answered"),
+    message=N_(
+        "The questionnaire sent to this company was due on %(deadline)s and has not been "
+        "answered. Silence is itself a warning sign."
+    ),
     guide=("screening", "contract-clauses"),
 )
 def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -333,6 +422,8 @@ def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "unassessed",
     severity=Severity.LOW,
+    title=N_("Never asked"),
+    message=N_("This company has not been sent a questionnaire: nothing is known of how it works."),
     guide=("risk-assessment", "screening"),
 )
 def unassessed(inputs: RiskInputs, t: T) -> Findings:
@@ -348,6 +439,12 @@ def unassessed(inputs: RiskInputs, t: T) -> Findings:
 @rule(
     "labour-cost-below-minimum",
     severity=Severity.HIGH,
+    title=N_("Price below the legal cost of the labour"),
+    message=N_(
+        "The contract pays %(per_hour)s EUR an hour of labour, less than the legal minimum "
+        "cost of an hour's work in %(country)s (%(minimum)s EUR with the employer's "
+        "contributions). Someone in the chain is likely underpaid."
+    ),
     guide=("pay-and-deductions", "screening"),
 )
 def labour_cost_below_minimum(inputs: RiskInputs, t: T) -> Iterator[Finding]:
@@ -468,9 +565,22 @@ def floors_unknown(inputs: RiskInputs) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+_SECTOR_MESSAGE = N_(
+    "This company works in %(label)s, a sector where labour exploitation is found most often."
+)
+
+
+def _explain_sector(found: Finding, tr: Translator) -> str:
+    labels = found.params["labels"]
+    return tr.gettext(_SECTOR_MESSAGE) % {"label": labels.get(tr.language) or labels["en"]}
+
+
 @rule(
     "high-risk-sector",
     severity=Severity.LOW,
+    title=N_("Works in a high-risk sector"),
+    message=_SECTOR_MESSAGE,
+    explain=_explain_sector,
     guide=("risk-assessment", "workplace-assessment"),
 )
 def high_risk_sector(inputs: RiskInputs, t: T) -> Findings:
@@ -502,6 +612,11 @@ def _sector_values(sector: str) -> tuple[Encoded, Encoded] | None:
 @rule(
     "cross-border",
     severity=Severity.MEDIUM,
+    title=N_("Workers from another country"),
+    message=N_(
+        "This company from %(country)s works for a company in %(buyer_country)s: workers "
+        "posted or hired across a border often do not know local pay and rights."
+    ),
     guide=("screening", "worker-contracts"),
 )
 def cross_border(inputs: RiskInputs, t: T) -> Findings:
