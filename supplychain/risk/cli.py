@@ -93,6 +93,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     import json
 
     from flask_babel import force_locale
+    from sqlmodel import col
 
     from ..questionnaires.catalogue import get_catalogue
     from . import jobs, services
@@ -102,8 +103,9 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     org = organisation(org_slug)
     catalogue = get_catalogue()
     session = db.get_session()
+    assert org.id is not None  # a stored organisation
     run = jobs.run_now(session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli")
-    stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()
+    stored = session.exec(services.flags_of(session, run).order_by(col(Flag.id))).all()
     suppliers = run_suppliers(session, run)
     with force_locale(lang):  # a new run's flags: the decisions on them do not matter here
         items = flag_rows(

@@ -172,7 +172,7 @@ def evidence_lines(evidence: Mapping[str, Any]) -> tuple[str, ...]:
 def _answer_text(answer: Any) -> str:
     if isinstance(answer, list):
         if not answer:
-            return _("(none)")
+            return str(_("(none)"))
         return "; ".join(
             str(a.get("name") or a.get("filename") or "") if isinstance(a, dict) else str(a)
             for a in answer

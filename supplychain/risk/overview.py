@@ -23,21 +23,21 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dic
     summary = run.summary
     riskiest = session.execute(
         in_org(SupplierExposure, organisation_id)
-        .join(Supplier, col(Supplier.id) == SupplierExposure.supplier_id)
-        .where(SupplierExposure.carried > 0, col(Supplier.archived_at).is_(None))
+        .join(Supplier, col(Supplier.id) == col(SupplierExposure.supplier_id))
+        .where(col(SupplierExposure.carried) > 0, col(Supplier.archived_at).is_(None))
         .order_by(col(SupplierExposure.own).desc(), col(SupplierExposure.carried).desc())
         .limit(8)
         .with_only_columns(
-            Supplier.id,
-            Supplier.name,
-            SupplierExposure.own,
-            SupplierExposure.carried,
-            SupplierExposure.flags,
+            col(Supplier.id),
+            col(Supplier.name),
+            col(SupplierExposure.own),
+            col(SupplierExposure.carried),
+            col(SupplierExposure.flags),
         )
     ).all()
     history = session.exec(
         in_org(AssessmentRun, organisation_id)
-        .where(AssessmentRun.status == RunStatus.DONE)
+        .where(col(AssessmentRun.status) == RunStatus.DONE)
         .order_by(col(AssessmentRun.id).desc())
         .limit(12)
     ).all()

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
 from ..ilo import NAMES as ILO_NAMES
-from ..ilo import IloIndicator
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
+from ..vocab import IloIndicator
 from . import texts
 from .findings import Finding, SupplierFacts
 from .rules import RULES
@@ -119,7 +119,7 @@ def readable_evidence(
 
 def _name(node: int, suppliers: Mapping[int, SupplierFacts]) -> str:
     if node == ROOT:
-        return _("your organisation")
+        return str(_("your organisation"))
     supplier = suppliers.get(node)
     return f"{supplier.name} ({supplier.code})" if supplier else f"#{node}"
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -170,11 +170,13 @@ def flag(flag_id: int) -> Any:
 
 def _decided_message(decision: FlagDecision) -> str:
     if decision.dismissal_pending:
-        return _(
-            "Your proposal to dismiss this critical flag is recorded; it takes effect when "
-            "another admin confirms it."
+        return str(
+            _(
+                "Your proposal to dismiss this critical flag is recorded; it takes effect when "
+                "another admin confirms it."
+            )
         )
-    return _("Your decision is recorded; it stays with this flag in later runs.")
+    return str(_("Your decision is recorded; it stays with this flag in later runs."))
 
 
 def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, bool]:
@@ -183,7 +185,7 @@ def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, b
     from ..access import can
 
     waiting = decision is not None and decision.dismissal_pending
-    proposer = waiting and decision.proposed_by == current_user.id  # type: ignore[union-attr]
+    proposer = waiting and decision is not None and decision.proposed_by == current_user.id
     return {
         "critical": found.severity == Severity.CRITICAL,
         "can_confirm": waiting and can(Role.ADMIN) and not proposer,
@@ -266,7 +268,7 @@ def _escalation(ids: Sequence[str], critical: bool) -> dict[str, Any] | None:
     }
 
 
-def _linked(session: Any, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
+def _linked(session: Session, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
     """The ids, in this run, of the flags a flag's evidence names by fingerprint."""
     keys = [item["fingerprint"] for item in evidence.get("flags", ())]
     if not keys:
@@ -274,9 +276,9 @@ def _linked(session: Any, run: AssessmentRun, evidence: Mapping[str, Any]) -> di
     rows = session.execute(
         services.flags_of(session, run)
         .where(col(Flag.fingerprint).in_(keys))
-        .with_only_columns(Flag.fingerprint, Flag.id)
+        .with_only_columns(col(Flag.fingerprint), col(Flag.id))
     )
-    return {key: flag_id for key, flag_id in rows}
+    return {key: flag_id for key, flag_id in rows if flag_id is not None}
 
 
 def _can_decide() -> bool:
