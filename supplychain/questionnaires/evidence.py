@@ -115,9 +115,10 @@ def store(
     own.mkdir(parents=True, exist_ok=True)
     (own / stored_name).write_bytes(data)
     written(session, own / stored_name)
+    assert response.id is not None  # a response is stored when it is started
     evidence = Evidence(
         organisation_id=response.organisation_id,
-        response_id=response.id,  # type: ignore[arg-type]
+        response_id=response.id,
         question_id=question_id,
         filename=display_name(filename, mime),
         stored_name=stored_name,
