@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypedDict
 
 import filetype
 from flask import Flask
@@ -141,6 +141,14 @@ def delete(session: Session, documents: Iterable[Evidence]) -> None:
     session.flush()
 
 
-def as_answer(evidence: Evidence) -> dict[str, Any]:
+class DocumentAnswer(TypedDict):
+    """A stored document as the answer to its question lists it."""
+
+    id: int | None
+    filename: str
+    size: int
+
+
+def as_answer(evidence: Evidence) -> DocumentAnswer:
     """How a stored document appears in the answer to its question."""
     return {"id": evidence.id, "filename": evidence.filename, "size": evidence.size}

@@ -4,7 +4,8 @@ the reference figures the rules judge by, with their ages."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -113,8 +114,10 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
         )
     flags = [_plain(item) for item in items]
     if fmt == "json":
-        keys = ("supplier", "rule", "severity", "message", "evidence")
-        rows = [{k: flag[k] for k in keys} | {"indicator": flag["indicator"]} for flag in flags]
+        rows = [  # the indicator last
+            {k: v for k, v in flag.items() if k != "indicator"} | {"indicator": flag["indicator"]}
+            for flag in flags
+        ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         from ..chain.tabular import defuse
@@ -139,7 +142,18 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
             click.echo(f"No legal labour-cost floor known, prices not judged for: {where}.")
 
 
-def _plain(item: FlagItem) -> dict[str, Any]:
+class PrintedFlag(TypedDict):
+    """A flag as `assess` prints it (json, csv or text)."""
+
+    supplier: str | None
+    rule: str
+    indicator: str
+    severity: str
+    message: str
+    evidence: Mapping[str, Any]
+
+
+def _plain(item: FlagItem) -> PrintedFlag:
     """A flag's display row as the command prints it (the supplier by its code)."""
     return {
         "supplier": item.supplier_code or None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -124,7 +124,19 @@ def _row(
     )
 
 
-def _decision(decision: FlagDecision | None, today: date) -> dict[str, Any]:
+class DecisionFields(TypedDict, total=False):
+    """FlagItem's fields that show the officer's decision (only status when there is none)."""
+
+    status: Required[str]
+    owner: str
+    due_date: date | None
+    note: str
+    overdue: bool
+    dismissal_pending: bool
+    dismissal_proposed: str
+
+
+def _decision(decision: FlagDecision | None, today: date) -> DecisionFields:
     """The officer's decision as a row shows it (open, with nothing else, when none)."""
     if decision is None:
         return {"status": FlagStatus.OPEN.value}

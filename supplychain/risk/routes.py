@@ -4,11 +4,12 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import Session, col, func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -248,7 +249,16 @@ def _guide_section() -> SectionLookup:
     return lambda section_id: guide().section(lang, section_id)
 
 
-def _escalation(ids: Sequence[str], critical: bool) -> dict[str, Any] | None:
+class Escalation(TypedDict):
+    """The guide's section on suspicions, as the top of a flag's page shows it."""
+
+    id: str
+    title: str
+    actions: list[Markup]
+    contacts: list[dict[str, str]]
+
+
+def _escalation(ids: Sequence[str], critical: bool) -> Escalation | None:
     """The guide's steps for when suspicions arise, with the contacts, for a critical flag or a
     flag that links to that section: shown at the top of its page."""
     from flask_babel import get_locale
