@@ -16,6 +16,8 @@ from ..models import Flag, utcnow
 from ..vocab import LANGUAGES
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .display import FlagItem
 
 
@@ -39,7 +41,7 @@ def reference_group() -> None:
 )
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this day.")
 @with_appcontext
-def reference_check(path: str | None, today: Any) -> None:
+def reference_check(path: str | None, today: datetime | None) -> None:
     """List every figure with its source, valid-from date and the day it was checked; warn
     about any checked more than a year ago or past its valid-to date (exit status 1). The
     high-risk sectors are listed with their sources: that file keeps no dates."""

@@ -25,10 +25,11 @@ from .present import FACT_NAMES, describe
 from .services import to_finding
 
 if TYPE_CHECKING:
+    from ..guide.content import Section
     from ..models import Flag, FlagDecision
 
 # A guide section by its id, in the page's language (None when the guide has none by that id).
-SectionLookup = Callable[[str], Any]
+SectionLookup = Callable[[str], "Section | None"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class FlagItem:
     dismissal_pending: bool = False  # a dismissal waits for a second admin
     dismissal_proposed: str = ""  # the reason of that dismissal
     linked: bool = False  # its supplier is still the one the run read (so link to its page)
-    sections: tuple[Any, ...] = ()  # the guide sections it points to, when the caller asked
+    sections: tuple[Section, ...] = ()  # the guide sections it points to, when the caller asked
 
     @property
     def supplier(self) -> str:

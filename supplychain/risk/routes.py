@@ -4,7 +4,7 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -194,7 +194,7 @@ def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, b
     }
 
 
-def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
+def _people(session: Session, decision: FlagDecision | None) -> dict[int, str]:
     """The names of the people a decision names (proposer, confirmer), by user id."""
     from ..models import User
 
@@ -202,7 +202,7 @@ def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
     if not ids:
         return {}
     users = session.exec(org_select(User).where(col(User.id).in_(ids))).all()
-    return {u.id: u.name or u.email for u in users}
+    return {u.id: u.name or u.email for u in users if u.id is not None}
 
 
 @bp.route("/flags/<int:flag_id>/dismissal/confirm", methods=("POST",))
@@ -223,7 +223,13 @@ def decline_dismissal(flag_id: int) -> Any:
     return redirect(url_for(".flag", flag_id=found.id))
 
 
-def _act_on_dismissal(flag_id: int, right: str, act: Any) -> Flag:
+class DismissalStep(Protocol):
+    """confirm_dismissal or decline_dismissal (see risk.dismissal)."""
+
+    def __call__(self, *, session: Session, flag: Flag, user_id: int) -> FlagDecision: ...
+
+
+def _act_on_dismissal(flag_id: int, right: str, act: DismissalStep) -> Flag:
     """Load the flag, check the caller's right on its waiting dismissal, act and commit."""
     if not EmptyForm().validate_on_submit():
         abort(400)
