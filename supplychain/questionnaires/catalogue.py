@@ -10,6 +10,8 @@ from .formgen import AnswerForm, build_form_class
 from .loader import Catalogue, load_all, questionnaire_files
 from .schema import Questionnaire
 
+FormKey = tuple[str, int, str, str | None]  # questionnaire id, version, language, section id
+
 
 def get_catalogue() -> Catalogue:
     """Every questionnaire of this app; a bad file raises QuestionnaireError on first use."""
@@ -18,7 +20,8 @@ def get_catalogue() -> Catalogue:
         directory = Path(current_app.config["QUESTIONNAIRES_DIR"])
         extensions["questionnaires"] = load_all(questionnaire_files(directory))
         extensions["questionnaire_forms"] = {}
-    return extensions["questionnaires"]
+    catalogue: Catalogue = extensions["questionnaires"]
+    return catalogue
 
 
 def form_class(
@@ -26,7 +29,7 @@ def form_class(
 ) -> type[AnswerForm]:
     """The answer form class of questionnaire (or one section) in lang, built once per app."""
     get_catalogue()
-    forms = current_app.extensions["questionnaire_forms"]
+    forms: dict[FormKey, type[AnswerForm]] = current_app.extensions["questionnaire_forms"]
     key = (questionnaire.id, questionnaire.version, lang, section_id)
     if key not in forms:
         forms[key] = build_form_class(questionnaire, lang, section_id)

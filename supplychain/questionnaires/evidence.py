@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypedDict
 
 import filetype
 from flask import Flask
@@ -115,9 +115,10 @@ def store(
     own.mkdir(parents=True, exist_ok=True)
     (own / stored_name).write_bytes(data)
     written(session, own / stored_name)
+    assert response.id is not None  # a response is stored when it is started
     evidence = Evidence(
         organisation_id=response.organisation_id,
-        response_id=response.id,  # type: ignore[arg-type]
+        response_id=response.id,
         question_id=question_id,
         filename=display_name(filename, mime),
         stored_name=stored_name,
@@ -140,6 +141,14 @@ def delete(session: Session, documents: Iterable[Evidence]) -> None:
     session.flush()
 
 
-def as_answer(evidence: Evidence) -> dict[str, Any]:
+class DocumentAnswer(TypedDict):
+    """A stored document as the answer to its question lists it."""
+
+    id: int | None
+    filename: str
+    size: int
+
+
+def as_answer(evidence: Evidence) -> DocumentAnswer:
     """How a stored document appears in the answer to its question."""
     return {"id": evidence.id, "filename": evidence.filename, "size": evidence.size}

@@ -144,7 +144,7 @@ def table(question: Any, label: str, cells: dict[str, Any]) -> Any:
     return FieldList(FormField(row_form), label, min_entries=1, max_entries=question.max_rows)
 
 
-class DocumentsField(MultipleFileField):
+class DocumentsField(MultipleFileField):  # type: ignore[misc]  # WTForms ships no types
     """New files, plus the ids of earlier files the respondent ticked for removal.
 
     Each file is checked by its content (see evidence.check); the checked bytes are

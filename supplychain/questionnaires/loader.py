@@ -17,7 +17,7 @@ from .schema import Questionnaire, cross_check, with_notes
 try:  # the C loader is ten times faster; the pure one gives the same nodes
     from yaml import CSafeLoader as _YamlLoader
 except ImportError:  # pragma: no cover (libyaml is in the PyPI wheels)
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]  # its pure twin
 
 Path_ = tuple[str | int, ...]
 

@@ -44,6 +44,7 @@ def start_response(
         questionnaire_version=questionnaire.version,
         language=language,
         user_id=user_id,
+        status=ResponseStatus.IN_PROGRESS,
     )
     session.add(response)
     session.flush()
@@ -52,23 +53,27 @@ def start_response(
 
 # Statements built once (a page save runs two of them); on the table, not the ORM entity,
 # as no Answer object is ever loaded that would need updating.
-_ANSWER = Answer.__table__.c  # type: ignore[attr-defined]
-_STALE = sa.delete(Answer.__table__).where(  # type: ignore[arg-type]
+# (SQLModel's stubs don't declare the __table__ SQLAlchemy's mapping gives every table model.)
+_TABLE: sa.Table = Answer.__table__  # type: ignore[attr-defined]
+_ANSWER = _TABLE.c
+_STALE = sa.delete(_TABLE).where(
     _ANSWER.response_id == sa.bindparam("response_id"),
     _ANSWER.question_id.not_in(sa.bindparam("kept", expanding=True)),
 )
 _STALE_IN_SCOPE = _STALE.where(_ANSWER.question_id.in_(sa.bindparam("scope", expanding=True)))
 
 
-def _upsert(dialect: Any) -> Any:
-    insert = dialect.insert(Answer.__table__)
+def _upsert(insert: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
     return insert.on_conflict_do_update(
         index_elements=["response_id", "question_id"],
         set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
     )
 
 
-_UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+_UPSERT = {
+    "postgresql": _upsert(postgresql.insert(_TABLE)),
+    "sqlite": _upsert(sqlite.insert(_TABLE)),
+}
 
 
 def save_answers(
@@ -136,9 +141,10 @@ def _settle_documents(
     if not documents and not new:
         return dict(answers)
     after = {**_untouched(session, response, answers, scope), **answers}
-    kept, dropped = [], []
+    kept: list[Evidence] = []
+    dropped: list[Evidence] = []
     for document in documents:
-        listed = _lists(after.get(document.question_id), document.id)  # type: ignore[arg-type]
+        listed = _lists(after.get(document.question_id), document.id)
         (kept if listed else dropped).append(document)
     if new:
         if folder is None or quota is None:
@@ -239,10 +245,10 @@ def sent_documents(session: Session, response: Response) -> list[Evidence]:
         .where(Evidence.response_id == response.id)
         .order_by(col(Evidence.id))
     ).all()
-    return [d for d in documents if _lists(answers.get(d.question_id), d.id)]  # type: ignore[arg-type]
+    return [d for d in documents if _lists(answers.get(d.question_id), d.id)]
 
 
-def _lists(value: Any, document_id: int) -> bool:
+def _lists(value: Any, document_id: int | None) -> bool:
     return isinstance(value, list) and any(
         isinstance(item, dict) and item.get("id") == document_id for item in value
     )

@@ -21,8 +21,10 @@ def insert_rows(
     connection = session.connection()
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        driver = connection.connection.dbapi_connection
+        assert driver is not None  # None only once the connection is closed
+        cursor = driver.cursor()
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # psycopg's own
             for row in rows:
                 copy.write_row(row)
         return

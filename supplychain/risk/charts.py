@@ -64,7 +64,7 @@ def trend(
     )
     for i, (label, counts) in enumerate(runs):
         x = left + i * slot + (slot - bar) / 2
-        y = height - bottom
+        y: float = height - bottom
         for severity in reversed(SEVERITIES):
             n = counts.get(severity, 0)
             if n:

@@ -4,7 +4,8 @@ the reference figures the rules judge by, with their ages."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -15,6 +16,8 @@ from ..models import Flag, utcnow
 from ..vocab import LANGUAGES
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .display import FlagItem
 
 
@@ -38,7 +41,7 @@ def reference_group() -> None:
 )
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this day.")
 @with_appcontext
-def reference_check(path: str | None, today: Any) -> None:
+def reference_check(path: str | None, today: datetime | None) -> None:
     """List every figure with its source, valid-from date and the day it was checked; warn
     about any checked more than a year ago or past its valid-to date (exit status 1). The
     high-risk sectors are listed with their sources: that file keeps no dates."""
@@ -93,6 +96,7 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     import json
 
     from flask_babel import force_locale
+    from sqlmodel import col
 
     from ..questionnaires.catalogue import get_catalogue
     from . import jobs, services
@@ -102,8 +106,9 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
     org = organisation(org_slug)
     catalogue = get_catalogue()
     session = db.get_session()
+    assert org.id is not None  # a stored organisation
     run = jobs.run_now(session=session, organisation_id=org.id, catalogue=catalogue, trigger="cli")
-    stored = session.exec(services.flags_of(session, run).order_by(Flag.id)).all()
+    stored = session.exec(services.flags_of(session, run).order_by(col(Flag.id))).all()
     suppliers = run_suppliers(session, run)
     with force_locale(lang):  # a new run's flags: the decisions on them do not matter here
         items = flag_rows(
@@ -111,8 +116,10 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
         )
     flags = [_plain(item) for item in items]
     if fmt == "json":
-        keys = ("supplier", "rule", "severity", "message", "evidence")
-        rows = [{k: flag[k] for k in keys} | {"indicator": flag["indicator"]} for flag in flags]
+        rows = [  # the indicator last
+            {k: v for k, v in flag.items() if k != "indicator"} | {"indicator": flag["indicator"]}
+            for flag in flags
+        ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         from ..chain.tabular import defuse
@@ -137,7 +144,18 @@ def assess(org_slug: str, fmt: str, lang: str) -> None:
             click.echo(f"No legal labour-cost floor known, prices not judged for: {where}.")
 
 
-def _plain(item: FlagItem) -> dict[str, Any]:
+class PrintedFlag(TypedDict):
+    """A flag as `assess` prints it (json, csv or text)."""
+
+    supplier: str | None
+    rule: str
+    indicator: str
+    severity: str
+    message: str
+    evidence: Mapping[str, Any]
+
+
+def _plain(item: FlagItem) -> PrintedFlag:
     """A flag's display row as the command prints it (the supplier by its code)."""
     return {
         "supplier": item.supplier_code or None,

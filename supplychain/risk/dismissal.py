@@ -4,6 +4,8 @@ confirms it. The decision keeps both, with the times and the reason, and so does
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
@@ -97,9 +99,9 @@ def _kept(
     session: Session,
     flag: Flag,
     decision: FlagDecision,
-    user_id: int,
+    user_id: int | None,
     action: str,
-    **details: object,
+    **details: Any,  # audit.record's free-form details, as it takes them
 ) -> FlagDecision:
     """Keep the decision as changed and audit the step (action, with details)."""
     session.add(decision)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -25,10 +25,11 @@ from .present import FACT_NAMES, describe
 from .services import to_finding
 
 if TYPE_CHECKING:
+    from ..guide.content import Section
     from ..models import Flag, FlagDecision
 
 # A guide section by its id, in the page's language (None when the guide has none by that id).
-SectionLookup = Callable[[str], Any]
+SectionLookup = Callable[[str], "Section | None"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class FlagItem:
     dismissal_pending: bool = False  # a dismissal waits for a second admin
     dismissal_proposed: str = ""  # the reason of that dismissal
     linked: bool = False  # its supplier is still the one the run read (so link to its page)
-    sections: tuple[Any, ...] = ()  # the guide sections it points to, when the caller asked
+    sections: tuple[Section, ...] = ()  # the guide sections it points to, when the caller asked
 
     @property
     def supplier(self) -> str:
@@ -124,7 +125,19 @@ def _row(
     )
 
 
-def _decision(decision: FlagDecision | None, today: date) -> dict[str, Any]:
+class DecisionFields(TypedDict, total=False):
+    """FlagItem's fields that show the officer's decision (only status when there is none)."""
+
+    status: Required[str]
+    owner: str
+    due_date: date | None
+    note: str
+    overdue: bool
+    dismissal_pending: bool
+    dismissal_proposed: str
+
+
+def _decision(decision: FlagDecision | None, today: date) -> DecisionFields:
     """The officer's decision as a row shows it (open, with nothing else, when none)."""
     if decision is None:
         return {"status": FlagStatus.OPEN.value}
@@ -172,7 +185,7 @@ def evidence_lines(evidence: Mapping[str, Any]) -> tuple[str, ...]:
 def _answer_text(answer: Any) -> str:
     if isinstance(answer, list):
         if not answer:
-            return _("(none)")
+            return str(_("(none)"))
         return "; ".join(
             str(a.get("name") or a.get("filename") or "") if isinstance(a, dict) else str(a)
             for a in answer

@@ -113,7 +113,7 @@ def changed_since(session: Session, organisation_id: int, moment: datetime) -> d
         .where(col(AuditEvent.created_at) >= moment, _stale_clause())
         .order_by(col(AuditEvent.created_at))
         .limit(1)
-        .with_only_columns(AuditEvent.created_at)
+        .with_only_columns(col(AuditEvent.created_at))
     ).scalar()
     return aware(found)
 
@@ -126,9 +126,9 @@ def deadline_passed(
     writes no audit event: without this, a run made the day before a deadline would read as
     current after it."""
     newest = (
-        select(func.max(Invitation.id))
-        .where(Invitation.organisation_id == organisation_id)
-        .group_by(Invitation.supplier_id)
+        select(func.max(col(Invitation.id)))
+        .where(col(Invitation.organisation_id) == organisation_id)
+        .group_by(col(Invitation.supplier_id))
     )
     submitted = sa.type_coerce(Response.status, sa.String) == ResponseStatus.SUBMITTED.value
     found = session.execute(
@@ -226,4 +226,5 @@ def assessed(session: Session, run: AssessmentRun | None, supplier: Supplier) ->
         return False
     if not snapshot.has_snapshot(run):
         return True
-    return supplier.id in snapshot.run_suppliers(session, run, [supplier.id])  # type: ignore[list-item]
+    sid = supplier.id
+    return sid is not None and sid in snapshot.run_suppliers(session, run, [sid])

@@ -92,14 +92,14 @@ def supplier_facts(
     kind = sa.type_coerce(Supplier.kind, sa.String)
     query = live_suppliers(organisation_id) if live_only else in_org(Supplier, organisation_id)
     query = query.with_only_columns(
-        Supplier.id,
-        Supplier.code,
-        Supplier.name,
-        Supplier.registration_no,
-        Supplier.country,
-        Supplier.sector,
+        col(Supplier.id),
+        col(Supplier.code),
+        col(Supplier.name),
+        col(Supplier.registration_no),
+        col(Supplier.country),
+        col(Supplier.sector),
         kind,
-        Supplier.employees,
+        col(Supplier.employees),
     )
     if created_by is not None:
         query = query.where(col(Supplier.created_at) <= created_by)
@@ -135,16 +135,16 @@ def link_facts(
     relation = sa.type_coerce(Link.relation, sa.String)
     query = live_links(organisation_id) if live_only else in_org(Link, organisation_id)
     rows = session.connection().execute(
-        query.where(Link.status == LinkStatus.CONFIRMED).with_only_columns(
-            Link.parent_id,
-            Link.child_id,
+        query.where(col(Link.status) == LinkStatus.CONFIRMED).with_only_columns(
+            col(Link.parent_id),
+            col(Link.child_id),
             relation,
-            Link.workers,
-            Link.contract_value_eur,
-            Link.labour_hours,
-            Link.work_country,
-            Link.start_date,
-            Link.end_date,
+            col(Link.workers),
+            col(Link.contract_value_eur),
+            col(Link.labour_hours),
+            col(Link.work_country),
+            col(Link.start_date),
+            col(Link.end_date),
         )
     )
     return {
@@ -162,15 +162,16 @@ def disclosed_links(
     rows = session.connection().execute(
         live_links(organisation_id)
         .where(
-            Link.status == LinkStatus.PROPOSED,
-            Link.source == LinkSource.DISCLOSED,
+            col(Link.status) == LinkStatus.PROPOSED,
+            col(Link.source) == LinkSource.DISCLOSED,
             col(Link.parent_id).is_not(None),
         )
-        .with_only_columns(Link.parent_id, Link.child_id, relation)
-        .order_by(Link.parent_id, Link.child_id)
+        .with_only_columns(col(Link.parent_id), col(Link.child_id), relation)
+        .order_by(col(Link.parent_id), col(Link.child_id))
     )
     found: dict[int, list[tuple[int, str]]] = {}
     for parent, child, rel in rows:
+        assert parent is not None  # the query reads only links with a parent
         found.setdefault(parent, []).append((child, rel))
     return {parent: tuple(children) for parent, children in found.items()}
 
@@ -180,29 +181,29 @@ def _responses(
 ) -> dict[int, ResponseFacts]:
     """Each supplier's newest submitted response, read with the version it answered."""
     newest = (
-        select(func.max(Response.id))
+        select(func.max(col(Response.id)))
         .where(
-            Response.organisation_id == organisation_id,
-            Response.status == ResponseStatus.SUBMITTED,
+            col(Response.organisation_id) == organisation_id,
+            col(Response.status) == ResponseStatus.SUBMITTED,
             col(Response.supplier_id).is_not(None),
         )
-        .group_by(Response.supplier_id)
+        .group_by(col(Response.supplier_id))
     )
     chosen = session.execute(
         in_org(Response, organisation_id)
         .where(col(Response.id).in_(newest))
         .with_only_columns(
-            Response.id,
-            Response.supplier_id,
-            Response.questionnaire_id,
-            Response.questionnaire_version,
+            col(Response.id),
+            col(Response.supplier_id),
+            col(Response.questionnaire_id),
+            col(Response.questionnaire_version),
         )
     ).all()
     answers: dict[int, dict[str, Any]] = {response_id: {} for response_id, *_ in chosen}
     rows = session.execute(
         in_org(Answer, organisation_id)
         .where(col(Answer.response_id).in_(list(answers)))
-        .with_only_columns(Answer.response_id, Answer.question_id, Answer.value)
+        .with_only_columns(col(Answer.response_id), col(Answer.question_id), col(Answer.value))
     )
     for response_id, question_id, value in rows:
         answers[response_id][question_id] = value
@@ -217,18 +218,18 @@ def _responses(
 def _invitations(session: Session, organisation_id: int) -> dict[int, InvitationFacts]:
     """Each invited supplier's newest invitation, and whether it was answered."""
     newest = (
-        select(func.max(Invitation.id))
-        .where(Invitation.organisation_id == organisation_id)
-        .group_by(Invitation.supplier_id)
+        select(func.max(col(Invitation.id)))
+        .where(col(Invitation.organisation_id) == organisation_id)
+        .group_by(col(Invitation.supplier_id))
     )
     rows = session.execute(
         in_org(Invitation, organisation_id)
         .where(col(Invitation.id).in_(newest))
-        .outerjoin(Response, col(Response.id) == Invitation.response_id)
+        .outerjoin(Response, col(Response.id) == col(Invitation.response_id))
         .with_only_columns(
-            Invitation.supplier_id,
-            Invitation.expires_at,
-            Invitation.revoked_at,
+            col(Invitation.supplier_id),
+            col(Invitation.expires_at),
+            col(Invitation.revoked_at),
             sa.type_coerce(Response.status, sa.String),
         )
     )

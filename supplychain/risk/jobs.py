@@ -79,12 +79,18 @@ def run_now(
     )
     claimed = session.execute(
         sa.update(AssessmentRun)
-        .where(col(AssessmentRun.id) == run.id, AssessmentRun.status == RunStatus.QUEUED)
+        .where(col(AssessmentRun.id) == run.id, col(AssessmentRun.status) == RunStatus.QUEUED)
         .values(status=RunStatus.RUNNING, claimed_until=now + LEASE)
     )
+    # An UPDATE's result is a CursorResult, but Session.execute is typed as returning a Result.
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
-        run.status, run.claimed_until = RunStatus.RUNNING, now + LEASE
+        run = AssessmentRun(
+            organisation_id=organisation_id,
+            trigger=trigger,
+            user_id=user_id,
+            status=RunStatus.RUNNING,
+            claimed_until=now + LEASE,
+        )
         session.add(run)
     session.commit()
     return execute(session=session, run=run, catalogue=catalogue, now=now, progress=progress)
@@ -93,7 +99,7 @@ def run_now(
 def claim_queued(session: Session, now: datetime) -> AssessmentRun | None:
     """Take the oldest waiting run (or one whose worker died, or whose web request died a
     lease after it started) for this worker; commits."""
-    running = AssessmentRun.status == RunStatus.RUNNING
+    running = col(AssessmentRun.status) == RunStatus.RUNNING
     unleased = (
         running
         & col(AssessmentRun.claimed_until).is_(None)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import case
+from sqlalchemy import Case, Select, case
 from sqlmodel import Session, col, func, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ..models import AssessmentRun, Flag, FlagDecision, FlagStatus, RunSupplier, Severity, Supplier
 from ..questionnaires.loader import Catalogue
@@ -20,26 +20,30 @@ from .display import FlagItem, SectionLookup, flag_rows
 FILTERS = ("severity", "rule", "status", "q")
 
 
-def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> Any:
+def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> SelectOfScalar[Flag]:
     """The query for run's flags that pass filters (unknown values filter nothing)."""
     query = services.flags_of(session, run)
     if filters.get("severity") in {s.value for s in Severity}:
-        query = query.where(Flag.severity == filters["severity"])
+        query = query.where(col(Flag.severity) == filters["severity"])
     if filters.get("rule"):
-        query = query.where(or_(Flag.rule == filters["rule"], Flag.indicator == filters["rule"]))
+        query = query.where(
+            or_(col(Flag.rule) == filters["rule"], col(Flag.indicator) == filters["rule"])
+        )
     if filters.get("q"):
         query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
     return _by_status(query, run.organisation_id, filters.get("status", ""))
 
 
-def count(session: Session, query: Any) -> int:
+def count(session: Session, query: SelectOfScalar[Flag]) -> int:
     return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
 
-def page_of(session: Session, query: Any, page: int, size: int) -> tuple[list[Flag], bool]:
+def page_of(
+    session: Session, query: SelectOfScalar[Flag], page: int, size: int
+) -> tuple[list[Flag], bool]:
     """One page of the flags, the worst first, and whether there are more."""
     found = session.exec(
-        query.order_by(severity_order(), Flag.rule, Flag.id)
+        query.order_by(severity_order(), col(Flag.rule), col(Flag.id))
         .offset((page - 1) * size)
         .limit(size + 1)
     ).all()
@@ -49,7 +53,7 @@ def page_of(session: Session, query: Any, page: int, size: int) -> tuple[list[Fl
 def of_supplier(session: Session, run: AssessmentRun, supplier_id: int) -> list[Flag]:
     """One supplier's flags in the run, in the order they were raised."""
     query = services.flags_of(session, run).where(col(Flag.supplier_id) == supplier_id)
-    return list(session.exec(query.order_by(Flag.id)).all())
+    return list(session.exec(query.order_by(col(Flag.id))).all())
 
 
 def rows(
@@ -75,32 +79,36 @@ def rows(
     )
 
 
-def severity_order() -> Any:
-    return case({s.value: -s.rank for s in Severity}, value=Flag.severity)  # the worst first
+def severity_order() -> Case[int]:
+    return case({s.value: -s.rank for s in Severity}, value=col(Flag.severity))  # the worst first
 
 
-def _by_status(query: Any, organisation_id: int, status: str) -> Any:
-    decided = in_org(FlagDecision, organisation_id).with_only_columns(FlagDecision.fingerprint)
+def _by_status(
+    query: SelectOfScalar[Flag], organisation_id: int, status: str
+) -> SelectOfScalar[Flag]:
+    decided = in_org(FlagDecision, organisation_id).with_only_columns(col(FlagDecision.fingerprint))
     if status == "open":
         return query.where(
-            col(Flag.fingerprint).not_in(decided.where(FlagDecision.status != FlagStatus.OPEN))
+            col(Flag.fingerprint).not_in(decided.where(col(FlagDecision.status) != FlagStatus.OPEN))
         )
     if status in {s.value for s in FlagStatus}:
-        return query.where(col(Flag.fingerprint).in_(decided.where(FlagDecision.status == status)))
+        return query.where(
+            col(Flag.fingerprint).in_(decided.where(col(FlagDecision.status) == status))
+        )
     return query
 
 
-def _named(run: AssessmentRun, text: str) -> Any:
+def _named(run: AssessmentRun, text: str) -> Select[int | None]:
     """The ids of the suppliers whose name or code (as the run read them) contains text."""
     like = f"%{text}%"
     if snapshot.has_snapshot(run):
         return (
             snapshot.of_run(RunSupplier, run)
-            .with_only_columns(RunSupplier.supplier_id)
+            .with_only_columns(col(RunSupplier.supplier_id))
             .where(or_(col(RunSupplier.name).ilike(like), col(RunSupplier.code).ilike(like)))
         )
     return (
         in_org(Supplier, run.organisation_id)
         .where(or_(col(Supplier.name).ilike(like), col(Supplier.code).ilike(like)))
-        .with_only_columns(Supplier.id)
+        .with_only_columns(col(Supplier.id))
     )

@@ -3,9 +3,11 @@ questionnaire coverage and the trend over runs, as plain values and chart geomet
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TypedDict
 
 from flask_babel import format_date
+from sqlalchemy import Row
 from sqlmodel import Session, col
 
 from ..models import AssessmentRun, RunStatus, Supplier, SupplierExposure
@@ -15,7 +17,30 @@ from .rules import RULES
 from .services import latest_run
 
 
-def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dict[str, Any] | None:
+class Coverage(TypedDict):
+    """How many suppliers answered, were asked and have not yet, were never asked."""
+
+    answered: int
+    waiting: int
+    never: int
+    chart: charts.Chart
+
+
+class RiskOverview(TypedDict):
+    """The latest run's figures as the overview page shows them (the summary's parts as the
+    run stored them)."""
+
+    run: AssessmentRun
+    by_severity: dict[str, int]
+    by_rule: list[tuple[str, str, int]]  # rule id, title, flags
+    riskiest: Sequence[Row[int | None, str, int, int, int]]  # id, name, own, carried, flags
+    coverage: Coverage
+    trend: charts.Chart
+    exposure_by_tier: dict[str, dict[str, int]]  # max and mean by tier
+    no_floor_known: dict[str, int]  # links by work country
+
+
+def risk_overview(session: Session, organisation_id: int, suppliers: int) -> RiskOverview | None:
     """The latest assessment in figures, or None before the first one."""
     run = latest_run(session, organisation_id)
     if run is None:
@@ -23,21 +48,21 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> dic
     summary = run.summary
     riskiest = session.execute(
         in_org(SupplierExposure, organisation_id)
-        .join(Supplier, col(Supplier.id) == SupplierExposure.supplier_id)
-        .where(SupplierExposure.carried > 0, col(Supplier.archived_at).is_(None))
+        .join(Supplier, col(Supplier.id) == col(SupplierExposure.supplier_id))
+        .where(col(SupplierExposure.carried) > 0, col(Supplier.archived_at).is_(None))
         .order_by(col(SupplierExposure.own).desc(), col(SupplierExposure.carried).desc())
         .limit(8)
         .with_only_columns(
-            Supplier.id,
-            Supplier.name,
-            SupplierExposure.own,
-            SupplierExposure.carried,
-            SupplierExposure.flags,
+            col(Supplier.id),
+            col(Supplier.name),
+            col(SupplierExposure.own),
+            col(SupplierExposure.carried),
+            col(SupplierExposure.flags),
         )
     ).all()
     history = session.exec(
         in_org(AssessmentRun, organisation_id)
-        .where(AssessmentRun.status == RunStatus.DONE)
+        .where(col(AssessmentRun.status) == RunStatus.DONE)
         .order_by(col(AssessmentRun.id).desc())
         .limit(12)
     ).all()

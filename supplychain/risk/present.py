@@ -6,7 +6,7 @@ Used by the CLI's JSON and CSV, and by the pages; the language is the one in for
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
 from ..ilo import NAMES as ILO_NAMES
-from ..ilo import IloIndicator
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
+from ..vocab import IloIndicator
 from . import texts
 from .findings import Finding, SupplierFacts
 from .rules import RULES
@@ -69,9 +69,50 @@ THRESHOLD_NAMES = {
 }
 
 
+class Quote(TypedDict):
+    """An answer as evidence: the question as asked (its id, if the version is gone)."""
+
+    question: str | None
+    answer: Any  # as the respondent gave it, choices by their names
+
+
+class FlagMention(TypedDict):
+    """A flag that a rule over other flags names."""
+
+    fingerprint: str
+    severity: str
+    ilo: list[str]
+    answers: list[Quote]
+
+
+class ReadableEvidence(TypedDict, total=False):
+    """A finding's evidence with names instead of ids (only the parts it has)."""
+
+    path: list[str]
+    suppliers: list[str]
+    answers: list[Quote]
+    facts: dict[str, Any]
+    flags: list[FlagMention]
+
+
+class Description(TypedDict):
+    """A flag as plain data (see describe)."""
+
+    supplier: str | None
+    supplier_name: str | None
+    rule: str
+    indicator: str
+    title: str
+    severity: str
+    message: str
+    evidence: ReadableEvidence
+    ilo: list[str]
+    guide: list[str]
+
+
 def describe(
     finding: Finding, suppliers: Mapping[int, SupplierFacts], catalogue: Catalogue
-) -> dict[str, Any]:
+) -> Description:
     """A flag as plain data: supplier code, rule, severity, the sentence, readable evidence."""
     rule = RULES[finding.rule]
     supplier = suppliers.get(finding.supplier_id) if finding.supplier_id is not None else None
@@ -91,9 +132,9 @@ def describe(
 
 def readable_evidence(
     evidence: Mapping[str, Any], suppliers: Mapping[int, SupplierFacts], catalogue: Catalogue
-) -> dict[str, Any]:
+) -> ReadableEvidence:
     """Evidence with ids turned into names and question ids into the questions asked."""
-    out: dict[str, Any] = {}
+    out: ReadableEvidence = {}
     if "path" in evidence:
         out["path"] = [_name(node, suppliers) for node in evidence["path"]]
     if "suppliers" in evidence:
@@ -119,12 +160,12 @@ def readable_evidence(
 
 def _name(node: int, suppliers: Mapping[int, SupplierFacts]) -> str:
     if node == ROOT:
-        return _("your organisation")
+        return str(_("your organisation"))
     supplier = suppliers.get(node)
     return f"{supplier.name} ({supplier.code})" if supplier else f"#{node}"
 
 
-def _quote(item: Mapping[str, Any], catalogue: Catalogue) -> dict[str, Any]:
+def _quote(item: Mapping[str, Any], catalogue: Catalogue) -> Quote:
     questionnaire = catalogue.get(item["questionnaire"], item["version"])
     lang = str(get_locale())
     if questionnaire is None:

@@ -30,7 +30,7 @@ from supplychain.reference import countries, nace_codes, normalise_nace
 try:  # libyaml's C loader: the same data as the pure one, several times faster
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover (libyaml is in the PyPI wheels)
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader  # type: ignore[assignment]  # CSafeLoader's pure twin
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LABOUR_COSTS_FILE = DATA_DIR / "labour_costs.yaml"
@@ -327,6 +327,7 @@ def _load(path: Path, schema: type[E], key: Callable[[E], str]) -> list[E]:
     except (OSError, yaml.YAMLError) as exc:
         raise ReferenceDataError(f"{path.name}: {exc}") from exc
     try:
+        # mypy takes no variable as a type argument; pydantic builds the list type at run time.
         entries = TypeAdapter(list[schema]).validate_python(raw)  # type: ignore[valid-type]
     except ValidationError as exc:
         faults = [f"{path.name}: {_where(raw, e['loc'])}: {e['msg']}" for e in exc.errors()]
@@ -355,7 +356,10 @@ def load_labour_costs(path: Path) -> dict[str, LabourCost]:
 def load_high_risk_sectors(path: Path) -> tuple[HighRiskSector, ...]:
     """Parse a high-risk sector file, keeping the file's order."""
     entries = _load(path, _SectorEntry, lambda e: e.nace)
-    return tuple(HighRiskSector(e.nace, dict(e.label), tuple(e.sources)) for e in entries)
+    return tuple(
+        HighRiskSector(e.nace, {lang: text for lang, text in e.label.items()}, tuple(e.sources))
+        for e in entries
+    )
 
 
 def load_country_tiers(path: Path) -> dict[str, CountryTier]:

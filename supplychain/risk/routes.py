@@ -4,12 +4,13 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, TypedDict
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import col, func, select
+from markupsafe import Markup
+from sqlmodel import Session, col, func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -170,11 +171,13 @@ def flag(flag_id: int) -> Any:
 
 def _decided_message(decision: FlagDecision) -> str:
     if decision.dismissal_pending:
-        return _(
-            "Your proposal to dismiss this critical flag is recorded; it takes effect when "
-            "another admin confirms it."
+        return str(
+            _(
+                "Your proposal to dismiss this critical flag is recorded; it takes effect when "
+                "another admin confirms it."
+            )
         )
-    return _("Your decision is recorded; it stays with this flag in later runs.")
+    return str(_("Your decision is recorded; it stays with this flag in later runs."))
 
 
 def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, bool]:
@@ -183,7 +186,7 @@ def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, b
     from ..access import can
 
     waiting = decision is not None and decision.dismissal_pending
-    proposer = waiting and decision.proposed_by == current_user.id  # type: ignore[union-attr]
+    proposer = waiting and decision is not None and decision.proposed_by == current_user.id
     return {
         "critical": found.severity == Severity.CRITICAL,
         "can_confirm": waiting and can(Role.ADMIN) and not proposer,
@@ -191,7 +194,7 @@ def _dismissal_rights(found: Flag, decision: FlagDecision | None) -> dict[str, b
     }
 
 
-def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
+def _people(session: Session, decision: FlagDecision | None) -> dict[int, str]:
     """The names of the people a decision names (proposer, confirmer), by user id."""
     from ..models import User
 
@@ -199,7 +202,7 @@ def _people(session: Any, decision: FlagDecision | None) -> dict[int, str]:
     if not ids:
         return {}
     users = session.exec(org_select(User).where(col(User.id).in_(ids))).all()
-    return {u.id: u.name or u.email for u in users}
+    return {u.id: u.name or u.email for u in users if u.id is not None}
 
 
 @bp.route("/flags/<int:flag_id>/dismissal/confirm", methods=("POST",))
@@ -220,7 +223,13 @@ def decline_dismissal(flag_id: int) -> Any:
     return redirect(url_for(".flag", flag_id=found.id))
 
 
-def _act_on_dismissal(flag_id: int, right: str, act: Any) -> Flag:
+class DismissalStep(Protocol):
+    """confirm_dismissal or decline_dismissal (see risk.dismissal)."""
+
+    def __call__(self, *, session: Session, flag: Flag, user_id: int) -> FlagDecision: ...
+
+
+def _act_on_dismissal(flag_id: int, right: str, act: DismissalStep) -> Flag:
     """Load the flag, check the caller's right on its waiting dismissal, act and commit."""
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -246,7 +255,16 @@ def _guide_section() -> SectionLookup:
     return lambda section_id: guide().section(lang, section_id)
 
 
-def _escalation(ids: Sequence[str], critical: bool) -> dict[str, Any] | None:
+class Escalation(TypedDict):
+    """The guide's section on suspicions, as the top of a flag's page shows it."""
+
+    id: str
+    title: str
+    actions: list[Markup]
+    contacts: list[dict[str, str]]
+
+
+def _escalation(ids: Sequence[str], critical: bool) -> Escalation | None:
     """The guide's steps for when suspicions arise, with the contacts, for a critical flag or a
     flag that links to that section: shown at the top of its page."""
     from flask_babel import get_locale
@@ -266,7 +284,7 @@ def _escalation(ids: Sequence[str], critical: bool) -> dict[str, Any] | None:
     }
 
 
-def _linked(session: Any, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
+def _linked(session: Session, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
     """The ids, in this run, of the flags a flag's evidence names by fingerprint."""
     keys = [item["fingerprint"] for item in evidence.get("flags", ())]
     if not keys:
@@ -274,9 +292,9 @@ def _linked(session: Any, run: AssessmentRun, evidence: Mapping[str, Any]) -> di
     rows = session.execute(
         services.flags_of(session, run)
         .where(col(Flag.fingerprint).in_(keys))
-        .with_only_columns(Flag.fingerprint, Flag.id)
+        .with_only_columns(col(Flag.fingerprint), col(Flag.id))
     )
-    return {key: flag_id for key, flag_id in rows}
+    return {key: flag_id for key, flag_id in rows if flag_id is not None}
 
 
 def _can_decide() -> bool:

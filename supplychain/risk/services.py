@@ -8,11 +8,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col
+from sqlmodel.sql.expression import SelectOfScalar
 
 from .. import audit
 from ..gcpause import gc_paused
@@ -30,7 +31,7 @@ from ..tenancy import in_org
 from ..validation import InvalidInput
 from .bulk import insert_rows
 from .dismissal import clear_proposal, decision_of, propose_dismissal
-from .engine import thresholds_for
+from .engine import Exposure, thresholds_for
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
 from .rules import RULES, RULES_VERSION
@@ -45,11 +46,13 @@ def queue_run(
 ) -> AssessmentRun:
     """Ask for an assessment; a run already waiting for this organisation covers this one too."""
     waiting = session.exec(
-        in_org(AssessmentRun, organisation_id).where(AssessmentRun.status == RunStatus.QUEUED)
+        in_org(AssessmentRun, organisation_id).where(col(AssessmentRun.status) == RunStatus.QUEUED)
     ).first()
     if waiting is not None:
         return waiting
-    run = AssessmentRun(organisation_id=organisation_id, trigger=trigger, user_id=user_id)
+    run = AssessmentRun(
+        organisation_id=organisation_id, trigger=trigger, user_id=user_id, status=RunStatus.QUEUED
+    )
     session.add(run)
     session.flush()
     return run
@@ -60,7 +63,7 @@ def record_run(
     run: AssessmentRun,
     inputs: RiskInputs,
     findings: FlagSet,
-    scores: dict[int, Any],
+    scores: Mapping[int, Exposure],
     overrides: Mapping[str, Any],
 ) -> None:
     """Keep what a run found and what it was based on: its flags (carried over from the
@@ -85,12 +88,12 @@ def _keep_flags(
 ) -> None:
     """Keep the flags the previous run also raised as they are (open), close the ones it raised
     and this run does not, and add the rest as new rows."""
-    still_open: dict[str, int] = {}
+    still_open: dict[str, int | None] = {}  # flag ids by fingerprint (ids typed optional)
     if previous_id is not None:
         rows = session.connection().execute(
             in_org(Flag, run.organisation_id)
             .where(col(Flag.last_run_id).is_(None))
-            .with_only_columns(Flag.fingerprint, Flag.id)
+            .with_only_columns(col(Flag.fingerprint), col(Flag.id))
         )
         still_open = dict(rows.all())
     raised = set(findings.fingerprints)
@@ -101,8 +104,10 @@ def _keep_flags(
             .where(col(Flag.id).in_(resolved[start : start + 5000]))
             .values(last_run_id=previous_id)
         )
-    rows = findings.rows(run.organisation_id, run.id, skip=still_open)
-    insert_rows(session, Flag.__table__, FLAG_COLUMNS, rows)  # type: ignore[arg-type]
+    assert run.id is not None  # the run was stored when it was queued
+    new = findings.rows(run.organisation_id, run.id, skip=still_open)
+    # SQLModel's stubs don't declare the __table__ SQLAlchemy's mapping gives every table model.
+    insert_rows(session, Flag.__table__, FLAG_COLUMNS, new)  # type: ignore[attr-defined]
 
 
 FLAG_COLUMNS = (
@@ -117,14 +122,18 @@ FLAG_COLUMNS = (
 )
 
 
-def _keep_scores(session: Session, run: AssessmentRun, scores: dict, findings: FlagSet) -> None:
+def _keep_scores(
+    session: Session, run: AssessmentRun, scores: Mapping[int, Exposure], findings: FlagSet
+) -> None:
     counts = Counter(findings.suppliers)
     session.execute(
-        sa.delete(SupplierExposure).where(SupplierExposure.organisation_id == run.organisation_id)
+        sa.delete(SupplierExposure).where(
+            col(SupplierExposure.organisation_id) == run.organisation_id
+        )
     )
     insert_rows(
         session,
-        SupplierExposure.__table__,  # type: ignore[arg-type]
+        SupplierExposure.__table__,  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
         ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id"),
         (
             (run.organisation_id, supplier_id, score.own, score.carried, counts[supplier_id])
@@ -137,9 +146,8 @@ def _keep_scores(session: Session, run: AssessmentRun, scores: dict, findings: F
 def chain_hash(inputs: RiskInputs) -> str:
     """A digest of everything the rules read, to tell whether two runs saw the same chain."""
     digest = hashlib.sha256()
-    # One text per mapping: the same bytes as a repr per (key, value), fed in one call.
-    for facts in (inputs.links, inputs.suppliers):
-        digest.update("".join([repr((key, facts[key])) for key in sorted(facts)]).encode())
+    digest.update(_sorted_repr(inputs.links).encode())
+    digest.update(_sorted_repr(inputs.suppliers).encode())
     for key in sorted(inputs.responses):
         response = inputs.responses[key]
         digest.update(
@@ -155,7 +163,17 @@ def chain_hash(inputs: RiskInputs) -> str:
     return digest.hexdigest()
 
 
-def _summary(inputs: RiskInputs, findings: FlagSet, scores: dict) -> dict:
+Key = TypeVar("Key", int, tuple[int, int])
+
+
+def _sorted_repr(facts: Mapping[Key, object]) -> str:
+    """One text per mapping: the same bytes as a repr per (key, value), fed in one call."""
+    return "".join([repr((key, facts[key])) for key in sorted(facts)])
+
+
+def _summary(
+    inputs: RiskInputs, findings: FlagSet, scores: Mapping[int, Exposure]
+) -> dict[str, Any]:
     by_tier: dict[str, list[int]] = {}
     for node, tier in inputs.analysis.tier.items():
         if node in scores:
@@ -186,19 +204,19 @@ def latest_run(session: Session, organisation_id: int) -> AssessmentRun | None:
     """The newest finished run."""
     return session.exec(
         in_org(AssessmentRun, organisation_id)
-        .where(AssessmentRun.status == RunStatus.DONE)
+        .where(col(AssessmentRun.status) == RunStatus.DONE)
         .order_by(col(AssessmentRun.id).desc())
     ).first()
 
 
-def flags_of(session: Session, run: AssessmentRun) -> sa.Select:
+def flags_of(session: Session, run: AssessmentRun) -> SelectOfScalar[Flag]:
     """The query for a run's flags (add filters and order as needed). Open flags (no last run)
     belong to every finished run since their first."""
     last = col(Flag.last_run_id)
     raised = last >= run.id
     if run.status == RunStatus.DONE:
         raised = raised | last.is_(None)
-    return in_org(Flag, run.organisation_id).where(Flag.first_run_id <= run.id, raised)
+    return in_org(Flag, run.organisation_id).where(col(Flag.first_run_id) <= run.id, raised)
 
 
 @dataclass(frozen=True)
@@ -212,20 +230,20 @@ def compare(session: Session, run: AssessmentRun) -> Comparison:
     """How a run's flags differ from the run before it."""
     previous = session.exec(
         in_org(AssessmentRun, run.organisation_id)
-        .where(AssessmentRun.status == RunStatus.DONE, col(AssessmentRun.id) < run.id)
+        .where(col(AssessmentRun.status) == RunStatus.DONE, col(AssessmentRun.id) < run.id)
         .order_by(col(AssessmentRun.id).desc())
     ).first()
 
-    def count(query: sa.Select) -> int:
+    def count(query: SelectOfScalar[Flag]) -> int:
         return int(
             session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
         )
 
     current = flags_of(session, run)
-    new = count(current.where(Flag.first_run_id == run.id))
+    new = count(current.where(col(Flag.first_run_id) == run.id))
     if previous is None:
         return Comparison(new=new, resolved=0, unchanged=0)
-    resolved = count(in_org(Flag, run.organisation_id).where(Flag.last_run_id == previous.id))
+    resolved = count(in_org(Flag, run.organisation_id).where(col(Flag.last_run_id) == previous.id))
     return Comparison(new=new, resolved=resolved, unchanged=count(current) - new)
 
 
@@ -290,7 +308,7 @@ def decide(
 
 def to_finding(flag: Flag) -> Finding:
     """A stored flag as the Finding it was (to explain it or describe it again)."""
-    from ..ilo import IloIndicator
+    from ..vocab import IloIndicator
 
     content = flag.content
     return Finding(

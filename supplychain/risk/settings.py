@@ -19,7 +19,9 @@ from .freshness import RISK_SETTINGS_UPDATED
 from .rules import RULES
 
 
-def threshold_rows(current: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, list]]:
+def threshold_rows(
+    current: Mapping[str, Mapping[str, Any]],
+) -> list[tuple[str, str, list[tuple[str, Any, Any]]]]:
     """(rule id, title, [(key, value, default)]) of every rule with thresholds."""
     return [
         (
@@ -58,6 +60,7 @@ def save(
         return
     organisation.risk_thresholds, organisation.country = thresholds, country
     session.add(organisation)
+    assert organisation.id is not None  # a stored organisation
     audit.record(
         session,
         organisation_id=organisation.id,

@@ -24,13 +24,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
-import networkx as nx
 import sqlalchemy as sa
 from sqlmodel import Session, col
+from sqlmodel.sql.expression import SelectOfScalar
 
-from ..chain.graph import ROOT, ChainAnalysis, analyse, build_graph
+from ..chain.graph import ROOT, ChainAnalysis, Graph, analyse, build_graph
 from ..models import (
     AssessmentRun,
     Flag,
@@ -56,6 +56,8 @@ SUPPLIER_VALUES = (
 )
 LINK_VALUES = ("relation", "workers", "contract_value_eur", "labour_hours", "work_country")
 
+Kept = TypeVar("Kept", RunSupplier, RunLink)
+
 
 # ---- writing ----------------------------------------------------------------------------------
 
@@ -72,14 +74,16 @@ def keep_chain(
     # Each row as the database gives it back, key columns first (compared as whole tuples).
     suppliers = {sid: (sid,) + facts + (tier.get(sid),) for sid, facts in inputs.suppliers.items()}
     sqlite = session.get_bind().dialect.name == "sqlite"
-    links = {}
+    links: dict[tuple[int | None, int], tuple[Any, ...]] = {}
     for (parent, child), facts in inputs.links.items():
         key = (None if parent == ROOT else parent, child)
         # The contract's dates are not kept: a flag they shaped names its months in its evidence.
-        value, hours = facts.contract_value_eur, facts.labour_hours
+        value: Decimal | float | None = facts.contract_value_eur
+        hours: Decimal | float | None = facts.labour_hours
         if sqlite:  # SQLite keeps NUMERIC as REAL and sqlite3 binds no Decimal: floats both ways
-            value, hours = _real(value), _real(hours)  # type: ignore[assignment]
+            value, hours = _real(facts.contract_value_eur), _real(facts.labour_hours)
         links[key] = (*key, facts.relation, facts.workers, value, hours, facts.work_country)
+    # SQLModel's stubs don't declare the __table__ SQLAlchemy's mapping gives every table model.
     supplier_table: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
     link_table: sa.Table = RunLink.__table__  # type: ignore[attr-defined]
     _keep(session, run, supplier_table, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id)
@@ -114,7 +118,9 @@ def _keep(
             f"SELECT {names} FROM {table.name} "  # noqa: S608
             f"WHERE organisation_id = {mark} AND last_run_id IS NULL"
         )
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        driver = connection.connection.dbapi_connection
+        assert driver is not None  # None only once the connection is closed
+        cursor = driver.cursor()
         cursor.execute(query, (run.organisation_id,))
         single = len(keys) == 1
         for row in cursor.fetchall():
@@ -153,7 +159,7 @@ class RunChain:
     kept: bool
 
     @cached_property
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> Graph:
         graph = build_graph(
             (None if parent == ROOT else parent, child, link.relation)
             for (parent, child), link in self.links.items()
@@ -175,11 +181,11 @@ def has_snapshot(run: AssessmentRun) -> bool:
     return bool(run.has_snapshot) and run.status == RunStatus.DONE
 
 
-def of_run(model: Any, run: AssessmentRun) -> sa.Select:
+def of_run(model: type[Kept], run: AssessmentRun) -> SelectOfScalar[Kept]:
     """The rows that hold for a finished run: open rows hold for every run since their first."""
     last = col(model.last_run_id)
     return in_org(model, run.organisation_id).where(
-        model.first_run_id <= run.id, (last >= run.id) | last.is_(None)
+        col(model.first_run_id) <= run.id, (last >= run.id) | last.is_(None)
     )
 
 
@@ -196,7 +202,7 @@ def _suppliers(
     if not has_snapshot(run):
         return {sid: (facts, None) for sid, facts in _current_suppliers(session, run, ids).items()}
     query = of_run(RunSupplier, run).with_only_columns(
-        RunSupplier.supplier_id, *(getattr(RunSupplier, c) for c in SUPPLIER_VALUES)
+        col(RunSupplier.supplier_id), *(getattr(RunSupplier, c) for c in SUPPLIER_VALUES)
     )
     found: dict[int, tuple[SupplierFacts, int | None]] = {}
     for chunk in id_chunks(ids):
@@ -228,13 +234,13 @@ def run_chain(session: Session, run: AssessmentRun) -> RunChain:
     relation = sa.type_coerce(RunLink.relation, sa.String)
     rows = session.connection().execute(
         of_run(RunLink, run).with_only_columns(
-            RunLink.parent_id,
-            RunLink.child_id,
+            col(RunLink.parent_id),
+            col(RunLink.child_id),
             relation,
-            RunLink.workers,
-            RunLink.contract_value_eur,
-            RunLink.labour_hours,
-            RunLink.work_country,
+            col(RunLink.workers),
+            col(RunLink.contract_value_eur),
+            col(RunLink.labour_hours),
+            col(RunLink.work_country),
         )
     )
     links = {
@@ -276,7 +282,7 @@ def run_of(session: Session, flag: Flag) -> AssessmentRun | None:
         return session.get(AssessmentRun, flag.last_run_id)
     return session.exec(
         in_org(AssessmentRun, flag.organisation_id)
-        .where(AssessmentRun.status == RunStatus.DONE)
+        .where(col(AssessmentRun.status) == RunStatus.DONE)
         .order_by(col(AssessmentRun.id).desc())
     ).first()
 
@@ -286,13 +292,13 @@ def same_suppliers(session: Session, run: AssessmentRun, ids: Collection[int]) -
     than the run began reading (a later one took a deleted supplier's id). Only these get a
     link to a supplier page next to the run's flags."""
     read_at = run.started_at or run.created_at
-    query = in_org(Supplier, run.organisation_id).with_only_columns(Supplier.id)
+    query = in_org(Supplier, run.organisation_id).with_only_columns(col(Supplier.id))
     if read_at is not None:
         query = query.where(col(Supplier.created_at) <= read_at)
     found: set[int] = set()
     for chunk in id_chunks(ids):
         assert chunk is not None
-        found.update(
-            session.connection().execute(query.where(col(Supplier.id).in_(chunk))).scalars()
-        )
+        rows = session.connection().execute(query.where(col(Supplier.id).in_(chunk)))
+        # Primary keys, never None (SQLModel types an id as optional until it is stored).
+        found.update(cast(Iterable[int], rows.scalars()))
     return found
