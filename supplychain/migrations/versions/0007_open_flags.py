@@ -3,19 +3,13 @@
 Repeated runs then write nothing for the flags they raise again (before, every such row was
 updated each run). The index on fingerprints goes: nothing reads flags by fingerprint, and
 keeping half a million random keys in order was the dearest part of storing a large run.
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-23 19:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0007"  # created 2026-11-23 19:30:00
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 OPEN = """UPDATE flag SET last_run_id = NULL WHERE last_run_id = (
     SELECT max(r.id) FROM assessment_run r

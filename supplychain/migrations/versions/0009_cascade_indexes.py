@@ -7,18 +7,12 @@ index instead (SQLite always, PostgreSQL on freshly loaded tables) and read ever
 organisation for each deleted supplier: removing a 100k-supplier organisation took over half
 an hour on SQLite and did not finish in ten minutes on PostgreSQL. The new indexes replace
 the single-column ones, so writes keep the same number of indexes to maintain.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-01 21:40:00
 """
 
 from alembic import op
 
-revision = "0009"
+revision = "0009"  # created 2026-12-01 21:40:00
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 # (table, the new index, its columns, the index it replaces, that one's columns)
 SWAPS = [

@@ -4,20 +4,16 @@ A 200k-row file took 15 s to parse inside the web request. The upload is now sto
 a job carries out the check (the preview) and the apply outside the request. Files uploaded
 before this revision and not yet applied are queued to be checked again, so that their preview
 is there when the officer comes back; applied ones are recorded as done.
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-06 23:00:00
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0010"
+from supplychain.migrations import ddl
+
+revision = "0010"  # created 2026-12-06 23:00:00
 down_revision = "0009"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -30,16 +26,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column(
                 "status",
-                sa.Enum(
-                    "queued",
-                    "running",
-                    "done",
-                    "failed",
-                    name="runstatus_check",
-                    native_enum=False,
-                    create_constraint=True,
-                    length=32,
-                ),
+                ddl.choice("runstatus_check", *ddl.RUN_STATUSES),
                 server_default="queued",
                 nullable=False,
             )

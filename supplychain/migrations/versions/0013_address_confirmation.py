@@ -3,19 +3,13 @@ emailed tokens gain the purpose that proves it
 
 Accounts that already have a password, and every organisation already there, count as
 confirmed: they were made before sign-up asked for proof, by their operator or their admin.
-
-Revision ID: 0013
-Revises: 0012
-Create Date: 2026-12-06 23:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0013"  # created 2026-12-06 23:00:00
 down_revision = "0012"
-branch_labels = None
-depends_on = None
 
 CHECK_NAME = "ck_user_token_tokenpurpose_check"
 OLD_PURPOSES = ("password_reset", "user_invitation")

@@ -3,20 +3,14 @@
 Flask-Limiter's memory storage counted per process, so with N workers a client got N times
 each limit. The counters now live in this table (see supplychain/ratestore.py); on SQLite they
 live in the same table in a file beside the database, and this one stays empty.
-
-Revision ID: 0014
-Revises: 0013
-Create Date: 2026-12-06 23:00:00
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0014"
+revision = "0014"  # created 2026-12-06 23:00:00
 down_revision = "0013"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -6,18 +6,12 @@ run, none of them a change) the query scanned every organisation's events by tim
 (organisation_id, created_at) it scans the organisation's alone: 8 ms, and 0.1 ms or less when
 a change is found or the run is recent. The index on organisation_id alone is its prefix, so
 it is dropped.
-
-Revision ID: 0016
-Revises: 0015
-Create Date: 2026-12-07 01:30:00
 """
 
 from alembic import op
 
-revision = "0016"
+revision = "0016"  # created 2026-12-07 01:30:00
 down_revision = "0015"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -6,20 +6,14 @@ deleting a supplier deleted its flags from every past run (ON DELETE CASCADE). R
 what they read in run_supplier and run_link (stored from first_run_id to last_run_id, like
 flags), and flags keep their supplier_id without a foreign key. Runs made before this have no
 snapshot (assessment_run.has_snapshot false) and are shown with current facts.
-
-Revision ID: 0018
-Revises: 0017
-Create Date: 2026-12-07 01:40:00
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0018"
+revision = "0018"  # created 2026-12-07 01:40:00
 down_revision = "0017"
-branch_labels = None
-depends_on = None
 
 FLAG_SUPPLIER_FK = "fk_flag_organisation_id_supplier_id_supplier"
 

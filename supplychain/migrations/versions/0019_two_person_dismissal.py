@@ -2,20 +2,14 @@
 another admin; the decision keeps who proposed it, when and why, and who confirmed it when
 
 Existing decisions have no proposal (a dismissal made before stays as it was).
-
-Revision ID: 0019
-Revises: 0018
-Create Date: 2026-12-07 02:40:00
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0019"
+revision = "0019"  # created 2026-12-07 02:40:00
 down_revision = "0018"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
