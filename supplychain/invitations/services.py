@@ -153,7 +153,6 @@ def create_campaign(
     ]
     audit.record(
         session,
-        organisation_id=organisation_id,
         user_id=user_id,
         action="campaign.created",
         obj=campaign,
@@ -255,13 +254,7 @@ def resend(
         invitation.expires_at = now + timedelta(days=7)
     session.add(invitation)
     url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
-    audit.record(
-        session,
-        organisation_id=invitation.organisation_id,
-        user_id=user_id,
-        action="invitation.resent",
-        obj=invitation,
-    )
+    audit.record(session, user_id=user_id, action="invitation.resent", obj=invitation)
     session.flush()
     return IssuedLink(supplier.id, supplier.name, invitation.email, url)
 
@@ -276,13 +269,7 @@ def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: 
     invitation.revoked_at = now
     invitation.link_generation += 1
     session.add(invitation)
-    audit.record(
-        session,
-        organisation_id=invitation.organisation_id,
-        user_id=user_id,
-        action="invitation.revoked",
-        obj=invitation,
-    )
+    audit.record(session, user_id=user_id, action="invitation.revoked", obj=invitation)
     session.flush()
 
 

@@ -293,7 +293,6 @@ def record_own_assessment(
     submit_response(session=session, response=response, respondent_name=respondent_name)
     audit.record(
         session,
-        organisation_id=organisation_id,
         user_id=user_id,
         action="risk_assessment.submitted",
         obj=response,
