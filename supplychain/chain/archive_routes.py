@@ -10,7 +10,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlmodel import Session, col
 
 from ..access import requires
@@ -20,7 +19,7 @@ from ..numbers import page_number
 from ..tenancy import current_org_id, in_org
 from . import retire
 from .forms import DeleteForGoodForm
-from .routes import bp, posted_row
+from .routes import bp, committed, posted_row
 
 PAGE_SIZE = 50
 
@@ -99,10 +98,8 @@ def archived_suppliers() -> Any:
 @requires(Role.OFFICER)
 def restore_supplier(supplier_id: int) -> Any:
     item = posted_row(Supplier, supplier_id)
-    db = get_session()
     if item.archived:
-        retire.restore(db, item, actor_id=current_user.id)
-        db.commit()
+        committed(retire.restore, supplier=item)
         flash(_("Supplier %(name)s is back in the chain.", name=item.name), "success")
     return redirect(url_for("chain.supplier", supplier_id=supplier_id))
 
@@ -113,7 +110,6 @@ def delete_for_good(supplier_id: int) -> Any:
     """Delete an archived supplier with all its evidence, once the admin has typed its code."""
     form = DeleteForGoodForm()
     item = posted_row(Supplier, supplier_id, form)
-    db = get_session()
     if not item.archived:
         flash(_("Only an archived supplier can be deleted for good."), "error")
     elif (form.code.data or "").strip() != item.code:
@@ -127,8 +123,7 @@ def delete_for_good(supplier_id: int) -> Any:
         )
     else:
         name = item.name
-        retire.delete_for_good(db, item, actor_id=current_user.id)
-        db.commit()
+        committed(retire.delete_for_good, supplier=item)
         flash(
             _("Supplier %(name)s was deleted for good, with all its evidence.", name=name),
             "success",

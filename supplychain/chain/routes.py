@@ -46,7 +46,7 @@ def _supplier_data(form: SupplierForm) -> services.SupplierData:
     )
 
 
-def _committed(write: Callable[..., T], **arguments: Any) -> T:
+def committed(write: Callable[..., T], **arguments: Any) -> T:
     """Call a chain service as the signed-in user, commit what it wrote and return its result."""
     db = get_session()
     result = write(session=db, actor_id=current_user.id, **arguments)
@@ -55,10 +55,10 @@ def _committed(write: Callable[..., T], **arguments: Any) -> T:
 
 
 def _saved(form: FlaskForm, write: Callable[..., T], **arguments: Any) -> T | None:
-    """_committed for a valid form; on InvalidInput, roll back, put its errors next to the
+    """`committed`, for a valid form; on InvalidInput, roll back, put its errors next to the
     form's fields and return None."""
     try:
-        return _committed(write, **arguments)
+        return committed(write, **arguments)
     except InvalidInput as exc:
         get_session().rollback()
         apply_errors(form, exc)
@@ -260,7 +260,7 @@ def edit_supplier(supplier_id: int) -> Any:
 def delete_supplier(supplier_id: int) -> Any:
     item = posted_row(Supplier, supplier_id)
     name = item.name
-    if _committed(services.delete_supplier, supplier=item):  # archived
+    if committed(services.delete_supplier, supplier=item):  # archived
         flash(
             _("Supplier %(name)s archived: it holds evidence, which is kept.", name=name),
             "success",
@@ -330,7 +330,7 @@ def edit_link(link_id: int) -> Any:
 def delete_link(link_id: int) -> Any:
     link = posted_row(Link, link_id)
     child_id = link.child_id
-    _committed(services.delete_link, link=link)
+    committed(services.delete_link, link=link)
     flash(_("Link removed."), "success")
     return redirect(url_for("chain.supplier", supplier_id=child_id))
 
