@@ -7,21 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlmodel import Session, col
 
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..db import get_session
 from ..models import Role, Supplier, User
 from ..numbers import page_number
-from ..tenancy import current_org_id, get_or_404, in_org
+from ..tenancy import current_org_id, in_org
 from . import retire
 from .forms import DeleteForGoodForm
-from .routes import bp
+from .routes import bp, committed, posted_row
 
 PAGE_SIZE = 50
 
@@ -99,13 +97,9 @@ def archived_suppliers() -> Any:
 @bp.route("/suppliers/<int:supplier_id>/restore", methods=["POST"])
 @requires(Role.OFFICER)
 def restore_supplier(supplier_id: int) -> Any:
-    db = get_session()
-    item = get_or_404(db, Supplier, supplier_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    item = posted_row(Supplier, supplier_id)
     if item.archived:
-        retire.restore(db, item, actor_id=current_user.id)
-        db.commit()
+        committed(retire.restore, supplier=item)
         flash(_("Supplier %(name)s is back in the chain.", name=item.name), "success")
     return redirect(url_for("chain.supplier", supplier_id=supplier_id))
 
@@ -114,11 +108,8 @@ def restore_supplier(supplier_id: int) -> Any:
 @requires(Role.ADMIN)
 def delete_for_good(supplier_id: int) -> Any:
     """Delete an archived supplier with all its evidence, once the admin has typed its code."""
-    db = get_session()
-    item = get_or_404(db, Supplier, supplier_id)
     form = DeleteForGoodForm()
-    if not form.validate_on_submit():
-        abort(400)
+    item = posted_row(Supplier, supplier_id, form)
     if not item.archived:
         flash(_("Only an archived supplier can be deleted for good."), "error")
     elif (form.code.data or "").strip() != item.code:
@@ -132,8 +123,7 @@ def delete_for_good(supplier_id: int) -> Any:
         )
     else:
         name = item.name
-        retire.delete_for_good(db, item, actor_id=current_user.id)
-        db.commit()
+        committed(retire.delete_for_good, supplier=item)
         flash(
             _("Supplier %(name)s was deleted for good, with all its evidence.", name=name),
             "success",

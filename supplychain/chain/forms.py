@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -46,6 +48,19 @@ class SupplierForm(Form):
     employees = WholeNumberField(_l("Own employees"), [Optional(), NumberRange(min=0)], digits=9)
 
 
+def _amount(label: Any, *, digits: int, places: int) -> BoundedDecimalField:
+    """An optional amount of a link, not negative, with up to places decimals after a point:
+    a comma is never read as one ("400,000" is a thousands separator here, never 400)."""
+    return BoundedDecimalField(
+        label,
+        [Optional(), NumberRange(min=0)],
+        digits=digits,
+        max_places=places,
+        places=places,
+        comma=False,
+    )
+
+
 class LinkForm(Form):
     # Choices are filled per request; membership is checked by the service, with a clear message.
     parent_id = SelectField(_l("Buyer"), coerce=row_id, validate_choice=False)
@@ -54,22 +69,8 @@ class LinkForm(Form):
     workers = WholeNumberField(
         _l("Workers on the contract"), [Optional(), NumberRange(min=0)], digits=9
     )
-    contract_value_eur = BoundedDecimalField(
-        _l("Contract value (EUR)"),
-        [Optional(), NumberRange(min=0)],
-        digits=12,
-        max_places=2,
-        places=2,
-        comma=False,  # "400,000" is a thousands separator here, never 400
-    )
-    labour_hours = BoundedDecimalField(
-        _l("Labour hours"),
-        [Optional(), NumberRange(min=0)],
-        digits=11,
-        max_places=1,
-        places=1,
-        comma=False,
-    )
+    contract_value_eur = _amount(_l("Contract value (EUR)"), digits=12, places=2)
+    labour_hours = _amount(_l("Labour hours"), digits=11, places=1)
     start_date = DateField(_l("Start date"), [Optional()])
     end_date = DateField(_l("End date"), [Optional()])
     work_country = StringField(

@@ -321,33 +321,23 @@ def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
 
 def _current(session: Session, organisation_id: int) -> tuple[dict[str, Any], dict[LinkKey, Any]]:
     """Every supplier by code and every link by key, archived ones too, as plain rows."""
+    supplier_columns = ("id", "code", "source", "archived_at", *SUPPLIER_FIELDS)
     suppliers = {
-        row.code: row
-        for row in session.execute(
-            in_org(Supplier, organisation_id).with_only_columns(
-                Supplier.id,  # type: ignore[arg-type]
-                Supplier.code,  # type: ignore[arg-type]
-                Supplier.source,  # type: ignore[arg-type]
-                Supplier.archived_at,  # type: ignore[arg-type]
-                *(getattr(Supplier, name) for name in SUPPLIER_FIELDS),
-            )
-        )
+        row.code: row for row in _rows(session, Supplier, organisation_id, supplier_columns)
     }
     codes = {row.id: code for code, row in suppliers.items()}
+    link_columns = ("id", "parent_id", "child_id", "source", "archived_at", *LINK_FIELDS)
     links = {
         (codes.get(row.parent_id) if row.parent_id else None, codes[row.child_id]): row
-        for row in session.execute(
-            in_org(Link, organisation_id).with_only_columns(
-                Link.id,  # type: ignore[arg-type]
-                Link.parent_id,  # type: ignore[arg-type]
-                Link.child_id,  # type: ignore[arg-type]
-                Link.source,  # type: ignore[arg-type]
-                Link.archived_at,  # type: ignore[arg-type]
-                *(getattr(Link, name) for name in LINK_FIELDS),
-            )
-        )
+        for row in _rows(session, Link, organisation_id, link_columns)
     }
     return suppliers, links
+
+
+def _rows(session: Session, model: Any, organisation_id: int, columns: tuple[str, ...]) -> Any:
+    """The organisation's rows of model (archived ones too), with only the named columns."""
+    query = in_org(model, organisation_id)
+    return session.execute(query.with_only_columns(*(getattr(model, c) for c in columns)))
 
 
 def _changed(current: Any, wanted: dict[str, Any], names: tuple[str, ...]) -> list[str]:

@@ -133,19 +133,31 @@ def archive(
             .values(archived_at=now)
         )
         _revoke_open_invitations(session, organisation_id, live, actor_id=actor_id, now=now)
-        for row in rows:
-            audit.record(
-                session,
-                organisation_id=organisation_id,
-                user_id=actor_id,
-                action="supplier.archived",
-                object_type="supplier",
-                object_id=row.id,
-                code=row.code,
-                name=row.name,
-                reason=reason,
-            )
+        _record_rows(session, organisation_id, rows, "supplier.archived", actor_id, reason=reason)
     session.expire_all()
+
+
+def _record_rows(
+    session: Session,
+    organisation_id: int,
+    rows: Iterable[Any],
+    action: str,
+    actor_id: int | None,
+    **details: Any,
+) -> None:
+    """Audit a bulk change to suppliers read as plain rows (id, code, name): one event each."""
+    for row in rows:
+        audit.record(
+            session,
+            organisation_id=organisation_id,
+            user_id=actor_id,
+            action=action,
+            object_type="supplier",
+            object_id=row.id,
+            code=row.code,
+            name=row.name,
+            **details,
+        )
 
 
 def _revoke_open_invitations(
@@ -224,12 +236,7 @@ def restore(session: Session, supplier: Supplier, *, actor_id: int | None) -> No
         .values(archived_at=None)
     )
     audit.record(
-        session,
-        organisation_id=org,
-        user_id=actor_id,
-        action="supplier.restored",
-        obj=supplier,
-        code=supplier.code,
+        session, user_id=actor_id, action="supplier.restored", obj=supplier, code=supplier.code
     )
     session.flush()
     session.expire_all()
@@ -252,17 +259,7 @@ def _delete(
                 table.c.organisation_id == organisation_id, table.c.id.in_(chunk)
             )
         ).all()
-        for row in rows:
-            audit.record(
-                session,
-                organisation_id=organisation_id,
-                user_id=actor_id,
-                action="supplier.deleted",
-                object_type="supplier",
-                object_id=row.id,
-                code=row.code,
-                name=row.name,
-            )
+        _record_rows(session, organisation_id, rows, "supplier.deleted", actor_id)
         session.execute(
             sa.delete(links).where(
                 links.c.organisation_id == organisation_id,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlmodel import or_
 from wtforms.fields.choices import SelectChoice
 
@@ -25,6 +27,9 @@ from .forms import ROOT, LinkForm, SupplierForm
 
 bp = Blueprint("chain", __name__)
 
+T = TypeVar("T")
+M = TypeVar("M")
+
 PAGE_SIZE = 50
 
 
@@ -39,6 +44,34 @@ def _supplier_data(form: SupplierForm) -> services.SupplierData:
         kind=form.kind.data,
         employees=form.employees.data,
     )
+
+
+def committed(write: Callable[..., T], **arguments: Any) -> T:
+    """Call a chain service as the signed-in user, commit what it wrote and return its result."""
+    db = get_session()
+    result = write(session=db, actor_id=current_user.id, **arguments)
+    db.commit()
+    return result
+
+
+def _saved(form: FlaskForm, write: Callable[..., T], **arguments: Any) -> T | None:
+    """`committed`, for a valid form; on InvalidInput, roll back, put its errors next to the
+    form's fields and return None."""
+    try:
+        return committed(write, **arguments)
+    except InvalidInput as exc:
+        get_session().rollback()
+        apply_errors(form, exc)
+        return None
+
+
+def posted_row(model: type[M], row_id: int, form: FlaskForm | None = None) -> M:
+    """The organisation's row a button posts to (else 404), once the button's form (by default
+    only its CSRF token) is valid (else 400)."""
+    row = get_or_404(get_session(), model, row_id)
+    if not (form or EmptyForm()).validate_on_submit():
+        abort(400)
+    return row
 
 
 def _reference_lists() -> dict[str, Any]:
@@ -82,19 +115,13 @@ def suppliers() -> Any:
 def new_supplier() -> Any:
     form = SupplierForm()
     if form.validate_on_submit():
-        db = get_session()
-        try:
-            supplier = services.create_supplier(
-                session=db,
-                organisation_id=current_org_id(),
-                data=_supplier_data(form),
-                actor_id=current_user.id,
-            )
-        except InvalidInput as exc:
-            db.rollback()
-            apply_errors(form, exc)
-        else:
-            db.commit()
+        supplier = _saved(
+            form,
+            services.create_supplier,
+            organisation_id=current_org_id(),
+            data=_supplier_data(form),
+        )
+        if supplier is not None:
             flash(_("Supplier %(name)s added.", name=supplier.name), "success")
             return redirect(url_for("chain.supplier", supplier_id=supplier.id))
     return render_template(
@@ -218,18 +245,11 @@ def edit_supplier(supplier_id: int) -> Any:
     db = get_session()
     item = get_or_404(db, Supplier, supplier_id)
     form = SupplierForm(data=services.as_mapping(item))
-    if form.validate_on_submit():
-        try:
-            services.update_supplier(
-                session=db, supplier=item, data=_supplier_data(form), actor_id=current_user.id
-            )
-        except InvalidInput as exc:
-            db.rollback()
-            apply_errors(form, exc)
-        else:
-            db.commit()
-            flash(_("Supplier %(name)s saved.", name=item.name), "success")
-            return redirect(url_for("chain.supplier", supplier_id=item.id))
+    if form.validate_on_submit() and _saved(
+        form, services.update_supplier, supplier=item, data=_supplier_data(form)
+    ):
+        flash(_("Supplier %(name)s saved.", name=item.name), "success")
+        return redirect(url_for("chain.supplier", supplier_id=item.id))
     return render_template(
         "chain/supplier_form.html", form=form, supplier=item, **_reference_lists()
     )
@@ -238,14 +258,9 @@ def edit_supplier(supplier_id: int) -> Any:
 @bp.route("/suppliers/<int:supplier_id>/delete", methods=["POST"])
 @requires(Role.OFFICER)
 def delete_supplier(supplier_id: int) -> Any:
-    db = get_session()
-    item = get_or_404(db, Supplier, supplier_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    item = posted_row(Supplier, supplier_id)
     name = item.name
-    archived = services.delete_supplier(session=db, supplier=item, actor_id=current_user.id)
-    db.commit()
-    if archived:
+    if committed(services.delete_supplier, supplier=item):  # archived
         flash(
             _("Supplier %(name)s archived: it holds evidence, which is kept.", name=name),
             "success",
@@ -286,19 +301,10 @@ def new_link() -> Any:
         form.child_id.data = request.args.get("child", type=row_id)
     _link_choices(form)
     if form.validate_on_submit():
-        db = get_session()
-        try:
-            link = services.add_link(
-                session=db,
-                organisation_id=current_org_id(),
-                data=_link_data(form),
-                actor_id=current_user.id,
-            )
-        except InvalidInput as exc:
-            db.rollback()
-            apply_errors(form, exc)
-        else:
-            db.commit()
+        link = _saved(
+            form, services.add_link, organisation_id=current_org_id(), data=_link_data(form)
+        )
+        if link is not None:
             flash(_("Link added."), "success")
             return redirect(url_for("chain.supplier", supplier_id=link.child_id))
     return render_template("chain/link_form.html", form=form, link=None)
@@ -311,31 +317,20 @@ def edit_link(link_id: int) -> Any:
     link = get_or_404(db, Link, link_id)
     form = LinkForm(data={**link.model_dump(), "parent_id": link.parent_id or ROOT})
     _link_choices(form)
-    if form.validate_on_submit():
-        try:
-            services.update_link(
-                session=db, link=link, data=_link_data(form), actor_id=current_user.id
-            )
-        except InvalidInput as exc:
-            db.rollback()
-            apply_errors(form, exc)
-        else:
-            db.commit()
-            flash(_("Link saved."), "success")
-            return redirect(url_for("chain.supplier", supplier_id=link.child_id))
+    if form.validate_on_submit() and _saved(
+        form, services.update_link, link=link, data=_link_data(form)
+    ):
+        flash(_("Link saved."), "success")
+        return redirect(url_for("chain.supplier", supplier_id=link.child_id))
     return render_template("chain/link_form.html", form=form, link=link)
 
 
 @bp.route("/links/<int:link_id>/delete", methods=["POST"])
 @requires(Role.OFFICER)
 def delete_link(link_id: int) -> Any:
-    db = get_session()
-    link = get_or_404(db, Link, link_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    link = posted_row(Link, link_id)
     child_id = link.child_id
-    services.delete_link(session=db, link=link, actor_id=current_user.id)
-    db.commit()
+    committed(services.delete_link, link=link)
     flash(_("Link removed."), "success")
     return redirect(url_for("chain.supplier", supplier_id=child_id))
 

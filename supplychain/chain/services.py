@@ -127,15 +127,15 @@ def create_supplier(
     supplier = Supplier.model_validate({**values, "organisation_id": organisation_id})
     session.add(supplier)
     session.flush()
-    audit.record(
-        session,
-        organisation_id=organisation_id,
-        user_id=actor_id,
-        action="supplier.created",
-        obj=supplier,
-        code=supplier.code,
-    )
+    record_supplier_created(session, supplier, actor_id)
     return supplier
+
+
+def record_supplier_created(session: Session, supplier: Supplier, actor_id: int | None) -> None:
+    """The audit entry for a new supplier (added by hand or from a disclosure)."""
+    audit.record(
+        session, user_id=actor_id, action="supplier.created", obj=supplier, code=supplier.code
+    )
 
 
 def update_supplier(
@@ -147,19 +147,26 @@ def update_supplier(
     if other is not None and other.id != supplier.id:
         raise InvalidInput({"code": _code_taken(other)})
     changed = {k: v for k, v in values.items() if getattr(supplier, k) != v}
-    for key, value in values.items():
-        setattr(supplier, key, value)
-    session.add(supplier)
-    session.flush()
-    audit.record(
-        session,
-        organisation_id=supplier.organisation_id,
-        user_id=actor_id,
-        action="supplier.updated",
-        obj=supplier,
-        fields=",".join(sorted(changed)),
+    _update(
+        session, supplier, values, actor_id, "supplier.updated", fields=",".join(sorted(changed))
     )
     return supplier
+
+
+def _update(
+    session: Session,
+    row: Supplier | Link,
+    values: Mapping[str, Any],
+    actor_id: int | None,
+    action: str,
+    **details: Any,
+) -> None:
+    """Write cleaned values onto a supplier or link and audit the change as action."""
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    audit.record(session, user_id=actor_id, action=action, obj=row, **details)
 
 
 def delete_supplier(*, session: Session, supplier: Supplier, actor_id: int | None = None) -> bool:
@@ -269,48 +276,36 @@ def add_link(
     return link
 
 
-def record_link_created(session: Session, link: Link, actor_id: int | None) -> None:
-    """The audit entry for a new link (added by hand, by import or from a disclosure)."""
+def record_link_event(
+    session: Session, link: Link, action: str, actor_id: int | None, **details: Any
+) -> None:
+    """The audit entry for action on a link, naming its ends."""
     audit.record(
         session,
-        organisation_id=link.organisation_id,
         user_id=actor_id,
-        action="link.created",
+        action=action,
         obj=link,
         parent_id=link.parent_id,
         child_id=link.child_id,
-        relation=link.relation.value,
+        **details,
     )
+
+
+def record_link_created(session: Session, link: Link, actor_id: int | None) -> None:
+    """The audit entry for a new link (added by hand, by import or from a disclosure)."""
+    record_link_event(session, link, "link.created", actor_id, relation=link.relation.value)
 
 
 def update_link(
     *, session: Session, link: Link, data: LinkData, actor_id: int | None = None
 ) -> Link:
     values = clean_link(session, link.organisation_id, data, existing_id=link.id)
-    for key, value in values.items():
-        setattr(link, key, value)
-    session.add(link)
-    session.flush()
-    audit.record(
-        session,
-        organisation_id=link.organisation_id,
-        user_id=actor_id,
-        action="link.updated",
-        obj=link,
-    )
+    _update(session, link, values, actor_id, "link.updated")
     return link
 
 
 def delete_link(*, session: Session, link: Link, actor_id: int | None = None) -> None:
-    audit.record(
-        session,
-        organisation_id=link.organisation_id,
-        user_id=actor_id,
-        action="link.deleted",
-        obj=link,
-        parent_id=link.parent_id,
-        child_id=link.child_id,
-    )
+    record_link_event(session, link, "link.deleted", actor_id)
     session.delete(link)
     session.flush()
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
 
-from .. import audit
 from ..chain import retire
 from ..chain import services as chain
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
@@ -72,14 +71,7 @@ def propose_links(
     # The audit trail in the order one-by-one creation writes it (no acting user).
     for (child, added), link in zip(children, links, strict=True):
         if added:
-            audit.record(
-                session,
-                organisation_id=organisation_id,
-                user_id=None,
-                action="supplier.created",
-                obj=child,
-                code=child.code,  # type: ignore[union-attr]
-            )
+            chain.record_supplier_created(session, child, None)  # type: ignore[arg-type]
         if link is not None:
             chain.record_link_created(session, link, None)
     return [link for link in links if link is not None]
@@ -292,15 +284,7 @@ def confirm(*, session: Session, link: Link, actor_id: int | None) -> None:
         trigger="disclosure",
         user_id=actor_id,
     )
-    audit.record(
-        session,
-        organisation_id=link.organisation_id,
-        user_id=actor_id,
-        action="disclosure.confirmed",
-        obj=link,
-        parent_id=link.parent_id,
-        child_id=link.child_id,
-    )
+    chain.record_link_event(session, link, "disclosure.confirmed", actor_id)
     session.flush()
 
 

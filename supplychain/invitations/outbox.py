@@ -346,11 +346,6 @@ def retry(
     session.add(message)
     if message.organisation_id is not None:
         audit.record(
-            session,
-            organisation_id=message.organisation_id,
-            user_id=user_id,
-            action="outbox.retried",
-            obj=message,
-            kind=message.kind,
+            session, user_id=user_id, action="outbox.retried", obj=message, kind=message.kind
         )
     session.flush()

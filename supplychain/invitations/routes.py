@@ -284,10 +284,8 @@ def response(response_id: int) -> Any:
 def document(evidence_id: int) -> Any:
     """A supplier's document, only ever as a download (never shown inline in our origin), once
     the response that lists it is submitted."""
-    session = get_session()
-    found = get_or_404(session, Evidence, evidence_id)
-    response = get_or_404(session, Response, found.response_id)
-    if found.id not in {d.id for d in responses.sent_documents(session, response)}:
+    found = get_or_404(get_session(), Evidence, evidence_id)
+    if not responses.is_sent(get_session(), found):
         abort(404)
     return send_file(
         evidence.path_of(storage.upload_dir(current_app), found),

@@ -66,22 +66,18 @@ def aware(moment: datetime) -> datetime:
 def status_of(
     invitation: Invitation, response_status: ResponseStatus | None, now: datetime
 ) -> InvitationStatus:
-    """The invitation's state from its timestamps and its response."""
-    if response_status == ResponseStatus.SUBMITTED:
-        return InvitationStatus.SUBMITTED
-    if invitation.revoked_at is not None:
-        return InvitationStatus.REVOKED
-    if invitation.bounced_at is not None:
-        return InvitationStatus.BOUNCED
-    if aware(invitation.expires_at) <= now:
-        return InvitationStatus.EXPIRED
-    if response_status == ResponseStatus.IN_PROGRESS:
-        return InvitationStatus.IN_PROGRESS
-    if invitation.opened_at is not None:
-        return InvitationStatus.OPENED
-    if invitation.sent_at is not None:
-        return InvitationStatus.SENT
-    return InvitationStatus.QUEUED
+    """The invitation's state from its timestamps and its response: the first that holds, in
+    this order, else queued."""
+    states = (
+        (InvitationStatus.SUBMITTED, response_status == ResponseStatus.SUBMITTED),
+        (InvitationStatus.REVOKED, invitation.revoked_at is not None),
+        (InvitationStatus.BOUNCED, invitation.bounced_at is not None),
+        (InvitationStatus.EXPIRED, aware(invitation.expires_at) <= now),
+        (InvitationStatus.IN_PROGRESS, response_status == ResponseStatus.IN_PROGRESS),
+        (InvitationStatus.OPENED, invitation.opened_at is not None),
+        (InvitationStatus.SENT, invitation.sent_at is not None),
+    )
+    return next((state for state, holds in states if holds), InvitationStatus.QUEUED)
 
 
 def language_for(supplier: Supplier, languages: Iterable[str]) -> str:
@@ -153,7 +149,6 @@ def create_campaign(
     ]
     audit.record(
         session,
-        organisation_id=organisation_id,
         user_id=user_id,
         action="campaign.created",
         obj=campaign,
@@ -255,13 +250,7 @@ def resend(
         invitation.expires_at = now + timedelta(days=7)
     session.add(invitation)
     url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
-    audit.record(
-        session,
-        organisation_id=invitation.organisation_id,
-        user_id=user_id,
-        action="invitation.resent",
-        obj=invitation,
-    )
+    audit.record(session, user_id=user_id, action="invitation.resent", obj=invitation)
     session.flush()
     return IssuedLink(supplier.id, supplier.name, invitation.email, url)
 
@@ -276,13 +265,7 @@ def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: 
     invitation.revoked_at = now
     invitation.link_generation += 1
     session.add(invitation)
-    audit.record(
-        session,
-        organisation_id=invitation.organisation_id,
-        user_id=user_id,
-        action="invitation.revoked",
-        obj=invitation,
-    )
+    audit.record(session, user_id=user_id, action="invitation.revoked", obj=invitation)
     session.flush()
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from .. import audit
 from ..models import Answer, Evidence, Response, ResponseStatus, utcnow
-from ..tenancy import in_org
+from ..tenancy import get_in_org, in_org
 from . import evidence
 from .evaluation import RiskProfile, risk_profile
 from .loader import Catalogue
@@ -248,6 +248,12 @@ def sent_documents(session: Session, response: Response) -> list[Evidence]:
     return [d for d in documents if _lists(answers.get(d.question_id), d.id)]
 
 
+def is_sent(session: Session, document: Evidence) -> bool:
+    """Whether document is one of its response's sent_documents (the organisation may read it)."""
+    response = get_in_org(session, Response, document.response_id, document.organisation_id)
+    return response is not None and document.id in {d.id for d in sent_documents(session, response)}
+
+
 def _lists(value: Any, document_id: int | None) -> bool:
     return isinstance(value, list) and any(
         isinstance(item, dict) and item.get("id") == document_id for item in value
@@ -299,7 +305,6 @@ def record_own_assessment(
     submit_response(session=session, response=response, respondent_name=respondent_name)
     audit.record(
         session,
-        organisation_id=organisation_id,
         user_id=user_id,
         action="risk_assessment.submitted",
         obj=response,

@@ -62,7 +62,6 @@ def submit(
     queue_run(session=session, organisation_id=invitation.organisation_id, trigger="response")
     audit.record(
         session,
-        organisation_id=invitation.organisation_id,
         user_id=None,
         action="response.submitted",
         obj=response,
