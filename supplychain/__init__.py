@@ -49,9 +49,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter  # before the rules that use it
     forms.init_app(app)
     _register_blueprints(app)
+    _connect_events()
     ratelimit.init_app(app)
     logredact.init_app(app)  # reads the token routes from the URL map
     return app
+
+
+def _connect_events() -> None:
+    """The features' receivers of the signals lower features send (see events). blinker keeps a
+    receiver once however often it is connected, so a second app adds nothing."""
+    from .events import supplier_data_changed
+    from .risk.services import queue_after_change
+
+    supplier_data_changed.connect(queue_after_change)
 
 
 def _register_blueprints(app: Flask) -> None:
