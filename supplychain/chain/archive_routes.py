@@ -14,8 +14,8 @@ from flask_login import current_user
 from sqlmodel import Session, col
 
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..db import get_session
+from ..forms import EmptyForm
 from ..models import Role, Supplier, User
 from ..numbers import page_number
 from ..tenancy import current_org_id, get_or_404, in_org

@@ -12,9 +12,8 @@ from sqlmodel import or_
 from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import EmptyForm, apply_errors
 from ..models import Link, Role, Supplier
 from ..numbers import page_number, row_id
 from ..reference import countries, nace_codes

@@ -24,11 +24,10 @@ from sqlmodel import col
 
 from .. import storage
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..chain import graph, queries
 from ..chain.retire import live_suppliers
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import EmptyForm, apply_errors
 from ..models import (
     Campaign,
     Evidence,
