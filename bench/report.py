@@ -38,11 +38,11 @@ from supplychain import create_app, db  # noqa: E402
 from supplychain.accounts import services as accounts  # noqa: E402
 from supplychain.demo import load_demo  # noqa: E402
 from supplychain.models import Organisation, utcnow  # noqa: E402
+from supplychain.pdf import render  # noqa: E402
 from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
 from supplychain.reports import jobs as report_jobs  # noqa: E402
 from supplychain.reports import services  # noqa: E402
 from supplychain.reports.context import Scope  # noqa: E402
-from supplychain.reports.pdf import render  # noqa: E402
 from supplychain.risk import jobs as risk_jobs  # noqa: E402
 from supplychain.risk import services as risk  # noqa: E402
 

@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .resources import resource_dir
 
 if TYPE_CHECKING:
     from flask import Flask
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def resource_dir(name: str, packaged_as: str | None = None) -> Path:
-    """Locate a top-level folder (templates, static, questionnaires).
-
-    An installed wheel carries it inside the package; a source checkout has it beside.
-    """
-    packaged = PACKAGE_DIR / (packaged_as or name)
-    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import access, db, errors, extensions, forms, i18n, jobs, logredact, ratelimit, security
     from .config import configure
     from .numbers import RowIdConverter
+    from .worker import next_due, run_once
 
     app = Flask(
         __name__,
@@ -49,7 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     db.init_app(app)
-    jobs.init_app(app)  # before the other hooks: every request counts as a page view
+    jobs.init_app(app, run_once, next_due)  # first hook: every request counts as a page view
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -58,9 +49,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter  # before the rules that use it
     forms.init_app(app)
     _register_blueprints(app)
+    _connect_events()
     ratelimit.init_app(app)
     logredact.init_app(app)  # reads the token routes from the URL map
     return app
+
+
+def _connect_events() -> None:
+    """The features' receivers of the signals lower features send (see events). blinker keeps a
+    receiver once however often it is connected, so a second app adds nothing."""
+    from .events import supplier_data_changed
+    from .risk.services import queue_after_change
+
+    supplier_data_changed.connect(queue_after_change)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 
+from .resources import resource_dir
 from .vocab import LANGUAGES
 
 ENV_PREFIX = "SUPPLYCHAIN"
@@ -170,8 +171,6 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = instance_secret_key(instance)
         app.config["SECRET_KEY_SOURCE"] = "instance"  # noqa: S105 (where it came from)
     if not app.config.get("QUESTIONNAIRES_DIR"):
-        from . import resource_dir
-
         app.config["QUESTIONNAIRES_DIR"] = str(
             resource_dir("questionnaires", "questionnaires_data")
         )

@@ -15,6 +15,6 @@ def attachment(data: bytes, mimetype: str, name: str) -> Response:
 
 def pdf_attachment(html: str, name: str) -> Response:
     """The PDF of our own HTML, as a download called name."""
-    from .reports.pdf import render_pdf
+    from .pdf import render_pdf
 
     return attachment(render_pdf(html), "application/pdf", name)

@@ -12,8 +12,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    from .accounts.sessions import load_user
-
+    """Bind the extensions to app; the accounts blueprint gives Flask-Login its user loader."""
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Sign in to see this page.")
@@ -21,5 +20,4 @@ def init_app(app: Flask) -> None:
     # The session is bound to the user's session token (see accounts.sessions), so Flask-Login's
     # own IP/agent fingerprinting is not needed and would log out people on mobile networks.
     login_manager.session_protection = None
-    login_manager.user_loader(load_user)
     csrf.init_app(app)

@@ -49,6 +49,10 @@ class Form(FlaskForm):
         pass
 
 
+class EmptyForm(Form):
+    """A form with only the CSRF token, for buttons that change something."""
+
+
 class SubForm(PlainForm):
     """Base of forms nested in another (a table's rows): the same text rules, no CSRF."""
 

@@ -6,6 +6,9 @@ server with no worker still delivers it: the thread is woken when a request comm
 or a queued assessment, when a page is viewed and it has not looked for a while, and by itself
 while work remains that falls due later (a retry after backoff, mail put off to the next day, a
 reminder). Every claim is lease-based, so app processes and workers can run side by side.
+
+The features wake the thread from here, and the worker imports every feature's jobs: so the
+thread is handed the worker's functions by create_app rather than importing them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +29,9 @@ from .models import AssessmentRun, OutboxMessage, OutboxStatus, RunStatus, utcno
 
 _QUEUED = "jobs.queued"  # session.info: this transaction queued work for the job thread
 _CREATING = threading.Lock()
+
+Tick = Callable[..., object]  # worker.run_once: (app, *, stop_event) -> what it did
+NextDue = Callable[[Flask], datetime | None]  # worker.next_due
 
 
 @dataclass
@@ -40,12 +47,14 @@ class _InApp:
     looked_at: float = float("-inf")  # time.monotonic() of the last tick's start
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, tick: Tick, next_due: NextDue) -> None:
     """With JOBS_IN_APP on, wake the job thread after a request that queued work, and on a page
     view when the thread has not looked for WORKER_INTERVAL_SECONDS (this also starts it in a
-    fresh process, and sends mail that waited for an organisation's confirmation)."""
+    fresh process, and sends mail that waited for an organisation's confirmation). The thread
+    runs tick, then sleeps until next_due (the worker's run_once and next_due)."""
     if not app.config["JOBS_IN_APP"]:
         return
+    app.extensions["jobs_worker"] = (tick, next_due)
 
     @app.before_request
     def _look_now_and_then() -> None:
@@ -107,8 +116,7 @@ def stop(app: Flask, timeout: float = 60) -> None:
 
 
 def _run(app: Flask, state: _InApp) -> None:
-    from .worker import next_due, run_once
-
+    run_once, next_due = app.extensions["jobs_worker"]
     while True:
         with state.lock:
             if state.stop.is_set() or not state.wanted:

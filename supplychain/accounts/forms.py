@@ -56,10 +56,6 @@ class RoleForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
-class EmptyForm(Form):
-    """A form with only the CSRF token, for buttons that change something."""
-
-
 API_ACCESS = {"read": ["read"], "write": ["read", "write"]}
 
 

@@ -22,7 +22,8 @@ from flask_login import current_user, login_user, logout_user
 from .. import mail
 from ..access import public, requires
 from ..db import get_session
-from ..forms import apply_errors, safe_next
+from ..extensions import login_manager
+from ..forms import EmptyForm, apply_errors, safe_next
 from ..invitations import outbox
 from ..models import OutboxMessage, Role, TokenPurpose, User, utcnow
 from ..tenancy import get_or_404, org_select
@@ -31,7 +32,6 @@ from . import services
 from .forms import (
     ROLE_CHOICES,
     ConfirmAddressForm,
-    EmptyForm,
     ForgotPasswordForm,
     InviteUserForm,
     LoginForm,
@@ -39,8 +39,11 @@ from .forms import (
     RoleForm,
     SignUpForm,
 )
+from .sessions import load_user
 
 bp = Blueprint("accounts", __name__)
+# Flask-Login loads the signed-in user with our loader (extensions sets up the rest of it).
+bp.record_once(lambda _state: login_manager.user_loader(load_user))
 
 
 def _start_session(user: User) -> None:

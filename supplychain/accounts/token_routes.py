@@ -16,11 +16,11 @@ from sqlmodel import col
 from ..access import requires
 from ..api import tokens
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import EmptyForm, apply_errors
 from ..models import ApiToken, Role, utcnow
 from ..tenancy import get_or_404, org_select
 from ..validation import InvalidInput
-from .forms import API_ACCESS, ApiTokenForm, EmptyForm
+from .forms import API_ACCESS, ApiTokenForm
 from .routes import bp
 
 

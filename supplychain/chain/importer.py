@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from .. import audit
+from .. import audit, events
 from ..gcpause import gc_paused
 from ..models import Link, LinkSource, LinkStatus, Supplier, utcnow
 from ..numbers import NumberError, parse_decimal, parse_integer
@@ -493,15 +493,13 @@ def apply(
     confirmed: str | None = None,
 ) -> ImportDiff:
     """Make the organisation's chain hold the plan, in bulk statements, in the caller's
-    transaction; a risk assessment is queued with it.
+    transaction; it sends events.supplier_data_changed (risk queues an assessment on it).
 
     Suppliers and links are added, restored (archived ones whose code is in the file again)
     and updated; nothing is taken out unless prune. With confirmed (the prune_digest of a
     preview) the prune must take out exactly what that preview showed, or PruneChanged is
     raised before anything is written.
     """
-    from ..risk.services import queue_run
-
     with gc_paused():
         changes = _apply(
             session,
@@ -513,7 +511,7 @@ def apply(
             prune=prune,
             confirmed=confirmed,
         )
-    queue_run(session=session, organisation_id=organisation_id, trigger="import", user_id=actor_id)
+    events.data_changed(session, organisation_id, "import", user_id=actor_id)
     return changes
 
 

@@ -8,10 +8,11 @@ from flask import render_template, request
 
 from ..access import requires
 from ..db import get_session
-from ..models import Organisation, Role
+from ..models import Organisation, Role, SupplierExposure
 from ..numbers import small_count
 from ..tenancy import current_org_id, org_select
 from . import graph, layout, queries
+from .panels import MAP, panels
 from .routes import bp
 
 
@@ -47,9 +48,6 @@ def view() -> Any:
     visible = _visible(info, analysis, tier, country, sector)
     organisation = db.get(Organisation, org_id)
     chain_map = layout.layout(chain, analysis, info, organisation.name, visible)
-    from ..invitations.services import STATUS_NAMES, latest_statuses
-    from ..models import SupplierExposure, utcnow
-
     exposure = dict(
         db.execute(
             org_select(SupplierExposure).with_only_columns(
@@ -57,16 +55,12 @@ def view() -> Any:
             )
         ).all()
     )
-    statuses = {
-        sid: (st.value, STATUS_NAMES[st])
-        for sid, st in latest_statuses(db, org_id, utcnow()).items()
-    }
     needle = q.casefold()
     hits = {n.key for n in chain_map.nodes if needle and needle in n.search}
     return render_template(
         "chain/map.html",
         chain_map=chain_map,
-        statuses=statuses,
+        **panels(MAP, db, org_id),
         exposure=exposure,
         analysis=analysis,
         hits=hits,

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,9 +13,8 @@ from sqlmodel import or_
 from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import EmptyForm, apply_errors
 from ..models import Link, Role, Supplier
 from ..numbers import page_number, row_id
 from ..reference import countries, nace_codes
@@ -24,6 +22,7 @@ from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import graph, queries, retire, services
 from .forms import ROOT, LinkForm, SupplierForm
+from .panels import SUPPLIER, panels
 
 bp = Blueprint("chain", __name__)
 
@@ -149,9 +148,7 @@ def supplier(supplier_id: int) -> Any:
     names = {s.id: s for s in db.exec(org_select(Supplier).where(Supplier.id.in_(ids)))}
     return render_template(
         "chain/supplier.html",
-        questionnaires=_questionnaires_of(item),
-        screening=_screening_glance(db, item),
-        risk=None if item.archived else supplier_risk(db, item),
+        **panels(SUPPLIER, db, item),
         archive=archive_routes.archive_facts(db, item) if item.archived else None,
         supplier=item,
         parents=parents,
@@ -163,80 +160,6 @@ def supplier(supplier_id: int) -> Any:
         paths=paths,
         more_paths=more_paths,
     )
-
-
-def _screening_glance(db: Any, item: Supplier) -> dict[str, Any]:
-    """The supplier's screening checklist at a glance: its pack's name and the summary."""
-    from ..models import utcnow
-    from ..screening.present import summary_text
-    from ..screening.services import screening_of
-
-    found = screening_of(db, item, utcnow().date())
-    lang = "lv" if str(get_locale()) == "lv" else "en"
-    return {"pack": found.pack.name.get(lang), "summary": summary_text(found.summary)}
-
-
-def supplier_risk(db: Any, item: Supplier) -> dict[str, Any]:
-    """The supplier's flags and exposure from the latest assessment, and whether that
-    assessment read it and is still up to date."""
-    from ..guide.content import guide
-    from ..models import SupplierExposure, utcnow
-    from ..questionnaires.catalogue import get_catalogue
-    from ..risk import freshness, listing
-
-    fresh = freshness.freshness(db, item.organisation_id, utcnow())
-    run = fresh.run
-    if run is None or not freshness.assessed(db, run, item):
-        return {"fresh": fresh, "assessed": False}
-    score = db.get(SupplierExposure, (item.organisation_id, item.id))
-    lang = str(get_locale())
-    flags = listing.rows(
-        db,
-        run,
-        listing.of_supplier(db, run, item.id),
-        catalogue=get_catalogue(),
-        today=utcnow().date(),
-        sections=lambda section_id: guide().section(lang, section_id),
-    )
-    return {
-        "fresh": fresh,
-        "assessed": True,
-        "flags": flags,
-        "own": score.own if score else 0,
-        "carried": score.carried if score else 0,
-    }
-
-
-def _questionnaires_of(item: Supplier) -> list[dict[str, Any]]:
-    """The supplier's invitations, newest first, with their state (for the supplier page)."""
-    from ..invitations.services import STATUS_NAMES, invitation_statuses
-    from ..models import Campaign, Invitation, utcnow
-
-    db = get_session()
-    rows = db.exec(
-        org_select(Invitation)
-        .where(Invitation.supplier_id == item.id)
-        .order_by(Invitation.id.desc())
-    ).all()
-    statuses = invitation_statuses(db, list(rows), utcnow())
-    titles = dict(
-        db.execute(
-            org_select(Campaign)
-            .where(Campaign.id.in_({i.campaign_id for i in rows}))
-            .with_only_columns(Campaign.id, Campaign.title)
-        ).all()
-    )
-    return [
-        {
-            "campaign_id": i.campaign_id,
-            "title": titles.get(i.campaign_id, ""),
-            "status": statuses[i.id].value,
-            "status_name": STATUS_NAMES[statuses[i.id]],
-            "deadline": i.expires_at,
-            "response_id": i.response_id if statuses[i.id].value == "submitted" else None,
-        }
-        for i in rows
-    ]
 
 
 @bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])

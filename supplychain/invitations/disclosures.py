@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
 
+from .. import events
 from ..chain import retire
 from ..chain import services as chain
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
@@ -268,22 +269,16 @@ def proposed_links(session: Session, organisation_id: int) -> list[Link]:
 
 
 def confirm(*, session: Session, link: Link, actor_id: int | None) -> None:
-    """Accept a disclosed link into the chain (and queue a risk assessment of it); an archived
-    company at either end comes back into the chain with it."""
-    from ..risk.services import queue_run
-
+    """Accept a disclosed link into the chain (risk queues an assessment of it, on
+    events.supplier_data_changed); an archived company at either end comes back into the chain
+    with it."""
     for end in (link.parent_id, link.child_id):
         supplier = session.get(Supplier, end) if end is not None else None
         if supplier is not None and supplier.archived:
             retire.restore(session, supplier, actor_id=actor_id)
     link.status = LinkStatus.CONFIRMED
     session.add(link)
-    queue_run(
-        session=session,
-        organisation_id=link.organisation_id,
-        trigger="disclosure",
-        user_id=actor_id,
-    )
+    events.data_changed(session, link.organisation_id, "disclosure", user_id=actor_id)
     chain.record_link_event(session, link, "disclosure.confirmed", actor_id)
     session.flush()
 

@@ -24,11 +24,10 @@ from sqlmodel import col
 
 from .. import storage
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..chain import graph, queries
 from ..chain.retire import live_suppliers
 from ..db import get_session
-from ..forms import apply_errors
+from ..forms import EmptyForm, apply_errors
 from ..models import (
     Campaign,
     Evidence,
@@ -399,3 +398,6 @@ def retry_mail(message_id: int) -> Any:
         session.commit()
         flash(_("The mail will be tried again."), "success")
     return redirect(url_for(".dead_mail"))
+
+
+from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from ..chain.retire import live_suppliers
 from ..models import AssessmentRun, Report, RunStatus, Supplier
+from ..pdf import Rendered, render
 from ..questionnaires.loader import Catalogue
 from ..risk.present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
 from ..risk.services import latest_run
@@ -22,7 +23,6 @@ from ..tenancy import get_in_org
 from ..validation import InvalidInput
 from ..vocab import LANGUAGES
 from .context import Scope, build_report_context
-from .pdf import Rendered, render
 
 Progress = Callable[[int, str], None]
 LEASE = timedelta(minutes=15)

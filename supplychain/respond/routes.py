@@ -18,9 +18,8 @@ from wtforms.validators import DataRequired, Length
 
 from .. import storage
 from ..access import public
-from ..accounts.forms import EmptyForm
 from ..db import get_session
-from ..forms import Form
+from ..forms import EmptyForm, Form
 from ..invitations import services as invitations
 from ..models import Invitation, Response, utcnow
 from ..questionnaires import evaluation, evidence

@@ -10,12 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from .. import audit
+from .. import audit, events
 from ..invitations import disclosures
 from ..models import Invitation, Organisation, Response, ResponseStatus, Supplier
 from ..questionnaires import services as responses
 from ..questionnaires.schema import Questionnaire
-from ..risk.services import queue_run
 
 
 def start(
@@ -59,7 +58,7 @@ def submit(
     proposed = disclosures.propose_links(
         session=session, parent=parent, questionnaire=questionnaire, answers=answers
     )
-    queue_run(session=session, organisation_id=invitation.organisation_id, trigger="response")
+    events.data_changed(session, invitation.organisation_id, "response")
     audit.record(
         session,
         user_id=None,

@@ -16,10 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from ..access import requires
-from ..accounts.forms import EmptyForm
 from ..chain.retire import live_suppliers
 from ..db import get_session
-from ..forms import Form, apply_errors
+from ..forms import EmptyForm, Form, apply_errors
 from ..models import (
     AssessmentRun,
     Flag,
@@ -378,3 +377,6 @@ def settings() -> Any:
         country=organisation.country,
         form=EmptyForm(),
     )
+
+
+from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)

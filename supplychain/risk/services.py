@@ -58,6 +58,14 @@ def queue_run(
     return run
 
 
+def queue_after_change(
+    session: Session, *, organisation_id: int, change: str, user_id: int | None
+) -> None:
+    """Receives events.supplier_data_changed (connected by create_app): an import, a confirmed
+    disclosure or a submitted response queues an assessment, in the same transaction."""
+    queue_run(session=session, organisation_id=organisation_id, trigger=change, user_id=user_id)
+
+
 def record_run(
     session: Session,
     run: AssessmentRun,

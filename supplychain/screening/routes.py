@@ -133,3 +133,6 @@ def document(check_id: int) -> Any:
     return send_file(
         path, mimetype=found.content_type, as_attachment=True, download_name=found.filename
     )
+
+
+from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from supplychain import create_app, resource_dir
+from supplychain import create_app
 from supplychain.cli import cli
 from supplychain.questionnaires import versions
 from supplychain.questionnaires.loader import (
@@ -18,6 +18,7 @@ from supplychain.questionnaires.loader import (
     load_versions,
     questionnaire_files,
 )
+from supplychain.resources import resource_dir
 from tests.questionnaires.test_loader import GOOD
 
 SHIPPED = Path(resource_dir("questionnaires", "questionnaires_data"))

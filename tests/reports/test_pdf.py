@@ -14,10 +14,10 @@ from sqlmodel import select
 from supplychain import db
 from supplychain.demo import load_demo
 from supplychain.models import Organisation, Supplier
+from supplychain.pdf import STATIC_BASE, render, static_file
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import services
 from supplychain.reports.context import Scope, build_report_context
-from supplychain.reports.pdf import STATIC_BASE, render, static_file
 from supplychain.risk import jobs as risk_jobs
 from supplychain.risk import services as risk
 from supplychain.risk import texts

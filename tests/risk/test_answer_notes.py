@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from supplychain import resource_dir
 from supplychain.questionnaires.loader import load_all, questionnaire_files
 from supplychain.questionnaires.sample import plain_answers
+from supplychain.resources import resource_dir
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import ResponseFacts
 from supplychain.risk.rules import RULES

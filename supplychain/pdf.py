@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .. import resource_dir
-from ..gcpause import gc_paused
+from .gcpause import gc_paused
+from .resources import resource_dir
 
 # Documents refer to static files relative to this base: href="css/report.css".
 STATIC_BASE = "https://static.invalid/"

@@ -1,0 +1,29 @@
+"""Signals that a feature sends when something it keeps has changed, for the features above it
+to act on without being imported by it (the layers contract in pyproject.toml).
+
+Receivers are connected by create_app, which every way into the app goes through (the web
+app, the `supplychain` command, the worker, the tests): see risk.services.queue_after_change.
+They run in the sender's transaction, so what they write is committed or rolled back with it.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+from sqlmodel import Session
+
+_signals = Namespace()
+
+#: What an assessment reads of an organisation changed: a chain import was applied, a link a
+#: supplier disclosed was confirmed, or a supplier submitted its answers. Risk queues an
+#: assessment (the change names the run's trigger: import, disclosure, response).
+supplier_data_changed = _signals.signal("supplier-data-changed")
+
+
+def data_changed(
+    session: Session, organisation_id: int, change: str, user_id: int | None = None
+) -> None:
+    """Send supplier_data_changed: the change is "import", "disclosure" or "response"; user_id
+    is the user who made it (None for a supplier)."""
+    supplier_data_changed.send(
+        session, organisation_id=organisation_id, change=change, user_id=user_id
+    )
