@@ -16,7 +16,7 @@ _INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 def record(
     session: Session,
     *,
-    organisation_id: int,
+    organisation_id: int | None = None,
     user_id: int | None,
     action: str,
     obj: Any = None,
@@ -25,11 +25,13 @@ def record(
     **details: Any,
 ) -> None:
     """Write an audit event for action on obj (or on the object named by object_type and
-    object_id, for bulk changes that load no objects), in the caller's transaction."""
+    object_id, for bulk changes that load no objects), in the caller's transaction.
+
+    The event belongs to organisation_id, by default obj's own organisation."""
     session.execute(
         _INSERT,
         {
-            "organisation_id": organisation_id,
+            "organisation_id": obj.organisation_id if organisation_id is None else organisation_id,
             "user_id": user_id,
             "action": action,
             "object_type": object_type or (type(obj).__name__.lower() if obj is not None else ""),
