@@ -27,13 +27,11 @@ def record(
     """Write an audit event for action on obj (or on the object named by object_type and
     object_id, for bulk changes that load no objects), in the caller's transaction.
 
-    The event goes in organisation_id, by default obj's organisation."""
-    if organisation_id is None:
-        organisation_id = obj.organisation_id
+    The event belongs to organisation_id, by default obj's own organisation."""
     session.execute(
         _INSERT,
         {
-            "organisation_id": organisation_id,
+            "organisation_id": obj.organisation_id if organisation_id is None else organisation_id,
             "user_id": user_id,
             "action": action,
             "object_type": object_type or (type(obj).__name__.lower() if obj is not None else ""),

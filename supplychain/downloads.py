@@ -4,6 +4,7 @@ code may carry quotes or letters outside ASCII: Werkzeug writes RFC 6266's filen
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from flask import Response, send_file
 
@@ -11,6 +12,11 @@ from flask import Response, send_file
 def attachment(data: bytes, mimetype: str, name: str) -> Response:
     """data as a download called name, never shown inline."""
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def stored_file(path: Path, mimetype: str, name: str) -> Response:
+    """A file we keep (an uploaded document) as a download called name, never shown inline."""
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def pdf_attachment(html: str, name: str) -> Response:

@@ -140,6 +140,11 @@ def apply_errors(form: FlaskForm, error: InvalidInput) -> None:
             form.form_errors.append(str(message))
 
 
+def next_target(default: str) -> str:
+    """The request's `next` parameter where it is safe (see safe_next), else default."""
+    return safe_next(request.args.get("next"), default)
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Return target if it is a path on this site, else default (no open redirects).
 

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -23,7 +14,7 @@ from .. import mail
 from ..access import public, requires
 from ..db import get_session
 from ..extensions import login_manager
-from ..forms import EmptyForm, apply_errors, safe_next
+from ..forms import EmptyForm, apply_errors, next_target
 from ..invitations import outbox
 from ..models import OutboxMessage, Role, TokenPurpose, User, utcnow
 from ..tenancy import get_or_404, org_select
@@ -189,7 +180,7 @@ def login() -> Any:
             services.record_login(session=db, user=user)
             db.commit()
             _start_session(user)
-            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+            return redirect(next_target(url_for("dashboard.index")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -358,42 +349,38 @@ def invite_user() -> Any:
     ), 422
 
 
+def _change_user(change: Callable[..., None], done: str, **values: Any) -> None:
+    """Make an admin's change to an account and say how it went: the service refuses one that
+    would leave the organisation without an active admin."""
+    db = get_session()
+    try:
+        change(session=db, actor=current_user, **values)
+    except InvalidInput as exc:
+        db.rollback()
+        flash(" ".join(str(m) for m in exc.errors.values()), "error")
+    else:
+        db.commit()
+        flash(done, "success")
+
+
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @requires(Role.ADMIN)
 def change_role(user_id: int) -> Any:
-    db = get_session()
-    user = get_or_404(db, User, user_id)
+    user = get_or_404(get_session(), User, user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            services.change_role(
-                session=db, user=user, role=Role(form.role.data), actor=current_user
-            )
-        except InvalidInput as exc:
-            db.rollback()
-            flash(" ".join(str(m) for m in exc.errors.values()), "error")
-        else:
-            db.commit()
-            flash(_("Role of %(email)s changed.", email=user.email), "success")
+        done = _("Role of %(email)s changed.", email=user.email)
+        _change_user(services.change_role, done, user=user, role=Role(form.role.data))
     return redirect(url_for("accounts.users"))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @requires(Role.ADMIN)
 def toggle_active(user_id: int) -> Any:
-    db = get_session()
-    user = get_or_404(db, User, user_id)
+    user = get_or_404(get_session(), User, user_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.set_active(
-                session=db, user=user, active=not user.is_active, actor=current_user
-            )
-        except InvalidInput as exc:
-            db.rollback()
-            flash(" ".join(str(m) for m in exc.errors.values()), "error")
-        else:
-            db.commit()
-            flash(_("Account of %(email)s updated.", email=user.email), "success")
+        done = _("Account of %(email)s updated.", email=user.email)
+        _change_user(services.set_active, done, user=user, active=not user.is_active)
     return redirect(url_for("accounts.users"))
 
 
@@ -403,7 +390,7 @@ def language(code: str) -> Any:
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+    return redirect(next_target(url_for("dashboard.index")))
 
 
 from . import token_routes  # noqa: E402,F401  (they add their views to bp)

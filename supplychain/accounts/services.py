@@ -128,7 +128,6 @@ def create_user(
         confirm_address(session=session, user=user, now=utcnow())
     audit.record(
         session,
-        organisation_id=organisation_id,
         user_id=actor_id or user.id,
         action="user.created",
         obj=user,
@@ -255,13 +254,7 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 
 def record_login(*, session: Session, user: User) -> None:
     user.last_login_at = utcnow()
-    audit.record(
-        session,
-        organisation_id=user.organisation_id,
-        user_id=user.id,
-        action="user.login",
-        obj=user,
-    )
+    audit.record(session, user_id=user.id, action="user.login", obj=user)
 
 
 def set_password(*, session: Session, user: User, password: str) -> None:
@@ -274,13 +267,7 @@ def set_password(*, session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     end_sessions(session=session, user=user)
     void_tokens(session=session, user=user)
-    audit.record(
-        session,
-        organisation_id=user.organisation_id,
-        user_id=user.id,
-        action="user.password_set",
-        obj=user,
-    )
+    audit.record(session, user_id=user.id, action="user.password_set", obj=user)
 
 
 def end_sessions(*, session: Session, user: User) -> None:
@@ -369,12 +356,7 @@ def change_role(*, session: Session, user: User, role: Role, actor: User) -> Non
     user.role = Role(role)
     session.add(user)
     audit.record(
-        session,
-        organisation_id=user.organisation_id,
-        user_id=actor.id,
-        action="user.role_changed",
-        obj=user,
-        role=user.role.value,
+        session, user_id=actor.id, action="user.role_changed", obj=user, role=user.role.value
     )
 
 
@@ -389,7 +371,6 @@ def set_active(*, session: Session, user: User, active: bool, actor: User) -> No
         void_tokens(session=session, user=user)
     audit.record(
         session,
-        organisation_id=user.organisation_id,
         user_id=actor.id,
         action="user.activated" if active else "user.deactivated",
         obj=user,

@@ -1,4 +1,5 @@
-"""Reading the calling organisation's rows for the API: one by id (or 404), or a page."""
+"""Reading the calling organisation's rows for the API: one by id (or 404), or a page of those
+matching a query's filters."""
 
 from __future__ import annotations
 
@@ -44,6 +45,16 @@ def page_of(
         offset=page.offset,
         next_offset=page.offset + page.limit if more else None,
     )
+
+
+def matching(query: Any, model: Any, page: BaseModel, *names: str) -> Any:
+    """query narrowed to the rows whose columns names equal the page's fields of the same names,
+    where those are given (None: any value)."""
+    for name in names:
+        value = getattr(page, name)
+        if value is not None:
+            query = query.where(getattr(model, name) == value)
+    return query
 
 
 def each(out: type[BaseModel]) -> Callable[[list[Any]], list[BaseModel]]:

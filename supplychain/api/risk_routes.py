@@ -6,6 +6,7 @@ by the worker (or, for reports, the app's own job thread when JOBS_IN_APP is on)
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Response, abort, current_app
@@ -23,8 +24,8 @@ from ..tenancy import get_in_org, in_org
 from ..validation import InvalidInput
 from .auth import actor_id, org_id
 from .errors import error_response
-from .lookup import each, get_or_404, page_of
-from .routes import READ, WRITE, bp, invalid
+from .lookup import each, get_or_404, matching, page_of
+from .routes import READ, WRITE, bp, invalid, saved
 from .schemas import (
     DecisionIn,
     DecisionOut,
@@ -41,8 +42,10 @@ from .spec import operation
 
 # ---- assessments -------------------------------------------------------------------------------
 
+assessment_op = partial(operation, bp, tag="assessments")
 
-@operation(bp, "/assessments", tag="assessments", scope=READ, query=Page, response=Paged[RunOut])
+
+@assessment_op("/assessments", scope=READ, query=Page, response=Paged[RunOut])
 def list_assessments(query: Page) -> Any:
     """List assessment runs, oldest first."""
     return page_of(
@@ -50,21 +53,13 @@ def list_assessments(query: Page) -> Any:
     )
 
 
-@operation(bp, "/assessments/<int:run_id>", tag="assessments", scope=READ, response=RunDetail)
+@assessment_op("/assessments/<int:run_id>", scope=READ, response=RunDetail)
 def get_assessment(run_id: int) -> Any:
     """Get an assessment run with what it was based on and its summary."""
     return RunDetail.model_validate(get_or_404(get_session(), AssessmentRun, run_id))
 
 
-@operation(
-    bp,
-    "/assessments",
-    method="POST",
-    tag="assessments",
-    scope=WRITE,
-    response=RunOut,
-    status=202,
-)
+@assessment_op("/assessments", method="POST", scope=WRITE, response=RunOut, status=202)
 def queue_assessment() -> Any:
     """Ask for an assessment; the worker carries it out.
 
@@ -79,6 +74,8 @@ def queue_assessment() -> Any:
 
 
 # ---- flags -------------------------------------------------------------------------------------
+
+flag_op = partial(operation, bp, tag="flags")
 
 
 def _flag_out(flags: list[Flag]) -> list[FlagOut]:
@@ -115,7 +112,7 @@ def _flag_out(flags: list[Flag]) -> list[FlagOut]:
     return out
 
 
-@operation(bp, "/flags", tag="flags", scope=READ, query=FlagQuery, response=Paged[FlagOut])
+@flag_op("/flags", scope=READ, query=FlagQuery, response=Paged[FlagOut])
 def list_flags(query: FlagQuery) -> Any:
     """List the flags of a run (the latest finished one unless run_id says otherwise)."""
     session = get_session()
@@ -130,27 +127,18 @@ def list_flags(query: FlagQuery) -> Any:
     select = risk.flags_of(session, run)
     if query.rule is not None:
         select = select.where(or_(Flag.rule == query.rule, Flag.indicator == query.rule))
-    if query.severity is not None:
-        select = select.where(Flag.severity == query.severity)
-    if query.supplier_id is not None:
-        select = select.where(Flag.supplier_id == query.supplier_id)
+    select = matching(select, Flag, query, "severity", "supplier_id")
     return page_of(session, select, query, Flag, _flag_out)
 
 
-@operation(bp, "/flags/<int:flag_id>", tag="flags", scope=READ, response=FlagOut)
+@flag_op("/flags/<int:flag_id>", scope=READ, response=FlagOut)
 def get_flag(flag_id: int) -> Any:
     """Get a flag with its evidence and the officer's decision."""
     return _flag_out([get_or_404(get_session(), Flag, flag_id)])[0]
 
 
-@operation(
-    bp,
-    "/flags/<int:flag_id>/decision",
-    method="PUT",
-    tag="flags",
-    scope=WRITE,
-    body=DecisionIn,
-    response=FlagOut,
+@flag_op(
+    "/flags/<int:flag_id>/decision", method="PUT", scope=WRITE, body=DecisionIn, response=FlagOut
 )
 def decide_flag(flag_id: int, body: DecisionIn) -> Any:
     """Record the officer's decision on a flag, replacing any earlier one.
@@ -164,45 +152,33 @@ def decide_flag(flag_id: int, body: DecisionIn) -> Any:
     Any other decision replaces a proposal still waiting; dismissing a critical flag that is
     dismissed already is refused (422, field `status`).
     """
-    session = get_session()
-    flag = get_or_404(session, Flag, flag_id)
-    try:
+    flag = get_or_404(get_session(), Flag, flag_id)
+    with saved() as session:
         risk.decide(session=session, flag=flag, user_id=actor_id(), **body.model_dump())
-    except InvalidInput as exc:
-        invalid(exc)
-    session.commit()
     return _flag_out([flag])[0]
 
 
 # ---- reports -----------------------------------------------------------------------------------
 
+report_op = partial(operation, bp, tag="reports")
 
-@operation(bp, "/reports", tag="reports", scope=READ, query=Page, response=Paged[ReportOut])
+
+@report_op("/reports", scope=READ, query=Page, response=Paged[ReportOut])
 def list_reports(query: Page) -> Any:
     """List risk reports, oldest first."""
     return page_of(get_session(), in_org(Report, org_id()), query, Report, each(ReportOut))
 
 
-@operation(bp, "/reports/<int:report_id>", tag="reports", scope=READ, response=ReportOut)
+@report_op("/reports/<int:report_id>", scope=READ, response=ReportOut)
 def get_report(report_id: int) -> Any:
     """Get a report's status; once done, its PDF is at /reports/{report_id}/pdf."""
     return ReportOut.model_validate(get_or_404(get_session(), Report, report_id))
 
 
-@operation(
-    bp,
-    "/reports",
-    method="POST",
-    tag="reports",
-    scope=WRITE,
-    body=ReportIn,
-    response=ReportOut,
-    status=202,
-)
+@report_op("/reports", method="POST", scope=WRITE, body=ReportIn, response=ReportOut, status=202)
 def queue_report(body: ReportIn) -> Any:
     """Ask for a PDF report of the latest finished assessment; poll it until it is done."""
-    session = get_session()
-    try:
+    with saved({"supplier": "supplier_id"}) as session:
         report = reports.queue_report(
             session=session,
             organisation_id=org_id(),
@@ -210,17 +186,12 @@ def queue_report(body: ReportIn) -> Any:
             lang=body.lang,
             user_id=actor_id(),
         )
-    except InvalidInput as exc:
-        invalid(exc, {"supplier": "supplier_id"})
-    session.commit()
     jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
     return ReportOut.model_validate(report)
 
 
-@operation(
-    bp,
+@report_op(
     "/reports/<int:report_id>/pdf",
-    tag="reports",
     scope=READ,
     media_type="application/pdf",
     errors=(409, 410),

@@ -5,12 +5,14 @@ Thin views over chain.services and invitations.services; the OpenAPI document is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import partial
 from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, jsonify
 from flask import Response as FlaskResponse
-from sqlmodel import col, or_
+from sqlmodel import Session, col, or_
 
 from ..access import public
 from ..chain import retire
@@ -27,7 +29,7 @@ from ..validation import InvalidInput
 from . import auth
 from .auth import actor_id, org_id
 from .errors import error_response
-from .lookup import each, get_or_404, page_of
+from .lookup import each, get_or_404, matching, page_of
 from .schemas import (
     InvitationIn,
     InvitationOut,
@@ -63,6 +65,18 @@ def invalid(exc: InvalidInput, renamed: Mapping[str, str] | None = None) -> NoRe
     abort(error_response(422, "Invalid " + ", ".join(sorted(fields)) + ".", fields))
 
 
+@contextmanager
+def saved(renamed: Mapping[str, str] | None = None) -> Iterator[Session]:
+    """The request's session for a service's change: committed after it, or, if the service
+    refuses the input, a 422 (see invalid)."""
+    session = get_session()
+    try:
+        yield session
+    except InvalidInput as exc:
+        invalid(exc, renamed)
+    session.commit()
+
+
 @bp.route("/openapi.json")
 @public
 def openapi() -> Any:
@@ -75,24 +89,27 @@ def openapi() -> Any:
 
 # ---- suppliers ---------------------------------------------------------------------------------
 
+supplier_op = partial(operation, bp, tag="suppliers")
 
-@operation(
-    bp, "/suppliers", tag="suppliers", scope=READ, query=SupplierQuery, response=Paged[SupplierOut]
-)
+
+def _added(add: Any, data: Any) -> Any:
+    """The supplier or link the chain service add makes from data (422 if it refuses it)."""
+    with saved() as session:
+        return add(session=session, organisation_id=org_id(), data=data, actor_id=actor_id())
+
+
+@supplier_op("/suppliers", scope=READ, query=SupplierQuery, response=Paged[SupplierOut])
 def list_suppliers(query: SupplierQuery) -> Any:
     """List suppliers.
 
     Live suppliers only; with `archived=true`, only the archived ones.
     """
     select = (retire.archived_suppliers if query.archived else retire.live_suppliers)(org_id())
-    if query.code is not None:
-        select = select.where(Supplier.code == query.code)
-    if query.kind is not None:
-        select = select.where(Supplier.kind == query.kind)
+    select = matching(select, Supplier, query, "code", "kind")
     return page_of(get_session(), select, query, Supplier, each(SupplierOut))
 
 
-@operation(bp, "/suppliers/<int:supplier_id>", tag="suppliers", scope=READ, response=SupplierOut)
+@supplier_op("/suppliers/<int:supplier_id>", scope=READ, response=SupplierOut)
 def get_supplier(supplier_id: int) -> Any:
     """Get a supplier.
 
@@ -101,15 +118,8 @@ def get_supplier(supplier_id: int) -> Any:
     return SupplierOut.model_validate(get_or_404(get_session(), Supplier, supplier_id))
 
 
-@operation(
-    bp,
-    "/suppliers",
-    method="POST",
-    tag="suppliers",
-    scope=WRITE,
-    body=SupplierIn,
-    response=SupplierOut,
-    status=201,
+@supplier_op(
+    "/suppliers", method="POST", scope=WRITE, body=SupplierIn, response=SupplierOut, status=201
 )
 def create_supplier(body: SupplierIn) -> Any:
     """Add a supplier.
@@ -117,47 +127,29 @@ def create_supplier(body: SupplierIn) -> Any:
     The code must be new in the organisation; country and sector are checked against ISO 3166
     and NACE Rev. 2.
     """
-    session = get_session()
-    try:
-        supplier = chain.create_supplier(
-            session=session,
-            organisation_id=org_id(),
-            data=chain.SupplierData(**body.model_dump()),
-            actor_id=actor_id(),
-        )
-    except InvalidInput as exc:
-        invalid(exc)
-    session.commit()
-    return SupplierOut.model_validate(supplier)
+    data = chain.SupplierData(**body.model_dump())
+    return SupplierOut.model_validate(_added(chain.create_supplier, data))
 
 
-@operation(
-    bp,
+@supplier_op(
     "/suppliers/<int:supplier_id>",
     method="PATCH",
-    tag="suppliers",
     scope=WRITE,
     body=SupplierPatch,
     response=SupplierOut,
 )
 def update_supplier(supplier_id: int, body: SupplierPatch) -> Any:
     """Change a supplier's details; only the fields given change."""
-    session = get_session()
-    supplier = get_or_404(session, Supplier, supplier_id)
+    supplier = get_or_404(get_session(), Supplier, supplier_id)
     given = body.model_dump(exclude_unset=True)
     changes = {k: v for k, v in given.items() if v is not None or k == "employees"}
     data = chain.SupplierData(**{**chain.as_mapping(supplier), **changes})
-    try:
+    with saved() as session:
         chain.update_supplier(session=session, supplier=supplier, data=data, actor_id=actor_id())
-    except InvalidInput as exc:
-        invalid(exc)
-    session.commit()
     return SupplierOut.model_validate(supplier)
 
 
-@operation(
-    bp, "/suppliers/<int:supplier_id>", method="DELETE", tag="suppliers", scope=WRITE, status=204
-)
+@supplier_op("/suppliers/<int:supplier_id>", method="DELETE", scope=WRITE, status=204)
 def delete_supplier(supplier_id: int) -> Any:
     """Take a supplier out of the chain, with every link to or from it.
 
@@ -175,13 +167,8 @@ def delete_supplier(supplier_id: int) -> Any:
     return FlaskResponse(status=204)
 
 
-@operation(
-    bp,
-    "/suppliers/<int:supplier_id>/restore",
-    method="POST",
-    tag="suppliers",
-    scope=WRITE,
-    response=SupplierOut,
+@supplier_op(
+    "/suppliers/<int:supplier_id>/restore", method="POST", scope=WRITE, response=SupplierOut
 )
 def restore_supplier(supplier_id: int) -> Any:
     """Bring an archived supplier back into the chain.
@@ -198,8 +185,10 @@ def restore_supplier(supplier_id: int) -> Any:
 
 # ---- links -------------------------------------------------------------------------------------
 
+link_op = partial(operation, bp, tag="links")
 
-@operation(bp, "/links", tag="links", scope=READ, query=LinkQuery, response=Paged[LinkOut])
+
+@link_op("/links", scope=READ, query=LinkQuery, response=Paged[LinkOut])
 def list_links(query: LinkQuery) -> Any:
     """List links (who buys work, labour or goods from whom).
 
@@ -213,61 +202,32 @@ def list_links(query: LinkQuery) -> Any:
     return page_of(get_session(), select, query, Link, each(LinkOut))
 
 
-@operation(
-    bp, "/links", method="POST", tag="links", scope=WRITE, body=LinkIn, response=LinkOut, status=201
-)
+@link_op("/links", method="POST", scope=WRITE, body=LinkIn, response=LinkOut, status=201)
 def create_link(body: LinkIn) -> Any:
     """Add a link between two suppliers, or from the organisation itself (no parent)."""
-    session = get_session()
-    try:
-        link = chain.add_link(
-            session=session,
-            organisation_id=org_id(),
-            data=chain.LinkData(**body.model_dump()),
-            actor_id=actor_id(),
-        )
-    except InvalidInput as exc:
-        invalid(exc)
-    session.commit()
-    return LinkOut.model_validate(link)
+    return LinkOut.model_validate(_added(chain.add_link, chain.LinkData(**body.model_dump())))
 
 
-@operation(bp, "/links/<int:link_id>", tag="links", scope=READ, response=LinkOut)
+@link_op("/links/<int:link_id>", scope=READ, response=LinkOut)
 def get_link(link_id: int) -> Any:
     """Get a link."""
     return LinkOut.model_validate(get_or_404(get_session(), Link, link_id))
 
 
-@operation(
-    bp,
-    "/links/<int:link_id>",
-    method="PATCH",
-    tag="links",
-    scope=WRITE,
-    body=LinkPatch,
-    response=LinkOut,
-)
+@link_op("/links/<int:link_id>", method="PATCH", scope=WRITE, body=LinkPatch, response=LinkOut)
 def update_link(link_id: int, body: LinkPatch) -> Any:
     """Change a link's terms; only the fields given change."""
-    session = get_session()
-    link = get_or_404(session, Link, link_id)
+    link = get_or_404(get_session(), Link, link_id)
     given = body.model_dump(exclude_unset=True)
     changes = {k: v for k, v in given.items() if v is not None or k != "relation"}
     current = link.model_dump(include=set(chain.LinkData.__dataclass_fields__))
-    try:
-        chain.update_link(
-            session=session,
-            link=link,
-            data=chain.LinkData(**{**current, **changes}),
-            actor_id=actor_id(),
-        )
-    except InvalidInput as exc:
-        invalid(exc)
-    session.commit()
+    data = chain.LinkData(**{**current, **changes})
+    with saved() as session:
+        chain.update_link(session=session, link=link, data=data, actor_id=actor_id())
     return LinkOut.model_validate(link)
 
 
-@operation(bp, "/links/<int:link_id>", method="DELETE", tag="links", scope=WRITE, status=204)
+@link_op("/links/<int:link_id>", method="DELETE", scope=WRITE, status=204)
 def delete_link(link_id: int) -> Any:
     """Remove a link; its suppliers stay."""
     session = get_session()
@@ -278,6 +238,8 @@ def delete_link(link_id: int) -> Any:
 
 # ---- invitations -------------------------------------------------------------------------------
 
+invitation_op = partial(operation, bp, tag="invitations")
+
 
 def _invitation_page(invitation_rows: list[Invitation]) -> list[InvitationOut]:
     states = invitations.invitation_statuses(get_session(), invitation_rows, utcnow())
@@ -287,29 +249,16 @@ def _invitation_page(invitation_rows: list[Invitation]) -> list[InvitationOut]:
     ]
 
 
-@operation(
-    bp,
-    "/invitations",
-    tag="invitations",
-    scope=READ,
-    query=InvitationQuery,
-    response=Paged[InvitationOut],
-)
+@invitation_op("/invitations", scope=READ, query=InvitationQuery, response=Paged[InvitationOut])
 def list_invitations(query: InvitationQuery) -> Any:
     """List the questionnaires sent to suppliers, with each one's status."""
-    select = in_org(Invitation, org_id())
-    if query.supplier_id is not None:
-        select = select.where(Invitation.supplier_id == query.supplier_id)
-    if query.campaign_id is not None:
-        select = select.where(Invitation.campaign_id == query.campaign_id)
+    select = matching(in_org(Invitation, org_id()), Invitation, query, "supplier_id", "campaign_id")
     return page_of(get_session(), select, query, Invitation, _invitation_page)
 
 
-@operation(
-    bp,
+@invitation_op(
     "/invitations",
     method="POST",
-    tag="invitations",
     scope=WRITE,
     body=InvitationIn,
     response=InvitationsSent,
@@ -321,11 +270,10 @@ def create_invitations(body: InvitationIn) -> Any:
     Each supplier gets its own link by mail (through the outbox, sent by the worker); the links
     themselves are never returned.
     """
-    session = get_session()
     questionnaire = get_catalogue().get(body.questionnaire_id)
     if questionnaire is None:
         invalid(InvalidInput({"questionnaire_id": "No questionnaire has this id."}))
-    try:
+    with saved({"suppliers": "supplier_ids"}) as session:
         campaign, _links = invitations.create_campaign(
             session=session,
             organisation_id=org_id(),
@@ -338,9 +286,6 @@ def create_invitations(body: InvitationIn) -> Any:
             base_url=current_app.config["BASE_URL"],
             now=utcnow(),
         )
-    except InvalidInput as exc:
-        invalid(exc, {"suppliers": "supplier_ids"})
-    session.commit()
     sent = session.exec(
         in_org(Invitation, org_id())
         .where(Invitation.campaign_id == campaign.id)
@@ -349,11 +294,9 @@ def create_invitations(body: InvitationIn) -> Any:
     return InvitationsSent(campaign_id=campaign.id, invitations=_invitation_page(list(sent)))  # type: ignore[arg-type]
 
 
-@operation(
-    bp,
+@invitation_op(
     "/invitations/<int:invitation_id>/resend",
     method="POST",
-    tag="invitations",
     scope=WRITE,
     body=ResendIn,
     body_required=False,
@@ -392,13 +335,8 @@ def resend_invitation(invitation_id: int, body: ResendIn) -> Any:
     return _invitation_page([invitation])[0]
 
 
-@operation(
-    bp,
-    "/invitations/<int:invitation_id>/revoke",
-    method="POST",
-    tag="invitations",
-    scope=WRITE,
-    response=InvitationOut,
+@invitation_op(
+    "/invitations/<int:invitation_id>/revoke", method="POST", scope=WRITE, response=InvitationOut
 )
 def revoke_invitation(invitation_id: int) -> Any:
     """Stop the invitation's link from working, and its unsent mail from going out.
@@ -415,20 +353,17 @@ def revoke_invitation(invitation_id: int) -> Any:
 # ---- responses ---------------------------------------------------------------------------------
 
 
-@operation(
-    bp, "/responses", tag="responses", scope=READ, query=ResponseQuery, response=Paged[ResponseOut]
-)
+response_op = partial(operation, bp, tag="responses")
+
+
+@response_op("/responses", scope=READ, query=ResponseQuery, response=Paged[ResponseOut])
 def list_responses(query: ResponseQuery) -> Any:
     """List questionnaire responses, started or submitted."""
-    select = in_org(Response, org_id())
-    if query.supplier_id is not None:
-        select = select.where(Response.supplier_id == query.supplier_id)
-    if query.status is not None:
-        select = select.where(Response.status == query.status)
+    select = matching(in_org(Response, org_id()), Response, query, "supplier_id", "status")
     return page_of(get_session(), select, query, Response, each(ResponseOut))
 
 
-@operation(bp, "/responses/<int:response_id>", tag="responses", scope=READ, response=ResponseDetail)
+@response_op("/responses/<int:response_id>", scope=READ, response=ResponseDetail)
 def get_response(response_id: int) -> Any:
     """Get a response with how far each section is answered, and once submitted its answers,
     by question id."""

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..ilo import IloIndicator
 from ..vocab import LANGUAGES
+from ..workertexts import FOLDER as WORKER_TEXTS
 
 CONTENT = Path(__file__).resolve().parent / "content"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
@@ -201,6 +202,13 @@ def contacts_path() -> Path:
     from flask import current_app
 
     return Path(current_app.config.get("GUIDE_CONTACTS") or CONTACTS)
+
+
+def worker_texts_path() -> Path:
+    """The workers' texts: SUPPLYCHAIN_WORKER_TEXTS, or the ones shipped with the app."""
+    from flask import current_app
+
+    return Path(current_app.config.get("WORKER_TEXTS") or WORKER_TEXTS)
 
 
 def contacts(lang: str) -> list[dict[str, str]]:

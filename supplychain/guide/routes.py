@@ -3,20 +3,9 @@ leaflet for workers."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -27,8 +16,7 @@ from ..models import Role, Severity, Supplier, utcnow
 from ..risk import freshness, listing, snapshot
 from ..risk import services as risk
 from ..tenancy import current_org_id, get_or_404
-from ..workertexts import FOLDER as WORKER_TEXTS
-from .content import ESCALATION, contacts, contacts_path, guide
+from .content import ESCALATION, contacts, contacts_path, guide, worker_texts_path
 from .leaflet import LeafletPage, leaflet_pages
 
 bp = Blueprint("guide", __name__)
@@ -123,8 +111,7 @@ def checklist_pdf(supplier_id: int) -> Any:
 
 
 def _leaflet_pages() -> dict[str, LeafletPage]:
-    folder = Path(current_app.config.get("WORKER_TEXTS") or WORKER_TEXTS)
-    return leaflet_pages(contacts_path(), folder)
+    return leaflet_pages(contacts_path(), worker_texts_path())
 
 
 @bp.route("/leaflet")

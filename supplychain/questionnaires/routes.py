@@ -41,6 +41,24 @@ def _language(questionnaire: Questionnaire, wanted: str | None) -> str:
     return questionnaire.languages[0]
 
 
+def _form_page(
+    template: str, questionnaire: Questionnaire, lang: str, form: Any, /, **page: Any
+) -> str:
+    """A page with a questionnaire's form: every section as answered so far, and tables with
+    room for new rows."""
+    sections = view_sections(questionnaire, lang, form.answers(all_questions=True))
+    add_blank_rows(form)
+    return render_template(
+        template,
+        questionnaire=questionnaire,
+        title=questionnaire.title.get(lang),
+        form=form,
+        sections=sections,
+        country_list=countries(),
+        **page,
+    )
+
+
 @bp.route("/")
 @requires(Role.VIEWER)
 def index() -> Any:
@@ -72,18 +90,14 @@ def preview(questionnaire_id: str) -> Any:
     with force_locale(lang):
         form = form_class(questionnaire, lang)()
         checked = request.method == "POST" and form.validate()
-        answers = form.answers(all_questions=True)
-        add_blank_rows(form)
-        return render_template(
+        return _form_page(
             "questionnaires/preview.html",
-            questionnaire=questionnaire,
-            title=questionnaire.title.get(lang),
+            questionnaire,
+            lang,
+            form,
             lang=lang,
             languages=[(c, LANGUAGE_NAMES.get(c, c)) for c in questionnaire.languages],
-            form=form,
-            sections=view_sections(questionnaire, lang, answers),
             checked=checked,
-            country_list=countries(),
             summary=answer_views(questionnaire, lang, form.answers()) if checked else [],
         )
 
@@ -117,12 +131,4 @@ def risk_assessment() -> Any:
         session.commit()
         flash(_("Your organisation's risk profile is updated."), "success")
         return redirect(url_for("dashboard.index"))
-    add_blank_rows(form)
-    return render_template(
-        "questionnaires/risk_assessment.html",
-        questionnaire=questionnaire,
-        title=questionnaire.title.get(lang),
-        form=form,
-        sections=view_sections(questionnaire, lang, form.answers(all_questions=True)),
-        country_list=countries(),
-    )
+    return _form_page("questionnaires/risk_assessment.html", questionnaire, lang, form)

@@ -164,11 +164,11 @@ class SupplierSection:
 
 
 @dataclass(frozen=True)
-class AnswerBlock:
+class AnswerBlock(AnsweredQuestionnaire):
+    """A supplier's answers as the appendix shows them: under its name, with an anchor."""
+
     supplier: str
     anchor: str
-    questionnaire: str
-    answers: tuple[AnswerView, ...]
 
 
 @dataclass(frozen=True)

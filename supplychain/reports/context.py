@@ -11,6 +11,7 @@ the same about them. Answers, invitations and exposure are as they are when the 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import get_timezone
@@ -138,17 +139,14 @@ def build_report_context(
 
 
 def _chain(session: Session, run: AssessmentRun, current: RiskInputs) -> RiskInputs:
-    """The chain as the run read it, with today's answers and invitations."""
+    """Today's inputs (answers, invitations) with the chain as the run read it."""
     chain = run_chain(session, run)
-    return RiskInputs(
+    return replace(
+        current,
         graph=chain.graph,
         analysis=chain.analysis,
         suppliers=chain.suppliers,
         links=chain.links,
-        responses=current.responses,
-        invitations=current.invitations,
-        now=current.now,
-        home_country=current.home_country,
     )
 
 

@@ -124,6 +124,15 @@ def _respondent() -> tuple[services.Respondent, Questionnaire]:
     return found, _questionnaire(found.invitation)
 
 
+def _answering() -> tuple[services.Respondent, Questionnaire]:
+    """The respondent as _respondent finds it, while still answering: once the response is
+    submitted, its pages send the browser to the done page."""
+    respondent, questionnaire = _respondent()
+    if services.is_submitted(respondent.response):
+        abort(redirect(url_for(".done")))
+    return respondent, questionnaire
+
+
 def _section_id(questionnaire: Questionnaire) -> str:
     wanted = request.args.get("section")
     ids = [s.id for s in questionnaire.sections]
@@ -158,10 +167,8 @@ def _save_section(form: Any, response: Response, section_ids: list[str]) -> dict
 @bp.route("/answer", methods=("GET", "POST"))
 @public
 def answer() -> Any:
-    respondent, questionnaire = _respondent()
+    respondent, questionnaire = _answering()
     invitation, response = respondent.invitation, respondent.response
-    if services.is_submitted(response):
-        return redirect(url_for(".done"))
     go = request.form.get("go", "") if request.method == "POST" else ""
     if go.startswith("lang:") and go[5:] in current_app.config["LANGUAGES"]:
         cookie["lang"] = go[5:]  # the language switch posts the page: saved, then redrawn
@@ -251,10 +258,8 @@ def autosave() -> Any:
 @bp.route("/review", methods=("GET", "POST"))
 @public
 def review() -> Any:
-    respondent, questionnaire = _respondent()
+    respondent, questionnaire = _answering()
     invitation, response = respondent.invitation, respondent.response
-    if services.is_submitted(response):
-        return redirect(url_for(".done"))
     lang = _language(questionnaire, invitation)
     session = get_session()
     stored = responses.stored_answers(session, response)

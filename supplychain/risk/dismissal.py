@@ -107,7 +107,6 @@ def _kept(
     session.add(decision)
     audit.record(
         session,
-        organisation_id=flag.organisation_id,
         user_id=user_id,
         action=action,
         obj=flag,

@@ -54,6 +54,15 @@ class DecisionForm(Form):
     due_date = DateField(validators=[Optional()])
     note = TextAreaField(validators=[Length(max=2000)])
 
+    def decision(self) -> dict[str, Any]:
+        """The decision as risk.services.decide takes it (as the API's DecisionIn gives it)."""
+        return {
+            "status": FlagStatus(self.status.data),
+            "note": self.note.data or "",
+            "owner": self.owner.data or "",
+            "due_date": self.due_date.data,
+        }
+
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
@@ -135,13 +144,7 @@ def flag(flag_id: int) -> Any:
         if form.validate_on_submit():
             try:
                 decision = services.decide(
-                    session=session,
-                    flag=found,
-                    status=FlagStatus(form.status.data),
-                    user_id=current_user.id,
-                    note=form.note.data or "",
-                    owner=form.owner.data or "",
-                    due_date=form.due_date.data,
+                    session=session, flag=found, user_id=current_user.id, **form.decision()
                 )
             except InvalidInput as exc:
                 apply_errors(form, exc)
@@ -204,21 +207,17 @@ def _people(session: Session, decision: FlagDecision | None) -> dict[int, str]:
     return {u.id: u.name or u.email for u in users if u.id is not None}
 
 
-@bp.route("/flags/<int:flag_id>/dismissal/confirm", methods=("POST",))
+@bp.route("/flags/<int:flag_id>/dismissal/<any(confirm, decline):step>", methods=("POST",))
 @requires(Role.OFFICER)
-def confirm_dismissal(flag_id: int) -> Any:
-    """Dismiss a critical flag as proposed: an admin other than the proposer."""
-    found = _act_on_dismissal(flag_id, "can_confirm", dismissal.confirm_dismissal)
-    flash(_("The flag is dismissed; both people are recorded with it."), "success")
-    return redirect(url_for(".flag", flag_id=found.id))
-
-
-@bp.route("/flags/<int:flag_id>/dismissal/decline", methods=("POST",))
-@requires(Role.OFFICER)
-def decline_dismissal(flag_id: int) -> Any:
-    """Take back (the proposer) or refuse (an admin) a proposed dismissal."""
-    found = _act_on_dismissal(flag_id, "can_decline", dismissal.decline_dismissal)
-    flash(_("The proposed dismissal is withdrawn; the flag stays as it was."), "success")
+def dismissal_step(flag_id: int, step: str) -> Any:
+    """Dismiss a critical flag as proposed (confirm: an admin other than the proposer), or take
+    back (the proposer) or refuse (an admin) a proposed dismissal (decline)."""
+    if step == "confirm":
+        found = _act_on_dismissal(flag_id, "can_confirm", dismissal.confirm_dismissal)
+        flash(_("The flag is dismissed; both people are recorded with it."), "success")
+    else:
+        found = _act_on_dismissal(flag_id, "can_decline", dismissal.decline_dismissal)
+        flash(_("The proposed dismissal is withdrawn; the flag stays as it was."), "success")
     return redirect(url_for(".flag", flag_id=found.id))
 
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,7 +13,7 @@ from flask_login import current_user
 from .. import storage
 from ..access import requires
 from ..db import get_session
-from ..downloads import pdf_attachment
+from ..downloads import pdf_attachment, stored_file
 from ..models import Role, ScreeningCheck, ScreeningResult, Supplier, utcnow
 from ..questionnaires.evidence import RejectedFile
 from ..tenancy import get_or_404
@@ -130,9 +121,7 @@ def document(check_id: int) -> Any:
     path = storage.document_path(
         storage.upload_dir(current_app), found.organisation_id, found.stored_name
     )
-    return send_file(
-        path, mimetype=found.content_type, as_attachment=True, download_name=found.filename
-    )
+    return stored_file(path, found.content_type, found.filename)
 
 
 from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)
