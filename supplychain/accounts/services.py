@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from .. import audit
 from ..models import Organisation, Role, TokenPurpose, User, UserToken, utcnow
-from ..reference import normalise_country
+from ..reference.codes import normalise_country
 from ..security import hash_password, verify_password
 from ..tenancy import in_org
 from ..validation import InvalidInput, check_length, normalise_email

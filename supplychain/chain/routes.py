@@ -17,7 +17,7 @@ from ..db import get_session
 from ..forms import EmptyForm, apply_errors
 from ..models import Link, Role, Supplier
 from ..numbers import page_number, row_id
-from ..reference import countries, nace_codes
+from ..reference.codes import countries, nace_codes
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import graph, queries, retire, services

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from .. import audit
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
-from ..reference import normalise_country, normalise_nace
+from ..reference.codes import normalise_country, normalise_nace
 from ..tenancy import in_org
 from ..validation import InvalidInput, check_length, normalise_email
 from .retire import live_suppliers

@@ -17,9 +17,8 @@ import yaml
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..ilo import IloIndicator
-from ..vocab import LANGUAGES
-from ..workertexts import FOLDER as WORKER_TEXTS
+from ..reference.worker_texts import FOLDER as WORKER_TEXTS
+from ..vocab import LANGUAGES, IloIndicator
 
 CONTENT = Path(__file__).resolve().parent / "content"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..workertexts import WorkerTexts, load_texts
+from ..reference.worker_texts import WorkerTexts, load_texts
 from .content import load_contacts, worker_contact_ids
 
 EMERGENCY = "emergency"  # the contact id shown at the top, for someone in danger now

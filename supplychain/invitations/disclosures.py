@@ -24,7 +24,7 @@ from ..chain import retire
 from ..chain import services as chain
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..questionnaires.schema import Disclosure, Questionnaire
-from ..reference import normalise_country
+from ..reference.codes import normalise_country
 from ..tenancy import in_org
 from ..validation import InvalidInput
 

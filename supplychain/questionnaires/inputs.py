@@ -28,7 +28,7 @@ from wtforms.validators import Email, Length, NumberRange, Optional, ValidationE
 
 from ..forms import BoundedDecimalField, SubForm, WholeNumberField
 from ..numbers import row_id
-from ..reference import normalise_country
+from ..reference.codes import normalise_country
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 YES_NO_LABELS = {c.value: c.label for c in YES_NO}

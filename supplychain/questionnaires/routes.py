@@ -16,7 +16,7 @@ from ..db import get_session
 from ..i18n import LANGUAGE_NAMES
 from ..models import Role
 from ..numbers import small_count
-from ..reference import countries
+from ..reference.codes import countries
 from ..tenancy import current_org_id
 from . import evidence, services
 from .catalogue import form_class, get_catalogue

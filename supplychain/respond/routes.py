@@ -28,7 +28,7 @@ from ..questionnaires.catalogue import form_class, get_catalogue
 from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
 from ..questionnaires.sample import length as questionnaire_length
 from ..questionnaires.schema import Questionnaire
-from ..reference import countries
+from ..reference.codes import countries
 from . import services, shown
 
 bp = Blueprint("respond", __name__)

@@ -186,7 +186,7 @@ def _wage_test(
     country: str, rate: Decimal, sector: str, today: Any
 ) -> tuple[str, Severity, Decimal, Any] | None:
     """(reason, severity, floor, figure) where rate is below a floor of country, else None."""
-    from .reference import labour_costs
+    from ..reference.risk_factors import labour_costs
 
     cost = labour_costs().get(country)
     if cost is None or not cost.in_force(today):

@@ -48,7 +48,7 @@ def reference_check(path: str | None, today: datetime | None) -> None:
     from pathlib import Path
 
     from ..models import utcnow
-    from .reference import (
+    from ..reference.risk_factors import (
         ReferenceDataError,
         figure_ages,
         high_risk_sectors,

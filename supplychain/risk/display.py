@@ -17,8 +17,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ..i18n import SEVERITY_NAMES
-from ..ilo import NAMES as ILO_NAMES
 from ..questionnaires.loader import Catalogue
+from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import FlagStatus
 from .findings import SupplierFacts
 from .present import FACT_NAMES, describe

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
-from ..ilo import NAMES as ILO_NAMES
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
+from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import IloIndicator
 from . import texts
 from .findings import Finding, SupplierFacts

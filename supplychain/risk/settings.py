@@ -13,7 +13,7 @@ from sqlmodel import Session
 from .. import audit
 from ..models import Organisation
 from ..numbers import parse_decimal, parse_integer
-from ..reference import normalise_country
+from ..reference.codes import normalise_country
 from . import texts
 from .freshness import RISK_SETTINGS_UPDATED
 from .rules import RULES

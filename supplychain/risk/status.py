@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import current_app
 
-from .reference import (
+from ..reference.risk_factors import (
     FigureAge,
     ReferenceDataError,
     figure_ages,

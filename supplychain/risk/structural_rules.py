@@ -23,7 +23,7 @@ from .rules import N_, Translator, finding, findings, rule
 T = Mapping[str, Any]
 
 if TYPE_CHECKING:
-    from .reference import LabourCost, SectorFloor
+    from ..reference.risk_factors import LabourCost, SectorFloor
 
 # A link's labour-cost floor: (work country, lowest lawful cost of a labour hour in EUR, the
 # figure it comes from, the hours it rests on).
@@ -523,7 +523,7 @@ def labour_cost_floor(inputs: RiskInputs, link: LinkFacts, child: int) -> Floor 
     July's); without dates, against the year's average month (166.17 h in 2026). A sector
     floor binding the supplier's NACE code, with the same contributions, replaces it where it
     is higher."""
-    from .reference import labour_costs
+    from ..reference.risk_factors import labour_costs
 
     if not link.contract_value_eur or not link.labour_hours:
         return None
@@ -600,7 +600,7 @@ def high_risk_sector(inputs: RiskInputs, t: T) -> Findings:
 
 
 def _sector_values(sector: str) -> tuple[Encoded, Encoded] | None:
-    from .reference import sector_match
+    from ..reference.risk_factors import sector_match
 
     match = sector_match(sector) if sector else None
     if match is None:
@@ -652,7 +652,7 @@ def cross_border(inputs: RiskInputs, t: T) -> Findings:
 def _border_facts(country: str, buyer: str) -> tuple[Encoded, Severity]:
     """The facts of a border between a company's country and its buyer's, shared by its flags
     as evidence and params, and its severity."""
-    from .reference import THIRD_COUNTRY, THIRD_COUNTRY_SOURCE, country_tier
+    from ..reference.risk_factors import THIRD_COUNTRY, THIRD_COUNTRY_SOURCE, country_tier
 
     mine, theirs = country_tier(country), country_tier(buyer)
     facts: dict[str, str] = {"country": country, "buyer_country": buyer}

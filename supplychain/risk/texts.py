@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import get_locale, gettext, lazy_gettext, ngettext
 
-from ..ilo import NAMES as ILO_NAMES
+from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import IloIndicator
 from .findings import Finding
 from .rules import RULES

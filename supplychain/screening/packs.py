@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..reference import countries, normalise_nace
+from ..reference.codes import countries, normalise_nace
 
 PACKS_FILE = Path(__file__).resolve().parent.parent / "data" / "screening_packs.yaml"
 ID = r"^[a-z][a-z0-9-]*$"

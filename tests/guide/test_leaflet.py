@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from supplychain import db
 from supplychain.guide.content import CONTACTS, GuideError, load_contacts, worker_contact_ids
 from supplychain.models import Role
-from supplychain.workertexts import FOLDER, SIGNS, WorkerTextsError, load_texts
+from supplychain.reference.worker_texts import FOLDER, SIGNS, WorkerTextsError, load_texts
 from tests.conftest import login
 from tests.factories import PASSWORD, make_org, make_user
 

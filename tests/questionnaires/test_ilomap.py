@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from supplychain.ilo import IloIndicator
 from supplychain.questionnaires.ilomap import MAPPED, evidence, table
 from supplychain.questionnaires.loader import load_all, questionnaire_files
 from supplychain.resources import resource_dir
+from supplychain.vocab import IloIndicator
 
 SHIPPED = resource_dir("questionnaires", "questionnaires_data")
 DOC = Path(__file__).resolve().parents[2] / "docs" / "questionnaires.md"

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from supplychain.ilo import IloIndicator
 from supplychain.questionnaires.evaluation import triggered_risks, visible_ids
 from supplychain.questionnaires.loader import (
     QuestionnaireError,
@@ -22,6 +21,7 @@ from supplychain.questionnaires.loader import (
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.questionnaires.schema import Condition, Text
 from supplychain.resources import resource_dir
+from supplychain.vocab import IloIndicator
 
 SHIPPED = resource_dir("questionnaires", "questionnaires_data")
 

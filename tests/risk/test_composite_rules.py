@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from supplychain.ilo import IloIndicator as ILO
 from supplychain.models import Severity
 from supplychain.questionnaires.schema import Questionnaire
 from supplychain.risk import texts
@@ -11,6 +10,7 @@ from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import Finding, ResponseFacts, to_json
 from supplychain.risk.flagset import FlagSet
 from supplychain.risk.rules import RULES
+from supplychain.vocab import IloIndicator as ILO
 from tests.risk.builders import chain
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from supplychain.risk.reference import (
+from supplychain.reference.risk_factors import (
     HIGH_RISK_SECTORS_FILE,
     LABOUR_COSTS_FILE,
     LabourCost,

@@ -8,7 +8,7 @@ from pathlib import Path
 from supplychain.cli import cli
 from supplychain.db import get_session
 from supplychain.models import Role
-from supplychain.risk.reference import LABOUR_COSTS_FILE
+from supplychain.reference.risk_factors import LABOUR_COSTS_FILE
 from tests.conftest import login
 from tests.factories import PASSWORD, make_org, make_user
 

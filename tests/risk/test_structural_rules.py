@@ -184,7 +184,7 @@ def test_labour_cost_is_judged_by_the_floor_where_the_work_is_done():
 
 
 def test_the_latvian_floor_uses_the_normal_hours_of_a_month_not_173_hours():
-    from supplychain.risk.reference import labour_costs
+    from supplychain.reference.risk_factors import labour_costs
 
     lv = labour_costs()["LV"]
     by_month_hours = 780 / 166.17 * 1.2359  # 5.80: the monthly minimum over 2026's average month

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pycountry
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _NACE_RE = re.compile(r"^([A-U])?(\d{2})(?:\.(\d)(\d)?)?$")
 
 

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from supplychain.reference import countries, nace_codes, normalise_nace
+from .codes import countries, nace_codes, normalise_nace
 
 try:  # libyaml's C loader: the same data as the pure one, several times faster
     from yaml import CSafeLoader as SafeLoader

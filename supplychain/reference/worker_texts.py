@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .ilo import IloIndicator
+from ..vocab import IloIndicator
 
-FOLDER = Path(__file__).resolve().parent / "data" / "workers"
+FOLDER = Path(__file__).resolve().parent.parent / "data" / "workers"
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 # The signs a worker may recognise, in the files' order, and the ILO indicators behind each.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .vocab import IloIndicator
+from ..vocab import IloIndicator
 
 NAMES = {
     IloIndicator.ABUSE_OF_VULNERABILITY: _l("Abuse of vulnerability"),
