@@ -67,18 +67,10 @@ def _questionnaire_choices() -> list[tuple[str, str]]:
 @requires(Role.VIEWER)
 def index() -> Any:
     session = get_session()
-    campaigns = session.exec(org_select(Campaign).order_by(col(Campaign.id).desc())).all()
-    now = utcnow()
-    rows = []
-    for campaign in campaigns:
-        invitations = session.exec(
-            org_select(Invitation).where(Invitation.campaign_id == campaign.id)
-        ).all()
-        statuses = services.invitation_statuses(session, list(invitations), now)
-        rows.append((campaign, _tally(statuses.values())))
+    campaigns = services.campaign_statuses(session, current_org_id(), utcnow())
     return render_template(
         "invitations/index.html",
-        rows=rows,
+        rows=[(campaign, _tally(statuses)) for campaign, statuses in campaigns],
         proposed=len(disclosures.proposed_links(session, current_org_id())),
         dead=len(outbox.dead_letters(session=session, organisation_id=current_org_id())),
         sending=_sending(),

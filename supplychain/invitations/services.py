@@ -305,6 +305,22 @@ def invitation_statuses(
     return {i.id: status_of(i, states.get(i.response_id), now) for i in invitations}  # type: ignore[misc]
 
 
+def campaign_statuses(
+    session: Session, organisation_id: int, now: datetime
+) -> list[tuple[Campaign, list[InvitationStatus]]]:
+    """The organisation's campaigns, newest first, each with its invitations' statuses: three
+    queries however many campaigns there are."""
+    campaigns = session.exec(
+        in_org(Campaign, organisation_id).order_by(col(Campaign.id).desc())
+    ).all()
+    invitations = list(session.exec(in_org(Invitation, organisation_id)).all())
+    by_id = invitation_statuses(session, invitations, now)
+    statuses: dict[int | None, list[InvitationStatus]] = {c.id: [] for c in campaigns}
+    for invitation in invitations:
+        statuses.setdefault(invitation.campaign_id, []).append(by_id[invitation.id])  # type: ignore[index]
+    return [(c, statuses[c.id]) for c in campaigns]
+
+
 def latest_statuses(
     session: Session, organisation_id: int, now: datetime
 ) -> dict[int, InvitationStatus]:

@@ -137,6 +137,25 @@ def test_resend_replaces_the_link_and_revoke_ends_it(app, admin, chain):
     assert "revoked" in admin.get(campaign_page).get_data(as_text=True)
 
 
+def test_the_campaign_list_counts_each_campaigns_own_invitations(app, admin, chain):
+    _send(admin, supplier_ids=[chain["a"], chain["b"]])
+    latest = _send(admin, supplier_ids=[chain["d"]], title="Autumn round")
+    with app.app_context():
+        invitation_id = (
+            db.get_session()
+            .exec(select(Invitation.id).where(Invitation.supplier_id == chain["d"]))
+            .one()
+        )
+    post_form(
+        admin, f"/invitations/invitation/{invitation_id}/revoke", page=latest.headers["Location"]
+    )
+    page = admin.get("/invitations/").get_data(as_text=True)
+    autumn, spring = page.index("Autumn round"), page.index("Spring round")
+    assert autumn < spring  # newest first
+    assert "0 of 1 answered" in page[autumn:spring] and "0 of 2 answered" in page[spring:]
+    assert 'class="seg revoked"' in page[autumn:spring] and "seg revoked" not in page[spring:]
+
+
 def _disclose(app, chain, rows):
     with app.app_context():
         session = db.get_session()
