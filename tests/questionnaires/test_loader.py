@@ -336,12 +336,9 @@ def test_one_day_off_a_week_is_at_least_a_medium_risk(shipped):
 # What answers mean, and the sample answers ---------------------------------------------------
 
 
-def test_the_risk_profile_is_at_risk_from_one_statement_graded_by_the_highest_severity():
+def test_the_risk_profile_is_at_risk_from_one_statement_graded_by_the_highest_severity(every_type):
     from supplychain.questionnaires.evaluation import risk_profile
-    from supplychain.questionnaires.loader import load_questionnaire
-    from tests.questionnaires.conftest import DATA
 
-    every_type = load_questionnaire(DATA / "every-type.yaml")
     risky = risk_profile(every_type, {"uses_agencies": "yes", "weekly_hours": 60})
     assert [t.question.id for t in risky.triggered] == ["uses_agencies", "weekly_hours"]
     assert risky.at_risk and risky.level.value == "high" and risky.statements == 3
@@ -349,12 +346,9 @@ def test_the_risk_profile_is_at_risk_from_one_statement_graded_by_the_highest_se
     assert (safe.at_risk, safe.level, safe.statements) == (False, None, 3)
 
 
-def test_a_section_is_complete_once_every_shown_required_question_is_answered():
+def test_a_section_is_complete_once_every_shown_required_question_is_answered(every_type):
     from supplychain.questionnaires.evaluation import progress
-    from supplychain.questionnaires.loader import load_questionnaire
-    from tests.questionnaires.conftest import DATA
 
-    every_type = load_questionnaire(DATA / "every-type.yaml")
     [empty] = progress(every_type, "en", {})
     assert not empty.complete and empty.missing[0] == "uses_agencies"
     [done] = progress(every_type, "en", plain_answers(every_type))
