@@ -189,11 +189,10 @@ def _wage_test(
     from ..reference.risk_factors import labour_costs
 
     cost = labour_costs().get(country)
-    if cost is None or not cost.in_force(today):
+    if cost is None or not cost.in_force(today) or cost.hourly_wage_eur is None:
         return None
-    lowest, average = cost.lowest_hourly_wage_eur, cost.hourly_wage_eur
-    if lowest is None or average is None:
-        return None
+    average = cost.hourly_wage_eur
+    lowest = cost.lowest_hourly_wage_eur or average
     floor = next((f for f in cost.sector_floors if f.applies(sector, today)), None)
     if rate < lowest:
         return "statutory", Severity.CRITICAL, lowest, cost

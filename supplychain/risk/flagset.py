@@ -75,12 +75,6 @@ class FlagSet:
         """(supplier id, severity) of every flag, as engine.exposure reads them."""
         return zip(self.suppliers, self.severities, strict=True)
 
-    def indicators_of(self, rule: str) -> Iterator[str]:
-        """The indicator of each of a rule's flags."""
-        for flag_rule, indicator in zip(self.rules, self.indicators, strict=True):
-            if flag_rule == rule:
-                yield indicator
-
     def ilo_of(self, i: int) -> tuple[IloIndicator, ...]:
         """The ILO indicators of the i-th flag."""
         return self._meta[i][0]

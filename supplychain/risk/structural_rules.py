@@ -514,8 +514,8 @@ def work_country(inputs: RiskInputs, link: LinkFacts) -> str:
 
 def labour_cost_floor(inputs: RiskInputs, link: LinkFacts, child: int) -> Floor | None:
     """(work country, lowest lawful cost of a labour hour in EUR, the figure it comes from,
-    the hours it rests on) for a priced link; None where the link has no price or hours, or no
-    floor is known there.
+    the hours it rests on) for a priced link (see _priced_floors); None where no floor is known
+    there.
 
     The statutory floor is the minimum wage per hour plus the employer's contributions. Where
     the hourly minimum is the monthly one over each month's normal hours (Latvia), a link with
@@ -525,8 +525,6 @@ def labour_cost_floor(inputs: RiskInputs, link: LinkFacts, child: int) -> Floor 
     is higher."""
     from ..reference.risk_factors import labour_costs
 
-    if not link.contract_value_eur or not link.labour_hours:
-        return None
     country = work_country(inputs, link)
     cost = labour_costs().get(country)
     today = inputs.now.date()

@@ -161,3 +161,13 @@ def test_the_names_of_chosen_values_come_from_the_entry(form_app, every_type):
         "pay_method": {"own_account": "Uz savu kontu", "cash": "Skaidrā naudā"},
         "weekly_hours": {},
     }
+
+
+def test_a_new_type_without_its_field_or_its_sample_answers_fails_loudly():
+    class Bare(FieldType):
+        name = "bare"
+
+    with pytest.raises(NotImplementedError):
+        Bare().field(inputs, None, "Label", "en")
+    with pytest.raises(NotImplementedError):
+        Bare().candidates(None)

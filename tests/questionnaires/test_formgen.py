@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 from werkzeug.datastructures import MultiDict
 
 from supplychain.questionnaires.formgen import (
+    add_blank_rows,
     answer_views,
     build_form_class,
     form_data,
     view_sections,
 )
+from supplychain.questionnaires.loader import parse_questionnaire
+from supplychain.questionnaires.sample import plain_answers
 
 BASE = {
     "uses_agencies": "no",
@@ -127,3 +132,74 @@ def test_views_mark_hidden_questions_and_read_answers_in_each_language(every_typ
         ("pay_method", "Skaidrā naudā"),
         ("deductions", "Mājoklis; Darbarīki"),
     ]
+
+
+def test_a_table_gets_two_blank_rows_to_fill_and_is_read_row_by_row(form_app, every_type):
+    filled = {"uses_agencies": "yes", "agencies": [{"name": "Darba Spēks SIA", "workers": 12}]}
+    cls = build_form_class(every_type, "en")
+    with form_app.test_request_context():
+        form = cls(data=form_data(every_type, filled), meta={"csrf": False})
+        add_blank_rows(form)
+        assert [row.form["name"].data for row in form.agencies.entries] == [
+            "Darba Spēks SIA",
+            None,
+            None,
+        ]
+        add_blank_rows(form)  # two blank rows already: none added
+        assert len(form.agencies.entries) == 3
+    stored = {"agencies": [{"name": "Darba Spēks SIA", "email": None, "workers": 12, "x": 1}]}
+    (view,) = answer_views(every_type, "en", stored)
+    assert (view.text, view.rows) == ("", [[("Name", "Darba Spēks SIA"), ("Workers", "12")]])
+
+
+PAPERS = """\
+id: papers
+version: 1
+title: {en: Papers, lv: Dokumenti}
+languages: [en, lv]
+sections:
+  - id: firm
+    title: {en: Firm, lv: Firma}
+    questions:
+      - id: founded
+        type: date
+        text: {en: Founded on, lv: Dibināts}
+      - id: extracts
+        type: documents
+        max_files: 2
+        text: {en: Register extracts, lv: Reģistra izraksti}
+      - id: owners
+        type: table
+        text: {en: Owners, lv: Īpašnieki}
+        columns:
+          - {id: name, type: text, text: {en: Name, lv: Vārds}}
+"""
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_documents_answer_keeps_the_files_not_removed_and_adds_the_uploads(form_app):
+    papers = parse_questionnaire(PAPERS, "papers.yaml")
+    before = [{"id": 7, "filename": "old.pdf", "size": 10}, {"id": 8, "filename": "kept.pdf"}]
+    cls = build_form_class(papers, "en")
+    data = {
+        "founded": "2020-01-31",
+        "extracts": [(io.BytesIO(PDF), "new.pdf"), (io.BytesIO(PDF), "more.pdf")],
+        "extracts-remove": ["7", "not an id"],
+    }
+    with form_app.test_request_context(method="POST", data=data):
+        form = cls(meta={"csrf": False})
+        form.context = {"extracts": before}
+        assert form.validate(), form.errors
+        stored = form.answers()["extracts"]
+    # The file ticked for removal goes; the new ones follow, up to the question's two files.
+    assert stored == [
+        {"id": 8, "filename": "kept.pdf"},
+        {"new": ("new.pdf", PDF, "application/pdf")},
+    ]
+    (view,) = answer_views(papers, "en", {"extracts": stored})
+    assert view.text == "kept.pdf; new.pdf"
+
+
+def test_sampled_answers_fill_dates_documents_and_tables(form_app):
+    papers = parse_questionnaire(PAPERS, "papers.yaml")
+    assert plain_answers(papers) == {"founded": "2020-01-01", "extracts": [], "owners": []}

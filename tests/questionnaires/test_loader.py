@@ -105,6 +105,27 @@ def test_a_good_file_loads_and_keeps_yes_and_no_as_answers():
             ("{en: Agencies?, lv: Aģentūras?}", "{en: Agencies?, lv: Aģentūras?, de: Agenturen?}"),
             "sections[0].questions[0].text.de: 'de' is not one of the file's languages (en, lv)",
         ),
+        (
+            ("        type: yes_no\n", "        type: yes_no\n        explain: true\n"),
+            "sections[0].questions[0].explain: explain needs a risk annotation on the question",
+        ),
+        (
+            ("{value: cash,", "{value: bank,"),
+            "sections[0].questions[1].options[1]: duplicate option value 'bank'",
+        ),
+        (
+            ("type: yes_no", "type: text"),
+            "sections[0].questions[1].show_if.equals: a text question cannot be tested with "
+            "'equals'",
+        ),
+        (
+            (
+                "{en: Cash, lv: Skaidrā}}\n",
+                "{en: Cash, lv: Skaidrā}}\n  - id: one\n    title: {en: Two, lv: Divi}\n"
+                "    questions:\n      - {id: more, type: yes_no, text: {en: More?, lv: Vēl?}}\n",
+            ),
+            "sections[1].id: duplicate section id 'one'",
+        ),
     ],
 )
 def test_malformed_files_are_refused_with_file_line_and_path(change, expected):
@@ -139,6 +160,42 @@ def test_older_versions_stay_readable_beside_the_current_one(tmp_path):
     catalogue = load_all(questionnaire_files(tmp_path))
     assert catalogue.current["tiny"].version == 2
     assert catalogue.get("tiny", 1).version == 1 and catalogue.get("tiny", 3) is None
+    assert catalogue.get("tiny") is catalogue.current["tiny"]
+
+
+def test_a_file_that_is_not_a_mapping_or_cannot_be_read_is_refused(tmp_path):
+    assert _problems("- id: tiny\n- version: 1\n") == [
+        "questionnaires/tiny.yaml:1: (top): the file must be a mapping (id: ...)"
+    ]
+    (tmp_path / "tiny.yaml").write_text(GOOD)
+    (tmp_path / "latin1.yaml").write_bytes("title: Rīga".encode("utf-16"))
+    with pytest.raises(QuestionnaireError, match="latin1.yaml.*cannot read") as caught:
+        load_all(questionnaire_files(tmp_path))
+    assert len(caught.value.problems) == 1  # the good file beside it loads
+
+
+def test_a_disclosure_table_needs_the_columns_that_identify_a_firm():
+    table = GOOD.replace(
+        "        type: single_choice\n",
+        "        type: table\n        disclosure: agencies\n"
+        "        columns:\n          - {id: name, type: text, text: {en: Name, lv: Nosaukums}}\n",
+    ).split("        options:")[0]
+    assert any(
+        "sections[0].questions[1].columns: a disclosure table needs columns country, email, "
+        "registration_no" in p
+        for p in _problems(table)
+    )
+
+
+def test_a_question_of_the_file_may_not_take_the_id_of_a_note():
+    noted = GOOD.replace(
+        "        text: {en: Agencies?, lv: Aģentūras?}\n",
+        "        text: {en: Agencies?, lv: Aģentūras?}\n        explain: true\n"
+        "        risks:\n          - {when: {equals: 'yes'}, indicator: a, severity: low,"
+        " ilo: [], guide: agency-labour}\n",
+    ).replace("- id: pay", "- id: uses_agencies_note")
+    problems = _problems(noted)
+    assert any("uses_agencies_note" in p for p in problems), problems
 
 
 @pytest.mark.parametrize(
@@ -274,3 +331,48 @@ def test_one_day_off_a_week_is_at_least_a_medium_risk(shipped):
     for days, severity in ((0, "high"), (1, "medium")):
         hits = triggered_risks(q, plain_answers(q, {"rest_days": days}))
         assert [t.annotation.severity.value for t in hits] == [severity]
+
+
+# What answers mean, and the sample answers ---------------------------------------------------
+
+
+def test_the_risk_profile_is_at_risk_from_one_statement_graded_by_the_highest_severity(every_type):
+    from supplychain.questionnaires.evaluation import risk_profile
+
+    risky = risk_profile(every_type, {"uses_agencies": "yes", "weekly_hours": 60})
+    assert [t.question.id for t in risky.triggered] == ["uses_agencies", "weekly_hours"]
+    assert risky.at_risk and risky.level.value == "high" and risky.statements == 3
+    safe = risk_profile(every_type, plain_answers(every_type))
+    assert (safe.at_risk, safe.level, safe.statements) == (False, None, 3)
+
+
+def test_a_section_is_complete_once_every_shown_required_question_is_answered(every_type):
+    from supplychain.questionnaires.evaluation import progress
+
+    [empty] = progress(every_type, "en", {})
+    assert not empty.complete and empty.missing[0] == "uses_agencies"
+    [done] = progress(every_type, "en", plain_answers(every_type))
+    assert done.complete and done.answered < done.shown  # optional ones may stay empty
+
+
+def test_a_required_question_with_no_safe_answer_is_sampled_with_its_likeliest():
+    both = GOOD.replace(
+        "text: {en: Agencies?, lv: Aģentūras?}",
+        """text: {en: Agencies?, lv: Aģentūras?}
+        risks:
+          - {when: {equals: "yes"}, indicator: a, severity: low, ilo: [], guide: agency-labour}
+          - {when: {equals: "no"}, indicator: b, severity: low, ilo: [], guide: agency-labour}""",
+    )
+    q = parse_questionnaire(both, "tiny.yaml")
+    assert plain_answers(q)["uses_agencies"] == "no"
+    assert len(triggered_risks(q, plain_answers(q))) == 1
+
+
+def test_the_length_promised_counts_the_questions_asked_with_and_without_the_branches():
+    from supplychain.questionnaires.sample import Length, length
+
+    q = parse_questionnaire(GOOD, "tiny.yaml")
+    assert length(q) == Length(fewest=2, most=2) and length(q) is length(q)
+    # About half a minute a question, rounded up to five minutes, five at least.
+    assert Length(fewest=35, most=78).minutes == (20, 40)
+    assert Length(fewest=2, most=23).minutes == (5, 15)

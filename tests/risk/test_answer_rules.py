@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
+
 from supplychain.models import Severity
 from supplychain.risk import texts
 from supplychain.risk.engine import evaluate
@@ -178,3 +180,8 @@ def test_one_day_off_a_week_is_medium_and_none_stays_high():
     assert rest(0) == [("no-rest-days", Severity.HIGH)]
     assert rest(1) == [("short-weekly-rest", Severity.MEDIUM)]
     assert rest(2) == []
+
+
+@pytest.mark.parametrize("answer", ["about three", "-3.20", "NaN", "Infinity", True])
+def test_a_wage_that_is_no_amount_raises_no_pay_flag(answer):
+    assert flags(_assessed({"hourly_rate": answer}), "pay-below-minimum") == []

@@ -160,3 +160,62 @@ def test_the_flag_set_stores_what_each_finding_would(pairs, facts):
             plain.stored_json(),
             9,
         )
+
+
+def _agency_chain():
+    return chain(
+        [(0, 1), (1, 2, "labour_hire"), (2, 3, "labour_hire"), (3, 4)],
+        suppliers={2: {"is_agency": True}, 3: {"is_agency": True}},
+    )
+
+
+def test_exposure_reads_the_flag_set_as_it_reads_a_list_of_flags():
+    inputs = _agency_chain()
+    found = evaluate(inputs)
+    listed = [(f.supplier_id, f.severity) for f in found]
+    assert len(listed) > 1
+    assert exposure(inputs.graph, found.severity_pairs()) == exposure(inputs.graph, listed)
+
+
+def test_the_rows_leave_out_the_flags_stored_already():
+    found = evaluate(_agency_chain())
+    stored = {found.fingerprints[0], found.fingerprints[-1]}
+    rows = list(found.rows(7, 9, skip=stored))
+    assert [row[1] for row in rows] == found.fingerprints[1:-1]
+
+
+def test_a_rules_rows_stand_for_their_findings_and_the_flag_set_keeps_each_once():
+    from supplychain.risk.findings import shared
+    from supplychain.risk.flagset import FlagSet
+    from supplychain.risk.rules import findings
+
+    found = findings("pass-through")
+    facts = shared({"facts": {"workers_in": 20}})
+    found.add(1, facts, {"children": 1})
+    found.add(1, facts, {"children": 1})  # the same flag again
+    found.add(2, {"facts": {"workers_in": 5}}, severity=Severity.HIGH)
+    assert len(found) == 3
+    listed = list(found)
+    default = RULES["pass-through"].severity
+    assert [(f.supplier_id, f.severity, f.evidence, f.params) for f in listed] == [
+        (1, default, {"facts": {"workers_in": 20}}, {"children": 1}),
+        (1, default, {"facts": {"workers_in": 20}}, {"children": 1}),
+        (2, Severity.HIGH, {"facts": {"workers_in": 5}}, {}),
+    ]
+    assert repr(listed[2]).startswith("Finding('pass-through', 2, ")
+    kept = FlagSet()
+    kept.add_many(found)
+    assert [(f.fingerprint, f.stored_json()) for f in kept] == [
+        (f.fingerprint, f.stored_json()) for f in (listed[0], listed[2])
+    ]
+
+
+def test_a_rule_id_is_registered_once():
+    import pytest
+
+    from supplychain.risk.rules import rule
+
+    before = dict(RULES)
+    with pytest.raises(ValueError, match="duplicate rule id chain-depth"):
+        rule("chain-depth", severity=Severity.LOW)(lambda inputs, t: [])
+    assert RULES == before

@@ -122,3 +122,13 @@ def test_the_fast_encoder_writes_what_the_json_encoder_writes():
     ]
     for value in values:
         assert to_json(value) == _JSON.encode(value) == shared(value)
+
+
+def test_a_value_that_is_neither_a_mapping_nor_a_list_is_written_as_json_writes_it():
+    from decimal import Decimal
+
+    from supplychain.risk.findings import to_json
+
+    assert to_json(("LV", 1)) == '["LV",1]'
+    assert to_json("Rīga") == '"Rīga"'
+    assert to_json(Decimal("3.20")) == '"3.20"'

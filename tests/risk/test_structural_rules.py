@@ -316,3 +316,89 @@ def test_unknown_subcontracting_on_the_supplier_that_named_it():
     assert "Roka SIA (P-D1)" in texts.explain(found[0])
     assert "agency" in texts.explain(found[0])
     assert "subcontractor" in texts.explain(found[1])
+
+
+def test_pass_through_of_two_suppliers_with_the_same_figures_gives_each_its_flag():
+    edges = [(0, 1, "subcontract", 20), (1, 2, "subcontract", 19)]
+    edges += [(0, 3, "subcontract", 20), (3, 4, "subcontract", 19)]
+    found = flags(chain(edges), "pass-through")
+    assert [(f.supplier_id, f.evidence, f.params) for f in found] == [
+        (n, {"facts": {"workers_in": 20, "workers_out": 19, "employees": 10}}, {"children": 1})
+        for n in (1, 3)
+    ]
+
+
+def test_pass_through_takes_from_the_chain_the_headcount_not_declared():
+    from supplychain.risk.findings import ResponseFacts
+    from tests.risk.test_rule_cases import self_assessment
+
+    edges = [(0, 1, "subcontract", 20), (1, 2, "subcontract", 64), (1, 3, "subcontract", 64)]
+
+    def facts(declared):
+        response = ResponseFacts(self_assessment(), declared)
+        [found] = flags(chain(edges, responses={1: response}), "pass-through")
+        return found.evidence["facts"]
+
+    assert facts({"own_employees": 1}) == {
+        "workers_in": 20,
+        "workers_out": 128,
+        "declared_employees": 1,
+    }
+    assert facts({"contract_workers": 40}) == {
+        "declared_workers": 40,
+        "workers_out": 128,
+        "employees": 10,
+    }
+
+
+def test_an_hourly_minimum_wage_needs_no_hours_of_a_month():
+    # Lithuania's minimum is hourly (EUR 7.05) plus 1.77% contributions: 7.17 a labour hour.
+    [found] = flags(chain([_priced_at(5.00)], home_country="LT"), "labour-cost-below-minimum")
+    facts = found.evidence["facts"]
+    assert (facts["country"], facts["minimum_eur"]) == ("LT", "7.17")
+    assert not {"average_month_hours", "months", "normal_hours"} & set(facts)
+    assert flags(chain([_priced_at(8.00)], home_country="LT"), "labour-cost-below-minimum") == []
+
+
+def test_a_supplier_of_goods_below_is_not_an_undisclosed_subcontractor():
+    from tests.risk.test_rule_cases import answered
+
+    RULE = "undisclosed-subcontracting"
+
+    said_no = answered({"uses_subcontractors": "no", "uses_agencies": "no"}).responses
+    assert flags(chain([(0, 1), (1, 2, "supply")], responses=said_no), RULE) == []
+    [found] = flags(chain([(0, 1), (1, 2)], responses=said_no), RULE)
+    assert found.params == {"reason": "denied", "kind": "subcontractors", "n": 1}
+
+
+DISCLOSURE_ONLY = """\
+id: names
+version: 1
+title: {en: Names, lv: Vārdi}
+languages: [en, lv]
+sections:
+  - id: chain
+    title: {en: Chain, lv: Ķēde}
+    questions:
+      - id: subcontractors
+        type: table
+        required: false
+        disclosure: subcontractors
+        text: {en: Name your subcontractors, lv: Nosauciet apakšuzņēmējus}
+        columns:
+          - {id: name, type: text, text: {en: Name, lv: Nosaukums}}
+          - {id: registration_no, type: text, text: {en: Reg. no., lv: Reģ. nr.}}
+          - {id: country, type: country, text: {en: Country, lv: Valsts}}
+          - {id: email, type: email, text: {en: Email, lv: E-pasts}}
+"""
+
+
+def test_a_disclosure_table_asked_of_everyone_left_empty_names_no_one():
+    from supplychain.questionnaires.loader import parse_questionnaire
+    from supplychain.risk.findings import ResponseFacts
+
+    questionnaire = parse_questionnaire(DISCLOSURE_ONLY, "names.yaml")
+    response = ResponseFacts(questionnaire, {"subcontractors": []})
+    [found] = flags(chain([(0, 1)], responses={1: response}), "undisclosed-subcontracting")
+    assert found.params == {"reason": "none-named", "kind": "subcontractors", "n": 0}
+    assert [a["question"] for a in found.evidence["answers"]] == ["subcontractors"]
