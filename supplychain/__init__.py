@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter  # before the rules that use it
     forms.init_app(app)
     _register_blueprints(app)
+    _add_chain_panels(app)
     _connect_events()
     ratelimit.init_app(app)
     logredact.init_app(app)  # reads the token routes from the URL map
@@ -62,6 +63,19 @@ def _connect_events() -> None:
     from .risk.services import queue_after_change
 
     supplier_data_changed.connect(queue_after_change)
+
+
+def _add_chain_panels(app: Flask) -> None:
+    """What the chain's pages show of the features above the chain (see chain.panels)."""
+    from .chain.panels import MAP, SUPPLIER, add
+    from .invitations import panels as invitations
+    from .risk import panels as risk
+    from .screening import panels as screening
+
+    add(app, SUPPLIER, "questionnaires", invitations.questionnaires_of)
+    add(app, SUPPLIER, "screening", screening.screening_glance)
+    add(app, SUPPLIER, "risk", risk.supplier_risk)
+    add(app, MAP, "statuses", invitations.map_statuses)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -7,14 +7,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..chain.panels import MAP, SUPPLIER, panel
 from ..models import Campaign, Invitation, Supplier, utcnow
 from ..tenancy import org_select
-from .routes import bp
 from .services import STATUS_NAMES, invitation_statuses, latest_statuses
 
 
-@panel(bp, SUPPLIER, "questionnaires")
 def questionnaires_of(db: Session, item: Supplier) -> list[dict[str, Any]]:
     """The supplier's invitations, newest first, with their state."""
     rows = db.exec(
@@ -43,7 +40,6 @@ def questionnaires_of(db: Session, item: Supplier) -> list[dict[str, Any]]:
     ]
 
 
-@panel(bp, MAP, "statuses")
 def map_statuses(db: Session, organisation_id: int) -> dict[int, tuple[str, str]]:
     """Each supplier's latest questionnaire state: its value and its name."""
     return {

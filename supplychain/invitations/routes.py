@@ -390,6 +390,3 @@ def retry_mail(message_id: int) -> Any:
         session.commit()
         flash(_("The mail will be tried again."), "success")
     return redirect(url_for(".dead_mail"))
-
-
-from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)

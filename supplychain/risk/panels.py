@@ -7,15 +7,12 @@ from typing import Any
 from flask_babel import get_locale
 from sqlmodel import Session
 
-from ..chain.panels import SUPPLIER, panel
 from ..guide.content import guide
 from ..models import Supplier, SupplierExposure, utcnow
 from ..questionnaires.catalogue import get_catalogue
 from . import freshness, listing
-from .routes import bp
 
 
-@panel(bp, SUPPLIER, "risk")
 def supplier_risk(db: Session, item: Supplier) -> dict[str, Any] | None:
     """The supplier's flags and exposure from the latest assessment, and whether that
     assessment read it and is still up to date; None for an archived supplier."""

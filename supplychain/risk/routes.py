@@ -376,6 +376,3 @@ def settings() -> Any:
         country=organisation.country,
         form=EmptyForm(),
     )
-
-
-from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)

@@ -7,14 +7,11 @@ from typing import Any
 from flask_babel import get_locale
 from sqlmodel import Session
 
-from ..chain.panels import SUPPLIER, panel
 from ..models import Supplier, utcnow
 from .present import summary_text
-from .routes import bp
 from .services import screening_of
 
 
-@panel(bp, SUPPLIER, "screening")
 def screening_glance(db: Session, item: Supplier) -> dict[str, Any]:
     """The supplier's screening checklist at a glance: its pack's name and the summary."""
     found = screening_of(db, item, utcnow().date())

@@ -122,6 +122,3 @@ def document(check_id: int) -> Any:
         storage.upload_dir(current_app), found.organisation_id, found.stored_name
     )
     return stored_file(path, found.content_type, found.filename)
-
-
-from . import panels  # noqa: E402,F401  (its panels of the chain's pages register with bp)
