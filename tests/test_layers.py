@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +42,14 @@ def test_a_pure_module_loads_no_web_or_database_library(module):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == [], f"{module} loads {', '.join(loaded)}"
+
+
+def test_import_linter_forbids_the_web_stack_to_exactly_these_modules():
+    """One list of the pure core: pyproject.toml's forbidden contract names the same modules."""
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    contracts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    [forbidden] = [c for c in contracts["contracts"] if c["type"] == "forbidden"]
+    assert sorted(forbidden["source_modules"]) == sorted(PURE)
 
 
 # Functions still over the limit, each to be split by the change named (empty when done).
