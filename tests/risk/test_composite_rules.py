@@ -9,7 +9,7 @@ from supplychain.risk.composite_rules import FORCED_LABOUR
 from supplychain.risk.engine import evaluate
 from supplychain.risk.findings import Finding, ResponseFacts, to_json
 from supplychain.risk.flagset import FlagSet
-from supplychain.risk.rules import RULES
+from supplychain.risk.rules import RULES, finding
 from supplychain.vocab import IloIndicator as ILO
 from tests.risk.builders import chain
 
@@ -164,3 +164,16 @@ def test_its_evidence_reads_as_the_answers_behind_it(form_app):
     assert item["ilo"] == ["Restriction of movement"] and item["severity"] == "critical"
     assert item["answers"] == [{"question": "documents", "answer": "yes"}]  # "q" is not known
     assert lines == ("Critical: documents — yes (Restriction of movement)",)
+
+
+def test_the_sentence_names_only_what_the_flag_rests_on(form_app):
+    """Indicators without a critical answer, and critical answers without an indicator."""
+    indicators = [ILO.DEBT_BONDAGE.value, ILO.ISOLATION.value, ILO.DECEPTION.value]
+    by_indicators = finding(FORCED_LABOUR, 1, {"facts": {}}, critical=0, indicators=indicators)
+    by_answers = finding(FORCED_LABOUR, 1, {"facts": {}}, critical=2, indicators=[])
+    with form_app.test_request_context():
+        indicated, answered = texts.explain(by_indicators), texts.explain(by_answers)
+    assert "critical" not in indicated
+    assert "3 ILO indicators of forced labour: Debt bondage, Isolation, Deception." in indicated
+    assert "2 of this supplier's answers are critical." in answered
+    assert "ILO indicator" not in answered

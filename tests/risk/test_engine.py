@@ -217,5 +217,7 @@ def test_a_rule_id_is_registered_once():
 
     before = dict(RULES)
     with pytest.raises(ValueError, match="duplicate rule id chain-depth"):
-        rule("chain-depth", severity=Severity.LOW)(lambda inputs, t: [])
+        rule("chain-depth", severity=Severity.LOW, title="Deep", message="Too deep")(
+            lambda inputs, t: []
+        )
     assert RULES == before

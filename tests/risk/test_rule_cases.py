@@ -170,3 +170,11 @@ def _evaluate(inputs: RiskInputs, rule_id: str) -> list:
         return list(evaluate(inputs, {rule_id: registered}))
     rules = {"answer": RULES["answer"], rule_id: registered}
     return [found for found in evaluate(inputs, rules) if found.rule == rule_id]
+
+
+def test_an_expired_screening_check_asks_for_a_new_one(form_app):
+    [flag] = _evaluate(_screened("expired"), "screening-check")
+    assert flag.severity == Severity.MEDIUM
+    with form_app.test_request_context():
+        sentence = explain(flag)
+    assert "was good until 2026-04-05: check it again." in sentence
