@@ -26,6 +26,7 @@ from .reports import Report
 from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, RunLink, RunSupplier, SupplierExposure
 from .screening import ScreeningCheck, ScreeningResult
+from .sites import Site, SiteSupplier
 
 __all__ = [
     "ApiToken",
@@ -57,6 +58,8 @@ __all__ = [
     "Role",
     "ScreeningCheck",
     "ScreeningResult",
+    "Site",
+    "SiteSupplier",
     "Severity",
     "Supplier",
     "SupplierKind",
