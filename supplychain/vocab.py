@@ -86,6 +86,15 @@ class FlagStatus(enum.StrEnum):
     DISMISSED = "dismissed"  # a false positive, with the reason
 
 
+class CaseStatus(enum.StrEnum):
+    """Where a worker's report stands with the officer who handles it."""
+
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    UNDER_WAY = "under_way"
+    CLOSED = "closed"
+
+
 class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose label, not a password)
     USER_INVITATION = "user_invitation"

@@ -4,6 +4,7 @@ Table models hold columns and relations only; rules live in services.
 """
 
 from ..vocab import (
+    CaseStatus,
     FlagStatus,
     LinkSource,
     LinkStatus,
@@ -27,6 +28,7 @@ from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, RunLink, RunSupplier, SupplierExposure
 from .screening import ScreeningCheck, ScreeningResult
 from .sites import Site, SiteSupplier
+from .voice import CaseMessage, CheckIn, WorkerCase
 
 __all__ = [
     "ApiToken",
@@ -41,6 +43,9 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "Campaign",
+    "CaseMessage",
+    "CaseStatus",
+    "CheckIn",
     "ChainImport",
     "Evidence",
     "Invitation",
@@ -60,6 +65,7 @@ __all__ = [
     "ScreeningResult",
     "Site",
     "SiteSupplier",
+    "WorkerCase",
     "Severity",
     "Supplier",
     "SupplierKind",
