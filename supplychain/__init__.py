@@ -81,6 +81,7 @@ def _add_chain_panels(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .api.routes import bp as api_bp
+    from .cases.routes import bp as cases_bp
     from .chain.routes import bp as chain_bp
     from .dashboard.routes import bp as dashboard_bp
     from .guide.routes import bp as guide_bp
@@ -101,4 +102,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(guide_bp, url_prefix="/guide")
     app.register_blueprint(screening_bp, url_prefix="/screening")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

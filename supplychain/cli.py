@@ -1,6 +1,7 @@
 """The `supplychain` command: a Flask CLI group wired from the features' own commands.
 
-Each feature registers its commands (accounts.cli, chain.cli, risk.cli, reports.cli), and
+Each feature registers its commands (accounts.cli, chain.cli, risk.cli, reports.cli,
+cases.cli), and
 ops.cli the operating ones (db upgrade, serve, demo, worker, check, backup, restore), and
 questionnaires.cli those of the questionnaire files (check, ilo-map, archive).
 """
@@ -20,13 +21,14 @@ def cli() -> None:
 
 def _register_feature_commands() -> None:
     from .accounts import cli as accounts
+    from .cases import cli as cases
     from .chain import cli as chain
     from .ops import cli as ops
     from .questionnaires import cli as questionnaires
     from .reports import cli as reports
     from .risk import cli as risk
 
-    for feature in (accounts, chain, questionnaires, risk, reports, ops):
+    for feature in (accounts, chain, questionnaires, risk, reports, cases, ops):
         feature.register(cli)
 
 

@@ -68,6 +68,8 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_INTERVAL_SECONDS": 10,
     "RISK_INLINE_SUPPLIERS": 20000,  # "Assess now" runs at once up to this size, else in the worker
     "GUIDE_CONTACTS": None,  # None: the contacts shipped with the guide
+    # Workers' reports closed longer than this are deleted (`supplychain cases purge`).
+    "VOICE_RETENTION_MONTHS": 24,
     # The folder of the workers' texts, one <lang>.yaml per language, which must describe the
     # contacts marked `workers: true` (None: the shipped supplychain/data/workers).
     "WORKER_TEXTS": None,
@@ -114,6 +116,7 @@ _ENV_KEYS: dict[str, type] = {
     "WORKER_INTERVAL_SECONDS": int,
     "RISK_INLINE_SUPPLIERS": int,
     "GUIDE_CONTACTS": str,
+    "VOICE_RETENTION_MONTHS": int,
     "WORKER_TEXTS": str,
 }
 

@@ -20,6 +20,8 @@ from supplychain.models import (
     ApiToken,
     AuditEvent,
     Campaign,
+    CaseMessage,
+    CaseStatus,
     ChainImport,
     Evidence,
     Flag,
@@ -34,9 +36,12 @@ from supplychain.models import (
     Role,
     ScreeningCheck,
     ScreeningResult,
+    Site,
+    SiteSupplier,
     Supplier,
     TokenPurpose,
     User,
+    WorkerCase,
     utcnow,
 )
 from supplychain.questionnaires import evidence
@@ -133,6 +138,7 @@ def world(app):
         )
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         check = _screening_check(app, session, admin_a, s1)
+        case = _worker_case(session, org_a, s1)
         session.commit()
         run = risk_jobs.run_now(
             session=session, organisation_id=org_a.id, catalogue=get_catalogue()
@@ -152,6 +158,7 @@ def world(app):
             "code": "lv",
             "questionnaire_id": COMPANY_RISK_ASSESSMENT,
             "decision": "confirm",
+            "step": "confirm",
             "run_id": run.id,
             "flag_id": flag.id,
             "section_id": "screening",
@@ -161,7 +168,31 @@ def world(app):
             "api_token_id": token_a.id,
             "beta_api_token": beta_secret,
             "check_id": check.id,
+            "case_id": case.id,
+            "action": "acknowledge",
         }
+
+
+def _worker_case(session, org, supplier):
+    """A worker's report about a site of org where supplier's workers are."""
+    site = Site(organisation_id=org.id, name=f"{SECRET} Site", code="alphasit")
+    session.add(site)
+    session.flush()
+    session.add(SiteSupplier(organisation_id=org.id, site_id=site.id, supplier_id=supplier.id))
+    case = WorkerCase(
+        organisation_id=org.id,
+        site_id=site.id,
+        code_hash="a" * 64,
+        language="lv",
+        text=f"{SECRET} report",
+        contact=f"{SECRET} phone",
+        status=CaseStatus.RECEIVED,
+        acknowledge_by=utcnow().date(),
+    )
+    session.add(case)
+    session.flush()
+    session.add(CaseMessage(organisation_id=org.id, case_id=case.id, from_worker=True, text=SECRET))
+    return case
 
 
 def _screening_check(app, session, admin, supplier):
@@ -246,6 +277,10 @@ def _snapshot(app, slug: str) -> list:
             Report,
             ApiToken,
             ScreeningCheck,
+            Site,
+            SiteSupplier,
+            WorkerCase,
+            CaseMessage,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at", "last_used_at"}))
@@ -357,6 +392,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "report_id",
                 "api_token_id",
                 "check_id",
+                "case_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"

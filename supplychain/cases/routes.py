@@ -1,0 +1,178 @@
+"""The officer's pages of workers' reports: the list of cases and a case's page, where it is
+acknowledged, answered, confirmed, taken over and closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..access import requires
+from ..db import get_session
+from ..forms import EmptyForm, apply_errors
+from ..guide.content import ESCALATION, contacts, guide
+from ..models import CaseStatus, Role, Site, SiteSupplier, Supplier, User, WorkerCase, utcnow
+from ..reference.ilo import NAMES as ILO_NAMES
+from ..tenancy import current_org_id, get_or_404, org_select
+from ..validation import InvalidInput
+from . import services
+from .forms import ConfirmForm, ReplyForm
+
+bp = Blueprint("cases", __name__)
+
+STATUS_NAMES = {
+    CaseStatus.RECEIVED: _l("Received"),
+    CaseStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    CaseStatus.UNDER_WAY: _l("Under way"),
+    CaseStatus.CLOSED: _l("Closed"),
+}
+
+
+@bp.route("/")
+@requires(Role.OFFICER)
+def index() -> Any:
+    wanted = request.args.get("status", "")
+    status = CaseStatus(wanted) if wanted in set(CaseStatus) else None
+    today = utcnow().date()
+    rows = [
+        {"case": case, "site": site, "overdue": services.is_overdue(case, today)}
+        for case, site in services.cases_of(get_session(), current_org_id(), status)
+    ]
+    return render_template("cases/index.html", rows=rows, status=status, STATUS_NAMES=STATUS_NAMES)
+
+
+@bp.route("/<int:case_id>")
+@requires(Role.OFFICER)
+def case(case_id: int) -> Any:
+    found = get_or_404(get_session(), WorkerCase, case_id)
+    return render_template("cases/case.html", **_page(found))
+
+
+@bp.route("/<int:case_id>/<any(acknowledge, under_way, closed, take):action>", methods=["POST"])
+@requires(Role.OFFICER)
+def step(case_id: int, action: str) -> Any:
+    session = get_session()
+    found = get_or_404(session, WorkerCase, case_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    try:
+        if action == "acknowledge":
+            services.acknowledge(session, found, current_user.id, now)
+        elif action == "take":
+            services.take(session, found, current_user.id)
+        else:
+            services.move(session, found, CaseStatus(action), current_user.id, now)
+    except InvalidInput as error:
+        session.rollback()
+        flash(str(error.errors["status"]), "error")
+        return redirect(url_for("cases.case", case_id=case_id))
+    session.commit()
+    flash(_("The case is now: %(status)s.", status=STATUS_NAMES[found.status]), "success")
+    return redirect(url_for("cases.case", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/reply", methods=["POST"])
+@requires(Role.OFFICER)
+def reply(case_id: int) -> Any:
+    session = get_session()
+    found = get_or_404(session, WorkerCase, case_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            services.reply(session, found, form.text.data or "", current_user.id)
+        except InvalidInput as error:
+            session.rollback()
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(_("Your message is waiting for the worker."), "success")
+            return redirect(url_for("cases.case", case_id=case_id))
+    return render_template("cases/case.html", **_page(found, reply_form=form)), 422
+
+
+@bp.route("/<int:case_id>/confirm", methods=["POST"])
+@requires(Role.OFFICER)
+def confirm(case_id: int) -> Any:
+    session = get_session()
+    found = get_or_404(session, WorkerCase, case_id)
+    form = ConfirmForm()
+    form.supplier_ids.choices = _supplier_choices(found)
+    if form.validate_on_submit():
+        try:
+            services.confirm(
+                session,
+                found,
+                form.indicators.data or [],
+                form.supplier_ids.data or [],
+                current_user.id,
+            )
+        except InvalidInput as error:
+            session.rollback()
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(_("The case's indicators and suppliers are recorded."), "success")
+            return redirect(url_for("cases.case", case_id=case_id))
+    return render_template("cases/case.html", **_page(found, confirm_form=form)), 422
+
+
+def _supplier_choices(case: WorkerCase) -> list[SelectChoice]:
+    """The site's suppliers first, then any other supplier the case already names."""
+    session = get_session()
+    on_site = session.exec(
+        org_select(Supplier)
+        .join(SiteSupplier, SiteSupplier.supplier_id == Supplier.id)  # type: ignore[arg-type]
+        .where(SiteSupplier.site_id == case.site_id)
+        .order_by(Supplier.name)
+    ).all()
+    named = session.exec(
+        org_select(Supplier).where(Supplier.id.in_(case.supplier_ids))  # type: ignore[union-attr]
+    ).all()
+    seen: dict[int, str] = {}
+    for supplier in [*on_site, *named]:
+        seen.setdefault(supplier.id, supplier.name)  # type: ignore[arg-type]
+    return [SelectChoice(key, name) for key, name in seen.items()]
+
+
+def _page(found: WorkerCase, **forms: Any) -> dict[str, Any]:
+    session = get_session()
+    site = get_or_404(session, Site, found.site_id)
+    confirm_form = forms.get("confirm_form") or ConfirmForm(
+        formdata=None, indicators=found.indicators, supplier_ids=found.supplier_ids
+    )
+    confirm_form.supplier_ids.choices = _supplier_choices(found)
+    owner = session.get(User, found.owner_id) if found.owner_id else None
+    return {
+        "case": found,
+        "site": site,
+        "owner": owner,
+        "handler": found.owner_id == current_user.id,
+        "messages": services.messages_of(session, found),
+        "overdue": services.is_overdue(found, utcnow().date()),
+        "escalation": _escalation() if services.is_critical(found) else None,
+        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
+        "confirm_form": confirm_form,
+        "action_form": EmptyForm(),
+        "ILO_NAMES": {i.value: name for i, name in ILO_NAMES.items()},
+        "STATUS_NAMES": STATUS_NAMES,
+    }
+
+
+def _escalation() -> dict[str, Any] | None:
+    """The guide's steps for when suspicions arise, with the contacts: on a critical case."""
+    lang = str(get_locale())
+    section = guide().section(lang, ESCALATION)
+    if section is None:
+        return None
+    return {
+        "id": section.id,
+        "title": section.title,
+        "actions": section.immediate_actions,
+        "contacts": contacts(lang),
+    }
