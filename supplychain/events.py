@@ -14,15 +14,17 @@ from sqlmodel import Session
 _signals = Namespace()
 
 #: What an assessment reads of an organisation changed: a chain import was applied, a link a
-#: supplier disclosed was confirmed, or a supplier submitted its answers. Risk queues an
-#: assessment (the change names the run's trigger: import, disclosure, response).
+#: supplier disclosed was confirmed, a supplier submitted its answers, or an officer confirmed
+#: what a worker's report shows. Risk queues an assessment (the change names the run's
+#: trigger: import, disclosure, response, worker-report).
 supplier_data_changed = _signals.signal("supplier-data-changed")
 
 
 def data_changed(
     session: Session, organisation_id: int, change: str, user_id: int | None = None
 ) -> None:
-    """Send supplier_data_changed: the change is "import", "disclosure" or "response"; user_id
+    """Send supplier_data_changed: the change is "import", "disclosure", "response" or
+    "worker-report"; user_id
     is the user who made it (None for a supplier)."""
     supplier_data_changed.send(
         session, organisation_id=organisation_id, change=change, user_id=user_id

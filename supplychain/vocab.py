@@ -115,3 +115,16 @@ class IloIndicator(enum.StrEnum):
     DEBT_BONDAGE = "debt_bondage"
     ABUSIVE_WORKING_AND_LIVING_CONDITIONS = "abusive_working_and_living_conditions"
     EXCESSIVE_OVERTIME = "excessive_overtime"
+
+
+# The indicators that take away the worker's freedom to leave: with two others they point to
+# forced labour rather than to poor conditions (ILO, Hard to see, harder to count, 2012), and a
+# worker's report confirmed with one of them is critical.
+KEY_INDICATORS = frozenset(
+    {
+        IloIndicator.RETENTION_OF_IDENTITY_DOCUMENTS,
+        IloIndicator.INTIMIDATION_AND_THREATS,
+        IloIndicator.RESTRICTION_OF_MOVEMENT,
+        IloIndicator.DEBT_BONDAGE,
+    }
+)

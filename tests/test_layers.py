@@ -22,6 +22,7 @@ PURE = (
     "supplychain.risk.answer_rules",
     "supplychain.risk.composite_rules",
     "supplychain.risk.screening_rules",
+    "supplychain.risk.worker_rules",
     "supplychain.questionnaires.schema",
     "supplychain.questionnaires.fields",
     "supplychain.questionnaires.evaluation",

@@ -9,22 +9,12 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, delete, select
 
-from .. import audit
+from .. import audit, events
 from ..models import CaseMessage, CaseStatus, Site, Supplier, WorkerCase
 from ..tenancy import in_org
 from ..validation import InvalidInput
-from ..vocab import IloIndicator
+from ..vocab import KEY_INDICATORS, IloIndicator
 
-# The indicators that take away a worker's freedom to leave: a case confirmed with one of them
-# is critical and shows the escalation steps and contacts at the top of its page.
-KEY_INDICATORS = frozenset(
-    {
-        IloIndicator.RETENTION_OF_IDENTITY_DOCUMENTS.value,
-        IloIndicator.INTIMIDATION_AND_THREATS.value,
-        IloIndicator.RESTRICTION_OF_MOVEMENT.value,
-        IloIndicator.DEBT_BONDAGE.value,
-    }
-)
 MAX_MESSAGE = 4000
 
 
@@ -49,7 +39,7 @@ def is_overdue(case: WorkerCase, today: date) -> bool:
 
 
 def is_critical(case: WorkerCase) -> bool:
-    return bool(KEY_INDICATORS & set(case.indicators))
+    return any(IloIndicator(i) in KEY_INDICATORS for i in case.indicators)
 
 
 def messages_of(session: Session, case: WorkerCase) -> list[CaseMessage]:
@@ -135,6 +125,7 @@ def confirm(
     case.indicators = chosen
     case.supplier_ids = wanted
     _changed(session, case, user_id, "case.confirmed", indicators=chosen, suppliers=wanted)
+    events.data_changed(session, case.organisation_id, "worker-report", user_id=user_id)
 
 
 def purge_closed(session: Session, now: datetime, months: int) -> int:

@@ -10,23 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..vocab import KEY_INDICATORS, Severity
 from ..vocab import IloIndicator as ILO
-from ..vocab import Severity
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
 from .rules import N_, Translator, rule
 
 FORCED_LABOUR = "possible-forced-labour"
-# The indicators that, with two others, point to forced labour rather than to poor conditions:
-# each takes away the worker's freedom to leave (ILO, Hard to see, harder to count, 2012).
-KEY_INDICATORS = frozenset(
-    {
-        ILO.RETENTION_OF_IDENTITY_DOCUMENTS,
-        ILO.INTIMIDATION_AND_THREATS,
-        ILO.RESTRICTION_OF_MOVEMENT,
-        ILO.DEBT_BONDAGE,
-    }
-)
 # Fixed, not a threshold an organisation can raise: it decides when to call the authorities.
 MIN_INDICATORS = 3
 GUIDE = ("when-suspicions-arise", "ilo-indicators")

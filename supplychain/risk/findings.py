@@ -74,6 +74,15 @@ class ScreeningFacts(NamedTuple):
     valid_until: str
 
 
+class CaseFacts(NamedTuple):
+    """A worker's report an officer confirmed, about a supplier the case concerns."""
+
+    case: int  # the case's id
+    site: str  # the site's name
+    indicators: tuple[str, ...]  # the ILO indicator ids the officer confirmed
+    status: str  # vocab.CaseStatus: received | acknowledged | under_way | closed
+
+
 @dataclass(frozen=True)
 class InvitationFacts:
     """A supplier's latest invitation: when it was due and whether it was answered."""
@@ -98,6 +107,8 @@ class RiskInputs:
     disclosed: Mapping[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # The latest check of each screening item that applies to a supplier, by supplier.
     screening: Mapping[int, tuple[ScreeningFacts, ...]] = field(default_factory=dict)
+    # Workers' reports an officer confirmed (with indicators), by the supplier each concerns.
+    worker_cases: Mapping[int, tuple[CaseFacts, ...]] = field(default_factory=dict)
 
     @cached_property
     def _parent(self) -> dict[int, int]:

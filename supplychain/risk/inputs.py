@@ -24,12 +24,15 @@ from ..models import (
     Organisation,
     Response,
     ResponseStatus,
+    Site,
     Supplier,
     SupplierKind,
+    WorkerCase,
 )
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from .findings import (
+    CaseFacts,
     InvitationFacts,
     LinkFacts,
     ResponseFacts,
@@ -68,6 +71,7 @@ def load_inputs(
             home_country=getattr(organisation, "country", "") or "",
             disclosed=_only(suppliers, disclosed_links(session, organisation_id)),
             screening=screening_facts(session, organisation_id, suppliers, now.date()),
+            worker_cases=_only(suppliers, worker_case_facts(session, organisation_id)),
         )
 
 
@@ -241,6 +245,25 @@ def _invitations(session: Session, organisation_id: int) -> dict[int, Invitation
         )
         for supplier_id, deadline, revoked, status in rows
     }
+
+
+def worker_case_facts(session: Session, organisation_id: int) -> dict[int, tuple[CaseFacts, ...]]:
+    """The workers' reports an officer confirmed with ILO indicators, by each supplier the case
+    concerns (closed cases too: what was confirmed stays evidence until the case is deleted)."""
+    rows = session.exec(
+        select(WorkerCase, Site.name)
+        .join(Site, col(Site.id) == col(WorkerCase.site_id))
+        .where(WorkerCase.organisation_id == organisation_id)
+        .order_by(col(WorkerCase.id))
+    ).all()
+    found: dict[int, list[CaseFacts]] = {}
+    for case, site in rows:
+        if not case.indicators:
+            continue
+        facts = CaseFacts(case.id, site, tuple(case.indicators), case.status.value)  # type: ignore[arg-type]
+        for supplier_id in case.supplier_ids:
+            found.setdefault(supplier_id, []).append(facts)
+    return {sid: tuple(cases) for sid, cases in found.items()}
 
 
 def screening_facts(

@@ -54,6 +54,8 @@ FACT_NAMES = {
     "checked_on": _l("Checked on"),
     "checked_by": _l("Checked by"),
     "valid_until": _l("Valid until"),
+    "worker_case": _l("Worker's report (case number)"),
+    "site": _l("Site"),
 }
 DECISION_NAMES = {
     "open": _l("open"),

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from ..vocab import IloIndicator, Severity
 from .findings import Finding, Findings, Value
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 
 def N_(message: str) -> str:
@@ -148,4 +148,10 @@ def findings(rule_id: str) -> Findings:
 
 
 # The rules register themselves when their modules are imported.
-from . import answer_rules, composite_rules, screening_rules, structural_rules  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    answer_rules,
+    composite_rules,
+    screening_rules,
+    structural_rules,
+    worker_rules,
+)

@@ -9,6 +9,7 @@ from typing import Any
 
 from supplychain.chain.graph import analyse, build_graph
 from supplychain.risk.findings import (
+    CaseFacts,
     InvitationFacts,
     LinkFacts,
     ResponseFacts,
@@ -43,6 +44,7 @@ def chain(
     home_country: str = "LV",
     disclosed: Mapping[int, tuple[tuple[int, str], ...]] | None = None,
     screening: Mapping[int, tuple[ScreeningFacts, ...]] | None = None,
+    worker_cases: Mapping[int, tuple[CaseFacts, ...]] | None = None,
 ) -> RiskInputs:
     """edges: (parent, child[, relation[, workers[, value_eur[, hours]]]]); parent 0 is you."""
     rows = []
@@ -76,4 +78,5 @@ def chain(
         home_country=home_country,
         disclosed=disclosed or {},
         screening=screening or {},
+        worker_cases=worker_cases or {},
     )

@@ -18,7 +18,13 @@ import pytest
 from babel.messages.pofile import read_po
 
 from supplychain.risk.engine import evaluate
-from supplychain.risk.findings import InvitationFacts, ResponseFacts, RiskInputs, ScreeningFacts
+from supplychain.risk.findings import (
+    CaseFacts,
+    InvitationFacts,
+    ResponseFacts,
+    RiskInputs,
+    ScreeningFacts,
+)
 from supplychain.risk.rules import RULES, rule
 from supplychain.risk.texts import explain
 from supplychain.vocab import Severity
@@ -57,6 +63,10 @@ def _screened(state: str) -> RiskInputs:
         "lv", "tax-debtors", state, result, "2026-01-05", "Anna Ozola", "2026-04-05"
     )
     return chain([(0, 1)], screening={1: (check,)})
+
+
+def _case(*indicators: str, case: int = 7) -> CaseFacts:
+    return CaseFacts(case, "Riga Tower", indicators, "acknowledged")
 
 
 def _priced(per_hour: float) -> RiskInputs:
@@ -122,6 +132,10 @@ CASES: dict[str, Case] = {
         raises=lambda: answered({"identity_documents": "held"}),  # one critical answer
         quiet=lambda: answered({"identity_documents": "safekeeping"}),  # one high indicator
     ),
+    "worker-report": Case(
+        raises=lambda: chain([(0, 1)], worker_cases={1: (_case("debt_bondage"),)}),
+        quiet=lambda: chain([(0, 1)], worker_cases={}),  # reports not confirmed are not loaded
+    ),
     "cross-border": Case(
         raises=lambda: chain([(0, 1)], suppliers={1: {"country": "UZ"}}),  # a third country
         quiet=lambda: chain([(0, 1)], suppliers={1: {"country": "LV"}}),
@@ -178,3 +192,16 @@ def test_an_expired_screening_check_asks_for_a_new_one(form_app):
     with form_app.test_request_context():
         sentence = explain(flag)
     assert "was good until 2026-04-05: check it again." in sentence
+
+
+def test_a_confirmed_report_is_critical_with_an_indicator_of_the_freedom_to_leave(form_app):
+    cases = {1: (_case("excessive_overtime", case=6), _case("retention_of_identity_documents"))}
+    milder, graver = _evaluate(chain([(0, 1)], worker_cases=cases), "worker-report")
+    assert (milder.severity, graver.severity) == (Severity.HIGH, Severity.CRITICAL)
+    assert [i.value for i in graver.ilo] == ["retention_of_identity_documents"]
+    with form_app.test_request_context():
+        sentence = explain(graver)
+    assert sentence == (
+        "A worker on the site Riga Tower reported what an officer confirmed as Retention of "
+        "identity documents (case 7)."
+    )
