@@ -34,6 +34,8 @@ from supplychain.models import (
     Role,
     ScreeningCheck,
     ScreeningResult,
+    Site,
+    SiteSupplier,
     Supplier,
     TokenPurpose,
     User,
@@ -52,6 +54,7 @@ from supplychain.respond.services import start as start_response_from_link
 from supplychain.risk import jobs as risk_jobs
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
+from supplychain.sites import services as sites
 from tests.conftest import csrf_token, login
 from tests.factories import (
     PASSWORD,
@@ -133,6 +136,12 @@ def world(app):
         )
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         check = _screening_check(app, session, admin_a, s1)
+        site = sites.create_site(
+            session=session,
+            organisation_id=org_a.id,
+            data=sites.SiteData(name=f"{SECRET} site", address=SECRET),
+        )
+        sites.place(session=session, site=site, supplier_id=s1.id)
         session.commit()
         run = risk_jobs.run_now(
             session=session, organisation_id=org_a.id, catalogue=get_catalogue()
@@ -161,6 +170,8 @@ def world(app):
             "api_token_id": token_a.id,
             "beta_api_token": beta_secret,
             "check_id": check.id,
+            "site_id": site.id,
+            "step": "confirm",  # a flag's dismissal, proposed or confirmed
         }
 
 
@@ -246,6 +257,8 @@ def _snapshot(app, slug: str) -> list:
             Report,
             ApiToken,
             ScreeningCheck,
+            Site,
+            SiteSupplier,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at", "last_used_at"}))
@@ -357,6 +370,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "report_id",
                 "api_token_id",
                 "check_id",
+                "site_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"
