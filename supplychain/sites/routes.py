@@ -60,6 +60,12 @@ def index() -> Any:
     )
 
 
+def _form_page(form: SiteForm, found: Site | None) -> Any:
+    """The site form again, with its errors (422) once it was posted."""
+    page = render_template("sites/form.html", form=form, site=found, country_list=countries())
+    return page, 422 if form.is_submitted() else 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Role.OFFICER)
 def new_site() -> Any:
@@ -71,10 +77,7 @@ def new_site() -> Any:
         if site is not None:
             flash(_("Site %(name)s added.", name=site.name), "success")
             return redirect(url_for("sites.site", site_id=site.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template(
-        "sites/form.html", form=form, site=None, country_list=countries()
-    ), status
+    return _form_page(form, None)
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
@@ -87,10 +90,7 @@ def edit_site(site_id: int) -> Any:
     ):
         flash(_("Site %(name)s saved.", name=found.name), "success")
         return redirect(url_for("sites.site", site_id=found.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template(
-        "sites/form.html", form=form, site=found, country_list=countries()
-    ), status
+    return _form_page(form, found)
 
 
 @bp.route("/<int:site_id>/archive", methods=["POST"])

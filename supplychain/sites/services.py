@@ -205,6 +205,12 @@ def site_lookup(session: Session, organisation_id: int) -> dict[str, int | None]
     return found
 
 
+def site_names(session: Session, organisation_id: int) -> dict[int, str]:
+    """The name of each of the organisation's sites, by id."""
+    query = in_org(Site, organisation_id).with_only_columns(Site.id, Site.name)
+    return {site_id: name for site_id, name in session.execute(query)}
+
+
 def placed_pairs(session: Session, organisation_id: int) -> set[tuple[int, int]]:
     """Every (site id, supplier id) placement of the organisation."""
     query = select(SiteSupplier.site_id, SiteSupplier.supplier_id).where(
