@@ -119,7 +119,8 @@ def test_suppliers_are_placed_listed_filtered_and_removed(app, client, world):
     assert refused.status_code == 422 and "Choose one of your suppliers." in refused.text
     assert "Beta Secret" not in refused.text
     assert "Būve SIA" in client.get(url).text
-    assert "Būve SIA" in client.get(f"/chain/suppliers/{world['builder']}").text
+    assert "Skanstes kvartāls" in client.get(f"/chain/suppliers/{world['builder']}").text
+    assert "Skanstes kvartāls" not in client.get(f"/chain/suppliers/{world['cleaner']}").text
     listed = client.get(f"/chain/suppliers?site={site.id}").text
     assert "Būve SIA" in listed and "Tīrs SIA" not in listed
     assert "Tīrs SIA" in client.get("/chain/suppliers").text
@@ -129,6 +130,17 @@ def test_suppliers_are_placed_listed_filtered_and_removed(app, client, world):
     assert row_counts(app, SiteSupplier) == [0]
     client.get(url)  # shows the flash
     assert "Būve SIA" not in client.get(f"/chain/suppliers?site={site.id}").text
+
+
+def test_a_deleted_supplier_leaves_its_sites(app, client, world):
+    _new(_officer(client))
+    (site,) = _sites(app)
+    url = f"/sites/{site.id}"
+    post_form(client, f"{url}/suppliers", {"supplier_id": world["cleaner"]}, page=url)
+    supplier = f"/chain/suppliers/{world['cleaner']}"
+    assert post_form(client, f"{supplier}/delete", page=supplier).status_code == 302
+    assert row_counts(app, SiteSupplier) == [0]
+    assert client.get(url).status_code == 200
 
 
 def test_viewer_reads_only_and_another_organisation_sees_nothing(app, client, world):
