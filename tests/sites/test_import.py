@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
+from supplychain import db
 from supplychain.chain import importer
 from supplychain.chain.tabular import COLUMNS, read_table
+from supplychain.cli import cli
 from supplychain.models import AuditEvent, Link, SiteSupplier, Supplier
 from supplychain.sites import services as sites
+from tests.conftest import row_counts
 from tests.factories import make_org
 
 HEADER = ",".join(COLUMNS) + ",site"
@@ -87,3 +90,22 @@ def test_an_unknown_archived_or_foreign_site_rejects_the_file_naming_the_row(ses
     ]
     assert [_count(session, m) for m in (Supplier, Link, SiteSupplier)] == [0, 0, 0]
     assert skanste.code
+
+
+def test_cli_names_the_row_of_an_unknown_site_and_imports_nothing(app, tmp_path):
+    with app.app_context():
+        session = db.get_session()
+        org = make_org(session, "cli-org")
+        sites.create_site(session=session, organisation_id=org.id, data=sites.SiteData(name="A"))
+        session.commit()
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(_file(("", "MAIN", "a")), encoding="utf-8")
+    bad.write_text(_file(("", "MAIN", "a"), ("MAIN", "DRY", "B")), encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["import-chain", str(bad), "--org", "cli-org"])
+    assert result.exit_code == 1
+    assert "error: row 3, site: None of your sites has the name or code B." in result.output
+    assert row_counts(app, Supplier, SiteSupplier) == [0, 0]
+    result = runner.invoke(cli, ["import-chain", str(good), "--org", "cli-org"])
+    assert result.exit_code == 0 and "placed 1" in result.output
+    assert row_counts(app, Supplier, SiteSupplier) == [1, 1]
