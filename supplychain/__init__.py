@@ -71,10 +71,12 @@ def _add_chain_panels(app: Flask) -> None:
     from .invitations import panels as invitations
     from .risk import panels as risk
     from .screening import panels as screening
+    from .sites.services import sites_of
 
     add(app, SUPPLIER, "questionnaires", invitations.questionnaires_of)
     add(app, SUPPLIER, "screening", screening.screening_glance)
     add(app, SUPPLIER, "risk", risk.supplier_risk)
+    add(app, SUPPLIER, "sites", sites_of)
     add(app, MAP, "statuses", invitations.map_statuses)
 
 
@@ -91,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from .respond.routes import bp as respond_bp
     from .risk.routes import bp as risk_bp
     from .screening.routes import bp as screening_bp
+    from .sites.routes import bp as sites_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
@@ -101,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(risk_bp, url_prefix="/risk")
     app.register_blueprint(guide_bp, url_prefix="/guide")
     app.register_blueprint(screening_bp, url_prefix="/screening")
+    app.register_blueprint(sites_bp, url_prefix="/sites")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

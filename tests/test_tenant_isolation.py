@@ -57,6 +57,7 @@ from supplychain.respond.services import start as start_response_from_link
 from supplychain.risk import jobs as risk_jobs
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
+from supplychain.sites import services as sites
 from tests.conftest import csrf_token, login
 from tests.factories import (
     PASSWORD,
@@ -139,6 +140,12 @@ def world(app):
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         check = _screening_check(app, session, admin_a, s1)
         case = _worker_case(session, org_a, s1)
+        site = sites.create_site(
+            session=session,
+            organisation_id=org_a.id,
+            data=sites.SiteData(name=f"{SECRET} site", address=SECRET),
+        )
+        sites.place(session=session, site=site, supplier_id=s1.id)
         session.commit()
         run = risk_jobs.run_now(
             session=session, organisation_id=org_a.id, catalogue=get_catalogue()
@@ -170,6 +177,7 @@ def world(app):
             "check_id": check.id,
             "case_id": case.id,
             "action": "acknowledge",
+            "site_id": site.id,
         }
 
 
@@ -393,6 +401,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "api_token_id",
                 "check_id",
                 "case_id",
+                "site_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"

@@ -43,21 +43,21 @@ def import_chain(file: str, org_slug: str, dry_run: bool, prune: bool) -> None:
     content = Path(file).read_bytes()
     try:
         plan = jobs.read_plan(file, content)
+        if dry_run:
+            changes = importer.diff(session, org.id, plan, prune=prune)
+        else:
+            changes = importer.apply(
+                session, org.id, plan, filename=Path(file).name, content=content, prune=prune
+            )
+            session.commit()
     except FileFormatError as exc:
         click.echo(f"error: {file}: {exc}", err=True)
         sys.exit(1)
-    except importer.ImportRejected as exc:
+    except importer.ImportRejected as exc:  # a row's problem, or a site it names unknown
         for problem in exc.errors:
             click.echo(f"error: row {problem.row}, {problem.column}: {problem.message}", err=True)
         click.echo(f"{len(exc.errors)} problem(s); nothing was imported.", err=True)
         sys.exit(1)
-    if dry_run:
-        changes = importer.diff(session, org.id, plan, prune=prune)
-    else:
-        changes = importer.apply(
-            session, org.id, plan, filename=Path(file).name, content=content, prune=prune
-        )
-        session.commit()
     _print_import(changes, dry_run)
 
 

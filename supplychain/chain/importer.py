@@ -27,10 +27,11 @@ from .. import audit, events
 from ..gcpause import gc_paused
 from ..models import Link, LinkSource, LinkStatus, Supplier, utcnow
 from ..numbers import NumberError, parse_decimal, parse_integer
+from ..sites import services as sites
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from . import retire, services
-from .tabular import COLUMNS, OPTIONAL_COLUMNS, Table, undefuse
+from .tabular import COLUMNS, EXTRA_COLUMNS, OPTIONAL_COLUMNS, Table, undefuse
 
 SUPPLIER_FIELDS = ("name", "country", "sector", "registration_no", "email", "kind", "employees")
 LINK_FIELDS = ("relation", "workers", "contract_value_eur", "labour_hours", "work_country")
@@ -60,6 +61,8 @@ class ChainPlan:
 
     suppliers: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[LinkKey, dict[str, Any]] = field(default_factory=dict)
+    # (supplier code, the site's name or code as written) -> the first row that says so
+    placements: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class ImportDiff:
     # Fingerprint of what a prune would take out, and how: the officer confirms a preview,
     # and the apply refuses to prune anything else (see PruneChanged).
     prune_digest: str = ""
+    placed: list[tuple[str, str]] = field(default_factory=list)  # (code, site name): new ones
 
     CHANGES = (
         "added_suppliers",
@@ -102,6 +106,7 @@ class ImportDiff:
         "restored_links",
         "changed_links",
         "removed_links",
+        "placed",
     )
     LISTS = (*CHANGES, "kept_suppliers", "kept_links", "prunable_suppliers", "prunable_links")
 
@@ -159,7 +164,7 @@ def _note(errors: list[RowError], row: int, column: str, message: object) -> Non
 def _check_header(header: tuple[str, ...]) -> list[RowError]:
     errors = []
     for name in header:
-        if name not in COLUMNS:
+        if name not in COLUMNS and name not in EXTRA_COLUMNS:
             errors.append(RowError(1, name or "?", str(_l("Unknown column: remove it."))))
     for name in COLUMNS:
         if name not in header and name not in OPTIONAL_COLUMNS:
@@ -218,6 +223,8 @@ class _Parsing:
         supplier = _clean_supplier_row(values, note)
         if supplier is not None and code:
             self._supplier(number, code, supplier, note)
+        if values.get("site") and code:
+            self.plan.placements.setdefault((code, values["site"]), number)
         self._link(number, values["parent_code"] or None, code, values, note)
 
     def _supplier(self, number: int, code: str, supplier: dict[str, Any], note: Any) -> None:
@@ -364,6 +371,7 @@ class _Comparison:
     changes: ImportDiff
     suppliers: dict[str, Any]
     links: dict[LinkKey, Any]
+    placements: list[tuple[str, int, str]]  # (supplier code, site id, site name) to add
 
 
 def diff(
@@ -388,6 +396,7 @@ def _compare(
     held = retire.evidence_of(session, organisation_id, [suppliers[c].id for c in prunable])
     evidence = {c: held[suppliers[c].id] for c in prunable if suppliers[c].id in held}
     removed, removed_links = (prunable, prunable_links) if prune else ([], [])
+    placements = _new_placements(session, organisation_id, plan, suppliers)
     gone, gone_links = set(removed), set(removed_links)
     changes = ImportDiff(
         added_suppliers=sorted(c for c in plan.suppliers if c not in suppliers),
@@ -420,8 +429,38 @@ def _compare(
             [(suppliers[c].id, c in evidence) for c in prunable],
             [existing[k].id for k in prunable_links],
         ),
+        placed=[(code, name) for code, _site_id, name in placements],
     )
-    return _Comparison(changes, suppliers, links)
+    return _Comparison(changes, suppliers, links, placements)
+
+
+def _new_placements(
+    session: Session, organisation_id: int, plan: ChainPlan, suppliers: dict[str, Any]
+) -> list[tuple[str, int, str]]:
+    """The placements the file adds, as (supplier code, site id, site name); raises
+    ImportRejected naming each row whose site is not one of the organisation's live sites."""
+    if not plan.placements:
+        return []
+    lookup = sites.site_lookup(session, organisation_id)
+    names = sites.site_names(session, organisation_id)
+    have = sites.placed_pairs(session, organisation_id)
+    errors, found = [], set()
+    for (code, written), row in sorted(plan.placements.items(), key=lambda item: item[1]):
+        key = written.upper() if written.upper() in lookup else written.strip().casefold()
+        site_id = lookup.get(key)
+        if site_id is None:
+            errors.append(RowError(row, "site", str(_site_unknown(key in lookup, written))))
+        elif code not in suppliers or (site_id, suppliers[code].id) not in have:
+            found.add((code, site_id, names[site_id]))
+    if errors:
+        raise ImportRejected(errors)
+    return sorted(found)
+
+
+def _site_unknown(shared: bool, written: str) -> Any:
+    if shared:
+        return _l("Several of your sites have the name %(site)s: write its code.", site=written)
+    return _l("None of your sites has the name or code %(site)s.", site=written[:200])
 
 
 def _ends(key: LinkKey) -> tuple[str, ...]:
@@ -535,6 +574,7 @@ def _apply(
     _take_out(session, organisation_id, found, actor_id)
     _write_suppliers(session, organisation_id, plan, found, now)
     _write_links(session, organisation_id, plan, found, now)
+    _write_placements(session, organisation_id, found, actor_id)
     session.expire_all()
     audit.record(
         session,
@@ -645,6 +685,20 @@ def _write_links(
         link_table,
         [{"_id": found.links[k].id, **_link_row(plan.links[k])} for k, _f in changes.changed_links],
     )
+
+
+def _write_placements(session: Session, org: int, found: _Comparison, actor_id: int | None) -> None:
+    """Place the suppliers (which now all exist) on the sites the file names for them."""
+    if not found.placements:
+        return
+    table = Supplier.__table__  # type: ignore[attr-defined]
+    ids = dict(
+        session.connection()
+        .execute(sa.select(table.c.code, table.c.id).where(table.c.organisation_id == org))
+        .all()
+    )
+    pairs = [(site_id, ids[code]) for code, site_id, _name in found.placements]
+    sites.place_many(session, org, pairs, actor_id)
 
 
 def _restore(

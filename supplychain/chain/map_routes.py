@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request
+from sqlmodel import col
 
 from ..access import requires
 from ..db import get_session
-from ..models import Organisation, Role, SupplierExposure
+from ..models import Organisation, Role, Site, SupplierExposure
 from ..numbers import small_count
+from ..sites import services as sites
 from ..tenancy import current_org_id, org_select
 from . import graph, layout, queries
 from .panels import MAP, panels
-from .routes import bp
+from .routes import bp, site_filter
 
 
 def _visible(
@@ -22,13 +24,15 @@ def _visible(
     tier: int | None,
     country: str,
     sector: str,
+    on_site: set[int] | None = None,
 ) -> set[int] | None:
-    if tier is None and not country and not sector:
+    if tier is None and not country and not sector and on_site is None:
         return None
     return {
         node
         for node, item in info.items()
         if (tier is None or analysis.tier.get(node, -1) == tier)
+        and (on_site is None or node in on_site)
         and (not country or item.country == country)
         and (not sector or item.sector.startswith(sector))
     }
@@ -45,7 +49,9 @@ def view() -> Any:
     country = request.args.get("country", "").strip().upper()[:2]
     sector = request.args.get("sector", "").strip().upper()[:8]
     q = request.args.get("q", "").strip()[:100]
-    visible = _visible(info, analysis, tier, country, sector)
+    site = site_filter(db)
+    on_site = set(db.execute(sites.supplier_ids_on(org_id, site.id)).scalars()) if site else None
+    visible = _visible(info, analysis, tier, country, sector, on_site)
     organisation = db.get(Organisation, org_id)
     chain_map = layout.layout(chain, analysis, info, organisation.name, visible)
     exposure = dict(
@@ -64,7 +70,8 @@ def view() -> Any:
         exposure=exposure,
         analysis=analysis,
         hits=hits,
-        filters={"tier": tier, "country": country, "sector": sector, "q": q},
+        filters={"tier": tier, "country": country, "sector": sector, "q": q, "site": site},
+        sites=db.exec(org_select(Site).where(col(Site.archived).is_(False)).order_by(Site.name)),
         tiers=sorted({t for n, t in analysis.tier.items() if n != graph.ROOT}),
         countries=sorted({i.country for i in info.values()}),
         sections=sorted({i.sector[:1] for i in info.values() if i.sector}),

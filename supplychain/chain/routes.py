@@ -9,15 +9,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlmodel import or_
+from sqlmodel import Session, col, or_
 from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
-from ..models import Link, Role, Supplier
+from ..models import Link, Role, Site, Supplier
 from ..numbers import page_number, row_id
 from ..reference.codes import countries, nace_codes
+from ..sites import services as sites
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import graph, queries, retire, services
@@ -73,6 +74,13 @@ def posted_row(model: type[M], row_id: int, form: FlaskForm | None = None) -> M:
     return row
 
 
+def site_filter(db: Session) -> Site | None:
+    """The site a list or the map is filtered by (`?site=<id>`): one of the organisation's,
+    else 404."""
+    site_id = request.args.get("site", type=row_id)
+    return get_or_404(db, Site, site_id) if site_id else None
+
+
 def _reference_lists() -> dict[str, Any]:
     return {
         "country_list": countries(),
@@ -83,7 +91,11 @@ def _reference_lists() -> dict[str, Any]:
 @bp.route("/suppliers")
 @requires(Role.VIEWER)
 def suppliers() -> Any:
-    query = retire.live_suppliers(current_org_id())
+    db, org_id = get_session(), current_org_id()
+    query = retire.live_suppliers(org_id)
+    site = site_filter(db)
+    if site is not None:
+        query = query.where(col(Supplier.id).in_(sites.supplier_ids_on(org_id, site.id)))
     term = request.args.get("q", "").strip()
     if term:
         pattern = f"%{term}%"
@@ -95,15 +107,14 @@ def suppliers() -> Any:
             )
         )
     page = request.args.get("page", 1, type=page_number)
-    rows = (
-        get_session()
-        .exec(query.order_by(Supplier.name).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-        .all()
-    )
+    rows = db.exec(
+        query.order_by(Supplier.name).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    ).all()
     return render_template(
         "chain/suppliers.html",
         suppliers=rows[:PAGE_SIZE],
         q=term,
+        site=site,
         page=page,
         has_next=len(rows) > PAGE_SIZE,
     )

@@ -31,6 +31,9 @@ COLUMNS = (
 )
 # Columns a file may leave out (files written before they were added): empty in every row.
 OPTIONAL_COLUMNS = ("work_country",)
+# Columns a file may add that describe no link, read on import and not written by the export:
+# `site` places the row's supplier on one of the organisation's sites (its name or code).
+EXTRA_COLUMNS = ("site",)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # An XLSX is a zip: a small upload can unpack to gigabytes, and openpyxl reads the whole
