@@ -34,6 +34,7 @@ from supplychain.models import (
     Role,
     ScreeningCheck,
     ScreeningResult,
+    Site,
     Supplier,
     TokenPurpose,
     User,
@@ -131,6 +132,8 @@ def world(app):
             answers={q.id: "yes" for q in own.questions() if q.type == "yes_no"},
             respondent_name=f"{SECRET} Officer",
         )
+        site = Site(organisation_id=org_a.id, name=f"{SECRET} site", code="alphasite1")
+        session.add(site)
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         check = _screening_check(app, session, admin_a, s1)
         session.commit()
@@ -149,9 +152,11 @@ def world(app):
             "link_id": link.id,
             "user_id": other_a.id,
             "token": reset,
-            "code": "lv",
+            "code": "lv",  # also a workers' page address (/w/<code>) that no site has
+            "site_id": site.id,
             "questionnaire_id": COMPANY_RISK_ASSESSMENT,
             "decision": "confirm",
+            "step": "confirm",  # a flag's dismissal step
             "run_id": run.id,
             "flag_id": flag.id,
             "section_id": "screening",
@@ -357,6 +362,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "report_id",
                 "api_token_id",
                 "check_id",
+                "site_id",
             )
         ):
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask import Response as HttpResponse
@@ -30,6 +29,7 @@ from ..downloads import pdf_attachment
 from ..extensions import csrf
 from ..logredact import anonymous
 from ..models import Role, Site, utcnow
+from ..resources import resource_dir
 from ..tenancy import get_or_404
 from ..text import has_control_characters, visible
 from . import checkin, services
@@ -76,7 +76,10 @@ def _typed(name: str, limit: int) -> tuple[str, bool]:
 @anonymous
 def stylesheet() -> Any:
     """The pages' style sheet, served under /w/ so that its request, too, keeps no address."""
-    return send_from_directory(current_app.static_folder or "", "css/voice.css", max_age=3600)
+    css = (resource_dir("static") / "css" / "voice.css").read_bytes()
+    response = HttpResponse(css, mimetype="text/css")
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.route("/w/<code>")

@@ -43,8 +43,6 @@ def test_a_check_in_and_a_report_leave_no_address_agent_or_cookie(app, site):
         client.get("/w/voice.css", **kwargs),
         client.get("/w/unknown-site", **kwargs),
     ]
-    for response in responses:
-        response.close()  # the style sheet is a file
     assert [r.status_code for r in responses] == [200, 200, 302, 200, 404, 200, 404]
     assert all("Set-Cookie" not in r.headers for r in responses)
     assert responses[2].headers["Location"].startswith(f"{base}/thanks")
