@@ -31,7 +31,7 @@ from ..logredact import anonymous
 from ..models import Role, Site, utcnow
 from ..resources import resource_dir
 from ..tenancy import get_or_404
-from ..text import has_control_characters, visible
+from ..text import CONTROL, visible
 from . import checkin, services
 from .pages import Page, page_for, poster_pages, qr_png, track_page
 
@@ -65,10 +65,11 @@ def _site_page(code: str) -> tuple[Site, Page]:
 
 
 def _typed(name: str, limit: int) -> tuple[str, bool]:
-    """A text field's value without invisible characters, and whether it is acceptable
-    (within limit and without control characters)."""
-    text = visible(request.form.get(name, "")).strip()
-    return text, len(text) <= limit and not has_control_characters(text)
+    """A text field's value and whether it is within limit. Control and invisible characters
+    are dropped rather than refused: a worker never types one, and an error about them would
+    only puzzle (PostgreSQL cannot store NUL)."""
+    text = CONTROL.sub("", visible(request.form.get(name, ""))).strip()
+    return text, len(text) <= limit
 
 
 @bp.route("/w/voice.css")

@@ -2,8 +2,9 @@
 language in data/voice/ (see en.yaml), so that a new language is a new file (beside its
 data/workers/ file, which names the help contacts).
 
-Checked on load like the workers' texts: unknown or missing keys are refused with the file and
-the key named, and every file words every check-in question and answer of voice.checkin.
+Checked on load as the workers' texts are (WorkerTextsError): unknown or missing keys are
+refused with the file and the key named, and every file words every check-in question and
+answer of voice.checkin.
 """
 
 from __future__ import annotations
@@ -12,19 +13,15 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..reference.worker_texts import WorkerTextsError, load_checked
 from .checkin import QUESTIONS
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "voice"
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 Text = Field(min_length=1)
-
-
-class VoiceTextsError(Exception):
-    """A voice text file that cannot be used, with the file and the key named."""
 
 
 class QuestionText(BaseModel):
@@ -88,27 +85,14 @@ class VoiceTexts(BaseModel):
         return questions
 
 
-def load_language(path: Path) -> VoiceTexts:
-    """One language file, checked."""
-    try:
-        return VoiceTexts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except yaml.YAMLError as exc:
-        raise VoiceTextsError(f"voice/{path.name}: not YAML: {exc}") from None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors()
-        )
-        raise VoiceTextsError(f"voice/{path.name}: {problems}") from None
-
-
 @cache
 def load_texts(folder: Path = FOLDER) -> dict[str, VoiceTexts]:
     """Every language in folder, by code (loaded once per folder)."""
     texts = {}
     for path in sorted(folder.glob("*.yaml")):
         if not _LANG.match(path.stem):
-            raise VoiceTextsError(f"voice/{path.name}: name it by its language code (lv.yaml)")
-        texts[path.stem] = load_language(path)
+            raise WorkerTextsError(f"voice/{path.name}: name it by its language code (lv.yaml)")
+        texts[path.stem] = load_checked(path, VoiceTexts)
     if not texts:
-        raise VoiceTextsError(f"{folder}: no language files")
+        raise WorkerTextsError(f"{folder}: no language files")
     return texts

@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from supplychain import db
 from supplychain.models import CaseMessage, CheckIn, Site, WorkerCase, utcnow
+from supplychain.reference.worker_texts import WorkerTextsError
 from supplychain.vocab import CaseStatus, IloIndicator
 from supplychain.voice import checkin
-from supplychain.voice.texts import load_texts
+from supplychain.voice.texts import FOLDER, load_texts
 from tests.conftest import row_counts
 from tests.factories import committed
 
@@ -107,8 +109,9 @@ def test_a_report_is_bounded(client, site):
     assert "at most 4000 letters" in too_long.get_data(as_text=True)
     assert "Write something first" in client.post(url, data={"text": " "}).get_data(as_text=True)
     assert client.post(url, data={"text": "x" * 70_000}).status_code == 413  # before parsing
-    assert client.post(url, data={"text": "a\x00b"}).status_code == 200
     assert row_counts(client.application, WorkerCase) == [0]
+    client.post(url, data={"text": "a\x00b\u202e"})  # control and invisible characters go
+    assert [c.text for c in _rows(client.application, WorkerCase)] == ["ab"]
 
 
 def test_with_the_code_the_worker_reads_the_answers_and_writes_again(client, site):
@@ -134,3 +137,13 @@ def test_with_the_code_the_worker_reads_the_answers_and_writes_again(client, sit
     unknown = client.post("/w/track?lang=en", data={"tracking": "not-" + tracking})
     assert unknown.status_code == 404 and "We do not know this code" in unknown.text
     assert "Passports taken" not in unknown.text
+
+
+def test_a_language_file_missing_a_text_or_an_answer_is_refused(tmp_path):
+    english = (FOLDER / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "xx.yaml").write_text(english.replace("title: Tell", "titel: Tell"))
+    with pytest.raises(WorkerTextsError, match=r"/xx.yaml: title: Field required"):
+        load_texts(tmp_path)
+    (tmp_path / "xx.yaml").write_text(english.replace('{"no": "No", "yes": "Yes"}', "{}"))
+    with pytest.raises(WorkerTextsError, match=r"threats: the options must be no, yes"):
+        load_texts.__wrapped__(tmp_path)
