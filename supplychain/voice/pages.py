@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -28,9 +30,18 @@ class Page:
 Available = dict[str, tuple[VoiceTexts, LeafletPage]]
 
 
+@lru_cache(maxsize=4)
+def _helps(contacts: Path, texts: Path, _changed: tuple[float, ...]) -> dict[str, LeafletPage]:
+    return leaflet_pages(contacts, texts)
+
+
 def _available() -> Available:
-    """The languages with both the pages' texts and the help contacts' texts."""
-    helps = leaflet_pages(contacts_path(), worker_texts_path())
+    """The languages with both the pages' texts and the help contacts' texts. The help
+    contacts are read again only when their files change (reading them takes ~50 ms, more than
+    the rest of a page), so that a new number shows without a restart, as on the leaflet."""
+    contacts, texts = contacts_path(), worker_texts_path()
+    changed = tuple(p.stat().st_mtime for p in [contacts, *sorted(texts.glob("*.yaml"))])
+    helps = _helps(contacts, texts, changed)
     return {lang: (t, helps[lang]) for lang, t in load_texts().items() if lang in helps}
 
 
