@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from .risk.routes import bp as risk_bp
     from .screening.routes import bp as screening_bp
     from .sites.routes import bp as sites_bp
+    from .voice.routes import bp as voice_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
@@ -108,3 +109,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(voice_bp)  # the workers' /w/ pages and the sites' posters

@@ -47,6 +47,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute",  # password and reset forms, per client address
     "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",  # the same forms, per account named
     "API_RATE_LIMIT": "300 per minute",  # per API token
+    # Check-ins and reports sent from one site's workers' pages, counted per site (never per
+    # address: those pages keep none).
+    "VOICE_RATE_LIMIT": "120 per hour",
+    "VOICE_ACKNOWLEDGE_DAYS": 7,  # a worker's report is to be acknowledged within these days
     "SIGNUP_RATE_LIMIT": "10 per hour",  # sign-ups per client address
     "SIGNUP_EMAIL_RATE_LIMIT": "3 per hour",  # sign-ups naming one email address (each mails it)
     # An organisation is new until NEW_ORG_DAYS after its admin's address was confirmed; while
@@ -98,6 +102,8 @@ _ENV_KEYS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_ACCOUNT_RATE_LIMIT": str,
     "API_RATE_LIMIT": str,
+    "VOICE_RATE_LIMIT": str,
+    "VOICE_ACKNOWLEDGE_DAYS": int,
     "SIGNUP_RATE_LIMIT": str,
     "SIGNUP_EMAIL_RATE_LIMIT": str,
     "EMAIL_CONFIRMATION_HOURS": int,

@@ -8,13 +8,19 @@ replaces the token segment of such paths, and the value of token-like query para
 placeholder before anything is written.
 
 The token routes are read from the app's URL map, so a new `<token>` route is covered by itself.
+
+The workers' pages (views marked `@anonymous`) go further: their parameters are masked like
+tokens, and before the app or the server sees such a request, the headers that tell who or
+where its client is (address, user agent, Referer, forwarding headers, cookies) are taken out of
+it, so that no log line, counter or row can hold them.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from flask import Flask
 
@@ -23,6 +29,27 @@ PLACEHOLDER = "[redacted]"
 SECRET_PARAMETERS = ("token", "access_token", "key", "api_key", "secret", "password")
 # gunicorn's access and error logs, Werkzeug's development server.
 SERVER_LOGGERS = ("gunicorn.access", "gunicorn.error", "werkzeug")
+# What a request tells of its client; REMOTE_ADDR is replaced, since servers read it unchecked.
+IDENTIFYING = (
+    "HTTP_USER_AGENT",
+    "HTTP_REFERER",
+    "HTTP_COOKIE",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CLIENT_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+)
+NO_ADDRESS = "-"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def anonymous(view: F) -> F:
+    """Mark a view whose callers must stay unknown (see the module's docstring)."""
+    view.anonymous = True  # type: ignore[attr-defined]
+    return view
 
 
 class TokenRedactor:
@@ -45,12 +72,22 @@ class TokenRedactor:
         return self._query.sub(rf"\1{PLACEHOLDER}", text)
 
 
+def _anonymous_rules(app: Flask) -> list[str]:
+    return [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions.get(rule.endpoint), "anonymous", False)
+    ]
+
+
 def redactor_for(app: Flask) -> TokenRedactor:
-    """A redactor for the token routes of app (every rule with a `<token>` part)."""
+    """A redactor for the token routes of app (every rule with a `<token>` part) and the
+    parameters of its anonymous routes."""
     prefixes = set()
     for rule in app.url_map.iter_rules():
         if "token" in rule.arguments:
             prefixes.add(rule.rule.split("<token>", 1)[0])
+    prefixes |= {rule.split("<", 1)[0] for rule in _anonymous_rules(app) if "<" in rule}
     fixed = set()
     for rule in app.url_map.iter_rules():
         for prefix in prefixes:
@@ -75,6 +112,23 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class ForgetClients:
+    """WSGI middleware: requests under the anonymous routes' prefixes lose what tells of
+    their client before anything else reads them (ProxyFix included)."""
+
+    def __init__(self, wsgi_app: Any, prefixes: Iterable[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.prefixes = tuple(prefixes)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self.prefixes and environ.get("PATH_INFO", "").startswith(self.prefixes):
+            for key in IDENTIFYING:
+                environ.pop(key, None)
+            environ["REMOTE_ADDR"] = NO_ADDRESS
+            environ.pop("REMOTE_PORT", None)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     """Install the filter on the server loggers and the app's logger (after the blueprints).
 
@@ -86,3 +140,5 @@ def init_app(app: Flask) -> None:
         for old in [f for f in logger.filters if isinstance(f, RedactingFilter)]:
             logger.removeFilter(old)
         logger.addFilter(log_filter)
+    prefixes = {rule.split("<", 1)[0] for rule in _anonymous_rules(app)}
+    app.wsgi_app = ForgetClients(app.wsgi_app, sorted(prefixes))  # type: ignore[method-assign]

@@ -1,7 +1,8 @@
 """The only module that imports WeasyPrint: HTML in, PDF bytes out, nothing fetched but our own
 static files.
 
-Pictures are inline SVG; style sheets and nothing else come from the app's static folder,
+Pictures are inline SVG or PNG data URIs (a poster's QR code); style sheets and nothing else
+come from the app's static folder,
 through a fetcher that maps one made-up origin onto that folder and refuses every other URL:
 supplier text that slipped an <img src=file:///...> or a link to a server into a page cannot
 make the renderer read a file or call out (WeasyPrint CVE-2025-68616 was a redirect escape
@@ -10,6 +11,8 @@ from a permissive fetcher).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gc
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from .resources import resource_dir
 
 # Documents refer to static files relative to this base: href="css/report.css".
 STATIC_BASE = "https://static.invalid/"
+PNG_DATA = "data:image/png;base64,"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,16 @@ def static_file(url: str) -> tuple[bytes, str]:
     raise ValueError(f"not fetched: {url[:80]}")
 
 
+def embedded_png(url: str) -> bytes:
+    """The bytes of a PNG given as a base64 data URI; ValueError for anything else."""
+    if url.startswith(PNG_DATA):
+        try:
+            return base64.b64decode(url.removeprefix(PNG_DATA), validate=True)
+        except binascii.Error:
+            pass
+    raise ValueError(f"not fetched: {url[:80]}")
+
+
 def _mime(path: Path) -> str:
     return {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}.get(
         path.suffix, "application/octet-stream"
@@ -51,7 +65,10 @@ def _fetcher() -> Any:
 
     class StaticOnly(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            body, mime = static_file(url)
+            if url.startswith("data:"):
+                body, mime = embedded_png(url), "image/png"
+            else:
+                body, mime = static_file(url)
             return URLFetcherResponse(url, body, {"Content-Type": mime})
 
     return StaticOnly(allowed_protocols=())

@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
     limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_key)(api_bp)
     _limit_password_guessing(app, limiter)
     _limit_signups(app, limiter)
+    _limit_voice(app, limiter)
     app.extensions["rate_limiter"] = limiter
 
 
@@ -112,6 +113,21 @@ def _limit_signups(app: Flask, limiter: Limiter) -> None:
         methods=["POST"],
     )
     _wrap(app, "accounts.signup", (per_address, per_email))
+
+
+def _voice_site() -> str:
+    return "voice-site:" + str((request.view_args or {}).get("code", ""))[:16]
+
+
+def _limit_voice(app: Flask, limiter: Limiter) -> None:
+    """Bound how fast the workers' forms of one site add rows: counted per site, since those
+    pages know no client address (see logredact.ForgetClients). The tracking page needs none:
+    its codes cannot be guessed, and a reply needs one."""
+    per_site = limiter.limit(
+        lambda: current_app.config["VOICE_RATE_LIMIT"], key_func=_voice_site, methods=["POST"]
+    )
+    for endpoint in ("voice.check_in", "voice.report"):
+        _wrap(app, endpoint, (per_site,))
 
 
 def _wrap(app: Flask, endpoint: str, limits: tuple[Any, ...]) -> None:

@@ -162,7 +162,8 @@ def world(app):
             "link_id": link.id,
             "user_id": other_a.id,
             "token": reset,
-            "code": "lv",
+            "code": "lv",  # also a workers' page address (/w/<code>) that no site has
+            "site_id": site.id,
             "questionnaire_id": COMPANY_RISK_ASSESSMENT,
             "decision": "confirm",
             "step": "confirm",
@@ -177,7 +178,6 @@ def world(app):
             "check_id": check.id,
             "case_id": case.id,
             "action": "acknowledge",
-            "site_id": site.id,
         }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -79,18 +80,27 @@ def _difference(what: str, missing: list[str], unknown: list[str]) -> str:
     return "; ".join(parts)
 
 
-def load_language(path: Path) -> WorkerTexts:
-    """One language file, checked."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_checked(path: Path, model: type[M]) -> M:
+    """One language file read as model; WorkerTextsError names the file (with its folder) and
+    each key that is wrong. The workers' pages' texts (voice) are read this way too."""
+    where = f"{path.parent.name}/{path.name}"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return WorkerTexts.model_validate(data)
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as exc:
-        raise WorkerTextsError(f"workers/{path.name}: not YAML: {exc}") from None
+        raise WorkerTextsError(f"{where}: not YAML: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors()
         )
-        raise WorkerTextsError(f"workers/{path.name}: {problems}") from None
+        raise WorkerTextsError(f"{where}: {problems}") from None
+
+
+def load_language(path: Path) -> WorkerTexts:
+    """One language file, checked."""
+    return load_checked(path, WorkerTexts)
 
 
 def load_texts(contact_ids: list[str], folder: Path = FOLDER) -> dict[str, WorkerTexts]:

@@ -1,0 +1,62 @@
+"""The workers' short check-in: its questions, their answers and the ILO indicator each speaks to.
+
+Pure: the texts are in data/voice/<lang>.yaml, keyed by these ids. The employer question is
+answered with one of the site's suppliers or "unknown" (not knowing who one works for is itself a
+sign); every other answer is one of its question's options, and `signs` are the options that
+point to the question's indicator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..vocab import IloIndicator
+
+EMPLOYER = "employer"
+UNKNOWN_EMPLOYER = "unknown"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    indicator: IloIndicator
+    options: tuple[str, ...]
+    signs: tuple[str, ...]  # the answers that point to the indicator
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(EMPLOYER, IloIndicator.DECEPTION, (UNKNOWN_EMPLOYER,), (UNKNOWN_EMPLOYER,)),
+    Question("fees", IloIndicator.DEBT_BONDAGE, ("yes", "no", "unsure"), ("yes",)),
+    Question(
+        "documents",
+        IloIndicator.RETENTION_OF_IDENTITY_DOCUMENTS,
+        ("me", "employer", "other"),
+        ("employer", "other"),
+    ),
+    Question("paid", IloIndicator.WITHHOLDING_OF_WAGES, ("yes", "no", "unsure"), ("no",)),
+    Question("leave", IloIndicator.RESTRICTION_OF_MOVEMENT, ("yes", "no", "unsure"), ("no",)),
+    Question(
+        "deductions",
+        IloIndicator.ABUSIVE_WORKING_AND_LIVING_CONDITIONS,
+        ("no", "yes", "unsure"),
+        ("yes",),
+    ),
+    Question("threats", IloIndicator.INTIMIDATION_AND_THREATS, ("no", "yes"), ("yes",)),
+    Question("days_off", IloIndicator.EXCESSIVE_OVERTIME, ("0", "1", "2"), ("0",)),
+)
+BY_ID = {q.id: q for q in QUESTIONS}
+
+
+def clean_answers(given: dict[str, str]) -> dict[str, str]:
+    """The answers among given that are options of their questions (the employer apart);
+    a question left unanswered is simply absent."""
+    return {
+        q.id: given[q.id] for q in QUESTIONS if q.id != EMPLOYER and given.get(q.id) in q.options
+    }
+
+
+def indicators(answers: dict[str, str], employer_known: bool) -> list[IloIndicator]:
+    """The indicators the answers point to, in the questions' order, each once."""
+    found = [] if employer_known else [BY_ID[EMPLOYER].indicator]
+    found += [q.indicator for q in QUESTIONS if answers.get(q.id) in q.signs and q.id != EMPLOYER]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,136 @@
+"""What the workers' pages do with the database: find a site by its code, keep a check-in, open
+a case and find it again by its tracking code, add the worker's replies.
+
+Nothing about the worker is given to these functions but what the worker typed: no address,
+user agent or time of day (a check-in keeps its day only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from ..models import CaseMessage, CheckIn, Site, SiteSupplier, Supplier, WorkerCase
+from ..tenancy import in_org
+from ..vocab import CaseStatus
+from . import checkin
+
+TEXT_MAX = 4000
+CONTACT_MAX = 300
+CODE_BYTES = 12  # 96 random bits: 16 characters to write down, never guessed
+
+
+def code_hash(code: str) -> str:
+    """The SHA-256 of a tracking code, as stored: the code itself is never kept."""
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def find_site(session: Session, code: str) -> Site | None:
+    """The site whose public address is code (typed in any case: the codes are upper-case),
+    unless archived."""
+    return session.exec(
+        select(Site).where(Site.code == code.upper(), col(Site.archived).is_(False))
+    ).first()
+
+
+def employers(session: Session, site: Site) -> list[tuple[int, str]]:
+    """The suppliers on the site, (id, name) by name: the employers a worker may name."""
+    assert site.id is not None
+    rows = session.exec(
+        in_org(Supplier, site.organisation_id)
+        .join(SiteSupplier, col(SiteSupplier.supplier_id) == Supplier.id)
+        .where(SiteSupplier.site_id == site.id)
+        .order_by(Supplier.name)
+    ).all()
+    return [(s.id, s.name) for s in rows if s.id is not None]
+
+
+def record_check_in(
+    session: Session,
+    site: Site,
+    *,
+    employer: str,
+    answers: dict[str, str],
+    language: str,
+    today: date,
+) -> CheckIn:
+    """Keep one worker's check-in: the employer named (a supplier on the site, else None for
+    "I don't know") and the answers among the questions' options."""
+    assert site.id is not None
+    known = {str(sid): sid for sid, _ in employers(session, site)}
+    row = CheckIn(
+        organisation_id=site.organisation_id,
+        site_id=site.id,
+        supplier_id=known.get(employer),
+        language=language,
+        answers=checkin.clean_answers(answers),
+        given_on=today,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def open_case(
+    session: Session,
+    site: Site,
+    *,
+    text: str,
+    contact: str,
+    language: str,
+    today: date,
+    acknowledge_days: int,
+) -> str:
+    """Open a case with the worker's text and return its tracking code (shown once, stored only
+    as its hash)."""
+    assert site.id is not None
+    code = secrets.token_urlsafe(CODE_BYTES)
+    session.add(
+        WorkerCase(
+            organisation_id=site.organisation_id,
+            site_id=site.id,
+            code_hash=code_hash(code),
+            language=language,
+            text=text[:TEXT_MAX],
+            contact=contact[:CONTACT_MAX],
+            status=CaseStatus.RECEIVED,
+            acknowledge_by=today + timedelta(days=acknowledge_days),
+        )
+    )
+    session.flush()
+    return code
+
+
+def find_case(session: Session, code: str) -> WorkerCase | None:
+    """The case whose tracking code this is, or None."""
+    if not code.strip():
+        return None
+    return session.exec(select(WorkerCase).where(WorkerCase.code_hash == code_hash(code))).first()
+
+
+def messages(session: Session, case: WorkerCase) -> list[CaseMessage]:
+    """The case's messages to and from the worker, oldest first."""
+    return list(
+        session.exec(
+            in_org(CaseMessage, case.organisation_id)
+            .where(CaseMessage.case_id == case.id)
+            .order_by(col(CaseMessage.created_at), col(CaseMessage.id))
+        ).all()
+    )
+
+
+def reply(session: Session, case: WorkerCase, text: str) -> CaseMessage:
+    """Add the worker's message to the case."""
+    assert case.id is not None
+    message = CaseMessage(
+        organisation_id=case.organisation_id,
+        case_id=case.id,
+        from_worker=True,
+        text=text[:TEXT_MAX],
+    )
+    session.add(message)
+    session.flush()
+    return message
