@@ -1,6 +1,6 @@
 """The total-coverage ratchet: the full test run's coverage of the supplychain package (lines
 and branches, from the .coverage file pytest-cov wrote) may not fall below the floor in
-.ci/coverage-floor, and once it is more than a point above it the floor must be raised, so
+.ci/coverage-floor, and once it is more than two points above it the floor must be raised, so
 the total can only go up. Run after `python -m pytest --cov=supplychain` (see .ci/run)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import coverage
 
 FLOOR_FILE = Path(__file__).with_name("coverage-floor")
-SLACK = 1.0  # points above the floor allowed before the floor must be raised
+SLACK = 2.0  # points above the floor allowed before the floor must be raised
 
 
 def main() -> int:
@@ -27,7 +27,7 @@ def main() -> int:
         return 1
     if total > floor + SLACK:
         print(
-            f"coverage is more than {SLACK:g} point above the floor: raise it to "
+            f"coverage is more than {SLACK:g} points above the floor: raise it to "
             f"{math.floor(total)} in {FLOOR_FILE}"
         )
         return 1

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import requires
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
-from ..guide.content import ESCALATION, contacts, guide
+from ..guide.content import escalation
 from ..models import CaseStatus, Role, Site, SiteSupplier, Supplier, User, WorkerCase, utcnow
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..tenancy import current_org_id, get_or_404, org_select
@@ -155,24 +155,10 @@ def _page(found: WorkerCase, **forms: Any) -> dict[str, Any]:
         "handler": found.owner_id == current_user.id,
         "messages": services.messages_of(session, found),
         "overdue": services.is_overdue(found, utcnow().date()),
-        "escalation": _escalation() if services.is_critical(found) else None,
+        "escalation": escalation(str(get_locale())) if services.is_critical(found) else None,
         "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
         "confirm_form": confirm_form,
         "action_form": EmptyForm(),
         "ILO_NAMES": {i.value: name for i, name in ILO_NAMES.items()},
         "STATUS_NAMES": STATUS_NAMES,
-    }
-
-
-def _escalation() -> dict[str, Any] | None:
-    """The guide's steps for when suspicions arise, with the contacts: on a critical case."""
-    lang = str(get_locale())
-    section = guide().section(lang, ESCALATION)
-    if section is None:
-        return None
-    return {
-        "id": section.id,
-        "title": section.title,
-        "actions": section.immediate_actions,
-        "contacts": contacts(lang),
     }

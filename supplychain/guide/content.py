@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 import markdown
 import yaml
@@ -213,6 +214,29 @@ def worker_texts_path() -> Path:
 def contacts(lang: str) -> list[dict[str, str]]:
     """The configured contacts for when suspicions arise, in lang (needs an app context)."""
     return load_contacts(contacts_path(), lang)
+
+
+class Escalation(TypedDict):
+    """The guide's section on suspicions, as the top of a critical flag's or case's page shows
+    it: its steps and who to contact."""
+
+    id: str
+    title: str
+    actions: list[Markup]
+    contacts: list[dict[str, str]]
+
+
+def escalation(lang: str) -> Escalation | None:
+    """The steps for when suspicions arise, with the contacts, in lang (needs an app context)."""
+    section = guide().section(lang, ESCALATION)
+    if section is None:
+        return None
+    return {
+        "id": section.id,
+        "title": section.title,
+        "actions": section.immediate_actions,
+        "contacts": contacts(lang),
+    }
 
 
 @cache

@@ -11,6 +11,8 @@ primary key first and then the other constraints in the order they were made, so
 constraints are given in the order its migration always had.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -26,6 +28,16 @@ def text(length: int) -> sqlmodel.sql.sqltypes.AutoString:
 def choice(type_name: str, *values: str) -> sa.Enum:
     """A VARCHAR(32) with a CHECK constraint named after type_name that allows values."""
     return sa.Enum(*values, name=type_name, native_enum=False, create_constraint=True, length=32)
+
+
+def required(name: str, kind: Any) -> sa.Column:
+    """A NOT NULL column of that type."""
+    return sa.Column(name, kind, nullable=False)
+
+
+def optional(name: str, kind: Any) -> sa.Column:
+    """A column of that type that may be NULL."""
+    return sa.Column(name, kind, nullable=True)
 
 
 def create_table(name: str, *items: sa.schema.SchemaItem) -> None:

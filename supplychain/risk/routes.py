@@ -4,12 +4,11 @@ runs with progress and what changed, and the thresholds. Thin views over risk.se
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlmodel import Session, col, func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +18,7 @@ from ..access import requires
 from ..chain.retire import live_suppliers
 from ..db import get_session
 from ..forms import EmptyForm, Form, apply_errors
+from ..guide.content import ESCALATION, Escalation, escalation
 from ..models import (
     AssessmentRun,
     Flag,
@@ -253,33 +253,12 @@ def _guide_section() -> SectionLookup:
     return lambda section_id: guide().section(lang, section_id)
 
 
-class Escalation(TypedDict):
-    """The guide's section on suspicions, as the top of a flag's page shows it."""
-
-    id: str
-    title: str
-    actions: list[Markup]
-    contacts: list[dict[str, str]]
-
-
 def _escalation(ids: Sequence[str], critical: bool) -> Escalation | None:
     """The guide's steps for when suspicions arise, with the contacts, for a critical flag or a
     flag that links to that section: shown at the top of its page."""
     from flask_babel import get_locale
 
-    from ..guide.content import ESCALATION, contacts, guide
-
-    lang = str(get_locale())
-    wanted = critical or ESCALATION in ids
-    section = guide().section(lang, ESCALATION) if wanted else None
-    if section is None:
-        return None
-    return {
-        "id": section.id,
-        "title": section.title,
-        "actions": section.immediate_actions,
-        "contacts": contacts(lang),
-    }
+    return escalation(str(get_locale())) if critical or ESCALATION in ids else None
 
 
 def _linked(session: Session, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
