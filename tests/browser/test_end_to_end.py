@@ -91,7 +91,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     assert "Risk shown by an answer" in flags  # the recruitment fees
     assert "Subcontracting not disclosed" in flags  # the agency it did not name
 
-    officer.get_by_role("link", name="Reports").first.click()
+    officer.get_by_role("link", name="Reports", exact=True).first.click()
     officer.get_by_role("button", name="Make the report").click()
     officer.wait_for_url("**/reports/*")
     report_jobs.run_waiting(app)

@@ -16,7 +16,7 @@ def test_ask_watch_download(app, live_server, page, tmp_path):
     assessed_demo(app)
     sign_in(page, live_server, DEMO_EMAIL)
 
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Reports", exact=True).click()
     page.get_by_label("One supplier and everything below it").check()
     page.get_by_label("Supplier code").fill("DAUGAVKRASTA-IS")
     page.get_by_label("Language of the report").select_option("lv")
@@ -30,5 +30,5 @@ def test_ask_watch_download(app, live_server, page, tmp_path):
     assert "Saturs" in text and "Inženiersistēmas" in text
     assert page.locator("code.digest").inner_text() in page.content()
 
-    page.get_by_role("link", name="Reports").first.click()
+    page.get_by_role("link", name="Reports", exact=True).first.click()
     assert page.locator(".report-list").get_by_role("link", name="Download PDF").count() == 1
