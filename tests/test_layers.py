@@ -23,6 +23,7 @@ PURE = (
     "supplychain.risk.composite_rules",
     "supplychain.risk.screening_rules",
     "supplychain.risk.worker_rules",
+    "supplychain.voice.checkin",
     "supplychain.questionnaires.schema",
     "supplychain.questionnaires.fields",
     "supplychain.questionnaires.evaluation",

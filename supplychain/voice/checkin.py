@@ -60,3 +60,46 @@ def indicators(answers: dict[str, str], employer_known: bool) -> list[IloIndicat
     found = [] if employer_known else [BY_ID[EMPLOYER].indicator]
     found += [q.indicator for q in QUESTIONS if answers.get(q.id) in q.signs and q.id != EMPLOYER]
     return list(dict.fromkeys(found))
+
+
+# Check-in results are shown, and count as evidence, only for groups of at least this many
+# workers: a smaller group's answers could be traced to the people who gave them.
+MIN_GROUP = 5
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A group's check-ins counted: how many workers answered, and per question how many gave
+    each option. Nothing of a group under MIN_GROUP may be shown or used."""
+
+    answered: int
+    counts: dict[str, dict[str, int]]  # question id -> option -> workers
+
+    @property
+    def shown(self) -> bool:
+        return self.answered >= MIN_GROUP
+
+    @property
+    def more_needed(self) -> int:
+        return max(0, MIN_GROUP - self.answered)
+
+    def signs(self, question_id: str) -> int:
+        """How many workers gave an answer that points to the question's indicator."""
+        given = self.counts.get(question_id, {})
+        return sum(given.get(option, 0) for option in BY_ID[question_id].signs)
+
+    def share(self, question_id: str) -> float:
+        """The share of the workers who answered the question that gave a sign (0 if none did)."""
+        given = sum(self.counts.get(question_id, {}).values())
+        return self.signs(question_id) / given if given else 0.0
+
+
+def tally(check_ins: list[dict[str, str]]) -> Tally:
+    """Count a group's answers (each a clean_answers() dict)."""
+    counts: dict[str, dict[str, int]] = {}
+    for answers in check_ins:
+        for question_id, option in answers.items():
+            if question_id in BY_ID:
+                per_option = counts.setdefault(question_id, {})
+                per_option[option] = per_option.get(option, 0) + 1
+    return Tally(len(check_ins), counts)

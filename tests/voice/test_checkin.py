@@ -1,0 +1,24 @@
+"""The check-in's pure core: cleaning answers, their indicators and a group's tally."""
+
+from supplychain.voice import checkin
+
+
+def test_clean_answers_keeps_only_the_options_of_known_questions():
+    given = {"fees": "yes", "documents": "the boss", "employer": "3", "colour": "red"}
+    assert checkin.clean_answers(given) == {"fees": "yes"}
+
+
+def test_a_tally_counts_options_and_shares_of_signs():
+    group = [{"documents": "employer", "fees": "no"}, {"documents": "me"}, {"fees": "unsure"}]
+    counted = checkin.tally(group + [{"colour": "red"}])
+    assert counted.answered == 4
+    assert counted.counts["documents"] == {"employer": 1, "me": 1}
+    assert counted.signs("documents") == 1 and counted.share("documents") == 0.5
+    assert counted.share("threats") == 0.0  # nobody answered it
+    assert not counted.shown and counted.more_needed == 1
+
+
+def test_a_group_of_five_is_shown():
+    counted = checkin.tally([{"paid": "no"}] * checkin.MIN_GROUP)
+    assert counted.shown and counted.more_needed == 0
+    assert counted.share("paid") == 1.0
