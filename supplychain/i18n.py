@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .models import Severity
-from .vocab import GRAVEST_FIRST
+from .vocab import GRAVEST_FIRST, Source
 
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
 SEVERITY_NAMES = {
@@ -16,6 +16,14 @@ SEVERITY_NAMES = {
     Severity.MEDIUM: _l("Medium"),
     Severity.HIGH: _l("High"),
     Severity.CRITICAL: _l("Critical"),
+}
+
+# Where a flag's evidence comes from (see vocab.Source): pages and reports keep them apart.
+SOURCE_NAMES = {
+    Source.STRUCTURE: _l("Chain structure"),
+    Source.ANSWERS: _l("Supplier's answers"),
+    Source.CHECKS: _l("Register checks"),
+    Source.WORKERS: _l("Workers"),
 }
 
 
@@ -38,6 +46,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         SEVERITIES=[s.value for s in GRAVEST_FIRST],
         SEVERITY_NAMES=SEVERITY_NAMES,
+        SOURCE_NAMES=SOURCE_NAMES,
         get_locale=get_locale,
     )
     app.jinja_env.filters["format_date"] = format_date

@@ -86,6 +86,18 @@ class FlagStatus(enum.StrEnum):
     DISMISSED = "dismissed"  # a false positive, with the reason
 
 
+class Source(enum.StrEnum):
+    """Where a flag's evidence comes from: the chain's shape and the facts about its links, a
+    supplier's own answers, the officer's checks of public registers, or the workers on a site.
+    Pages and reports keep them apart, so that workers' word can be weighed against the
+    suppliers'."""
+
+    STRUCTURE = "structure"
+    ANSWERS = "answers"
+    CHECKS = "checks"
+    WORKERS = "workers"
+
+
 class CaseStatus(enum.StrEnum):
     """Where a worker's report stands with the officer who handles it."""
 

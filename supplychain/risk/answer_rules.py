@@ -14,7 +14,7 @@ from typing import Any
 
 from ..questionnaires.evaluation import triggered_risks, visible_ids
 from ..questionnaires.schema import note_id
-from ..vocab import Severity
+from ..vocab import Severity, Source
 from .findings import Finding, RiskInputs
 from .rules import N_, Translator, finding, rule
 
@@ -28,6 +28,7 @@ def _explain_answer(found: Finding, tr: Translator) -> str:
 @rule(
     "answer",
     severity=Severity.MEDIUM,
+    source=Source.ANSWERS,
     title=N_("Risk shown by an answer"),
     message=N_("An answer in the questionnaire signals a risk."),
     explain=_explain_answer,
@@ -98,6 +99,7 @@ def _explain_wage(found: Finding, tr: Translator) -> str:
 @rule(
     "pay-below-minimum",
     severity=Severity.CRITICAL,
+    source=Source.ANSWERS,
     title=N_("Pay below the legal minimum wage"),
     message=_WAGE_REASONS["statutory"],
     explain=_explain_wage,

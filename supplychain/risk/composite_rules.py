@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..vocab import KEY_INDICATORS, Severity
+from ..vocab import KEY_INDICATORS, Severity, Source
 from ..vocab import IloIndicator as ILO
 from .findings import Finding, RiskInputs
 from .flagset import FlagSet
-from .rules import N_, Translator, rule
+from .rules import N_, RULES, Translator, rule
 
 FORCED_LABOUR = "possible-forced-labour"
 # Fixed, not a threshold an organisation can raise: it decides when to call the authorities.
@@ -55,6 +55,7 @@ def _explain_forced_labour(found: Finding, tr: Translator) -> str:
 @rule(
     FORCED_LABOUR,
     severity=Severity.CRITICAL,
+    source=Source.ANSWERS,
     title=N_("Possible forced labour"),
     message=N_("Possible forced labour: several signals of forced labour meet at this supplier."),
     explain=_explain_forced_labour,
@@ -75,7 +76,9 @@ def possible_forced_labour(
     by_supplier: dict[int, list[int]] = {}
     for i in flags.quoting_answers():
         supplier = suppliers[i]
-        if supplier is not None and (severities[i] is critical_level or flags.ilo_of(i)):
+        if supplier is None or RULES[flags.rules[i]].source is not Source.ANSWERS:
+            continue  # the answers themselves, not a contradiction that quotes one
+        if severities[i] is critical_level or flags.ilo_of(i):
             by_supplier.setdefault(supplier, []).append(i)
     for supplier_id in sorted(by_supplier):
         made = by_supplier[supplier_id]

@@ -22,6 +22,7 @@ from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import FlagStatus
 from .findings import SupplierFacts
 from .present import FACT_NAMES, describe
+from .rules import source_of
 from .services import to_finding
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class FlagItem:
     id: int
     rule: str
     indicator: str
+    source: str  # vocab.Source: where the evidence comes from
     title: str
     severity: str
     message: str
@@ -108,6 +110,7 @@ def _row(
         id=flag.id or 0,
         rule=flag.rule,
         indicator=flag.indicator,
+        source=source_of(flag.rule),
         title=shown["title"],
         severity=shown["severity"],
         message=shown["message"],

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, NewType
 
 from ..chain.graph import ROOT, ChainAnalysis, Graph
 from ..vocab import IloIndicator, Severity
+from ..voice.checkin import Tally
 
 _JSON = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False)
 # _JSON's C encoder, made once: JSONEncoder.encode builds one per call, which costs more than
@@ -83,6 +84,23 @@ class CaseFacts(NamedTuple):
     status: str  # vocab.CaseStatus: received | acknowledged | under_way | closed
 
 
+class SiteFacts(NamedTuple):
+    """A site whose workers' channel runs (not archived), with the suppliers placed on it."""
+
+    name: str
+    code: str
+    suppliers: tuple[int, ...]
+
+
+class CheckInGroup(NamedTuple):
+    """The check-ins of one site's workers who named one employer (None: "I don't know"), of
+    the last voice.checkin.CHECK_IN_MONTHS, counted."""
+
+    site_id: int
+    supplier_id: int | None
+    tally: Tally
+
+
 @dataclass(frozen=True)
 class InvitationFacts:
     """A supplier's latest invitation: when it was due and whether it was answered."""
@@ -109,6 +127,9 @@ class RiskInputs:
     screening: Mapping[int, tuple[ScreeningFacts, ...]] = field(default_factory=dict)
     # Workers' reports an officer confirmed (with indicators), by the supplier each concerns.
     worker_cases: Mapping[int, tuple[CaseFacts, ...]] = field(default_factory=dict)
+    # The sites whose channel runs, by id, and their workers' check-ins by site and employer.
+    sites: Mapping[int, SiteFacts] = field(default_factory=dict)
+    check_ins: tuple[CheckInGroup, ...] = ()
 
     @cached_property
     def _parent(self) -> dict[int, int]:

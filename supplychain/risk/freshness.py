@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..tenancy import in_org
 from . import snapshot
+from .inputs import check_ins_read
 from .services import LEASE, latest_run
 
 # Audit actions after which an assessment is out of date: a prefix ends with "." and covers
@@ -171,6 +172,18 @@ def screening_expired(
     return datetime.combine(found + timedelta(days=1), time.min, tzinfo=UTC)
 
 
+def check_ins_arrived(
+    session: Session, organisation_id: int, run: AssessmentRun, now: datetime
+) -> datetime | None:
+    """When the run started, if the check-ins an assessment would read now are not the ones it
+    read (new ones came, or old ones passed the window); None if they are. A check-in keeps its
+    day only and writes no audit entry, so the run's count is what is compared."""
+    read = (run.summary or {}).get("check_ins", 0)
+    if check_ins_read(session, organisation_id, now.date()) == read:
+        return None
+    return started(run)
+
+
 def _first(*moments: datetime | None) -> datetime | None:
     return min((m for m in moments if m is not None), default=None)
 
@@ -200,6 +213,7 @@ def freshness(session: Session, organisation_id: int, now: datetime) -> Freshnes
             changed_since(session, organisation_id, started(run)),
             deadline_passed(session, organisation_id, started(run), now),
             screening_expired(session, organisation_id, started(run), now),
+            check_ins_arrived(session, organisation_id, run, now),
         )
         if run
         else None,

@@ -5,7 +5,7 @@ the links are read once, for the graph and for their facts)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from ..gcpause import gc_paused
 from ..invitations.services import aware
 from ..models import (
     Answer,
+    CheckIn,
     Invitation,
     Link,
     LinkSource,
@@ -25,19 +26,23 @@ from ..models import (
     Response,
     ResponseStatus,
     Site,
+    SiteSupplier,
     Supplier,
     SupplierKind,
     WorkerCase,
 )
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
+from ..voice.checkin import CHECK_IN_MONTHS, tally
 from .findings import (
     CaseFacts,
+    CheckInGroup,
     InvitationFacts,
     LinkFacts,
     ResponseFacts,
     RiskInputs,
     ScreeningFacts,
+    SiteFacts,
     SupplierFacts,
 )
 
@@ -72,6 +77,8 @@ def load_inputs(
             disclosed=_only(suppliers, disclosed_links(session, organisation_id)),
             screening=screening_facts(session, organisation_id, suppliers, now.date()),
             worker_cases=_only(suppliers, worker_case_facts(session, organisation_id)),
+            sites=site_facts(session, organisation_id, suppliers),
+            check_ins=check_in_groups(session, organisation_id, now.date()),
         )
 
 
@@ -264,6 +271,70 @@ def worker_case_facts(session: Session, organisation_id: int) -> dict[int, tuple
         for supplier_id in case.supplier_ids:
             found.setdefault(supplier_id, []).append(facts)
     return {sid: tuple(cases) for sid, cases in found.items()}
+
+
+def site_facts(
+    session: Session, organisation_id: int, suppliers: Mapping[int, SupplierFacts]
+) -> dict[int, SiteFacts]:
+    """The sites whose channel runs (not archived), with the live suppliers placed on each."""
+    sites = session.exec(
+        select(Site.id, Site.name, Site.code)
+        .where(Site.organisation_id == organisation_id, col(Site.archived).is_(False))
+        .order_by(col(Site.id))
+    ).all()
+    placed: dict[int, list[int]] = {}
+    for site_id, supplier_id in session.exec(
+        select(SiteSupplier.site_id, SiteSupplier.supplier_id)
+        .where(SiteSupplier.organisation_id == organisation_id)
+        .order_by(col(SiteSupplier.supplier_id))
+    ):
+        if supplier_id in suppliers:
+            placed.setdefault(site_id, []).append(supplier_id)
+    return {
+        site_id: SiteFacts(name, code, tuple(placed.get(site_id, ())))
+        for site_id, name, code in sites
+        if site_id is not None
+    }
+
+
+def check_in_groups(
+    session: Session, organisation_id: int, today: date
+) -> tuple[CheckInGroup, ...]:
+    """The workers' check-ins of the last CHECK_IN_MONTHS on the sites whose channel runs,
+    counted by site and by the employer named (None for "I don't know"; the rules leave out an
+    employer no longer in the chain)."""
+    rows = session.exec(
+        _counted_check_ins(
+            select(CheckIn.site_id, CheckIn.supplier_id, CheckIn.answers), organisation_id, today
+        ).order_by(col(CheckIn.id))
+    ).all()
+    groups: dict[tuple[int, int | None], list[Mapping[str, str]]] = {}
+    for site_id, supplier_id, answers in rows:
+        groups.setdefault((site_id, supplier_id), []).append(answers)
+    return tuple(
+        CheckInGroup(site_id, supplier_id, tally(answers))
+        for (site_id, supplier_id), answers in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1] or 0)
+        )
+    )
+
+
+def check_ins_read(session: Session, organisation_id: int, today: date) -> int:
+    """How many check-ins an assessment on today reads (its summary keeps the number, so that
+    a new one puts the assessment out of date without an audit entry that would time it)."""
+    query = _counted_check_ins(select(func.count()).select_from(CheckIn), organisation_id, today)
+    return int(session.exec(query).one())
+
+
+def _counted_check_ins(query: Any, organisation_id: int, today: date) -> Any:
+    """query over the check-ins the rules read: the organisation's, on a site whose channel
+    runs, of the last CHECK_IN_MONTHS."""
+    since = today - timedelta(days=round(CHECK_IN_MONTHS * 365.25 / 12))
+    return query.join(Site, col(Site.id) == col(CheckIn.site_id)).where(
+        CheckIn.organisation_id == organisation_id,
+        col(Site.archived).is_(False),
+        col(CheckIn.given_on) >= since,
+    )
 
 
 def screening_facts(

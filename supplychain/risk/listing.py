@@ -14,10 +14,12 @@ from sqlmodel.sql.expression import SelectOfScalar
 from ..models import AssessmentRun, Flag, FlagDecision, FlagStatus, RunSupplier, Severity, Supplier
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
+from ..vocab import Source
 from . import services, snapshot
 from .display import FlagItem, SectionLookup, flag_rows
+from .rules import RULES
 
-FILTERS = ("severity", "rule", "status", "q")
+FILTERS = ("severity", "source", "rule", "status", "q")
 
 
 def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> SelectOfScalar[Flag]:
@@ -25,6 +27,9 @@ def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> S
     query = services.flags_of(session, run)
     if filters.get("severity") in {s.value for s in Severity}:
         query = query.where(col(Flag.severity) == filters["severity"])
+    if filters.get("source") in {s.value for s in Source}:
+        rules = [rid for rid, rule in RULES.items() if rule.source == filters["source"]]
+        query = query.where(col(Flag.rule).in_(rules))
     if filters.get("rule"):
         query = query.where(
             or_(col(Flag.rule) == filters["rule"], col(Flag.indicator) == filters["rule"])

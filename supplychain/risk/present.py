@@ -68,6 +68,12 @@ THRESHOLD_NAMES = {
     "high_from": _l("High from tier"),
     "own_share_max": _l("Largest share of its own workers (0-1)"),
     "max_employees": _l("Employees at most"),
+    "documents_share": _l("Share of workers whose passport or ID someone else keeps (0-1)"),
+    "fees_share": _l("Share of workers who paid to get the job (0-1)"),
+    "unpaid_share": _l("Share of workers not paid for all their hours (0-1)"),
+    "threats_share": _l("Share of workers who were threatened (0-1)"),
+    "leave_share": _l("Share of workers who cannot leave (0-1)"),
+    "unknown_share": _l("Share of workers who do not know their employer (0-1)"),
 }
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from ..vocab import IloIndicator, Severity
+from ..vocab import IloIndicator, Severity, Source
 from .findings import Finding, Findings, Value
 
 RULES_VERSION = "4"
@@ -63,6 +63,7 @@ Explainer = Callable[[Finding, Translator], str]
 class Rule:
     id: str
     severity: Severity  # the default; a finding may be graver or milder
+    source: Source  # where its evidence comes from
     ilo: tuple[IloIndicator, ...]
     guide: tuple[str, ...]  # prevention guide sections with what to do
     thresholds: Mapping[str, Any]
@@ -83,6 +84,7 @@ def rule(
     rule_id: str,
     *,
     severity: Severity,
+    source: Source,
     title: str,
     message: str,
     explain: Explainer | None = None,
@@ -104,6 +106,7 @@ def rule(
         RULES[rule_id] = Rule(
             id=rule_id,
             severity=severity,
+            source=source,
             ilo=tuple(ilo),
             guide=tuple(guide),
             thresholds=MappingProxyType(dict(thresholds or {})),
@@ -117,6 +120,12 @@ def rule(
         return check
 
     return register
+
+
+def source_of(rule_id: str) -> str:
+    """Where the flags of a rule come from ("" for a rule no longer registered)."""
+    registered = RULES.get(rule_id)
+    return registered.source.value if registered else ""
 
 
 def finding(

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..screening.packs import shipped
-from ..vocab import Severity
+from ..vocab import Severity, Source
 from .findings import Finding, RiskInputs
 from .rules import N_, Translator, finding, rule
 
@@ -46,6 +46,7 @@ def _explain_screening(found: Finding, tr: Translator) -> str:
 @rule(
     "screening-check",
     severity=Severity.HIGH,
+    source=Source.CHECKS,
     title=N_("Screening item failed or out of date"),
     message=N_("A screening item of this supplier failed or its check has run out."),
     explain=_explain_screening,

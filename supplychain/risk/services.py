@@ -202,6 +202,7 @@ def _summary(
             if tier != "0"
         },
         "answered": len(inputs.responses),
+        "check_ins": sum(group.tally.answered for group in inputs.check_ins),
         "invited": len(inputs.invitations),
         # Work countries of priced links with no known labour-cost floor: not judged, said so.
         "no_floor_known": floors_unknown(inputs),

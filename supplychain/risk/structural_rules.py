@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..chain.graph import LABOUR_HIRE, ROOT
-from ..vocab import Severity
+from ..vocab import Severity, Source
 from .findings import Encoded, Finding, Findings, LinkFacts, RiskInputs, link_evidence, shared
 from .rules import N_, Translator, finding, findings, rule
 
@@ -33,6 +33,7 @@ Floor = tuple[str, Decimal, "LabourCost | SectorFloor", dict[str, str]]
 @rule(
     "chain-depth",
     severity=Severity.MEDIUM,
+    source=Source.STRUCTURE,
     title=N_("Work passed far down the chain"),
     message=N_(
         "The work reaches this company only at tier %(tier)d: it was passed on %(passes)d "
@@ -68,6 +69,7 @@ def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
 @rule(
     "labour-hire",
     severity=Severity.MEDIUM,
+    source=Source.STRUCTURE,
     title=N_("Workers supplied by an agency"),
     message=N_(
         "Workers reach your work through a temporary-work agency or other intermediary: "
@@ -87,6 +89,7 @@ def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "labour-hire-deep",
     severity=Severity.HIGH,
+    source=Source.STRUCTURE,
     title=N_("Agency workers deep in the chain"),
     message=N_(
         "Agency workers enter the chain at tier %(tier)d, below your direct suppliers, "
@@ -106,6 +109,7 @@ def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "intermediary-chain",
     severity=Severity.HIGH,
+    source=Source.STRUCTURE,
     title=N_("Labour passed between intermediaries"),
     message=N_(
         "Workers pass through %(count)d intermediaries before they reach the work: an "
@@ -126,6 +130,7 @@ def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "chain-cycle",
     severity=Severity.MEDIUM,
+    source=Source.STRUCTURE,
     title=N_("Companies subcontracting to each other in a loop"),
     message=N_(
         "This company is on a loop of %(size)d companies that subcontract to each other. "
@@ -167,6 +172,7 @@ def _explain_pass_through(found: Finding, tr: Translator) -> str:
 @rule(
     "pass-through",
     severity=Severity.MEDIUM,
+    source=Source.STRUCTURE,
     title=N_("Passes the work on without doing it"),
     message=_PASS_THROUGH,
     explain=_explain_pass_through,
@@ -278,6 +284,7 @@ def _explain_disclosure(found: Finding, tr: Translator) -> str:
 @rule(
     "undisclosed-subcontracting",
     severity=Severity.HIGH,
+    source=Source.STRUCTURE,
     title=N_("Subcontracting not disclosed"),
     message=_REASONS["none-named"],
     explain=_explain_disclosure,
@@ -373,6 +380,7 @@ def _explain_unknown(found: Finding, tr: Translator) -> str:
 @rule(
     "unknown-subcontracting",
     severity=Severity.HIGH,
+    source=Source.STRUCTURE,
     title=N_("Subcontracting you did not know of"),
     message=_UNKNOWN["subcontractors"],
     explain=_explain_unknown,
@@ -401,6 +409,7 @@ def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "no-response",
     severity=Severity.MEDIUM,
+    source=Source.STRUCTURE,
     title=N_("Questionnaire not answered"),
     message=N_(
         "The questionnaire sent to this company was due on %(deadline)s and has not been "
@@ -422,6 +431,7 @@ def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
 @rule(
     "unassessed",
     severity=Severity.LOW,
+    source=Source.STRUCTURE,
     title=N_("Never asked"),
     message=N_("This company has not been sent a questionnaire: nothing is known of how it works."),
     guide=("risk-assessment", "screening"),
@@ -439,6 +449,7 @@ def unassessed(inputs: RiskInputs, t: T) -> Findings:
 @rule(
     "labour-cost-below-minimum",
     severity=Severity.HIGH,
+    source=Source.STRUCTURE,
     title=N_("Price below the legal cost of the labour"),
     message=N_(
         "The contract pays %(per_hour)s EUR an hour of labour, less than the legal minimum "
@@ -576,6 +587,7 @@ def _explain_sector(found: Finding, tr: Translator) -> str:
 @rule(
     "high-risk-sector",
     severity=Severity.LOW,
+    source=Source.STRUCTURE,
     title=N_("Works in a high-risk sector"),
     message=_SECTOR_MESSAGE,
     explain=_explain_sector,
@@ -610,6 +622,7 @@ def _sector_values(sector: str) -> tuple[Encoded, Encoded] | None:
 @rule(
     "cross-border",
     severity=Severity.MEDIUM,
+    source=Source.STRUCTURE,
     title=N_("Workers from another country"),
     message=N_(
         "This company from %(country)s works for a company in %(buyer_country)s: workers "

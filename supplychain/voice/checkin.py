@@ -8,6 +8,7 @@ point to the question's indicator.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..vocab import IloIndicator
@@ -65,6 +66,9 @@ def indicators(answers: dict[str, str], employer_known: bool) -> list[IloIndicat
 # Check-in results are shown, and count as evidence, only for groups of at least this many
 # workers: a smaller group's answers could be traced to the people who gave them.
 MIN_GROUP = 5
+# The risk rules read the check-ins of the last twelve months: what workers said two years ago
+# says little of the people on the site today.
+CHECK_IN_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ class Tally:
         return self.signs(question_id) / given if given else 0.0
 
 
-def tally(check_ins: list[dict[str, str]]) -> Tally:
+def tally(check_ins: Sequence[Mapping[str, str]]) -> Tally:
     """Count a group's answers (each a clean_answers() dict)."""
     counts: dict[str, dict[str, int]] = {}
     for answers in check_ins:

@@ -10,13 +10,16 @@ from typing import Any
 from supplychain.chain.graph import analyse, build_graph
 from supplychain.risk.findings import (
     CaseFacts,
+    CheckInGroup,
     InvitationFacts,
     LinkFacts,
     ResponseFacts,
     RiskInputs,
     ScreeningFacts,
+    SiteFacts,
     SupplierFacts,
 )
+from supplychain.voice.checkin import tally
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -45,8 +48,11 @@ def chain(
     disclosed: Mapping[int, tuple[tuple[int, str], ...]] | None = None,
     screening: Mapping[int, tuple[ScreeningFacts, ...]] | None = None,
     worker_cases: Mapping[int, tuple[CaseFacts, ...]] | None = None,
+    check_ins: Mapping[int | None, list[dict[str, str]]] | None = None,
 ) -> RiskInputs:
-    """edges: (parent, child[, relation[, workers[, value_eur[, hours]]]]); parent 0 is you."""
+    """edges: (parent, child[, relation[, workers[, value_eur[, hours]]]]); parent 0 is you.
+    check_ins: the answers of the workers on one site, "Riga Tower" (id 1, with every supplier
+    placed on it), by the employer they named (None: "I don't know")."""
     rows = []
     links = {}
     for edge in edges:
@@ -79,4 +85,10 @@ def chain(
         disclosed=disclosed or {},
         screening=screening or {},
         worker_cases=worker_cases or {},
+        sites={1: SiteFacts("Riga Tower", "ABCD2345", tuple(sorted(facts)))} if check_ins else {},
+        check_ins=tuple(
+            CheckInGroup(1, employer, tally(answers)) for employer, answers in check_ins.items()
+        )
+        if check_ins
+        else (),
     )

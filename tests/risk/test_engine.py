@@ -10,6 +10,7 @@ from supplychain.models import Severity
 from supplychain.risk.engine import evaluate, exposure
 from supplychain.risk.findings import Finding
 from supplychain.risk.rules import RULES
+from supplychain.vocab import Source
 from tests.risk.builders import chain
 
 STRUCTURAL = {
@@ -217,7 +218,11 @@ def test_a_rule_id_is_registered_once():
 
     before = dict(RULES)
     with pytest.raises(ValueError, match="duplicate rule id chain-depth"):
-        rule("chain-depth", severity=Severity.LOW, title="Deep", message="Too deep")(
-            lambda inputs, t: []
-        )
+        rule(
+            "chain-depth",
+            severity=Severity.LOW,
+            source=Source.STRUCTURE,
+            title="Deep",
+            message="Too deep",
+        )(lambda inputs, t: [])
     assert RULES == before

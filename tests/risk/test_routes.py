@@ -50,6 +50,11 @@ def test_assess_now_then_read_the_flags(app, officer):
     assert 'class="severity high"' in high and 'class="severity low"' not in high
     only = officer.get("/risk/?q=Dziļ").get_data(as_text=True)
     assert "Dziļie SIA" in only and "Bēta UAB" not in only
+    # every flag says where its evidence comes from, and the list filters by it
+    assert 'class="badge source structure">Chain structure<' in page
+    assert "No flags match." in officer.get("/risk/?source=workers").get_data(as_text=True)
+    structure = officer.get("/risk/?source=structure").get_data(as_text=True)
+    assert "Agency workers deep in the chain" in structure
 
 
 def test_a_decision_is_kept_and_filters_the_list(app, officer):

@@ -27,7 +27,7 @@ from supplychain.risk.findings import (
 )
 from supplychain.risk.rules import RULES, rule
 from supplychain.risk.texts import explain
-from supplychain.vocab import Severity
+from supplychain.vocab import Severity, Source
 from tests.risk.builders import NOW, chain
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
@@ -71,6 +71,20 @@ def _case(*indicators: str, case: int = 7) -> CaseFacts:
 
 def _priced(per_hour: float) -> RiskInputs:
     return chain([(0, 1, "subcontract", 5, per_hour * 1000, 1000)])
+
+
+def _checked_in(*, said: str, signs: int, of: int = 5, **chain_args) -> RiskInputs:
+    """of workers of supplier 1 checked in on a site, signs of them giving answer `said` to
+    the documents question; the rest that they keep their own."""
+    answers = [{"documents": said}] * signs + [{"documents": "me"}] * (of - signs)
+    return chain([(0, 1)], check_ins={1: answers}, **chain_args)
+
+
+KEEP = {"identity_documents": "workers"}
+
+
+def _unknown(employers: int, unknown: int) -> RiskInputs:
+    return chain([(0, 1), (1, 2)], check_ins={2: [{}] * employers, None: [{}] * unknown})
 
 
 CASES: dict[str, Case] = {
@@ -136,6 +150,22 @@ CASES: dict[str, Case] = {
         raises=lambda: chain([(0, 1)], worker_cases={1: (_case("debt_bondage"),)}),
         quiet=lambda: chain([(0, 1)], worker_cases={}),  # reports not confirmed are not loaded
     ),
+    "worker-check-in": Case(
+        raises=lambda: _checked_in(said="employer", signs=1),
+        quiet=lambda: _checked_in(said="employer", signs=1, of=4),  # a group under five
+    ),
+    "workers-unknown-employer": Case(
+        raises=lambda: _unknown(employers=3, unknown=2),
+        quiet=lambda: _unknown(employers=4, unknown=1),  # 20%, under the 25% share
+    ),
+    "workers-contradict-answers": Case(
+        raises=lambda: _checked_in(
+            said="employer", signs=2, responses={1: ResponseFacts(self_assessment(), KEEP)}
+        ),
+        quiet=lambda: _checked_in(
+            said="me", signs=5, responses={1: ResponseFacts(self_assessment(), KEEP)}
+        ),
+    ),
     "cross-border": Case(
         raises=lambda: chain([(0, 1)], suppliers={1: {"country": "UZ"}}),  # a third country
         quiet=lambda: chain([(0, 1)], suppliers={1: {"country": "LV"}}),
@@ -157,7 +187,9 @@ def test_every_rule_has_its_texts_in_latvian_too():
 def test_a_rule_without_a_title_or_a_message_is_refused():
     for texts in ({"title": "", "message": "It flags."}, {"title": "A rule", "message": " "}):
         with pytest.raises(ValueError, match="needs a title and a message"):
-            rule("textless", severity=Severity.LOW, **texts)(lambda inputs, t: ())
+            rule("textless", severity=Severity.LOW, source=Source.STRUCTURE, **texts)(
+                lambda inputs, t: ()
+            )
     assert "textless" not in RULES
 
 
@@ -205,3 +237,57 @@ def test_a_confirmed_report_is_critical_with_an_indicator_of_the_freedom_to_leav
         "A worker on the site Riga Tower reported what an officer confirmed as Retention of "
         "identity documents (case 7)."
     )
+
+
+def test_a_check_in_sign_is_explained_with_its_numbers(form_app):
+    answers = [{"paid": "no", "threats": "yes"}] + [{"paid": "yes", "threats": "no"}] * 5
+    found = _evaluate(chain([(0, 1)], check_ins={1: answers}), "worker-check-in")
+    # 1 in 6 is 17%: over the 10% of threats (a key indicator, high), under the 20% of unpaid hours
+    [threats] = found
+    assert threats.severity == Severity.HIGH
+    with form_app.test_request_context():
+        assert explain(threats) == (
+            "1 of the 6 workers on the site Riga Tower who named this supplier as their employer "
+            "and answered the question said someone has threatened them (17%; the flag is raised "
+            "from 10%)."
+        )
+    # the organisation's own thresholds apply
+    assert (
+        _evaluate_with(
+            chain([(0, 1)], check_ins={1: answers}), "worker-check-in", threats_share=0.5
+        )
+        == []
+    )
+
+
+def _evaluate_with(inputs: RiskInputs, rule_id: str, **thresholds) -> list:
+    return list(evaluate(inputs, {rule_id: RULES[rule_id]}, {rule_id: thresholds}))
+
+
+def test_workers_contradict_through_a_confirmed_report_and_not_an_honest_answer(form_app):
+    case = _case("retention_of_identity_documents")
+    said_keep = ResponseFacts(self_assessment(), KEEP)
+    [flag] = _evaluate(
+        chain([(0, 1)], responses={1: said_keep}, worker_cases={1: (case,)}),
+        "workers-contradict-answers",
+    )
+    assert flag.severity == Severity.HIGH
+    assert flag.evidence["answers"][0]["answer"] == "workers"
+    with form_app.test_request_context():
+        assert "confirmed a worker's report that documents are kept (case 7)" in explain(flag)
+    admitted = ResponseFacts(self_assessment(), {"identity_documents": "held"})
+    signs = [{"documents": "employer"}] * 5
+    assert (
+        _evaluate(
+            chain(
+                [(0, 1)], responses={1: admitted}, worker_cases={1: (case,)}, check_ins={1: signs}
+            ),
+            "workers-contradict-answers",
+        )
+        == []
+    )
+
+
+def test_unknown_employers_flag_the_head_of_the_sites_chain_only():
+    found = _evaluate(_unknown(employers=3, unknown=2), "workers-unknown-employer")
+    assert [f.supplier_id for f in found] == [1]  # 2 works under 1 on the same site
