@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from ..vocab import IloIndicator, Severity, Source
 from .findings import Finding, Findings, Value
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 
 
 def N_(message: str) -> str:
