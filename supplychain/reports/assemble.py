@@ -22,7 +22,7 @@ from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
 from ..risk.findings import RiskInputs
-from ..vocab import GRAVEST_FIRST, Severity
+from ..vocab import GRAVEST_FIRST, Severity, Source
 
 if TYPE_CHECKING:  # only their types: both modules load the web stack
     from ..questionnaires.formgen import AnswerView
@@ -135,6 +135,7 @@ class RuleGroup:
     """The flags of one rule (or one answer risk) at one severity, with what to do about them."""
 
     title: str
+    source: str  # vocab.Source: where the evidence comes from
     count: int
     suppliers: tuple[str, ...]
     guide: tuple[GuideLink, ...]
@@ -186,7 +187,8 @@ class ReportContext:
     suppliers_in_scope: int
     flags_total: int
     by_severity: tuple[tuple[str, int], ...]
-    by_rule: tuple[tuple[str, int], ...]
+    # The flags by the source of their evidence, then by rule: (source, flags, ((title, n), …)).
+    by_source: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
     exposure_by_tier: tuple[tuple[int, int, int], ...]  # tier, highest, mean
     top_suppliers: tuple[tuple[str, str, int | None, int | None, int], ...]
     coverage: Mapping[str, Any]
@@ -288,13 +290,26 @@ def summary(scoped: _Scoped, flagged: set[int], lang: str) -> dict[str, Any]:
         "by_severity": tuple(
             (s.value, sum(1 for i in items if i.severity == s.value)) for s in SEVERITY_ORDER
         ),
-        "by_rule": tuple(Counter(i.title for i in items).most_common()),
+        "by_source": by_source(items),
         "exposure_by_tier": exposure_by_tier(scoped),
         "top_suppliers": top_suppliers(scoped, flagged),
         "coverage": reach,
         "coverage_chart": charts.coverage(reach["answered"], reach["waiting"], reach["never"]),
         "trend": trend(inputs.history, lang, inputs.timezone),
     }
+
+
+def by_source(
+    items: Sequence[FlagItem],
+) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
+    """The flags by where their evidence comes from (in vocab.Source's order, sources without
+    flags left out), each with its rules' titles, the most flags first."""
+    found = []
+    for source in Source:
+        titles = Counter(i.title for i in items if i.source == source.value)
+        if titles:
+            found.append((source.value, titles.total(), tuple(titles.most_common())))
+    return tuple(found)
 
 
 def coverage(chain: RiskInputs, members: Iterable[int]) -> dict[str, Any]:
@@ -388,7 +403,8 @@ def flag_groups(
     items: Iterable[FlagItem], guide: Mapping[str, GuideInfo]
 ) -> tuple[tuple[str, tuple[RuleGroup, ...]], ...]:
     """The flags by severity, graver first, and within a severity by rule (an answer's risk by
-    its indicator), larger groups first."""
+    its indicator), the sources of evidence apart (in vocab.Source's order), larger groups
+    first."""
     grouped: dict[tuple[str, str], list[FlagItem]] = defaultdict(list)
     for item in items:
         grouped[(item.severity, item.indicator if item.rule == "answer" else item.rule)].append(
@@ -399,12 +415,15 @@ def flag_groups(
     for severity in SEVERITY_ORDER:
         at = sorted(
             (found for (sev, _key), found in grouped.items() if sev == severity.value),
-            key=lambda found: (-len(found), found[0].title),
+            key=lambda found: (_SOURCES.index(found[0].source), -len(found), found[0].title),
         )
         rule_groups = tuple(rule_group(found, guide, shown) for found in at)
         if rule_groups:
             groups.append((severity.value, rule_groups))
     return tuple(groups)
+
+
+_SOURCES = ["", *(s.value for s in Source)]  # a rule no longer registered has no source
 
 
 def rule_group(
@@ -418,6 +437,7 @@ def rule_group(
     return RuleGroup(
         # an answer's risk is named by its own explanation, not the generic rule
         title=first.message if first.rule == "answer" else first.title,
+        source=first.source,
         count=len(found),
         suppliers=tuple(dict.fromkeys(i.supplier for i in found if i.supplier)),
         guide=tuple(GuideLink(s.id, s.title) for s in sections),

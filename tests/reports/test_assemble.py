@@ -76,6 +76,7 @@ def flag(
     evidence: tuple[str, ...] = (),
     due: date | None = None,
     flag_id: int = 0,
+    source: str = "structure",
 ) -> FlagItem:
     names = {A: ("Alfa Būve", "A1"), B: ("Bravo Darbaspēks", "B1"), C: ("Čarlijs", "C1")}
     name, code = names.get(supplier, ("", "")) if supplier else ("", "")
@@ -83,6 +84,7 @@ def flag(
         id=flag_id,
         rule=rule,
         indicator="",
+        source=source,
         title=title or rule,
         severity=severity,
         message=f"{rule} message",
@@ -145,6 +147,28 @@ def test_flag_groups_run_from_critical_to_low_and_larger_groups_first():
     assert large.suppliers == ("Bravo Darbaspēks (B1)", "Čarlijs (C1)")
     assert context.by_severity == (("critical", 1), ("high", 0), ("medium", 3), ("low", 1))
     assert context.flags_total == 5
+
+
+def test_the_sources_of_evidence_are_kept_apart():
+    items = (
+        flag("worker-check-in", "high", A, source="workers"),
+        flag("labour-hire", "high", B),
+        flag("labour-hire", "high", C),
+        flag("retired-rule", "high", C, source=""),
+        flag("answer", "medium", A, title="Answered", source="answers"),
+    )
+    context = assemble_report(inputs(items=items), "en", NOW)
+    # within a severity: structure, then answers, checks, workers; a retired rule's first
+    assert [g.title for g in context.groups[0][1]] == [
+        "retired-rule",
+        "labour-hire",
+        "worker-check-in",
+    ]
+    assert context.by_source == (
+        ("structure", 2, (("labour-hire", 2),)),
+        ("answers", 1, (("Answered", 1),)),
+        ("workers", 1, (("worker-check-in", 1),)),
+    )
 
 
 def test_an_answer_risk_is_grouped_by_indicator_and_named_by_its_message():
