@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from .. import audit
-from ..models import Site, SiteSupplier, Supplier, utcnow
+from ..models import CheckIn, Site, SiteSupplier, Supplier, WorkerCase, utcnow
 from ..reference.codes import normalise_country
 from ..tenancy import get_in_org, in_org
 from ..validation import InvalidInput, check_length
@@ -148,14 +148,56 @@ def suppliers_on(session: Session, site: Site) -> list[Supplier]:
     return list(session.exec(query.order_by(Supplier.name)).all())
 
 
-def sites_of(session: Session, supplier: Supplier) -> list[Site]:
-    """The sites the supplier is placed on, by name."""
+@dataclass(frozen=True)
+class Placement:
+    """A site a supplier is on, and whether any of its workers there has been heard."""
+
+    site: Site
+    heard: bool
+
+    @property
+    def unverified(self) -> bool:
+        """The channel runs on the site but no worker has named the supplier: what it says of
+        its workers there rests on its word alone (not the same as no risk)."""
+        return not self.heard and not self.site.archived
+
+
+def sites_of(session: Session, supplier: Supplier) -> list[Placement]:
+    """The sites the supplier is placed on, by name, each with whether its workers were heard."""
     ids = select(SiteSupplier.site_id).where(
         SiteSupplier.organisation_id == supplier.organisation_id,
         SiteSupplier.supplier_id == supplier.id,
     )
     query = in_org(Site, supplier.organisation_id).where(col(Site.id).in_(ids))
-    return list(session.exec(query.order_by(Site.name)).all())
+    sites = session.exec(query.order_by(Site.name)).all()
+    heard = heard_on(session, supplier.organisation_id, [s.id for s in sites if s.id])
+    return [Placement(site, (site.id, supplier.id) in heard) for site in sites]
+
+
+def heard_on(
+    session: Session, organisation_id: int, site_ids: Sequence[int]
+) -> set[tuple[int, int]]:
+    """The (site, supplier) pairs with a worker signal: a check-in that named the supplier as
+    the employer, or a worker's report on the site that an officer linked to it."""
+    if not site_ids:
+        return set()
+    checked_in = session.exec(
+        select(CheckIn.site_id, CheckIn.supplier_id)
+        .where(
+            CheckIn.organisation_id == organisation_id,
+            col(CheckIn.site_id).in_(site_ids),
+            col(CheckIn.supplier_id).is_not(None),
+        )
+        .distinct()
+    ).all()
+    found = {(site, supplier) for site, supplier in checked_in if supplier is not None}
+    reported = session.exec(
+        select(WorkerCase.site_id, WorkerCase.supplier_ids).where(
+            WorkerCase.organisation_id == organisation_id, col(WorkerCase.site_id).in_(site_ids)
+        )
+    ).all()
+    found.update((site, supplier) for site, suppliers in reported for supplier in suppliers)
+    return found
 
 
 def place(

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from supplychain import db
-from supplychain.models import AuditEvent, Role, Site, SiteSupplier
+from supplychain.models import AuditEvent, CheckIn, Role, Site, SiteSupplier, utcnow
 from supplychain.sites import services
 from tests.conftest import login, post_form, row_counts
 from tests.factories import PASSWORD, make_org, make_supplier, make_user
@@ -119,7 +119,23 @@ def test_suppliers_are_placed_listed_filtered_and_removed(app, client, world):
     assert refused.status_code == 422 and "Choose one of your suppliers." in refused.text
     assert "Beta Secret" not in refused.text
     assert "Būve SIA" in client.get(url).text
-    assert "Skanstes kvartāls" in client.get(f"/chain/suppliers/{world['builder']}").text
+    builder_page = client.get(f"/chain/suppliers/{world['builder']}").text
+    assert "Skanstes kvartāls" in builder_page and 'class="badge unverified"' in builder_page
+    with app.app_context():  # one of its workers checks in: it is heard, no longer unverified
+        session = db.get_session()
+        session.add(
+            CheckIn(
+                organisation_id=site.organisation_id,
+                site_id=site.id,
+                supplier_id=world["builder"],
+                language="lv",
+                answers={},
+                given_on=utcnow().date(),
+            )
+        )
+        session.commit()
+    builder_page = client.get(f"/chain/suppliers/{world['builder']}").text
+    assert "Skanstes kvartāls" in builder_page and 'class="badge unverified"' not in builder_page
     assert "Skanstes kvartāls" not in client.get(f"/chain/suppliers/{world['cleaner']}").text
     listed = client.get(f"/chain/suppliers?site={site.id}").text
     assert "Būve SIA" in listed and "Tīrs SIA" not in listed
