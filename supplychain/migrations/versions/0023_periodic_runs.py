@@ -1,5 +1,6 @@
 """periodic runs: when the worker last did each of its daily tasks (deleting the cases closed
-longer ago than the retention period), so that of several workers one does it once a day
+longer ago than the retention period, and the sign-ups never confirmed), so that of several
+workers one does each once a day
 """
 
 import sqlalchemy as sa
