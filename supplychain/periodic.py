@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from . import db
+from .jobstate import aware
 from .models import PeriodicRun
 
 DAY = timedelta(days=1)
@@ -28,6 +29,16 @@ Task = Callable[[Flask, Session, datetime], int]  # (app, session, now) -> how m
 def claim(session: Session, name: str, now: datetime, every: timedelta = DAY) -> bool:
     """Record now as task name's last run, in session's transaction, unless it last ran less
     than every ago: whether this runner is to do the task."""
+    # A read first, so that the ticks between two runs write nothing (on SQLite a write
+    # queues behind every other writer); the upsert alone decides between two runners.
+    last = session.exec(select(PeriodicRun.ran_at).where(PeriodicRun.name == name)).first()
+    if last is not None and aware(last) > now - every:
+        return False
+    return take(session, name, now, every)
+
+
+def take(session: Session, name: str, now: datetime, every: timedelta) -> bool:
+    """The claim's upsert: whether it recorded now as task name's last run."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     upsert = insert(PeriodicRun).values(name=name, ran_at=now)
     upsert = upsert.on_conflict_do_update(
