@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_HOURS": 2,
     "USER_INVITATION_DAYS": 7,
     "EMAIL_CONFIRMATION_HOURS": 48,  # how long a sign-up's confirmation link works
+    # A sign-up whose address is not confirmed within these days is deleted, with its
+    # organisation, by the worker (once a day).
+    "UNCONFIRMED_SIGNUP_DAYS": 7,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -72,7 +75,8 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_INTERVAL_SECONDS": 10,
     "RISK_INLINE_SUPPLIERS": 20000,  # "Assess now" runs at once up to this size, else in the worker
     "GUIDE_CONTACTS": None,  # None: the contacts shipped with the guide
-    # Workers' reports closed longer than this are deleted (`supplychain cases purge`).
+    # Workers' reports closed longer than this are deleted (by the worker once a day, and by
+    # `supplychain cases purge`).
     "VOICE_RETENTION_MONTHS": 24,
     # The folder of the workers' texts, one <lang>.yaml per language, which must describe the
     # contacts marked `workers: true` (None: the shipped supplychain/data/workers).
@@ -107,6 +111,7 @@ _ENV_KEYS: dict[str, type] = {
     "SIGNUP_RATE_LIMIT": str,
     "SIGNUP_EMAIL_RATE_LIMIT": str,
     "EMAIL_CONFIRMATION_HOURS": int,
+    "UNCONFIRMED_SIGNUP_DAYS": int,
     "NEW_ORG_DAILY_MAIL_LIMIT": int,
     "NEW_ORG_DAYS": int,
     "UPLOAD_MAX_BYTES": int,

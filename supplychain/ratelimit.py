@@ -15,7 +15,7 @@ import threading
 from typing import Any
 
 from flask import Flask, current_app, g, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from limits.storage import MemoryStorage
 
@@ -115,8 +115,20 @@ def _limit_signups(app: Flask, limiter: Limiter) -> None:
     _wrap(app, "accounts.signup", (per_address, per_email))
 
 
+def _site_code() -> str:
+    return str((request.view_args or {}).get("code", ""))[:16]
+
+
 def _voice_site() -> str:
-    return "voice-site:" + str((request.view_args or {}).get("code", ""))[:16]
+    return "voice-site:" + _site_code()
+
+
+def _site_throttled(limit: RequestLimit) -> None:
+    # The site, so that its officer can be told; never the worker (those requests carry no
+    # address or user agent anyway, see logredact.ForgetClients).
+    current_app.logger.warning(
+        "workers' forms of site %s throttled: more than %s", _site_code(), limit.limit
+    )
 
 
 def _limit_voice(app: Flask, limiter: Limiter) -> None:
@@ -124,7 +136,10 @@ def _limit_voice(app: Flask, limiter: Limiter) -> None:
     pages know no client address (see logredact.ForgetClients). The tracking page needs none:
     its codes cannot be guessed, and a reply needs one."""
     per_site = limiter.limit(
-        lambda: current_app.config["VOICE_RATE_LIMIT"], key_func=_voice_site, methods=["POST"]
+        lambda: current_app.config["VOICE_RATE_LIMIT"],
+        key_func=_voice_site,
+        methods=["POST"],
+        on_breach=_site_throttled,
     )
     for endpoint in ("voice.check_in", "voice.report"):
         _wrap(app, endpoint, (per_site,))

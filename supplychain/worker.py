@@ -1,7 +1,9 @@
 """The worker: every background job, tick after tick. Each tick queues due reminders, sends what
 the outbox holds, then carries out the chain imports, the risk assessments (those the imports
-queued too) and the reports waiting. Each kind's step lives in its feature's jobs module
-(invitations.jobs, chain.jobs, risk.jobs, reports.jobs); this module only runs them in order.
+queued too) and the reports waiting, and once a day deletes the cases closed longer ago than the
+retention period and the sign-ups never confirmed (see periodic). Each kind's step lives in its
+feature's jobs module (invitations.jobs, chain.jobs, risk.jobs, reports.jobs, cases.jobs,
+accounts.jobs); this module only runs them in order.
 
 `supplychain worker` runs it tick after tick (see ops.cli); with JOBS_IN_APP on, each app
 process also runs it in a thread of its own (see jobs).
@@ -18,7 +20,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import db
+from . import db, periodic
+from .accounts import jobs as accounts
+from .cases import jobs as cases
 from .chain import jobs as imports
 from .invitations import jobs as mail
 from .models import utcnow
@@ -32,8 +36,9 @@ def run_once(
     app: Flask, *, now: datetime | None = None, stop_event: threading.Event | None = None
 ) -> Counts:
     """One tick: queue due reminders, send every due message, then carry out the chain imports,
-    the risk assessments (those the imports queued too) and the reports waiting; return what
-    happened. The worker runs it, and so does an app's job thread (see jobs).
+    the risk assessments (those the imports queued too) and the reports waiting, then the daily
+    tasks if no runner did them in the last day; return what happened. The worker runs it, and
+    so does an app's job thread (see jobs).
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
     :param stop_event: when set, the tick stops after the message or job in hand.
@@ -46,6 +51,11 @@ def run_once(
     counts["imports"] = imports.run_waiting(app, stop_event=stop_event)
     counts["assessments"] = assessments.run_waiting(app, stop_event=stop_event)
     counts["reports"] = reports.run_waiting(app, stop_event=stop_event)
+    at = now or utcnow()
+    counts["cases_purged"] = periodic.run_daily(app, cases.PURGE, cases.purge, at)
+    counts["signups_deleted"] = periodic.run_daily(
+        app, accounts.SWEEP, accounts.delete_unconfirmed, at
+    )
     return counts
 
 

@@ -210,6 +210,27 @@ def _discard_sign_up(session: Session, user: User) -> None:
     session.flush()
 
 
+def delete_unconfirmed_sign_ups(*, session: Session, now: datetime, days: int) -> int:
+    """Delete the sign-ups whose address was not confirmed within days of signing up, each
+    with its organisation (see _abandoned_sign_up); return how many went.
+
+    No audit entry: an organisation's trail goes with it, and one that never confirmed an
+    address never held anything else to account for."""
+    cutoff = now - timedelta(days=days)
+    candidates = session.exec(
+        select(User)
+        .join(Organisation, col(Organisation.id) == col(User.organisation_id))
+        .where(col(Organisation.confirmed_at).is_(None))
+        .where(col(User.email_confirmed_at).is_(None))
+        .where(col(User.last_login_at).is_(None))
+        .where(col(User.created_at) < cutoff)
+    ).all()
+    abandoned = [user for user in candidates if _abandoned_sign_up(session, user)]
+    for user in abandoned:
+        _discard_sign_up(session, user)
+    return len(abandoned)
+
+
 def confirm_address(*, session: Session, user: User, now: datetime) -> None:
     """Record that user's address is proven theirs; an admin's confirms their organisation."""
     if user.email_confirmed_at is None:

@@ -1,5 +1,6 @@
-"""The cases' command: deleting closed cases after the retention period (run it daily, e.g.
-from cron; `supplychain cases purge`)."""
+"""The cases' command: deleting closed cases after the retention period (`supplychain cases
+purge`). The worker does it once a day by itself (see cases.jobs); the command does it at once,
+or with a shorter period."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from .api import ApiToken
 from .base import utcnow
 from .chain import ChainImport, Link, Supplier
 from .invitations import Campaign, Evidence, Invitation, OutboxMessage
+from .periodic import PeriodicRun
 from .ratelimit import RateLimitCounter
 from .reports import Report
 from .responses import Answer, Response
@@ -53,6 +54,7 @@ __all__ = [
     "LinkSource",
     "LinkStatus",
     "Organisation",
+    "PeriodicRun",
     "RateLimitCounter",
     "OutboxMessage",
     "OutboxStatus",

@@ -59,7 +59,8 @@ def db_upgrade(revision: str) -> None:
 )
 def worker(once: bool, interval: float | None) -> None:
     """Send queued mail with retries and reminders before deadlines, carry out assessments,
-    imports and reports; SIGTERM stops it cleanly. Not needed beside an app with JOBS_IN_APP on."""
+    imports and reports, and once a day delete the cases closed past their retention; SIGTERM
+    stops it cleanly. Not needed beside an app with JOBS_IN_APP on."""
     app = load_app()
     with app.app_context():
         try:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from supplychain.risk import jobs as risk_jobs
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,10 +30,61 @@ CHROMIUM_ARGS = [
 ]
 
 
+_RESPONSE = "tests.live_server.response"
+
+
+class _CloseOnce:
+    """The app's response iterable, whose close() may be called more than once."""
+
+    def __init__(self, iterable: Iterable[bytes]) -> None:
+        self._iterable = iterable
+        self._closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._iterable)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            close = getattr(self._iterable, "close", None)
+            if close is not None:
+                close()
+
+
+class _ClosingHandler(WSGIRequestHandler):
+    """Werkzeug's handler, but the response is always closed, even on a dropped connection.
+
+    Werkzeug's run_wsgi closes the app's iterable only at the end of a `finally` that first
+    drains the socket; when the browser resets a connection (it abandons the favicon or a
+    stylesheet request on leaving the page) that drain raises ConnectionResetError, the close is
+    skipped and send_file's open file is left to the garbage collector: a ResourceWarning, which
+    pytest raises as PytestUnraisableExceptionWarning in whichever test is running then.
+    """
+
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        finally:
+            response = getattr(self, "environ", {}).pop(_RESPONSE, None)
+            if response is not None:
+                response.close()
+
+
+def _tracking(app: WSGIApplication) -> WSGIApplication:
+    """Wrap app so the handler can find (and close) the response it returned."""
+
+    def tracked(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = _CloseOnce(app(environ, start_response))
+        environ[_RESPONSE] = response
+        return response
+
+    return tracked
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """Serve app on a free loopback port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app)
+    server = make_server("127.0.0.1", 0, _tracking(app), request_handler=_ClosingHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -52,18 +52,27 @@ def test_a_check_in_and_a_report_leave_no_address_agent_or_cookie(app, site):
         assert trace not in rows
 
 
-def test_the_rate_limit_counts_per_site_not_per_address(app, site):
+def test_the_rate_limit_counts_per_site_not_per_address(app, site, caplog):
+    """The warning names the throttled site, and nothing of the worker."""
     app.config.update(VOICE_RATE_LIMIT="2 per hour")
     client = app.test_client()
     url = f"/w/{site['code']}/report"
     statuses = [
         client.post(
-            url, data={"text": "x"}, environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}
+            url,
+            data={"text": "x"},
+            headers=HEADERS,
+            environ_base={"REMOTE_ADDR": f"203.0.113.{n}"},
         ).status_code
         for n in range(3)
     ]
     assert statuses == [200, 200, 429]
     assert ADDRESS not in _all_rows(app)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    said = warning.getMessage()
+    assert said == f"workers' forms of site {site['code']} throttled: more than 2 per 1 hour"
+    for trace in ("203.0.113.", FORWARDED, "SecretPhone", "a.example"):
+        assert trace not in caplog.text
 
 
 def test_the_development_servers_log_has_no_address_agent_or_code(app, site, caplog):
