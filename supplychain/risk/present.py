@@ -124,18 +124,28 @@ def describe(
     """A flag as plain data: supplier code, rule, severity, the sentence, readable evidence."""
     rule = RULES[finding.rule]
     supplier = suppliers.get(finding.supplier_id) if finding.supplier_id is not None else None
+    evidence = readable_evidence(finding.evidence, suppliers, catalogue)
     return {
         "supplier": supplier.code if supplier else None,
         "supplier_name": supplier.name if supplier else None,
         "rule": finding.rule,
         "indicator": finding.indicator,
-        "title": str(texts.title(finding.rule)),
+        "title": _headline(finding, evidence),
         "severity": finding.severity.value,
         "message": texts.explain(finding, rule.thresholds),
-        "evidence": readable_evidence(finding.evidence, suppliers, catalogue),
+        "evidence": evidence,
         "ilo": [i.value for i in finding.ilo],
         "guide": list(finding.guide),
     }
+
+
+def _headline(finding: Finding, evidence: ReadableEvidence) -> str:
+    """The rule's title; an answer's flag is headed by the question it answers, since one
+    title for every answer would say nothing."""
+    quoted = evidence.get("answers") if finding.rule == "answer" else None
+    if quoted and quoted[0]["question"]:
+        return str(quoted[0]["question"])
+    return str(texts.title(finding.rule))
 
 
 def readable_evidence(

@@ -88,7 +88,7 @@ def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, s
     flags = officer.locator("main").inner_text()
     assert "Agency workers deep in the chain" in flags  # the Estonian agency at tier 3
     assert "Laika Darbi OÜ" in flags
-    assert "Risk shown by an answer" in flags  # the recruitment fees
+    assert "Do workers pay anyone (you, an agency or a recruiter) to get this job?" in flags  # fees
     assert "Subcontracting not disclosed" in flags  # the agency it did not name
 
     officer.get_by_role("link", name="Reports", exact=True).first.click()
