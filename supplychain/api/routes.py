@@ -24,6 +24,7 @@ from ..models import Invitation, Link, Response, Supplier, utcnow
 from ..questionnaires import evaluation
 from ..questionnaires import services as responses
 from ..questionnaires.catalogue import get_catalogue
+from ..sites import services as sites
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from . import auth
@@ -98,15 +99,32 @@ def _added(add: Any, data: Any) -> Any:
         return add(session=session, organisation_id=org_id(), data=data, actor_id=actor_id())
 
 
+def suppliers_out(rows: list[Supplier]) -> list[SupplierOut]:
+    """The suppliers as the API shows them, each with the ids of its sites."""
+    ids = [row.id for row in rows]
+    on = sites.site_ids_by_supplier(get_session(), org_id(), ids)  # type: ignore[arg-type]
+    return [
+        SupplierOut.model_validate(row).model_copy(update={"site_ids": on[row.id]})  # type: ignore[index]
+        for row in rows
+    ]
+
+
+def supplier_out(supplier: Supplier) -> SupplierOut:
+    return suppliers_out([supplier])[0]
+
+
 @supplier_op("/suppliers", scope=READ, query=SupplierQuery, response=Paged[SupplierOut])
 def list_suppliers(query: SupplierQuery) -> Any:
     """List suppliers.
 
-    Live suppliers only; with `archived=true`, only the archived ones.
+    Live suppliers only; with `archived=true`, only the archived ones. With `site_id`, only
+    those placed on that site.
     """
     select = (retire.archived_suppliers if query.archived else retire.live_suppliers)(org_id())
     select = matching(select, Supplier, query, "code", "kind")
-    return page_of(get_session(), select, query, Supplier, each(SupplierOut))
+    if query.site_id is not None:
+        select = select.where(col(Supplier.id).in_(sites.supplier_ids_on(org_id(), query.site_id)))
+    return page_of(get_session(), select, query, Supplier, suppliers_out)
 
 
 @supplier_op("/suppliers/<int:supplier_id>", scope=READ, response=SupplierOut)
@@ -115,7 +133,7 @@ def get_supplier(supplier_id: int) -> Any:
 
     An archived supplier is found too: its `archived_at` is set.
     """
-    return SupplierOut.model_validate(get_or_404(get_session(), Supplier, supplier_id))
+    return supplier_out(get_or_404(get_session(), Supplier, supplier_id))
 
 
 @supplier_op(
@@ -128,7 +146,7 @@ def create_supplier(body: SupplierIn) -> Any:
     and NACE Rev. 2.
     """
     data = chain.SupplierData(**body.model_dump())
-    return SupplierOut.model_validate(_added(chain.create_supplier, data))
+    return supplier_out(_added(chain.create_supplier, data))
 
 
 @supplier_op(
@@ -146,7 +164,7 @@ def update_supplier(supplier_id: int, body: SupplierPatch) -> Any:
     data = chain.SupplierData(**{**chain.as_mapping(supplier), **changes})
     with saved() as session:
         chain.update_supplier(session=session, supplier=supplier, data=data, actor_id=actor_id())
-    return SupplierOut.model_validate(supplier)
+    return supplier_out(supplier)
 
 
 @supplier_op("/suppliers/<int:supplier_id>", method="DELETE", scope=WRITE, status=204)
@@ -180,7 +198,7 @@ def restore_supplier(supplier_id: int) -> Any:
     supplier = get_or_404(session, Supplier, supplier_id)
     retire.restore(session, supplier, actor_id=actor_id())
     session.commit()
-    return SupplierOut.model_validate(supplier)
+    return supplier_out(supplier)
 
 
 # ---- links -------------------------------------------------------------------------------------
@@ -385,4 +403,4 @@ def get_response(response_id: int) -> Any:
     )
 
 
-from . import risk_routes  # noqa: E402,F401  (they add their views to bp)
+from . import risk_routes, site_routes  # noqa: E402,F401  (they add their views to bp)

@@ -26,6 +26,7 @@ from ..models import (
     SupplierKind,
 )
 from ..numbers import MAX_ID
+from ..sites.services import LANGUAGES
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # PostgreSQL refuses NUL in text, and no honest input has one.
@@ -121,6 +122,9 @@ class SupplierOut(_Out):
     kind: SupplierKind
     employees: int | None
     disclosed: bool
+    site_ids: list[int] = Field(
+        default_factory=list, description="The sites it is placed on (archived ones too)."
+    )
     archived_at: Timestamp | None = Field(
         description="When it was archived (out of the chain, its evidence kept); null if live."
     )
@@ -136,6 +140,7 @@ Archived = Field(
 class SupplierQuery(Page):
     code: Annotated[str, _text(32)] | None = None
     kind: SupplierKind | None = None
+    site_id: Id | None = Field(None, description="only the suppliers placed on this site")
     archived: bool = Archived
 
 
@@ -209,6 +214,61 @@ class LinkOut(_Out):
 class LinkQuery(Page):
     supplier_id: Id | None = Field(None, description="links to or from it")
     archived: bool = Archived
+
+
+# ---- sites -------------------------------------------------------------------------------------
+
+
+Languages = Annotated[
+    list[Annotated[str, _text(8)]],
+    Field(
+        max_length=20,
+        description="The languages of the site's poster and workers' pages, any of "
+        + ", ".join(LANGUAGES),
+        examples=[list(LANGUAGES)],
+    ),
+]
+
+
+class SiteIn(_In):
+    name: Annotated[str, _text(200, 1)]
+    address: Annotated[str, _text(300)] = ""
+    country: Country = "LV"
+    starts_on: date | None = None
+    ends_on: date | None = None
+    languages: Languages = list(LANGUAGES)
+
+
+class SitePatch(_In):
+    """Only the fields given change; null leaves a field as it is, but clears the dates."""
+
+    name: Annotated[str, _text(200, 1)] | None = None
+    address: Annotated[str, _text(300)] | None = None
+    country: Country | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    languages: Languages | None = None
+
+
+class SiteQuery(Page):
+    archived: bool = Archived
+
+
+class SiteOut(_Out):
+    id: int
+    code: str = Field(description="The short code of the workers' pages, printed on the poster")
+    workers_url: str = Field(description="The workers' pages, as the poster's QR code holds it")
+    name: str
+    address: str
+    country: str
+    starts_on: date | None
+    ends_on: date | None
+    languages: list[str]
+    archived: bool = Field(
+        description="Archived: out of the lists and its workers' pages closed; its code and "
+        "placements are kept for a restore."
+    )
+    created_at: Timestamp
 
 
 # ---- invitations and responses -----------------------------------------------------------------

@@ -153,9 +153,9 @@ def openapi_document(prefix: str, operations: list[Operation] = OPERATIONS) -> d
         "info": {
             "title": "supplychain API",
             "version": "1",
-            "description": "Suppliers, links, questionnaires, assessments, flags and reports of "
-            "one organisation. Authenticate with `Authorization: Bearer <token>`; tokens are "
-            "made by an admin under Account → API tokens.",
+            "description": "Suppliers, links, sites, questionnaires, assessments, flags and "
+            "reports of one organisation. Authenticate with `Authorization: Bearer <token>`; "
+            "tokens are made by an admin under Account → API tokens.",
         },
         "paths": paths,
         "components": {

@@ -200,6 +200,30 @@ def heard_on(
     return found
 
 
+def is_placed(session: Session, site: Site, supplier: Supplier) -> bool:
+    """Whether the supplier is placed on the site."""
+    placed = session.get(SiteSupplier, (site.id, supplier.id))
+    return placed is not None and placed.organisation_id == site.organisation_id
+
+
+def site_ids_by_supplier(
+    session: Session, organisation_id: int, supplier_ids: Sequence[int]
+) -> dict[int, list[int]]:
+    """The ids of the sites each of these suppliers is placed on, in id order (one query)."""
+    found: dict[int, list[int]] = {supplier_id: [] for supplier_id in supplier_ids}
+    query = (
+        select(SiteSupplier.supplier_id, SiteSupplier.site_id)
+        .where(
+            SiteSupplier.organisation_id == organisation_id,
+            col(SiteSupplier.supplier_id).in_(list(found)),
+        )
+        .order_by(col(SiteSupplier.site_id))
+    )
+    for supplier_id, site_id in session.execute(query):
+        found[supplier_id].append(site_id)
+    return found
+
+
 def place(
     *, session: Session, site: Site, supplier_id: int | None, actor_id: int | None = None
 ) -> Supplier:
@@ -208,7 +232,7 @@ def place(
     supplier = get_in_org(session, Supplier, supplier_id, org) if supplier_id else None
     if supplier is None or supplier.archived_at is not None:
         raise InvalidInput({"supplier_id": _l("Choose one of your suppliers.")})
-    if session.get(SiteSupplier, (site.id, supplier.id)) is not None:
+    if is_placed(session, site, supplier):
         raise InvalidInput({"supplier_id": _l("This supplier is already on the site.")})
     session.add(SiteSupplier(organisation_id=org, site_id=site.id, supplier_id=supplier.id))  # type: ignore[arg-type]
     session.flush()

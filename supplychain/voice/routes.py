@@ -192,13 +192,19 @@ def track() -> Any:
     )
 
 
+def workers_address(site: Site) -> str:
+    """The full address of the site's workers' pages, as its poster prints it and its QR code
+    holds it."""
+    return current_app.config["BASE_URL"] + url_for("voice.site", code=site.code)
+
+
 @bp.route("/sites/<int:site_id>/poster.pdf")
 @requires(Role.VIEWER)
 def poster(site_id: int) -> Any:
     """The site's poster: one A4 page per language of the site, with the QR code of its
     workers' page, its short address and the help numbers."""
     site = get_or_404(get_session(), Site, site_id)
-    address = current_app.config["BASE_URL"] + url_for("voice.site", code=site.code)
+    address = workers_address(site)
     pages = poster_pages(site)
     html = render_template(
         "voice/poster_print.html",

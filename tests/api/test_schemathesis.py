@@ -19,6 +19,7 @@ from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.reports import jobs as report_jobs
 from supplychain.reports import services as reports
 from supplychain.risk import jobs as risk_jobs
+from supplychain.sites import services as sites
 from tests.factories import make_link, make_supplier
 
 CHECKS = [
@@ -33,13 +34,17 @@ EXAMPLES = 12  # per operation and mode: the whole run stays well under a minute
 def test_api_conforms_to_its_openapi_document(app, tenants):
     app.config["API_RATE_LIMIT"] = "100000 per minute"
     a = tenants["a"]
-    with app.app_context():  # some data behind every list: a chain, a run, a finished report
+    with app.app_context():  # data behind every list: a chain, a site, a run, a finished report
         session = db.get_session()
         org = session.get(Organisation, a.org_id)
         first = session.get(Supplier, a.supplier_id)
         agency = make_supplier(session, org, kind="agency")
         make_link(session, org, None, first)
         make_link(session, org, first, agency, relation="labour_hire")
+        site = sites.create_site(
+            session=session, organisation_id=org.id, data=sites.SiteData(name="Depot")
+        )
+        sites.place(session=session, site=site, supplier_id=first.id)
         session.commit()
         risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
         reports.queue_report(
