@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -20,17 +19,13 @@ from ..models import CaseStatus, Role, Site, SiteSupplier, Supplier, User, Worke
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
+from ..voice.effectiveness import by_site
+from ..voice.services import CASE_STATUS_NAMES as STATUS_NAMES
+from ..voice.services import effectiveness_rows
 from . import services
 from .forms import ConfirmForm, ReplyForm
 
 bp = Blueprint("cases", __name__)
-
-STATUS_NAMES = {
-    CaseStatus.RECEIVED: _l("Received"),
-    CaseStatus.ACKNOWLEDGED: _l("Acknowledged"),
-    CaseStatus.UNDER_WAY: _l("Under way"),
-    CaseStatus.CLOSED: _l("Closed"),
-}
 
 
 @bp.route("/")
@@ -44,6 +39,15 @@ def index() -> Any:
         for case, site in services.cases_of(get_session(), current_org_id(), status)
     ]
     return render_template("cases/index.html", rows=rows, status=status, STATUS_NAMES=STATUS_NAMES)
+
+
+@bp.route("/effectiveness")
+@requires(Role.OFFICER)
+def effectiveness() -> Any:
+    sites, cases, check_ins = effectiveness_rows(get_session(), current_org_id())
+    return render_template(
+        "cases/effectiveness.html", rows=by_site(sites, cases, check_ins, utcnow().date())
+    )
 
 
 @bp.route("/<int:case_id>")

@@ -14,6 +14,7 @@ from ..models import CaseMessage, CaseStatus, Site, Supplier, WorkerCase
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from ..vocab import KEY_INDICATORS, IloIndicator
+from ..voice import effectiveness
 
 MAX_MESSAGE = 4000
 
@@ -35,7 +36,7 @@ def cases_of(
 
 def is_overdue(case: WorkerCase, today: date) -> bool:
     """Received and not acknowledged by the day it was due."""
-    return case.status == CaseStatus.RECEIVED and today > case.acknowledge_by
+    return effectiveness.is_overdue(case.status, case.acknowledge_by, today)
 
 
 def is_critical(case: WorkerCase) -> bool:

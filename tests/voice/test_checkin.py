@@ -22,3 +22,9 @@ def test_a_group_of_five_is_shown():
     counted = checkin.tally([{"paid": "no"}] * checkin.MIN_GROUP)
     assert counted.shown and counted.more_needed == 0
     assert counted.share("paid") == 1.0
+
+
+def test_check_ins_are_grouped_by_employer():
+    groups = checkin.by_employer([(7, {"paid": "no"}), (None, {}), (7, {"paid": "yes"})])
+    assert groups[7].answered == 2 and groups[7].signs("paid") == 1
+    assert groups[None].answered == 1 and set(groups) == {7, None}
