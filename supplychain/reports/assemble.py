@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,9 @@ from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
 from ..risk.findings import RiskInputs
-from ..vocab import GRAVEST_FIRST, Severity
+from ..vocab import GRAVEST_FIRST, CaseStatus, Severity
+from ..voice import effectiveness
+from ..voice.effectiveness import CaseRow, CheckInRow, Figures, SiteFigures, SiteRow
 
 if TYPE_CHECKING:  # only their types: both modules load the web stack
     from ..questionnaires.formgen import AnswerView
@@ -94,6 +96,20 @@ class PastRun:
 
 
 @dataclass(frozen=True)
+class VoiceInputs:
+    """What the section on worker voice reads: the organisation's running sites, the suppliers
+    placed on each, the channel's rows (never a worker's words), and the names of the cases'
+    statuses and of the ILO indicators in the report's language."""
+
+    sites: tuple[SiteRow, ...] = ()
+    placed: Mapping[int, frozenset[int]] = field(default_factory=dict)  # site -> suppliers
+    cases: tuple[CaseRow, ...] = ()
+    check_ins: tuple[CheckInRow, ...] = ()
+    status_names: Mapping[str, str] = field(default_factory=dict)
+    indicator_names: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     """Everything a report shows, as read from the database for one run and one scope."""
 
@@ -119,6 +135,7 @@ class ReportInputs:
     contacts: tuple[Mapping[str, str], ...] = ()
     texts: ReportTexts = ReportTexts()
     timezone: tzinfo = UTC
+    worker_voice: VoiceInputs = VoiceInputs()
 
 
 # --- what the template renders ---------------------------------------------------------------
@@ -172,6 +189,19 @@ class AnswerBlock(AnsweredQuestionnaire):
 
 
 @dataclass(frozen=True)
+class WorkerVoiceSection:
+    """The workers' channel in the report's scope: figures only, never a worker's words."""
+
+    set_up: bool = False  # the organisation has a running site
+    sites: tuple[SiteFigures, ...] = ()  # the sites where suppliers of the scope are placed
+    totals: Figures | None = None  # of those sites together
+    by_status: tuple[tuple[str, int], ...] = ()  # (status's name, cases)
+    by_indicator: tuple[tuple[str, int], ...] = ()  # (confirmed indicator's name, cases)
+    # Where the supplier's answers and its workers' word disagree: rendered only when given.
+    contradictions: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportContext:
     organisation: str
     created: str
@@ -208,6 +238,7 @@ class ReportContext:
     contacts: tuple[Mapping[str, str], ...] = ()  # where to turn, printed with critical flags
     # Work countries of the run's priced links with no known labour-cost floor: (code, links).
     no_floor_known: tuple[tuple[str, int], ...] = ()
+    worker_voice: WorkerVoiceSection = WorkerVoiceSection()
 
 
 def scope_members(graph: Graph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
@@ -262,6 +293,7 @@ def assemble_report(inputs: ReportInputs, lang: str, now: datetime) -> ReportCon
         **method(scoped),
         appendix=appendix(scoped),
         contacts=inputs.contacts,
+        worker_voice=worker_voice(inputs.worker_voice, scoped, now.date()),
     )
 
 
@@ -533,6 +565,32 @@ def appendix(scoped: _Scoped) -> tuple[AnswerBlock, ...]:
         for s in sorted(
             (s for s in scoped.members if s in answered), key=lambda s: scoped.label(s).casefold()
         )
+    )
+
+
+def worker_voice(voice: VoiceInputs, scoped: _Scoped, today: date) -> WorkerVoiceSection:
+    """The channel at the sites of the scope's suppliers (every running site for the whole
+    chain): check-ins, reports and their handling, cases by status and confirmed indicator."""
+    if not voice.sites:
+        return WorkerVoiceSection()
+    whole = scoped.inputs.scope.kind == "chain"
+    sites = [
+        s for s in voice.sites if whole or voice.placed.get(s.id, frozenset()) & scoped.members
+    ]
+    ids = {s.id for s in sites}
+    cases = [c for c in voice.cases if c.site_id in ids]
+    check_ins = [r for r in voice.check_ins if r.site_id in ids]
+    statuses = Counter(c.status for c in cases)
+    indicators = Counter(i for c in cases for i in c.indicators)
+    return WorkerVoiceSection(
+        set_up=True,
+        sites=effectiveness.by_site(sites, cases, check_ins, today),
+        totals=effectiveness.measure(cases, check_ins, today),
+        by_status=tuple((voice.status_names.get(s, s), statuses[s]) for s in CaseStatus),
+        by_indicator=tuple(
+            (voice.indicator_names.get(i, i), n)
+            for i, n in sorted(indicators.items(), key=lambda item: (-item[1], item[0]))
+        ),
     )
 
 
