@@ -17,6 +17,7 @@ from ..vocab import KEY_INDICATORS, IloIndicator
 from ..voice import effectiveness
 
 MAX_MESSAGE = 4000
+MAX_EXCERPT = 1000
 
 
 def cases_of(
@@ -127,6 +128,20 @@ def confirm(
     case.supplier_ids = wanted
     _changed(session, case, user_id, "case.confirmed", indicators=chosen, suppliers=wanted)
     events.data_changed(session, case.organisation_id, "worker-report", user_id=user_id)
+
+
+def set_excerpt(session: Session, case: WorkerCase, text: str, user_id: int) -> None:
+    """Keep the officer's redacted excerpt of the case for the risk report (empty: none). The
+    audit trail says that it changed, never what it says."""
+    text = text.strip()
+    if len(text) > MAX_EXCERPT:
+        raise InvalidInput(
+            {"report_excerpt": _l("An excerpt is at most %(n)d characters.", n=MAX_EXCERPT)}
+        )
+    if text == case.report_excerpt:
+        return
+    case.report_excerpt = text
+    _changed(session, case, user_id, "case.excerpt_set", length=len(text))
 
 
 def purge_closed(session: Session, now: datetime, months: int) -> int:

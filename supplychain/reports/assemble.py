@@ -107,6 +107,8 @@ class VoiceInputs:
     check_ins: tuple[CheckInRow, ...] = ()
     status_names: Mapping[str, str] = field(default_factory=dict)
     indicator_names: Mapping[str, str] = field(default_factory=dict)
+    # The redacted excerpts officers wrote for the report, by case id: no other words of a case.
+    excerpts: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ class WorkerVoiceSection:
     totals: Figures | None = None  # of those sites together
     by_status: tuple[tuple[str, int], ...] = ()  # (status's name, cases)
     by_indicator: tuple[tuple[str, int], ...] = ()  # (confirmed indicator's name, cases)
+    excerpts: tuple[tuple[int, str], ...] = ()  # (case number, the officer's excerpt)
     # Where the supplier's answers and its workers' word disagree: rendered only when given.
     contradictions: tuple[Any, ...] = ()
 
@@ -591,6 +594,7 @@ def worker_voice(voice: VoiceInputs, scoped: _Scoped, today: date) -> WorkerVoic
             (voice.indicator_names.get(i, i), n)
             for i, n in sorted(indicators.items(), key=lambda item: (-item[1], item[0]))
         ),
+        excerpts=tuple((c.id, voice.excerpts[c.id]) for c in cases if c.id in voice.excerpts),
     )
 
 

@@ -38,7 +38,7 @@ from ..risk.services import chain_hash
 from ..risk.snapshot import run_chain
 from ..sites.services import placed_pairs
 from ..tenancy import in_org
-from ..voice.services import CASE_STATUS_NAMES, effectiveness_rows
+from ..voice.services import CASE_STATUS_NAMES, effectiveness_rows, report_excerpts
 from .assemble import (
     AnswerBlock,
     AnsweredQuestionnaire,
@@ -156,8 +156,8 @@ def _chain(session: Session, run: AssessmentRun, current: RiskInputs) -> RiskInp
 
 
 def _worker_voice(session: Session, organisation_id: int) -> VoiceInputs:
-    """The running sites, who is placed on each, and the channel's figures' rows: no worker's
-    words are read."""
+    """The running sites, who is placed on each, the channel's figures' rows and the excerpts
+    officers wrote for the report: no worker's own words are read."""
     sites, cases, check_ins = effectiveness_rows(session, organisation_id, active_only=True)
     placed: dict[int, set[int]] = {}
     for site_id, supplier_id in placed_pairs(session, organisation_id):
@@ -169,6 +169,7 @@ def _worker_voice(session: Session, organisation_id: int) -> VoiceInputs:
         check_ins=tuple(check_ins),
         status_names={status.value: str(name) for status, name in CASE_STATUS_NAMES.items()},
         indicator_names={i.value: str(name) for i, name in ILO_NAMES.items()},
+        excerpts=report_excerpts(session, organisation_id),
     )
 
 

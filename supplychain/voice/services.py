@@ -171,19 +171,29 @@ def effectiveness_rows(
         for site in session.exec(site_query)
         if site.id is not None
     ]
+    case_columns = (
+        WorkerCase.id,
+        WorkerCase.site_id,
+        WorkerCase.status,
+        WorkerCase.created_at,
+        WorkerCase.acknowledge_by,
+        WorkerCase.acknowledged_at,
+        WorkerCase.closed_at,
+        WorkerCase.indicators,
+    )
+    query = in_org(WorkerCase, organisation_id).order_by(col(WorkerCase.id))
     cases = [
         CaseRow(
-            id=case.id,
-            site_id=case.site_id,
-            status=case.status.value,
-            created_at=case.created_at,
-            acknowledge_by=case.acknowledge_by,
-            acknowledged_at=case.acknowledged_at,
-            closed_at=case.closed_at,
-            indicators=tuple(case.indicators),
+            id=row.id,
+            site_id=row.site_id,
+            status=CaseStatus(row.status).value,
+            created_at=row.created_at,
+            acknowledge_by=row.acknowledge_by,
+            acknowledged_at=row.acknowledged_at,
+            closed_at=row.closed_at,
+            indicators=tuple(row.indicators),
         )
-        for case in session.exec(in_org(WorkerCase, organisation_id).order_by(col(WorkerCase.id)))
-        if case.id is not None
+        for row in session.execute(query.with_only_columns(*case_columns))
     ]
     check_ins = [
         CheckInRow(site_id, supplier_id)
@@ -192,3 +202,13 @@ def effectiveness_rows(
         )
     ]
     return sites, cases, check_ins
+
+
+def report_excerpts(session: Session, organisation_id: int) -> dict[int, str]:
+    """The excerpts officers wrote for the risk report, by case id (the cases with one)."""
+    query = (
+        in_org(WorkerCase, organisation_id)
+        .where(WorkerCase.report_excerpt != "")
+        .with_only_columns(WorkerCase.id, WorkerCase.report_excerpt)
+    )
+    return {case_id: excerpt for case_id, excerpt in session.execute(query)}

@@ -7,8 +7,20 @@ import hashlib
 import re
 from datetime import timedelta
 
-from supplychain.models import CaseStatus, CheckIn, Role, Site, SiteSupplier, WorkerCase, utcnow
-from tests.conftest import sign_in
+from sqlmodel import select
+
+from supplychain import db
+from supplychain.models import (
+    AuditEvent,
+    CaseStatus,
+    CheckIn,
+    Role,
+    Site,
+    SiteSupplier,
+    WorkerCase,
+    utcnow,
+)
+from tests.conftest import post_form, sign_in
 from tests.factories import committed, make_supplier, make_team
 
 
@@ -110,3 +122,35 @@ def test_effectiveness_per_site_and_no_signal(app, client):
     assert "No signal" in rows["Silent site"] and "not a sign of no risk" in rows["Silent site"]
     assert "No signal" not in rows["Used site"] and "No signal" not in rows["Old site"]
     assert "Nesamaksāja" not in page
+
+
+def test_the_officer_writes_the_excerpt_the_report_may_print(app, client):
+    with committed(app) as session:
+        org = make_team(session, "alpha", Role.OFFICER)
+        site = _site(session, org, "Riga Tower", "RT7K2MQP")
+        case = WorkerCase(
+            organisation_id=org.id,
+            site_id=site.id,
+            code_hash="1" * 64,
+            language="ru",
+            text="Бригадир забрал паспорта.",
+            status=CaseStatus.RECEIVED,
+            acknowledge_by=utcnow().date(),
+        )
+        session.add(case)
+        session.flush()
+        page = f"/cases/{case.id}"
+    officer = sign_in(client, Role.OFFICER, "alpha")
+    excerpt = "A worker says the foreman keeps the passports."
+    too_long = post_form(officer, f"{page}/excerpt", {"report_excerpt": "x" * 1001}, page=page)
+    assert too_long.status_code == 422
+    saved = post_form(officer, f"{page}/excerpt", {"report_excerpt": f" {excerpt} "}, page=page)
+    assert saved.status_code == 302
+    assert excerpt in officer.get(page).get_data(as_text=True)
+    with app.app_context():
+        session = db.get_session()
+        assert session.get(WorkerCase, case.id).report_excerpt == excerpt
+        [event] = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "case.excerpt_set")
+        ).all()
+        assert "passports" not in str(event.details)

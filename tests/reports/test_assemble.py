@@ -386,6 +386,7 @@ def test_worker_voice_covers_the_scope_s_sites_with_figures_only():
         check_ins=(CheckInRow(1, C),) * 5 + (CheckInRow(2, None),),
         status_names={"received": "Saņemts"},
         indicator_names={"debt_bondage": "Parādu verdzība"},
+        excerpts={2: "Workers say the foreman keeps their passports.", 3: "Not in scope."},
     )
     whole = assemble_report(inputs(worker_voice=voice), "en", NOW).worker_voice
     assert [s.site.name for s in whole.sites] == ["Tower", "School", "Bridge"]
@@ -405,4 +406,5 @@ def test_worker_voice_covers_the_scope_s_sites_with_figures_only():
         ("closed", 1),
     )
     assert scoped.by_indicator == (("Parādu verdzība", 1),)
+    assert scoped.excerpts == ((2, "Workers say the foreman keeps their passports."),)
     assert scoped.contradictions == ()

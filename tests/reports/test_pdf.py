@@ -231,6 +231,7 @@ def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, sess
         acknowledged_at=received + timedelta(days=2),
         created_at=received,
         indicators=["retention_of_identity_documents"],
+        report_excerpt="A worker says the foreman keeps the passports.",
     )
     session.add(case)
     session.flush()
@@ -251,5 +252,7 @@ def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, sess
     assert _normal("Acknowledged 1") in voice
     assert _normal("Retention of identity documents 1") in voice
     assert _normal("Median time to acknowledge a report: 2.0 days.") in voice
+    excerpt = _normal(f"Case {case.id} A worker says the foreman keeps the passports.")
+    assert excerpt in voice  # the officer's redacted excerpt, under its case's number
     for words in ("Бригадир", "паспорта", "Ещё", "+371"):
         assert words not in text
