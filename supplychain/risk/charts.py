@@ -89,15 +89,17 @@ def coverage(answered: int, waiting: int, never: int, width: int = 560, height: 
 
 
 QUIET = ("#1e7a4c", "#93a3ad", "#b9c7cf", "#e8eef1")  # answers that are no sign, in turn
+SIGNS = (COLOURS["high"], COLOURS["critical"])  # answers that are a sign, in turn
 
 
 def answers(given: Sequence[tuple[str, int, bool]], width: int = 320, height: int = 18) -> Chart:
     """One bar of a check-in question's answers, (option, workers, is a sign) in the question's
-    order: the answers that are a sign of its indicator in red, the others in quiet shades."""
+    order: the answers that are a sign of its indicator in reds, the others in quiet shades."""
     total = sum(n for _option, n, _sign in given) or 1
-    rects, x, quiet = [], 0.0, iter(QUIET * len(given))
+    rects, x = [], 0.0
+    reds, quiet = iter(SIGNS * len(given)), iter(QUIET * len(given))
     for option, n, sign in given:
-        fill = COLOURS["high"] if sign else next(quiet)
+        fill = next(reds) if sign else next(quiet)
         w = width * n / total
         if n:
             rects.append(Rect(x, 0, w, height, fill, f"{option}: {n}"))

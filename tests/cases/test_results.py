@@ -51,7 +51,8 @@ def _blocks(html: str) -> dict[str, str]:
     """The results' groups by their heading."""
     section = html.split('id="checkin-results"')[1]
     return {
-        m[0]: m[1] for m in re.findall(r"<h3>([^<]+)</h3>(.*?)(?=<h3>|</section>)", section, re.S)
+        m[0]: m[1]
+        for m in re.findall(r"<h[34]>([^<]+)</h[34]>(.*?)(?=<h[34]>|</section>)", section, re.S)
     }
 
 
