@@ -66,7 +66,9 @@ def _connect_events() -> None:
 
 
 def _add_chain_panels(app: Flask) -> None:
-    """What the chain's pages show of the features above the chain (see chain.panels)."""
+    """What the chain's pages, and a site's, show of the features above them (see chain.panels
+    and sites.routes)."""
+    from .cases.results import site_panel
     from .chain.panels import MAP, SUPPLIER, add
     from .invitations import panels as invitations
     from .risk import panels as risk
@@ -78,6 +80,7 @@ def _add_chain_panels(app: Flask) -> None:
     add(app, SUPPLIER, "risk", risk.supplier_risk)
     add(app, SUPPLIER, "sites", sites_of)
     add(app, MAP, "statuses", invitations.map_statuses)
+    app.extensions.setdefault("site_panels", {})["checkins"] = site_panel
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -24,6 +24,7 @@ PURE = (
     "supplychain.risk.screening_rules",
     "supplychain.risk.worker_rules",
     "supplychain.voice.checkin",
+    "supplychain.voice.effectiveness",
     "supplychain.questionnaires.schema",
     "supplychain.questionnaires.fields",
     "supplychain.questionnaires.evaluation",

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..forms import Form
 from ..reference.ilo import NAMES as ILO_NAMES
-from .services import MAX_MESSAGE
+from .services import MAX_EXCERPT, MAX_MESSAGE
 
 
 class CheckboxesField(SelectMultipleField):
@@ -32,3 +32,15 @@ class ConfirmForm(Form):
         validate_choice=True,
     )
     supplier_ids = CheckboxesField(_l("Suppliers the case concerns"), coerce=int)
+
+
+class ExcerptForm(Form):
+    report_excerpt = TextAreaField(
+        _l("Excerpt for the risk report"),
+        [Length(max=MAX_EXCERPT)],
+        description=_l(
+            "Optional. Written by you and redacted: no names, places, dates or details that "
+            "could identify the worker. The risk report prints it under the case's number; "
+            "leave it empty and the report prints no words of this case."
+        ),
+    )

@@ -3,12 +3,12 @@ acknowledged, answered, confirmed, taken over and closed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -20,17 +20,13 @@ from ..models import CaseStatus, Role, Site, SiteSupplier, Supplier, User, Worke
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
+from ..voice.effectiveness import by_site
+from ..voice.services import CASE_STATUS_NAMES as STATUS_NAMES
+from ..voice.services import effectiveness_rows
 from . import services
-from .forms import ConfirmForm, ReplyForm
+from .forms import ConfirmForm, ExcerptForm, ReplyForm
 
 bp = Blueprint("cases", __name__)
-
-STATUS_NAMES = {
-    CaseStatus.RECEIVED: _l("Received"),
-    CaseStatus.ACKNOWLEDGED: _l("Acknowledged"),
-    CaseStatus.UNDER_WAY: _l("Under way"),
-    CaseStatus.CLOSED: _l("Closed"),
-}
 
 
 @bp.route("/")
@@ -44,6 +40,15 @@ def index() -> Any:
         for case, site in services.cases_of(get_session(), current_org_id(), status)
     ]
     return render_template("cases/index.html", rows=rows, status=status, STATUS_NAMES=STATUS_NAMES)
+
+
+@bp.route("/effectiveness")
+@requires(Role.OFFICER)
+def effectiveness() -> Any:
+    sites, cases, check_ins = effectiveness_rows(get_session(), current_org_id())
+    return render_template(
+        "cases/effectiveness.html", rows=by_site(sites, cases, check_ins, utcnow().date())
+    )
 
 
 @bp.route("/<int:case_id>")
@@ -77,23 +82,38 @@ def step(case_id: int, action: str) -> Any:
     return redirect(url_for("cases.case", case_id=case_id))
 
 
+def _posted(
+    found: WorkerCase, form: Any, form_name: str, write: Callable[[], object], done: str
+) -> Any:
+    """Validate the case page's form, call write and commit, flash done and go back to the
+    case; on bad input roll back and show the page again with the form's errors (422)."""
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            write()
+        except InvalidInput as error:
+            session.rollback()
+            apply_errors(form, error)
+        else:
+            session.commit()
+            flash(done, "success")
+            return redirect(url_for("cases.case", case_id=found.id))
+    return render_template("cases/case.html", **_page(found, **{form_name: form})), 422
+
+
 @bp.route("/<int:case_id>/reply", methods=["POST"])
 @requires(Role.OFFICER)
 def reply(case_id: int) -> Any:
     session = get_session()
     found = get_or_404(session, WorkerCase, case_id)
     form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            services.reply(session, found, form.text.data or "", current_user.id)
-        except InvalidInput as error:
-            session.rollback()
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(_("Your message is waiting for the worker."), "success")
-            return redirect(url_for("cases.case", case_id=case_id))
-    return render_template("cases/case.html", **_page(found, reply_form=form)), 422
+    return _posted(
+        found,
+        form,
+        "reply_form",
+        lambda: services.reply(session, found, form.text.data or "", current_user.id),
+        _("Your message is waiting for the worker."),
+    )
 
 
 @bp.route("/<int:case_id>/confirm", methods=["POST"])
@@ -103,23 +123,37 @@ def confirm(case_id: int) -> Any:
     found = get_or_404(session, WorkerCase, case_id)
     form = ConfirmForm()
     form.supplier_ids.choices = _supplier_choices(found)
-    if form.validate_on_submit():
-        try:
-            services.confirm(
-                session,
-                found,
-                form.indicators.data or [],
-                form.supplier_ids.data or [],
-                current_user.id,
-            )
-        except InvalidInput as error:
-            session.rollback()
-            apply_errors(form, error)
-        else:
-            session.commit()
-            flash(_("The case's indicators and suppliers are recorded."), "success")
-            return redirect(url_for("cases.case", case_id=case_id))
-    return render_template("cases/case.html", **_page(found, confirm_form=form)), 422
+    return _posted(
+        found,
+        form,
+        "confirm_form",
+        lambda: services.confirm(
+            session,
+            found,
+            form.indicators.data or [],
+            form.supplier_ids.data or [],
+            current_user.id,
+        ),
+        _("The case's indicators and suppliers are recorded."),
+    )
+
+
+@bp.route("/<int:case_id>/excerpt", methods=["POST"])
+@requires(Role.OFFICER)
+def excerpt(case_id: int) -> Any:
+    """The officer's redacted excerpt of the case, the only words of it a risk report prints."""
+    session = get_session()
+    found = get_or_404(session, WorkerCase, case_id)
+    form = ExcerptForm()
+    return _posted(
+        found,
+        form,
+        "excerpt_form",
+        lambda: services.set_excerpt(
+            session, found, form.report_excerpt.data or "", current_user.id
+        ),
+        _("The excerpt for the risk report is saved."),
+    )
 
 
 def _supplier_choices(case: WorkerCase) -> list[SelectChoice]:
@@ -157,6 +191,8 @@ def _page(found: WorkerCase, **forms: Any) -> dict[str, Any]:
         "overdue": services.is_overdue(found, utcnow().date()),
         "escalation": escalation(str(get_locale())) if services.is_critical(found) else None,
         "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
+        "excerpt_form": forms.get("excerpt_form")
+        or ExcerptForm(formdata=None, report_excerpt=found.report_excerpt),
         "confirm_form": confirm_form,
         "action_form": EmptyForm(),
         "ILO_NAMES": {i.value: name for i, name in ILO_NAMES.items()},

@@ -14,8 +14,10 @@ from ..models import CaseMessage, CaseStatus, Site, Supplier, WorkerCase
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from ..vocab import KEY_INDICATORS, IloIndicator
+from ..voice import effectiveness
 
 MAX_MESSAGE = 4000
+MAX_EXCERPT = 1000
 
 
 def cases_of(
@@ -35,7 +37,7 @@ def cases_of(
 
 def is_overdue(case: WorkerCase, today: date) -> bool:
     """Received and not acknowledged by the day it was due."""
-    return case.status == CaseStatus.RECEIVED and today > case.acknowledge_by
+    return effectiveness.is_overdue(case.status, case.acknowledge_by, today)
 
 
 def is_critical(case: WorkerCase) -> bool:
@@ -126,6 +128,20 @@ def confirm(
     case.supplier_ids = wanted
     _changed(session, case, user_id, "case.confirmed", indicators=chosen, suppliers=wanted)
     events.data_changed(session, case.organisation_id, "worker-report", user_id=user_id)
+
+
+def set_excerpt(session: Session, case: WorkerCase, text: str, user_id: int) -> None:
+    """Keep the officer's redacted excerpt of the case for the risk report (empty: none). The
+    audit trail says that it changed, never what it says."""
+    text = text.strip()
+    if len(text) > MAX_EXCERPT:
+        raise InvalidInput(
+            {"report_excerpt": _l("An excerpt is at most %(n)d characters.", n=MAX_EXCERPT)}
+        )
+    if text == case.report_excerpt:
+        return
+    case.report_excerpt = text
+    _changed(session, case, user_id, "case.excerpt_set", length=len(text))
 
 
 def purge_closed(session: Session, now: datetime, months: int) -> int:

@@ -42,6 +42,10 @@ class WorkerCase(OrganisationRow, table=True):
     indicators: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     supplier_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = timestamp(nullable=False)
+    # Written by the officer, redacted: the only words of a case a risk report may print.
+    report_excerpt: str = Field(
+        default="", max_length=1000, sa_column_kwargs={"server_default": ""}
+    )
 
 
 class CaseMessage(SQLModel, table=True):

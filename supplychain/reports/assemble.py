@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,9 @@ from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
 from ..risk.findings import RiskInputs
-from ..vocab import GRAVEST_FIRST, Severity, Source
+from ..vocab import GRAVEST_FIRST, CaseStatus, Severity, Source
+from ..voice import effectiveness
+from ..voice.effectiveness import CaseRow, CheckInRow, Figures, SiteFigures, SiteRow
 
 if TYPE_CHECKING:  # only their types: both modules load the web stack
     from ..questionnaires.formgen import AnswerView
@@ -94,6 +96,22 @@ class PastRun:
 
 
 @dataclass(frozen=True)
+class VoiceInputs:
+    """What the section on worker voice reads: the organisation's running sites, the suppliers
+    placed on each, the channel's rows (never a worker's words), and the names of the cases'
+    statuses and of the ILO indicators in the report's language."""
+
+    sites: tuple[SiteRow, ...] = ()
+    placed: Mapping[int, frozenset[int]] = field(default_factory=dict)  # site -> suppliers
+    cases: tuple[CaseRow, ...] = ()
+    check_ins: tuple[CheckInRow, ...] = ()
+    status_names: Mapping[str, str] = field(default_factory=dict)
+    indicator_names: Mapping[str, str] = field(default_factory=dict)
+    # The redacted excerpts officers wrote for the report, by case id: no other words of a case.
+    excerpts: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     """Everything a report shows, as read from the database for one run and one scope."""
 
@@ -119,6 +137,7 @@ class ReportInputs:
     contacts: tuple[Mapping[str, str], ...] = ()
     texts: ReportTexts = ReportTexts()
     timezone: tzinfo = UTC
+    worker_voice: VoiceInputs = VoiceInputs()
 
 
 # --- what the template renders ---------------------------------------------------------------
@@ -173,6 +192,20 @@ class AnswerBlock(AnsweredQuestionnaire):
 
 
 @dataclass(frozen=True)
+class WorkerVoiceSection:
+    """The workers' channel in the report's scope: figures only, never a worker's words."""
+
+    set_up: bool = False  # the organisation has a running site
+    sites: tuple[SiteFigures, ...] = ()  # the sites where suppliers of the scope are placed
+    totals: Figures | None = None  # of those sites together
+    by_status: tuple[tuple[str, int], ...] = ()  # (status's name, cases)
+    by_indicator: tuple[tuple[str, int], ...] = ()  # (confirmed indicator's name, cases)
+    excerpts: tuple[tuple[int, str], ...] = ()  # (case number, the officer's excerpt)
+    # Where the supplier's answers and its workers' word disagree: rendered only when given.
+    contradictions: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportContext:
     organisation: str
     created: str
@@ -210,6 +243,7 @@ class ReportContext:
     contacts: tuple[Mapping[str, str], ...] = ()  # where to turn, printed with critical flags
     # Work countries of the run's priced links with no known labour-cost floor: (code, links).
     no_floor_known: tuple[tuple[str, int], ...] = ()
+    worker_voice: WorkerVoiceSection = WorkerVoiceSection()
 
 
 def scope_members(graph: Graph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
@@ -264,6 +298,7 @@ def assemble_report(inputs: ReportInputs, lang: str, now: datetime) -> ReportCon
         **method(scoped),
         appendix=appendix(scoped),
         contacts=inputs.contacts,
+        worker_voice=worker_voice(inputs.worker_voice, scoped, now.date()),
     )
 
 
@@ -553,6 +588,33 @@ def appendix(scoped: _Scoped) -> tuple[AnswerBlock, ...]:
         for s in sorted(
             (s for s in scoped.members if s in answered), key=lambda s: scoped.label(s).casefold()
         )
+    )
+
+
+def worker_voice(voice: VoiceInputs, scoped: _Scoped, today: date) -> WorkerVoiceSection:
+    """The channel at the sites of the scope's suppliers (every running site for the whole
+    chain): check-ins, reports and their handling, cases by status and confirmed indicator."""
+    if not voice.sites:
+        return WorkerVoiceSection()
+    whole = scoped.inputs.scope.kind == "chain"
+    sites = [
+        s for s in voice.sites if whole or voice.placed.get(s.id, frozenset()) & scoped.members
+    ]
+    ids = {s.id for s in sites}
+    cases = [c for c in voice.cases if c.site_id in ids]
+    check_ins = [r for r in voice.check_ins if r.site_id in ids]
+    statuses = Counter(c.status for c in cases)
+    indicators = Counter(i for c in cases for i in c.indicators)
+    return WorkerVoiceSection(
+        set_up=True,
+        sites=effectiveness.by_site(sites, cases, check_ins, today),
+        totals=effectiveness.measure(cases, check_ins, today),
+        by_status=tuple((voice.status_names.get(s, s), statuses[s]) for s in CaseStatus),
+        by_indicator=tuple(
+            (voice.indicator_names.get(i, i), n)
+            for i, n in sorted(indicators.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        excerpts=tuple((c.id, voice.excerpts[c.id]) for c in cases if c.id in voice.excerpts),
     )
 
 

@@ -29,13 +29,16 @@ from ..models import (
 )
 from ..questionnaires.formgen import answer_views
 from ..questionnaires.loader import Catalogue
+from ..reference.ilo import NAMES as ILO_NAMES
 from ..risk import texts
 from ..risk.findings import RiskInputs
 from ..risk.inputs import load_inputs
 from ..risk.rules import RULES
 from ..risk.services import chain_hash
 from ..risk.snapshot import run_chain
+from ..sites.services import placed_pairs
 from ..tenancy import in_org
+from ..voice.services import CASE_STATUS_NAMES, effectiveness_rows, report_excerpts
 from .assemble import (
     AnswerBlock,
     AnsweredQuestionnaire,
@@ -49,6 +52,7 @@ from .assemble import (
     RuleInfo,
     Scope,
     SupplierSection,
+    VoiceInputs,
     assemble_report,
     scope_members,
 )
@@ -117,6 +121,7 @@ def load_report_inputs(
         contacts=tuple(contacts(lang)),
         texts=_texts(),
         timezone=get_timezone(),
+        worker_voice=_worker_voice(session, org_id),
     )
 
 
@@ -147,6 +152,24 @@ def _chain(session: Session, run: AssessmentRun, current: RiskInputs) -> RiskInp
         analysis=chain.analysis,
         suppliers=chain.suppliers,
         links=chain.links,
+    )
+
+
+def _worker_voice(session: Session, organisation_id: int) -> VoiceInputs:
+    """The running sites, who is placed on each, the channel's figures' rows and the excerpts
+    officers wrote for the report: no worker's own words are read."""
+    sites, cases, check_ins = effectiveness_rows(session, organisation_id, active_only=True)
+    placed: dict[int, set[int]] = {}
+    for site_id, supplier_id in placed_pairs(session, organisation_id):
+        placed.setdefault(site_id, set()).add(supplier_id)
+    return VoiceInputs(
+        sites=tuple(sites),
+        placed={site_id: frozenset(ids) for site_id, ids in placed.items()},
+        cases=tuple(cases),
+        check_ins=tuple(check_ins),
+        status_names={status.value: str(name) for status, name in CASE_STATUS_NAMES.items()},
+        indicator_names={i.value: str(name) for i, name in ILO_NAMES.items()},
+        excerpts=report_excerpts(session, organisation_id),
     )
 
 

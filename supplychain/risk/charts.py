@@ -1,5 +1,6 @@
-"""Geometry for the small charts (trend over runs, questionnaire coverage), computed here and
-drawn by SVG templates, so that the page and the PDF report draw the very same picture."""
+"""Geometry for the small charts (trend over runs, questionnaire coverage, a check-in question's
+answers), computed here and drawn by SVG templates, so that the page and the PDF report draw the
+very same picture."""
 
 from __future__ import annotations
 
@@ -83,5 +84,24 @@ def coverage(answered: int, waiting: int, never: int, width: int = 560, height: 
         w = width * n / total
         if n:
             rects.append(Rect(x, 0, w, height - 18, COLOURS[key], f"{key}: {n}"))
+        x += w
+    return Chart(width, height, tuple(rects), ())
+
+
+QUIET = ("#1e7a4c", "#93a3ad", "#b9c7cf", "#e8eef1")  # answers that are no sign, in turn
+SIGNS = (COLOURS["high"], COLOURS["critical"])  # answers that are a sign, in turn
+
+
+def answers(given: Sequence[tuple[str, int, bool]], width: int = 320, height: int = 18) -> Chart:
+    """One bar of a check-in question's answers, (option, workers, is a sign) in the question's
+    order: the answers that are a sign of its indicator in reds, the others in quiet shades."""
+    total = sum(n for _option, n, _sign in given) or 1
+    rects, x = [], 0.0
+    reds, quiet = iter(SIGNS * len(given)), iter(QUIET * len(given))
+    for option, n, sign in given:
+        fill = next(reds) if sign else next(quiet)
+        w = width * n / total
+        if n:
+            rects.append(Rect(x, 0, w, height, fill, f"{option}: {n}"))
         x += w
     return Chart(width, height, tuple(rects), ())

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import col
+from sqlmodel import Session, col
 from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
@@ -131,6 +131,7 @@ def _page(found: Site, form: PlaceForm | None = None) -> dict[str, Any]:
     ]
     poster = "voice.poster" in current_app.view_functions
     return {
+        "panels": _panels(db, found),
         "site": found,
         "suppliers": placed,
         "form": form,
@@ -138,6 +139,14 @@ def _page(found: Site, form: PlaceForm | None = None) -> dict[str, Any]:
         "public_path": f"/w/{found.code}",
         "poster_url": url_for("voice.poster", site_id=found.id) if poster else None,
     }
+
+
+def _panels(db: Session, found: Site) -> dict[str, Any]:
+    """What the features above the sites show on a site's page, by panel name: the app factory
+    adds their functions, called with (session, site), to app.extensions["site_panels"] (the
+    sites import none of them, as the chain's pages do in chain.panels)."""
+    found_panels = current_app.extensions.get("site_panels", {})
+    return {name: fill(db, found) for name, fill in found_panels.items()}
 
 
 @bp.route("/<int:site_id>")

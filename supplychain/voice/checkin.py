@@ -8,7 +8,8 @@ point to the question's indicator.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..vocab import IloIndicator
@@ -107,3 +108,11 @@ def tally(check_ins: Sequence[Mapping[str, str]]) -> Tally:
                 per_option = counts.setdefault(question_id, {})
                 per_option[option] = per_option.get(option, 0) + 1
     return Tally(len(check_ins), counts)
+
+
+def by_employer(check_ins: Iterable[tuple[int | None, dict[str, str]]]) -> dict[int | None, Tally]:
+    """Each employer's group counted, from (employer id or None for "I don't know", answers)."""
+    grouped: dict[int | None, list[dict[str, str]]] = defaultdict(list)
+    for employer, answers in check_ins:
+        grouped[employer].append(answers)
+    return {employer: tally(answers) for employer, answers in grouped.items()}

@@ -11,16 +11,25 @@ import hashlib
 import secrets
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from ..models import CaseMessage, CheckIn, Site, SiteSupplier, Supplier, WorkerCase
 from ..tenancy import in_org
 from ..vocab import CaseStatus
 from . import checkin
+from .effectiveness import CaseRow, CheckInRow, SiteRow
 
 TEXT_MAX = 4000
 CONTACT_MAX = 300
 CODE_BYTES = 12  # 96 random bits: 16 characters to write down, never guessed
+
+CASE_STATUS_NAMES = {
+    CaseStatus.RECEIVED: _l("Received"),
+    CaseStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    CaseStatus.UNDER_WAY: _l("Under way"),
+    CaseStatus.CLOSED: _l("Closed"),
+}
 
 
 def code_hash(code: str) -> str:
@@ -134,3 +143,72 @@ def reply(session: Session, case: WorkerCase, text: str) -> CaseMessage:
     session.add(message)
     session.flush()
     return message
+
+
+def check_ins_at(
+    session: Session, organisation_id: int, site_id: int
+) -> list[tuple[int | None, dict[str, str]]]:
+    """The site's check-ins as (employer id or None for "I don't know", answers)."""
+    query = (
+        in_org(CheckIn, organisation_id)
+        .where(CheckIn.site_id == site_id)
+        .with_only_columns(CheckIn.supplier_id, CheckIn.answers)
+    )
+    return [(supplier_id, dict(answers)) for supplier_id, answers in session.execute(query)]
+
+
+def effectiveness_rows(
+    session: Session, organisation_id: int, *, active_only: bool = False
+) -> tuple[list[SiteRow], list[CaseRow], list[CheckInRow]]:
+    """The organisation's sites by name (the archived ones too unless active_only), and the
+    cases and check-ins the channel's figures count (voice.effectiveness), never a word of a
+    worker's."""
+    site_query = in_org(Site, organisation_id).order_by(Site.name, Site.id)
+    if active_only:
+        site_query = site_query.where(col(Site.archived).is_(False))
+    sites = [
+        SiteRow(site.id, site.name, site.archived)
+        for site in session.exec(site_query)
+        if site.id is not None
+    ]
+    case_columns = (
+        WorkerCase.id,
+        WorkerCase.site_id,
+        WorkerCase.status,
+        WorkerCase.created_at,
+        WorkerCase.acknowledge_by,
+        WorkerCase.acknowledged_at,
+        WorkerCase.closed_at,
+        WorkerCase.indicators,
+    )
+    query = in_org(WorkerCase, organisation_id).order_by(col(WorkerCase.id))
+    cases = [
+        CaseRow(
+            id=row.id,
+            site_id=row.site_id,
+            status=CaseStatus(row.status).value,
+            created_at=row.created_at,
+            acknowledge_by=row.acknowledge_by,
+            acknowledged_at=row.acknowledged_at,
+            closed_at=row.closed_at,
+            indicators=tuple(row.indicators),
+        )
+        for row in session.execute(query.with_only_columns(*case_columns))
+    ]
+    check_ins = [
+        CheckInRow(site_id, supplier_id)
+        for site_id, supplier_id in session.execute(
+            in_org(CheckIn, organisation_id).with_only_columns(CheckIn.site_id, CheckIn.supplier_id)
+        )
+    ]
+    return sites, cases, check_ins
+
+
+def report_excerpts(session: Session, organisation_id: int) -> dict[int, str]:
+    """The excerpts officers wrote for the risk report, by case id (the cases with one)."""
+    query = (
+        in_org(WorkerCase, organisation_id)
+        .where(WorkerCase.report_excerpt != "")
+        .with_only_columns(WorkerCase.id, WorkerCase.report_excerpt)
+    )
+    return {case_id: excerpt for case_id, excerpt in session.execute(query)}

@@ -23,10 +23,13 @@ from supplychain.reports.assemble import (
     ReportTexts,
     RuleInfo,
     Scope,
+    VoiceInputs,
+    WorkerVoiceSection,
     assemble_report,
 )
 from supplychain.reports.flags import FlagItem
 from supplychain.risk.findings import InvitationFacts, ResponseFacts, RiskInputs, SupplierFacts
+from supplychain.voice.effectiveness import CaseRow, CheckInRow, SiteRow
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 A, B, C, D = 1, 2, 3, 4
@@ -389,3 +392,43 @@ def test_an_unlinked_supplier_has_no_path_and_no_tier():
     assert bravo.tier is None
     assert [i.rule for i in bravo.all_flags] == ["b-rule", "b-low"]
     assert context.not_asked == ("Alfa Būve (A1)", "Bravo (B1)")
+
+
+def test_worker_voice_covers_the_scope_s_sites_with_figures_only():
+    """No site: the channel is not set up. A supplier scope keeps the sites of its suppliers
+    (B and below: site 1 has C; site 2 has only A; site 3 nobody)."""
+    assert assemble_report(inputs(), "en", NOW).worker_voice == WorkerVoiceSection()
+    ack_by = NOW.date() - timedelta(days=1)
+    voice = VoiceInputs(
+        sites=(SiteRow(1, "Tower"), SiteRow(2, "School"), SiteRow(3, "Bridge")),
+        placed={1: frozenset({C}), 2: frozenset({A})},
+        cases=(
+            CaseRow(1, 1, "received", NOW - timedelta(days=9), ack_by),
+            CaseRow(2, 1, "closed", NOW - timedelta(days=9), ack_by, NOW, NOW, ("debt_bondage",)),
+            CaseRow(3, 2, "acknowledged", NOW, ack_by, NOW, None, ("deception",)),
+        ),
+        check_ins=(CheckInRow(1, C),) * 5 + (CheckInRow(2, None),),
+        status_names={"received": "Saņemts"},
+        indicator_names={"debt_bondage": "Parādu verdzība"},
+        excerpts={2: "Workers say the foreman keeps their passports.", 3: "Not in scope."},
+    )
+    whole = assemble_report(inputs(worker_voice=voice), "en", NOW).worker_voice
+    assert [s.site.name for s in whole.sites] == ["Tower", "School", "Bridge"]
+    assert whole.sites[2].no_signal and whole.totals.reports == 3
+    assert whole.by_indicator == (("Parādu verdzība", 1), ("deception", 1))
+    scoped = assemble_report(
+        inputs(worker_voice=voice, scope=Scope("supplier", supplier_id=B)), "en", NOW
+    ).worker_voice
+    assert scoped.set_up and [s.site.name for s in scoped.sites] == ["Tower"]
+    totals = scoped.totals
+    assert (totals.check_ins, totals.groups_shown, totals.reports, totals.overdue) == (5, 1, 2, 1)
+    assert totals.days_to_acknowledge == 9.0
+    assert scoped.by_status == (
+        ("Saņemts", 1),
+        ("acknowledged", 0),
+        ("under_way", 0),
+        ("closed", 1),
+    )
+    assert scoped.by_indicator == (("Parādu verdzība", 1),)
+    assert scoped.excerpts == ((2, "Workers say the foreman keeps their passports."),)
+    assert scoped.contradictions == ()

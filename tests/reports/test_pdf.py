@@ -197,3 +197,62 @@ def test_a_report_of_a_run_shows_the_chain_it_read_after_an_archive(app, session
     assert after.flags_total == before.flags_total
     with pytest.raises(InvalidInput):
         reports.check_scope(session, org.id, Scope("supplier", supplier_id=c))
+
+
+def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, session):
+    from datetime import timedelta
+
+    from supplychain.models import (
+        CaseMessage,
+        CaseStatus,
+        CheckIn,
+        Site,
+        SiteSupplier,
+        WorkerCase,
+        utcnow,
+    )
+
+    org, _officer, s, _run = small_chain(session)
+    tower = Site(organisation_id=org.id, name="Skanstes Tower", code="SKAN2345")
+    quiet = Site(organisation_id=org.id, name="Quiet Yard", code="QUIE2345")
+    session.add_all([tower, quiet])
+    session.flush()
+    session.add(SiteSupplier(organisation_id=org.id, site_id=tower.id, supplier_id=s["c"].id))
+    received = utcnow() - timedelta(days=10)
+    case = WorkerCase(
+        organisation_id=org.id,
+        site_id=tower.id,
+        code_hash="0" * 64,
+        language="ru",
+        text="Бригадир забрал паспорта",
+        contact="+371 20000000",
+        status=CaseStatus.ACKNOWLEDGED,
+        acknowledge_by=(received + timedelta(days=7)).date(),
+        acknowledged_at=received + timedelta(days=2),
+        created_at=received,
+        indicators=["retention_of_identity_documents"],
+        report_excerpt="A worker says the foreman keeps the passports.",
+    )
+    session.add(case)
+    session.flush()
+    session.add(CaseMessage(organisation_id=org.id, case_id=case.id, from_worker=True, text="Ещё"))
+    for _ in range(6):
+        row = {"organisation_id": org.id, "site_id": tower.id, "supplier_id": s["c"].id}
+        session.add(CheckIn(**row, language="ru", answers={}, given_on=utcnow().date()))
+    session.commit()
+    report = make_report(app, org.id)
+    with app.app_context():
+        reader, text = pdf_text(services.archived(report))
+    voice = _normal(text)
+    assert "Workervoice" in _normal(reader.pages[1].extract_text())  # in the contents
+    assert (
+        _normal("Skanstes Tower") + "61011" in voice
+    )  # check-ins, groups shown/waiting, cases, open
+    assert _normal("Quiet Yard") + _normal("No signal (not no risk)") + "00000" in voice
+    assert _normal("Acknowledged 1") in voice
+    assert _normal("Retention of identity documents 1") in voice
+    assert _normal("Median time to acknowledge a report: 2.0 days.") in voice
+    excerpt = _normal(f"Case {case.id} A worker says the foreman keeps the passports.")
+    assert excerpt in voice  # the officer's redacted excerpt, under its case's number
+    for words in ("Бригадир", "паспорта", "Ещё", "+371"):
+        assert words not in text

@@ -1,5 +1,6 @@
 """The check-in's pure core: cleaning answers, their indicators and a group's tally."""
 
+from supplychain.vocab import IloIndicator
 from supplychain.voice import checkin
 
 
@@ -22,3 +23,19 @@ def test_a_group_of_five_is_shown():
     counted = checkin.tally([{"paid": "no"}] * checkin.MIN_GROUP)
     assert counted.shown and counted.more_needed == 0
     assert counted.share("paid") == 1.0
+
+
+def test_check_ins_are_grouped_by_employer():
+    groups = checkin.by_employer([(7, {"paid": "no"}), (None, {}), (7, {"paid": "yes"})])
+    assert groups[7].answered == 2 and groups[7].signs("paid") == 1
+    assert groups[None].answered == 1 and set(groups) == {7, None}
+
+
+def test_indicators_of_answers_each_once_with_the_unknown_employer_first():
+    answers = {"documents": "employer", "paid": "no", "fees": "no"}
+    assert checkin.indicators(answers, employer_known=False) == [
+        IloIndicator.DECEPTION,
+        IloIndicator.RETENTION_OF_IDENTITY_DOCUMENTS,
+        IloIndicator.WITHHOLDING_OF_WAGES,
+    ]
+    assert checkin.indicators({}, employer_known=True) == []
