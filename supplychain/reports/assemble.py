@@ -22,6 +22,7 @@ from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
 from ..risk.findings import RiskInputs
+from ..risk.worker_rules import CONTRADICTION
 from ..vocab import GRAVEST_FIRST, CaseStatus, Severity, Source
 from ..voice import effectiveness
 from ..voice.effectiveness import CaseRow, CheckInRow, Figures, SiteFigures, SiteRow
@@ -202,7 +203,8 @@ class WorkerVoiceSection:
     by_indicator: tuple[tuple[str, int], ...] = ()  # (confirmed indicator's name, cases)
     excerpts: tuple[tuple[int, str], ...] = ()  # (case number, the officer's excerpt)
     # Where the supplier's answers and its workers' word disagree: rendered only when given.
-    contradictions: tuple[Any, ...] = ()
+    # The run's flags where workers contradict a supplier's answer: (supplier, sentence).
+    contradictions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -615,6 +617,11 @@ def worker_voice(voice: VoiceInputs, scoped: _Scoped, today: date) -> WorkerVoic
             for i, n in sorted(indicators.items(), key=lambda item: (-item[1], item[0]))
         ),
         excerpts=tuple((c.id, voice.excerpts[c.id]) for c in cases if c.id in voice.excerpts),
+        contradictions=tuple(
+            (item.supplier, item.message)
+            for item in scoped.inputs.items
+            if item.rule == CONTRADICTION and item.supplier_id in scoped.members
+        ),
     )
 
 

@@ -432,3 +432,8 @@ def test_worker_voice_covers_the_scope_s_sites_with_figures_only():
     assert scoped.by_indicator == (("Parādu verdzība", 1),)
     assert scoped.excerpts == ((2, "Workers say the foreman keeps their passports."),)
     assert scoped.contradictions == ()
+    said = flag("workers-contradict-answers", "high", C, source="workers")
+    contradicted = assemble_report(
+        inputs(worker_voice=voice, items=(said, flag("labour-hire", "high", C))), "en", NOW
+    ).worker_voice
+    assert contradicted.contradictions == (("Čarlijs (C1)", "workers-contradict-answers message"),)

@@ -231,6 +231,7 @@ def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, sess
         acknowledged_at=received + timedelta(days=2),
         created_at=received,
         indicators=["retention_of_identity_documents"],
+        supplier_ids=[s["c"].id],
         report_excerpt="A worker says the foreman keeps the passports.",
     )
     session.add(case)
@@ -239,11 +240,28 @@ def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, sess
     for _ in range(6):
         row = {"organisation_id": org.id, "site_id": tower.id, "supplier_id": s["c"].id}
         session.add(CheckIn(**row, language="ru", answers={}, given_on=utcnow().date()))
+    # C answered that its workers keep their own documents: the confirmed case contradicts it
+    from supplychain.questionnaires import services as answering
+
+    said = answering.start_response(
+        session=session,
+        organisation_id=org.id,
+        questionnaire=get_catalogue().current["supplier-self-assessment"],
+        language="en",
+        supplier_id=s["c"].id,
+    )
+    answering.save_answers(
+        session=session, response=said, answers={"identity_documents": "workers"}
+    )
+    answering.submit_response(session=session, response=said, respondent_name="Jānis")
     session.commit()
+    risk_jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     report = make_report(app, org.id)
     with app.app_context():
         reader, text = pdf_text(services.archived(report))
     voice = _normal(text)
+    assert _normal("Workers contradict their employer") in voice
+    assert _normal("Third Tier SIA (C1): It answered that its workers always keep") in voice
     assert "Workervoice" in _normal(reader.pages[1].extract_text())  # in the contents
     assert (
         _normal("Skanstes Tower") + "61011" in voice
@@ -254,5 +272,5 @@ def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, sess
     assert _normal("Median time to acknowledge a report: 2.0 days.") in voice
     excerpt = _normal(f"Case {case.id} A worker says the foreman keeps the passports.")
     assert excerpt in voice  # the officer's redacted excerpt, under its case's number
-    for words in ("Бригадир", "паспорта", "Ещё", "+371"):
+    for words in ("Бригадир", "паспорта", "Ещё", "20000000"):  # not the contact left
         assert words not in text
