@@ -186,6 +186,11 @@ def changes_between(newer: Any, older: Any, path: str = "") -> list[dict[str, An
         keyed = _list_changes(newer, older, path)
         if keyed is not None:
             return keyed
+    if isinstance(newer, list) and isinstance(older, list) and _same_places(newer, older):
+        # Mappings without ids (a question's risks) in the same places: item by item, so that
+        # a translation added to one explanation is one change, not the whole list again.
+        places = zip(newer, older, strict=True)
+        return [c for i, (n, o) in enumerate(places) for c in changes_between(n, o, f"{path}[{i}]")]
     if not path:
         raise ValueError("a questionnaire's data is a mapping")
     return [{"set": path, "value": older}]
@@ -204,6 +209,11 @@ def _mapping_changes(newer: dict[Any, Any], older: dict[Any, Any], path: str) ->
             changes.append({"set": _join(path, str(key)), "value": older[key]})
     changes += [{"remove": _join(path, str(key))} for key in newer if key not in older]
     return changes
+
+
+def _same_places(newer: list[Any], older: list[Any]) -> bool:
+    """Two lists of mappings of one length, compared place by place."""
+    return len(newer) == len(older) and all(isinstance(i, dict) for i in [*newer, *older])
 
 
 def _keyed(items: list[Any]) -> bool:

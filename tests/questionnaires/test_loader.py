@@ -269,6 +269,19 @@ def test_every_text_has_every_translation_and_show_if_looks_back(shipped):
             seen.add(question.id)
 
 
+def test_every_text_a_respondent_reads_is_in_russian_too(shipped):
+    """Many managers of Latvian subcontractors work in Russian (issue 23): a question, option
+    or explanation added without its Russian text fails here, in all three questionnaires."""
+    names = {"supplier-self-assessment", "agency-screening", "company-risk-assessment"}
+    for q in (shipped.current[name] for name in sorted(names)):
+        assert "ru" in q.languages, q.id
+        for path, text in _texts(q):
+            en, ru = text.root["en"], text.root.get("ru", "")
+            assert ru.strip(), f"{q.id} {path}: no Russian"
+            if re.search("[A-Za-z]", en):
+                assert re.search("[а-яё]", ru, re.IGNORECASE) and ru != en, f"{q.id} {path}: {ru}"
+
+
 def test_every_ilo_indicator_is_evidenced_by_the_supplier_questionnaire(shipped):
     q = shipped.current["supplier-self-assessment"]
     evidenced = {ilo for _q, annotation, _c in q.risk_annotations() for ilo in annotation.ilo}

@@ -104,6 +104,18 @@ def test_the_changes_between_two_versions_rebuild_the_older(older_of):
     assert versions.digest(versions.apply(NEWER, changes)) == versions.digest(older)
 
 
+def test_a_translation_added_to_a_risk_is_one_change_not_the_whole_list():
+    """Risks have no ids: items in the same places are compared one by one."""
+    newer = json.loads(json.dumps(NEWER))
+    risk = newer["sections"][0]["questions"][0]["risks"][0]
+    risk["explanation"] = {"en": "Why", "ru": "Почему"}
+    older = json.loads(json.dumps(newer))
+    del older["sections"][0]["questions"][0]["risks"][0]["explanation"]["ru"]
+    changes = versions.changes_between(newer, older)
+    assert changes == [{"remove": "sections.a.questions.x.risks[0].explanation.ru"}]
+    assert versions.apply(newer, changes) == older
+
+
 def test_only_mappings_are_compared_at_the_top():
     with pytest.raises(ValueError, match="a mapping"):
         versions.changes_between([], {"id": "q"})
