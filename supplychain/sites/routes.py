@@ -111,7 +111,13 @@ def _set_archived(site_id: int, *, archived: bool) -> Any:
         abort(400)
     _saved(EmptyForm(), services.set_archived, site=found, archived=archived)
     if archived:
-        flash(_("Site %(name)s archived: its address and poster stay valid.", name=found.name))
+        flash(
+            _(
+                "Site %(name)s archived: its workers' pages are closed until you restore it; "
+                "its code and placements are kept.",
+                name=found.name,
+            )
+        )
     else:
         flash(_("Site %(name)s restored.", name=found.name), "success")
     return redirect(url_for("sites.site", site_id=found.id))
