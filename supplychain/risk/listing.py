@@ -19,7 +19,7 @@ from . import services, snapshot
 from .display import FlagItem, SectionLookup, flag_rows
 from .rules import RULES
 
-FILTERS = ("severity", "source", "rule", "status", "q")
+FILTERS = ("severity", "source", "rule", "status", "q", "supplier")
 
 
 def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> SelectOfScalar[Flag]:
@@ -34,6 +34,8 @@ def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> S
         query = query.where(
             or_(col(Flag.rule) == filters["rule"], col(Flag.indicator) == filters["rule"])
         )
+    if filters.get("supplier", "").isdigit():  # one supplier, from the grouped view
+        query = query.where(col(Flag.supplier_id) == int(filters["supplier"]))
     if filters.get("q"):
         query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
     return _by_status(query, run.organisation_id, filters.get("status", ""))

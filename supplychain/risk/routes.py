@@ -34,7 +34,7 @@ from ..numbers import page_number
 from ..questionnaires.catalogue import get_catalogue
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import dismissal, freshness, listing, services, snapshot, texts
+from . import dismissal, freshness, grouping, listing, services, snapshot, texts
 from . import jobs as risk_jobs
 from . import settings as risk_settings
 from .display import FlagItem, SectionLookup
@@ -88,30 +88,52 @@ def _chosen_run(latest: AssessmentRun | None) -> AssessmentRun | None:
 @requires(Role.VIEWER)
 def flags() -> Any:
     """A run's flags (the latest unless ?run= names an earlier one), named as the run read
-    the chain."""
+    the chain: each flag, or grouped by supplier or by rule (?group=)."""
     session = get_session()
     fresh = freshness.freshness(session, current_org_id(), utcnow())
     run = _chosen_run(fresh.run)
+    earlier = run is not None and fresh.run is not None and run.id != fresh.run.id
     filters = {k: request.args.get(k, "").strip()[:64] for k in listing.FILTERS}
-    rows, total, more = [], 0, False
-    if run is not None:
-        query = listing.filtered(session, run, filters)
-        total = listing.count(session, query)
-        page = request.args.get("page", 1, type=page_number)
-        found, more = listing.page_of(session, query, page, PAGE)
-        rows = _rows(found, run)
+    group = request.args.get("group", "")
     return render_template(
         "risk/flags.html",
         run=run,
         fresh=fresh,
-        earlier=run is not None and fresh.run is not None and run.id != fresh.run.id,
-        rows=rows,
-        total=total,
-        more=more,
+        earlier=earlier,
+        group=group if group in grouping.GROUPINGS else "",
+        # the filters in force, kept in the links between the views
+        filters_given={
+            **{k: v for k, v in filters.items() if v},
+            **({"run": run.id} if run is not None and earlier else {}),
+        },
         filters=filters,
         rules=sorted(((rid, str(texts.title(rid))) for rid in RULES), key=lambda x: x[1]),
         form=EmptyForm(),
+        **_flag_view(session, run, filters, group),
     )
+
+
+def _flag_view(
+    session: Session, run: AssessmentRun | None, filters: dict[str, str], group: str
+) -> dict[str, Any]:
+    """The flags that pass filters: one page of them, of their suppliers, or every rule."""
+    rows: list[FlagItem] = []
+    groups: list[grouping.Group] = []
+    total, more = 0, False
+    if run is not None:
+        query = listing.filtered(session, run, filters)
+        total = listing.count(session, query)
+        page = request.args.get("page", 1, type=page_number)
+        if group == "supplier":
+            groups, more = grouping.by_supplier(session, run, query, page, PAGE)
+        elif group == "rule":
+            groups = grouping.by_rule(
+                session, run, query, catalogue=get_catalogue(), today=utcnow().date()
+            )
+        else:
+            found, more = listing.page_of(session, query, page, PAGE)
+            rows = _rows(found, run)
+    return {"rows": rows, "groups": groups, "total": total, "more": more}
 
 
 def _rows(

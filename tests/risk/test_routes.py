@@ -127,3 +127,18 @@ def test_overview_supplier_page_and_map_show_the_assessment(app, officer):
     assert "/guide/agency-labour" in supplier  # the flag's next steps
     chain_map = officer.get("/chain/").get_data(as_text=True)
     assert 'class="risk-bar"' in chain_map
+
+
+def test_flags_grouped_by_supplier_and_by_rule_lead_to_their_flags(app, officer):
+    _assess(officer)
+    by_supplier = officer.get("/risk/?group=supplier").get_data(as_text=True)
+    # the gravest first: Bēta's agency labour deep in the chain is high
+    assert by_supplier.index("Bēta UAB") < by_supplier.index("Alfa SIA")
+    with app.app_context():
+        beta = db.get_session().exec(select(Flag).where(Flag.rule == "labour-hire-deep")).one()
+    only_beta = officer.get(f"/risk/?supplier={beta.supplier_id}").get_data(as_text=True)
+    assert "Bēta UAB" in only_beta and "Dziļie SIA" not in only_beta
+    by_rule = officer.get("/risk/?group=rule&severity=high").get_data(as_text=True)
+    assert 'href="/risk/?severity=high&amp;rule=labour-hire-deep"' in by_rule
+    assert 'rule=unassessed"' not in by_rule  # low: filtered out
+    assert "No flags match." in officer.get("/risk/?group=rule&source=workers").text
