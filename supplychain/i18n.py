@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .models import Severity
+from .reference.nace_sections import section_name
 from .vocab import GRAVEST_FIRST, Source
 
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
         SEVERITY_NAMES=SEVERITY_NAMES,
         SOURCE_NAMES=SOURCE_NAMES,
         get_locale=get_locale,
+        section_name=section_name,
     )
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.filters["format_datetime"] = format_datetime

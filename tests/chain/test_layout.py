@@ -53,3 +53,11 @@ def test_a_large_chain_is_drawn_as_groups_by_tier_and_sector(monkeypatch):
     assert sum(e.count for e in some.edges if e.target == "g2-F") == 2
     # Filtered to fewer than the limit, the same chain is drawn box by box again.
     assert not _map(edges, {}, visible={1, 4}).grouped
+
+
+def test_the_sections_names_are_eurostat_s():
+    from supplychain.reference.codes import nace_codes
+    from supplychain.reference.nace_sections import NAMES
+
+    sections = {code: c.title for code, c in nace_codes().items() if c.level == "section"}
+    assert {letter: name._args[0] for letter, name in NAMES.items()} == sections

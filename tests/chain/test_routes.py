@@ -195,3 +195,20 @@ def test_database_itself_refuses_a_cross_organisation_link(session, chain_world)
     )
     with pytest.raises(sa.exc.IntegrityError):
         session.flush()
+
+
+def test_a_large_chain_s_groups_are_named_by_sector_in_the_page_s_language(
+    app, officer, chain_world, monkeypatch
+):
+    from supplychain.chain import layout
+
+    monkeypatch.setattr(layout, "MAX_NODES", 1)
+    page = officer.get("/chain/").get_data(as_text=True)
+    assert "N · Administrative and support service" in page  # Beta, cleaning (N81.2)
+    assert 'markerUnits="userSpaceOnUse"' in page  # arrowheads do not grow with the lines
+    for key in ("key supply", "key back", "dot progress", "key group"):
+        assert f'class="{key}"' in page  # the legend shows every style the map uses
+    with app.test_client() as latvian:
+        sign_in(latvian, Role.OFFICER, "ours")
+        latvian.get("/account/language/lv")
+        assert "N · Administratīvo un apkalpojošo dienestu darbība" in latvian.get("/chain/").text
