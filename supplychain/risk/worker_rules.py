@@ -130,6 +130,9 @@ def _explain_check_in(found: Finding, tr: Translator) -> str:
         "The workers who named this supplier as their employer report a sign of forced labour."
     ),
     explain=_explain_check_in,
+    # each flag carries its own question's indicator and guide sections; the rule lists them all
+    ilo=tuple(checkin.BY_ID[question_id].indicator for question_id in SIGNALS),
+    guide=tuple(dict.fromkeys(g for signal in SIGNALS.values() for g in signal.guide)),
     thresholds={
         "documents_share": 0.1,
         "fees_share": 0.2,
