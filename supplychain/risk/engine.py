@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -21,6 +21,11 @@ WEIGHTS = {
     Severity.HIGH: 0.35,
     Severity.CRITICAL: 0.7,
 }
+# Silence is not safety: until a supplier has answered, what it has not told you counts in its
+# own risk as one high risk would, so that the thousands who never answered are not ranked
+# safer than the one who answered honestly. No flag is raised for it (the rules unassessed and
+# no-response say what is missing); only the score counts it.
+SILENCE_WEIGHT = WEIGHTS[Severity.HIGH]
 
 
 def thresholds_for(rule: Rule, overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -73,15 +78,20 @@ class Exposure(NamedTuple):
     carried: int
 
 
-def exposure(graph: Graph, flags: Iterable[tuple[int | None, Severity]]) -> dict[int, Exposure]:
+def exposure(
+    graph: Graph,
+    flags: Iterable[tuple[int | None, Severity]],
+    unanswered: Collection[int] = (),
+) -> dict[int, Exposure]:
     """Each supplier's own risk from its flags, (supplier id, severity) pairs, and the worst
     risk it carries from below.
 
-    own = 1 - prod(1 - weight) over its flags; carried = the largest own risk in the supplier
+    own = 1 - prod(1 - weight) over its flags, and SILENCE_WEIGHT once more for a supplier
+    in `unanswered` (no submitted answers); carried = the largest own risk in the supplier
     and everything below it. A maximum, not a sum: in a big chain a sum would call every
     large subtree 100 and stop telling one from another. Companies on a loop share it.
     """
-    own_chance: dict[int, float] = {}
+    own_chance: dict[int, float] = dict.fromkeys(unanswered, 1 - SILENCE_WEIGHT)
     keep = {severity: 1 - weight for severity, weight in WEIGHTS.items()}
     for supplier_id, severity in flags:
         if supplier_id is not None:

@@ -47,7 +47,8 @@ def execute(
         overrides = organisation.risk_thresholds or {}
         with gc_paused():  # half a million findings, none of them garbage
             findings = evaluate(inputs, overrides=overrides)
-            scores = exposure(inputs.graph, findings.severity_pairs())
+            unanswered = inputs.suppliers.keys() - inputs.responses.keys()
+            scores = exposure(inputs.graph, findings.severity_pairs(), unanswered)
         step(70, "saving")
         record_run(session, run, inputs, findings, scores, overrides)
         run.status, run.finished_at, run.claimed_until = RunStatus.DONE, utcnow(), None

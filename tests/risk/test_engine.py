@@ -35,6 +35,17 @@ def test_exposure_carries_the_worst_risk_below():
     assert scores[4].own == scores[4].carried == 0
 
 
+def test_silence_is_not_ranked_safer_than_an_honest_answer():
+    """2 answered honestly (two medium answers, 28); 3 never answered and has only its
+    sector's low flag, yet its silence counts as a high risk (38): it ranks above 2."""
+    inputs = chain([(0, 1), (1, 2), (1, 3)])
+    flags = [(2, Severity.MEDIUM), (2, Severity.MEDIUM), (3, Severity.LOW)]
+    scores = exposure(inputs.graph, flags, unanswered={3})
+    assert scores[2].own == round(100 * (1 - 0.85 * 0.85)) == 28
+    assert scores[3].own == round(100 * (1 - 0.95 * 0.65)) == 38
+    assert scores[1].own == 0 and scores[1].carried == 38  # what it cannot see below it
+
+
 def test_a_loop_shares_its_exposure():
     inputs = chain([(0, 1), (1, 2), (2, 1), (2, 3)])
     scores = exposure(inputs.graph, [(3, Severity.MEDIUM), (1, Severity.HIGH)])
