@@ -45,7 +45,7 @@ def test_bad_file_lists_every_problem_and_changes_nothing(app, officer):
     html = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert "The file was not imported: 3 problems." in html
     assert html.count('<tr><td data-label="Row">') == 3
-    assert "Unknown country code XX" in html and "Enter a whole number." in html
+    assert "&#34;XX&#34; is not a country we know" in html and "Enter a whole number." in html
     assert _counts(app)[:2] == before[:2]
 
 
@@ -179,7 +179,7 @@ def test_cli_import_chain(app, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(cli, ["import-chain", str(bad), "--org", "cli-org"])
     assert result.exit_code == 1
-    assert "error: row 3, country: Unknown country code XX" in result.output
+    assert 'error: row 3, country: "XX" is not a country we know' in result.output
     assert "3 problem(s); nothing was imported." in result.output
     result = runner.invoke(cli, ["import-chain", str(good), "--org", "cli-org"])
     assert result.exit_code == 0, result.output

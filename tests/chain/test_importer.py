@@ -185,7 +185,7 @@ def test_three_bad_rows_give_three_precise_messages_and_write_nothing(session):
         (5, "employees"),
     ]
     messages = [e.message for e in caught.value.errors]
-    assert messages[0].startswith("Unknown country code XX")
+    assert messages[0].startswith('"XX" is not a country we know')
     assert messages[1] == "Choose subcontract, labour hire or supply."
     assert messages[2] == "Enter a whole number."
     assert (_count(session, Supplier), _count(session, Link), _count(session, AuditEvent)) == before
