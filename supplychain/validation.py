@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +14,7 @@ from .reference.codes import normalise_country
 from .text import CONTROL, visible
 
 TYPED_LIMIT = 40  # characters of a refused value shown back in its error
+_WORD_BREAKS = re.compile(r"[\s_\-\u2010-\u2015]+")
 
 
 class InvalidInput(Exception):  # noqa: N818 (reads better at the raise site than ...Error)
@@ -41,6 +44,14 @@ def typed(value: object, limit: int = TYPED_LIMIT) -> str:
     characters replaced, at most limit characters (then "…"). Templates escape it."""
     text = CONTROL.sub("\ufffd", visible(str(value))).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def enum_value(value: object) -> str:
+    """A choice as typed, in the form of our enum values: "Labour hire", "labour-hire" and
+    " LABOUR_HIRE " all read as "labour_hire"."""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return _WORD_BREAKS.sub("_", str(value).strip().casefold())
 
 
 def unknown_country(value: str) -> Any:

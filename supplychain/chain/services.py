@@ -16,7 +16,13 @@ from .. import audit
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..reference.codes import normalise_nace
 from ..tenancy import in_org
-from ..validation import InvalidInput, check_country, check_length, normalise_email
+from ..validation import (
+    InvalidInput,
+    check_country,
+    check_length,
+    enum_value,
+    normalise_email,
+)
 from .retire import live_suppliers
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -87,7 +93,7 @@ def clean_supplier(data: SupplierData) -> dict[str, Any]:
             errors.update(exc.errors)
         check_length(errors, "email", values["email"], 254)
     try:
-        values["kind"] = SupplierKind(data.kind)
+        values["kind"] = SupplierKind(enum_value(data.kind))
     except ValueError:
         errors["kind"] = _l("Choose company or agency.")
     if data.employees is not None and data.employees < 0:
@@ -178,7 +184,7 @@ def clean_link_terms(data: LinkData) -> dict[str, Any]:
     """Check a link's relation, numbers and dates (no database needed)."""
     errors: dict[str, Any] = {}
     try:
-        relation = Relation(data.relation)
+        relation = Relation(enum_value(data.relation))
     except ValueError:
         errors["relation"] = _l("Choose subcontract, labour hire or supply.")
         relation = None
