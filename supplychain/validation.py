@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -51,7 +52,12 @@ def enum_value(value: object) -> str:
     " LABOUR_HIRE " all read as "labour_hire"."""
     if isinstance(value, enum.Enum):
         return str(value.value)
-    return _WORD_BREAKS.sub("_", str(value).strip().casefold())
+    return _enum_text(str(value))
+
+
+@functools.lru_cache(maxsize=256)  # a file repeats a handful of spellings on every row
+def _enum_text(text: str) -> str:
+    return _WORD_BREAKS.sub("_", text.strip().casefold())
 
 
 def unknown_country(value: str) -> Any:

@@ -266,7 +266,9 @@ class _Parsing:
     codes_seen: set[str] = field(default_factory=set)  # valid or not: no cascade from a bad row
 
     def row(self, number: int, raw: Mapping[str, str]) -> None:
-        values = {column: raw.get(column, "") for column in (*COLUMNS, *EXTRA_COLUMNS)}
+        values = dict(raw)
+        for column in (*OPTIONAL_COLUMNS, *EXTRA_COLUMNS):
+            values.setdefault(column, "")
         for column in TEXT_COLUMNS:  # only free text can carry a defused formula
             values[column] = undefuse(values[column])
         spoilt = _drop_nul(values, self.errors, number)
