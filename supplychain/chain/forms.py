@@ -77,7 +77,7 @@ class LinkForm(Form):
         _l("Country where the work is done"),
         [Optional(), Length(max=100)],
         description=_l(
-            "A name or an ISO code, e.g. Somija or FI. Leave empty if the work is done in your"
+            "A name or an ISO code, e.g. Finland or FI. Leave empty if the work is done in your"
             " own country."
         ),
     )
