@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .models import Severity
+from .reference.codes import countries
 from .reference.nace_sections import section_name
 from .vocab import GRAVEST_FIRST, Source
 
@@ -41,6 +42,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def country_names() -> dict[str, str]:
+    """Country code -> name in the page's language, for the country pickers."""
+    return countries(str(get_locale()))
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
@@ -50,6 +56,7 @@ def init_app(app: Flask) -> None:
         SOURCE_NAMES=SOURCE_NAMES,
         get_locale=get_locale,
         section_name=section_name,
+        country_names=country_names,
     )
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.filters["format_datetime"] = format_datetime

@@ -83,7 +83,14 @@ class Paged(BaseModel, Generic[T]):
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=CODE_RE.pattern)]
 Country = Annotated[
-    str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2", examples=["LV"])
+    str,
+    Field(
+        min_length=2,
+        max_length=100,
+        description="ISO 3166-1 alpha-2 (or alpha-3, or the name in English, Latvian or "
+        "Russian); stored and returned as alpha-2",
+        examples=["LV"],
+    ),
 ]
 
 
@@ -157,9 +164,9 @@ Hours = Annotated[
 WorkCountry = Annotated[
     str,
     Field(
-        pattern=r"^([A-Za-z]{2})?$",
-        description="Where the work is done (ISO 3166-1 alpha-2); empty: the organisation's "
-        "country",
+        max_length=100,
+        description="Where the work is done (ISO 3166-1 alpha-2, or as for a supplier's "
+        "country); empty: the organisation's country",
         examples=["LV"],
     ),
 ]

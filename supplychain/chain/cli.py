@@ -42,7 +42,7 @@ def import_chain(file: str, org_slug: str, dry_run: bool, prune: bool) -> None:
     org = organisation(org_slug)
     content = Path(file).read_bytes()
     try:
-        plan = jobs.read_plan(file, content)
+        plan = jobs.read_plan(file, content, session=session, organisation_id=org.id)
         if dry_run:
             changes = importer.diff(session, org.id, plan, prune=prune)
         else:
@@ -55,8 +55,13 @@ def import_chain(file: str, org_slug: str, dry_run: bool, prune: bool) -> None:
         sys.exit(1)
     except importer.ImportRejected as exc:  # a row's problem, or a site it names unknown
         for problem in exc.errors:
-            click.echo(f"error: row {problem.row}, {problem.column}: {problem.message}", err=True)
-        click.echo(f"{len(exc.errors)} problem(s); nothing was imported.", err=True)
+            shown = problem.typed and problem.typed not in problem.message
+            said = f' (typed "{problem.typed}")' if shown else ""
+            where = f"row {problem.row}, {problem.column}"
+            click.echo(f"error: {where}: {problem.message}{said}", err=True)
+        if exc.total > len(exc.errors):
+            click.echo(f"and {exc.total - len(exc.errors)} more", err=True)
+        click.echo(f"{exc.total} problem(s); nothing was imported.", err=True)
         sys.exit(1)
     _print_import(changes, dry_run)
 

@@ -35,8 +35,8 @@ class SupplierForm(Form):
     registration_no = StringField(_l("Registration number"), [Optional(), Length(max=32)])
     country = StringField(
         _l("Country"),
-        [DataRequired(), Length(max=2)],
-        description=_l("Two-letter ISO code, e.g. LV, LT, PL."),
+        [DataRequired(), Length(max=100)],
+        description=_l("A name (Latvija, Latvia, Латвия) or an ISO code (LV)."),
     )
     sector = StringField(
         _l("Sector (NACE code)"),
@@ -75,8 +75,11 @@ class LinkForm(Form):
     end_date = DateField(_l("End date"), [Optional()])
     work_country = StringField(
         _l("Country where the work is done"),
-        [Optional(), Length(max=10)],
-        description=_l("ISO code, e.g. FI. Leave empty if the work is done in your own country."),
+        [Optional(), Length(max=100)],
+        description=_l(
+            "A name or an ISO code, e.g. Finland or FI. Leave empty if the work is done in your"
+            " own country."
+        ),
     )
 
 

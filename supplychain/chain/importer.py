@@ -5,13 +5,15 @@ names, restores archived ones it names again and updates the rest; what the chai
 file does not stays, unless the import is asked to prune: then what came from an earlier chain
 file and is missing from this one is taken out, the suppliers holding evidence archived, never
 deleted (see chain.retire). Any bad row rejects the whole file, with every problem listed by
-row and column, and nothing is written.
+row and column (the first ERROR_LIMIT of them, in the file's order, and how many there are
+in all), and nothing is written.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from ..models import Link, LinkSource, LinkStatus, Supplier, utcnow
 from ..numbers import NumberError, parse_decimal, parse_integer
 from ..sites import services as sites
 from ..tenancy import in_org
-from ..validation import InvalidInput
+from ..validation import InvalidInput, typed
 from . import retire, services
 from .tabular import COLUMNS, EXTRA_COLUMNS, OPTIONAL_COLUMNS, Table, undefuse
 
@@ -38,6 +40,9 @@ LINK_FIELDS = ("relation", "workers", "contract_value_eur", "labour_hours", "wor
 LINK_NUMBERS = ("workers", "contract_value_eur", "labour_hours")
 TEXT_COLUMNS = ("name", "registration_no", "email")
 LinkKey = tuple[str | None, str]  # (parent code or None for the organisation, child code)
+# Problems kept to show: a file of 200,000 bad rows is refused with its first problems and
+# the number of all, not a million messages held in memory.
+ERROR_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,58 @@ class RowError:
     row: int
     column: str
     message: str
+    typed: str = ""  # the cell as typed (shortened, see validation.typed); "" if empty
+
+    def key(self) -> tuple[int, int]:
+        """Its place in the file: by row, then by column in the file format's order."""
+        return self.row, COLUMNS.index(self.column) if self.column in COLUMNS else len(COLUMNS)
 
 
 class ImportRejected(Exception):  # noqa: N818 (reads as what happened to the file)
-    """The file has problems; errors lists every one of them."""
+    """The file has problems: errors are the first ERROR_LIMIT of them in the file's order,
+    total how many there are in all. placements are the sites the file's rows name (see
+    ChainPlan), for the caller to check in the same pass."""
 
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} problem(s)")
-        self.errors = errors
+    def __init__(
+        self,
+        errors: list[RowError],
+        total: int | None = None,
+        placements: Mapping[tuple[str, str], int] | None = None,
+    ):
+        kept = sorted(errors, key=RowError.key)[:ERROR_LIMIT]
+        self.total = max(total or 0, len(errors))
+        super().__init__(f"{self.total} problem(s)")
+        self.errors = kept
+        self.placements = dict(placements or {})
+
+    def adding(self, more: list[RowError]) -> ImportRejected:
+        """These problems and more, e.g. the unknown sites the rows name."""
+        return ImportRejected(self.errors + more, self.total + len(more), self.placements)
+
+
+class _Problems:
+    """The problems of a file as they are found: the first ERROR_LIMIT in the file's order,
+    and how many in all."""
+
+    def __init__(self, limit: int = ERROR_LIMIT):
+        self.limit, self.total = limit, 0
+        self._heap: list[tuple[tuple[int, int], int, RowError]] = []  # negated keys: max first
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        row, column = error.key()
+        item = ((-row, -column), -self.total, error)
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, item)
+        elif item > self._heap[0]:
+            heapq.heapreplace(self._heap, item)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def rejected(self, placements: Mapping[tuple[str, str], int]) -> ImportRejected:
+        kept = [e for _k, _n, e in sorted(self._heap, reverse=True)]  # as found, by row
+        return ImportRejected(kept, self.total, placements)
 
 
 @dataclass
@@ -157,24 +206,32 @@ def _number(column: str, text: str) -> int | Decimal | None:
     return parse_decimal(text, **bounds)
 
 
-def _note(errors: list[RowError], row: int, column: str, message: object) -> None:
-    errors.append(RowError(row, column, str(message)))
+def _note(
+    errors: _Problems,
+    values: Mapping[str, str],
+    spoilt: set[str],
+    row: int,
+    column: str,
+    message: object,
+) -> None:
+    if column not in spoilt:  # a cell with a NUL has that problem only
+        errors.append(RowError(row, column, str(message), typed(values.get(column, ""))))
 
 
-def _check_header(header: tuple[str, ...]) -> list[RowError]:
-    errors = []
+def _check_header(header: tuple[str, ...], errors: _Problems) -> bool:
+    """Note the header's problems; whether the rows can be read (no column is missing)."""
     for name in header:
         if name not in COLUMNS and name not in EXTRA_COLUMNS:
             errors.append(RowError(1, name or "?", str(_l("Unknown column: remove it."))))
-    for name in COLUMNS:
-        if name not in header and name not in OPTIONAL_COLUMNS:
-            errors.append(RowError(1, name, str(_l("Missing column."))))
+    missing = [n for n in COLUMNS if n not in header and n not in OPTIONAL_COLUMNS]
+    for name in missing:
+        errors.append(RowError(1, name, str(_l("Missing column."))))
     seen = set()
     for name in header:
         if name in seen:
             errors.append(RowError(1, name, str(_l("The column appears twice."))))
         seen.add(name)
-    return errors
+    return not missing
 
 
 def parse_chain(table: Table) -> ChainPlan:
@@ -184,20 +241,17 @@ def parse_chain(table: Table) -> ChainPlan:
 
 
 def _parse_chain(table: Table) -> ChainPlan:
-    errors = _check_header(table.header)
-    if errors:
-        raise ImportRejected(errors)
+    # One pass finds every problem: a bad header (unless a column is missing, which leaves
+    # the rows unreadable) and every row's, each row checked whole.
+    errors = _Problems()
+    if not _check_header(table.header, errors):
+        raise errors.rejected({})
     parsing = _Parsing(errors)
     for number, raw in table.rows:
         parsing.row(number, raw)
     parsing.finish(bool(table.rows))
     if errors:
-        raise ImportRejected(
-            sorted(
-                errors,
-                key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99),
-            )
-        )
+        raise errors.rejected(parsing.plan.placements)
     return parsing.plan
 
 
@@ -205,7 +259,7 @@ def _parse_chain(table: Table) -> ChainPlan:
 class _Parsing:
     """The chain a file describes, row by row, with the problems found on the way."""
 
-    errors: list[RowError]
+    errors: _Problems
     plan: ChainPlan = field(default_factory=ChainPlan)
     first_row: dict[str, int] = field(default_factory=dict)
     link_rows: dict[LinkKey, int] = field(default_factory=dict)
@@ -213,13 +267,14 @@ class _Parsing:
 
     def row(self, number: int, raw: Mapping[str, str]) -> None:
         values = dict(raw)
+        for column in (*OPTIONAL_COLUMNS, *EXTRA_COLUMNS):
+            values.setdefault(column, "")
         for column in TEXT_COLUMNS:  # only free text can carry a defused formula
             values[column] = undefuse(values[column])
-        note = functools.partial(_note, self.errors, number)
+        spoilt = _drop_nul(values, self.errors, number)
+        note = functools.partial(_note, self.errors, values, spoilt, number)
         code = values["code"]
         self.codes_seen.add(code)
-        if _has_nul(values, note):
-            return
         supplier = _clean_supplier_row(values, note)
         if supplier is not None and code:
             self._supplier(number, code, supplier, note)
@@ -260,25 +315,29 @@ class _Parsing:
         for (parent, _code), number in self.link_rows.items():
             if parent is not None and parent not in self.codes_seen:
                 text = str(_l("%(code)s is not a code in this file.", code=parent))
-                self.errors.append(RowError(number, "parent_code", text))
+                self.errors.append(RowError(number, "parent_code", text, typed(parent)))
         if not any_rows:
             self.errors.append(RowError(2, "code", str(_l("The file has no rows."))))
 
 
-def _has_nul(values: dict[str, str], note: Any) -> bool:
-    """Note every cell holding a NUL character, which PostgreSQL cannot store in text."""
-    found = [column for column, value in values.items() if "\x00" in value]
-    for column in found:
-        note(column, _l("Remove the NUL character from this cell."))
-    return bool(found)
+def _drop_nul(values: dict[str, str], errors: _Problems, row: int) -> set[str]:
+    """Note every cell holding a NUL character, which PostgreSQL cannot store in text, and
+    read the row on without it (its other cells' problems are shown in the same pass)."""
+    spoilt = {column for column, value in values.items() if "\x00" in value}
+    for column in sorted(spoilt):
+        message = str(_l("Remove the NUL character from this cell."))
+        errors.append(RowError(row, column, message, typed(values[column])))
+        values[column] = values[column].replace("\x00", "")
+    return spoilt
 
 
 def _clean_supplier_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
+    ok = True
     try:
         employees = _number("employees", values["employees"])
     except NumberError as exc:
         note("employees", exc.message)
-        return None
+        employees, ok = None, False
     data = services.SupplierData(
         code=values["code"],
         name=values["name"],
@@ -290,11 +349,12 @@ def _clean_supplier_row(values: dict[str, str], note: Any) -> dict[str, Any] | N
         employees=employees,
     )
     try:
-        return services.clean_supplier(data)
+        supplier = services.clean_supplier(data)
     except InvalidInput as exc:
         for column, message in exc.errors.items():
             note(column, message)
         return None
+    return supplier if ok else None
 
 
 def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
@@ -304,11 +364,8 @@ def _clean_link_row(values: dict[str, str], note: Any) -> dict[str, Any] | None:
         try:
             parsed[column] = _number(column, values[column])
         except NumberError as exc:
+            parsed[column], ok = None, False
             note(column, exc.message)
-            ok = False
-    if not values["relation"]:
-        note("relation", _l("Choose subcontract, labour hire or supply."))
-        return None
     try:
         terms = services.clean_link_terms(
             services.LinkData(
@@ -441,20 +498,41 @@ def _new_placements(
     ImportRejected naming each row whose site is not one of the organisation's live sites."""
     if not plan.placements:
         return []
+    errors, placed = _placements(session, organisation_id, plan.placements)
+    if errors:
+        raise ImportRejected(errors)
+    have = sites.placed_pairs(session, organisation_id)
+    return sorted(
+        (code, site_id, name)
+        for code, site_id, name in placed
+        if code not in suppliers or (site_id, suppliers[code].id) not in have
+    )
+
+
+def site_problems(
+    session: Session, organisation_id: int, placements: Mapping[tuple[str, str], int]
+) -> list[RowError]:
+    """The rows naming a site that is not one of the organisation's live sites (checked
+    with the rows' other problems, in the same pass)."""
+    return _placements(session, organisation_id, placements)[0] if placements else []
+
+
+def _placements(
+    session: Session, organisation_id: int, placements: Mapping[tuple[str, str], int]
+) -> tuple[list[RowError], set[tuple[str, int, str]]]:
+    """The rows whose site is unknown, and the (code, site id, site name) of the others."""
     lookup = sites.site_lookup(session, organisation_id)
     names = sites.site_names(session, organisation_id)
-    have = sites.placed_pairs(session, organisation_id)
     errors, found = [], set()
-    for (code, written), row in sorted(plan.placements.items(), key=lambda item: item[1]):
+    for (code, written), row in sorted(placements.items(), key=lambda item: item[1]):
         key = written.upper() if written.upper() in lookup else written.strip().casefold()
         site_id = lookup.get(key)
         if site_id is None:
-            errors.append(RowError(row, "site", str(_site_unknown(key in lookup, written))))
-        elif code not in suppliers or (site_id, suppliers[code].id) not in have:
+            message = str(_site_unknown(key in lookup, written))
+            errors.append(RowError(row, "site", message, typed(written)))
+        else:
             found.add((code, site_id, names[site_id]))
-    if errors:
-        raise ImportRejected(errors)
-    return sorted(found)
+    return errors, found
 
 
 def _site_unknown(shared: bool, written: str) -> Any:

@@ -33,7 +33,7 @@ CHECK, APPLY = "check", "apply"
 LEASE = timedelta(minutes=5)  # renewed at every step, and a step takes seconds
 MAX_ATTEMPTS = 3  # a file that kills its runner this often is given up, not tried forever
 PREVIEW_LIMIT = 200  # entries kept of each list of the difference; the counts are whole
-PROBLEM_LIMIT = 1000  # rows' problems kept to show; their number is whole
+PROBLEM_LIMIT = 200  # rows' problems kept to show; their number is whole
 
 
 class ImportBusy(Exception):  # noqa: N818 (reads as the state it reports)
@@ -58,13 +58,26 @@ def _quiet(_percent: int, _step: str) -> None:
     return None
 
 
-def read_plan(filename: str, content: bytes, progress: Progress = _quiet) -> importer.ChainPlan:
+def read_plan(
+    filename: str,
+    content: bytes,
+    progress: Progress = _quiet,
+    *,
+    session: Session | None = None,
+    organisation_id: int | None = None,
+) -> importer.ChainPlan:
     """Read and check a chain file; raises FileFormatError, or ImportRejected naming every
-    row's problem. Shared by the jobs and `supplychain import-chain`."""
+    row's problem, with (given the organisation) the rows whose site it does not have.
+    Shared by the jobs and `supplychain import-chain`."""
     progress(10, "reading")
     table = read_table(filename, content)
     progress(30, "checking")
-    return importer.parse_chain(table)
+    try:
+        return importer.parse_chain(table)
+    except importer.ImportRejected as exc:
+        if session is None or organisation_id is None or not exc.placements:
+            raise
+        raise exc.adding(importer.site_problems(session, organisation_id, exc.placements)) from None
 
 
 def unfinished(session: Session, organisation_id: int) -> int | None:
@@ -262,7 +275,13 @@ def execute(*, session: Session, record: ChainImport) -> ChainImport:
 
 
 def _check(session: Session, record: ChainImport, mine: Claim, step: Progress) -> None:
-    plan = read_plan(record.filename, _content(session, record), step)
+    plan = read_plan(
+        record.filename,
+        _content(session, record),
+        step,
+        session=session,
+        organisation_id=record.organisation_id,
+    )
     step(70, "comparing")
     changes = importer.diff(session, record.organisation_id, plan)
     session.rollback()  # the comparison only read
@@ -382,8 +401,8 @@ def summary(changes: importer.ImportDiff) -> dict[str, Any]:
 
 def _problems(exc: importer.ImportRejected) -> dict[str, Any]:
     return {
-        "problem_count": len(exc.errors),
-        "problems": [[e.row, e.column, e.message] for e in exc.errors[:PROBLEM_LIMIT]],
+        "problem_count": exc.total,
+        "problems": [[e.row, e.column, e.message, e.typed] for e in exc.errors[:PROBLEM_LIMIT]],
     }
 
 

@@ -17,7 +17,7 @@ from ..db import get_session
 from ..forms import EmptyForm, apply_errors
 from ..models import Link, Role, Site, Supplier
 from ..numbers import page_number, row_id
-from ..reference.codes import countries, nace_codes
+from ..reference.codes import nace_codes
 from ..sites import services as sites
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
@@ -83,7 +83,6 @@ def site_filter(db: Session) -> Site | None:
 
 def _reference_lists() -> dict[str, Any]:
     return {
-        "country_list": countries(),
         "nace_list": {c: n.title for c, n in nace_codes().items() if n.level != "section"},
     }
 

@@ -14,9 +14,15 @@ from sqlmodel import Session
 
 from .. import audit
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
-from ..reference.codes import normalise_country, normalise_nace
+from ..reference.codes import normalise_nace
 from ..tenancy import in_org
-from ..validation import InvalidInput, check_length, normalise_email
+from ..validation import (
+    InvalidInput,
+    check_country,
+    check_length,
+    enum_value,
+    normalise_email,
+)
 from .retire import live_suppliers
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -70,13 +76,7 @@ def clean_supplier(data: SupplierData) -> dict[str, Any]:
         errors["name"] = _l("Enter the legal name.")
     check_length(errors, "name", values["name"], 200)
     check_length(errors, "registration_no", values["registration_no"], 32)
-    country = normalise_country(data.country)
-    if country is None:
-        errors["country"] = _l(
-            "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.",
-            code=data.country.strip()[:10],
-        )
-    values["country"] = country
+    values["country"] = check_country(errors, "country", data.country, required=True)
     sector = data.sector.strip()
     if sector:
         values["sector"] = normalise_nace(sector)
@@ -93,7 +93,7 @@ def clean_supplier(data: SupplierData) -> dict[str, Any]:
             errors.update(exc.errors)
         check_length(errors, "email", values["email"], 254)
     try:
-        values["kind"] = SupplierKind(data.kind)
+        values["kind"] = SupplierKind(enum_value(data.kind))
     except ValueError:
         errors["kind"] = _l("Choose company or agency.")
     if data.employees is not None and data.employees < 0:
@@ -184,7 +184,7 @@ def clean_link_terms(data: LinkData) -> dict[str, Any]:
     """Check a link's relation, numbers and dates (no database needed)."""
     errors: dict[str, Any] = {}
     try:
-        relation = Relation(data.relation)
+        relation = Relation(enum_value(data.relation))
     except ValueError:
         errors["relation"] = _l("Choose subcontract, labour hire or supply.")
         relation = None
@@ -202,12 +202,7 @@ def clean_link_terms(data: LinkData) -> dict[str, Any]:
         errors["end_date"] = _l("The end comes before the start.")
     if data.parent_id is not None and data.parent_id == data.child_id:
         errors["child_id"] = _l("A supplier cannot be its own subcontractor.")
-    given = (data.work_country or "").strip()
-    work_country = normalise_country(given) if given else ""
-    if work_country is None:
-        errors["work_country"] = _l(
-            "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.", code=given[:10]
-        )
+    work_country = check_country(errors, "work_country", data.work_country or "", required=False)
     if errors:
         raise InvalidInput(errors)
     return {

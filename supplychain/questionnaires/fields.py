@@ -18,6 +18,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from ..reference.codes import normalise_country
+
 Rows = list[list[tuple[str, str]]]
 
 
@@ -319,7 +321,7 @@ class CellLook:
     select: bool = False  # a drop-down of the field's choices
     input_type: str = "text"
     inputmode: str = ""
-    countries: bool = False  # two capitals, offered from the page's country list
+    countries: bool = False  # a code or a name, offered from the page's country list
 
 
 class CellType:
@@ -361,7 +363,9 @@ class CountryCell(CellType):
         return ui.country(label)
 
     def clean(self, text: str) -> str:
-        return text.upper()
+        # Stored as its code, whatever the supplier typed (a code or a name in any of the
+        # languages normalise_country reads); the form has refused what names no country.
+        return normalise_country(text) or text.upper()
 
 
 class IntegerCell(CellType):

@@ -29,6 +29,7 @@ from wtforms.validators import Email, Length, NumberRange, Optional, ValidationE
 from ..forms import BoundedDecimalField, SubForm, WholeNumberField
 from ..numbers import row_id
 from ..reference.codes import normalise_country
+from ..validation import unknown_country
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 YES_NO_LABELS = {c.value: c.label for c in YES_NO}
@@ -106,7 +107,9 @@ def _range(minimum: Any, maximum: Any) -> list[Any]:
 
 def _country(_form: Any, field: Any) -> None:
     if field.data and normalise_country(field.data) is None:
-        raise ValidationError(_l("Enter a two-letter ISO country code, e.g. LV."))
+        # str(): a lazy string counts as safe markup in a template, and this one holds what
+        # the supplier typed.
+        raise ValidationError(str(unknown_country(field.data)))
 
 
 def line(label: Any, max_length: int) -> Any:

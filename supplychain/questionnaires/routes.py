@@ -54,7 +54,7 @@ def _form_page(
         title=questionnaire.title.get(lang),
         form=form,
         sections=sections,
-        country_list=countries(),
+        country_list=countries(lang),
         **page,
     )
 

@@ -210,7 +210,7 @@ def answer() -> Any:
             previous=order[position - 1] if position else None,
             progress=evaluation.progress(questionnaire, lang, merged),
             answers_shown=shown.encode(section.questions, {**stored, **as_shown}),
-            country_list=countries(),
+            country_list=countries(lang),
             deadline=invitation.expires_at,
             **respondent.names,
         )

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from .. import audit
 from ..models import Organisation
 from ..numbers import parse_decimal, parse_integer
-from ..reference.codes import normalise_country
+from ..validation import check_country
 from . import texts
 from .freshness import RISK_SETTINGS_UPDATED
 from .rules import RULES
@@ -38,12 +38,10 @@ def read(form: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], str, dict[
     """The thresholds typed in form (only those that differ from the defaults), the country
     (an ISO code, or "") and the errors by field name."""
     values, errors = _read_thresholds(form)
-    country = form.get("country", "").strip()
-    if country and normalise_country(country) is None:
-        errors["country"] = _(
-            "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.", code=country[:10]
-        )
-    return values, (normalise_country(country) or "") if country else "", errors
+    found: dict[str, Any] = {}
+    country = check_country(found, "country", form.get("country", ""), required=False)
+    errors.update((k, str(v)) for k, v in found.items())
+    return values, country, errors
 
 
 def save(

@@ -24,7 +24,9 @@ class SiteForm(Form):
     name = StringField(_l("Name"), [Length(max=200)])
     address = StringField(_l("Address"), [Length(max=300)])
     country = StringField(
-        _l("Country"), [Length(max=2)], description=_l("Two-letter ISO code, e.g. LV, LT, PL.")
+        _l("Country"),
+        [Length(max=100)],
+        description=_l("A name (Latvija, Latvia, Латвия) or an ISO code (LV)."),
     )
     starts_on = DateField(_l("Starts on"), [Optional()])
     ends_on = DateField(_l("Ends on"), [Optional()])

@@ -15,7 +15,6 @@ from ..access import requires
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
 from ..models import Role, Site, Supplier
-from ..reference.codes import countries
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import services
@@ -62,7 +61,7 @@ def index() -> Any:
 
 def _form_page(form: SiteForm, found: Site | None) -> Any:
     """The site form again, with its errors (422) once it was posted."""
-    page = render_template("sites/form.html", form=form, site=found, country_list=countries())
+    page = render_template("sites/form.html", form=form, site=found)
     return page, 422 if form.is_submitted() else 200
 
 

@@ -15,9 +15,8 @@ from sqlmodel import Session, col, select
 
 from .. import audit
 from ..models import CheckIn, Site, SiteSupplier, Supplier, WorkerCase, utcnow
-from ..reference.codes import normalise_country
 from ..tenancy import get_in_org, in_org
-from ..validation import InvalidInput, check_length
+from ..validation import InvalidInput, check_country, check_length
 
 LANGUAGES = ("lv", "ru", "uk", "en")  # the languages a site's poster and pages come in
 # Read aloud or typed from a poster: no 0/O, 1/I/L look-alikes. 31**8 ≈ 8.5e11 codes.
@@ -50,12 +49,7 @@ def clean_site(data: SiteData) -> dict[str, Any]:
         errors["name"] = _l("Enter the site's name.")
     check_length(errors, "name", values["name"], 200)
     check_length(errors, "address", values["address"], 300)
-    values["country"] = normalise_country(data.country)
-    if values["country"] is None:
-        errors["country"] = _l(
-            "Unknown country code %(code)s: use ISO 3166 alpha-2, e.g. LV.",
-            code=data.country.strip()[:10],
-        )
+    values["country"] = check_country(errors, "country", data.country, required=True)
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         errors["ends_on"] = _l("The site cannot end before it starts.")
     chosen = [code for code in LANGUAGES if code in data.languages]

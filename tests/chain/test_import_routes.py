@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from supplychain import db
+from supplychain.chain.tabular import COLUMNS
 from supplychain.cli import cli
 from supplychain.models import ChainImport, Link, Response, Role, RunStatus, Supplier
 from supplychain.worker import run_once
@@ -45,8 +46,20 @@ def test_bad_file_lists_every_problem_and_changes_nothing(app, officer):
     html = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert "The file was not imported: 3 problems." in html
     assert html.count('<tr><td data-label="Row">') == 3
-    assert "Unknown country code XX" in html and "Enter a whole number." in html
+    assert "&#34;XX&#34; is not a country we know" in html and "Enter a whole number." in html
     assert _counts(app)[:2] == before[:2]
+
+
+def test_a_file_of_many_bad_rows_shows_the_first_problems_with_what_was_typed(app, officer):
+    header = ",".join(COLUMNS)
+    rows = "".join(f",S{i},Name {i},subcontract,<b>Latvja</b>,,,,company,,,,\n" for i in range(250))
+    response = _upload(officer, header + "\n" + rows)
+    run_once(app)
+    html = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The file was not imported: 250 problems." in html
+    assert html.count('<tr><td data-label="Row">') == 200 and "and 50 more" in html
+    assert '<code class="typed">&lt;b&gt;Latvja&lt;/b&gt;</code>' in html
+    assert "<b>Latvja" not in html
 
 
 def test_good_file_is_previewed_then_applied(app, officer):
@@ -179,7 +192,7 @@ def test_cli_import_chain(app, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(cli, ["import-chain", str(bad), "--org", "cli-org"])
     assert result.exit_code == 1
-    assert "error: row 3, country: Unknown country code XX" in result.output
+    assert 'error: row 3, country: "XX" is not a country we know' in result.output
     assert "3 problem(s); nothing was imported." in result.output
     result = runner.invoke(cli, ["import-chain", str(good), "--org", "cli-org"])
     assert result.exit_code == 0, result.output

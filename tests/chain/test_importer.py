@@ -185,11 +185,76 @@ def test_three_bad_rows_give_three_precise_messages_and_write_nothing(session):
         (5, "employees"),
     ]
     messages = [e.message for e in caught.value.errors]
-    assert messages[0].startswith("Unknown country code XX")
+    assert messages[0].startswith('"XX" is not a country we know')
     assert messages[1] == "Choose subcontract, labour hire or supply."
     assert messages[2] == "Enter a whole number."
     assert (_count(session, Supplier), _count(session, Link), _count(session, AuditEvent)) == before
     assert org.id
+
+
+# Seven problems on rows 2 to 4 and more on row 5; each row is checked whole, in one pass.
+MANY_BAD = f"""{HEADER},notes
+,MAIN,Galvenais Būvnieks SIA,subcontract,Latvja,F41.2,40003000001,,company,120,40,500000,20000,,
+MAIN,DRY,Sausā Apdare SIA,hire,LV,Z99,40003000002,,firm,12,10,90000,6000,,
+MAIN,AG1,Darba Spēks SIA,,LV,N78.2,40003000003,not-an-address,agency,lots,x,20000,1800,Lettland,
+MAIN,AG2,,labour hire,Эстония,N78.2,40003000004,,Agency,-3,4,20000,1800,,
+"""
+
+
+def test_every_problem_of_every_row_is_listed_at_once_with_what_was_typed():
+    """The missing name on row 5 is reported with the six problems of the rows before it,
+    and with the other problems of its own row; an unknown column does not hide them."""
+    with pytest.raises(importer.ImportRejected) as caught:
+        _plan(MANY_BAD)
+    found = [(e.row, e.column, e.typed) for e in caught.value.errors]
+    assert found == [
+        (1, "notes", ""),
+        (2, "country", "Latvja"),
+        (3, "relation", "hire"),
+        (3, "sector", "Z99"),
+        (3, "kind", "firm"),
+        (4, "relation", ""),
+        (4, "email", "not-an-address"),
+        (4, "employees", "lots"),
+        (4, "workers", "x"),
+        (4, "work_country", "Lettland"),
+        (5, "name", ""),
+        (5, "employees", "-3"),
+    ]
+    assert caught.value.total == len(found)
+    messages = {(e.row, e.column): e.message for e in caught.value.errors}
+    assert messages[2, "country"].startswith('"Latvja" is not a country we know')
+    assert messages[4, "work_country"].startswith('"Lettland" is not a country we know')
+
+
+def test_countries_by_name_and_choices_as_people_write_them_are_accepted():
+    text = GOOD.replace(",LV,F41.2,", ",Latvija,F41.2,").replace(",LV,F43.3,", ",Латвия,F43.3,")
+    text = text.replace("labour_hire,LV,N78.2", "Labour-hire,Latvia,N78.2", 1)
+    text = text.replace("labour_hire,LV,N78.2", "labour hire,LVA,N78.2", 1)
+    text = text.replace(",company,120,", ",Company,120,").replace(",agency,3,", ", AGENCY ,3,")
+    assert text.count("Latvija") == 1 and text.count("labour hire") == 1  # every change made
+    plan = _plan(text)
+    assert {code: s["country"] for code, s in plan.suppliers.items()} == dict.fromkeys(
+        ("MAIN", "DRY", "AG1"), "LV"
+    )
+    assert [plan.suppliers[c]["kind"].value for c in ("MAIN", "AG1")] == ["company", "agency"]
+    assert {k: v["relation"].value for k, v in plan.links.items()} == {
+        (None, "MAIN"): "subcontract",
+        ("MAIN", "DRY"): "subcontract",
+        ("MAIN", "AG1"): "labour_hire",
+        ("DRY", "AG1"): "labour_hire",
+    }
+
+
+def test_problems_are_kept_to_the_first_ones_and_counted_in_full():
+    rows = "".join(
+        f",S{i},,subcontract,LV,,,,company,,,,\n" for i in range(importer.ERROR_LIMIT + 500)
+    )
+    with pytest.raises(importer.ImportRejected) as caught:
+        _plan(HEADER + "\n" + rows)
+    errors = caught.value.errors
+    assert caught.value.total == importer.ERROR_LIMIT + 500 and len(errors) == importer.ERROR_LIMIT
+    assert [e.row for e in errors] == list(range(2, importer.ERROR_LIMIT + 2))
 
 
 def test_header_must_be_exact():

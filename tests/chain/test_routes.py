@@ -68,7 +68,7 @@ def test_officer_adds_a_supplier_with_normalised_codes(app, officer, chain_world
     "field,value,message",
     [
         ("code", "A1", "Another supplier already has the code A1."),
-        ("country", "XX", "Unknown country code XX"),
+        ("country", "XX", "&#34;XX&#34; is not a country we know"),
         ("sector", "Z99.9", "Unknown NACE code Z99.9"),
         ("sector", "F81.2", "Unknown NACE code F81.2"),
         ("name", "N" * 201, "Field cannot be longer than 200 characters."),
@@ -86,6 +86,21 @@ def test_bad_supplier_input_is_named_and_nothing_is_written(
     assert f'id="{field}-error"' in html
     assert message in html.replace("&#39;", "'")
     assert _counts(app) == before
+
+
+def test_the_country_is_picked_by_name_in_the_pages_language(app, officer, chain_world):
+    """A Latvian page offers the countries by their Latvian names, with their codes; a name
+    typed in Latvian or Russian is saved as its code (never cut to "LA", Laos)."""
+    officer.get("/account/language/lv")
+    form = officer.get("/chain/suppliers/new").get_data(as_text=True)
+    assert 'list="countries"' in form and '<option value="Latvija (LV)">' in form
+    assert 'maxlength="2"' not in form
+    for code, country in (("C1", "Latvija"), ("C2", "Эстония"), ("C3", "Lietuva (LT)")):
+        data = {**SUPPLIER, "code": code, "country": country}
+        assert _send_form(officer, "/chain/suppliers/new", data).status_code == 302
+    with app.app_context():
+        saved = db.get_session().exec(select(Supplier.code, Supplier.country)).all()
+        assert {"C1": "LV", "C2": "EE", "C3": "LT"}.items() <= dict(saved).items()
 
 
 def test_editing_to_a_taken_code_is_refused(app, officer, chain_world):
@@ -131,7 +146,7 @@ def test_officer_links_two_suppliers(app, officer, chain_world):
         ("duplicate", "child_id", "This link already exists."),
         ("negative", "workers", "Number must be at least 0."),
         ("dates", "end_date", "The end comes before the start."),
-        ("work_country", "work_country", "Unknown country code XX"),
+        ("work_country", "work_country", "&#34;XX&#34; is not a country we know"),
     ],
 )
 def test_bad_link_input_is_named_and_nothing_is_written(

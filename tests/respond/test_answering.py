@@ -20,6 +20,7 @@ from supplychain.models import (
     Response,
     ResponseStatus,
     Role,
+    Supplier,
 )
 from supplychain.questionnaires.sample import length as questionnaire_length
 from supplychain.questionnaires.sample import plain_answers
@@ -182,6 +183,39 @@ def test_submit_writes_its_audit_trail_and_queues_one_assessment_in_few_statemen
         assert submitted.created_at is not None
         runs = session.exec(select(AssessmentRun)).all()
         assert [(run.trigger, run.status.value) for run in runs] == [("response", "queued")]
+
+
+def test_disclosed_countries_typed_as_names_become_codes(app, client, invited):
+    """The supplier types countries by name (Latvian, Russian): they are kept as codes, and
+    "Latvija" is Latvia, not Laos; a name that is no country is refused, showing it."""
+    questionnaire = invited["questionnaire"]
+    start(client, invited["token"])
+    page = client.get("/r/answer?section=agencies_and_subcontractors").get_data(as_text=True)
+    assert '<option value="Latvija (LV)">' in page and 'maxlength="2"' not in page
+    rows = [
+        {**SUBCONTRACTORS[0], "country": "Latvija"},
+        {**SUBCONTRACTORS[1], "country": "Lettland"},
+    ]
+    answers = plain_answers(questionnaire, {"uses_subcontractors": "yes", "subcontractors": rows})
+    section = "agencies_and_subcontractors"
+    data = [("csrf_token", csrf_of(client, f"/r/answer?section={section}")), ("go", "next")]
+    refused = client.post(
+        f"/r/answer?section={section}",
+        data=MultiDict(data + section_form(questionnaire, section, answers)),
+    )
+    assert refused.status_code == 200
+    assert "&#34;Lettland&#34; is not a country" in refused.get_data(as_text=True)
+    rows[1]["country"] = "эстония"
+    answers = plain_answers(questionnaire, {"uses_subcontractors": "yes", "subcontractors": rows})
+    _answer_everything(client, questionnaire, answers)
+    client.post(
+        "/r/review", data={"csrf_token": csrf_of(client, "/r/review"), "respondent_name": "A"}
+    )
+    with app.app_context():
+        session = db.get_session()
+        proposed = session.exec(select(Link).where(Link.status == LinkStatus.PROPOSED)).all()
+        named = {session.get(Supplier, link.child_id).country for link in proposed}
+        assert named == {"LV", "EE"}
 
 
 def test_bad_answers_are_named_and_the_good_ones_kept(app, client, invited):

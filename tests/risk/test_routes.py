@@ -89,16 +89,20 @@ def test_thresholds_change_what_is_flagged(app, officer):
     bad = post_form(
         officer,
         "/risk/settings",
-        {"chain-depth.medium_from": "three", "country": "LV"},
+        {"chain-depth.medium_from": "three", "country": "Lettland"},
         page="/risk/settings",
     )
-    assert bad.status_code == 200 and "Enter a number like 3." in bad.get_data(as_text=True)
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Enter a number like 3." in page
+    assert "&#34;Lettland&#34; is not a country we know" in page
     fields = dict(re.findall(r'name="([\w.-]+)" value="([^"]*)"', form))
-    fields.update({"chain-depth.medium_from": "5", "chain-depth.high_from": "6", "country": "LV"})
+    fields.update({"chain-depth.medium_from": "5", "chain-depth.high_from": "6"})
+    fields["country"] = "Latvija"  # a name is read as its code
     assert post_form(officer, "/risk/settings", fields, page="/risk/settings").status_code == 302
     with app.app_context():
         org = db.get_session().exec(select(Organisation).where(Organisation.slug == "ours")).one()
         assert org.risk_thresholds == {"chain-depth": {"medium_from": 5, "high_from": 6}}
+        assert org.country == "LV"
     _assess(officer)
     assert "The work reaches this company only at tier" not in officer.get("/risk/").get_data(
         as_text=True

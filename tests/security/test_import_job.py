@@ -147,7 +147,7 @@ def test_problems_name_their_rows_and_change_nothing(app, officer):
     assert "The file was not imported: 3 problems." in html
     assert html.count('<tr><td data-label="Row">') == 3
     assert '<td data-label="Row">3</td><td data-label="Column"><code>country</code>' in html
-    assert "Unknown country code XX" in html and "Enter a whole number." in html
+    assert "&#34;XX&#34; is not a country we know" in html and "Enter a whole number." in html
     assert "<progress" not in html and '<meta http-equiv="refresh"' not in html
     assert _chain(app) == before
     assert _record(app, url).content == b"", "a refused file is not kept"

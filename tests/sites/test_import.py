@@ -100,11 +100,15 @@ def test_cli_names_the_row_of_an_unknown_site_and_imports_nothing(app, tmp_path)
         session.commit()
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text(_file(("", "MAIN", "a")), encoding="utf-8")
-    bad.write_text(_file(("", "MAIN", "a"), ("MAIN", "DRY", "B")), encoding="utf-8")
+    text = _file(("", "MAIN", "a"), ("MAIN", "DRY", "B"), ("MAIN", "", "C"))
+    bad.write_text(text, encoding="utf-8")
     runner = app.test_cli_runner()
     result = runner.invoke(cli, ["import-chain", str(bad), "--org", "cli-org"])
     assert result.exit_code == 1
+    # An unknown site is named with the rows' other problems, in the same pass.
     assert "error: row 3, site: None of your sites has the name or code B." in result.output
+    assert "error: row 4, code: Enter a code." in result.output
+    assert "2 problem(s); nothing was imported." in result.output
     assert row_counts(app, Supplier, SiteSupplier) == [0, 0]
     result = runner.invoke(cli, ["import-chain", str(good), "--org", "cli-org"])
     assert result.exit_code == 0 and "placed 1" in result.output

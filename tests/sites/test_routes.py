@@ -91,7 +91,7 @@ def test_a_site_is_added_edited_archived_and_restored(app, client, world):
     [
         ({"name": "  "}, "name", "Enter the site&#39;s name."),
         ({"name": "x" * 201}, "name", "Field cannot be longer than 200 characters."),
-        ({"country": "XX"}, "country", "Unknown country code XX"),
+        ({"country": "XX"}, "country", "&#34;XX&#34; is not a country we know"),
         ({"ends_on": "2026-02-01"}, "ends_on", "The site cannot end before it starts."),
         ({"languages": []}, "languages", "Choose at least one of the poster"),
         ({"languages": ["lv", "de"]}, "languages", "Choose at least one of the poster"),
