@@ -173,9 +173,7 @@ def report(code: str) -> Any:
     error = None
     text, contact = "", ""
     if request.method == "POST":
-        try:
-            request.form  # parsed here, where a request too large can be told
-        except RequestEntityTooLarge:
+        if not _parsed():
             return _report_form(site, page, page.texts.photo_too_large, "", ""), 413
         text, text_ok = _typed("text", services.TEXT_MAX)
         contact, contact_ok = _typed("contact", services.CONTACT_MAX)
@@ -207,6 +205,14 @@ def report(code: str) -> Any:
                     "voice/code.html", page=page, code=site.code, tracking=tracking
                 )
     return _report_form(site, page, error, text, contact)
+
+
+def _parsed() -> bool:
+    """Parse the posted form: False if the request is too large to be read at all."""
+    try:
+        return request.form is not None
+    except RequestEntityTooLarge:
+        return False
 
 
 def _report_form(site: Site, page: Page, error: str | None, text: str, contact: str) -> str:
