@@ -170,41 +170,46 @@ def thanks(code: str) -> Any:
 @anonymous
 def report(code: str) -> Any:
     site, page = _site_page(code)
-    error = None
-    text, contact = "", ""
-    if request.method == "POST":
-        if not _parsed():
-            return _report_form(site, page, page.texts.photo_too_large, "", ""), 413
-        text, text_ok = _typed("text", services.TEXT_MAX)
-        contact, contact_ok = _typed("contact", services.CONTACT_MAX)
-        if not text:
-            error = page.texts.report_empty
-        elif not (text_ok and contact_ok):
-            error = page.texts.report_too_long
-        else:
-            try:
-                photo = _photo()
-            except PhotoRefused as refused:
-                error = getattr(page.texts, refused.reason.value)
-            else:
-                session = get_session()
-                tracking = services.open_case(
-                    session,
-                    site,
-                    text=text,
-                    contact=contact,
-                    language=page.lang,
-                    today=utcnow().date(),
-                    acknowledge_days=current_app.config["VOICE_ACKNOWLEDGE_DAYS"],
-                    photo=photo,
-                    folder=storage.upload_dir(current_app),
-                )
-                session.commit()
-                # Shown this once, in this response only: never in a URL, never stored.
-                return render_template(
-                    "voice/code.html", page=page, code=site.code, tracking=tracking
-                )
-    return _report_form(site, page, error, text, contact)
+    if request.method == "GET":
+        return _report_form(site, page, None, "", "")
+    if not _parsed():  # what was typed is lost with it: the body is never read
+        multipart = request.mimetype == "multipart/form-data"
+        error = page.texts.photo_too_large if multipart else page.texts.report_too_long
+        return _report_form(site, page, error, "", ""), 413
+    text, contact, photo, error = _sent_report(page)
+    if error is not None:
+        return _report_form(site, page, error, text, contact)
+    session = get_session()
+    tracking = services.open_case(
+        session,
+        site,
+        text=text,
+        contact=contact,
+        language=page.lang,
+        today=utcnow().date(),
+        acknowledge_days=current_app.config["VOICE_ACKNOWLEDGE_DAYS"],
+        photo=photo,
+        folder=storage.upload_dir(current_app),
+    )
+    session.commit()
+    # Shown this once, in this response only: never in a URL, never stored.
+    return render_template("voice/code.html", page=page, code=site.code, tracking=tracking)
+
+
+def _sent_report(page: Page) -> tuple[str, str, Photo | None, str | None]:
+    """The report posted: its text, contact and photo (cleaned: voice.photo), and what is
+    wrong with them in the worker's words (None: nothing). The photo is decoded last, and
+    only for a report that is otherwise right."""
+    text, text_ok = _typed("text", services.TEXT_MAX)
+    contact, contact_ok = _typed("contact", services.CONTACT_MAX)
+    if not text:
+        return text, contact, None, page.texts.report_empty
+    if not (text_ok and contact_ok):
+        return text, contact, None, page.texts.report_too_long
+    try:
+        return text, contact, _photo(), None
+    except PhotoRefused as refused:
+        return text, contact, None, getattr(page.texts, refused.reason.value)
 
 
 def _parsed() -> bool:
