@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     # address: those pages keep none).
     "VOICE_RATE_LIMIT": "120 per hour",
     "VOICE_ACKNOWLEDGE_DAYS": 7,  # a worker's report is to be acknowledged within these days
+    # The largest photo a worker may send with a report (it is kept re-encoded, far smaller).
+    "VOICE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,
     "SIGNUP_RATE_LIMIT": "10 per hour",  # sign-ups per client address
     "SIGNUP_EMAIL_RATE_LIMIT": "3 per hour",  # sign-ups naming one email address (each mails it)
     # An organisation is new until NEW_ORG_DAYS after its admin's address was confirmed; while
@@ -108,6 +110,7 @@ _ENV_KEYS: dict[str, type] = {
     "API_RATE_LIMIT": str,
     "VOICE_RATE_LIMIT": str,
     "VOICE_ACKNOWLEDGE_DAYS": int,
+    "VOICE_PHOTO_MAX_BYTES": int,
     "SIGNUP_RATE_LIMIT": str,
     "SIGNUP_EMAIL_RATE_LIMIT": str,
     "EMAIL_CONFIRMATION_HOURS": int,

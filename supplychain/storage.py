@@ -9,6 +9,7 @@ deletes rows never needs the app to remove their files.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,17 @@ def upload_dir(app: Flask) -> Path:
 
 def document_path(folder: Path, organisation_id: int, stored_name: str) -> Path:
     return folder / str(organisation_id) / stored_name
+
+
+def keep(session: Session, folder: Path, organisation_id: int, data: bytes) -> str:
+    """Write data to the organisation's part of folder under a new random name, deleted again
+    unless session's transaction commits; return the name."""
+    stored_name = secrets.token_hex(16)
+    path = document_path(folder, organisation_id, stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    written(session, path)
+    return stored_name
 
 
 def delete_after_commit(session: Session, documents: Iterable[Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
+from PIL import Image
+from PIL.ExifTags import IFD, Base
 from sqlmodel import Session
 
 from supplychain import db
@@ -172,3 +175,17 @@ def make_token(
         scopes=list(scopes),
     )
     return secret
+
+
+def phone_jpeg(size=(3000, 2000)) -> bytes:
+    """A JPEG as a phone writes it: lying on its side (EXIF orientation 6), with the place, the
+    device, the time and a comment."""
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = image.getexif()
+    exif[Base.Orientation] = 6
+    exif[Base.Make], exif[Base.Model] = "PhoneMaker", "Model X"
+    exif[Base.DateTime] = "2026:12:01 06:30:00"
+    exif[IFD.GPSInfo] = {1: "N", 2: (56.0, 57.0, 1.0), 3: "E", 4: (24.0, 6.0, 1.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, comment=b"taken by Ivan")
+    return out.getvalue()

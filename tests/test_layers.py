@@ -25,6 +25,7 @@ PURE = (
     "supplychain.risk.worker_rules",
     "supplychain.voice.checkin",
     "supplychain.voice.effectiveness",
+    "supplychain.voice.photo",
     "supplychain.questionnaires.schema",
     "supplychain.questionnaires.fields",
     "supplychain.questionnaires.evaluation",

@@ -21,6 +21,7 @@ from supplychain.models import (
     AuditEvent,
     Campaign,
     CaseMessage,
+    CasePhoto,
     CaseStatus,
     ChainImport,
     Evidence,
@@ -58,6 +59,7 @@ from supplychain.risk import jobs as risk_jobs
 from supplychain.screening import services as screening
 from supplychain.screening.packs import pack_for
 from supplychain.sites import services as sites
+from supplychain.voice import photo
 from tests.conftest import csrf_token, login
 from tests.factories import (
     PASSWORD,
@@ -66,6 +68,7 @@ from tests.factories import (
     make_supplier,
     make_token,
     make_user,
+    phone_jpeg,
     send_campaign,
 )
 
@@ -139,7 +142,7 @@ def world(app):
         )
         sent = _sent_questionnaire(app, session, org_a, admin_a, s1)
         check = _screening_check(app, session, admin_a, s1)
-        case = _worker_case(session, org_a, s1)
+        case = _worker_case(app, session, org_a, s1)
         site = sites.create_site(
             session=session,
             organisation_id=org_a.id,
@@ -181,8 +184,8 @@ def world(app):
         }
 
 
-def _worker_case(session, org, supplier):
-    """A worker's report about a site of org where supplier's workers are."""
+def _worker_case(app, session, org, supplier):
+    """A worker's report, with a photo, about a site of org where supplier's workers are."""
     site = Site(organisation_id=org.id, name=f"{SECRET} Site", code="alphasit")
     session.add(site)
     session.flush()
@@ -200,6 +203,19 @@ def _worker_case(session, org, supplier):
     session.add(case)
     session.flush()
     session.add(CaseMessage(organisation_id=org.id, case_id=case.id, from_worker=True, text=SECRET))
+    picture = photo.clean(phone_jpeg((40, 30)), max_bytes=2**20)
+    stored_name = storage.keep(session, storage.upload_dir(app), org.id, picture.data)
+    session.add(
+        CasePhoto(
+            organisation_id=org.id,
+            case_id=case.id,
+            stored_name=stored_name,
+            size=len(picture.data),
+            width=picture.width,
+            height=picture.height,
+            sha256="0" * 64,
+        )
+    )
     return case
 
 
@@ -289,6 +305,7 @@ def _snapshot(app, slug: str) -> list:
             SiteSupplier,
             WorkerCase,
             CaseMessage,
+            CasePhoto,
         ):
             for row in session.exec(select(model).where(model.organisation_id == org.id)):
                 rows.append(row.model_dump(exclude={"updated_at", "last_login_at", "last_used_at"}))

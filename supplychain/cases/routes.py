@@ -6,12 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import Response as HttpResponse
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import storage
 from ..access import requires
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
@@ -56,6 +67,25 @@ def effectiveness() -> Any:
 def case(case_id: int) -> Any:
     found = get_or_404(get_session(), WorkerCase, case_id)
     return render_template("cases/case.html", **_page(found))
+
+
+@bp.route("/<int:case_id>/photo")
+@requires(Role.OFFICER)
+def photo(case_id: int) -> Any:
+    """The photo the worker sent with the report (a JPEG we made, without metadata), shown in
+    the case's page; kept by no shared cache."""
+    session = get_session()
+    found = services.photo_of(session, get_or_404(session, WorkerCase, case_id))
+    if found is None:
+        abort(404)
+    path = storage.document_path(
+        storage.upload_dir(current_app), found.organisation_id, found.stored_name
+    )
+    response = HttpResponse(path.read_bytes(), mimetype="image/jpeg")
+    response.headers["Content-Disposition"] = f'inline; filename="case-{case_id}.jpg"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<int:case_id>/<any(acknowledge, under_way, closed, take):action>", methods=["POST"])
@@ -188,6 +218,7 @@ def _page(found: WorkerCase, **forms: Any) -> dict[str, Any]:
         "owner": owner,
         "handler": found.owner_id == current_user.id,
         "messages": services.messages_of(session, found),
+        "photo": services.photo_of(session, found),
         "overdue": services.is_overdue(found, utcnow().date()),
         "escalation": escalation(str(get_locale())) if services.is_critical(found) else None,
         "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, delete, select
 
-from .. import audit, events
-from ..models import CaseMessage, CaseStatus, Site, Supplier, WorkerCase
+from .. import audit, events, storage
+from ..models import CaseMessage, CasePhoto, CaseStatus, Site, Supplier, WorkerCase
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from ..vocab import KEY_INDICATORS, IloIndicator
@@ -53,6 +53,13 @@ def messages_of(session: Session, case: WorkerCase) -> list[CaseMessage]:
             .order_by(col(CaseMessage.id))
         ).all()
     )
+
+
+def photo_of(session: Session, case: WorkerCase) -> CasePhoto | None:
+    """The photo the worker sent with the report, if any."""
+    return session.exec(
+        in_org(CasePhoto, case.organisation_id).where(CasePhoto.case_id == case.id)
+    ).first()
 
 
 def acknowledge(session: Session, case: WorkerCase, user_id: int, now: datetime) -> None:
@@ -146,7 +153,8 @@ def set_excerpt(session: Session, case: WorkerCase, text: str, user_id: int) -> 
 
 def purge_closed(session: Session, now: datetime, months: int) -> int:
     """Delete the cases closed more than `months` months ago (30-day months), with their
-    messages; an audit entry says each one was. Returns how many went."""
+    messages and photos (the files once this commits); an audit entry says each one was.
+    Returns how many went."""
     cutoff = now - timedelta(days=30 * months)
     old = session.exec(
         select(WorkerCase)
@@ -155,6 +163,11 @@ def purge_closed(session: Session, now: datetime, months: int) -> int:
     ).all()
     for case in old:
         session.execute(delete(CaseMessage).where(col(CaseMessage.case_id) == case.id))
+        photos = select(CasePhoto.organisation_id, CasePhoto.stored_name).where(
+            CasePhoto.organisation_id == case.organisation_id, CasePhoto.case_id == case.id
+        )
+        storage.delete_after_commit(session, session.exec(photos).all())
+        session.execute(delete(CasePhoto).where(col(CasePhoto.case_id) == case.id))
         audit.record(
             session,
             user_id=None,

@@ -29,7 +29,7 @@ from .responses import Answer, Response
 from .risk import AssessmentRun, Flag, FlagDecision, RunLink, RunSupplier, SupplierExposure
 from .screening import ScreeningCheck, ScreeningResult
 from .sites import Site, SiteSupplier
-from .voice import CaseMessage, CheckIn, WorkerCase
+from .voice import CaseMessage, CasePhoto, CheckIn, WorkerCase
 
 __all__ = [
     "ApiToken",
@@ -45,6 +45,7 @@ __all__ = [
     "AuditEvent",
     "Campaign",
     "CaseMessage",
+    "CasePhoto",
     "CaseStatus",
     "CheckIn",
     "ChainImport",

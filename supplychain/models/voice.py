@@ -63,6 +63,24 @@ class CaseMessage(SQLModel, table=True):
     created_at: datetime = timestamp(nullable=False)
 
 
+class CasePhoto(SQLModel, table=True):
+    """The photo a worker sent with a report, as kept: re-encoded as a JPEG without any
+    metadata (voice.photo), in the upload folder under a random name. It goes only with its
+    case (cases.services.purge_closed)."""
+
+    __tablename__ = "case_photo"
+    __table_args__ = (same_organisation("case_id", "worker_case"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    case_id: int = Field(sa_column_kwargs={"unique": True})  # one photo a report
+    stored_name: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    size: int = Field(ge=0)
+    width: int
+    height: int
+    sha256: str = Field(max_length=64)
+
+
 class CheckIn(OrganisationRow, table=True):
     """One worker's answers to a site's short check-in. supplier_id is the employer the worker
     named, or None for "I don't know" (itself a signal)."""

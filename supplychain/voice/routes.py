@@ -10,11 +10,15 @@ before the app or the server's access log sees them, and masks the site's code i
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
+from .. import storage
 from ..access import public, requires
 from ..db import get_session
 from ..downloads import pdf_attachment
@@ -26,18 +30,51 @@ from ..tenancy import get_or_404
 from ..text import CONTROL, visible
 from . import checkin, services
 from .pages import Page, page_for, poster_pages, qr_png, track_page
+from .photo import Photo, PhotoRefused, clean
 
 bp = Blueprint("voice", __name__)
 # See the module's docstring: no session, so no CSRF token; nothing here acts for anyone else.
 csrf.exempt(bp)
 
 FORM_MAX_BYTES = 64 * 1024  # 4000 characters of any script, percent-encoded, and the rest
+# A report with a photo: a photo up to some times too large is still read through (and
+# refused with the worker's text kept); a larger request is refused before it is parsed.
+PHOTO_REQUEST_FACTOR = 4
+
+
+class _Capped(io.BytesIO):
+    """An uploaded file in memory, never on disk (Werkzeug spools a large file to a temporary
+    file, which would hold the phone's metadata): its first limit + 1 bytes only, enough to
+    tell that it is too large; the rest is read and dropped."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.room = limit + 1
+
+    def write(self, data: Any) -> int:
+        kept = bytes(data[: max(0, self.room - self.tell())])
+        super().write(kept)
+        return len(data)
+
+
+class _PhotoFormParser(FormDataParser):
+    """Werkzeug's form parser, keeping each file in a _Capped buffer of the photo's limit."""
+
+    def __init__(self, **options: Any) -> None:
+        limit = int(current_app.config["VOICE_PHOTO_MAX_BYTES"])
+        super().__init__(**{**options, "stream_factory": lambda **_: _Capped(limit)})
 
 
 @bp.before_request
 def _bounded() -> None:
-    # A form is refused before it is parsed when it is longer than its longest text can be.
-    if request.endpoint != "voice.poster":
+    # A form is refused before it is parsed when it is longer than its longest text can be;
+    # a report may bring a photo (read by _PhotoFormParser, its texts still bounded).
+    if request.endpoint == "voice.report" and request.mimetype == "multipart/form-data":
+        limit = int(current_app.config["VOICE_PHOTO_MAX_BYTES"])
+        request.max_content_length = PHOTO_REQUEST_FACTOR * limit + FORM_MAX_BYTES
+        request.max_form_memory_size = FORM_MAX_BYTES
+        request.form_data_parser_class = _PhotoFormParser
+    elif request.endpoint != "voice.poster":
         request.max_content_length = FORM_MAX_BYTES
 
 
@@ -133,32 +170,70 @@ def thanks(code: str) -> Any:
 @anonymous
 def report(code: str) -> Any:
     site, page = _site_page(code)
-    error = None
-    text, contact = "", ""
-    if request.method == "POST":
-        text, text_ok = _typed("text", services.TEXT_MAX)
-        contact, contact_ok = _typed("contact", services.CONTACT_MAX)
-        if not text:
-            error = page.texts.report_empty
-        elif not (text_ok and contact_ok):
-            error = page.texts.report_too_long
-        else:
-            session = get_session()
-            tracking = services.open_case(
-                session,
-                site,
-                text=text,
-                contact=contact,
-                language=page.lang,
-                today=utcnow().date(),
-                acknowledge_days=current_app.config["VOICE_ACKNOWLEDGE_DAYS"],
-            )
-            session.commit()
-            # Shown this once, in this response only: never in a URL, never stored.
-            return render_template("voice/code.html", page=page, code=site.code, tracking=tracking)
+    if request.method == "GET":
+        return _report_form(site, page, None, "", "")
+    if not _parsed():  # what was typed is lost with it: the body is never read
+        multipart = request.mimetype == "multipart/form-data"
+        error = page.texts.photo_too_large if multipart else page.texts.report_too_long
+        return _report_form(site, page, error, "", ""), 413
+    text, contact, photo, error = _sent_report(page)
+    if error is not None:
+        return _report_form(site, page, error, text, contact)
+    session = get_session()
+    tracking = services.open_case(
+        session,
+        site,
+        text=text,
+        contact=contact,
+        language=page.lang,
+        today=utcnow().date(),
+        acknowledge_days=current_app.config["VOICE_ACKNOWLEDGE_DAYS"],
+        photo=photo,
+        folder=storage.upload_dir(current_app),
+    )
+    session.commit()
+    # Shown this once, in this response only: never in a URL, never stored.
+    return render_template("voice/code.html", page=page, code=site.code, tracking=tracking)
+
+
+def _sent_report(page: Page) -> tuple[str, str, Photo | None, str | None]:
+    """The report posted: its text, contact and photo (cleaned: voice.photo), and what is
+    wrong with them in the worker's words (None: nothing). The photo is decoded last, and
+    only for a report that is otherwise right."""
+    text, text_ok = _typed("text", services.TEXT_MAX)
+    contact, contact_ok = _typed("contact", services.CONTACT_MAX)
+    if not text:
+        return text, contact, None, page.texts.report_empty
+    if not (text_ok and contact_ok):
+        return text, contact, None, page.texts.report_too_long
+    try:
+        return text, contact, _photo(), None
+    except PhotoRefused as refused:
+        return text, contact, None, getattr(page.texts, refused.reason.value)
+
+
+def _parsed() -> bool:
+    """Parse the posted form: False if the request is too large to be read at all."""
+    try:
+        return request.form is not None
+    except RequestEntityTooLarge:
+        return False
+
+
+def _report_form(site: Site, page: Page, error: str | None, text: str, contact: str) -> str:
+    """The report's form, with what the worker typed and what was wrong with it."""
     return render_template(
         "voice/report.html", page=page, code=site.code, error=error, text=text, contact=contact
     )
+
+
+def _photo() -> Photo | None:
+    """The photo sent with the report, cleaned (voice.photo), or None when none was chosen."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:  # a form sent without a file chosen
+        return None
+    limit = int(current_app.config["VOICE_PHOTO_MAX_BYTES"])
+    return clean(upload.stream.read(), max_bytes=limit)
 
 
 @bp.route("/w/track", methods=["GET", "POST"])

@@ -10,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
-from ..models import CaseMessage, CheckIn, Site, SiteSupplier, Supplier, WorkerCase
+from .. import storage
+from ..models import CaseMessage, CasePhoto, CheckIn, Site, SiteSupplier, Supplier, WorkerCase
 from ..tenancy import in_org
 from ..vocab import CaseStatus
 from . import checkin
 from .effectiveness import CaseRow, CheckInRow, SiteRow
+from .photo import Photo
 
 TEXT_MAX = 4000
 CONTACT_MAX = 300
@@ -92,24 +95,39 @@ def open_case(
     language: str,
     today: date,
     acknowledge_days: int,
+    photo: Photo | None = None,
+    folder: Path | None = None,
 ) -> str:
-    """Open a case with the worker's text and return its tracking code (shown once, stored only
-    as its hash)."""
+    """Open a case with the worker's text, and photo (already cleaned: voice.photo) written to
+    the upload folder, and return its tracking code (shown once, stored only as its hash)."""
     assert site.id is not None
     code = secrets.token_urlsafe(CODE_BYTES)
-    session.add(
-        WorkerCase(
-            organisation_id=site.organisation_id,
-            site_id=site.id,
-            code_hash=code_hash(code),
-            language=language,
-            text=text[:TEXT_MAX],
-            contact=contact[:CONTACT_MAX],
-            status=CaseStatus.RECEIVED,
-            acknowledge_by=today + timedelta(days=acknowledge_days),
-        )
+    case = WorkerCase(
+        organisation_id=site.organisation_id,
+        site_id=site.id,
+        code_hash=code_hash(code),
+        language=language,
+        text=text[:TEXT_MAX],
+        contact=contact[:CONTACT_MAX],
+        status=CaseStatus.RECEIVED,
+        acknowledge_by=today + timedelta(days=acknowledge_days),
     )
+    session.add(case)
     session.flush()
+    if photo is not None:
+        assert folder is not None and case.id is not None
+        session.add(
+            CasePhoto(
+                organisation_id=case.organisation_id,
+                case_id=case.id,
+                stored_name=storage.keep(session, folder, case.organisation_id, photo.data),
+                size=len(photo.data),
+                width=photo.width,
+                height=photo.height,
+                sha256=hashlib.sha256(photo.data).hexdigest(),
+            )
+        )
+        session.flush()
     return code
 
 

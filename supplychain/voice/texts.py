@@ -56,6 +56,10 @@ class VoiceTexts(BaseModel):
     report_submit: str = Text
     report_empty: str = Text
     report_too_long: str = Text
+    photo_label: str = Text
+    photo_help: str = Text
+    photo_too_large: str = Text  # the names of voice.photo.Refusal's values
+    photo_unreadable: str = Text
     code_title: str = Text
     code_text: str = Text
     track_title: str = Text
