@@ -144,16 +144,12 @@ def suppliers_on(session: Session, site: Site) -> list[Supplier]:
 
 @dataclass(frozen=True)
 class Placement:
-    """A site a supplier is on, and whether any of its workers there has been heard."""
+    """A site a supplier is on. Unverified: the channel runs on the site but no worker has
+    named the supplier, so what it says of its workers there rests on its word alone (which is
+    not the same as no risk)."""
 
     site: Site
-    heard: bool
-
-    @property
-    def unverified(self) -> bool:
-        """The channel runs on the site but no worker has named the supplier: what it says of
-        its workers there rests on its word alone (not the same as no risk)."""
-        return not self.heard and not self.site.archived
+    unverified: bool
 
 
 def sites_of(session: Session, supplier: Supplier) -> list[Placement]:
@@ -165,7 +161,9 @@ def sites_of(session: Session, supplier: Supplier) -> list[Placement]:
     query = in_org(Site, supplier.organisation_id).where(col(Site.id).in_(ids))
     sites = session.exec(query.order_by(Site.name)).all()
     heard = heard_on(session, supplier.organisation_id, [s.id for s in sites if s.id])
-    return [Placement(site, (site.id, supplier.id) in heard) for site in sites]
+    return [
+        Placement(site, not site.archived and (site.id, supplier.id) not in heard) for site in sites
+    ]
 
 
 def heard_on(

@@ -116,8 +116,7 @@ def stylesheet() -> Any:
 @public
 @anonymous
 def site(code: str) -> Any:
-    site, page = _site_page(code)
-    return render_template("voice/site.html", page=page, code=site.code)
+    return _plain_page(code, "voice/site.html")
 
 
 @bp.route("/w/<code>/help")
@@ -125,8 +124,7 @@ def site(code: str) -> Any:
 @anonymous
 def danger(code: str) -> Any:
     """The emergency and help numbers, at once: nothing to type first."""
-    site, page = _site_page(code)
-    return render_template("voice/danger.html", page=page, code=site.code)
+    return _plain_page(code, "voice/danger.html")
 
 
 @bp.route("/w/<code>/check-in", methods=["GET", "POST"])
@@ -161,8 +159,13 @@ def check_in(code: str) -> Any:
 @public
 @anonymous
 def thanks(code: str) -> Any:
+    return _plain_page(code, "voice/thanks.html")
+
+
+def _plain_page(code: str, template: str) -> Any:
+    """A page of the site's with nothing of its own to read or keep."""
     site, page = _site_page(code)
-    return render_template("voice/thanks.html", page=page, code=site.code)
+    return render_template(template, page=page, code=site.code)
 
 
 @bp.route("/w/<code>/report", methods=["GET", "POST"])
