@@ -1,4 +1,5 @@
-"""Languages: English and Latvian. The choice is kept in the session (or the user's profile)."""
+"""Languages: English and Latvian for the officer's pages; English, Latvian and Russian for the
+supplier's. The choice is kept in the session (or the user's profile)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from flask_login import current_user
 from .models import Severity
 from .vocab import GRAVEST_FIRST, Source
 
-LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
+# Each language by its own name; which of them a page offers is config LANGUAGES (the officer's
+# pages) or SUPPLIER_LANGUAGES (the supplier's).
+LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu", "ru": "Русский"}
 SEVERITY_NAMES = {
     Severity.LOW: _l("Low"),
     Severity.MEDIUM: _l("Medium"),
@@ -27,11 +30,18 @@ SOURCE_NAMES = {
 }
 
 
+def page_languages() -> tuple[str, ...]:
+    """The languages this request's page may speak: a supplier's page (answering from a link,
+    no account) has more than the officer's."""
+    key = "SUPPLIER_LANGUAGES" if request.blueprint == "respond" else "LANGUAGES"
+    return tuple(current_app.config[key])
+
+
 def select_locale() -> str:
     """The user's choice, then their profile, then the browser's preference."""
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = page_languages()
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -48,6 +58,7 @@ def init_app(app: Flask) -> None:
         SEVERITY_NAMES=SEVERITY_NAMES,
         SOURCE_NAMES=SOURCE_NAMES,
         get_locale=get_locale,
+        page_languages=page_languages,
     )
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.filters["format_datetime"] = format_datetime

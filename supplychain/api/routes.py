@@ -285,6 +285,7 @@ def create_invitations(body: InvitationIn) -> Any:
             supplier_ids=body.supplier_ids,
             base_url=current_app.config["BASE_URL"],
             now=utcnow(),
+            language=body.language,
         )
     sent = session.exec(
         in_org(Invitation, org_id())

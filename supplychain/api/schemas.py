@@ -220,6 +220,11 @@ class InvitationIn(_In):
     title: Annotated[str, _text(200, 1)]
     message: Annotated[str, _text(2000)] = ""
     deadline: AwareDatetime
+    language: Literal["en", "lv", "ru"] | None = Field(
+        None,
+        description="Of the mails and the answering pages (the supplier can switch); "
+        "default: Latvian for a supplier in Latvia, else English",
+    )
 
 
 class ResendIn(_In):

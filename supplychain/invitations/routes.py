@@ -130,6 +130,7 @@ def new() -> Any:
                 supplier_ids=ids,
                 base_url=current_app.config["BASE_URL"],
                 now=utcnow(),
+                language=form.language.data or None,
             )
         except InvalidInput as exc:
             apply_errors(form, exc)
