@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .db import get_session
+from .i18n import page_languages
 
 API_PREFIX = "/api/"
 
@@ -60,7 +61,7 @@ def _database_unavailable(error: sa.exc.DBAPIError) -> Any:
 
         return error_response(503, "The database is unavailable; try again shortly.", headers=retry)
     # The language without the signed-in user's profile, which lives in that database.
-    languages = current_app.config["LANGUAGES"]
+    languages = page_languages()
     lang = session.get("lang")
     if lang not in languages:
         lang = request.accept_languages.best_match(languages) or languages[0]

@@ -326,6 +326,7 @@ def resend_invitation(invitation_id: int, body: ResendIn) -> Any:
             now=utcnow(),
             user_id=actor_id(),
             deadline=body.deadline,
+            language=body.language,
         )
     except InvalidInput as exc:
         if "invitation" in exc.errors:  # already submitted: the state, not the input, is wrong

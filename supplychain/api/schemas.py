@@ -231,6 +231,9 @@ class ResendIn(_In):
     deadline: AwareDatetime | None = Field(
         None, description="default: as it was, or a week from now if that is past or near"
     )
+    language: Literal["en", "lv", "ru"] | None = Field(
+        None, description="Of the new mail and the answering pages; default: as it was"
+    )
 
 
 class InvitationOut(_Out):

@@ -227,8 +227,10 @@ def resend(
     now: datetime,
     user_id: int | None,
     deadline: datetime | None = None,
+    language: str | None = None,
 ) -> IssuedLink:
     """Send a fresh link until deadline if given; without one, an expired link gets a week more.
+    The mail and the pages speak language if given, else the invitation's language as it was.
 
     The old link stops working, and so does every browser session opened with it or before a
     revoke: the supplier starts again from the new link (their answers are kept).
@@ -244,6 +246,8 @@ def resend(
         )
     if deadline is not None and aware(deadline) <= now:
         raise InvalidInput({"deadline": str(_l("The deadline must be in the future."))})
+    if language is not None and language not in SUPPLIER_LANGUAGES:
+        raise InvalidInput({"language": str(_l("Choose one of the languages offered."))})
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     raw = secrets.token_urlsafe(32)
     invitation.token_hash = digest(raw)
@@ -253,6 +257,7 @@ def resend(
     invitation.sent_at = None
     invitation.reminded_at = None
     invitation.email = supplier.email or invitation.email
+    invitation.language = language or invitation.language
     if deadline is not None:
         invitation.expires_at = deadline
     elif aware(invitation.expires_at) <= now + timedelta(days=1):

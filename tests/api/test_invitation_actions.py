@@ -118,3 +118,6 @@ def test_invitations_are_sent_in_the_language_asked_for(client, tenants):
     assert sent.status_code == 201 and sent.json["invitations"][0]["language"] == "ru"
     bad = call(client, "POST", "/invitations", a.write, json={**body, "language": "de"})
     assert bad.status_code == 422 and "language" in bad.json["error"]["fields"]
+    resend = f"/invitations/{sent.json['invitations'][0]['id']}/resend"
+    resent = call(client, "POST", resend, a.write, json={"language": "lv"})
+    assert resent.status_code == 200 and resent.json["language"] == "lv"

@@ -90,6 +90,14 @@ def test_the_officer_chooses_the_language_of_the_invitations(app, admin, chain):
     with app.app_context():
         languages = db.get_session().exec(select(Invitation.language).order_by(Invitation.id))
         assert languages.all() == ["ru", "lv"]
+    # A new link in another language: the mail that carries it speaks that one.
+    resend = "/invitations/invitation/1/resend"
+    post_form(admin, resend, {"language": "en"}, page=response.headers["Location"])
+    with app.app_context():
+        session = db.get_session()
+        assert session.get(Invitation, 1).language == "en"
+        [mail] = session.exec(select(OutboxMessage).where(OutboxMessage.invitation_id == 1))
+        assert mail.subject.startswith("supplychain: “Organisation") and "asks you" in mail.subject
 
 
 def test_a_whole_tier(app, admin, chain):

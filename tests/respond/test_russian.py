@@ -107,9 +107,26 @@ def english_left(text: str, questionnaire: Any, *, html: bool = True) -> list[st
     return sorted(source for source, pattern in _english_sources() if pattern.search(joined))
 
 
+SELF = "supplier-self-assessment"
+# Per questionnaire: the answers that open its tables, and an answer a section refuses.
+OPENED = {
+    AGENCY: {},
+    SELF: {
+        "uses_subcontractors": "yes",
+        "subcontractors": [
+            {"name": "Jumiķi SIA", "registration_no": "40103999001", "country": "LV",
+             "email": "", "activity": "Jumti", "workers": 6, "subcontracts_further": "no"}
+        ],
+    },
+}  # fmt: skip
+WRONG = {AGENCY: ("pay_and_time", "weekly_hours"), SELF: ("identity", "founded_year")}
+
+
 @pytest.fixture
-def russian(app):
-    """An agency in Latvia invited in Russian; its link and the questionnaire."""
+def russian(app, request):
+    """An agency in Latvia invited in Russian (or to the questionnaire the test's parameter
+    names); its link and the questionnaire."""
+    which = getattr(request, "param", AGENCY)
     with app.app_context():
         session = db.get_session()
         org = make_org(session, "buyer", "Buyer AS")
@@ -117,12 +134,12 @@ def russian(app):
         agency = make_supplier(
             session, org, code="A1", name="Darba Roka SIA", email="hr@roka.lv", country="LV"
         )
-        questionnaire = get_catalogue().current[AGENCY]
+        questionnaire = get_catalogue().current[which]
         _c, [link] = send_campaign(
             session,
             org.id,
             [agency.id],
-            questionnaire=AGENCY,
+            questionnaire=which,
             user_id=officer.id,
             message="Просим ответить до конца месяца.",
             language="ru",
@@ -138,8 +155,10 @@ def _russian_page(response: Any, questionnaire: Any) -> str:
     return page
 
 
+@pytest.mark.parametrize("russian", [AGENCY, SELF], indirect=True)
 def test_the_mail_and_every_page_speak_russian(app, client, russian):
     questionnaire = russian["questionnaire"]
+    wrong_section, wrong_question = WRONG[questionnaire.id]
     with app.app_context():
         session = db.get_session()
         assert session.exec(select(Invitation.language)).one() == "ru"
@@ -152,14 +171,14 @@ def test_the_mail_and_every_page_speak_russian(app, client, russian):
     landing = _russian_page(client.get(f"/r/{russian['token']}"), questionnaire)
     assert "Количество вопросов: от" in landing
     start(client, russian["token"])
-    answers = plain_answers(questionnaire)
+    answers = plain_answers(questionnaire, OPENED[questionnaire.id])
     for section in questionnaire.sections:
         url = f"/r/answer?section={section.id}"
         _russian_page(client.get(url), questionnaire)
         data = [("csrf_token", csrf_of(client, url)), ("go", "next")]
         posted = section_form(questionnaire, section.id, answers)
-        if section.id == "pay_and_time":  # a wrong answer first: the error is in Russian
-            wrong = [(k, "много" if k == "weekly_hours" else v) for k, v in posted]
+        if section.id == wrong_section:  # a wrong answer first: the error is in Russian
+            wrong = [(k, "много" if k == wrong_question else v) for k, v in posted]
             error = client.post(url, data=MultiDict(data + wrong))
             assert "Введите целое число" in _russian_page(error, questionnaire)
         assert client.post(url, data=MultiDict(data + posted)).status_code == 303, section.id
