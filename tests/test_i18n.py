@@ -57,9 +57,10 @@ def test_every_string_in_the_code_is_in_the_catalog(tmp_path):
     )
     with pot.open("rb") as handle:
         wanted = {m.id for m in read_po(handle) if m.id}
-    have = {m.id for m in _messages(_catalog())}
-    missing = sorted(str(m) for m in wanted - have)
-    assert missing == [], "run pybabel extract/update and translate: " + repr(missing[:10])
+    for lang in ("lv", "ru"):  # Russian may leave a text empty (English), but lists it
+        have = {m.id for m in _messages(_catalog(lang))}
+        missing = sorted(str(m) for m in wanted - have)
+        assert missing == [], f"{lang}: run pybabel extract/update and translate: {missing[:10]!r}"
 
 
 def test_every_string_has_a_latvian_translation_with_the_same_placeholders():

@@ -44,7 +44,7 @@ class CampaignForm(Form):
         description=_l("Shown in the email above the link."),
     )
     language = SelectField(
-        _l("Language"),
+        _l("Language of the invitation"),
         choices=LANGUAGE_CHOICES,
         default="",
         description=_l("Of the mail and the questionnaire; the supplier can switch."),
