@@ -54,11 +54,11 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        page_languages=page_languages,
         SEVERITIES=[s.value for s in GRAVEST_FIRST],
         SEVERITY_NAMES=SEVERITY_NAMES,
         SOURCE_NAMES=SOURCE_NAMES,
         get_locale=get_locale,
-        page_languages=page_languages,
     )
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.filters["format_datetime"] = format_datetime

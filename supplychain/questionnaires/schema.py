@@ -427,12 +427,10 @@ def _translation_problems(node: Any, path: Path, languages: list[str]) -> list[P
 NOTE_TEXT = {
     "en": "If you wish, explain this answer: what happened, and what you are doing about it.",
     "lv": "Ja vēlaties, paskaidrojiet šo atbildi: kas notika un ko jūs darāt lietas labā.",
-    "ru": "Если хотите, поясните этот ответ: что произошло и что вы делаете, чтобы это исправить.",
 }
 NOTE_HELP = {
     "en": "Optional. Your explanation is kept with the answer and read with it.",
     "lv": "Nav obligāti. Jūsu paskaidrojums tiek saglabāts kopā ar atbildi un lasīts kopā ar to.",
-    "ru": "Необязательно. Ваше пояснение сохраняется вместе с ответом и читается вместе с ним.",
 }
 
 
