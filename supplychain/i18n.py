@@ -11,9 +11,7 @@ from flask_login import current_user
 from .models import Severity
 from .vocab import GRAVEST_FIRST, Source
 
-# Each language by its own name; which of them a page offers is config LANGUAGES (the officer's
-# pages) or SUPPLIER_LANGUAGES (the supplier's).
-LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu", "ru": "Русский"}
+LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
 SEVERITY_NAMES = {
     Severity.LOW: _l("Low"),
     Severity.MEDIUM: _l("Medium"),
@@ -28,6 +26,10 @@ SOURCE_NAMES = {
     Source.CHECKS: _l("Register checks"),
     Source.WORKERS: _l("Workers"),
 }
+
+# Every language a page may offer in its own name: the officer's (LANGUAGE_NAMES) and the more
+# a supplier may answer in (config SUPPLIER_LANGUAGES).
+NATIVE_NAMES = {**LANGUAGE_NAMES, "ru": "Русский"}
 
 
 def page_languages() -> tuple[str, ...]:
@@ -54,6 +56,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        NATIVE_NAMES=NATIVE_NAMES,
         page_languages=page_languages,
         SEVERITIES=[s.value for s in GRAVEST_FIRST],
         SEVERITY_NAMES=SEVERITY_NAMES,

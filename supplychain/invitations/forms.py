@@ -15,14 +15,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import Form, WholeNumberField
-from ..i18n import LANGUAGE_NAMES
+from ..i18n import NATIVE_NAMES
 from ..numbers import row_id
 from ..vocab import SUPPLIER_LANGUAGES
 
 # The language of the mails and the answering pages: the supplier can switch on the pages.
 LANGUAGE_CHOICES = [
     SelectChoice("", _l("Each supplier's own: Latvian in Latvia, else English")),
-    *(SelectChoice(code, LANGUAGE_NAMES[code]) for code in SUPPLIER_LANGUAGES),
+    *(SelectChoice(code, NATIVE_NAMES[code]) for code in SUPPLIER_LANGUAGES),
 ]
 
 RECIPIENTS = [

@@ -36,7 +36,6 @@ from ..risk.freshness import freshness
 from ..risk.snapshot import run_suppliers
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from ..vocab import LANGUAGES
 from . import exports, services
 from .context import Scope
 from .flags import flag_items
@@ -75,7 +74,7 @@ class ReportForm(Form):
     )
     lang = SelectField(
         _l("Language of the report"),
-        choices=[SelectChoice(k, LANGUAGE_NAMES[k]) for k in LANGUAGES],
+        choices=[SelectChoice(k, v) for k, v in LANGUAGE_NAMES.items()],
         invalid_choice_message=_l("Choose English or Latvian."),
     )
 
