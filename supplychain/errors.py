@@ -25,6 +25,9 @@ def _http_error(error: HTTPException) -> Any:
     if code == 404 and request.blueprint == "respond":
         # A supplier with a dead link: no sign-in prompt, just what to do next.
         return render_template("respond/invalid.html"), 404
+    if code == 413 and request.blueprint == "respond":
+        # A supplier attaching too many documents at once (MAX_CONTENT_LENGTH): what to do.
+        return render_template("respond/too_large.html"), 413
     if code == 404 and request.blueprint == "voice":
         return render_template("voice/invalid.html"), 404  # in no one language: a worker's page
     template = f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"

@@ -192,6 +192,16 @@ def test_the_mail_and_every_page_speak_russian(app, client, russian):
     _russian_page(client.get("/r/copy"), questionnaire)
 
 
+def test_too_much_at_once_says_so_in_russian(app, client, russian):
+    start(client, russian["token"])
+    url = "/r/answer?section=agency"
+    csrf = csrf_of(client, url)
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    page = client.post(url, data={"csrf_token": csrf, "registration_no": "4" * 5000})
+    assert page.status_code == 413
+    assert "Слишком много за один раз" in _russian_page(page, russian["questionnaire"])
+
+
 def test_a_dead_link_says_so_in_russian(client, russian):
     page = client.get("/r/not-a-link", headers={"Accept-Language": "ru,en;q=0.5"})
     assert page.status_code == 404
