@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from .resources import resource_dir
-from .vocab import LANGUAGES
+from .vocab import LANGUAGES, SUPPLIER_LANGUAGES
 
 ENV_PREFIX = "SUPPLYCHAIN"
 
@@ -26,7 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_SSL": False,
     "MAIL_FROM": "supplychain@localhost",
     "MAIL_DIR": None,  # None: <instance>/mail
-    "LANGUAGES": LANGUAGES,
+    "LANGUAGES": LANGUAGES,  # the officer's pages
+    "SUPPLIER_LANGUAGES": SUPPLIER_LANGUAGES,  # the supplier's pages and mails
     "BABEL_DEFAULT_LOCALE": "en",
     # Our forms pass every message themselves (WTForms has no Latvian catalogue), so Flask-WTF
     # need not look up WTForms' own translations on each request.

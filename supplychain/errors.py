@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .db import get_session
+from .i18n import page_languages
 
 API_PREFIX = "/api/"
 
@@ -24,6 +25,9 @@ def _http_error(error: HTTPException) -> Any:
     if code == 404 and request.blueprint == "respond":
         # A supplier with a dead link: no sign-in prompt, just what to do next.
         return render_template("respond/invalid.html"), 404
+    if code == 413 and request.blueprint == "respond":
+        # A supplier attaching too many documents at once (MAX_CONTENT_LENGTH): what to do.
+        return render_template("respond/too_large.html"), 413
     if code == 404 and request.blueprint == "voice":
         return render_template("voice/invalid.html"), 404  # in no one language: a worker's page
     template = f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"
@@ -60,7 +64,7 @@ def _database_unavailable(error: sa.exc.DBAPIError) -> Any:
 
         return error_response(503, "The database is unavailable; try again shortly.", headers=retry)
     # The language without the signed-in user's profile, which lives in that database.
-    languages = current_app.config["LANGUAGES"]
+    languages = page_languages()
     lang = session.get("lang")
     if lang not in languages:
         lang = request.accept_languages.best_match(languages) or languages[0]

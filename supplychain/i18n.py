@@ -1,4 +1,5 @@
-"""Languages: English and Latvian. The choice is kept in the session (or the user's profile)."""
+"""Languages: English and Latvian for the officer's pages; English, Latvian and Russian for the
+supplier's. The choice is kept in the session (or the user's profile)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,23 @@ SOURCE_NAMES = {
     Source.WORKERS: _l("Workers"),
 }
 
+# Every language a page may offer in its own name: the officer's (LANGUAGE_NAMES) and the more
+# a supplier may answer in (config SUPPLIER_LANGUAGES).
+NATIVE_NAMES = {**LANGUAGE_NAMES, "ru": "Русский"}
+
+
+def page_languages() -> tuple[str, ...]:
+    """The languages this request's page may speak: a supplier's page (answering from a link,
+    no account) has more than the officer's."""
+    key = "SUPPLIER_LANGUAGES" if request.blueprint == "respond" else "LANGUAGES"
+    return tuple(current_app.config[key])
+
 
 def select_locale() -> str:
     """The user's choice, then their profile, then the browser's preference."""
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = page_languages()
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -51,6 +63,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        NATIVE_NAMES=NATIVE_NAMES,
+        page_languages=page_languages,
         SEVERITIES=[s.value for s in GRAVEST_FIRST],
         SEVERITY_NAMES=SEVERITY_NAMES,
         SOURCE_NAMES=SOURCE_NAMES,

@@ -13,6 +13,10 @@ import enum
 # The languages of the product's pages, mails, reports and guide, English first (the source).
 LANGUAGES = ("en", "lv")
 
+# The languages a supplier may be invited in and answer in: the answering pages, the mails, the
+# copy of the answers. A questionnaire text not yet given in one of them is shown in English.
+SUPPLIER_LANGUAGES = ("en", "lv", "ru")
+
 
 class Role(enum.StrEnum):
     """What a user may do inside their organisation."""

@@ -138,6 +138,7 @@ def send_campaign(
     message: str = "",
     deadline: datetime | None = None,
     base_url: str | None = None,
+    language: str | None = None,
 ) -> tuple[Campaign, list[invitations.IssuedLink]]:
     """A campaign sent through the service (a questionnaire id means its current version);
     by default due in ten days, with links on the app's BASE_URL."""
@@ -155,6 +156,7 @@ def send_campaign(
         supplier_ids=list(supplier_ids),
         base_url=current_app.config["BASE_URL"] if base_url is None else base_url,
         now=now,
+        language=language,
     )
 
 

@@ -303,6 +303,7 @@ def create_invitations(body: InvitationIn) -> Any:
             supplier_ids=body.supplier_ids,
             base_url=current_app.config["BASE_URL"],
             now=utcnow(),
+            language=body.language,
         )
     sent = session.exec(
         in_org(Invitation, org_id())
@@ -343,6 +344,7 @@ def resend_invitation(invitation_id: int, body: ResendIn) -> Any:
             now=utcnow(),
             user_id=actor_id(),
             deadline=body.deadline,
+            language=body.language,
         )
     except InvalidInput as exc:
         if "invitation" in exc.errors:  # already submitted: the state, not the input, is wrong

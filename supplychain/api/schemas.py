@@ -287,11 +287,19 @@ class InvitationIn(_In):
     title: Annotated[str, _text(200, 1)]
     message: Annotated[str, _text(2000)] = ""
     deadline: AwareDatetime
+    language: Literal["en", "lv", "ru"] | None = Field(
+        None,
+        description="Of the mails and the answering pages (the supplier can switch); "
+        "default: Latvian for a supplier in Latvia, else English",
+    )
 
 
 class ResendIn(_In):
     deadline: AwareDatetime | None = Field(
         None, description="default: as it was, or a week from now if that is past or near"
+    )
+    language: Literal["en", "lv", "ru"] | None = Field(
+        None, description="Of the new mail and the answering pages; default: as it was"
     )
 
 

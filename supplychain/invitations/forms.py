@@ -15,7 +15,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import Form, WholeNumberField
+from ..i18n import NATIVE_NAMES
 from ..numbers import row_id
+from ..vocab import SUPPLIER_LANGUAGES
+
+# The language of the mails and the answering pages: the supplier can switch on the pages.
+LANGUAGE_CHOICES = [
+    SelectChoice("", _l("Each supplier's own: Latvian in Latvia, else English")),
+    *(SelectChoice(code, NATIVE_NAMES[code]) for code in SUPPLIER_LANGUAGES),
+]
 
 RECIPIENTS = [
     SelectChoice("chosen", _l("The suppliers ticked below")),
@@ -34,6 +42,13 @@ class CampaignForm(Form):
         _l("Message to the suppliers (optional)"),
         [Length(max=2000)],
         description=_l("Shown in the email above the link."),
+    )
+    language = SelectField(
+        _l("Language of the invitation"),
+        choices=LANGUAGE_CHOICES,
+        default="",
+        description=_l("Of the mail and the questionnaire; the supplier can switch."),
+        invalid_choice_message=_l("Choose one of the languages offered."),
     )
     recipients = RadioField(_l("Send to"), choices=RECIPIENTS, default="chosen")
     tier = WholeNumberField(_l("Tier"), [Optional(), NumberRange(min=1, max=99)], digits=4)

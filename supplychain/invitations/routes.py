@@ -130,6 +130,7 @@ def new() -> Any:
                 supplier_ids=ids,
                 base_url=current_app.config["BASE_URL"],
                 now=utcnow(),
+                language=form.language.data or None,
             )
         except InvalidInput as exc:
             apply_errors(form, exc)
@@ -212,6 +213,7 @@ def resend(invitation_id: int) -> Any:
             base_url=current_app.config["BASE_URL"],
             now=utcnow(),
             user_id=current_user.id,
+            language=request.form.get("language") or None,
         )
     except InvalidInput as exc:
         flash(" ".join(str(v) for v in exc.errors.values()), "error")

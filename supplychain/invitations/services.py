@@ -24,6 +24,7 @@ from ..models import Campaign, Invitation, Response, ResponseStatus, Supplier
 from ..questionnaires.schema import Questionnaire
 from ..tenancy import in_org
 from ..validation import InvalidInput
+from ..vocab import SUPPLIER_LANGUAGES
 from . import mails, outbox
 
 REMINDER_BEFORE = timedelta(days=3)
@@ -80,11 +81,10 @@ def status_of(
     return next((state for state, holds in states if holds), InvitationStatus.QUEUED)
 
 
-def language_for(supplier: Supplier, languages: Iterable[str]) -> str:
-    """Latvian for a Latvian supplier when the questionnaire has it, else English (or the first)."""
-    offered = list(languages)
-    wanted = "lv" if supplier.country == "LV" else "en"
-    return wanted if wanted in offered else ("en" if "en" in offered else offered[0])
+def language_for(supplier: Supplier) -> str:
+    """The language of an invitation the officer left to us: Latvian for a supplier in Latvia,
+    else English."""
+    return "lv" if supplier.country == "LV" else "en"
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,13 @@ def create_campaign(
     supplier_ids: Iterable[int],
     base_url: str,
     now: datetime,
+    language: str | None = None,
 ) -> tuple[Campaign, list[IssuedLink]]:
-    """Invite each supplier to answer questionnaire by deadline; queue one mail each."""
+    """Invite each supplier to answer questionnaire by deadline; queue one mail each.
+
+    The mails and the answering pages speak language (one of SUPPLIER_LANGUAGES); without one,
+    each supplier's own (see language_for). The questionnaire's texts it lacks are in English.
+    """
     ids = sorted(set(supplier_ids))
     suppliers = session.exec(  # archived suppliers are out of the chain: none is invited
         live_suppliers(organisation_id).where(col(Supplier.id).in_(ids))
@@ -131,6 +136,8 @@ def create_campaign(
         errors["deadline"] = str(_l("The deadline must be in the future."))
     if not title.strip():
         errors["title"] = str(_l("Give the sending a name."))
+    if language is not None and language not in SUPPLIER_LANGUAGES:
+        errors["language"] = str(_l("Choose one of the languages offered."))
     if errors:
         raise InvalidInput(errors)
     campaign = Campaign(
@@ -145,7 +152,8 @@ def create_campaign(
     session.add(campaign)
     session.flush()
     links = [
-        _invite(session, campaign, supplier, questionnaire, base_url, now) for supplier in suppliers
+        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+        for supplier in suppliers
     ]
     audit.record(
         session,
@@ -163,6 +171,7 @@ def _invite(
     campaign: Campaign,
     supplier: Supplier,
     questionnaire: Questionnaire,
+    language: str | None,
     base_url: str,
     now: datetime,
 ) -> IssuedLink:
@@ -174,7 +183,7 @@ def _invite(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         email=supplier.email,
-        language=language_for(supplier, questionnaire.languages),
+        language=language or language_for(supplier),
         token_hash=digest(raw),
         expires_at=campaign.deadline,
         created_at=now,
@@ -218,8 +227,10 @@ def resend(
     now: datetime,
     user_id: int | None,
     deadline: datetime | None = None,
+    language: str | None = None,
 ) -> IssuedLink:
     """Send a fresh link until deadline if given; without one, an expired link gets a week more.
+    The mail and the pages speak language if given, else the invitation's language as it was.
 
     The old link stops working, and so does every browser session opened with it or before a
     revoke: the supplier starts again from the new link (their answers are kept).
@@ -235,6 +246,8 @@ def resend(
         )
     if deadline is not None and aware(deadline) <= now:
         raise InvalidInput({"deadline": str(_l("The deadline must be in the future."))})
+    if language is not None and language not in SUPPLIER_LANGUAGES:
+        raise InvalidInput({"language": str(_l("Choose one of the languages offered."))})
     outbox.withdraw(session=session, invitation_id=invitation.id)  # type: ignore[arg-type]
     raw = secrets.token_urlsafe(32)
     invitation.token_hash = digest(raw)
@@ -244,6 +257,7 @@ def resend(
     invitation.sent_at = None
     invitation.reminded_at = None
     invitation.email = supplier.email or invitation.email
+    invitation.language = language or invitation.language
     if deadline is not None:
         invitation.expires_at = deadline
     elif aware(invitation.expires_at) <= now + timedelta(days=1):

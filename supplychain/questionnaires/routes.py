@@ -13,7 +13,7 @@ from flask_login import current_user
 from .. import storage
 from ..access import requires
 from ..db import get_session
-from ..i18n import LANGUAGE_NAMES
+from ..i18n import NATIVE_NAMES
 from ..models import Role
 from ..numbers import small_count
 from ..reference.codes import countries
@@ -72,7 +72,7 @@ def index() -> Any:
             "version": q.version,
             "questions": sum(1 for _q in q.questions()),
             "answered_by": q.answered_by,
-            "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in q.languages],
+            "languages": [(code, NATIVE_NAMES.get(code, code)) for code in q.languages],
         }
         for q in sorted(catalogue.current.values(), key=lambda q: q.title.get(lang))
     ]
@@ -96,7 +96,7 @@ def preview(questionnaire_id: str) -> Any:
             lang,
             form,
             lang=lang,
-            languages=[(c, LANGUAGE_NAMES.get(c, c)) for c in questionnaire.languages],
+            languages=[(c, NATIVE_NAMES.get(c, c)) for c in questionnaire.languages],
             checked=checked,
             summary=answer_views(questionnaire, lang, form.answers()) if checked else [],
         )

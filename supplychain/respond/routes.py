@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 from .. import storage
 from ..access import public
 from ..db import get_session
-from ..forms import EmptyForm, Form
+from ..forms import EmptyForm, Form, next_target
 from ..invitations import services as invitations
 from ..models import Invitation, Response, utcnow
 from ..questionnaires import evaluation, evidence
@@ -48,11 +48,29 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _language(questionnaire: Questionnaire, invitation: Invitation) -> str:
+def _language(invitation: Invitation) -> str:
+    """The language asked for in the address, else the one chosen in this browser, else the
+    invitation's. Any of the supplier languages: the questionnaire's texts not yet translated
+    into it are shown in English (see schema.Text.get)."""
+    offered = current_app.config["SUPPLIER_LANGUAGES"]
     for lang in (request.args.get("lang"), cookie.get("lang"), invitation.language):
-        if lang in questionnaire.languages:
+        if lang in offered:
             return lang
-    return questionnaire.languages[0]
+    return offered[0]
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str) -> Any:
+    """Switch the supplier's pages to another language and go back to the page (`next`); the
+    dead-link page, which never repeats its link, is drawn again in the new language."""
+    if code not in current_app.config["SUPPLIER_LANGUAGES"]:
+        abort(404)
+    cookie["lang"] = code
+    if request.args.get("next"):
+        return redirect(next_target(url_for(".done")))
+    with force_locale(code):
+        return render_template("respond/invalid.html"), 404
 
 
 def _questionnaire(invitation: Invitation) -> Questionnaire:
@@ -69,7 +87,7 @@ def landing(token: str) -> Any:
     if invitation is None:
         abort(404)
     questionnaire = _questionnaire(invitation)
-    lang = _language(questionnaire, invitation)
+    lang = _language(invitation)
     session = get_session()
     response = session.get(Response, invitation.response_id) if invitation.response_id else None
     with force_locale(lang):
@@ -77,7 +95,6 @@ def landing(token: str) -> Any:
             "respond/landing.html",
             token=token,
             lang=lang,
-            languages=questionnaire.languages,
             title=questionnaire.title.get(lang),
             description=questionnaire.description.get(lang) if questionnaire.description else "",
             deadline=invitation.expires_at,
@@ -102,7 +119,7 @@ def start(token: str) -> Any:
     )
     session.commit()
     cookie[SESSION_KEY] = [invitation.id, invitation.link_generation]
-    cookie["lang"] = _language(questionnaire, invitation)
+    cookie["lang"] = _language(invitation)
     return redirect(url_for(".answer"), 303)
 
 
@@ -170,9 +187,9 @@ def answer() -> Any:
     respondent, questionnaire = _answering()
     invitation, response = respondent.invitation, respondent.response
     go = request.form.get("go", "") if request.method == "POST" else ""
-    if go.startswith("lang:") and go[5:] in current_app.config["LANGUAGES"]:
+    if go.startswith("lang:") and go[5:] in current_app.config["SUPPLIER_LANGUAGES"]:
         cookie["lang"] = go[5:]  # the language switch posts the page: saved, then redrawn
-    lang = _language(questionnaire, invitation)
+    lang = _language(invitation)
     section_id = _section_id(questionnaire)
     section = next(s for s in questionnaire.sections if s.id == section_id)
     ids = [q.id for q in section.questions]
@@ -246,7 +263,7 @@ def autosave() -> Any:
         return "", 409
     section_id = _section_id(questionnaire)
     section = next(s for s in questionnaire.sections if s.id == section_id)
-    lang = _language(questionnaire, invitation)
+    lang = _language(invitation)
     form = form_class(questionnaire, lang, section_id)()
     form.context = responses.stored_answers(get_session(), response)
     form.validate()
@@ -260,7 +277,7 @@ def autosave() -> Any:
 def review() -> Any:
     respondent, questionnaire = _answering()
     invitation, response = respondent.invitation, respondent.response
-    lang = _language(questionnaire, invitation)
+    lang = _language(invitation)
     session = get_session()
     stored = responses.stored_answers(session, response)
     with force_locale(lang):
@@ -306,7 +323,7 @@ def done() -> Any:
     invitation, response = respondent.invitation, respondent.response
     if not services.is_submitted(response):
         return redirect(url_for(".answer"))
-    lang = _language(questionnaire, invitation)
+    lang = _language(invitation)
     with force_locale(lang):
         return render_template(
             "respond/done.html",
@@ -322,7 +339,7 @@ def copy() -> Any:
     """The submitted answers as a file the supplier keeps."""
     respondent, questionnaire = _respondent()
     invitation, response = respondent.invitation, respondent.response
-    lang = _language(questionnaire, invitation)
+    lang = _language(invitation)
     stored = responses.stored_answers(get_session(), response)
     with force_locale(lang):
         html = render_template(

@@ -14,7 +14,7 @@ from supplychain.models import (
     ResponseStatus,
     utcnow,
 )
-from tests.api.conftest import audit_actions, call, invite
+from tests.api.conftest import audit_actions, call, invitation_body, invite
 from tests.api.test_resources import _answered, _rows
 
 
@@ -109,3 +109,15 @@ def test_actions_need_write_scope_and_own_invitation(app, client, tenants, actio
     foreign = call(client, "POST", url, b.write)
     assert foreign.status_code == 404 and foreign.json["error"]["code"] == "not_found"
     assert (_rows(app, Invitation, a.org_id), _rows(app, OutboxMessage, a.org_id)) == before
+
+
+def test_invitations_are_sent_in_the_language_asked_for(client, tenants):
+    a = tenants["a"]
+    body = {**invitation_body(a), "language": "ru"}
+    sent = call(client, "POST", "/invitations", a.write, json=body)
+    assert sent.status_code == 201 and sent.json["invitations"][0]["language"] == "ru"
+    bad = call(client, "POST", "/invitations", a.write, json={**body, "language": "de"})
+    assert bad.status_code == 422 and "language" in bad.json["error"]["fields"]
+    resend = f"/invitations/{sent.json['invitations'][0]['id']}/resend"
+    resent = call(client, "POST", resend, a.write, json={"language": "lv"})
+    assert resent.status_code == 200 and resent.json["language"] == "lv"

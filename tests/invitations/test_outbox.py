@@ -13,11 +13,11 @@ import pytest
 from sqlmodel import select
 
 from supplychain import db
-from supplychain.invitations import outbox
+from supplychain.invitations import outbox, services
 from supplychain.mail import domain_of
 from supplychain.models import Campaign, Invitation, OutboxMessage, OutboxStatus, utcnow
 from tests import mailserver
-from tests.factories import make_org, make_supplier
+from tests.factories import make_org, make_supplier, send_campaign
 
 LEASE = timedelta(minutes=5)
 TEXT = "Please answer at https://supplychain.test/r/secret-token"
@@ -265,3 +265,29 @@ def test_postgresql_skips_rows_another_worker_is_claiming(app, session):
         claimed = outbox.claim_batch(session=session, now=utcnow(), limit=50, lease=LEASE)
         other_worker.rollback()
     assert [m.id for m in claimed] == [second.id]
+
+
+def test_an_invitation_and_its_reminder_arrive_in_russian(app, session, smtp):
+    """The officer chose Russian: subject and both parts of both mails are Russian."""
+    org = make_org(session, "buyer", "Buyer AS")
+    supplier = make_supplier(session, org, name="Darba Roka SIA", email="hr@roka.lv")
+    send_campaign(
+        session, org.id, [supplier.id], deadline=utcnow() + timedelta(days=2), language="ru"
+    )
+    session.commit()
+    claim_and_send(session, app, utcnow())
+    assert services.send_due_reminders(session=session, now=utcnow()) == 1
+    session.commit()
+    claim_and_send(session, app, utcnow())
+
+    invitation, reminder = smtp.messages
+    assert invitation["Subject"].startswith("supplychain: «Buyer AS» просит вас заполнить анкету")
+    assert reminder["Subject"].startswith("supplychain: напоминание от «Buyer AS»")
+    for received, opening in (
+        (invitation, "Здравствуйте, Darba Roka SIA!"),
+        (reminder, "Напоминание:"),
+    ):
+        text = received.get_body(preferencelist=("plain",)).get_content()
+        html = received.get_body(preferencelist=("html",)).get_content()
+        assert opening in text and opening in html
+        assert "ответьте до" in text and "Please answer" not in text + html

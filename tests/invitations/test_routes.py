@@ -82,6 +82,24 @@ def test_sending_to_chosen_suppliers_shows_each_link_once(app, admin, chain):
     assert "Spring round" in supplier_page and 'class="status queued"' in supplier_page
 
 
+def test_the_officer_chooses_the_language_of_the_invitations(app, admin, chain):
+    response = _send(admin, supplier_ids=[chain["a"]], language="ru")
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<td data-label="Language" lang="ru">Русский</td>' in page
+    _send(admin, supplier_ids=[chain["b"]])  # left to us: the supplier's country (Latvia)
+    with app.app_context():
+        languages = db.get_session().exec(select(Invitation.language).order_by(Invitation.id))
+        assert languages.all() == ["ru", "lv"]
+    # A new link in another language: the mail that carries it speaks that one.
+    resend = "/invitations/invitation/1/resend"
+    post_form(admin, resend, {"language": "en"}, page=response.headers["Location"])
+    with app.app_context():
+        session = db.get_session()
+        assert session.get(Invitation, 1).language == "en"
+        [mail] = session.exec(select(OutboxMessage).where(OutboxMessage.invitation_id == 1))
+        assert mail.subject.startswith("supplychain: “Organisation") and "asks you" in mail.subject
+
+
 def test_a_whole_tier(app, admin, chain):
     response = _send(admin, recipients="tier", tier="2")
     assert response.status_code == 302
@@ -100,6 +118,7 @@ def test_a_whole_tier(app, admin, chain):
             {"supplier_ids": ["A"], "questionnaire_id": "company-risk-assessment"},
             "Not a valid choice",
         ),
+        ({"supplier_ids": ["A"], "language": "de"}, "Choose one of the languages offered."),
     ],
 )
 def test_bad_sendings_are_refused_and_write_nothing(app, admin, chain, fields, message):
