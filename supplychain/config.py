@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DIR": None,  # None: <instance>/mail
     "LANGUAGES": LANGUAGES,
     "BABEL_DEFAULT_LOCALE": "en",
+    # Times are shown in this zone, labelled with it (stored in UTC); an IANA name.
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
     # Our forms pass every message themselves (WTForms has no Latvian catalogue), so Flask-WTF
     # need not look up WTForms' own translations on each request.
     "WTF_I18N_ENABLED": False,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from . import formats
 from .models import Severity
 from .vocab import GRAVEST_FIRST, Source
 
+# Each language in its own name, for the switchers (marked up with lang="..."); in a sentence
+# or a list, language_name() says it in the reader's language.
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
 SEVERITY_NAMES = {
     Severity.LOW: _l("Low"),
@@ -40,6 +47,35 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def language_name(code: str) -> str:
+    """The name of a language in the language in force: "angļu" for "en" in Latvian."""
+    return Locale.parse(code).get_display_name(str(get_locale())) or code
+
+
+def format_date(
+    value: date | datetime | None, format: str = "medium", role: formats.Role = ""
+) -> str:
+    """A date as the reader writes it, on the reader's calendar day; role: formats.Role."""
+    if value is None:
+        return ""
+    return formats.format_date(value, str(get_locale()), format, role, get_timezone())
+
+
+def format_datetime(value: datetime | None, format: str = "medium") -> str:
+    """A moment in the organisation's time zone, labelled with it."""
+    if value is None:
+        return ""
+    return formats.format_datetime(value, str(get_locale()), get_timezone(), format)
+
+
+def format_number(value: int | float | Decimal | None, places: int | None = None) -> str:
+    return "" if value is None else formats.format_number(value, str(get_locale()), places)
+
+
+def format_money(value: int | float | Decimal | None, currency: str = "EUR") -> str:
+    return "" if value is None else formats.format_money(value, str(get_locale()), currency)
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
@@ -48,6 +84,11 @@ def init_app(app: Flask) -> None:
         SEVERITY_NAMES=SEVERITY_NAMES,
         SOURCE_NAMES=SOURCE_NAMES,
         get_locale=get_locale,
+        language_name=language_name,
     )
-    app.jinja_env.filters["format_date"] = format_date
-    app.jinja_env.filters["format_datetime"] = format_datetime
+    app.jinja_env.filters.update(
+        format_date=format_date,
+        format_datetime=format_datetime,
+        number=format_number,
+        money=format_money,
+    )

@@ -16,7 +16,7 @@ from ..db import get_session
 from ..i18n import LANGUAGE_NAMES
 from ..models import Role
 from ..numbers import small_count
-from ..reference.codes import countries
+from ..reference.codes import country_names
 from ..tenancy import current_org_id
 from . import evidence, services
 from .catalogue import form_class, get_catalogue
@@ -54,7 +54,7 @@ def _form_page(
         title=questionnaire.title.get(lang),
         form=form,
         sections=sections,
-        country_list=countries(),
+        country_list=country_names(lang),
         **page,
     )
 

@@ -9,6 +9,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import pycountry
+import yaml
+from babel import Locale
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _NACE_RE = re.compile(r"^([A-U])?(\d{2})(?:\.(\d)(\d)?)?$")
@@ -56,9 +58,40 @@ def nace_title(code: str) -> str:
 
 
 @cache
+def _section_names() -> dict[str, dict[str, str]]:
+    """A NACE section's name by language and letter (data/nace_sections.yaml)."""
+    data = yaml.safe_load((DATA_DIR / "nace_sections.yaml").read_text(encoding="utf-8"))
+    names: dict[str, dict[str, str]] = {}
+    for letter, by_lang in data.items():
+        for lang, name in by_lang.items():
+            names.setdefault(lang, {})[letter] = name
+    return names
+
+
+@lru_cache(maxsize=8)
+def nace_titles(lang: str) -> dict[str, str]:
+    """Every NACE code below the sections -> its title in lang: in English the class's own
+    title; in a language that has only the sections' names, its section's name."""
+    sections = _section_names().get(lang)
+    return {
+        c: sections.get(c[0], n.title) if sections else n.title
+        for c, n in nace_codes().items()
+        if n.level != "section"
+    }
+
+
+@cache
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> English short name."""
     return {c.alpha_2: c.name for c in pycountry.countries}
+
+
+@lru_cache(maxsize=8)
+def country_names(lang: str) -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> the country's name in lang (CLDR; English where it has
+    none)."""
+    territories = Locale.parse(lang).territories
+    return {code: territories.get(code, name) for code, name in countries().items()}
 
 
 @lru_cache(maxsize=1024)

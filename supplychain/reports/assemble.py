@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,8 @@ class ReportTexts:
     your_organisation: str = "your organisation"
     agency: str = "temporary-work agency"
     never_asked: str = "never asked"
+    # the charts' parts (severities; answered, waiting, never) as the reader calls them
+    chart_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -294,8 +296,13 @@ def summary(scoped: _Scoped, flagged: set[int], lang: str) -> dict[str, Any]:
         "exposure_by_tier": exposure_by_tier(scoped),
         "top_suppliers": top_suppliers(scoped, flagged),
         "coverage": reach,
-        "coverage_chart": charts.coverage(reach["answered"], reach["waiting"], reach["never"]),
-        "trend": trend(inputs.history, lang, inputs.timezone),
+        "coverage_chart": charts.coverage(
+            reach["answered"],
+            reach["waiting"],
+            reach["never"],
+            names=inputs.texts.chart_names,
+        ),
+        "trend": trend(inputs.history, lang, inputs.timezone, inputs.texts.chart_names),
     }
 
 
@@ -365,10 +372,13 @@ def top_suppliers(
     )
 
 
-def trend(history: Sequence[PastRun], lang: str, timezone: tzinfo) -> charts.Chart:
+def trend(
+    history: Sequence[PastRun], lang: str, timezone: tzinfo, names: Mapping[str, str]
+) -> charts.Chart:
     """Flags by severity over the runs up to this one."""
     return charts.trend(
-        [(format_date(r.finished_at, "d.M.", lang, timezone), r.by_severity) for r in history]
+        [(format_date(r.finished_at, "d.M.", lang, timezone), r.by_severity) for r in history],
+        names=names,
     )
 
 

@@ -28,7 +28,7 @@ from ..questionnaires.catalogue import form_class, get_catalogue
 from ..questionnaires.formgen import add_blank_rows, answer_views, form_data, view_sections
 from ..questionnaires.sample import length as questionnaire_length
 from ..questionnaires.schema import Questionnaire
-from ..reference.codes import countries
+from ..reference.codes import country_names
 from . import services, shown
 
 bp = Blueprint("respond", __name__)
@@ -210,7 +210,7 @@ def answer() -> Any:
             previous=order[position - 1] if position else None,
             progress=evaluation.progress(questionnaire, lang, merged),
             answers_shown=shown.encode(section.questions, {**stored, **as_shown}),
-            country_list=countries(),
+            country_list=country_names(lang),
             deadline=invitation.expires_at,
             **respondent.names,
         )

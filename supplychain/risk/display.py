@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Required, TypedDict
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..i18n import SEVERITY_NAMES
+from ..i18n import SEVERITY_NAMES, format_date
 from ..questionnaires.loader import Catalogue
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import FlagStatus

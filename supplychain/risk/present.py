@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
+from ..i18n import SEVERITY_NAMES
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
@@ -63,6 +64,23 @@ DECISION_NAMES = {
     "mitigating": _l("being mitigated"),
     "dismissed": _l("dismissed as a false positive"),
 }
+# What started an assessment (AssessmentRun.trigger; see events.data_changed).
+TRIGGER_NAMES = {
+    "manual": _l("started by hand"),
+    "api": _l("started through the API"),
+    "cli": _l("started from the command line"),
+    "demo": _l("demo data"),
+    "import": _l("after a chain import"),
+    "disclosure": _l("after a disclosed subcontractor was confirmed"),
+    "response": _l("after a supplier's answers"),
+    "worker-report": _l("after a worker's report was confirmed"),
+}
+RUN_STATUS_NAMES = {
+    "queued": _l("waiting"),
+    "running": _l("running"),
+    "done": _l("finished"),
+    "failed": _l("failed"),
+}
 THRESHOLD_NAMES = {
     "medium_from": _l("Medium from tier"),
     "high_from": _l("High from tier"),
@@ -75,6 +93,16 @@ THRESHOLD_NAMES = {
     "leave_share": _l("Share of workers who cannot leave (0-1)"),
     "unknown_share": _l("Share of workers who do not know their employer (0-1)"),
 }
+
+
+def chart_names() -> dict[str, str]:
+    """The charts' parts as the reader calls them: the severities and the coverage's three."""
+    return {
+        **{s.value: str(name) for s, name in SEVERITY_NAMES.items()},
+        "answered": _("suppliers who answered"),
+        "waiting": _("suppliers asked who have not answered"),
+        "never": _("suppliers never asked"),
+    }
 
 
 class Quote(TypedDict):

@@ -48,6 +48,11 @@ def _explain_screening(found: Finding, tr: Translator) -> str:
     severity=Severity.HIGH,
     source=Source.CHECKS,
     title=N_("Screening item failed or out of date"),
+    basis=N_(
+        "What the officer found in the partner's registers and documents: a failed item is "
+        "high, and a check past its validity is medium until it is checked again (HEUNI "
+        "toolkit, screening tool)."
+    ),
     message=N_("A screening item of this supplier failed or its check has run out."),
     explain=_explain_screening,
     guide=("screening",),

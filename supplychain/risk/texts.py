@@ -46,6 +46,11 @@ def title(rule_id: str) -> Any:
     return lazy_gettext(RULES[rule_id].title)
 
 
+def basis(rule_id: str) -> str:
+    """Why the rule exists, in the language in force."""
+    return str(gettext(RULES[rule_id].basis))
+
+
 def explain(finding: Finding, thresholds: Mapping[str, Any] | None = None) -> str:
     """The flag's sentence in the language in force; thresholds: the rule's defaults, if not
     given."""

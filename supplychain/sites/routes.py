@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col
@@ -15,7 +16,7 @@ from ..access import requires
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
 from ..models import Role, Site, Supplier
-from ..reference.codes import countries
+from ..reference.codes import country_names
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import services
@@ -62,7 +63,9 @@ def index() -> Any:
 
 def _form_page(form: SiteForm, found: Site | None) -> Any:
     """The site form again, with its errors (422) once it was posted."""
-    page = render_template("sites/form.html", form=form, site=found, country_list=countries())
+    page = render_template(
+        "sites/form.html", form=form, site=found, country_list=country_names(str(get_locale()))
+    )
     return page, 422 if form.is_submitted() else 200
 
 

@@ -79,7 +79,7 @@ def test_overview_warns_admins_not_officers(app, client, tmp_path, monkeypatch):
     login(client, emails[0], PASSWORD)
     page = client.get("/").get_data(as_text=True)
     assert "Reference figures due for a check" in page
-    assert "LV minimum wage (Cabinet regulation No. 656)" in page and "2020-01-15" in page
+    assert "LV minimum wage (Cabinet regulation No. 656)" in page and "Jan 15, 2020" in page
     other = app.test_client()
     login(other, emails[1], PASSWORD)
     assert "Reference figures due for a check" not in other.get("/").get_data(as_text=True)
