@@ -68,6 +68,16 @@ def format_datetime(value: datetime | None, format: str = "medium") -> str:
     return formats.format_datetime(value, str(get_locale()), get_timezone(), format)
 
 
+def format_iso_date(value: str | None, format: str = "medium") -> str:
+    """A date kept as text (YYYY-MM-DD, as the data files have it) as the reader writes it."""
+    if not value:
+        return ""
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]), format)
+    except ValueError:
+        return str(value)
+
+
 def format_number(value: int | float | Decimal | None, places: int | None = None) -> str:
     return "" if value is None else formats.format_number(value, str(get_locale()), places)
 
@@ -89,6 +99,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         format_date=format_date,
         format_datetime=format_datetime,
+        iso_date=format_iso_date,
         number=format_number,
         money=format_money,
     )

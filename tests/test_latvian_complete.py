@@ -68,6 +68,9 @@ SAME_IN_LATVIAN = {"API", "PDF", "CSV", "Excel", "supplychain", "OK", "No", "To"
 # a piece with this many of them is an English sentence.
 ENGLISH_WORDS = {"the", "of", "and", "or", "is", "are", "with", "for", "in", "on", "not", "by"}
 SENTENCE = 3
+# Numbers and dates as English or a machine writes them: "1200000.00", "4.12", "2026-12-20".
+# (A Latvian date's "20.12." ends in a dot; a version or a NACE code is in <code> or has a letter.)
+MACHINE_FORMS = re.compile(r"(?<![\w.,-])(?:\d+\.\d{2}|\d{4}-\d{2}-\d{2})(?![\w.])")
 
 
 class _Visible(HTMLParser):
@@ -152,6 +155,10 @@ def english_shown(pieces: list[str], sources: re.Pattern[str]) -> list[str]:
         found |= {f"{m.group(0)!r} in {text[:80]!r}" for m in sources.finditer(text)}
         if len(ENGLISH_WORDS & set(re.findall(r"[a-z]+", text))) >= SENTENCE:
             found.add(f"English sentence {text[:80]!r}")
+        found |= {
+            f"{m.group(0)!r} (not in the reader's format) in {text[:80]!r}"
+            for m in MACHINE_FORMS.finditer(text)
+        }
     return sorted(found)
 
 
@@ -238,6 +245,7 @@ def latvian_world(app):
             "fmt": "csv",
             "check_id": 0,
             "case_id": case.id,
+            "priced_supplier_id": _priced_supplier(session),
         }
 
 
@@ -245,6 +253,13 @@ def _first_link(session, supplier_id: int) -> int:
     from supplychain.models import Link
 
     return session.exec(select(Link.id).where(Link.child_id == supplier_id)).first()
+
+
+def _priced_supplier(session) -> int:
+    """The supplier of the demo's link worth EUR 1,392,000."""
+    from supplychain.models import Link
+
+    return session.exec(select(Link.child_id).where(Link.contract_value_eur == 1392000)).one()
 
 
 def _campaign_of(session, response) -> int:
@@ -287,6 +302,8 @@ def test_no_english_on_a_latvian_officer_page(app, latvian_world):
             problems.append(f"{url}: {text}")
     assert seen >= 30
     assert problems == [], "English on Latvian pages:\n" + "\n".join(problems)
+    supplier = client.get(f"/chain/suppliers/{latvian_world['priced_supplier_id']}")
+    assert "1\N{NO-BREAK SPACE}392\N{NO-BREAK SPACE}000,00" in supplier.get_data(as_text=True)
 
 
 def test_the_visible_text_skips_scripts_and_other_languages():
@@ -308,3 +325,18 @@ def test_the_two_overview_items_of_the_navigation_read_differently(app, latvian_
     labels = [t for t in visible_text(nav) if len(t) > 3]
     stems = [label[:6].lower() for label in labels]
     assert len(set(stems)) == len(stems), labels
+
+
+def test_no_english_in_a_latvian_report(app, latvian_world):
+    """The PDF report's HTML, in Latvian: the same checks as the pages."""
+    from supplychain import db
+    from supplychain.models import Report
+
+    with app.test_request_context():
+        session = db.get_session()
+        report = session.get(Report, latvian_world["report_id"])
+        html = reports.report_html(session, report, get_catalogue())
+    sources = _pattern(_english_sources() + KNOWN_ENGLISH)
+    problems = english_shown(visible_text(html), sources)
+    assert problems == [], "English in a Latvian report:\n" + "\n".join(problems)
+    assert "1\N{NO-BREAK SPACE}392\N{NO-BREAK SPACE}000,00" in html or "(EET)" in html

@@ -4,7 +4,7 @@
 words that need translating already translated; `assemble_report` turns it into the
 `ReportContext` the template renders, from small builders, one per part of the report (cover,
 summary, chain map, findings, method, appendix). Dates are formatted here with Babel in the
-report's language and the timezone the loader passes, as Flask-Babel would format them.
+report's language and the timezone the loader passes, as the pages format them (formats.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from babel import dates
 
+from .. import formats
 from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
@@ -274,11 +274,13 @@ def cover(inputs: ReportInputs, lang: str, now: datetime) -> dict[str, Any]:
     finished = inputs.run_finished_at
     return {
         "organisation": inputs.organisation,
-        "created": format_datetime(now, lang, inputs.timezone),
+        "created": formats.format_datetime(now, lang, inputs.timezone),
         "lang": lang,
         "scope_title": inputs.scope_title,
         "run_id": inputs.run_id,
-        "run_finished": format_datetime(finished, lang, inputs.timezone) if finished else "",
+        "run_finished": formats.format_datetime(finished, lang, inputs.timezone)
+        if finished
+        else "",
     }
 
 
@@ -377,7 +379,10 @@ def trend(
 ) -> charts.Chart:
     """Flags by severity over the runs up to this one."""
     return charts.trend(
-        [(format_date(r.finished_at, "d.M.", lang, timezone), r.by_severity) for r in history],
+        [
+            (formats.format_date(r.finished_at, lang, "d.M.", timezone=timezone), r.by_severity)
+            for r in history
+        ],
         names=names,
     )
 
@@ -567,17 +572,6 @@ def appendix(scoped: _Scoped) -> tuple[AnswerBlock, ...]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def format_datetime(value: datetime, lang: str, timezone: tzinfo) -> str:
-    """As Flask-Babel's format_datetime(value, "medium") under the report's locale."""
-    return dates.format_datetime(value, "medium", tzinfo=timezone, locale=lang)
-
-
-def format_date(value: datetime, pattern: str, lang: str, timezone: tzinfo) -> str:
-    """As Flask-Babel's format_date(value, pattern): the date where the reader is."""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return dates.format_date(aware.astimezone(timezone), pattern, locale=lang)
 
 
 def _label(suppliers: Mapping[int, Any], supplier_id: int) -> str:

@@ -6,6 +6,8 @@ Used by the CLI's JSON and CSV, and by the pages; the language is the one in for
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict
 
 from flask_babel import get_locale
@@ -13,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
-from ..i18n import SEVERITY_NAMES
+from ..i18n import SEVERITY_NAMES, format_date, format_number
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
@@ -58,6 +60,44 @@ FACT_NAMES = {
     "worker_case": _l("Worker's report (case number)"),
     "site": _l("Site"),
 }
+# The facts that are amounts (two decimals, the unit is in the name), dates and counts: shown
+# as the reader writes them (they are stored as plain strings and numbers).
+AMOUNT_FACTS = frozenset(k for k in FACT_NAMES if k.endswith("_eur"))
+DATE_FACTS = frozenset(
+    {"deadline", "valid_from", "valid_to", "checked", "checked_on", "valid_until"}
+)
+COUNT_FACTS = frozenset(
+    {
+        "workers_in",
+        "workers_out",
+        "employees",
+        "declared_workers",
+        "declared_employees",
+        "labour_hours",
+        "months",
+        "normal_hours",
+        "average_month_hours",
+    }
+)
+
+
+def format_fact(key: str, value: Any) -> str:
+    """A fact of a flag's evidence as the reader writes it: "1 200 000,00" for an amount in
+    Latvian, a date in words; what does not parse is shown as it was stored."""
+    if value is None or value == "":
+        return "—"
+    try:
+        if key in AMOUNT_FACTS:
+            return format_number(Decimal(str(value)), places=2)
+        if key in COUNT_FACTS:
+            return format_number(Decimal(str(value)))
+        if key in DATE_FACTS:
+            return format_date(date.fromisoformat(str(value)[:10]))
+    except (ValueError, InvalidOperation):
+        pass
+    return str(value)
+
+
 DECISION_NAMES = {
     "open": _l("open"),
     "acknowledged": _l("acknowledged"),

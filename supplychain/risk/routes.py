@@ -45,6 +45,7 @@ from .present import (
     RUN_STATUS_NAMES,
     THRESHOLD_NAMES,
     TRIGGER_NAMES,
+    format_fact,
 )
 from .rules import RULES
 
@@ -78,6 +79,7 @@ def _names() -> dict[str, Any]:
         "FACT_NAMES": FACT_NAMES,
         "THRESHOLD_NAMES": THRESHOLD_NAMES,
         "TRIGGER_NAMES": TRIGGER_NAMES,
+        "format_fact": format_fact,
         "RUN_STATUS_NAMES": RUN_STATUS_NAMES,
     }
 
