@@ -339,4 +339,18 @@ def test_no_english_in_a_latvian_report(app, latvian_world):
     sources = _pattern(_english_sources() + KNOWN_ENGLISH)
     problems = english_shown(visible_text(html), sources)
     assert problems == [], "English in a Latvian report:\n" + "\n".join(problems)
-    assert "1\N{NO-BREAK SPACE}392\N{NO-BREAK SPACE}000,00" in html or "(EET)" in html
+    assert re.search(r"\d\d:\d\d \(EES?T\)", html), "times in Riga, labelled with the zone"
+
+
+def test_every_source_of_the_reference_figures_has_its_latvian_text():
+    """A flag's evidence names the source of a legal minimum or a country list: the Latvian
+    pages show it in Latvian."""
+    from supplychain.reference import risk_factors
+
+    translated = risk_factors.translated_sources("lv")
+    figures = list(risk_factors.country_tiers().values())
+    for cost in risk_factors.labour_costs().values():
+        figures += [cost, *cost.sector_floors]
+    missing = [f.source for f in figures if f.source not in translated]
+    assert missing == []
+    assert risk_factors.THIRD_COUNTRY_SOURCE in translated

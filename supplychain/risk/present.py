@@ -20,10 +20,13 @@ from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
 from ..reference.ilo import NAMES as ILO_NAMES
+from ..reference.risk_factors import translated_sources
+from ..screening.forms import RESULT_NAMES
 from ..vocab import IloIndicator
 from . import texts
 from .findings import Finding, SupplierFacts
 from .rules import RULES
+from .screening_rules import screening_item_title
 
 # How the facts in a flag's evidence are labelled on the pages.
 FACT_NAMES = {
@@ -81,11 +84,27 @@ COUNT_FACTS = frozenset(
 )
 
 
+# The country tiers of the rule cross-border (reference.risk_factors.CountryTier.tier).
+TIER_NAMES = {
+    "eu-eea": _l("EU/EEA or Switzerland"),
+    "third-country": _l("a third country"),
+}
+
+
 def format_fact(key: str, value: Any) -> str:
     """A fact of a flag's evidence as the reader writes it: "1 200 000,00" for an amount in
     Latvian, a date in words; what does not parse is shown as it was stored."""
     if value is None or value == "":
         return "—"
+    if key == "source" and isinstance(value, str):
+        return translated_sources(str(get_locale())).get(value, value)
+    if key == "tier" and value in TIER_NAMES:
+        return str(TIER_NAMES[value])
+    if key == "result" and value in RESULT_NAMES:
+        return str(RESULT_NAMES[value])
+    if key == "screening_item" and isinstance(value, str) and "/" in value:
+        pack, item = value.split("/", 1)
+        return screening_item_title(pack, item, str(get_locale()))
     try:
         if key in AMOUNT_FACTS:
             return format_number(Decimal(str(value)), places=2)

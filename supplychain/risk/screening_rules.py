@@ -16,7 +16,7 @@ from .findings import Finding, RiskInputs
 from .rules import N_, Translator, finding, rule
 
 
-def _screening_item(pack_id: str, item_id: str, language: str) -> str:
+def screening_item_title(pack_id: str, item_id: str, language: str) -> str:
     """The item's title in the language, from the shipped packs; its id if it is no longer
     there."""
     pack = shipped().by_id.get(pack_id)
@@ -27,7 +27,7 @@ def _screening_item(pack_id: str, item_id: str, language: str) -> str:
 def _explain_screening(found: Finding, tr: Translator) -> str:
     p = found.params
     values = {
-        "item": _screening_item(p["pack"], p["item"], tr.language),
+        "item": screening_item_title(p["pack"], p["item"], tr.language),
         "date": p["checked_on"],
         "by": p["checked_by"] or "—",
         "until": p["valid_until"],
