@@ -378,7 +378,8 @@ def load_country_tiers(path: Path) -> dict[str, CountryTier]:
         for code in e.countries:
             if code in tiers:
                 raise ReferenceDataError(f"{path.name}: {code} is in two lists")
-            tiers[code] = CountryTier(e.tier, e.name, e.source, e.checked, e.source_translated)
+            translated = {str(lang): text for lang, text in e.source_translated.items()}
+            tiers[code] = CountryTier(e.tier, e.name, e.source, e.checked, translated)
     return tiers
 
 
