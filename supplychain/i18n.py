@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 from babel import Locale
@@ -47,9 +47,19 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def current_language() -> str:
+    """The language in force; the default one outside an app (a rule's test, the CLI)."""
+    locale = get_locale()
+    return str(locale) if locale is not None else "en"
+
+
+def _zone() -> tzinfo:
+    return get_timezone() or UTC
+
+
 def language_name(code: str) -> str:
     """The name of a language in the language in force: "angļu" for "en" in Latvian."""
-    return Locale.parse(code).get_display_name(str(get_locale())) or code
+    return Locale.parse(code).get_display_name(current_language()) or code
 
 
 def format_date(
@@ -58,14 +68,14 @@ def format_date(
     """A date as the reader writes it, on the reader's calendar day; role: formats.Role."""
     if value is None:
         return ""
-    return formats.format_date(value, str(get_locale()), format, role, get_timezone())
+    return formats.format_date(value, current_language(), format, role, _zone())
 
 
 def format_datetime(value: datetime | None, format: str = "medium") -> str:
     """A moment in the organisation's time zone, labelled with it."""
     if value is None:
         return ""
-    return formats.format_datetime(value, str(get_locale()), get_timezone(), format)
+    return formats.format_datetime(value, current_language(), _zone(), format)
 
 
 def format_iso_date(value: str | None, format: str = "medium") -> str:
@@ -79,11 +89,11 @@ def format_iso_date(value: str | None, format: str = "medium") -> str:
 
 
 def format_number(value: int | float | Decimal | None, places: int | None = None) -> str:
-    return "" if value is None else formats.format_number(value, str(get_locale()), places)
+    return "" if value is None else formats.format_number(value, current_language(), places)
 
 
 def format_money(value: int | float | Decimal | None, currency: str = "EUR") -> str:
-    return "" if value is None else formats.format_money(value, str(get_locale()), currency)
+    return "" if value is None else formats.format_money(value, current_language(), currency)
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
-from ..i18n import SEVERITY_NAMES, format_date, format_number
+from ..i18n import SEVERITY_NAMES, current_language, format_date, format_number
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
@@ -97,14 +97,14 @@ def format_fact(key: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if key == "source" and isinstance(value, str):
-        return translated_sources(str(get_locale())).get(value, value)
+        return translated_sources(current_language()).get(value, value)
     if key == "tier" and value in TIER_NAMES:
         return str(TIER_NAMES[value])
     if key == "result" and value in RESULT_NAMES:
         return str(RESULT_NAMES[value])
     if key == "screening_item" and isinstance(value, str) and "/" in value:
         pack, item = value.split("/", 1)
-        return screening_item_title(pack, item, str(get_locale()))
+        return screening_item_title(pack, item, current_language())
     try:
         if key in AMOUNT_FACTS:
             return format_number(Decimal(str(value)), places=2)

@@ -227,7 +227,7 @@ def test_an_expired_screening_check_asks_for_a_new_one(form_app):
     assert flag.severity == Severity.MEDIUM
     with form_app.test_request_context():
         sentence = explain(flag)
-    assert "was good until 2026-04-05: check it again." in sentence
+    assert "was good until Apr 5, 2026: check it again." in sentence
 
 
 def test_a_confirmed_report_is_critical_with_an_indicator_of_the_freedom_to_leave(form_app):
