@@ -77,3 +77,13 @@ def test_the_pages_filters_read_the_locale_and_the_configured_zone(form_app):
         assert i18n.format_iso_date("2026-12-07") == "2026. gada 7. dec."
         assert i18n.language_name("en") == "angļu"
         assert i18n.format_date(None) == ""
+
+
+def test_countries_and_sectors_are_named_in_the_readers_language():
+    from supplychain.reference.codes import country_names, nace_codes, nace_titles
+
+    assert country_names("lv")["LV"] == "Latvija" and country_names("en")["LV"] == "Latvia"
+    assert nace_titles("lv")["F41.20"] == "Ēku būvniecība"
+    assert nace_titles("en")["F41.20"] == nace_codes()["F41.20"].title
+    english = {c: n.title for c, n in nace_codes().items()}
+    assert not [c for c, title in nace_titles("lv").items() if title == english[c]]

@@ -58,9 +58,9 @@ def nace_title(code: str) -> str:
 
 
 @cache
-def _section_names() -> dict[str, dict[str, str]]:
-    """A NACE section's name by language and letter (data/nace_sections.yaml)."""
-    data = yaml.safe_load((DATA_DIR / "nace_sections.yaml").read_text(encoding="utf-8"))
+def _translated_titles() -> dict[str, dict[str, str]]:
+    """NACE sections' and divisions' titles by language and code (data/nace_titles.yaml)."""
+    data = yaml.safe_load((DATA_DIR / "nace_titles.yaml").read_text(encoding="utf-8"))
     names: dict[str, dict[str, str]] = {}
     for letter, by_lang in data.items():
         for lang, name in by_lang.items():
@@ -70,11 +70,11 @@ def _section_names() -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=8)
 def nace_titles(lang: str) -> dict[str, str]:
-    """Every NACE code below the sections -> its title in lang: in English the class's own
-    title; in a language that has only the sections' names, its section's name."""
-    sections = _section_names().get(lang)
+    """Every NACE code below the sections -> its title in lang: in English the code's own
+    title; in a language that has only the sections' and divisions' titles, its division's."""
+    titles = _translated_titles().get(lang)
     return {
-        c: sections.get(c[0], n.title) if sections else n.title
+        c: titles.get(c, titles.get(c[:3], titles.get(c[0], n.title))) if titles else n.title
         for c, n in nace_codes().items()
         if n.level != "section"
     }
