@@ -1,10 +1,15 @@
 """No English on a Latvian page: a Latvian-speaking officer opens every officer page of a chain
-with data in it, and no English source text of the catalogue, nor a known untranslated phrase,
-may be shown.
+with data in it (every GET route of the app but the suppliers', workers' and API ones), and the
+report in Latvian is read too. None may show
+- an English text of the catalogue whose Latvian differs (the page names the text),
+- a phrase seen untranslated before (KNOWN_ENGLISH), or text no msgid holds that reads as an
+  English sentence (a docstring, a data file's English name),
+- a number or date as English or a machine writes it ("1200000.00", "2026-12-20").
 
 One app, one data set (the demo chain with its answers and checks, an assessment with a
 decision, a site, a worker's case, a report), GET only. Text inside an element marked with
-another language (the language switcher's `lang="en"` link) is not the page's own text.
+another language (the language switcher's `lang="en"` link) is not the page's own text, nor is
+<code> (values typed in files, the same in any language).
 """
 
 from __future__ import annotations
@@ -246,6 +251,7 @@ def latvian_world(app):
             "check_id": 0,
             "case_id": case.id,
             "priced_supplier_id": _priced_supplier(session),
+            "one_flag_per_rule": list({f.rule: f.id for f in reversed(flags)}.values()),
         }
 
 
@@ -292,7 +298,8 @@ def test_no_english_on_a_latvian_officer_page(app, latvian_world):
     login(client, DEMO_EMAIL, PASSWORD)
     sources = _pattern(_english_sources() + KNOWN_ENGLISH)
     problems, seen = [], 0
-    for url in _officer_pages(app, latvian_world):
+    flags = [f"/risk/flags/{i}" for i in latvian_world["one_flag_per_rule"]]
+    for url in [*_officer_pages(app, latvian_world), *flags]:
         response = client.get(url)
         if response.status_code in (302, 404) or response.mimetype != "text/html":
             continue
@@ -300,7 +307,7 @@ def test_no_english_on_a_latvian_officer_page(app, latvian_world):
         seen += 1
         for text in english_shown(visible_text(response.get_data(as_text=True)), sources):
             problems.append(f"{url}: {text}")
-    assert seen >= 30
+    assert seen >= 30 and len(flags) >= 10
     assert problems == [], "English on Latvian pages:\n" + "\n".join(problems)
     supplier = client.get(f"/chain/suppliers/{latvian_world['priced_supplier_id']}")
     assert "1\N{NO-BREAK SPACE}392\N{NO-BREAK SPACE}000,00" in supplier.get_data(as_text=True)
