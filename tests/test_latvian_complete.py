@@ -75,6 +75,9 @@ ENGLISH_WORDS = {"the", "of", "and", "or", "is", "are", "with", "for", "in", "on
 SENTENCE = 3
 # Numbers and dates as English or a machine writes them: "1200000.00", "4.12", "2026-12-20".
 # (A Latvian date's "20.12." ends in a dot; a version or a NACE code is in <code> or has a letter.)
+# A key shown as stored ("supplier_country"), not by its name; CODES are names in their own right.
+CODES = {"earn_mw_cur"}  # Eurostat's table of minimum wages, cited in sources
+RAW_KEY = re.compile(r"(?<![\w/.@-])[a-z]+(?:_[a-z]+)+(?![\w/.@-])")
 MACHINE_FORMS = re.compile(r"(?<![\w.,-])(?:\d+\.\d{2}|\d{4}-\d{2}-\d{2})(?![\w.])")
 
 
@@ -163,6 +166,11 @@ def english_shown(pieces: list[str], sources: re.Pattern[str]) -> list[str]:
         found |= {
             f"{m.group(0)!r} (not in the reader's format) in {text[:80]!r}"
             for m in MACHINE_FORMS.finditer(text)
+        }
+        found |= {
+            f"raw key {m.group(0)!r} in {text[:80]!r}"
+            for m in RAW_KEY.finditer(text)
+            if m.group(0) not in CODES
         }
     return sorted(found)
 

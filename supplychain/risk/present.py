@@ -40,6 +40,7 @@ FACT_NAMES = {
     "minimum_eur": _l("Legal minimum cost of an hour (EUR)"),
     "country": _l("Country"),
     "buyer_country": _l("Buyer's country"),
+    "supplier_country": _l("Supplier's country"),
     "tier": _l("Country tier"),
     "source": _l("Source"),
     "sector": _l("Sector"),
