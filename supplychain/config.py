@@ -28,8 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DIR": None,  # None: <instance>/mail
     "LANGUAGES": LANGUAGES,
     "BABEL_DEFAULT_LOCALE": "en",
-    # Times are shown in this zone, labelled with it (stored in UTC); an IANA name.
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
+    # The organisation's time zone (an IANA name): times are shown in it, labelled with it
+    # (they are stored in UTC).
+    "TIMEZONE": "Europe/Riga",
     # Our forms pass every message themselves (WTForms has no Latvian catalogue), so Flask-WTF
     # need not look up WTForms' own translations on each request.
     "WTF_I18N_ENABLED": False,
@@ -131,6 +132,7 @@ _ENV_KEYS: dict[str, type] = {
     "GUIDE_CONTACTS": str,
     "VOICE_RETENTION_MONTHS": int,
     "WORKER_TEXTS": str,
+    "TIMEZONE": str,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
@@ -97,6 +98,8 @@ def format_money(value: int | float | Decimal | None, currency: str = "EUR") -> 
 
 
 def init_app(app: Flask) -> None:
+    ZoneInfo(app.config["TIMEZONE"])  # an unknown zone stops the start, not the first page
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

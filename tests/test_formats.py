@@ -67,7 +67,8 @@ def test_money_and_numbers_use_the_readers_grouping_and_decimal_mark():
 
 
 def test_the_pages_filters_read_the_locale_and_the_configured_zone(form_app):
-    assert form_app.config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Riga"
+    assert form_app.config["TIMEZONE"] == form_app.config["BABEL_DEFAULT_TIMEZONE"]
+    assert form_app.config["TIMEZONE"] == "Europe/Riga"
     with form_app.test_request_context(), force_locale("lv"):
         assert i18n.format_date(date(2026, 12, 20), "long", "until").endswith("decembrim")
         assert i18n.format_datetime(datetime(2026, 12, 7, 10, 5, tzinfo=UTC)).endswith(
@@ -87,3 +88,12 @@ def test_countries_and_sectors_are_named_in_the_readers_language():
     assert nace_titles("en")["F41.20"] == nace_codes()["F41.20"].title
     english = {c: n.title for c, n in nace_codes().items()}
     assert not [c for c, title in nace_titles("lv").items() if title == english[c]]
+
+
+def test_an_unknown_time_zone_stops_the_start(tmp_path):
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from supplychain import create_app
+
+    with pytest.raises(ZoneInfoNotFoundError):
+        create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "TIMEZONE": "Europe/Atlantis"})
