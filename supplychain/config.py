@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": LANGUAGES,  # the officer's pages
     "SUPPLIER_LANGUAGES": SUPPLIER_LANGUAGES,  # the supplier's pages and mails
     "BABEL_DEFAULT_LOCALE": "en",
+    # The organisation's time zone (an IANA name): times are shown in it, labelled with it
+    # (they are stored in UTC).
+    "TIMEZONE": "Europe/Riga",
     # Our forms pass every message themselves (WTForms has no Latvian catalogue), so Flask-WTF
     # need not look up WTForms' own translations on each request.
     "WTF_I18N_ENABLED": False,
@@ -133,6 +136,7 @@ _ENV_KEYS: dict[str, type] = {
     "GUIDE_CONTACTS": str,
     "VOICE_RETENTION_MONTHS": int,
     "WORKER_TEXTS": str,
+    "TIMEZONE": str,
 }
 
 

@@ -3,16 +3,24 @@ supplier's. The choice is kept in the session (or the user's profile)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from . import formats
 from .models import Severity
 from .reference.codes import countries
 from .reference.nace_sections import section_name
 from .vocab import GRAVEST_FIRST, Source
 
+# Each language in its own name, for the switchers (marked up with lang="..."); in a sentence
+# or a list, language_name() says it in the reader's language.
 LANGUAGE_NAMES = {"en": "English", "lv": "Latviešu"}
 SEVERITY_NAMES = {
     Severity.LOW: _l("Low"),
@@ -59,7 +67,58 @@ def country_names() -> dict[str, str]:
     return countries(str(get_locale()))
 
 
+def current_language() -> str:
+    """The language in force; the default one outside an app (a rule's test, the CLI)."""
+    locale = get_locale()
+    return str(locale) if locale is not None else "en"
+
+
+def _zone() -> tzinfo:
+    return get_timezone() or UTC
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the language in force: "angļu" for "en" in Latvian."""
+    return Locale.parse(code).get_display_name(current_language()) or code
+
+
+def format_date(
+    value: date | datetime | None, format: str = "medium", role: formats.Role = ""
+) -> str:
+    """A date as the reader writes it, on the reader's calendar day; role: formats.Role."""
+    if value is None:
+        return ""
+    return formats.format_date(value, current_language(), format, role, _zone())
+
+
+def format_datetime(value: datetime | None, format: str = "medium") -> str:
+    """A moment in the organisation's time zone, labelled with it."""
+    if value is None:
+        return ""
+    return formats.format_datetime(value, current_language(), _zone(), format)
+
+
+def format_iso_date(value: str | None, format: str = "medium") -> str:
+    """A date kept as text (YYYY-MM-DD, as the data files have it) as the reader writes it."""
+    if not value:
+        return ""
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]), format)
+    except ValueError:
+        return str(value)
+
+
+def format_number(value: int | float | Decimal | None, places: int | None = None) -> str:
+    return "" if value is None else formats.format_number(value, current_language(), places)
+
+
+def format_money(value: int | float | Decimal | None, currency: str = "EUR") -> str:
+    return "" if value is None else formats.format_money(value, current_language(), currency)
+
+
 def init_app(app: Flask) -> None:
+    ZoneInfo(app.config["TIMEZONE"])  # an unknown zone stops the start, not the first page
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
@@ -71,6 +130,12 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         section_name=section_name,
         country_names=country_names,
+        language_name=language_name,
     )
-    app.jinja_env.filters["format_date"] = format_date
-    app.jinja_env.filters["format_datetime"] = format_datetime
+    app.jinja_env.filters.update(
+        format_date=format_date,
+        format_datetime=format_datetime,
+        iso_date=format_iso_date,
+        number=format_number,
+        money=format_money,
+    )

@@ -12,6 +12,7 @@ import pytest
 
 PURE = (
     "supplychain.vocab",
+    "supplychain.formats",
     "supplychain.chain.graph",
     "supplychain.chain.layout",
     "supplychain.risk.findings",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,7 +18,7 @@ from ..db import get_session
 from ..forms import EmptyForm, apply_errors
 from ..models import Link, Role, Site, Supplier
 from ..numbers import page_number, row_id
-from ..reference.codes import nace_codes
+from ..reference.codes import nace_titles
 from ..sites import services as sites
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
@@ -83,7 +84,7 @@ def site_filter(db: Session) -> Site | None:
 
 def _reference_lists() -> dict[str, Any]:
     return {
-        "nace_list": {c: n.title for c, n in nace_codes().items() if n.level != "section"},
+        "nace_list": nace_titles(str(get_locale())),
     }
 
 

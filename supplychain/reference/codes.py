@@ -11,6 +11,7 @@ from pathlib import Path
 
 import babel
 import pycountry
+import yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _NACE_RE = re.compile(r"^([A-U])?(\d{2})(?:\.(\d)(\d)?)?$")
@@ -69,6 +70,28 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015,.'\u2019()]+")
 
 
 @cache
+def _translated_titles() -> dict[str, dict[str, str]]:
+    """NACE sections' and divisions' titles by language and code (data/nace_titles.yaml)."""
+    data = yaml.safe_load((DATA_DIR / "nace_titles.yaml").read_text(encoding="utf-8"))
+    names: dict[str, dict[str, str]] = {}
+    for letter, by_lang in data.items():
+        for lang, name in by_lang.items():
+            names.setdefault(lang, {})[letter] = name
+    return names
+
+
+@lru_cache(maxsize=8)
+def nace_titles(lang: str) -> dict[str, str]:
+    """Every NACE code below the sections -> its title in lang: in English the code's own
+    title; in a language that has only the sections' and divisions' titles, its division's."""
+    titles = _translated_titles().get(lang)
+    return {
+        c: titles.get(c, titles.get(c[:3], titles.get(c[0], n.title))) if titles else n.title
+        for c, n in nace_codes().items()
+        if n.level != "section"
+    }
+
+
 def countries(locale: str = "en") -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> the country's name in locale (CLDR), sorted by that name."""
     names = _territories(locale)

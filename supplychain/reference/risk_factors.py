@@ -56,6 +56,7 @@ class SectorFloor:
     source: str
     checked: date
     note: str
+    source_translated: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def applies(self, sector: str, day: date) -> bool:
         """Whether a supplier of this NACE sector is bound by the floor on day."""
@@ -89,6 +90,7 @@ class LabourCost:
     hours_per_month_max: Decimal | None = None
     sector_floors: tuple[SectorFloor, ...] = ()
     month_hours: Mapping[int, tuple[Decimal, ...]] = field(default_factory=dict, hash=False)
+    source_translated: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def in_force(self, day: date) -> bool:
         """Whether the statutory minimum wage of this entry applies on day."""
@@ -183,12 +185,16 @@ class CountryTier:
     name: str  # the list's name
     source: str
     checked: date
+    source_translated: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 THIRD_COUNTRY = "third-country"
 THIRD_COUNTRY_SOURCE = (
     "in none of the EU/EEA and Swiss lists of supplychain/data/country_tiers.yaml"
 )
+THIRD_COUNTRY_SOURCE_TRANSLATED = {
+    "lv": "nav nevienā no ES/EEZ un Šveices sarakstiem failā supplychain/data/country_tiers.yaml"
+}
 
 
 # --- file schema -------------------------------------------------------------------------
@@ -233,6 +239,7 @@ class _LabourCostEntry(_Entry):
     source: Text
     checked: date
     note: Text
+    source_translated: dict[Literal["lv"], Text] = Field(default_factory=dict)
     # Added with the wage rule: optional, so that entries without them need not say so.
     valid_to: date | None = None
     hours_per_month_max: Amount | None = None
@@ -281,6 +288,7 @@ class _SectorFloorEntry(_Entry):
     source: Text
     checked: date
     note: Text
+    source_translated: dict[Literal["lv"], Text] = Field(default_factory=dict)
 
 
 class _SectorEntry(_Entry):
@@ -295,6 +303,7 @@ class _TierEntry(_Entry):
     countries: Annotated[list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]], Field(min_length=1)]
     source: Text
     checked: date
+    source_translated: dict[Literal["lv"], Text] = Field(default_factory=dict)
 
     @field_validator("countries")
     @classmethod
@@ -369,7 +378,8 @@ def load_country_tiers(path: Path) -> dict[str, CountryTier]:
         for code in e.countries:
             if code in tiers:
                 raise ReferenceDataError(f"{path.name}: {code} is in two lists")
-            tiers[code] = CountryTier(e.tier, e.name, e.source, e.checked)
+            translated = {str(lang): text for lang, text in e.source_translated.items()}
+            tiers[code] = CountryTier(e.tier, e.name, e.source, e.checked, translated)
     return tiers
 
 
@@ -424,6 +434,18 @@ def sector_match(nace_code: str) -> HighRiskSector | None:
         if code.startswith(sector.nace) and (best is None or len(sector.nace) > len(best.nace)):
             best = sector
     return best
+
+
+def translated_sources(lang: str) -> dict[str, str]:
+    """Each source of the labour costs and country tiers, as the data files write it in
+    English, -> its text in lang, where they give one (a flag's evidence keeps the English)."""
+    figures: list[LabourCost | SectorFloor | CountryTier] = list(country_tiers().values())
+    for cost in labour_costs().values():
+        figures += [cost, *cost.sector_floors]
+    found = {f.source: f.source_translated[lang] for f in figures if lang in f.source_translated}
+    if lang in THIRD_COUNTRY_SOURCE_TRANSLATED:
+        found[THIRD_COUNTRY_SOURCE] = THIRD_COUNTRY_SOURCE_TRANSLATED[lang]
+    return found
 
 
 # --- the age of the figures ----------------------------------------------------------------

@@ -4,7 +4,7 @@
 words that need translating already translated; `assemble_report` turns it into the
 `ReportContext` the template renders, from small builders, one per part of the report (cover,
 summary, chain map, findings, method, appendix). Dates are formatted here with Babel in the
-report's language and the timezone the loader passes, as Flask-Babel would format them.
+report's language and the timezone the loader passes, as the pages format them (formats.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from babel import dates
 
+from .. import formats
 from ..chain import layout
 from ..chain.graph import ROOT, Graph
 from ..risk import charts
@@ -59,6 +59,8 @@ class ReportTexts:
     your_organisation: str = "your organisation"
     agency: str = "temporary-work agency"
     never_asked: str = "never asked"
+    # the charts' parts (severities; answered, waiting, never) as the reader calls them
+    chart_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -309,11 +311,13 @@ def cover(inputs: ReportInputs, lang: str, now: datetime) -> dict[str, Any]:
     finished = inputs.run_finished_at
     return {
         "organisation": inputs.organisation,
-        "created": format_datetime(now, lang, inputs.timezone),
+        "created": formats.format_datetime(now, lang, inputs.timezone),
         "lang": lang,
         "scope_title": inputs.scope_title,
         "run_id": inputs.run_id,
-        "run_finished": format_datetime(finished, lang, inputs.timezone) if finished else "",
+        "run_finished": formats.format_datetime(finished, lang, inputs.timezone)
+        if finished
+        else "",
     }
 
 
@@ -331,8 +335,13 @@ def summary(scoped: _Scoped, flagged: set[int], lang: str) -> dict[str, Any]:
         "exposure_by_tier": exposure_by_tier(scoped),
         "top_suppliers": top_suppliers(scoped, flagged),
         "coverage": reach,
-        "coverage_chart": charts.coverage(reach["answered"], reach["waiting"], reach["never"]),
-        "trend": trend(inputs.history, lang, inputs.timezone),
+        "coverage_chart": charts.coverage(
+            reach["answered"],
+            reach["waiting"],
+            reach["never"],
+            names=inputs.texts.chart_names,
+        ),
+        "trend": trend(inputs.history, lang, inputs.timezone, inputs.texts.chart_names),
     }
 
 
@@ -402,10 +411,16 @@ def top_suppliers(
     )
 
 
-def trend(history: Sequence[PastRun], lang: str, timezone: tzinfo) -> charts.Chart:
+def trend(
+    history: Sequence[PastRun], lang: str, timezone: tzinfo, names: Mapping[str, str]
+) -> charts.Chart:
     """Flags by severity over the runs up to this one."""
     return charts.trend(
-        [(format_date(r.finished_at, "d.M.", lang, timezone), r.by_severity) for r in history]
+        [
+            (formats.format_date(r.finished_at, lang, "d.M.", timezone=timezone), r.by_severity)
+            for r in history
+        ],
+        names=names,
     )
 
 
@@ -626,17 +641,6 @@ def worker_voice(voice: VoiceInputs, scoped: _Scoped, today: date) -> WorkerVoic
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def format_datetime(value: datetime, lang: str, timezone: tzinfo) -> str:
-    """As Flask-Babel's format_datetime(value, "medium") under the report's locale."""
-    return dates.format_datetime(value, "medium", tzinfo=timezone, locale=lang)
-
-
-def format_date(value: datetime, pattern: str, lang: str, timezone: tzinfo) -> str:
-    """As Flask-Babel's format_date(value, pattern): the date where the reader is."""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return dates.format_date(aware.astimezone(timezone), pattern, locale=lang)
 
 
 def _label(suppliers: Mapping[int, Any], supplier_id: int) -> str:

@@ -33,6 +33,7 @@ from ..reference.ilo import NAMES as ILO_NAMES
 from ..risk import texts
 from ..risk.findings import RiskInputs
 from ..risk.inputs import load_inputs
+from ..risk.present import chart_names
 from ..risk.rules import RULES
 from ..risk.services import chain_hash
 from ..risk.snapshot import run_chain
@@ -178,6 +179,7 @@ def _texts() -> ReportTexts:
         your_organisation=_("your organisation"),
         agency=_("temporary-work agency"),
         never_asked=_("never asked"),
+        chart_names=chart_names(),
     )
 
 

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,7 +28,7 @@ from .. import jobs
 from ..access import can, requires
 from ..db import get_session
 from ..forms import Form, WholeNumberField, apply_errors
-from ..i18n import LANGUAGE_NAMES
+from ..i18n import LANGUAGE_NAMES, language_name
 from ..jobstate import job_status
 from ..models import AssessmentRun, Report, Role, RunStatus, Supplier, utcnow
 from ..questionnaires.catalogue import get_catalogue
@@ -74,7 +74,7 @@ class ReportForm(Form):
     )
     lang = SelectField(
         _l("Language of the report"),
-        choices=[SelectChoice(k, v) for k, v in LANGUAGE_NAMES.items()],
+        choices=[SelectChoice(k, LazyString(language_name, k)) for k in LANGUAGE_NAMES],
         invalid_choice_message=_l("Choose English or Latvian."),
     )
 

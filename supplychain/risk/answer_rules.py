@@ -30,6 +30,11 @@ def _explain_answer(found: Finding, tr: Translator) -> str:
     severity=Severity.MEDIUM,
     source=Source.ANSWERS,
     title=N_("Risk shown by an answer"),
+    basis=N_(
+        "The supplier's own answers, read against what the questionnaire marks as a sign of "
+        "risk: recruitment fees, documents kept by someone else, cash pay, long hours, "
+        "deductions for housing, no contract in the worker's language, no way to complain."
+    ),
     message=N_("An answer in the questionnaire signals a risk."),
     explain=_explain_answer,
     guide=("screening",),
@@ -101,6 +106,11 @@ def _explain_wage(found: Finding, tr: Translator) -> str:
     severity=Severity.CRITICAL,
     source=Source.ANSWERS,
     title=N_("Pay below the legal minimum wage"),
+    basis=N_(
+        "Underpayment is the most common form of labour exploitation (HEUNI toolkit). The "
+        "lowest hourly wage the supplier reports is compared with the legal minimum of the "
+        "country where the work is done, or with a sector minimum that binds the supplier."
+    ),
     message=_WAGE_REASONS["statutory"],
     explain=_explain_wage,
     guide=("pay-and-deductions", "workplace-assessment"),

@@ -48,9 +48,14 @@ class Chart:
 
 
 def trend(
-    runs: Sequence[tuple[str, Mapping[str, int]]], width: int = 560, height: int = 180
+    runs: Sequence[tuple[str, Mapping[str, int]]],
+    width: int = 560,
+    height: int = 180,
+    names: Mapping[str, str] | None = None,
 ) -> Chart:
-    """Stacked bars of flags by severity, one bar per run (oldest on the left)."""
+    """Stacked bars of flags by severity, one bar per run (oldest on the left); names: the
+    severities as the reader calls them, for the bars' titles."""
+    names = names or {}
     top, bottom, left = 12, 28, 36
     tallest = max((sum(counts.values()) for _label, counts in runs), default=0) or 1
     slot = (width - left) / max(len(runs), 1)
@@ -71,19 +76,37 @@ def trend(
             if n:
                 h = n * scale
                 y -= h
-                rects.append(Rect(x, y, bar, h, COLOURS[severity], f"{label}: {n} {severity}"))
+                rects.append(
+                    Rect(
+                        x,
+                        y,
+                        bar,
+                        h,
+                        COLOURS[severity],
+                        f"{label}: {n} {names.get(severity, severity)}",
+                    )
+                )
         labels.append(Label(x + bar / 2, height - bottom + 16, label))
     return Chart(width, height, tuple(rects), tuple(labels))
 
 
-def coverage(answered: int, waiting: int, never: int, width: int = 560, height: int = 44) -> Chart:
-    """One bar: suppliers who answered, who were asked and have not, who were never asked."""
+def coverage(
+    answered: int,
+    waiting: int,
+    never: int,
+    width: int = 560,
+    height: int = 44,
+    names: Mapping[str, str] | None = None,
+) -> Chart:
+    """One bar: suppliers who answered, who were asked and have not, who were never asked;
+    names: these three as the reader calls them, for the parts' titles."""
+    names = names or {}
     total = answered + waiting + never or 1
     rects, x = [], 0.0
     for key, n in (("answered", answered), ("waiting", waiting), ("never", never)):
         w = width * n / total
         if n:
-            rects.append(Rect(x, 0, w, height - 18, COLOURS[key], f"{key}: {n}"))
+            rects.append(Rect(x, 0, w, height - 18, COLOURS[key], f"{names.get(key, key)}: {n}"))
         x += w
     return Chart(width, height, tuple(rects), ())
 

@@ -57,6 +57,11 @@ def _explain_forced_labour(found: Finding, tr: Translator) -> str:
     severity=Severity.CRITICAL,
     source=Source.ANSWERS,
     title=N_("Possible forced labour"),
+    basis=N_(
+        "Several ILO indicators of forced labour together, or answers that are critical on "
+        "their own, call for action: the ILO says one indicator may be enough, and several "
+        "call for the authorities. Only the supplier's own answers count here."
+    ),
     message=N_("Possible forced labour: several signals of forced labour meet at this supplier."),
     explain=_explain_forced_labour,
     guide=GUIDE,

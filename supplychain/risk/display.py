@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Required, TypedDict
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..i18n import SEVERITY_NAMES
+from ..i18n import SEVERITY_NAMES, format_date
 from ..questionnaires.loader import Catalogue
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import FlagStatus
 from .findings import SupplierFacts
-from .present import FACT_NAMES, describe
+from .present import FACT_NAMES, describe, format_fact
 from .rules import source_of
 from .services import to_finding
 
@@ -178,8 +177,7 @@ def evidence_lines(evidence: Mapping[str, Any]) -> tuple[str, ...]:
     if evidence.get("facts"):
         lines.append(
             " · ".join(
-                f"{FACT_NAMES.get(k, k)}: {'—' if v is None else v}"
-                for k, v in evidence["facts"].items()
+                f"{FACT_NAMES.get(k, k)}: {format_fact(k, v)}" for k, v in evidence["facts"].items()
             )
         )
     return tuple(lines)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from ..models import AssessmentRun, RunStatus, Supplier, SupplierExposure
 from ..tenancy import in_org
 from . import charts, texts
+from .present import chart_names
 from .rules import RULES
 from .services import latest_run
 
@@ -78,14 +79,18 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> Ris
             "waiting": max(invited - answered, 0),
             "never": max(suppliers - invited, 0),
             "chart": charts.coverage(
-                answered, max(invited - answered, 0), max(suppliers - invited, 0)
+                answered,
+                max(invited - answered, 0),
+                max(suppliers - invited, 0),
+                names=chart_names(),
             ),
         },
         "trend": charts.trend(
             [
                 (format_date(r.finished_at, "d.M."), r.summary.get("by_severity", {}))
                 for r in reversed(history)
-            ]
+            ],
+            names=chart_names(),
         ),
         "exposure_by_tier": summary.get("exposure_by_tier", {}),
         "no_floor_known": summary.get("no_floor_known", {}),

@@ -6,6 +6,8 @@ Used by the CLI's JSON and CSV, and by the pages; the language is the one in for
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict
 
 from flask_babel import get_locale
@@ -13,14 +15,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..chain.graph import ROOT
+from ..i18n import SEVERITY_NAMES, current_language, format_date, format_number
 from ..questionnaires import inputs
 from ..questionnaires.fields import field_type
 from ..questionnaires.loader import Catalogue
 from ..reference.ilo import NAMES as ILO_NAMES
+from ..reference.risk_factors import translated_sources
+from ..screening.forms import RESULT_NAMES
 from ..vocab import IloIndicator
 from . import texts
 from .findings import Finding, SupplierFacts
 from .rules import RULES
+from .screening_rules import screening_item_title
 
 # How the facts in a flag's evidence are labelled on the pages.
 FACT_NAMES = {
@@ -34,6 +40,7 @@ FACT_NAMES = {
     "minimum_eur": _l("Legal minimum cost of an hour (EUR)"),
     "country": _l("Country"),
     "buyer_country": _l("Buyer's country"),
+    "supplier_country": _l("Supplier's country"),
     "tier": _l("Country tier"),
     "source": _l("Source"),
     "sector": _l("Sector"),
@@ -57,11 +64,82 @@ FACT_NAMES = {
     "worker_case": _l("Worker's report (case number)"),
     "site": _l("Site"),
 }
+# The facts that are amounts (two decimals, the unit is in the name), dates and counts: shown
+# as the reader writes them (they are stored as plain strings and numbers).
+AMOUNT_FACTS = frozenset(k for k in FACT_NAMES if k.endswith("_eur"))
+DATE_FACTS = frozenset(
+    {"deadline", "valid_from", "valid_to", "checked", "checked_on", "valid_until"}
+)
+COUNT_FACTS = frozenset(
+    {
+        "workers_in",
+        "workers_out",
+        "employees",
+        "declared_workers",
+        "declared_employees",
+        "labour_hours",
+        "months",
+        "normal_hours",
+        "average_month_hours",
+    }
+)
+
+
+# The country tiers of the rule cross-border (reference.risk_factors.CountryTier.tier).
+TIER_NAMES = {
+    "eu-eea": _l("EU/EEA or Switzerland"),
+    "third-country": _l("a third country"),
+}
+
+
+def format_fact(key: str, value: Any) -> str:
+    """A fact of a flag's evidence as the reader writes it: "1 200 000,00" for an amount in
+    Latvian, a date in words; what does not parse is shown as it was stored."""
+    if value is None or value == "":
+        return "—"
+    if key == "source" and isinstance(value, str):
+        return translated_sources(current_language()).get(value, value)
+    if key == "tier" and value in TIER_NAMES:
+        return str(TIER_NAMES[value])
+    if key == "result" and value in RESULT_NAMES:
+        return str(RESULT_NAMES[value])
+    if key == "screening_item" and isinstance(value, str) and "/" in value:
+        pack, item = value.split("/", 1)
+        return screening_item_title(pack, item, current_language())
+    try:
+        if key in AMOUNT_FACTS:
+            return format_number(Decimal(str(value)), places=2)
+        if key in COUNT_FACTS:
+            return format_number(Decimal(str(value)))
+        if key in DATE_FACTS:
+            return format_date(date.fromisoformat(str(value)[:10]))
+    except (ValueError, InvalidOperation):
+        pass
+    return str(value)
+
+
 DECISION_NAMES = {
     "open": _l("open"),
     "acknowledged": _l("acknowledged"),
     "mitigating": _l("being mitigated"),
     "dismissed": _l("dismissed as a false positive"),
+}
+# What started an assessment (AssessmentRun.trigger; see events.data_changed).
+TRIGGER_NAMES = {
+    "manual": _l("started by hand"),
+    "api": _l("started through the API"),
+    "cli": _l("started from the command line"),
+    "demo": _l("demo data"),
+    "import": _l("after a chain import"),
+    "disclosure": _l("after a disclosed subcontractor was confirmed"),
+    "response": _l("after a supplier's answers"),
+    "worker-report": _l("after a worker's report was confirmed"),
+}
+RUN_STATUS_NAMES = {
+    "queued": _l("waiting"),
+    "running": _l("running"),
+    "done": _l("finished"),
+    "failed": _l("failed"),
 }
 THRESHOLD_NAMES = {
     "medium_from": _l("Medium from tier"),
@@ -75,6 +153,16 @@ THRESHOLD_NAMES = {
     "leave_share": _l("Share of workers who cannot leave (0-1)"),
     "unknown_share": _l("Share of workers who do not know their employer (0-1)"),
 }
+
+
+def chart_names() -> dict[str, str]:
+    """The charts' parts as the reader calls them: the severities and the coverage's three."""
+    return {
+        **{s.value: str(name) for s, name in SEVERITY_NAMES.items()},
+        "answered": _("suppliers who answered"),
+        "waiting": _("suppliers asked who have not answered"),
+        "never": _("suppliers never asked"),
+    }
 
 
 class Quote(TypedDict):

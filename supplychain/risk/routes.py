@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import Session, col, func, select
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -38,7 +39,14 @@ from . import dismissal, freshness, grouping, listing, services, snapshot, texts
 from . import jobs as risk_jobs
 from . import settings as risk_settings
 from .display import FlagItem, SectionLookup
-from .present import DECISION_NAMES, FACT_NAMES, THRESHOLD_NAMES
+from .present import (
+    DECISION_NAMES,
+    FACT_NAMES,
+    RUN_STATUS_NAMES,
+    THRESHOLD_NAMES,
+    TRIGGER_NAMES,
+    format_fact,
+)
 from .rules import RULES
 
 bp = Blueprint("risk", __name__)
@@ -48,11 +56,11 @@ PAGE = 100
 
 class DecisionForm(Form):
     status = SelectField(
-        choices=[SelectChoice(s.value, DECISION_NAMES[s.value]) for s in FlagStatus]
+        _l("Status"), choices=[SelectChoice(s.value, DECISION_NAMES[s.value]) for s in FlagStatus]
     )
-    owner = StringField(validators=[Length(max=200)])
-    due_date = DateField(validators=[Optional()])
-    note = TextAreaField(validators=[Length(max=2000)])
+    owner = StringField(_l("Owner"), validators=[Length(max=200)])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
     def decision(self) -> dict[str, Any]:
         """The decision as risk.services.decide takes it (as the API's DecisionIn gives it)."""
@@ -70,6 +78,9 @@ def _names() -> dict[str, Any]:
         "DECISION_NAMES": DECISION_NAMES,
         "FACT_NAMES": FACT_NAMES,
         "THRESHOLD_NAMES": THRESHOLD_NAMES,
+        "TRIGGER_NAMES": TRIGGER_NAMES,
+        "format_fact": format_fact,
+        "RUN_STATUS_NAMES": RUN_STATUS_NAMES,
     }
 
 
@@ -182,7 +193,7 @@ def flag(flag_id: int) -> Any:
         "risk/flag.html",
         flag=found,
         row=row,
-        rule=RULES[found.rule],
+        basis=texts.basis(found.rule),
         escalation=_escalation(row.guide, found.severity == Severity.CRITICAL),
         linked=_linked(session, run, row.details),
         decision=decision,

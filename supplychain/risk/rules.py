@@ -6,7 +6,9 @@ it flags most suppliers, returns one Findings (findings() makes it) of plain row
 gives values, never JSON: the flag set (flagset.py) encodes them and decides how they are stored.
 It never touches the database and never translates.
 
-A rule's texts are registered with it: a title and a message in English, marked with N_ so that
+A rule's texts are registered with it: a title, a message and a basis (why the rule exists, in a
+sentence or two for the officer; the function's docstring keeps the developer's full reasoning
+and sources) in English, marked with N_ so that
 `pybabel extract` puts them in the catalogue (N_ is one of its default keywords), the message
 filled with the finding's params and the rule's thresholds; and, where one sentence does not fit
 all of its flags, an explainer that writes the sentence from the finding with the Translator a
@@ -70,7 +72,7 @@ class Rule:
     # check(inputs, thresholds) -> findings; a rule over the other rules' flags
     # (reads_flags=True) also gets the first pass's FlagSet: check(inputs, thresholds, flags).
     check: Callable[..., Iterable[Finding]]  # a Findings is one too
-    basis: str  # why the rule exists: the function's docstring
+    basis: str  # why the rule exists, for the officer: in English, marked with N_
     title: str  # in English, marked with N_: translated when shown
     message: str  # the flag's sentence in English, filled with the finding's params
     reads_flags: bool = False  # runs in the second pass, over the first pass's flags
@@ -87,6 +89,7 @@ def rule(
     source: Source,
     title: str,
     message: str,
+    basis: str,
     explain: Explainer | None = None,
     ilo: Iterable[IloIndicator] = (),
     guide: Iterable[str] = (),
@@ -95,14 +98,14 @@ def rule(
 ) -> Callable[[Any], Any]:
     """Register a rule function under rule_id. With reads_flags, the function is a FlagCheck:
     it runs after every other rule and reads their flags (see engine.evaluate). title and
-    message are English texts marked with N_; explain, if given, writes the sentence instead of
-    message."""
+    message are English texts marked with N_, and so is basis (why the rule exists, for the
+    officer); explain, if given, writes the sentence instead of message."""
 
     def register(check: Any) -> Any:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
-        if not title.strip() or not message.strip():
-            raise ValueError(f"rule {rule_id} needs a title and a message")
+        if not title.strip() or not message.strip() or not basis.strip():
+            raise ValueError(f"rule {rule_id} needs a title, a message and a basis")
         RULES[rule_id] = Rule(
             id=rule_id,
             severity=severity,
@@ -111,7 +114,7 @@ def rule(
             guide=tuple(guide),
             thresholds=MappingProxyType(dict(thresholds or {})),
             check=check,
-            basis=" ".join((check.__doc__ or "").split()),
+            basis=basis,
             title=title,
             message=message,
             reads_flags=reads_flags,

@@ -16,7 +16,7 @@ from .findings import Finding, RiskInputs
 from .rules import N_, Translator, finding, rule
 
 
-def _screening_item(pack_id: str, item_id: str, language: str) -> str:
+def screening_item_title(pack_id: str, item_id: str, language: str) -> str:
     """The item's title in the language, from the shipped packs; its id if it is no longer
     there."""
     pack = shipped().by_id.get(pack_id)
@@ -27,7 +27,7 @@ def _screening_item(pack_id: str, item_id: str, language: str) -> str:
 def _explain_screening(found: Finding, tr: Translator) -> str:
     p = found.params
     values = {
-        "item": _screening_item(p["pack"], p["item"], tr.language),
+        "item": screening_item_title(p["pack"], p["item"], tr.language),
         "date": p["checked_on"],
         "by": p["checked_by"] or "—",
         "until": p["valid_until"],
@@ -48,6 +48,11 @@ def _explain_screening(found: Finding, tr: Translator) -> str:
     severity=Severity.HIGH,
     source=Source.CHECKS,
     title=N_("Screening item failed or out of date"),
+    basis=N_(
+        "What the officer found in the partner's registers and documents: a failed item is "
+        "high, and a check past its validity is medium until it is checked again (HEUNI "
+        "toolkit, screening tool)."
+    ),
     message=N_("A screening item of this supplier failed or its check has run out."),
     explain=_explain_screening,
     guide=("screening",),

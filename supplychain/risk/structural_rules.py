@@ -35,6 +35,11 @@ Floor = tuple[str, Decimal, "LabourCost | SectorFloor", dict[str, str]]
     severity=Severity.MEDIUM,
     source=Source.STRUCTURE,
     title=N_("Work passed far down the chain"),
+    basis=N_(
+        "Long subcontracting chains spread oversight thin and hide who is accountable (HEUNI "
+        "toolkit). Some countries' construction law stops at the third level; medium from "
+        "tier 3 and high from tier 4 is our default."
+    ),
     message=N_(
         "The work reaches this company only at tier %(tier)d: it was passed on %(passes)d "
         "times, and each step makes it harder to see who employs the workers."
@@ -71,6 +76,10 @@ def _agency_links(inputs: RiskInputs) -> Iterator[tuple[int, int]]:
     severity=Severity.MEDIUM,
     source=Source.STRUCTURE,
     title=N_("Workers supplied by an agency"),
+    basis=N_(
+        "Migrant and temporary staff hired through staffing agencies are a risk the HEUNI "
+        "toolkit names: agencies are where recruitment fees and debt arise."
+    ),
     message=N_(
         "Workers reach your work through a temporary-work agency or other intermediary: "
         "migrant and temporary staff hired this way are the most exposed to exploitation."
@@ -91,6 +100,10 @@ def labour_hire(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     severity=Severity.HIGH,
     source=Source.STRUCTURE,
     title=N_("Agency workers deep in the chain"),
+    basis=N_(
+        "Agency workers below your direct suppliers combine two risk factors of the HEUNI "
+        "toolkit: complex employment relationships and temporary staff from agencies."
+    ),
     message=N_(
         "Agency workers enter the chain at tier %(tier)d, below your direct suppliers, "
         "where you see least of how they were recruited and are paid."
@@ -111,6 +124,11 @@ def labour_hire_deep(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     severity=Severity.HIGH,
     source=Source.STRUCTURE,
     title=N_("Labour passed between intermediaries"),
+    basis=N_(
+        "Chains of intermediaries multiply recruitment fees and leave workers unsure who "
+        "employs them; complex employment relationships and a lack of accountability are "
+        "named risks."
+    ),
     message=N_(
         "Workers pass through %(count)d intermediaries before they reach the work: an "
         "agency supplying an agency, or hired labour passed on again. Each step can take a "
@@ -132,6 +150,10 @@ def intermediary_chain(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     severity=Severity.MEDIUM,
     source=Source.STRUCTURE,
     title=N_("Companies subcontracting to each other in a loop"),
+    basis=N_(
+        "A loop cannot be a genuine division of work: it points to invoicing through related "
+        "companies or to a mapping error, and either needs checking."
+    ),
     message=N_(
         "This company is on a loop of %(size)d companies that subcontract to each other. "
         "Work that goes round in circles hides who really does it and who pays the workers."
@@ -174,6 +196,11 @@ def _explain_pass_through(found: Finding, tr: Translator) -> str:
     severity=Severity.MEDIUM,
     source=Source.STRUCTURE,
     title=N_("Passes the work on without doing it"),
+    basis=N_(
+        "A subcontractor that passes all work on, or whose headcount is too small for the "
+        "contract, is a warning sign (HEUNI toolkit). Our test: its subcontractors bring at "
+        "least 90% of the workers on the contract, or it has at most one employee of its own."
+    ),
     message=_PASS_THROUGH,
     explain=_explain_pass_through,
     guide=("subcontracting", "screening"),
@@ -286,6 +313,11 @@ def _explain_disclosure(found: Finding, tr: Translator) -> str:
     severity=Severity.HIGH,
     source=Source.STRUCTURE,
     title=N_("Subcontracting not disclosed"),
+    basis=N_(
+        "Unknown firms on a site, or a supplier that says it subcontracts and names no one, "
+        "are how hidden exploitation usually comes to light; disclosing all subcontractors "
+        "and agencies is the matching contract clause."
+    ),
     message=_REASONS["none-named"],
     explain=_explain_disclosure,
     guide=("subcontracting", "contract-clauses", "workplace-assessment"),
@@ -382,6 +414,11 @@ def _explain_unknown(found: Finding, tr: Translator) -> str:
     severity=Severity.HIGH,
     source=Source.STRUCTURE,
     title=N_("Subcontracting you did not know of"),
+    basis=N_(
+        "Subcontractors nobody disclosed are where hidden exploitation usually comes to "
+        "light. The flag stays until an officer confirms or rejects the company the supplier "
+        "named; it is a risk factor, not an ILO indicator."
+    ),
     message=_UNKNOWN["subcontractors"],
     explain=_explain_unknown,
     guide=("subcontracting", "workplace-assessment", "contract-clauses"),
@@ -411,6 +448,7 @@ def unknown_subcontracting(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     severity=Severity.MEDIUM,
     source=Source.STRUCTURE,
     title=N_("Questionnaire not answered"),
+    basis=N_("A supplier unwilling to give information or documents is a risk signal in itself."),
     message=N_(
         "The questionnaire sent to this company was due on %(deadline)s and has not been "
         "answered. Silence is itself a warning sign."
@@ -433,6 +471,9 @@ def no_response(inputs: RiskInputs, t: T) -> Iterator[Finding]:
     severity=Severity.LOW,
     source=Source.STRUCTURE,
     title=N_("Never asked"),
+    basis=N_(
+        "What is not asked cannot be assessed: covering the whole chain is part of due diligence."
+    ),
     message=N_("This company has not been sent a questionnaire: nothing is known of how it works."),
     guide=("risk-assessment", "screening"),
 )
@@ -451,6 +492,12 @@ def unassessed(inputs: RiskInputs, t: T) -> Findings:
     severity=Severity.HIGH,
     source=Source.STRUCTURE,
     title=N_("Price below the legal cost of the labour"),
+    basis=N_(
+        "Prices so low that they imply unlawfully low pay are a named risk. The price of a "
+        "labour hour is compared with the minimum wage plus the employer's compulsory "
+        "contributions in the country where the work is done: a posted worker is owed the "
+        "host country's minimum (Directive 96/71/EC)."
+    ),
     message=N_(
         "The contract pays %(per_hour)s EUR an hour of labour, less than the legal minimum "
         "cost of an hour's work in %(country)s (%(minimum)s EUR with the employer's "
@@ -589,6 +636,11 @@ def _explain_sector(found: Finding, tr: Translator) -> str:
     severity=Severity.LOW,
     source=Source.STRUCTURE,
     title=N_("Works in a high-risk sector"),
+    basis=N_(
+        "Construction, cleaning, catering, agriculture and forestry are the sectors the HEUNI"
+        " toolkit names; Latvian, Finnish and Danish sources add restaurants, berry picking "
+        "and distribution."
+    ),
     message=_SECTOR_MESSAGE,
     explain=_explain_sector,
     guide=("risk-assessment", "workplace-assessment"),
@@ -624,6 +676,12 @@ def _sector_values(sector: str) -> tuple[Encoded, Encoded] | None:
     severity=Severity.MEDIUM,
     source=Source.STRUCTURE,
     title=N_("Workers from another country"),
+    basis=N_(
+        "Posted workers and foreign contractors are a named risk: workers may not know the "
+        "collective agreement or the language, and depend on the employer for housing and "
+        "papers. Between EU/EEA countries the flag is low; where a third country is involved "
+        "it is medium."
+    ),
     message=N_(
         "This company from %(country)s works for a company in %(buyer_country)s: workers "
         "posted or hired across a border often do not know local pay and rights."

@@ -9,11 +9,15 @@ flag; adding a rule adds nothing here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale, gettext, lazy_gettext, ngettext
 
+from ..i18n import format_date, format_number
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..vocab import IloIndicator
 from .findings import Finding
@@ -29,10 +33,10 @@ class _Babel:
         return str(get_locale())
 
     def gettext(self, string: str, /, **variables: Any) -> str:
-        return str(gettext(string, **variables))
+        return str(gettext(string, **_localised_all(variables)))
 
     def ngettext(self, singular: str, plural: str, num: int, /, **variables: Any) -> str:
-        return str(ngettext(singular, plural, num, **variables))
+        return str(ngettext(singular, plural, num, **_localised_all(variables)))
 
     def ilo_name(self, indicator: IloIndicator) -> str:
         return str(ILO_NAMES[indicator])
@@ -46,6 +50,11 @@ def title(rule_id: str) -> Any:
     return lazy_gettext(RULES[rule_id].title)
 
 
+def basis(rule_id: str) -> str:
+    """Why the rule exists, in the language in force."""
+    return str(gettext(RULES[rule_id].basis))
+
+
 def explain(finding: Finding, thresholds: Mapping[str, Any] | None = None) -> str:
     """The flag's sentence in the language in force; thresholds: the rule's defaults, if not
     given."""
@@ -54,4 +63,25 @@ def explain(finding: Finding, thresholds: Mapping[str, Any] | None = None) -> st
         return rule.explain(finding, BABEL)
     if thresholds is None:
         thresholds = rule.thresholds
-    return str(gettext(rule.message)) % {**thresholds, **finding.params}
+    return str(gettext(rule.message)) % _localised_all({**thresholds, **finding.params})
+
+
+_DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _localised(value: Any) -> Any:
+    """What a rule gives as plain text, as the reader writes it: an amount ("4.12" -> "4,12"
+    in Latvian), a date ("2026-11-23" -> "2026. gada 23. nov."). Numbers stay numbers: a
+    message may format them itself (%(tier)d)."""
+    if not isinstance(value, str):
+        return value
+    if match := _DECIMAL.match(value):
+        return format_number(Decimal(value), places=len(match.group(1)))
+    if _ISO_DATE.match(value):
+        return format_date(date.fromisoformat(value))
+    return value
+
+
+def _localised_all(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _localised(v) for k, v in values.items()}

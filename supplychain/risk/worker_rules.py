@@ -42,6 +42,11 @@ def _explain_report(found: Finding, tr: Translator) -> str:
     severity=Severity.HIGH,
     source=Source.WORKERS,
     title=N_("A worker's report confirmed"),
+    basis=N_(
+        "What workers say happens to them, once an officer has confirmed it: high, and "
+        "critical when it takes away the freedom to leave (ILO). The CSDDD and Germany's "
+        "supply chain act ask for such a channel."
+    ),
     message=N_("A worker's report about this supplier was confirmed by an officer."),
     explain=_explain_report,
     guide=("when-suspicions-arise", "ilo-indicators"),
@@ -126,6 +131,11 @@ def _explain_check_in(found: Finding, tr: Translator) -> str:
     severity=Severity.MEDIUM,
     source=Source.WORKERS,
     title=N_("Workers' check-ins point to forced labour"),
+    basis=N_(
+        "What at least five workers of one employer on one site answer in the anonymous "
+        "check-in: when enough of them give a sign of an ILO indicator, the employer is "
+        "flagged. One worker in ten without their passport is already grave."
+    ),
     message=N_(
         "The workers who named this supplier as their employer report a sign of forced labour."
     ),
@@ -191,6 +201,11 @@ def _explain_unknown(found: Finding, tr: Translator) -> str:
     severity=Severity.MEDIUM,
     source=Source.WORKERS,
     title=N_("Workers do not know their employer"),
+    basis=N_(
+        "A worker who cannot name the employer has no one to claim wages from: it is how "
+        "undeclared subcontracting and bogus self-employment look from below. The suppliers "
+        "heading the site's chain answer for who works under them."
+    ),
     message=N_("Many workers on a site of this supplier do not know who employs them."),
     explain=_explain_unknown,
     ilo=(ILO.DECEPTION,),
@@ -265,6 +280,11 @@ def _explain_contradiction(found: Finding, tr: Translator) -> str:
     severity=Severity.HIGH,
     source=Source.WORKERS,
     title=N_("The workers contradict the supplier"),
+    basis=N_(
+        "A supplier that answers that its workers keep their own passports while its workers "
+        "say otherwise is high on its own: either the answer is false, or the supplier does "
+        "not know what happens to its workers."
+    ),
     message=N_(
         "The supplier says its workers keep their own documents; its workers say otherwise."
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -9,13 +10,12 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
+from ..i18n import language_name
 from ..numbers import row_id
 
+# Named in the officer's language ("angļu" on a Latvian page).
 LANGUAGE_CHOICES = [
-    SelectChoice("lv", "Latviešu"),
-    SelectChoice("ru", "Русский"),
-    SelectChoice("uk", "Українська"),
-    SelectChoice("en", "English"),
+    SelectChoice(code, LazyString(language_name, code)) for code in ("lv", "ru", "uk", "en")
 ]
 
 

@@ -235,5 +235,6 @@ def test_a_rule_id_is_registered_once():
             source=Source.STRUCTURE,
             title="Deep",
             message="Too deep",
+            basis="Deep chains hide who employs the workers.",
         )(lambda inputs, t: [])
     assert RULES == before

@@ -8,12 +8,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
 from supplychain import db
 from supplychain.chain.jobs import run_waiting as run_imports
+from supplychain.i18n import format_datetime
 from supplychain.invitations import services as invitations
 from supplychain.jobstate import aware
 from supplychain.models import (

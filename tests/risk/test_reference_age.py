@@ -24,6 +24,7 @@ ENTRY = """
   valid_from: 2026-01-01
   valid_to: {valid_to}
   source: "Cabinet regulation No. 656"
+  source_translated: {{lv: "MK noteikumi Nr. 656"}}
   checked: {checked}
   note: "test"
 """
@@ -79,7 +80,10 @@ def test_overview_warns_admins_not_officers(app, client, tmp_path, monkeypatch):
     login(client, emails[0], PASSWORD)
     page = client.get("/").get_data(as_text=True)
     assert "Reference figures due for a check" in page
-    assert "LV minimum wage (Cabinet regulation No. 656)" in page and "2020-01-15" in page
+    assert "LV minimum wage (Cabinet regulation No. 656)" in page and "Jan 15, 2020" in page
+    client.get("/account/language/lv")
+    page = client.get("/").get_data(as_text=True)
+    assert "LV minimālā alga (MK noteikumi Nr. 656)" in page and "2020. gada 15. janv." in page
     other = app.test_client()
     login(other, emails[1], PASSWORD)
     assert "Reference figures due for a check" not in other.get("/").get_data(as_text=True)

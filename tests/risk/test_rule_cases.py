@@ -174,19 +174,23 @@ CASES: dict[str, Case] = {
 
 
 def test_every_rule_has_its_texts_in_latvian_too():
-    """A rule registers its title and message in English beside its check; the presenters
-    translate them, so both must be in the Latvian catalogue."""
+    """A rule registers its title, message and basis in English beside its check; the
+    presenters translate them, so all three must be in the Latvian catalogue."""
     with (TRANSLATIONS / "lv" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         latvian = {m.id: m.string for m in read_po(handle) if m.id}
     for registered in RULES.values():
-        for text in (registered.title, registered.message):
-            assert text.strip(), f"{registered.id} has an empty title or message"
+        for text in (registered.title, registered.message, registered.basis):
+            assert text.strip(), f"{registered.id} has an empty title, message or basis"
             assert latvian.get(text), f"{registered.id}: no Latvian for {text!r}"
 
 
-def test_a_rule_without_a_title_or_a_message_is_refused():
-    for texts in ({"title": "", "message": "It flags."}, {"title": "A rule", "message": " "}):
-        with pytest.raises(ValueError, match="needs a title and a message"):
+def test_a_rule_without_a_title_a_message_or_a_basis_is_refused():
+    for texts in (
+        {"title": "", "message": "It flags.", "basis": "Why."},
+        {"title": "A rule", "message": " ", "basis": "Why."},
+        {"title": "A rule", "message": "It flags.", "basis": ""},
+    ):
+        with pytest.raises(ValueError, match="needs a title, a message and a basis"):
             rule("textless", severity=Severity.LOW, source=Source.STRUCTURE, **texts)(
                 lambda inputs, t: ()
             )
@@ -223,7 +227,7 @@ def test_an_expired_screening_check_asks_for_a_new_one(form_app):
     assert flag.severity == Severity.MEDIUM
     with form_app.test_request_context():
         sentence = explain(flag)
-    assert "was good until 2026-04-05: check it again." in sentence
+    assert "was good until Apr 5, 2026: check it again." in sentence
 
 
 def test_a_confirmed_report_is_critical_with_an_indicator_of_the_freedom_to_leave(form_app):
