@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -15,14 +16,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import Form, WholeNumberField
-from ..i18n import NATIVE_NAMES
+from ..i18n import language_name
 from ..numbers import row_id
 from ..vocab import SUPPLIER_LANGUAGES
 
 # The language of the mails and the answering pages: the supplier can switch on the pages.
 LANGUAGE_CHOICES = [
     SelectChoice("", _l("Each supplier's own: Latvian in Latvia, else English")),
-    *(SelectChoice(code, NATIVE_NAMES[code]) for code in SUPPLIER_LANGUAGES),
+    # named in the officer's language ("krievu" on a Latvian page)
+    *(SelectChoice(code, LazyString(language_name, code)) for code in SUPPLIER_LANGUAGES),
 ]
 
 RECIPIENTS = [
