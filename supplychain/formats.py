@@ -12,6 +12,7 @@ month's name is put in the case that role takes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Literal
@@ -117,6 +118,22 @@ def format_datetime(
         pattern = format
     text = dates.format_datetime(aware, pattern, tzinfo=timezone, locale=lang)
     return f"{text} ({zone_label(aware, lang, timezone)})"
+
+
+def run_labels(moments: Sequence[datetime], lang: str, timezone: tzinfo = UTC) -> list[str]:
+    """Short labels for runs on a chart: the day ("7.12."), and the time as well where several
+    runs share a day ("7.12. 10:05"), so that three runs on one day can be told apart."""
+    days = [format_date(moment, lang, "d.M.", timezone=timezone) for moment in moments]
+    shared = {day for day in days if days.count(day) > 1}
+    return [
+        f"{day} {_clock(moment, lang, timezone)}" if day in shared else day
+        for day, moment in zip(days, moments, strict=True)
+    ]
+
+
+def _clock(moment: datetime, lang: str, timezone: tzinfo) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return dates.format_time(aware, "HH:mm", tzinfo=timezone, locale=lang)
 
 
 def _date_pattern(format: str, lang: str) -> str:

@@ -3,6 +3,7 @@ supplier's. The choice is kept in the session (or the user's profile)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -96,6 +97,11 @@ def format_datetime(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     return formats.format_datetime(value, current_language(), _zone(), format)
+
+
+def run_labels(moments: Sequence[datetime]) -> list[str]:
+    """Runs' labels on a chart, in the reader's language and the organisation's time zone."""
+    return formats.run_labels(moments, current_language(), _zone())
 
 
 def format_iso_date(value: str | None, format: str = "medium") -> str:

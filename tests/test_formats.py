@@ -81,9 +81,9 @@ def test_the_pages_filters_read_the_locale_and_the_configured_zone(form_app):
 
 
 def test_countries_and_sectors_are_named_in_the_readers_language():
-    from supplychain.reference.codes import country_names, nace_codes, nace_titles
+    from supplychain.reference.codes import countries, nace_codes, nace_titles
 
-    assert country_names("lv")["LV"] == "Latvija" and country_names("en")["LV"] == "Latvia"
+    assert countries("lv")["LV"] == "Latvija" and countries("en")["LV"] == "Latvia"
     assert nace_titles("lv")["F41.20"] == "Ēku būvniecība"
     assert nace_titles("en")["F41.20"] == nace_codes()["F41.20"].title
     english = {c: n.title for c, n in nace_codes().items()}
@@ -97,3 +97,18 @@ def test_an_unknown_time_zone_stops_the_start(tmp_path):
 
     with pytest.raises(ZoneInfoNotFoundError):
         create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "TIMEZONE": "Europe/Atlantis"})
+
+
+def test_runs_on_one_day_are_told_apart_by_their_time():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from supplychain.formats import run_labels
+
+    riga = ZoneInfo("Europe/Riga")
+    moments = [
+        datetime(2026, 12, 5, 9, 0, tzinfo=UTC),
+        datetime(2026, 12, 7, 8, 5),  # naive: UTC
+        datetime(2026, 12, 7, 14, 30, tzinfo=UTC),
+    ]
+    assert run_labels(moments, "lv", riga) == ["5.12.", "7.12. 10:05", "7.12. 16:30"]

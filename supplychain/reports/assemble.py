@@ -415,12 +415,9 @@ def trend(
     history: Sequence[PastRun], lang: str, timezone: tzinfo, names: Mapping[str, str]
 ) -> charts.Chart:
     """Flags by severity over the runs up to this one."""
+    labels = formats.run_labels([r.finished_at for r in history], lang, timezone)
     return charts.trend(
-        [
-            (formats.format_date(r.finished_at, lang, "d.M.", timezone=timezone), r.by_severity)
-            for r in history
-        ],
-        names=names,
+        [(label, r.by_severity) for label, r in zip(labels, history, strict=True)], names=names
     )
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypedDict
 
-from flask_babel import format_date
 from sqlalchemy import Row
 from sqlmodel import Session, col
 
+from ..i18n import run_labels
 from ..models import AssessmentRun, RunStatus, Supplier, SupplierExposure
 from ..tenancy import in_org
 from . import charts, texts
@@ -85,13 +85,14 @@ def risk_overview(session: Session, organisation_id: int, suppliers: int) -> Ris
                 names=chart_names(),
             ),
         },
-        "trend": charts.trend(
-            [
-                (format_date(r.finished_at, "d.M."), r.summary.get("by_severity", {}))
-                for r in reversed(history)
-            ],
-            names=chart_names(),
-        ),
+        "trend": _trend(list(reversed(history))),
         "exposure_by_tier": summary.get("exposure_by_tier", {}),
         "no_floor_known": summary.get("no_floor_known", {}),
     }
+
+
+def _trend(runs: Sequence[AssessmentRun]) -> charts.Chart:
+    """Flags by severity over the finished runs, oldest first (a done run has finished)."""
+    labels = run_labels([r.finished_at or r.created_at for r in runs])
+    counts = [r.summary.get("by_severity", {}) for r in runs]
+    return charts.trend(list(zip(labels, counts, strict=True)), names=chart_names())
