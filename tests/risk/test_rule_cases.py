@@ -295,3 +295,14 @@ def test_workers_contradict_through_a_confirmed_report_and_not_an_honest_answer(
 def test_unknown_employers_flag_the_head_of_the_sites_chain_only():
     found = _evaluate(_unknown(employers=3, unknown=2), "workers-unknown-employer")
     assert [f.supplier_id for f in found] == [1]  # 2 works under 1 on the same site
+
+
+def test_a_rule_names_the_source_of_its_evidence():
+    from supplychain.risk.rules import source_of
+
+    assert [source_of(r) for r in ("answer", "worker-check-in", "chain-depth")] == [
+        "answers",
+        "workers",
+        "structure",
+    ]
+    assert source_of("a-retired-rule") == ""  # its old flags show no source
