@@ -163,7 +163,7 @@ def test_the_demo_alone_mails_the_questionnaire_and_assesses_the_answer(demo, br
         "a finished assessment after the answer",
     )
     officer.goto(f"{server}{newer}")
-    assert officer.locator("dd", has_text="(response)").count() == 1  # queued by the answer
+    assert officer.locator("dd", has_text="after a supplier's answers").count() == 1  # queued
     officer.goto(f"{server}/")  # the overview is current: no change since that run began
     overview = officer.locator("main").inner_text()
     assert "out of date" not in overview and "under way" not in overview
