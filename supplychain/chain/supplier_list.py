@@ -176,8 +176,9 @@ def selection(
 
 
 def selection_args(args: Any, columns: Mapping[str, ListColumn]) -> dict[str, Any]:
-    """The URL parameters that name a selection again (for the next page of a bulk action)."""
-    found = parse(args, columns).args(sort=False)
+    """The URL parameters that name a selection again (for the next page of a bulk action),
+    marked selection=1 (the invitations' form then sends to the selection)."""
+    found = {**parse(args, columns).args(sort=False), "selection": "1"}
     if args.get("all") == "1":
         return {**found, "all": "1"}
     return {**found, "supplier": args.getlist("supplier")[:MAX_PICKED]}

@@ -20,6 +20,8 @@ from ..numbers import row_id
 RECIPIENTS = [
     SelectChoice("chosen", _l("The suppliers ticked below")),
     SelectChoice("tier", _l("Every supplier of one tier")),
+    # Only offered when the page came from the supplier list with a selection (see routes.new).
+    SelectChoice("matching", _l("The suppliers selected on the supplier list")),
 ]
 
 

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ from ..validation import InvalidInput
 from . import mails, outbox
 
 REMINDER_BEFORE = timedelta(days=3)
+MANUAL_REMINDER_GAP = timedelta(days=1)  # an officer's reminders of one invitation, at most
 
 
 class InvitationStatus(enum.StrEnum):
@@ -353,19 +355,69 @@ def send_due_reminders(*, session: Session, now: datetime) -> int:
     for invitation in due:
         if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
             continue
-        # Only the hash of the first link is known: the reminder brings a new link that replaces
-        # it. Someone already answering keeps going, their session does not need the link.
-        raw = secrets.token_urlsafe(32)
-        claimed = session.execute(  # claimed once, whoever else is reminding at the same time
-            sa.update(Invitation)
-            .where(col(Invitation.id) == invitation.id, col(Invitation.reminded_at).is_(None))
-            .values(reminded_at=now, token_hash=digest(raw))
-            .execution_options(synchronize_session=False)
+        count += _remind(session, invitation, now, col(Invitation.reminded_at).is_(None))
+    session.flush()
+    return count
+
+
+def _remind(session: Session, invitation: Invitation, now: datetime, claim: Any) -> int:
+    """Queue a reminder of invitation if the claim still holds of it; 1 if queued, else 0.
+
+    Only the hash of the first link is known: the reminder brings a new link that replaces it.
+    Someone already answering keeps going, their session does not need the link."""
+    raw = secrets.token_urlsafe(32)
+    claimed = session.execute(  # claimed once, whoever else is reminding at the same time
+        sa.update(Invitation)
+        .where(col(Invitation.id) == invitation.id, claim)
+        .values(reminded_at=now, token_hash=digest(raw))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return 0
+    session.refresh(invitation)
+    mails.queue_reminder(session=session, invitation=invitation, raw_token=raw, now=now)
+    return 1
+
+
+def open_invitations(organisation_id: int, supplier_ids: Any, now: datetime) -> Any:
+    """SELECT the open invitations of the suppliers supplier_ids (a SELECT of ids): sent, live,
+    not bounced and not answered; the ones an officer can remind."""
+    submitted = select(Response.id).where(
+        Response.organisation_id == organisation_id,
+        col(Response.status) == ResponseStatus.SUBMITTED,
+    )
+    return in_org(Invitation, organisation_id).where(
+        col(Invitation.supplier_id).in_(supplier_ids),
+        col(Invitation.revoked_at).is_(None),
+        col(Invitation.bounced_at).is_(None),
+        col(Invitation.sent_at).is_not(None),
+        Invitation.expires_at > now,
+        col(Invitation.response_id).is_(None) | col(Invitation.response_id).not_in(submitted),
+    )
+
+
+def remind_open(
+    *,
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Any,
+    now: datetime,
+    user_id: int | None,
+) -> int:
+    """Remind, now, the open invitations of the suppliers supplier_ids (a SELECT of ids), as
+    the reminder before the deadline does; one reminded less than MANUAL_REMINDER_GAP ago is
+    left alone (a second click sends nothing). Returns how many reminders were queued."""
+    due = session.exec(open_invitations(organisation_id, supplier_ids, now)).all()
+    recent = now - MANUAL_REMINDER_GAP
+    claim = col(Invitation.reminded_at).is_(None) | (col(Invitation.reminded_at) < recent)
+    count = sum(_remind(session, invitation, now, claim) for invitation in due)
+    if count:
+        audit.record(
+            session,
+            organisation_id=organisation_id,
+            user_id=user_id,
+            action="invitations.reminded",
+            reminders=count,
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        session.refresh(invitation)
-        mails.queue_reminder(session=session, invitation=invitation, raw_token=raw, now=now)
-        count += 1
     session.flush()
     return count
