@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func
 
 from ..chain.panels import ListColumn, Part
-from ..models import ScreeningCheck, ScreeningResult, Supplier, utcnow
+from ..models import ScreeningResult, Supplier, utcnow
 from ..tenancy import in_org
 from .present import summary_text
 from .services import latest_by_supplier, newest_checks, screening_of
@@ -23,19 +23,16 @@ def _sort(session: Session, organisation_id: int) -> sa.Select[Any]:
     """(supplier_id, key): the worst state of the supplier's newest checks, failed (4), expired
     (3), due soon (2) or passed (1); suppliers never screened have no row (0)."""
     today = utcnow().date()
+    newest = newest_checks(organisation_id).subquery()
     worst = sa.case(
-        (col(ScreeningCheck.result) == ScreeningResult.FAILED, 4),
-        (col(ScreeningCheck.valid_until) < today, 3),
-        (col(ScreeningCheck.valid_until) <= today + timedelta(days=DUE_SOON_DAYS), 2),
+        (newest.c.result == ScreeningResult.FAILED, 4),
+        (newest.c.valid_until < today, 3),
+        (newest.c.valid_until <= today + timedelta(days=DUE_SOON_DAYS), 2),
         else_=1,
     )
-    newest = newest_checks(organisation_id).subquery()
-    checks = sa.orm.aliased(ScreeningCheck, newest)
-    return (
-        sa.select(col(checks.supplier_id).label("supplier_id"), func.max(worst).label("key"))
-        .select_from(checks)
-        .group_by(col(checks.supplier_id))
-    )
+    return sa.select(
+        newest.c.supplier_id.label("supplier_id"), func.max(worst).label("key")
+    ).group_by(newest.c.supplier_id)
 
 
 def _cells(

@@ -266,3 +266,29 @@ def test_remind_the_selected_with_open_questionnaires(app, officer, listed):
             .all()
         )
         assert [m.recipient for m in reminders] == [_email_of(app, "A")]
+
+
+def test_screening_column_and_its_sort(app, officer, listed):
+    from supplychain.models import ScreeningCheck, ScreeningResult
+    from supplychain.screening.packs import pack_for
+
+    today = utcnow().date()
+    with committed(app) as session:
+        for sid, result in ((listed["b"], ScreeningResult.FAILED), (listed["a"], "passed")):
+            supplier = session.get(Supplier, sid)
+            pack = pack_for(supplier.country)
+            item = pack.items_for(is_agency=False, sector=supplier.sector)[0]
+            session.add(
+                ScreeningCheck(
+                    organisation_id=listed["org"],
+                    supplier_id=sid,
+                    pack_id=pack.id,
+                    item_id=item.id,
+                    checked_on=today,
+                    result=ScreeningResult(result),
+                    valid_until=today + timedelta(days=365),
+                )
+            )
+    page = officer.get("/chain/suppliers?sort=screening&dir=desc").get_data(as_text=True)
+    assert _names(page) == ["Beta OU", "Alfa SIA", "Cepure SIA"]
+    assert "1 failed" in " ".join(_cell(page, "Beta OU", "screening"))
