@@ -74,11 +74,8 @@ def suppliers() -> Any:
     site = get_or_404(db, Site, lq.site) if lq.site else None
     query = supplier_list.matching(db, org, lq, columns)
     page = request.args.get("page", 1, type=page_number)
-    rows = db.exec(
-        supplier_list.ordered(db, org, query, lq, columns)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    ).all()
+    ordered = supplier_list.ordered(db, org, query, lq, columns)
+    rows = db.exec(supplier_list.page_of(ordered, page, PAGE_SIZE)).all()
     shown = list(rows[:PAGE_SIZE])
     ids = [s.id for s in shown]
     return render_template(

@@ -51,8 +51,11 @@ ASKED_NAMES = {
 ORDER = {state.value: rank for rank, state in enumerate(Asked)}
 
 
-def _states(organisation_id: int, now: datetime) -> sa.Select[Any]:
-    """SELECT (supplier_id, state) of the suppliers ever invited, by their newest invitation."""
+def _states(
+    organisation_id: int, now: datetime, ids: Sequence[int] | None = None
+) -> sa.Select[Any]:
+    """SELECT (supplier_id, state) of the suppliers ever invited (of ids only, if given), by
+    their newest invitation."""
     newest = (
         sa.select(
             col(Invitation.supplier_id).label("supplier_id"),
@@ -60,8 +63,10 @@ def _states(organisation_id: int, now: datetime) -> sa.Select[Any]:
         )
         .where(Invitation.organisation_id == organisation_id)
         .group_by(col(Invitation.supplier_id))
-        .subquery()
     )
+    if ids is not None:
+        newest = newest.where(col(Invitation.supplier_id).in_(ids))
+    newest = newest.subquery()
     state = sa.case(
         (col(Response.status) == ResponseStatus.SUBMITTED, Asked.ANSWERED.value),
         (
@@ -97,8 +102,11 @@ def months_before(moment: datetime, months: int) -> datetime:
             day -= 1
 
 
-def out_of_date(organisation_id: int, now: datetime) -> sa.Select[Any]:
-    """SELECT the ids of the suppliers whose newest submitted answers are out of date."""
+def out_of_date(
+    organisation_id: int, now: datetime, ids: Sequence[int] | None = None
+) -> sa.Select[Any]:
+    """SELECT the ids of the suppliers whose newest submitted answers are out of date (of ids
+    only, if given)."""
     newest = (
         sa.select(func.max(Response.id))
         .where(
@@ -108,6 +116,8 @@ def out_of_date(organisation_id: int, now: datetime) -> sa.Select[Any]:
         )
         .group_by(col(Response.supplier_id))
     )
+    if ids is not None:
+        newest = newest.where(col(Response.supplier_id).in_(ids))
     older = [
         and_(col(Response.questionnaire_id) == qid, col(Response.questionnaire_version) < q.version)
         for qid, q in get_catalogue().current.items()
@@ -122,13 +132,8 @@ def _cells(
     session: Session, organisation_id: int, ids: Sequence[int]
 ) -> Mapping[int, Sequence[Part]]:
     now = utcnow()
-    rows = _states(organisation_id, now).where(col(Invitation.supplier_id).in_(ids))
-    states = {sid: state for sid, state in session.execute(rows)}
-    stale = set(
-        session.execute(
-            out_of_date(organisation_id, now).where(col(Response.supplier_id).in_(ids))
-        ).scalars()
-    )
+    states = {sid: state for sid, state in session.execute(_states(organisation_id, now, ids))}
+    stale = set(session.execute(out_of_date(organisation_id, now, ids)).scalars())
     found: dict[int, list[Part]] = {}
     for sid in ids:
         state = Asked(states.get(sid, Asked.NEVER))
