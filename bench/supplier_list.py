@@ -2,7 +2,8 @@
 screening columns, sorted and filtered, on an assessed chain of 2k, 10k and 100k suppliers.
 
     python bench/supplier_list.py                       # SQLite, 2k, 10k and 100k
-    python bench/supplier_list.py --sizes 10000 --postgres postgresql://postgres@127.0.0.1/test
+    python bench/supplier_list.py --sizes 10000 --postgres postgresql://postgres@127.0.0.1/bench
+    (an empty PostgreSQL database of its own: never the tests' one)
 
 The chain is written with bulk inserts (bench/chain.py's generator) and assessed once; a third
 of the suppliers get an invitation. Each page is timed as the best of three requests after a
@@ -93,9 +94,6 @@ def main() -> None:
     password = "bench passphrase 1"
     with app.app_context():
         engine = db.get_engine()
-        if options.postgres:
-            with engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.upgrade(engine)
         session = db.get_session()
         for n in [int(s) for s in options.sizes.split(",")]:

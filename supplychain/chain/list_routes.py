@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from ..access import requires
 from ..db import get_session
@@ -24,7 +24,7 @@ from ..models import Role, Site, Supplier
 from ..numbers import page_number
 from ..tenancy import current_org_id, get_or_404, in_org
 from . import retire, supplier_list
-from .panels import list_columns
+from .panels import ListColumn, list_columns
 from .routes import bp, committed
 from .tabular import write_csv
 
@@ -65,12 +65,16 @@ def _headers(lq: supplier_list.ListQuery, columns: dict[str, Any]) -> list[dict[
     return found
 
 
+def _listed() -> tuple[Session, int, dict[str, ListColumn], supplier_list.ListQuery]:
+    """The session, the organisation, the list's columns and the URL's filters and sort."""
+    columns = list_columns()
+    return get_session(), current_org_id(), columns, supplier_list.parse(request.args, columns)
+
+
 @bp.route("/suppliers")
 @requires(Role.VIEWER)
 def suppliers() -> Any:
-    db, org = get_session(), current_org_id()
-    columns = list_columns()
-    lq = supplier_list.parse(request.args, columns)
+    db, org, columns, lq = _listed()
     site = get_or_404(db, Site, lq.site) if lq.site else None
     query = supplier_list.matching(db, org, lq, columns)
     page = request.args.get("page", 1, type=page_number)
@@ -130,9 +134,7 @@ def _csv_rows(org: int, ids: list[int], columns: dict[str, Any]) -> Iterator[lis
 @requires(Role.VIEWER)
 def suppliers_csv() -> Response:
     """The selected suppliers with the list's columns, in the list's order, as CSV."""
-    db, org = get_session(), current_org_id()
-    columns = list_columns()
-    lq = supplier_list.parse(request.args, columns)
+    db, org, columns, lq = _listed()
     selected = supplier_list.selection(db, org, request.args, columns)
     ordered = supplier_list.ordered(db, org, selected, lq, columns)
     ids = list(db.execute(supplier_list.ids_of(ordered)).scalars())

@@ -14,7 +14,6 @@ months ago (12 by default).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -30,25 +29,16 @@ from ..chain.retire import live_suppliers
 from ..models import Invitation, Response, ResponseStatus, Supplier, utcnow
 from ..questionnaires.catalogue import get_catalogue
 
-
-class Asked(enum.StrEnum):
-    """A supplier's questionnaire state on the list, in the order the list sorts them."""
-
-    OVERDUE = "overdue"
-    STOPPED = "stopped"
-    NEVER = "never"
-    WAITING = "waiting"
-    ANSWERED = "answered"
-
-
-ASKED_NAMES = {
-    Asked.OVERDUE: _l("overdue"),
-    Asked.STOPPED: _l("link stopped"),
-    Asked.NEVER: _l("never asked"),
-    Asked.WAITING: _l("waiting"),
-    Asked.ANSWERED: _l("answered"),
-}
-ORDER = {state.value: rank for rank, state in enumerate(Asked)}
+# A supplier's questionnaire states on the list, in the order the list sorts them.
+OVERDUE, STOPPED, NEVER, WAITING, ANSWERED = "overdue", "stopped", "never", "waiting", "answered"
+ASKED_NAMES = dict(
+    zip(
+        (OVERDUE, STOPPED, NEVER, WAITING, ANSWERED),
+        (_l("overdue"), _l("link stopped"), _l("never asked"), _l("waiting"), _l("answered")),
+        strict=True,
+    )
+)
+ORDER = {state: rank for rank, state in enumerate(ASKED_NAMES)}
 
 
 def _states(
@@ -68,13 +58,13 @@ def _states(
         newest = newest.where(col(Invitation.supplier_id).in_(ids))
     newest = newest.subquery()
     state = sa.case(
-        (col(Response.status) == ResponseStatus.SUBMITTED, Asked.ANSWERED.value),
+        (col(Response.status) == ResponseStatus.SUBMITTED, ANSWERED),
         (
             or_(col(Invitation.revoked_at).is_not(None), col(Invitation.bounced_at).is_not(None)),
-            Asked.STOPPED.value,
+            STOPPED,
         ),
-        (col(Invitation.expires_at) <= now, Asked.OVERDUE.value),
-        else_=Asked.WAITING.value,
+        (col(Invitation.expires_at) <= now, OVERDUE),
+        else_=WAITING,
     )
     return (
         sa.select(newest.c.supplier_id, state.label("state"))
@@ -136,8 +126,8 @@ def _cells(
     stale = set(session.execute(out_of_date(organisation_id, now, ids)).scalars())
     found: dict[int, list[Part]] = {}
     for sid in ids:
-        state = Asked(states.get(sid, Asked.NEVER))
-        found[sid] = [Part(str(ASKED_NAMES[state]), f"asked {state.value}")]
+        state = states.get(sid, NEVER)
+        found[sid] = [Part(str(ASKED_NAMES[state]), f"asked {state}")]
         if sid in stale:
             found[sid].append(Part(str(_l("out of date")), "badge warn"))
     return found
@@ -147,7 +137,7 @@ def _state_is(session: Session, organisation_id: int, value: str) -> sa.Select[A
     if value not in ORDER:
         return None
     rows = _states(organisation_id, utcnow()).subquery()
-    if value == Asked.NEVER:
+    if value == NEVER:
         invited = sa.select(col(Invitation.supplier_id)).where(
             Invitation.organisation_id == organisation_id
         )
@@ -164,18 +154,13 @@ def _stale(session: Session, organisation_id: int, value: str) -> sa.Select[Any]
 
 
 COLUMN = ListColumn(
-    key="asked",
-    label=_l("Questionnaire"),
-    cells=_cells,
-    sort=_sort,
-    missing=ORDER[Asked.NEVER],
+    "asked",
+    _l("Questionnaire"),
+    _cells,
+    _sort,
+    missing=ORDER[NEVER],
     filters=(
-        ListFilter(
-            "asked",
-            _l("Questionnaire"),
-            _state_is,
-            choices=tuple((s.value, ASKED_NAMES[s]) for s in Asked),
-        ),
+        ListFilter("asked", _l("Questionnaire"), _state_is, tuple(ASKED_NAMES.items())),
         ListFilter("outdated", _l("Answers out of date"), _stale, check=True),
     ),
     note=lambda: _(

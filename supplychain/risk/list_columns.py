@@ -154,20 +154,21 @@ def _at_least(session: Session, organisation_id: int, value: str) -> Any:
     return flags.where(col(Flag.severity).in_(graver)).with_only_columns(col(Flag.supplier_id))
 
 
+SEVERITIES = tuple((s.value, SEVERITY_NAMES[s]) for s in GRAVEST_FIRST)
 COLUMNS = (
     ListColumn(
-        key="tier",
-        label=_l("Tier"),
-        cells=_tier_cells,
-        sort=_tiers,
+        "tier",
+        _l("Tier"),
+        _tier_cells,
+        _tiers,
         filters=(ListFilter("tier", _l("Tier"), _tier_is),),
         note=_l("Tier: as the latest assessment read the chain (1: a direct supplier)."),
     ),
     ListColumn(
-        key="risk",
-        label=_l("Risk score"),
-        cells=_score_cells,
-        sort=_scores,
+        "risk",
+        _l("Risk score"),
+        _score_cells,
+        _scores,
         descending=True,
         note=_l(
             "Risk score: the higher of the supplier's own risk and the risk it carries from "
@@ -175,20 +176,13 @@ COLUMNS = (
         ),
     ),
     ListColumn(
-        key="flags",
-        label=_l("Open flags"),
-        cells=_flag_cells,
-        sort=_flag_keys,
+        "flags",
+        _l("Open flags"),
+        _flag_cells,
+        _flag_keys,
         missing=0,
         descending=True,
-        filters=(
-            ListFilter(
-                "severity",
-                _l("Open flag at least"),
-                _at_least,
-                choices=tuple((s.value, SEVERITY_NAMES[s]) for s in GRAVEST_FIRST),
-            ),
-        ),
+        filters=(ListFilter("severity", _l("Open flag at least"), _at_least, SEVERITIES),),
         note=_l(
             "Open flags: the latest assessment's flags nobody has decided on yet, by severity; "
             "sorted by the gravest, then by how many."

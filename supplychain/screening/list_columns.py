@@ -51,10 +51,10 @@ def _cells(
 
 
 COLUMN = ListColumn(
-    key="screening",
-    label=_l("Screening"),
-    cells=_cells,
-    sort=_sort,
+    "screening",
+    _l("Screening"),
+    _cells,
+    _sort,
     missing=0,
     descending=True,
     note=_l(
