@@ -57,6 +57,7 @@ from .forms import CampaignForm
 bp = Blueprint("invitations", __name__)
 
 LINKS_KEY = "new_links"  # links shown once after sending when no mail server is set
+MAX_LINKS_SHOWN = 20  # what the session cookie holds of them (about 4 KB)
 
 
 def _questionnaire_choices() -> list[tuple[str, str]]:
@@ -217,9 +218,23 @@ def _recipients(form: CampaignForm, selection: ListSelection | None) -> list[int
 
 
 def _offer_links(links: list[services.IssuedLink]) -> None:
-    """With no mail server, the officer passes the links on: show them once, keep them nowhere."""
-    if not current_app.config.get("SMTP_HOST"):
-        cookie[LINKS_KEY] = [(link.supplier_name, link.email, link.url) for link in links]
+    """With no mail server, the officer passes the links on: show them once, keep them nowhere.
+
+    They travel in the session cookie, which holds about 4 KB: a larger sending's links cannot
+    be shown, and the officer is told so (each supplier's link can be sent anew)."""
+    if current_app.config.get("SMTP_HOST"):
+        return
+    if len(links) > MAX_LINKS_SHOWN:
+        flash(
+            _(
+                "No mail server is set up, and the %(n)d links of this sending are too many to "
+                "show here: set up mail, or send each supplier a new link from this page.",
+                n=len(links),
+            ),
+            "warning",
+        )
+        return
+    cookie[LINKS_KEY] = [(link.supplier_name, link.email, link.url) for link in links]
 
 
 @bp.route("/remind", methods=("GET", "POST"))
