@@ -26,7 +26,14 @@ from supplychain.models import (
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.risk.jobs import run_now
 from tests.conftest import post_form, sign_in
-from tests.factories import committed, make_link, make_supplier, make_team, send_campaign
+from tests.factories import (
+    committed,
+    make_link,
+    make_org,
+    make_supplier,
+    make_team,
+    send_campaign,
+)
 
 
 @pytest.fixture
@@ -40,6 +47,8 @@ def listed(app):
         c = make_supplier(session, org, code="C", name="Cepure SIA")
         make_link(session, org, None, a)
         make_link(session, org, a, b, relation="labour_hire")
+        other = make_org(session, "theirs")  # in no list, no selection of ours
+        make_supplier(session, other, code="X", name="Xenon SIA", country="LV")
         session.flush()
         send_campaign(session, org.id, [b.id])
         _campaign, _links = send_campaign(session, org.id, [c.id])
@@ -158,6 +167,7 @@ def _archived(app) -> set[str]:
 
 def test_select_all_matching_then_archive_archives_exactly_those(app, officer, listed):
     bulk = officer.get("/chain/suppliers/bulk?action=archive&all=1&country=LV&supplier=2")
+    assert "Xenon" not in officer.get(bulk.headers["Location"]).get_data(as_text=True)
     assert bulk.status_code == 302
     page = officer.get(bulk.headers["Location"]).get_data(as_text=True)
     assert "2 suppliers will be archived." in page and "Alfa SIA" in page
@@ -199,7 +209,7 @@ def test_export_has_the_matching_rows_with_the_new_columns(officer, listed):
     rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:7] == ["code", "name", "country", "sector", "kind", "email", "Tier"]
     assert rows[0][-4:] == ["Risk score", "Open flags", "Questionnaire", "Screening"]
-    assert [r[0] for r in rows[1:]] == ["A", "B", "C"]  # the sort is not carried: by name
+    assert [r[0] for r in rows[1:]] == ["A", "B", "C"]  # the sort is not carried: by name; no X
     beta = rows[2]
     assert beta[6] == "2" and beta[8].startswith("1 High") and beta[9] == "overdue"
 
