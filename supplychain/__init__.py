@@ -69,9 +69,12 @@ def _add_chain_panels(app: Flask) -> None:
     """What the chain's pages, and a site's, show of the features above them (see chain.panels
     and sites.routes)."""
     from .cases.results import site_panel
-    from .chain.panels import MAP, SUPPLIER, add
+    from .chain.panels import MAP, SUPPLIER, add, add_column
+    from .invitations import list_columns as invitation_columns
     from .invitations import panels as invitations
+    from .risk import list_columns as risk_columns
     from .risk import panels as risk
+    from .screening import list_columns as screening_columns
     from .screening import panels as screening
     from .sites.services import sites_of
 
@@ -80,6 +83,8 @@ def _add_chain_panels(app: Flask) -> None:
     add(app, SUPPLIER, "risk", risk.supplier_risk)
     add(app, SUPPLIER, "sites", sites_of)
     add(app, MAP, "statuses", invitations.map_statuses)
+    for column in (*risk_columns.COLUMNS, invitation_columns.COLUMN, screening_columns.COLUMN):
+        add_column(app, column)  # the supplier list's columns, in this order
     app.extensions.setdefault("site_panels", {})["checkins"] = site_panel
 
 

@@ -84,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     # Workers' reports closed longer than this are deleted (by the worker once a day, and by
     # `supplychain cases purge`).
     "VOICE_RETENTION_MONTHS": 24,
+    # The supplier list calls a supplier's answers out of date when its newest submitted
+    # response answered an older version of the questionnaire or is older than this.
+    "ANSWERS_OUT_OF_DATE_MONTHS": 12,
     # The folder of the workers' texts, one <lang>.yaml per language, which must describe the
     # contacts marked `workers: true` (None: the shipped supplychain/data/workers).
     "WORKER_TEXTS": None,
@@ -135,6 +138,7 @@ _ENV_KEYS: dict[str, type] = {
     "RISK_INLINE_SUPPLIERS": int,
     "GUIDE_CONTACTS": str,
     "VOICE_RETENTION_MONTHS": int,
+    "ANSWERS_OUT_OF_DATE_MONTHS": int,
     "WORKER_TEXTS": str,
     "TIMEZONE": str,
 }

@@ -27,6 +27,7 @@ PAGE_SIZE = 50
 REASONS = {
     "deleted": _l("removed by an officer"),
     "pruned": _l("no longer in an imported chain file"),
+    "listed": _l("archived from the supplier list"),
 }
 EVIDENCE_NAMES = {
     "responses": _l("answers"),

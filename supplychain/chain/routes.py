@@ -10,16 +10,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlmodel import Session, col, or_
+from sqlmodel import Session
 from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
 from ..models import Link, Role, Site, Supplier
-from ..numbers import page_number, row_id
+from ..numbers import row_id
 from ..reference.codes import nace_titles
-from ..sites import services as sites
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import graph, queries, retire, services
@@ -86,38 +85,6 @@ def _reference_lists() -> dict[str, Any]:
     return {
         "nace_list": nace_titles(str(get_locale())),
     }
-
-
-@bp.route("/suppliers")
-@requires(Role.VIEWER)
-def suppliers() -> Any:
-    db, org_id = get_session(), current_org_id()
-    query = retire.live_suppliers(org_id)
-    site = site_filter(db)
-    if site is not None:
-        query = query.where(col(Supplier.id).in_(sites.supplier_ids_on(org_id, site.id)))
-    term = request.args.get("q", "").strip()
-    if term:
-        pattern = f"%{term}%"
-        query = query.where(
-            or_(
-                Supplier.name.ilike(pattern),
-                Supplier.code.ilike(pattern),
-                Supplier.registration_no.ilike(pattern),
-            )
-        )
-    page = request.args.get("page", 1, type=page_number)
-    rows = db.exec(
-        query.order_by(Supplier.name).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-    ).all()
-    return render_template(
-        "chain/suppliers.html",
-        suppliers=rows[:PAGE_SIZE],
-        q=term,
-        site=site,
-        page=page,
-        has_next=len(rows) > PAGE_SIZE,
-    )
 
 
 @bp.route("/suppliers/new", methods=["GET", "POST"])
@@ -269,4 +236,4 @@ def delete_link(link_id: int) -> Any:
     return redirect(url_for("chain.supplier", supplier_id=child_id))
 
 
-from . import archive_routes, import_routes, map_routes  # noqa: E402,F401  (they add their views to bp)
+from . import archive_routes, import_routes, list_routes, map_routes  # noqa: E402,F401  (they add their views to bp)

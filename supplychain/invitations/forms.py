@@ -30,6 +30,8 @@ LANGUAGE_CHOICES = [
 RECIPIENTS = [
     SelectChoice("chosen", _l("The suppliers ticked below")),
     SelectChoice("tier", _l("Every supplier of one tier")),
+    # Only offered when the page came from the supplier list with a selection (see routes.new).
+    SelectChoice("matching", _l("The suppliers selected on the supplier list")),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -17,14 +18,15 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col
 
 from .. import storage
 from ..access import requires
-from ..chain import graph, queries
+from ..chain import graph, queries, supplier_list
+from ..chain.panels import list_columns
 from ..chain.retire import live_suppliers
 from ..db import get_session
 from ..forms import EmptyForm, apply_errors
@@ -55,6 +57,7 @@ from .forms import CampaignForm
 bp = Blueprint("invitations", __name__)
 
 LINKS_KEY = "new_links"  # links shown once after sending when no mail server is set
+MAX_LINKS_SHOWN = 20  # what the session cookie holds of them (about 4 KB)
 
 
 def _questionnaire_choices() -> list[tuple[str, str]]:
@@ -96,26 +99,66 @@ def _tally(statuses: Any) -> dict[str, int]:
     return counts
 
 
+MAX_TICK_BOXES = 200  # a bigger chain is chosen on the supplier list, by a filter
+
+
+@dataclass(frozen=True)
+class ListSelection:
+    """The suppliers the officer selected on the supplier list (the URL carries the selection):
+    how many, those of them with an email address (a SELECT of ids), and the filter's words."""
+
+    total: int
+    with_email: Any
+    reachable: int
+    filters: list[tuple[Any, str]]
+    picked: bool
+    back: str
+
+
+def _list_selection() -> ListSelection | None:
+    if request.args.get("selection") != "1":
+        return None
+    session, org = get_session(), current_org_id()
+    columns = list_columns()
+    selected = supplier_list.selection(session, org, request.args, columns)
+    with_email = selected.where(Supplier.email != "")
+    lq = supplier_list.parse(request.args, columns)
+    return ListSelection(
+        total=supplier_list.count(session, selected),
+        with_email=supplier_list.ids_of(with_email),
+        reachable=supplier_list.count(session, with_email),
+        filters=supplier_list.describe(lq, columns),
+        picked=request.args.get("all") != "1",
+        back=url_for("chain.suppliers", **lq.args()),
+    )
+
+
 @bp.route("/new", methods=("GET", "POST"))
 @requires(Role.OFFICER)
 def new() -> Any:
+    """Send a questionnaire to suppliers ticked here (small chains), to a tier, or to those
+    selected on the supplier list (the URL carries the selection: all matching a filter)."""
     session = get_session()
     form = CampaignForm()
     form.questionnaire_id.choices = _questionnaire_choices()
+    selection = _list_selection()
     live = live_suppliers(current_org_id())  # an archived supplier cannot be sent anything
-    suppliers = session.exec(live.order_by(Supplier.name)).all()
+    many = supplier_list.count(session, live) > MAX_TICK_BOXES
+    suppliers = [] if many or selection else session.exec(live.order_by(Supplier.name)).all()
     if request.method == "GET":
         form.supplier_ids.data = request.args.getlist("supplier", type=row_id)
-        form.questionnaire_id.data = _default_questionnaire(suppliers, form.supplier_ids.data)
+        form.questionnaire_id.data = _default_questionnaire(form.supplier_ids.data)
         form.deadline.data = (utcnow() + timedelta(days=14)).date()
         form.title.data = _("Supplier self-assessment %(date)s", date=utcnow().date().isoformat())
+        if selection is not None:
+            form.recipients.data = "matching"
         if request.args.get("tier", type=small_count):
             form.recipients.data, form.tier.data = (
                 "tier",
                 request.args.get("tier", type=small_count),
             )
     if form.validate_on_submit():
-        ids = _recipients(form)
+        ids = _recipients(form, selection)
         questionnaire = get_catalogue().get(form.questionnaire_id.data or "")
         deadline = datetime.combine(form.deadline.data, time(23, 59), tzinfo=UTC)  # type: ignore[arg-type]
         try:
@@ -141,16 +184,33 @@ def new() -> Any:
             if not (sending.held or sending.limited):  # else the campaign page says why
                 flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
-    return render_template("invitations/new.html", form=form, suppliers=suppliers)
+    return render_template(
+        "invitations/new.html",
+        form=form,
+        suppliers=suppliers,
+        many=many,
+        selection=selection,
+    )
 
 
-def _default_questionnaire(suppliers: Any, chosen: list[int]) -> str:
+def _default_questionnaire(chosen: list[int]) -> str:
     """The agency screening when only agencies are chosen, else the supplier self-assessment."""
-    kinds = {s.kind for s in suppliers if s.id in chosen}
+    kinds = set(
+        get_session().exec(
+            live_suppliers(current_org_id())
+            .where(col(Supplier.id).in_(chosen))
+            .with_only_columns(col(Supplier.kind))
+        )
+    )
     return "agency-screening" if kinds == {SupplierKind.AGENCY} else "supplier-self-assessment"
 
 
-def _recipients(form: CampaignForm) -> list[int]:
+def _recipients(form: CampaignForm, selection: ListSelection | None) -> list[int]:
+    if form.recipients.data == "matching":
+        if selection is None:
+            return []
+        # Those without an email address are left out (the form says how many).
+        return list(get_session().exec(selection.with_email))
     if form.recipients.data != "tier":
         return list(form.supplier_ids.data or [])
     chain_graph, _agencies = queries.load_graph(get_session(), current_org_id())
@@ -159,9 +219,56 @@ def _recipients(form: CampaignForm) -> list[int]:
 
 
 def _offer_links(links: list[services.IssuedLink]) -> None:
-    """With no mail server, the officer passes the links on: show them once, keep them nowhere."""
-    if not current_app.config.get("SMTP_HOST"):
-        cookie[LINKS_KEY] = [(link.supplier_name, link.email, link.url) for link in links]
+    """With no mail server, the officer passes the links on: show them once, keep them nowhere.
+
+    They travel in the session cookie, which holds about 4 KB: a larger sending's links cannot
+    be shown, and the officer is told so (each supplier's link can be sent anew)."""
+    if current_app.config.get("SMTP_HOST"):
+        return
+    if len(links) > MAX_LINKS_SHOWN:
+        flash(
+            _(
+                "No mail server is set up, and the %(n)d links of this sending are too many to "
+                "show here: set up mail, or send each supplier a new link from this page.",
+                n=len(links),
+            ),
+            "warning",
+        )
+        return
+    cookie[LINKS_KEY] = [(link.supplier_name, link.email, link.url) for link in links]
+
+
+@bp.route("/remind", methods=("GET", "POST"))
+@requires(Role.OFFICER)
+def remind() -> Any:
+    """Remind the suppliers selected on the supplier list that have open questionnaires: say
+    how many first, then queue one reminder (with a new link) for each open invitation."""
+    session, org = get_session(), current_org_id()
+    selection = _list_selection()
+    if selection is None:
+        return redirect(url_for("chain.suppliers"))
+    columns = list_columns()
+    ids = supplier_list.ids_of(supplier_list.selection(session, org, request.args, columns))
+    due = services.open_invitations(org, ids, utcnow())
+    count = supplier_list.count(session, due)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sent = services.remind_open(
+            session=session,
+            organisation_id=org,
+            supplier_ids=ids,
+            now=utcnow(),
+            user_id=current_user.id,
+        )
+        session.commit()
+        flash(
+            ngettext(
+                "%(num)d reminder is on its way.", "%(num)d reminders are on their way.", sent
+            ),
+            "success",
+        )
+        return redirect(selection.back)
+    return render_template("invitations/remind.html", selection=selection, count=count, form=form)
 
 
 @bp.route("/<int:campaign_id>")

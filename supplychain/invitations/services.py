@@ -10,9 +10,10 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,7 @@ from ..vocab import SUPPLIER_LANGUAGES
 from . import mails, outbox
 
 REMINDER_BEFORE = timedelta(days=3)
+MANUAL_REMINDER_GAP = timedelta(days=1)  # an officer's reminders of one invitation, at most
 
 
 class InvitationStatus(enum.StrEnum):
@@ -97,6 +99,38 @@ class IssuedLink:
     url: str
 
 
+def _check_campaign(
+    questionnaire: Questionnaire,
+    ids: Sequence[int],
+    suppliers: Sequence[Supplier],
+    deadline: datetime,
+    title: str,
+    language: str | None,
+    now: datetime,
+) -> None:
+    """InvalidInput naming every field of a sending that cannot go out as it is."""
+    errors: dict[str, str] = {}
+    if questionnaire.answered_by != "supplier":
+        errors["questionnaire_id"] = str(_l("This questionnaire is answered inside the app."))
+    if not ids:
+        errors["suppliers"] = str(_l("Choose at least one supplier."))
+    elif len(suppliers) != len(ids):
+        errors["suppliers"] = str(_l("Some of the chosen suppliers are not in your chain."))
+    without = [s.name for s in suppliers if not s.email]
+    if without:
+        errors["suppliers"] = str(
+            _l("These suppliers have no email address: %(names)s.", names=", ".join(without))
+        )
+    if aware(deadline) <= now:
+        errors["deadline"] = str(_l("The deadline must be in the future."))
+    if not title.strip():
+        errors["title"] = str(_l("Give the sending a name."))
+    if language is not None and language not in SUPPLIER_LANGUAGES:
+        errors["language"] = str(_l("Choose one of the languages offered."))
+    if errors:
+        raise InvalidInput(errors)
+
+
 def create_campaign(
     *,
     session: Session,
@@ -120,26 +154,7 @@ def create_campaign(
     suppliers = session.exec(  # archived suppliers are out of the chain: none is invited
         live_suppliers(organisation_id).where(col(Supplier.id).in_(ids))
     ).all()
-    errors: dict[str, str] = {}
-    if questionnaire.answered_by != "supplier":
-        errors["questionnaire_id"] = str(_l("This questionnaire is answered inside the app."))
-    if not ids:
-        errors["suppliers"] = str(_l("Choose at least one supplier."))
-    elif len(suppliers) != len(ids):
-        errors["suppliers"] = str(_l("Some of the chosen suppliers are not in your chain."))
-    without = [s.name for s in suppliers if not s.email]
-    if without:
-        errors["suppliers"] = str(
-            _l("These suppliers have no email address: %(names)s.", names=", ".join(without))
-        )
-    if aware(deadline) <= now:
-        errors["deadline"] = str(_l("The deadline must be in the future."))
-    if not title.strip():
-        errors["title"] = str(_l("Give the sending a name."))
-    if language is not None and language not in SUPPLIER_LANGUAGES:
-        errors["language"] = str(_l("Choose one of the languages offered."))
-    if errors:
-        raise InvalidInput(errors)
+    _check_campaign(questionnaire, ids, suppliers, deadline, title, language, now)
     campaign = Campaign(
         organisation_id=organisation_id,
         questionnaire_id=questionnaire.id,
@@ -367,19 +382,69 @@ def send_due_reminders(*, session: Session, now: datetime) -> int:
     for invitation in due:
         if _response_status(session, invitation) == ResponseStatus.SUBMITTED:
             continue
-        # Only the hash of the first link is known: the reminder brings a new link that replaces
-        # it. Someone already answering keeps going, their session does not need the link.
-        raw = secrets.token_urlsafe(32)
-        claimed = session.execute(  # claimed once, whoever else is reminding at the same time
-            sa.update(Invitation)
-            .where(col(Invitation.id) == invitation.id, col(Invitation.reminded_at).is_(None))
-            .values(reminded_at=now, token_hash=digest(raw))
-            .execution_options(synchronize_session=False)
+        count += _remind(session, invitation, now, col(Invitation.reminded_at).is_(None))
+    session.flush()
+    return count
+
+
+def _remind(session: Session, invitation: Invitation, now: datetime, claim: Any) -> int:
+    """Queue a reminder of invitation if the claim still holds of it; 1 if queued, else 0.
+
+    Only the hash of the first link is known: the reminder brings a new link that replaces it.
+    Someone already answering keeps going, their session does not need the link."""
+    raw = secrets.token_urlsafe(32)
+    claimed = session.execute(  # claimed once, whoever else is reminding at the same time
+        sa.update(Invitation)
+        .where(col(Invitation.id) == invitation.id, claim)
+        .values(reminded_at=now, token_hash=digest(raw))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return 0
+    session.refresh(invitation)
+    mails.queue_reminder(session=session, invitation=invitation, raw_token=raw, now=now)
+    return 1
+
+
+def open_invitations(organisation_id: int, supplier_ids: Any, now: datetime) -> Any:
+    """SELECT the open invitations of the suppliers supplier_ids (a SELECT of ids): sent, live,
+    not bounced and not answered; the ones an officer can remind."""
+    submitted = select(Response.id).where(
+        Response.organisation_id == organisation_id,
+        col(Response.status) == ResponseStatus.SUBMITTED,
+    )
+    return in_org(Invitation, organisation_id).where(
+        col(Invitation.supplier_id).in_(supplier_ids),
+        col(Invitation.revoked_at).is_(None),
+        col(Invitation.bounced_at).is_(None),
+        col(Invitation.sent_at).is_not(None),
+        Invitation.expires_at > now,
+        col(Invitation.response_id).is_(None) | col(Invitation.response_id).not_in(submitted),
+    )
+
+
+def remind_open(
+    *,
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Any,
+    now: datetime,
+    user_id: int | None,
+) -> int:
+    """Remind, now, the open invitations of the suppliers supplier_ids (a SELECT of ids), as
+    the reminder before the deadline does; one reminded less than MANUAL_REMINDER_GAP ago is
+    left alone (a second click sends nothing). Returns how many reminders were queued."""
+    due = session.exec(open_invitations(organisation_id, supplier_ids, now)).all()
+    recent = now - MANUAL_REMINDER_GAP
+    claim = col(Invitation.reminded_at).is_(None) | (col(Invitation.reminded_at) < recent)
+    count = sum(_remind(session, invitation, now, claim) for invitation in due)
+    if count:
+        audit.record(
+            session,
+            organisation_id=organisation_id,
+            user_id=user_id,
+            action="invitations.reminded",
+            reminders=count,
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        session.refresh(invitation)
-        mails.queue_reminder(session=session, invitation=invitation, raw_token=raw, now=now)
-        count += 1
     session.flush()
     return count
