@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlmodel import Session, col
@@ -107,10 +107,12 @@ def bulk() -> Any:
     """Send the selection on to the page of the action chosen (nothing is changed here)."""
     columns = list_columns()
     action = request.args.get("action", "")
-    if action not in BULK_ACTIONS:
-        abort(400)
-    if request.args.get("all") != "1" and not request.args.getlist("supplier"):
-        flash(_("Tick suppliers, or select all those matching the filter."), "error")
+    chosen = request.args.get("all") == "1" or request.args.getlist("supplier")
+    if action not in BULK_ACTIONS or not chosen:
+        if action not in BULK_ACTIONS:
+            flash(_("Choose what to do with the selection."), "error")
+        else:
+            flash(_("Tick suppliers, or select all those matching the filter."), "error")
         args = supplier_list.parse(request.args, columns).args()
         return redirect(url_for("chain.suppliers", **args))
     return redirect(
