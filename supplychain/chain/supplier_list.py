@@ -115,9 +115,13 @@ def matching(
                 col(Supplier.registration_no).ilike(like),
             )
         )
-    for name in ("country", "sector", "kind"):
+    for name in ("country", "kind"):
         if getattr(lq, name):
             query = query.where(getattr(Supplier, name) == getattr(lq, name))
+    if len(lq.sector) == 1:  # a NACE section, as the map's groups give it: every code in it
+        query = query.where(col(Supplier.sector).startswith(lq.sector.upper(), autoescape=True))
+    elif lq.sector:
+        query = query.where(Supplier.sector == lq.sector)
     for column in columns.values():
         for f in column.filters:
             value = lq.extra.get(f.key)

@@ -221,6 +221,10 @@ def test_a_large_chain_s_groups_are_named_by_sector_in_the_page_s_language(
     page = officer.get("/chain/").get_data(as_text=True)
     assert "N · Administrative and support service" in page  # Beta, cleaning (N81.2)
     assert 'markerUnits="userSpaceOnUse"' in page  # arrowheads do not grow with the lines
+    # a group opens as the list of its suppliers (by its section: every code in it)
+    assert 'href="/chain/suppliers?sector=N"' in page
+    listed = officer.get("/chain/suppliers?sector=N").get_data(as_text=True)
+    assert "Beta Tīrīšana SIA" in listed and "Alpha Būve SIA" not in listed
     for key in ("key supply", "key back", "dot progress", "key group"):
         assert f'class="{key}"' in page  # the legend shows every style the map uses
     with app.test_client() as latvian:
