@@ -119,5 +119,11 @@ def progress(
     return states
 
 
+def first_unanswered(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | None:
+    """The id of the first section with a shown required question left unanswered, or None
+    when every such question has its answer: where a returning respondent goes on."""
+    return next((s.id for s in progress(questionnaire, "en", answers) if not s.complete), None)
+
+
 def _empty(question: Any, answers: Mapping[str, Any]) -> bool:
     return field_type(question).is_empty(answers.get(question.id))

@@ -114,13 +114,23 @@ def start(token: str) -> Any:
     if invitation is None or not EmptyForm().validate_on_submit():
         abort(404)
     questionnaire = _questionnaire(invitation)
-    services.start(
+    response = services.start(
         session=session, invitation=invitation, questionnaire=questionnaire, now=utcnow()
     )
     session.commit()
     cookie[SESSION_KEY] = [invitation.id, invitation.link_generation]
     cookie["lang"] = _language(invitation)
-    return redirect(url_for(".answer"), 303)
+    return redirect(_resume_url(questionnaire, responses.stored_answers(session, response)), 303)
+
+
+def _resume_url(questionnaire: Questionnaire, stored: dict[str, Any]) -> str:
+    """Where the Start or Continue button leads: the first section for a blank response; with
+    answers saved, the first section still missing a required answer, or the review once none
+    is missing."""
+    if not stored:
+        return url_for(".answer")
+    section_id = evaluation.first_unanswered(questionnaire, stored)
+    return url_for(".answer", section=section_id) if section_id else url_for(".review")
 
 
 def _respondent() -> tuple[services.Respondent, Questionnaire]:

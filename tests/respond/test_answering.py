@@ -81,16 +81,32 @@ def test_start_leaves_the_token_behind(client, invited):
     assert page.status_code == 200 and invited["token"] not in page.get_data(as_text=True)
 
 
+def test_returning_through_the_link_opens_the_first_unanswered_section(app, client, invited):
+    questionnaire = invited["questionnaire"]
+    answers = plain_answers(questionnaire)
+    first, second, third = (s.id for s in questionnaire.sections[:3])
+    start(client, invited["token"])
+    for section_id in (first, third):
+        _answer_section(client, questionnaire, section_id, answers)
+    # The same link again, in another browser: on at the second section, not the first.
+    again = app.test_client()
+    assert start(again, invited["token"]).headers["Location"] == f"/r/answer?section={second}"
+    _answer_everything(client, questionnaire, answers)
+    assert start(again, invited["token"]).headers["Location"] == "/r/review"
+
+
 def _answer_everything(client, questionnaire, answers):
     for section in questionnaire.sections:
-        url = f"/r/answer?section={section.id}"
-        data = [("csrf_token", csrf_of(client, url)), ("go", "next")]
-        data += section_form(questionnaire, section.id, answers)
-        response = client.post(url, data=MultiDict(data))
-        errors = re.findall(
-            r'<p class="error" id="([^"]+)">([^<]*)', response.get_data(as_text=True)
-        )
-        assert response.status_code == 303, (section.id, errors)
+        _answer_section(client, questionnaire, section.id, answers)
+
+
+def _answer_section(client, questionnaire, section_id, answers):
+    url = f"/r/answer?section={section_id}"
+    data = [("csrf_token", csrf_of(client, url)), ("go", "next")]
+    data += section_form(questionnaire, section_id, answers)
+    response = client.post(url, data=MultiDict(data))
+    errors = re.findall(r'<p class="error" id="([^"]+)">([^<]*)', response.get_data(as_text=True))
+    assert response.status_code == 303, (section_id, errors)
 
 
 def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
