@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length
 from .. import storage
 from ..access import public
 from ..db import get_session
+from ..downloads import attachment, pdf_attachment
 from ..forms import EmptyForm, Form, next_target
 from ..invitations import services as invitations
 from ..models import Invitation, Response, utcnow
@@ -346,23 +347,49 @@ def done() -> Any:
 @bp.route("/copy")
 @public
 def copy() -> Any:
-    """The submitted answers as a file the supplier keeps."""
+    """The submitted answers as a file the supplier keeps, with a link to its PDF."""
     respondent, questionnaire = _respondent()
-    invitation, response = respondent.invitation, respondent.response
-    lang = _language(invitation)
-    stored = responses.stored_answers(get_session(), response)
+    submitted = services.is_submitted(respondent.response)
+    pdf_url = current_app.config["BASE_URL"] + url_for(".copy_pdf") if submitted else None
+    html = _copy(respondent, questionnaire, pdf_url=pdf_url)
+    return attachment(html.encode(), "text/html", _copy_name(respondent, questionnaire, "html"))
+
+
+@bp.route("/copy.pdf")
+@public
+def copy_pdf() -> Any:
+    """The copy of the answers as a PDF: the same content, laid out server-side (WeasyPrint
+    fetches nothing but our static files). Only once submitted: a draft still changes.
+
+    Bounded by the questionnaire: each answer has its maximum length, each table its maximum
+    rows, and the pages are rate-limited per address like every answering page."""
+    respondent, questionnaire = _respondent()
+    if not services.is_submitted(respondent.response):
+        return redirect(url_for(".answer"))
+    html = _copy(respondent, questionnaire, pdf=True)
+    return pdf_attachment(html, _copy_name(respondent, questionnaire, "pdf"))
+
+
+def _copy(respondent: services.Respondent, questionnaire: Questionnaire, **kw: Any) -> str:
+    """The copy of the answers in the answer's language (the page's, as the supplier reads
+    it), with the questionnaire's title and version, the names and the submission time in the
+    organisation's time zone."""
+    lang = _language(respondent.invitation)
+    stored = responses.stored_answers(get_session(), respondent.response)
     with force_locale(lang):
-        html = render_template(
+        return render_template(
             "respond/copy.html",
             title=questionnaire.title.get(lang),
             version=questionnaire.version,
-            response=response,
+            response=respondent.response,
             groups=_answers_by_section(questionnaire, lang, stored),
             **respondent.names,
+            **kw,
         )
-    name = f"answers-{questionnaire.id}-{response.id}.html"
-    return HttpResponse(
-        html,
-        mimetype="text/html",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+
+
+def _copy_name(respondent: services.Respondent, questionnaire: Questionnaire, ext: str) -> str:
+    """answers-<questionnaire>-v<version>-<receipt number>.<ext>: ASCII, the receipt number
+    the pages show, nothing the supplier typed."""
+    number = respondent.response.id
+    return f"answers-{questionnaire.id}-v{questionnaire.version}-{number}.{ext}"

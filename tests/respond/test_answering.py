@@ -3,9 +3,11 @@ the companies it names become proposed links for the officer."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import sqlalchemy as sa
+from pypdf import PdfReader
 from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
@@ -88,6 +90,7 @@ def test_returning_through_the_link_opens_the_first_unanswered_section(app, clie
     start(client, invited["token"])
     for section_id in (first, third):
         _answer_section(client, questionnaire, section_id, answers)
+    assert client.get("/r/copy.pdf").headers["Location"] == "/r/answer"  # no PDF of a draft
     # The same link again, in another browser: on at the second section, not the first.
     again = app.test_client()
     assert start(again, invited["token"]).headers["Location"] == f"/r/answer?section={second}"
@@ -123,10 +126,18 @@ def test_answer_submit_and_disclose_two_subcontractors(app, client, invited):
         data={"csrf_token": csrf_of(client, "/r/review"), "respondent_name": "Anna Bērziņa"},
     )
     assert response.status_code == 303 and response.headers["Location"] == "/r/done"
-    assert "Anna Bērziņa" in client.get("/r/done").get_data(as_text=True)
+    done = client.get("/r/done").get_data(as_text=True)
+    assert "Anna Bērziņa" in done and 'href="/r/copy.pdf"' in done
     copy = client.get("/r/copy")
-    assert copy.headers["Content-Disposition"].startswith("attachment;")
+    name = f"answers-{questionnaire.id}-v{questionnaire.version}-1"
+    assert copy.headers["Content-Disposition"] == f"attachment; filename={name}.html"
     assert "Betons Plus OÜ" in copy.get_data(as_text=True)
+    assert 'href="https://supplychain.test/r/copy.pdf"' in copy.get_data(as_text=True)
+    pdf = client.get("/r/copy.pdf")
+    assert pdf.headers["Content-Disposition"] == f"attachment; filename={name}.pdf"
+    assert "Betons Plus OÜ" in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages
+    )
 
     with app.app_context():
         session = db.get_session()

@@ -4,19 +4,22 @@ supplier can switch to Latvian or English."""
 
 from __future__ import annotations
 
+import io
 import re
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
+from pypdf import PdfReader
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
-from supplychain import db
-from supplychain.models import Invitation, OutboxMessage, Role
+from supplychain import db, formats
+from supplychain.models import Invitation, OutboxMessage, Response, Role
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
@@ -171,7 +174,9 @@ def test_the_mail_and_every_page_speak_russian(app, client, russian):
     landing = _russian_page(client.get(f"/r/{russian['token']}"), questionnaire)
     assert "Количество вопросов: от" in landing
     start(client, russian["token"])
-    answers = plain_answers(questionnaire, OPENED[questionnaire.id])
+    # Supplier text with markup: the copies show it as typed and never as markup.
+    typed = {"registration_no": "ООО <b>Рука</b> & Ко"}
+    answers = plain_answers(questionnaire, {**OPENED[questionnaire.id], **typed})
     for section in questionnaire.sections:
         url = f"/r/answer?section={section.id}"
         _russian_page(client.get(url), questionnaire)
@@ -189,7 +194,21 @@ def test_the_mail_and_every_page_speak_russian(app, client, russian):
     )
     done = _russian_page(client.get("/r/done"), questionnaire)
     assert "Спасибо" in done and "Анна Петрова" in done
-    _russian_page(client.get("/r/copy"), questionnaire)
+    assert "&lt;b&gt;Рука&lt;/b&gt; &amp; Ко" in _russian_page(client.get("/r/copy"), questionnaire)
+    # The PDF copy: the question and the answer as typed, the date in Russian.
+    pdf = client.get("/r/copy.pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    assert "Регистрационный номер компании ООО <b>Рука</b> & Ко" in text
+    assert "Анна Петрова" in text and f"Версия анкеты: {questionnaire.version}" in text
+    with app.app_context():
+        submitted = db.get_session().exec(select(Response.submitted_at)).one()
+    zone = ZoneInfo(app.config["TIMEZONE"])
+    moment = " ".join(formats.format_datetime(submitted, "ru", zone).split())
+    assert f"Отправлено {moment}" in text  # in Riga time, labelled with its offset
 
 
 def test_too_much_at_once_says_so_in_russian(app, client, russian):
