@@ -3,6 +3,7 @@ answers that raise no risk unless the caller says otherwise."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,31 +37,44 @@ def _safe(questionnaire: Questionnaire, question: Any) -> Any:
     return candidates[0]
 
 
+SECONDS_PER_QUESTION = 20  # the basis of the estimate the first page states
+
+
 @dataclass(frozen=True)
 class Length:
     """How long a questionnaire is for a respondent: what the first page promises."""
 
-    fewest: int  # questions when no branch applies (no agencies, migrants, housing...)
+    fewest: int  # the questions a blank response shows (before any answer opens a branch)
     most: int  # every question of the file (the notes after risky answers not counted)
 
     @property
+    def fixed(self) -> bool:
+        """Whether every respondent gets the same questions (no branch to open)."""
+        return self.fewest == self.most
+
+    @property
+    def seconds_per_question(self) -> int:
+        return SECONDS_PER_QUESTION
+
+    @property
     def minutes(self) -> tuple[int, int]:
-        """About half a minute a question, rounded up to five minutes."""
-        return (_five(self.fewest / 2), _five(self.most / 2))
+        """SECONDS_PER_QUESTION a question, rounded up to five minutes."""
+        return (_five(self.fewest), _five(self.most))
 
 
-def _five(minutes: float) -> int:
-    return max(5, -(-int(minutes) // 5) * 5)
+def _five(questions: int) -> int:
+    return max(5, math.ceil(questions * SECONDS_PER_QUESTION / 60 / 5) * 5)
 
 
 _LENGTHS: dict[tuple[str, int], Length] = {}
 
 
 def length(questionnaire: Questionnaire) -> Length:
-    """The fewest and the most questions a respondent may be asked (kept per version)."""
+    """The questions a blank response shows and all a respondent may be asked (kept per
+    version)."""
     key = (questionnaire.id, questionnaire.version)
     if key not in _LENGTHS:
-        shown = visible_ids(questionnaire, plain_answers(questionnaire))
+        shown = visible_ids(questionnaire, {})
         asked = [q.id for q in questionnaire.asked()]
         _LENGTHS[key] = Length(fewest=sum(1 for q in asked if q in shown), most=len(asked))
     return _LENGTHS[key]

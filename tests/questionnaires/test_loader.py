@@ -385,7 +385,10 @@ def test_the_length_promised_counts_the_questions_asked_with_and_without_the_bra
     from supplychain.questionnaires.sample import Length, length
 
     q = parse_questionnaire(GOOD, "tiny.yaml")
-    assert length(q) == Length(fewest=2, most=2) and length(q) is length(q)
-    # About half a minute a question, rounded up to five minutes, five at least.
-    assert Length(fewest=35, most=78).minutes == (20, 40)
-    assert Length(fewest=2, most=23).minutes == (5, 15)
+    # A blank response shows one question; the answer to it may open the second.
+    assert length(q) == Length(fewest=1, most=2) and length(q) is length(q)
+    assert not length(q).fixed and Length(fewest=2, most=2).fixed
+    # About 20 seconds a question, rounded up to five minutes, five at least.
+    assert Length(fewest=35, most=78).minutes == (15, 30)
+    assert Length(fewest=2, most=23).minutes == (5, 10)
+    assert Length(fewest=45, most=45).minutes == (15, 15)

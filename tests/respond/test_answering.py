@@ -7,6 +7,8 @@ import io
 import re
 
 import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
@@ -24,8 +26,8 @@ from supplychain.models import (
     Role,
     Supplier,
 )
+from supplychain.questionnaires.sample import Length, plain_answers
 from supplychain.questionnaires.sample import length as questionnaire_length
-from supplychain.questionnaires.sample import plain_answers
 from tests.answering import section_form
 from tests.conftest import row_counts
 from tests.respond.conftest import csrf_of, post_section, start
@@ -63,15 +65,25 @@ def test_opening_the_link_changes_nothing(app, client, invited):
     text = page.get_data(as_text=True)
     assert "Pirmais Būvnieks SIA" in text
     # The first page says how long it is, who reads the answers and why they are asked.
-    length = questionnaire_length(invited["questionnaire"])
-    assert length.fewest <= 35 < length.most
-    assert f"Between {length.fewest} and {length.most} questions" in text
+    # A blank response shows 33 questions; its answers may open up to 78: about 20 seconds each.
+    assert questionnaire_length(invited["questionnaire"]) == Length(fewest=33, most=78)
+    assert "Between 33 and 78 questions" in text
+    assert "about 15 to 30 minutes, counting about 20 seconds a question" in text
     assert "Buyer AS who work with suppliers" in text and "not to punish" in text
     assert page.headers["Referrer-Policy"] == "no-referrer"
     with app.app_context():
         invitation = db.get_session().get(Invitation, 1)
         assert invitation.opened_at is None
     assert _rows(app, Response) == 0
+
+
+def test_a_questionnaire_without_branches_promises_about_so_many_questions(app):
+    def about(lang):
+        with app.test_request_context(), force_locale(lang):
+            return render_template("respond/_about.html", length=Length(14, 14), organisation="B")
+
+    assert "About 14 questions." in about("en") and "about 5 minutes, counting" in about("en")
+    assert "Количество вопросов: около 14." in about("ru") and "около 20 с на вопрос" in about("ru")
 
 
 def test_start_leaves_the_token_behind(client, invited):
