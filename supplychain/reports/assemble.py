@@ -259,6 +259,7 @@ class ReportContext:
     # A summary's suppliers with critical or high flags beyond those it has sections for.
     suppliers_more: int = 0
     unanswered_total: int = 0
+    decided_total: int = 0
 
     @property
     def is_summary(self) -> bool:
@@ -319,7 +320,9 @@ def assemble_report(
     done = decisions(inputs.items)
     told = method(scoped)
     if brief:
-        done["decided"] = tuple(i for i in done["decided"] if i.severity in GRAVE)
+        done["decided"] = tuple(i for i in done["decided"] if i.severity in GRAVE)[
+            :SUMMARY_SUPPLIERS
+        ]
         told["unanswered"] = told["unanswered"][:NOT_ASKED_LISTED]
     return ReportContext(
         **cover(inputs, lang, now),
@@ -590,6 +593,7 @@ def decisions(items: Sequence[FlagItem]) -> dict[str, Any]:
                 key=lambda i: (i.status, i.due_date or date.max, i.supplier),
             )
         ),
+        "decided_total": sum(1 for i in items if i.status != "open"),
     }
 
 

@@ -474,6 +474,7 @@ def test_a_summary_has_sections_for_the_most_exposed_graver_suppliers_only_and_n
     assert {s.id for s in summary.suppliers} == set(summary.map_anchors)
     assert {A, 10}.isdisjoint(summary.map_anchors)
     assert {i.severity for i in summary.decided} == {"high"}
+    assert len(summary.decided) == SUMMARY_SUPPLIERS < summary.decided_total == len(many)
     assert len(summary.unanswered) == NOT_ASKED_LISTED < summary.unanswered_total
     assert full.unanswered_total == len(full.unanswered) == len(many)
     # the figures and the groups are the same in both
