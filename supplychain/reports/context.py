@@ -137,11 +137,11 @@ def build_report_context(
     scope_title: str,
     catalogue: Catalogue,
     lang: str,
-    now: datetime | None = None,
     kind: str = FULL,
 ) -> ReportContext:
-    """Everything the report shows, in the language in force (call under force_locale)."""
-    now = now or utcnow()
+    """Everything the report shows, made now, in the language in force (call under
+    force_locale)."""
+    now = utcnow()
     inputs = load_report_inputs(
         session,
         run,
