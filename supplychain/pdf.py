@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def _fetcher() -> Any:
     return StaticOnly(allowed_protocols=())
 
 
-def render(html: str) -> Rendered:
+def render(html: str, laid_out: Callable[[], None] | None = None) -> Rendered:
     """Lay out a document and write it as PDF, with its number of pages.
 
     The cycle collector is paused meanwhile: a large report's boxes are millions of objects,
@@ -83,16 +84,18 @@ def render(html: str) -> Rendered:
     document is dropped, if the collector was on.
     """
     with gc_paused():
-        rendered = _render(html)
+        rendered = _render(html, laid_out)
     if gc.isenabled():
         gc.collect()
     return rendered
 
 
-def _render(html: str) -> Rendered:
+def _render(html: str, laid_out: Callable[[], None] | None = None) -> Rendered:
     import weasyprint  # imported here: it takes about a second to load
 
     document = weasyprint.HTML(string=html, url_fetcher=_fetcher(), base_url=STATIC_BASE).render()
+    if laid_out is not None:  # told between laying out and writing, the two long parts
+        laid_out()
     return Rendered(document.write_pdf(), len(document.pages))
 
 

@@ -185,6 +185,7 @@ def queue_report(body: ReportIn) -> Any:
             scope=Scope(body.scope, tier=body.tier, supplier_id=body.supplier_id),
             lang=body.lang,
             user_id=actor_id(),
+            kind=body.kind,
         )
     jobs.wake(current_app._get_current_object())  # type: ignore[attr-defined]
     return ReportOut.model_validate(report)

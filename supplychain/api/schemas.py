@@ -446,6 +446,12 @@ class ReportIn(_In):
     tier: int | None = Field(None, ge=1, le=999, description="for scope tier")
     supplier_id: Id | None = Field(None, description="for scope supplier")
     lang: Literal["en", "lv"] = "en"
+    kind: Literal["summary", "full"] = Field(
+        "full",
+        description="summary: the board's view (critical and high flags, the most exposed"
+        " suppliers, no answers); full (the default, as before): every flagged supplier and"
+        " the answers",
+    )
 
 
 class ReportOut(_Out):
@@ -456,6 +462,7 @@ class ReportOut(_Out):
     supplier_id: int | None
     title: str
     lang: str
+    kind: str
     status: RunStatus
     progress: int
     step: str

@@ -25,6 +25,9 @@ class Report(OrganisationRow, table=True):
     supplier_id: int | None = None
     title: str = Field(default="", max_length=300)  # what the scope was, in words, when made
     lang: str = Field(default="en", max_length=8)
+    # summary: the board's view (graver flags, the most exposed suppliers, no answers);
+    # full: every flagged supplier's section and the answers appendix.
+    kind: str = Field(default="full", max_length=16, sa_column_kwargs={"server_default": "full"})
     status: RunStatus = Field(
         sa_column=Column(enum_column(RunStatus), nullable=False, default=RunStatus.QUEUED)
     )

@@ -37,6 +37,13 @@ TOP_SUPPLIERS = 10
 LANDSCAPE_RATIO = 1.2
 ACTIONS_PER_ITEM = 4
 NOT_ASKED_LISTED = 40
+# The kinds of report: the board's view, or every flagged supplier and the answers appendix.
+SUMMARY, FULL = "summary", "full"
+KINDS = (SUMMARY, FULL)
+# A summary has sections for this many suppliers with critical or high flags, the gravest and
+# most exposed first, and says how many more the full report has.
+SUMMARY_SUPPLIERS = 40
+GRAVE = frozenset((Severity.CRITICAL.value, Severity.HIGH.value))
 
 
 @dataclass(frozen=True)
@@ -248,6 +255,15 @@ class ReportContext:
     # Work countries of the run's priced links with no known labour-cost floor: (code, links).
     no_floor_known: tuple[tuple[str, int], ...] = ()
     worker_voice: WorkerVoiceSection = WorkerVoiceSection()
+    kind: str = FULL  # SUMMARY or FULL
+    # A summary's suppliers with critical or high flags beyond those it has sections for.
+    suppliers_more: int = 0
+    unanswered_total: int = 0
+    decided_total: int = 0
+
+    @property
+    def is_summary(self) -> bool:
+        return self.kind == SUMMARY
 
 
 def scope_members(graph: Graph, tiers: Mapping[int, int], scope: Scope) -> set[int]:
@@ -282,27 +298,45 @@ class _Scoped:
         return _label(self.inputs.chain.suppliers, sid)
 
 
-def assemble_report(inputs: ReportInputs, lang: str, now: datetime) -> ReportContext:
+def assemble_report(
+    inputs: ReportInputs, lang: str, now: datetime, kind: str = FULL
+) -> ReportContext:
     """Everything the report shows, from what was read: `lang` is the report's language (for
-    dates), `now` when it is made."""
+    dates), `now` when it is made, `kind` SUMMARY (the board's view: sections only for the
+    most exposed suppliers with critical or high flags, only the graver decided flags, no
+    answers) or FULL."""
+    brief = kind == SUMMARY
     members = scope_members(inputs.chain.graph, inputs.chain.analysis.tier, inputs.scope)
     by_supplier: dict[int | None, list[FlagItem]] = defaultdict(list)
     for item in inputs.items:
         by_supplier[item.supplier_id].append(item)
     scoped = _Scoped(inputs, members, {sid: f"supplier-{sid}" for sid in members}, by_supplier)
     sections = supplier_sections(scoped)
+    more = 0
+    if brief:
+        grave = [s for s in sections if any(f.severity in GRAVE for f in s.flags)]
+        sections, more = tuple(grave[:SUMMARY_SUPPLIERS]), max(len(grave) - SUMMARY_SUPPLIERS, 0)
     flagged = {s.id for s in sections}
+    done = decisions(inputs.items)
+    told = method(scoped)
+    if brief:
+        done["decided"] = tuple(i for i in done["decided"] if i.severity in GRAVE)[
+            :SUMMARY_SUPPLIERS
+        ]
+        told["unanswered"] = told["unanswered"][:NOT_ASKED_LISTED]
     return ReportContext(
         **cover(inputs, lang, now),
         **summary(scoped, flagged, lang),
         **chain_map(scoped, flagged),
         groups=flag_groups(inputs.items, inputs.guide),
         suppliers=sections,
-        **decisions(inputs.items),
-        **method(scoped),
-        appendix=appendix(scoped),
+        **done,
+        **told,
+        appendix=() if brief else appendix(scoped),
         contacts=inputs.contacts,
         worker_voice=worker_voice(inputs.worker_voice, scoped, now.date()),
+        kind=kind,
+        suppliers_more=more,
     )
 
 
@@ -559,6 +593,7 @@ def decisions(items: Sequence[FlagItem]) -> dict[str, Any]:
                 key=lambda i: (i.status, i.due_date or date.max, i.supplier),
             )
         ),
+        "decided_total": sum(1 for i in items if i.status != "open"),
     }
 
 
@@ -585,6 +620,7 @@ def method(scoped: _Scoped) -> dict[str, Any]:
         "not_asked": tuple(sorted(scoped.label(s) for s in never)[:NOT_ASKED_LISTED]),
         "not_asked_total": len(never),
         "unanswered": tuple(sorted(scoped.label(s) for s in waiting)),
+        "unanswered_total": len(waiting),
         "no_floor_known": tuple(sorted(inputs.no_floor_known.items())),
     }
 

@@ -20,11 +20,23 @@ def register(cli_group: click.Group) -> None:
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(("summary", "full")),
+    default="full",
+    show_default=True,
+    help="summary: the board's view; full: every flagged supplier and the answers.",
+)
 @click.option("--tier", type=click.IntRange(min=1), help="Only this tier.")
 @click.option("--supplier", "supplier_code", help="Only this supplier and what is below it.")
 @with_appcontext
 def report(
-    org_slug: str, output: str, lang: str, tier: int | None, supplier_code: str | None
+    org_slug: str,
+    output: str,
+    lang: str,
+    kind: str,
+    tier: int | None,
+    supplier_code: str | None,
 ) -> None:
     """Make the risk report of the latest assessment as a PDF (archived like one made online)."""
     from ..models import Supplier, utcnow
@@ -43,7 +55,7 @@ def report(
         scope = Scope("supplier", supplier_id=found.id)
     try:
         made = services.queue_report(
-            session=session, organisation_id=org.id, scope=scope, lang=lang
+            session=session, organisation_id=org.id, scope=scope, lang=lang, kind=kind
         )
     except InvalidInput as exc:
         fail(exc)

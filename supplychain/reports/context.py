@@ -41,6 +41,7 @@ from ..sites.services import placed_pairs
 from ..tenancy import in_org
 from ..voice.services import CASE_STATUS_NAMES, effectiveness_rows, report_excerpts
 from .assemble import (
+    FULL,
     AnswerBlock,
     AnsweredQuestionnaire,
     GuideInfo,
@@ -80,8 +81,10 @@ def load_report_inputs(
     catalogue: Catalogue,
     lang: str,
     now: datetime,
+    kind: str = FULL,
 ) -> ReportInputs:
-    """Everything the report reads, in the language in force (call under force_locale)."""
+    """Everything the report reads, in the language in force (call under force_locale); a
+    summary prints no answers, so they are not read for it."""
     org_id = run.organisation_id
     organisation = session.get(Organisation, org_id)
     assert organisation is not None
@@ -112,7 +115,7 @@ def load_report_inputs(
         items=tuple(items),
         exposure=_exposure(session, run),
         questionnaire_status=_statuses(session, org_id, now),
-        answered=_answered(inputs, members, lang),
+        answered=_answered(inputs, members, lang) if kind == FULL else {},
         guide=_guide(lang, items),
         rules=tuple(
             RuleInfo(rid, str(texts.title(rid)), rule.severity.value, rule.thresholds)
@@ -134,14 +137,22 @@ def build_report_context(
     scope_title: str,
     catalogue: Catalogue,
     lang: str,
-    now: datetime | None = None,
+    kind: str = FULL,
 ) -> ReportContext:
-    """Everything the report shows, in the language in force (call under force_locale)."""
-    now = now or utcnow()
+    """Everything the report shows, made now, in the language in force (call under
+    force_locale)."""
+    now = utcnow()
     inputs = load_report_inputs(
-        session, run, scope, scope_title=scope_title, catalogue=catalogue, lang=lang, now=now
+        session,
+        run,
+        scope,
+        scope_title=scope_title,
+        catalogue=catalogue,
+        lang=lang,
+        now=now,
+        kind=kind,
     )
-    return assemble_report(inputs, lang, now)
+    return assemble_report(inputs, lang, now, kind)
 
 
 def _chain(session: Session, run: AssessmentRun, current: RiskInputs) -> RiskInputs:

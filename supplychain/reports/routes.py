@@ -47,17 +47,33 @@ SCOPES = {
     "tier": _l("One tier"),
     "supplier": _l("One supplier and everything below it"),
 }
+KIND_NAMES = {
+    "summary": _l("Summary: the board's view"),
+    "full": _l("Full: every flagged supplier and the answers"),
+}
 STEP_NAMES = {
     "claimed": _l("starting"),
     "reading": _l("reading the chain and the flags"),
     "drawing": _l("drawing the map and the pages"),
     "laying out pages": _l("laying out the pages"),
+    "writing": _l("writing the PDF"),
     "archiving": _l("archiving the file"),
     "done": _l("done"),
 }
 
 
 class ReportForm(Form):
+    kind = RadioField(
+        _l("Kind of report"),
+        choices=[SelectChoice(k, v) for k, v in KIND_NAMES.items()],
+        default="summary",
+        description=_l(
+            "The summary has the findings, the map, the critical and high flags with what to do,"
+            " the most exposed suppliers, coverage and method. The full report adds a section for"
+            " every flagged supplier and every answer: hundreds of pages for a large chain."
+        ),
+        invalid_choice_message=_l("Choose the summary or the full report."),
+    )
     scope = RadioField(
         choices=[SelectChoice(k, v) for k, v in SCOPES.items()],
         default="chain",
@@ -99,6 +115,7 @@ def index() -> Any:
                 scope=_scope(form),
                 lang=form.lang.data,
                 user_id=current_user.id,
+                kind=form.kind.data,
             )
         except InvalidInput as exc:
             apply_errors(form, exc)
@@ -112,6 +129,7 @@ def index() -> Any:
         "reports/index.html",
         form=form,
         reports=reports,
+        kind_names=KIND_NAMES,
         run=fresh.run,
         fresh=fresh,
         can_create=can(Role.OFFICER),
@@ -143,6 +161,7 @@ def report(report_id: int) -> Any:
         "reports/report_status.html",
         report=found,
         step=STEP_NAMES.get(found.step, found.step),
+        kind_name=KIND_NAMES.get(found.kind, found.kind),
         status=status,
         working=status.working,
     )

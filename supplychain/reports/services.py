@@ -22,6 +22,7 @@ from ..risk.services import latest_run
 from ..tenancy import get_in_org
 from ..validation import InvalidInput
 from ..vocab import LANGUAGES
+from .assemble import FULL, KINDS
 from .context import Scope, build_report_context
 
 Progress = Callable[[int, str], None]
@@ -74,10 +75,14 @@ def queue_report(
     scope: Scope,
     lang: str,
     user_id: int | None = None,
+    kind: str = FULL,
 ) -> Report:
-    """Ask for a report of the latest finished assessment; flushes, the caller commits."""
+    """Ask for a report of the latest finished assessment, a summary (the board's view) or the
+    full one; flushes, the caller commits."""
     if lang not in LANGUAGES:
         raise InvalidInput({"lang": _("Choose English or Latvian.")})
+    if kind not in KINDS:
+        raise InvalidInput({"kind": _("Choose the summary or the full report.")})
     check_scope(session, organisation_id, scope)
     run = latest_run(session, organisation_id)
     if run is None:
@@ -93,6 +98,7 @@ def queue_report(
         title=title[:300],
         lang=lang,
         user_id=user_id,
+        kind=kind,
     )
     session.add(report)
     session.flush()
@@ -114,9 +120,10 @@ def report_html(
             scope_title=report.title,
             catalogue=catalogue,
             lang=report.lang,
+            kind=report.kind,
         )
         if progress:
-            progress(30, "drawing")
+            progress(25, "drawing")
         return render_template(
             "reports/report.html",
             ctx=context,
@@ -132,8 +139,8 @@ def render_report(
     """The report's PDF: read, lay out, write."""
     html = report_html(session, report, catalogue, progress)
     if progress:
-        progress(45, "laying out pages")
-    return render(html)
+        progress(35, "laying out pages")
+    return render(html, (lambda: progress(85, "writing")) if progress else None)
 
 
 def archived(report: Report) -> bytes:
@@ -150,4 +157,4 @@ def archived(report: Report) -> bytes:
 def download_name(report: Report) -> str:
     """A file name made of safe parts only (never supplier text)."""
     made = (report.finished_at or report.created_at).strftime("%Y-%m-%d")
-    return f"risk-report-run{report.run_id}-{report.scope}-{report.id}-{made}.pdf"
+    return f"risk-report-run{report.run_id}-{report.kind}-{report.scope}-{report.id}-{made}.pdf"

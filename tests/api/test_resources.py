@@ -267,6 +267,7 @@ def test_reports_queue_status_and_pdf(app, client, tenants):
     assert bad.status_code == 422 and "supplier_id" in bad.json["error"]["fields"]
     queued = call(client, "POST", "/reports", a.write, json={"scope": "chain", "lang": "lv"})
     assert queued.status_code == 202 and queued.json["status"] == "queued"
+    assert queued.json["kind"] == "full", "the API's default stays the full report"
     report_id = queued.json["id"]
     waiting = call(client, "GET", f"/reports/{report_id}/pdf", a.read)
     assert waiting.status_code == 409 and waiting.json["error"]["code"] == "conflict"
@@ -277,6 +278,8 @@ def test_reports_queue_status_and_pdf(app, client, tenants):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data[:5] == b"%PDF-" and pdf.headers["X-Content-SHA256"] == done["sha256"]
     assert [r["id"] for r in call(client, "GET", "/reports", a.read).json["data"]] == [report_id]
+    brief = call(client, "POST", "/reports", a.write, json={"kind": "summary"})
+    assert brief.status_code == 202 and brief.json["kind"] == "summary"
 
 
 def test_other_organisation_gets_404_for_every_id(app, client, tenants):

@@ -28,12 +28,18 @@ def small_chain(session, name: str = "Kalns Būve SIA", slug: str = "kalns"):
     return org, officer, {"a": a, "b": b, "c": c}, run
 
 
-def make_report(app, organisation_id: int, scope: Scope | None = None, lang: str = "en"):
+def make_report(
+    app, organisation_id: int, scope: Scope | None = None, lang: str = "en", kind: str = "full"
+):
     """Queue a report and let the worker's function make it; return it, fresh."""
     with app.app_context():
         session = db.get_session()
         report = services.queue_report(
-            session=session, organisation_id=organisation_id, scope=scope or Scope(), lang=lang
+            session=session,
+            organisation_id=organisation_id,
+            scope=scope or Scope(),
+            lang=lang,
+            kind=kind,
         )
         session.commit()
         report_id = report.id

@@ -17,6 +17,8 @@ from supplychain.chain.graph import analyse, build_graph
 from supplychain.reports.assemble import (
     ACTIONS_PER_ITEM,
     NOT_ASKED_LISTED,
+    SUMMARY,
+    SUMMARY_SUPPLIERS,
     AnsweredQuestionnaire,
     GuideInfo,
     PastRun,
@@ -438,3 +440,42 @@ def test_worker_voice_covers_the_scope_s_sites_with_figures_only():
         inputs(worker_voice=voice, items=(said, flag("labour-hire", "high", C))), "en", NOW
     ).worker_voice
     assert contradicted.contradictions == (("Čarlijs (C1)", "workers-contradict-answers message"),)
+
+
+def test_a_summary_has_sections_for_the_most_exposed_graver_suppliers_only_and_no_answers():
+    many = range(10, 12 + SUMMARY_SUPPLIERS + NOT_ASKED_LISTED)  # beyond both lists' lengths
+    suppliers = {A: facts("Alfa Būve", "A1"), **{s: facts(f"S{s}", f"S{s}") for s in many}}
+    items = (
+        flag("medium-rule", "medium", A, status="acknowledged"),
+        flag("low-rule", "low", 10),
+        *(flag("high-rule", "high", s, status="mitigating") for s in many if s > 10),
+    )
+    values = {
+        "chain": chain(
+            links=((None, A, "supply"),),
+            extra=tuple((None, s, "supply") for s in many),
+            suppliers=suppliers,
+            invitations=many,
+        ),
+        "items": items,
+        "exposure": {s: (s, s) for s in many},
+        "answered": {A: AnsweredQuestionnaire("core (v1)", ())},
+    }
+    full = assemble_report(inputs(**values), "en", NOW)
+    summary = assemble_report(inputs(**values), "en", NOW, SUMMARY)
+    assert not full.is_summary and full.suppliers_more == 0 and full.appendix
+    assert len(full.suppliers) == len(many) + 1 and len(full.decided) == len(many)
+    assert summary.is_summary and summary.appendix == ()
+    graver = len(many) - 1
+    assert len(summary.suppliers) == SUMMARY_SUPPLIERS
+    assert summary.suppliers_more == graver - SUMMARY_SUPPLIERS
+    # the most exposed first; the medium and low suppliers have no section and no map link
+    assert summary.suppliers[0].name == f"S{max(many)}"
+    assert {s.id for s in summary.suppliers} == set(summary.map_anchors)
+    assert {A, 10}.isdisjoint(summary.map_anchors)
+    assert {i.severity for i in summary.decided} == {"high"}
+    assert len(summary.decided) == SUMMARY_SUPPLIERS < summary.decided_total == len(many)
+    assert len(summary.unanswered) == NOT_ASKED_LISTED < summary.unanswered_total
+    assert full.unanswered_total == len(full.unanswered) == len(many)
+    # the figures and the groups are the same in both
+    assert summary.by_severity == full.by_severity and summary.groups == full.groups

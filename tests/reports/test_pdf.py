@@ -274,3 +274,41 @@ def test_worker_voice_section_gives_figures_and_never_a_worker_s_words(app, sess
     assert excerpt in voice  # the officer's redacted excerpt, under its case's number
     for words in ("Бригадир", "паспорта", "Ещё", "20000000"):  # not the contact left
         assert words not in text
+
+
+def _bookmarks(reader: PdfReader) -> dict[str, list[str]]:
+    """The outline: each top-level title with the titles nested under it."""
+    found: dict[str, list[str]] = {}
+    last = ""
+    for item in reader.outline:
+        if isinstance(item, list):
+            found[last] += [i.title for i in item if not isinstance(i, list)]
+        else:
+            last = item.title
+            found[last] = []
+    return found
+
+
+def test_a_summary_has_no_answers_and_sections_only_for_critical_and_high(app, session):
+    org, _officer, suppliers, run = small_chain(session)
+    flags = session.exec(risk.flags_of(session, run)).all()
+    graver = {f.supplier_id for f in flags if f.severity in ("critical", "high")}
+    names = {s.id: s.name for s in suppliers.values()}
+    flagged = {names[f.supplier_id] for f in flags if f.supplier_id in names}
+    assert graver and flagged - {names[s] for s in graver if s in names}, "the chain has both"
+    full, summary = (make_report(app, org.id, kind=kind) for kind in ("full", "summary"))
+    with app.app_context():
+        (full_pdf, full_text), (summary_pdf, summary_text) = (
+            pdf_text(services.archived(r)) for r in (full, summary)
+        )
+    full_marks, summary_marks = _bookmarks(full_pdf), _bookmarks(summary_pdf)
+    assert "Appendix: answers" in full_marks and set(full_marks["Flagged suppliers"]) == flagged
+    assert "Appendix: answers" not in summary_marks
+    assert "Appendix" not in summary_text and "Summary: the board" in _flat(summary_text)
+    listed = summary_marks["Suppliers with critical or high flags"]
+    assert set(listed) == {names[s] for s in graver if s in names}
+    assert summary.pages < full.pages
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())

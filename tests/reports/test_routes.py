@@ -44,6 +44,7 @@ def test_ask_follow_and_download(app, client, ours):
     status_url = response.headers["Location"]
     waiting = client.get(status_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' in waiting and "<progress" in waiting
+    assert '<b class="percent">0%</b>' in waiting
     jobs.run_waiting(app)
     done = client.get(status_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in done
@@ -51,6 +52,8 @@ def test_ask_follow_and_download(app, client, ours):
     with app.app_context():
         report = db.get_session().get(Report, report_id)
     assert report.sha256 in done
+    assert report.kind == "summary", "the form asks for the board's view unless told"
+    assert "Summary: the board" in done
     with client.get(f"/reports/{report_id}/download") as first:
         assert first.status_code == 200 and first.mimetype == "application/pdf"
         assert "attachment" in first.headers["Content-Disposition"]
@@ -59,7 +62,7 @@ def test_ask_follow_and_download(app, client, ours):
     with client.get(f"/reports/{report_id}/download") as second:
         assert second.data == body
     listing = client.get("/reports/").get_data(as_text=True)
-    assert f"/reports/{report_id}/download" in listing
+    assert f"/reports/{report_id}/download" in listing and "Summary: the board" in listing
 
 
 def test_form_errors_name_the_field_and_queue_nothing(app, client, ours):
@@ -68,6 +71,7 @@ def test_form_errors_name_the_field_and_queue_nothing(app, client, ours):
         ({"scope": "tier", "lang": "en"}, "Give a tier from 1"),
         ({"scope": "tier", "tier": "0", "lang": "en"}, "Give a tier from 1"),
         ({"scope": "chain", "lang": "xx"}, "Choose English or Latvian"),
+        ({"scope": "chain", "lang": "en", "kind": "xx"}, "Choose the summary or the full"),
     ):
         response = post_form(client, "/reports/", data, page="/reports/")
         assert response.status_code == 200, data

@@ -104,11 +104,16 @@ def test_bad_requests_are_refused_and_change_nothing(app, session):
         (org.id, Scope("galaxy"), "en", "scope"),
         (org.id, Scope(), "de", "lang"),
         (nothing_yet.id, Scope(), "en", "run"),
+        (org.id, Scope(), "en", "kind", "board"),
     ]
-    for organisation_id, scope, lang, field in cases:
+    for organisation_id, scope, lang, field, *kind in cases:
         with pytest.raises(InvalidInput) as caught:
             services.queue_report(
-                session=session, organisation_id=organisation_id, scope=scope, lang=lang
+                session=session,
+                organisation_id=organisation_id,
+                scope=scope,
+                lang=lang,
+                kind=kind[0] if kind else "full",
             )
         assert field in caught.value.errors
         session.rollback()
@@ -141,3 +146,32 @@ def test_the_cli_writes_the_report(app, session, runner, tmp_path):
     assert report.lang == "lv" and report.status == RunStatus.DONE
     bad = runner.invoke(cli, ["report", "--org", org.slug, "-o", str(target), "--supplier", "NOPE"])
     assert bad.exit_code == 1 and "NOPE" in bad.output
+
+
+def test_progress_is_recorded_step_by_step_up_to_100(app, session):
+    from sqlmodel import Session
+
+    from supplychain.questionnaires.catalogue import get_catalogue
+
+    org, *_ = small_chain(session)
+    report = services.queue_report(
+        session=session, organisation_id=org.id, scope=Scope(), lang="en", kind="summary"
+    )
+    session.commit()
+    jobs.claim(session, report, utcnow())
+    seen = []
+
+    def progress(percent, name):
+        with Session(session.get_bind()) as other:  # what the status page reads meanwhile
+            stored = other.get(Report, report.id)
+            seen.append((stored.progress, stored.step, name))
+
+    jobs.generate(session=session, report=report, catalogue=get_catalogue(), progress=progress)
+    assert [(p, s) for p, s, _n in seen] == [
+        (5, "reading"),
+        (25, "drawing"),
+        (35, "laying out pages"),
+        (85, "writing"),
+        (95, "archiving"),
+        (100, "done"),
+    ]
