@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from .. import audit
 from ..chain.retire import live_suppliers
-from ..models import Campaign, Invitation, Response, ResponseStatus, Supplier
+from ..models import Campaign, CampaignJob, Invitation, Response, ResponseStatus, Supplier
 from ..questionnaires.schema import Questionnaire
 from ..tenancy import in_org
 from ..validation import InvalidInput
@@ -150,9 +150,81 @@ def create_campaign(
     The mails and the answering pages speak language (one of SUPPLIER_LANGUAGES); without one,
     each supplier's own (see language_for). The questionnaire's texts it lacks are in English.
     """
+    campaign, suppliers = _new_campaign(
+        session,
+        organisation_id,
+        user_id,
+        questionnaire,
+        title,
+        message,
+        deadline,
+        supplier_ids,
+        language,
+        now,
+    )
+    return campaign, [
+        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+        for supplier in suppliers
+    ]
+
+
+def queue_campaign(
+    *,
+    session: Session,
+    organisation_id: int,
+    user_id: int | None,
+    questionnaire: Questionnaire,
+    title: str,
+    message: str,
+    deadline: datetime,
+    supplier_ids: Iterable[int],
+    now: datetime,
+    language: str | None = None,
+) -> tuple[Campaign, CampaignJob]:
+    """As create_campaign, checked the same way (all or nothing), but the invitations are left
+    to a job the worker carries out in batches (see sending); flushes, the caller commits."""
+    campaign, suppliers = _new_campaign(
+        session,
+        organisation_id,
+        user_id,
+        questionnaire,
+        title,
+        message,
+        deadline,
+        supplier_ids,
+        language,
+        now,
+    )
+    job = CampaignJob(
+        organisation_id=organisation_id,
+        campaign_id=campaign.id,
+        user_id=user_id,
+        language=language or "",
+        supplier_ids=[s.id for s in suppliers],
+        total=len(suppliers),
+        created_at=now,
+    )
+    session.add(job)
+    session.flush()
+    return campaign, job
+
+
+def _new_campaign(
+    session: Session,
+    organisation_id: int,
+    user_id: int | None,
+    questionnaire: Questionnaire,
+    title: str,
+    message: str,
+    deadline: datetime,
+    supplier_ids: Iterable[int],
+    language: str | None,
+    now: datetime,
+) -> tuple[Campaign, Sequence[Supplier]]:
+    """Check a sending and record its campaign (audited); return it and its suppliers."""
     ids = sorted(set(supplier_ids))
     suppliers = session.exec(  # archived suppliers are out of the chain: none is invited
-        live_suppliers(organisation_id).where(col(Supplier.id).in_(ids))
+        live_suppliers(organisation_id).where(col(Supplier.id).in_(ids)).order_by(col(Supplier.id))
     ).all()
     _check_campaign(questionnaire, ids, suppliers, deadline, title, language, now)
     campaign = Campaign(
@@ -166,19 +238,47 @@ def create_campaign(
     )
     session.add(campaign)
     session.flush()
-    links = [
-        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
-        for supplier in suppliers
-    ]
     audit.record(
         session,
         user_id=user_id,
         action="campaign.created",
         obj=campaign,
-        suppliers=len(links),
+        suppliers=len(suppliers),
         questionnaire=f"{questionnaire.id} v{questionnaire.version}",
     )
-    return campaign, links
+    return campaign, suppliers
+
+
+def invite_more(
+    *,
+    session: Session,
+    campaign: Campaign,
+    supplier_ids: Sequence[int],
+    questionnaire: Questionnaire,
+    language: str | None,
+    base_url: str,
+    now: datetime,
+) -> int:
+    """Invite those of supplier_ids the campaign has not invited yet (a batch of its job, maybe
+    carried out again after its runner died), still in the chain and with an email address;
+    flushes. Returns how many were invited."""
+    invited = set(
+        session.exec(
+            select(Invitation.supplier_id).where(
+                Invitation.campaign_id == campaign.id,
+                col(Invitation.supplier_id).in_(supplier_ids),
+            )
+        ).all()
+    )
+    suppliers = session.exec(
+        live_suppliers(campaign.organisation_id)
+        .where(col(Supplier.id).in_([i for i in supplier_ids if i not in invited]))
+        .where(Supplier.email != "")
+        .order_by(col(Supplier.id))
+    ).all()
+    for supplier in suppliers:
+        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+    return len(suppliers)
 
 
 def _invite(

@@ -1,0 +1,194 @@
+"""Large campaigns as background jobs: above SEND_INLINE_SUPPLIERS suppliers the sending form
+records the campaign and a job (see services.queue_campaign), and the worker invites the
+suppliers in batches of SEND_BATCH, each batch one transaction with its mails and its progress.
+
+A runner that dies mid-way leaves the job running under a lease that runs out; the next takes
+it over from the last committed batch. Inviting is idempotent per supplier (a batch skips those
+the campaign already invited), and a runner writes only while the job is still its own (the
+attempts it claimed it with), so nobody is ever invited twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, select
+
+from .. import leases
+from ..jobstate import aware
+from ..models import Campaign, CampaignJob, RunStatus, utcnow
+from ..questionnaires.catalogue import get_catalogue
+from . import services
+
+LEASE = timedelta(minutes=5)  # renewed at every batch, and a batch takes seconds
+MAX_ATTEMPTS = 3  # a sending that kills its runner this often is given up
+
+
+class TakenOver(Exception):  # noqa: N818 (reads as the state it reports)
+    """Another runner holds the job now: this one must write nothing more."""
+
+
+def inline_limit(config: Any) -> int:
+    """The most suppliers a sending invites inside the web request."""
+    return int(config.get("SEND_INLINE_SUPPLIERS", 200))
+
+
+def for_campaign(session: Session, organisation_id: int, campaign_id: int) -> CampaignJob | None:
+    """The job sending the organisation's campaign, if it was sent as one."""
+    return session.exec(
+        select(CampaignJob).where(
+            CampaignJob.organisation_id == organisation_id,
+            CampaignJob.campaign_id == campaign_id,
+        )
+    ).first()
+
+
+def percent(job: CampaignJob) -> int:
+    return 100 if not job.total else 100 * job.done // job.total
+
+
+def claim_queued(session: Session, now: datetime) -> CampaignJob | None:
+    """Take the oldest waiting job, or one whose runner died, for this runner; commits. The
+    claim is an UPDATE on the attempts seen: two runners never both take a job."""
+    while True:
+        job = leases.oldest(session, CampaignJob, leases.waiting(CampaignJob, now))
+        if job is None:
+            return None
+        values: dict[str, Any]
+        if job.attempts >= MAX_ATTEMPTS:
+            values = {
+                "status": RunStatus.FAILED,
+                "error": _give_up_text(job),
+                "claimed_until": None,
+                "finished_at": now,
+            }
+        else:
+            values = {
+                "status": RunStatus.RUNNING,
+                "attempts": job.attempts + 1,
+                "claimed_until": now + LEASE,
+            }
+        taken = session.execute(
+            sa.update(CampaignJob)
+            .where(
+                col(CampaignJob.id) == job.id,
+                col(CampaignJob.attempts) == job.attempts,
+                leases.waiting(CampaignJob, now),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        session.commit()
+        if taken and values["status"] == RunStatus.RUNNING:
+            session.refresh(job)
+            return job
+
+
+def _give_up_text(job: CampaignJob) -> str:
+    return str(
+        _l(
+            "The sending stopped %(n)d times without finishing: %(done)d of %(total)d "
+            "suppliers were invited.",
+            n=job.attempts,
+            done=job.done,
+            total=job.total,
+        )
+    )
+
+
+def execute(*, session: Session, job: CampaignJob, base_url: str, batch: int) -> CampaignJob:
+    """Invite the job's suppliers from where it stands, batch after batch; commits each."""
+    attempts = job.attempts
+    campaign = session.get(Campaign, job.campaign_id)
+    assert campaign is not None
+    questionnaire = get_catalogue().get(campaign.questionnaire_id, campaign.questionnaire_version)
+    try:
+        if questionnaire is None:
+            raise LookupError(f"questionnaire {campaign.questionnaire_id} is gone")
+        while job.done < job.total:
+            ids = job.supplier_ids[job.done : job.done + batch]
+            services.invite_more(
+                session=session,
+                campaign=campaign,
+                supplier_ids=ids,
+                questionnaire=questionnaire,
+                language=job.language or None,
+                base_url=base_url,
+                now=utcnow(),
+            )
+            done = job.done + len(ids)
+            finished = done >= job.total
+            values: dict[str, Any] = {"done": done, "claimed_until": utcnow() + LEASE}
+            if finished:
+                values |= {"status": RunStatus.DONE, "claimed_until": None}
+                values |= {"finished_at": utcnow(), "supplier_ids": []}
+            _update(session, job, attempts, **values)
+            session.commit()
+            session.refresh(job)
+    except TakenOver:
+        session.rollback()
+        raise
+    except Exception:
+        session.rollback()
+        error = _l(
+            "The sending stopped: %(done)d of %(total)d suppliers were invited.",
+            done=job.done,
+            total=job.total,
+        )
+        _update(
+            session,
+            job,
+            attempts,
+            status=RunStatus.FAILED,
+            error=str(error),
+            claimed_until=None,
+            finished_at=utcnow(),
+        )
+        session.commit()
+        raise
+    return job
+
+
+def _update(session: Session, job: CampaignJob, attempts: int, **values: Any) -> None:
+    """Write to the job if this runner still holds it (it has not been claimed since)."""
+    written = session.execute(
+        sa.update(CampaignJob)
+        .where(col(CampaignJob.id) == job.id, col(CampaignJob.attempts) == attempts)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if not written:
+        raise TakenOver(f"campaign job {job.id} was taken over")
+
+
+def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
+    """Carry out every waiting sending, one at a time; return how many were taken."""
+    base_url = app.config["BASE_URL"]
+    batch = max(1, int(app.config.get("SEND_BATCH", 200)))
+
+    def carry_out(session: Session, job: CampaignJob) -> None:
+        try:
+            execute(session=session, job=job, base_url=base_url, batch=batch)
+        except TakenOver:
+            app.logger.warning("campaign job %s was taken over by another runner", job.id)
+
+    return leases.drain(app, claim_queued, carry_out, "campaign job", stop_event)[0]
+
+
+def next_due(session: Session, now: datetime) -> datetime | None:
+    """Now if a sending waits; else when a running one's lease runs out; None if none."""
+    queued = select(CampaignJob.id).where(CampaignJob.status == RunStatus.QUEUED)
+    if session.exec(queued.limit(1)).first() is not None:
+        return now
+    lease = session.exec(
+        select(CampaignJob.claimed_until)
+        .where(CampaignJob.status == RunStatus.RUNNING, col(CampaignJob.claimed_until) > now)
+        .order_by(col(CampaignJob.claimed_until))
+        .limit(1)
+    ).first()
+    return aware(lease)
