@@ -29,7 +29,7 @@ from ..chain import graph, queries, supplier_list
 from ..chain.panels import list_columns
 from ..chain.retire import live_suppliers
 from ..db import get_session
-from ..forms import EmptyForm, apply_errors
+from ..forms import EmptyForm, apply_errors, next_target
 from ..jobstate import job_status
 from ..models import (
     Campaign,
@@ -41,6 +41,7 @@ from ..models import (
     OutboxStatus,
     Response,
     Role,
+    SendingJob,
     Supplier,
     SupplierKind,
     utcnow,
@@ -274,6 +275,16 @@ def remind() -> Any:
     due = services.open_invitations(org, ids, utcnow())
     count = supplier_list.count(session, due)
     form = EmptyForm()
+    if form.validate_on_submit() and count > sending_jobs.inline_limit(current_app.config):
+        job = services.queue_reminders(
+            session=session,
+            organisation_id=org,
+            supplier_ids=ids,
+            now=utcnow(),
+            user_id=current_user.id,
+        )
+        session.commit()
+        return redirect(url_for(".sending_job", job_id=job.id, next=selection.back))
     if form.validate_on_submit():
         sent = services.remind_open(
             session=session,
@@ -291,6 +302,22 @@ def remind() -> Any:
         )
         return redirect(selection.back)
     return render_template("invitations/remind.html", selection=selection, count=count, form=form)
+
+
+@bp.route("/sendings/<int:job_id>")
+@requires(Role.VIEWER)
+def sending_job(job_id: int) -> Any:
+    """How far a queued sending of reminders got (a campaign's shows on its own page)."""
+    job = get_or_404(get_session(), SendingJob, job_id)
+    if job.campaign_id is not None:
+        return redirect(url_for(".campaign", campaign_id=job.campaign_id))
+    return render_template(
+        "invitations/sending_job.html",
+        job=job,
+        job_status=job_status(job, utcnow()),
+        job_percent=sending_jobs.percent(job),
+        back=next_target(url_for("chain.suppliers")),
+    )
 
 
 @bp.route("/<int:campaign_id>")

@@ -1,16 +1,20 @@
-"""Large campaigns as background jobs: above SEND_INLINE_SUPPLIERS suppliers the sending form
+"""Large sendings as background jobs: above SEND_INLINE_SUPPLIERS suppliers the sending form
 records the campaign and a job (see services.queue_campaign), and the worker invites the
 suppliers in batches of SEND_BATCH, each batch one transaction with its mails and its progress.
+Reminders to more open invitations than that go the same way (services.queue_reminders).
 
 A runner that dies mid-way leaves the job running under a lease that runs out; the next takes
 it over from the last committed batch. Inviting is idempotent per supplier (a batch skips those
 the campaign already invited), and a runner writes only while the job is still its own (the
-attempts it claimed it with), so nobody is ever invited twice.
+attempts it claimed it with), so nobody is ever invited twice. A reminder is claimed on the
+invitation as an officer's reminder always is: one reminded since the job was asked for is
+not reminded again.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from .. import leases
 from ..jobstate import aware
-from ..models import Campaign, CampaignJob, RunStatus, utcnow
+from ..models import Campaign, RunStatus, SendingJob, utcnow
 from ..questionnaires.catalogue import get_catalogue
 from . import services
 
@@ -38,25 +42,25 @@ def inline_limit(config: Any) -> int:
     return int(config.get("SEND_INLINE_SUPPLIERS", 200))
 
 
-def for_campaign(session: Session, organisation_id: int, campaign_id: int) -> CampaignJob | None:
-    """The job sending the organisation's campaign, if it was sent as one."""
+def for_campaign(session: Session, organisation_id: int, campaign_id: int) -> SendingJob | None:
+    """The job inviting the suppliers of the organisation's campaign, if it was sent as one."""
     return session.exec(
-        select(CampaignJob).where(
-            CampaignJob.organisation_id == organisation_id,
-            CampaignJob.campaign_id == campaign_id,
+        select(SendingJob).where(
+            SendingJob.organisation_id == organisation_id,
+            SendingJob.campaign_id == campaign_id,
         )
     ).first()
 
 
-def percent(job: CampaignJob) -> int:
+def percent(job: SendingJob) -> int:
     return 100 if not job.total else 100 * job.done // job.total
 
 
-def claim_queued(session: Session, now: datetime) -> CampaignJob | None:
+def claim_queued(session: Session, now: datetime) -> SendingJob | None:
     """Take the oldest waiting job, or one whose runner died, for this runner; commits. The
     claim is an UPDATE on the attempts seen: two runners never both take a job."""
     while True:
-        job = leases.oldest(session, CampaignJob, leases.waiting(CampaignJob, now))
+        job = leases.oldest(session, SendingJob, leases.waiting(SendingJob, now))
         if job is None:
             return None
         values: dict[str, Any]
@@ -74,11 +78,11 @@ def claim_queued(session: Session, now: datetime) -> CampaignJob | None:
                 "claimed_until": now + LEASE,
             }
         taken = session.execute(
-            sa.update(CampaignJob)
+            sa.update(SendingJob)
             .where(
-                col(CampaignJob.id) == job.id,
-                col(CampaignJob.attempts) == job.attempts,
-                leases.waiting(CampaignJob, now),
+                col(SendingJob.id) == job.id,
+                col(SendingJob.attempts) == job.attempts,
+                leases.waiting(SendingJob, now),
             )
             .values(**values)
             .execution_options(synchronize_session=False)
@@ -89,11 +93,10 @@ def claim_queued(session: Session, now: datetime) -> CampaignJob | None:
             return job
 
 
-def _give_up_text(job: CampaignJob) -> str:
+def _give_up_text(job: SendingJob) -> str:
     return str(
         _l(
-            "The sending stopped %(n)d times without finishing: %(done)d of %(total)d "
-            "suppliers were invited.",
+            "The sending stopped %(n)d times without finishing: %(done)d of %(total)d were sent.",
             n=job.attempts,
             done=job.done,
             total=job.total,
@@ -101,32 +104,29 @@ def _give_up_text(job: CampaignJob) -> str:
     )
 
 
-def execute(*, session: Session, job: CampaignJob, base_url: str, batch: int) -> CampaignJob:
-    """Invite the job's suppliers from where it stands, batch after batch; commits each."""
+def execute(*, session: Session, job: SendingJob, base_url: str, batch: int) -> SendingJob:
+    """Carry out the job's invitations or reminders from where it stands, batch after batch;
+    commits each."""
     attempts = job.attempts
-    campaign = session.get(Campaign, job.campaign_id)
-    assert campaign is not None
-    questionnaire = get_catalogue().get(campaign.questionnaire_id, campaign.questionnaire_version)
     try:
-        if questionnaire is None:
-            raise LookupError(f"questionnaire {campaign.questionnaire_id} is gone")
+        handle = _inviter(session, job, base_url) if job.kind == services.INVITE else None
         while job.done < job.total:
-            ids = job.supplier_ids[job.done : job.done + batch]
-            services.invite_more(
-                session=session,
-                campaign=campaign,
-                supplier_ids=ids,
-                questionnaire=questionnaire,
-                language=job.language or None,
-                base_url=base_url,
-                now=utcnow(),
-            )
+            ids = job.targets[job.done : job.done + batch]
+            if handle is not None:
+                handle(ids)
+            else:
+                services.remind_more(
+                    session=session,
+                    organisation_id=job.organisation_id,
+                    invitation_ids=ids,
+                    asked_at=aware(job.created_at) or utcnow(),
+                    now=utcnow(),
+                )
             done = job.done + len(ids)
-            finished = done >= job.total
             values: dict[str, Any] = {"done": done, "claimed_until": utcnow() + LEASE}
-            if finished:
+            if done >= job.total:
                 values |= {"status": RunStatus.DONE, "claimed_until": None}
-                values |= {"finished_at": utcnow(), "supplier_ids": []}
+                values |= {"finished_at": utcnow(), "targets": []}
             _update(session, job, attempts, **values)
             session.commit()
             session.refresh(job)
@@ -136,7 +136,7 @@ def execute(*, session: Session, job: CampaignJob, base_url: str, batch: int) ->
     except Exception:
         session.rollback()
         error = _l(
-            "The sending stopped: %(done)d of %(total)d suppliers were invited.",
+            "The sending stopped: %(done)d of %(total)d were sent.",
             done=job.done,
             total=job.total,
         )
@@ -154,11 +154,33 @@ def execute(*, session: Session, job: CampaignJob, base_url: str, batch: int) ->
     return job
 
 
-def _update(session: Session, job: CampaignJob, attempts: int, **values: Any) -> None:
+def _inviter(session: Session, job: SendingJob, base_url: str) -> Callable[[list[int]], int]:
+    """What invites a batch of the job's suppliers to its campaign."""
+    campaign = session.get(Campaign, job.campaign_id)
+    assert campaign is not None
+    questionnaire = get_catalogue().get(campaign.questionnaire_id, campaign.questionnaire_version)
+    if questionnaire is None:
+        raise LookupError(f"questionnaire {campaign.questionnaire_id} is gone")
+
+    def invite(ids: list[int]) -> int:
+        return services.invite_more(
+            session=session,
+            campaign=campaign,
+            supplier_ids=ids,
+            questionnaire=questionnaire,
+            language=job.language or None,
+            base_url=base_url,
+            now=utcnow(),
+        )
+
+    return invite
+
+
+def _update(session: Session, job: SendingJob, attempts: int, **values: Any) -> None:
     """Write to the job if this runner still holds it (it has not been claimed since)."""
     written = session.execute(
-        sa.update(CampaignJob)
-        .where(col(CampaignJob.id) == job.id, col(CampaignJob.attempts) == attempts)
+        sa.update(SendingJob)
+        .where(col(SendingJob.id) == job.id, col(SendingJob.attempts) == attempts)
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
@@ -171,24 +193,24 @@ def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
     base_url = app.config["BASE_URL"]
     batch = max(1, int(app.config.get("SEND_BATCH", 200)))
 
-    def carry_out(session: Session, job: CampaignJob) -> None:
+    def carry_out(session: Session, job: SendingJob) -> None:
         try:
             execute(session=session, job=job, base_url=base_url, batch=batch)
         except TakenOver:
             app.logger.warning("campaign job %s was taken over by another runner", job.id)
 
-    return leases.drain(app, claim_queued, carry_out, "campaign job", stop_event)[0]
+    return leases.drain(app, claim_queued, carry_out, "sending job", stop_event)[0]
 
 
 def next_due(session: Session, now: datetime) -> datetime | None:
     """Now if a sending waits; else when a running one's lease runs out; None if none."""
-    queued = select(CampaignJob.id).where(CampaignJob.status == RunStatus.QUEUED)
+    queued = select(SendingJob.id).where(SendingJob.status == RunStatus.QUEUED)
     if session.exec(queued.limit(1)).first() is not None:
         return now
     lease = session.exec(
-        select(CampaignJob.claimed_until)
-        .where(CampaignJob.status == RunStatus.RUNNING, col(CampaignJob.claimed_until) > now)
-        .order_by(col(CampaignJob.claimed_until))
+        select(SendingJob.claimed_until)
+        .where(SendingJob.status == RunStatus.RUNNING, col(SendingJob.claimed_until) > now)
+        .order_by(col(SendingJob.claimed_until))
         .limit(1)
     ).first()
     return aware(lease)

@@ -21,13 +21,14 @@ from sqlmodel import Session, col, func, select
 
 from .. import audit
 from ..chain.retire import live_suppliers
-from ..models import Campaign, CampaignJob, Invitation, Response, ResponseStatus, Supplier
+from ..models import Campaign, Invitation, Response, ResponseStatus, SendingJob, Supplier
 from ..questionnaires.schema import Questionnaire
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from ..vocab import SUPPLIER_LANGUAGES
 from . import mails, outbox
 
+INVITE, REMIND = "invite", "remind"  # what a SendingJob does
 REMINDER_BEFORE = timedelta(days=3)
 MANUAL_REMINDER_GAP = timedelta(days=1)  # an officer's reminders of one invitation, at most
 
@@ -180,7 +181,7 @@ def queue_campaign(
     supplier_ids: Iterable[int],
     now: datetime,
     language: str | None = None,
-) -> tuple[Campaign, CampaignJob]:
+) -> tuple[Campaign, SendingJob]:
     """As create_campaign, checked the same way (all or nothing), but the invitations are left
     to a job the worker carries out in batches (see sending); flushes, the caller commits."""
     campaign, suppliers = _new_campaign(
@@ -195,12 +196,13 @@ def queue_campaign(
         language,
         now,
     )
-    job = CampaignJob(
+    job = SendingJob(
         organisation_id=organisation_id,
         campaign_id=campaign.id,
         user_id=user_id,
         language=language or "",
-        supplier_ids=[s.id for s in suppliers],
+        kind=INVITE,
+        targets=[s.id for s in suppliers],
         total=len(suppliers),
         created_at=now,
     )
@@ -535,16 +537,76 @@ def remind_open(
     the reminder before the deadline does; one reminded less than MANUAL_REMINDER_GAP ago is
     left alone (a second click sends nothing). Returns how many reminders were queued."""
     due = session.exec(open_invitations(organisation_id, supplier_ids, now)).all()
-    recent = now - MANUAL_REMINDER_GAP
-    claim = col(Invitation.reminded_at).is_(None) | (col(Invitation.reminded_at) < recent)
-    count = sum(_remind(session, invitation, now, claim) for invitation in due)
+    count = sum(_remind(session, invitation, now, _not_reminded_since(now)) for invitation in due)
     if count:
-        audit.record(
-            session,
-            organisation_id=organisation_id,
-            user_id=user_id,
-            action="invitations.reminded",
-            reminders=count,
+        _audit_reminders(session, organisation_id, user_id, count)
+    session.flush()
+    return count
+
+
+def _not_reminded_since(moment: datetime) -> Any:
+    """The claim of a manual reminder asked for at moment: not reminded in the
+    MANUAL_REMINDER_GAP before it."""
+    recent = moment - MANUAL_REMINDER_GAP
+    return col(Invitation.reminded_at).is_(None) | (col(Invitation.reminded_at) < recent)
+
+
+def _audit_reminders(session: Session, organisation_id: int, user_id: int | None, n: int) -> None:
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        action="invitations.reminded",
+        reminders=n,
+    )
+
+
+def queue_reminders(
+    *,
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Any,
+    now: datetime,
+    user_id: int | None,
+) -> SendingJob:
+    """As remind_open, but the reminders are left to a job the worker carries out in batches
+    (see sending); flushes, the caller commits."""
+    due = session.exec(
+        open_invitations(organisation_id, supplier_ids, now)
+        .with_only_columns(col(Invitation.id))
+        .order_by(col(Invitation.id))
+    ).all()
+    job = SendingJob(
+        organisation_id=organisation_id,
+        kind=REMIND,
+        user_id=user_id,
+        targets=list(due),
+        total=len(due),
+        created_at=now,
+    )
+    session.add(job)
+    _audit_reminders(session, organisation_id, user_id, len(due))
+    session.flush()
+    return job
+
+
+def remind_more(
+    *,
+    session: Session,
+    organisation_id: int,
+    invitation_ids: Sequence[int],
+    asked_at: datetime,
+    now: datetime,
+) -> int:
+    """Remind those of invitation_ids still open (a batch of a job asked for at asked_at,
+    maybe carried out again after its runner died): one reminded since asked_at, or in the
+    MANUAL_REMINDER_GAP before, is left alone. Flushes; returns how many were queued."""
+    suppliers = select(Invitation.supplier_id).where(col(Invitation.id).in_(invitation_ids))
+    due = session.exec(
+        open_invitations(organisation_id, suppliers, now).where(
+            col(Invitation.id).in_(invitation_ids)
         )
+    ).all()
+    count = sum(_remind(session, i, now, _not_reminded_since(asked_at)) for i in due)
     session.flush()
     return count

@@ -26,24 +26,26 @@ class Campaign(OrganisationRow, table=True):
     created_at: datetime = timestamp(nullable=False)
 
 
-class CampaignJob(SQLModel, table=True):
-    """A large campaign's sending, carried out by the worker in batches (see
-    invitations.sending): who is still to be invited, and how far it got.
+class SendingJob(SQLModel, table=True):
+    """A large sending carried out by the worker in batches (see invitations.sending): a
+    campaign's invitations (kind "invite", targets: supplier ids) or an officer's reminders
+    (kind "remind", targets: invitation ids), and how far it got.
 
-    done counts the suppliers of supplier_ids handled so far (in their order); each batch's
-    invitations, mails and new done are one transaction. A runner holds the job until
+    done counts the targets handled so far (in their order); each batch's invitations or
+    reminders, their mails and the new done are one transaction. A runner holds the job until
     claimed_until; attempts counts the claims, so a runner only writes while the job is its own.
     """
 
-    __tablename__ = "campaign_job"
+    __tablename__ = "sending_job"
     __table_args__ = (same_organisation("campaign_id", "campaign"),)
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
-    campaign_id: int = Field(sa_column_kwargs={"unique": True})
+    kind: str = Field(default="invite", max_length=8)
+    campaign_id: int | None = Field(default=None, sa_column_kwargs={"unique": True})
     user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     language: str = Field(default="", max_length=8)  # "": each supplier's own
-    supplier_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    targets: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     total: int = Field(default=0, ge=0)
     done: int = Field(default=0, ge=0)
     status: RunStatus = Field(

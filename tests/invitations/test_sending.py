@@ -14,11 +14,11 @@ from supplychain import db
 from supplychain.invitations import services
 from supplychain.models import (
     Campaign,
-    CampaignJob,
     Invitation,
     OutboxMessage,
     Role,
     RunStatus,
+    SendingJob,
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
@@ -64,7 +64,7 @@ def test_a_large_sending_is_queued_then_sent_once_by_the_worker(app, admin, chai
     response = _send(admin, chain["ids"])
     assert response.status_code == 302
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Preparing the invitations: 0% (0 of 5 suppliers)" in page
+    assert "Sending: 0% (0 of 5)." in page
     assert '<meta http-equiv="refresh"' in page
     assert row_counts(app, Invitation, OutboxMessage, Campaign) == [0, 0, 1]
 
@@ -74,10 +74,10 @@ def test_a_large_sending_is_queued_then_sent_once_by_the_worker(app, admin, chai
     assert row_counts(app, OutboxMessage) == [SUPPLIERS]
     assert sorted(m["To"] for m in smtp.messages) == [f"s{n}@supplier.example" for n in range(5)]
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Preparing the invitations" not in page and "refresh" not in page
+    assert "Sending:" not in page and "refresh" not in page
     with app.app_context():
-        job = db.get_session().exec(select(CampaignJob)).one()
-        assert (job.status, job.done, job.total, job.supplier_ids) == (RunStatus.DONE, 5, 5, [])
+        job = db.get_session().exec(select(SendingJob)).one()
+        assert (job.status, job.done, job.total, job.targets) == (RunStatus.DONE, 5, 5, [])
 
 
 def test_a_job_whose_runner_died_half_way_invites_nobody_twice(app, chain):
@@ -106,7 +106,7 @@ def test_a_job_whose_runner_died_half_way_invites_nobody_twice(app, chain):
             now=utcnow(),
         )
         session.execute(
-            sa.update(CampaignJob).values(
+            sa.update(SendingJob).values(
                 status=RunStatus.RUNNING,
                 done=2,
                 attempts=1,
@@ -117,7 +117,7 @@ def test_a_job_whose_runner_died_half_way_invites_nobody_twice(app, chain):
     assert _invited(app) == Counter(chain["ids"])
     assert row_counts(app, OutboxMessage) == [SUPPLIERS]
     with app.app_context():
-        job = db.get_session().exec(select(CampaignJob)).one()
+        job = db.get_session().exec(select(SendingJob)).one()
         assert (job.status, job.done, job.attempts) == (RunStatus.DONE, 5, 2)
 
 
@@ -125,12 +125,41 @@ def test_a_small_sending_is_sent_inside_the_request(app, admin, chain):
     response = _send(admin, chain["ids"][:3])
     assert response.status_code == 302
     assert _invited(app) == Counter(chain["ids"][:3])
-    assert row_counts(app, CampaignJob, OutboxMessage) == [0, 3]
-    assert "Preparing" not in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert row_counts(app, SendingJob, OutboxMessage) == [0, 3]
+    assert "Sending:" not in admin.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_bad_large_sending_queues_nothing(app, admin, chain):
     response = _send(admin, [*chain["ids"], 999_999])
     assert response.status_code == 200
     assert "Some of the chosen suppliers are not in your chain." in response.get_data(as_text=True)
-    assert row_counts(app, Campaign, CampaignJob) == [0, 0]
+    assert row_counts(app, Campaign, SendingJob) == [0, 0]
+
+
+def test_many_reminders_are_a_job_and_a_second_click_reminds_nobody_again(app, admin, chain):
+    with committed(app) as session:
+        services.create_campaign(
+            session=session,
+            organisation_id=chain["org"],
+            user_id=None,
+            questionnaire=get_catalogue().get("supplier-self-assessment"),
+            title="Spring round",
+            message="",
+            deadline=utcnow() + timedelta(days=14),
+            supplier_ids=chain["ids"],
+            base_url="https://supplychain.test",
+            now=utcnow(),
+        )
+        session.execute(sa.update(Invitation).values(sent_at=utcnow()))
+    url = admin.get("/chain/suppliers/bulk?action=remind&all=1").headers["Location"]
+    for _click in range(2):
+        response = post_form(admin, url, {}, page=url)
+        assert response.status_code == 302 and "/invitations/sendings/" in response.location
+        page = admin.get(response.location).get_data(as_text=True)
+        assert "Sending: 0% (0 of 5)." in page and '<meta http-equiv="refresh"' in page
+        run_once(app)
+    page = admin.get(response.location).get_data(as_text=True)
+    assert "5 open questionnaires got a reminder." in page and "refresh" not in page
+    with app.app_context():
+        kinds = db.get_session().exec(select(OutboxMessage.kind)).all()
+    assert Counter(kinds) == {"invitation": 5, "reminder": 5}

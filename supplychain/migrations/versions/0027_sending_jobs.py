@@ -1,5 +1,5 @@
-"""campaign jobs: a campaign to many suppliers is sent by the worker in batches, with
-progress, instead of inside the web request (2,000 suppliers took 10-12 s)
+"""sending jobs: a campaign to many suppliers, or reminders to many, are sent by the worker
+in batches, with progress, instead of inside the web request (2,000 suppliers took 10-12 s)
 """
 
 import sqlalchemy as sa
@@ -13,11 +13,12 @@ down_revision = "0026"
 
 def upgrade() -> None:
     ddl.create_organisation_table(
-        "campaign_job",
-        ddl.required("campaign_id", sa.Integer()),
+        "sending_job",
+        ddl.required("kind", ddl.text(8)),
+        ddl.optional("campaign_id", sa.Integer()),
         ddl.user_column(),
         ddl.required("language", ddl.text(8)),
-        ddl.required("supplier_ids", sa.JSON()),
+        ddl.required("targets", sa.JSON()),
         ddl.required("total", sa.Integer()),
         ddl.required("done", sa.Integer()),
         ddl.required("status", ddl.choice("runstatus_check", *ddl.RUN_STATUSES)),
@@ -26,12 +27,12 @@ def upgrade() -> None:
         ddl.timestamp("created_at", nullable=False),
         ddl.timestamp("claimed_until", nullable=True),
         ddl.timestamp("finished_at", nullable=True),
-        ddl.organisation_fk("campaign_job"),
-        ddl.scoped_fk("campaign_job", "campaign_id", "campaign"),
-        ddl.user_fk("campaign_job"),
-        ddl.unique("campaign_job", "campaign_id"),
+        ddl.organisation_fk("sending_job"),
+        ddl.scoped_fk("sending_job", "campaign_id", "campaign"),
+        ddl.user_fk("sending_job"),
+        ddl.unique("sending_job", "campaign_id"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("campaign_job")
+    op.drop_table("sending_job")
