@@ -194,14 +194,15 @@ def _send(form: CampaignForm, ids: list[int], questionnaire: Any, deadline: date
         "supplier_ids": ids,
         "now": utcnow(),
         "language": form.language.data or None,
+        "base_url": current_app.config["BASE_URL"],
     }
     if len(set(ids)) > sending_jobs.inline_limit(current_app.config):
-        campaign, job = services.queue_campaign(**given)
+        campaign, _links = services.create_campaign(in_background=True, **given)
         session.commit()
-        if not _no_mail_server(job.total):
-            flash(_("%(n)d invitations are being prepared.", n=job.total), "success")
+        if not _no_mail_server(len(set(ids))):
+            flash(_("%(n)d invitations are being prepared.", n=len(set(ids))), "success")
         return campaign
-    campaign, links = services.create_campaign(base_url=current_app.config["BASE_URL"], **given)
+    campaign, links = services.create_campaign(**given)
     session.commit()
     _offer_links(links)
     sending = _sending()
@@ -275,24 +276,19 @@ def remind() -> Any:
     due = services.open_invitations(org, ids, utcnow())
     count = supplier_list.count(session, due)
     form = EmptyForm()
-    if form.validate_on_submit() and count > sending_jobs.inline_limit(current_app.config):
-        job = services.queue_reminders(
-            session=session,
-            organisation_id=org,
-            supplier_ids=ids,
-            now=utcnow(),
-            user_id=current_user.id,
-        )
-        session.commit()
-        return redirect(url_for(".sending_job", job_id=job.id, next=selection.back))
     if form.validate_on_submit():
-        sent = services.remind_open(
-            session=session,
-            organisation_id=org,
-            supplier_ids=ids,
-            now=utcnow(),
-            user_id=current_user.id,
-        )
+        asked: dict[str, Any] = {
+            "session": session,
+            "organisation_id": org,
+            "supplier_ids": ids,
+            "now": utcnow(),
+            "user_id": current_user.id,
+        }
+        if count > sending_jobs.inline_limit(current_app.config):
+            job = services.queue_reminders(**asked)
+            session.commit()
+            return redirect(url_for(".sending_job", job_id=job.id, next=selection.back))
+        sent = services.remind_open(**asked)
         session.commit()
         flash(
             ngettext(

@@ -59,38 +59,14 @@ def percent(job: SendingJob) -> int:
 def claim_queued(session: Session, now: datetime) -> SendingJob | None:
     """Take the oldest waiting job, or one whose runner died, for this runner; commits. The
     claim is an UPDATE on the attempts seen: two runners never both take a job."""
-    while True:
-        job = leases.oldest(session, SendingJob, leases.waiting(SendingJob, now))
-        if job is None:
-            return None
-        values: dict[str, Any]
-        if job.attempts >= MAX_ATTEMPTS:
-            values = {
-                "status": RunStatus.FAILED,
-                "error": _give_up_text(job),
-                "claimed_until": None,
-                "finished_at": now,
-            }
-        else:
-            values = {
-                "status": RunStatus.RUNNING,
-                "attempts": job.attempts + 1,
-                "claimed_until": now + LEASE,
-            }
-        taken = session.execute(
-            sa.update(SendingJob)
-            .where(
-                col(SendingJob.id) == job.id,
-                col(SendingJob.attempts) == job.attempts,
-                leases.waiting(SendingJob, now),
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        session.commit()
-        if taken and values["status"] == RunStatus.RUNNING:
-            session.refresh(job)
-            return job
+    return leases.claim_counted(
+        session,
+        SendingJob,
+        now,
+        lease=LEASE,
+        max_attempts=MAX_ATTEMPTS,
+        give_up=lambda job: {"error": _give_up_text(job)},
+    )
 
 
 def _give_up_text(job: SendingJob) -> str:
@@ -204,13 +180,4 @@ def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
 
 def next_due(session: Session, now: datetime) -> datetime | None:
     """Now if a sending waits; else when a running one's lease runs out; None if none."""
-    queued = select(SendingJob.id).where(SendingJob.status == RunStatus.QUEUED)
-    if session.exec(queued.limit(1)).first() is not None:
-        return now
-    lease = session.exec(
-        select(SendingJob.claimed_until)
-        .where(SendingJob.status == RunStatus.RUNNING, col(SendingJob.claimed_until) > now)
-        .order_by(col(SendingJob.claimed_until))
-        .limit(1)
-    ).first()
-    return aware(lease)
+    return leases.next_due(session, SendingJob, now)

@@ -145,85 +145,17 @@ def create_campaign(
     base_url: str,
     now: datetime,
     language: str | None = None,
+    in_background: bool = False,
 ) -> tuple[Campaign, list[IssuedLink]]:
     """Invite each supplier to answer questionnaire by deadline; queue one mail each.
 
     The mails and the answering pages speak language (one of SUPPLIER_LANGUAGES); without one,
     each supplier's own (see language_for). The questionnaire's texts it lacks are in English.
+
+    :param in_background: check the sending the same way (all or nothing) and record the
+        campaign, but leave the invitations to a SendingJob the worker carries out in batches
+        (see sending); no link is made here then.
     """
-    campaign, suppliers = _new_campaign(
-        session,
-        organisation_id,
-        user_id,
-        questionnaire,
-        title,
-        message,
-        deadline,
-        supplier_ids,
-        language,
-        now,
-    )
-    return campaign, [
-        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
-        for supplier in suppliers
-    ]
-
-
-def queue_campaign(
-    *,
-    session: Session,
-    organisation_id: int,
-    user_id: int | None,
-    questionnaire: Questionnaire,
-    title: str,
-    message: str,
-    deadline: datetime,
-    supplier_ids: Iterable[int],
-    now: datetime,
-    language: str | None = None,
-) -> tuple[Campaign, SendingJob]:
-    """As create_campaign, checked the same way (all or nothing), but the invitations are left
-    to a job the worker carries out in batches (see sending); flushes, the caller commits."""
-    campaign, suppliers = _new_campaign(
-        session,
-        organisation_id,
-        user_id,
-        questionnaire,
-        title,
-        message,
-        deadline,
-        supplier_ids,
-        language,
-        now,
-    )
-    job = SendingJob(
-        organisation_id=organisation_id,
-        campaign_id=campaign.id,
-        user_id=user_id,
-        language=language or "",
-        kind=INVITE,
-        targets=[s.id for s in suppliers],
-        total=len(suppliers),
-        created_at=now,
-    )
-    session.add(job)
-    session.flush()
-    return campaign, job
-
-
-def _new_campaign(
-    session: Session,
-    organisation_id: int,
-    user_id: int | None,
-    questionnaire: Questionnaire,
-    title: str,
-    message: str,
-    deadline: datetime,
-    supplier_ids: Iterable[int],
-    language: str | None,
-    now: datetime,
-) -> tuple[Campaign, Sequence[Supplier]]:
-    """Check a sending and record its campaign (audited); return it and its suppliers."""
     ids = sorted(set(supplier_ids))
     suppliers = session.exec(  # archived suppliers are out of the chain: none is invited
         live_suppliers(organisation_id).where(col(Supplier.id).in_(ids)).order_by(col(Supplier.id))
@@ -248,7 +180,24 @@ def _new_campaign(
         suppliers=len(suppliers),
         questionnaire=f"{questionnaire.id} v{questionnaire.version}",
     )
-    return campaign, suppliers
+    if in_background:
+        job = SendingJob(
+            organisation_id=organisation_id,
+            kind=INVITE,
+            campaign_id=campaign.id,
+            user_id=user_id,
+            language=language or "",
+            targets=[s.id for s in suppliers],
+            total=len(suppliers),
+            created_at=now,
+        )
+        session.add(job)
+        session.flush()
+        return campaign, []
+    return campaign, [
+        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+        for supplier in suppliers
+    ]
 
 
 def invite_more(

@@ -83,7 +83,7 @@ def test_a_large_sending_is_queued_then_sent_once_by_the_worker(app, admin, chai
 def test_a_job_whose_runner_died_half_way_invites_nobody_twice(app, chain):
     with committed(app) as session:
         questionnaire = get_catalogue().get("supplier-self-assessment")
-        campaign, job = services.queue_campaign(
+        campaign, _links = services.create_campaign(
             session=session,
             organisation_id=chain["org"],
             user_id=None,
@@ -92,7 +92,9 @@ def test_a_job_whose_runner_died_half_way_invites_nobody_twice(app, chain):
             message="",
             deadline=utcnow() + timedelta(days=14),
             supplier_ids=chain["ids"],
+            base_url="https://supplychain.test",
             now=utcnow(),
+            in_background=True,
         )
         # The runner committed one batch (two suppliers), and had invited a third when it died:
         # its lease has run out.

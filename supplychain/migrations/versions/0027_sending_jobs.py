@@ -14,9 +14,9 @@ down_revision = "0026"
 def upgrade() -> None:
     ddl.create_organisation_table(
         "sending_job",
+        ddl.user_column(),  # who asked for it
         ddl.required("kind", ddl.text(8)),
         ddl.optional("campaign_id", sa.Integer()),
-        ddl.user_column(),
         ddl.required("language", ddl.text(8)),
         ddl.required("targets", sa.JSON()),
         ddl.required("total", sa.Integer()),
