@@ -1,5 +1,5 @@
 """Large sendings as background jobs: above SEND_INLINE_SUPPLIERS suppliers the sending form
-records the campaign and a job (see services.queue_campaign), and the worker invites the
+records the campaign and a job (services.create_campaign in_background), and the worker invites the
 suppliers in batches of SEND_BATCH, each batch one transaction with its mails and its progress.
 Reminders to more open invitations than that go the same way (services.queue_reminders).
 
@@ -161,7 +161,7 @@ def _update(session: Session, job: SendingJob, attempts: int, **values: Any) -> 
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     if not written:
-        raise TakenOver(f"campaign job {job.id} was taken over")
+        raise TakenOver(f"sending job {job.id} was taken over")
 
 
 def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
@@ -173,7 +173,7 @@ def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
         try:
             execute(session=session, job=job, base_url=base_url, batch=batch)
         except TakenOver:
-            app.logger.warning("campaign job %s was taken over by another runner", job.id)
+            app.logger.warning("sending job %s was taken over by another runner", job.id)
 
     return leases.drain(app, claim_queued, carry_out, "sending job", stop_event)[0]
 
