@@ -78,6 +78,9 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_LEASE_SECONDS": 300,
     "OUTBOX_BATCH": 50,
+    # A sending to more suppliers than this is carried out by the worker, SEND_BATCH at a time.
+    "SEND_INLINE_SUPPLIERS": 200,
+    "SEND_BATCH": 200,
     "WORKER_INTERVAL_SECONDS": 10,
     "RISK_INLINE_SUPPLIERS": 20000,  # "Assess now" runs at once up to this size, else in the worker
     "GUIDE_CONTACTS": None,  # None: the contacts shipped with the guide
@@ -134,6 +137,8 @@ _ENV_KEYS: dict[str, type] = {
     "OUTBOX_MAX_ATTEMPTS": int,
     "OUTBOX_LEASE_SECONDS": int,
     "OUTBOX_BATCH": int,
+    "SEND_INLINE_SUPPLIERS": int,
+    "SEND_BATCH": int,
     "WORKER_INTERVAL_SECONDS": int,
     "RISK_INLINE_SUPPLIERS": int,
     "GUIDE_CONTACTS": str,

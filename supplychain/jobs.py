@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask import Flask, g, has_request_context
 from sqlmodel import Session
 
-from .models import AssessmentRun, OutboxMessage, OutboxStatus, RunStatus, utcnow
+from .models import AssessmentRun, OutboxMessage, OutboxStatus, RunStatus, SendingJob, utcnow
 
 _QUEUED = "jobs.queued"  # session.info: this transaction queued work for the job thread
 _CREATING = threading.Lock()
@@ -153,7 +153,7 @@ def _note_queued(session: Session, _context: Any) -> None:
         return
     for obj in (*session.new, *session.dirty):
         if (isinstance(obj, OutboxMessage) and obj.status == OutboxStatus.PENDING) or (
-            isinstance(obj, AssessmentRun) and obj.status == RunStatus.QUEUED
+            isinstance(obj, AssessmentRun | SendingJob) and obj.status == RunStatus.QUEUED
         ):
             session.info[_QUEUED] = True
             return

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session, col, select
 
 from . import db
+from .jobstate import aware
 from .models import RunStatus, utcnow
 
 Job = TypeVar("Job")
@@ -49,6 +51,76 @@ def oldest(session: Session, model: type[Job], condition: Any, *options: Any) ->
     if job is None:
         session.rollback()
     return job
+
+
+def take(session: Session, job: Any, now: datetime, **values: Any) -> bool:
+    """Write values to a waiting job if no runner claimed it since it was read (its attempts
+    are as seen); commits. True if this runner took it: two runners never both do, on SQLite
+    as on PostgreSQL."""
+    model = type(job)
+    taken = session.execute(
+        sa.update(model)
+        .where(
+            col(model.id) == job.id,
+            col(model.attempts) == job.attempts,
+            waiting(model, now),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return bool(taken)
+
+
+def claim_counted(
+    session: Session,
+    model: type[Job],
+    now: datetime,
+    *options: Any,
+    lease: timedelta,
+    max_attempts: int,
+    give_up: Callable[[Any], dict[str, Any]],
+    **running: Any,
+) -> Job | None:
+    """Take the oldest waiting job of model (one with attempts), or one whose runner died, for
+    this runner, counting the attempt; commits. A job already taken max_attempts times is
+    failed instead, with the values give_up(job) adds (its error), and the next one looked at.
+
+    :param options: loader options of the query (see oldest).
+    :param running: more values written to the job taken.
+    """
+    while True:
+        job: Any = oldest(session, model, waiting(model, now), *options)
+        if job is None:
+            return None
+        if job.attempts >= max_attempts:
+            values = {"status": RunStatus.FAILED, "claimed_until": None, "finished_at": now}
+            values |= give_up(job)
+        else:
+            values = {
+                "status": RunStatus.RUNNING,
+                "attempts": job.attempts + 1,
+                "claimed_until": now + lease,
+                **running,
+            }
+        if take(session, job, now, **values) and values["status"] == RunStatus.RUNNING:
+            session.refresh(job)
+            return job  # type: ignore[no-any-return]
+
+
+def next_due(session: Session, model: Any, now: datetime) -> datetime | None:
+    """Now if a job of model is queued; else when the first running one's lease runs out (its
+    runner may have died); None when none waits."""
+    queued = select(model.id).where(col(model.status) == RunStatus.QUEUED)
+    if session.exec(queued.limit(1)).first() is not None:
+        return now
+    lease = session.exec(
+        select(model.claimed_until)
+        .where(col(model.status) == RunStatus.RUNNING, col(model.claimed_until) > now)
+        .order_by(col(model.claimed_until))
+        .limit(1)
+    ).first()
+    return aware(lease)
 
 
 def stepper(

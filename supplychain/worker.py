@@ -25,6 +25,7 @@ from .accounts import jobs as accounts
 from .cases import jobs as cases
 from .chain import jobs as imports
 from .invitations import jobs as mail
+from .invitations import sending
 from .models import utcnow
 from .reports import jobs as reports
 from .risk import jobs as assessments
@@ -35,15 +36,17 @@ Counts = dict[str, int]
 def run_once(
     app: Flask, *, now: datetime | None = None, stop_event: threading.Event | None = None
 ) -> Counts:
-    """One tick: queue due reminders, send every due message, then carry out the chain imports,
-    the risk assessments (those the imports queued too) and the reports waiting, then the daily
-    tasks if no runner did them in the last day; return what happened. The worker runs it, and
+    """One tick: invite the suppliers of large campaigns, queue due reminders, send every due
+    message, then carry out the chain imports, the risk assessments (those the imports queued
+    too) and the reports waiting, then the daily tasks if no runner did them in the last day;
+    return what happened. The worker runs it, and
     so does an app's job thread (see jobs).
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
     :param stop_event: when set, the tick stops after the message or job in hand.
     """
     counts = dict.fromkeys(("reminders", *mail.MAIL_COUNTS, "assessments"), 0)
+    counts["sendings"] = sending.run_waiting(app, stop_event=stop_event)
     with app.app_context():
         session = db.get_session()
         counts["reminders"] = mail.queue_reminders(app, session, now or utcnow())
@@ -66,7 +69,11 @@ def next_due(app: Flask, now: datetime | None = None) -> datetime | None:
     now = now or utcnow()
     with app.app_context():
         session = db.get_session()
-        moments = [mail.next_due(session, now), assessments.next_due(session, now)]
+        moments = [
+            mail.next_due(session, now),
+            assessments.next_due(session, now),
+            sending.next_due(session, now),
+        ]
     return min((m for m in moments if m is not None), default=None)
 
 

@@ -37,6 +37,7 @@ from supplychain.models import (
     Role,
     ScreeningCheck,
     ScreeningResult,
+    SendingJob,
     Site,
     SiteSupplier,
     Supplier,
@@ -157,6 +158,8 @@ def world(app):
         report = reports.queue_report(
             session=session, organisation_id=org_a.id, scope=Scope(), lang="en"
         )
+        reminding = SendingJob(organisation_id=org_a.id, kind="remind", targets=[s1.id], total=1)
+        session.add(reminding)
         session.commit()
         return {
             **sent,
@@ -175,6 +178,7 @@ def world(app):
             "section_id": "screening",
             "lang": "ru",  # the workers' leaflet: no organisation data in it
             "report_id": report.id,
+            "job_id": reminding.id,
             "fmt": "csv",
             "api_token_id": token_a.id,
             "beta_api_token": beta_secret,
@@ -415,6 +419,7 @@ def test_other_organisation_sees_and_changes_nothing(app, world):
                 "run_id",
                 "flag_id",
                 "report_id",
+                "job_id",
                 "api_token_id",
                 "check_id",
                 "case_id",

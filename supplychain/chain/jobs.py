@@ -184,49 +184,26 @@ def claim_queued(session: Session, now: datetime) -> ChainImport | None:
     thread) never both take a job, on SQLite as on PostgreSQL. A job already taken
     MAX_ATTEMPTS times is given up as failed instead.
     """
-    while True:
-        content = defer(ChainImport.content)  # type: ignore[arg-type]
-        record = leases.oldest(session, ChainImport, leases.waiting(ChainImport, now), content)
-        if record is None:
-            return None
-        if record.attempts >= MAX_ATTEMPTS:
-            with force_locale(record.lang):
-                error = str(
-                    _l(
-                        "The work on this file stopped %(n)d times without finishing. "
-                        "Nothing was changed.",
-                        n=record.attempts,
-                    )
-                )
-            values: dict[str, Any] = {
-                "status": RunStatus.FAILED,
-                "error": error,
-                "content": b"",
-                "claimed_until": None,
-                "finished_at": now,
-            }
-        else:
-            values = {
-                "status": RunStatus.RUNNING,
-                "attempts": record.attempts + 1,
-                "claimed_until": now + LEASE,
-                "progress": 0,
-                "step": "claimed",
-            }
-        taken = session.execute(
-            sa.update(ChainImport)
-            .where(
-                col(ChainImport.id) == record.id,
-                col(ChainImport.attempts) == record.attempts,
-                leases.waiting(ChainImport, now),
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        session.commit()
-        if taken and values["status"] == RunStatus.RUNNING:
-            session.refresh(record)
-            return record
+    return leases.claim_counted(
+        session,
+        ChainImport,
+        now,
+        defer(ChainImport.content),  # type: ignore[arg-type]
+        lease=LEASE,
+        max_attempts=MAX_ATTEMPTS,
+        give_up=_give_up,
+        progress=0,
+        step="claimed",
+    )
+
+
+def _give_up(record: ChainImport) -> dict[str, Any]:
+    with force_locale(record.lang):
+        error = _l(
+            "The work on this file stopped %(n)d times without finishing. Nothing was changed.",
+            n=record.attempts,
+        )
+        return {"error": str(error), "content": b""}
 
 
 def execute(*, session: Session, record: ChainImport) -> ChainImport:

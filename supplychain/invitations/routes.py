@@ -29,7 +29,8 @@ from ..chain import graph, queries, supplier_list
 from ..chain.panels import list_columns
 from ..chain.retire import live_suppliers
 from ..db import get_session
-from ..forms import EmptyForm, apply_errors
+from ..forms import EmptyForm, apply_errors, next_target
+from ..jobstate import job_status
 from ..models import (
     Campaign,
     Evidence,
@@ -40,6 +41,7 @@ from ..models import (
     OutboxStatus,
     Response,
     Role,
+    SendingJob,
     Supplier,
     SupplierKind,
     utcnow,
@@ -52,6 +54,7 @@ from ..questionnaires.formgen import answer_views
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
 from . import allowance, disclosures, outbox, services
+from . import sending as sending_jobs
 from .forms import CampaignForm
 
 bp = Blueprint("invitations", __name__)
@@ -162,27 +165,10 @@ def new() -> Any:
         questionnaire = get_catalogue().get(form.questionnaire_id.data or "")
         deadline = datetime.combine(form.deadline.data, time(23, 59), tzinfo=UTC)  # type: ignore[arg-type]
         try:
-            campaign, links = services.create_campaign(
-                session=session,
-                organisation_id=current_org_id(),
-                user_id=current_user.id,
-                questionnaire=questionnaire,  # type: ignore[arg-type]
-                title=form.title.data or "",
-                message=form.message.data or "",
-                deadline=deadline,
-                supplier_ids=ids,
-                base_url=current_app.config["BASE_URL"],
-                now=utcnow(),
-                language=form.language.data or None,
-            )
+            campaign = _send(form, ids, questionnaire, deadline)  # type: ignore[arg-type]
         except InvalidInput as exc:
             apply_errors(form, exc)
         else:
-            session.commit()
-            _offer_links(links)
-            sending = _sending()
-            if not (sending.held or sending.limited):  # else the campaign page says why
-                flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id))
     return render_template(
         "invitations/new.html",
@@ -191,6 +177,38 @@ def new() -> Any:
         many=many,
         selection=selection,
     )
+
+
+def _send(form: CampaignForm, ids: list[int], questionnaire: Any, deadline: datetime) -> Campaign:
+    """Send at once, or above SEND_INLINE_SUPPLIERS queue the sending for the worker (its
+    page shows the progress); commits, and tells the officer."""
+    session = get_session()
+    given = {
+        "session": session,
+        "organisation_id": current_org_id(),
+        "user_id": current_user.id,
+        "questionnaire": questionnaire,
+        "title": form.title.data or "",
+        "message": form.message.data or "",
+        "deadline": deadline,
+        "supplier_ids": ids,
+        "now": utcnow(),
+        "language": form.language.data or None,
+        "base_url": current_app.config["BASE_URL"],
+    }
+    if len(set(ids)) > sending_jobs.inline_limit(current_app.config):
+        campaign, _links = services.create_campaign(in_background=True, **given)
+        session.commit()
+        if not _no_mail_server(len(set(ids))):
+            flash(_("%(n)d invitations are being prepared.", n=len(set(ids))), "success")
+        return campaign
+    campaign, links = services.create_campaign(**given)
+    session.commit()
+    _offer_links(links)
+    sending = _sending()
+    if not (sending.held or sending.limited):  # else the campaign page says why
+        flash(_("%(n)d invitations are on their way.", n=len(links)), "success")
+    return campaign
 
 
 def _default_questionnaire(chosen: list[int]) -> str:
@@ -223,19 +241,25 @@ def _offer_links(links: list[services.IssuedLink]) -> None:
 
     They travel in the session cookie, which holds about 4 KB: a larger sending's links cannot
     be shown, and the officer is told so (each supplier's link can be sent anew)."""
-    if current_app.config.get("SMTP_HOST"):
-        return
-    if len(links) > MAX_LINKS_SHOWN:
-        flash(
-            _(
-                "No mail server is set up, and the %(n)d links of this sending are too many to "
-                "show here: set up mail, or send each supplier a new link from this page.",
-                n=len(links),
-            ),
-            "warning",
-        )
+    if current_app.config.get("SMTP_HOST") or _no_mail_server(len(links)):
         return
     cookie[LINKS_KEY] = [(link.supplier_name, link.email, link.url) for link in links]
+
+
+def _no_mail_server(count: int) -> bool:
+    """Whether the count links of a sending are too many to show with no mail server (and the
+    officer was told so)."""
+    if current_app.config.get("SMTP_HOST") or count <= MAX_LINKS_SHOWN:
+        return False
+    flash(
+        _(
+            "No mail server is set up, and the %(n)d links of this sending are too many to "
+            "show here: set up mail, or send each supplier a new link from this page.",
+            n=count,
+        ),
+        "warning",
+    )
+    return True
 
 
 @bp.route("/remind", methods=("GET", "POST"))
@@ -253,13 +277,18 @@ def remind() -> Any:
     count = supplier_list.count(session, due)
     form = EmptyForm()
     if form.validate_on_submit():
-        sent = services.remind_open(
-            session=session,
-            organisation_id=org,
-            supplier_ids=ids,
-            now=utcnow(),
-            user_id=current_user.id,
-        )
+        asked: dict[str, Any] = {
+            "session": session,
+            "organisation_id": org,
+            "supplier_ids": ids,
+            "now": utcnow(),
+            "user_id": current_user.id,
+        }
+        if count > sending_jobs.inline_limit(current_app.config):
+            job = services.queue_reminders(**asked)
+            session.commit()
+            return redirect(url_for(".sending_job", job_id=job.id, next=selection.back))
+        sent = services.remind_open(**asked)
         session.commit()
         flash(
             ngettext(
@@ -269,6 +298,22 @@ def remind() -> Any:
         )
         return redirect(selection.back)
     return render_template("invitations/remind.html", selection=selection, count=count, form=form)
+
+
+@bp.route("/sendings/<int:job_id>")
+@requires(Role.VIEWER)
+def sending_job(job_id: int) -> Any:
+    """How far a queued sending of reminders got (a campaign's shows on its own page)."""
+    job = get_or_404(get_session(), SendingJob, job_id)
+    if job.campaign_id is not None:
+        return redirect(url_for(".campaign", campaign_id=job.campaign_id))
+    return render_template(
+        "invitations/sending_job.html",
+        job=job,
+        job_status=job_status(job, utcnow()),
+        job_percent=sending_jobs.percent(job),
+        back=next_target(url_for("chain.suppliers")),
+    )
 
 
 @bp.route("/<int:campaign_id>")
@@ -287,9 +332,13 @@ def campaign(campaign_id: int) -> Any:
     }
     statuses = services.invitation_statuses(session, list(invitations), utcnow())
     questionnaire = get_catalogue().get(found.questionnaire_id, found.questionnaire_version)
+    job = sending_jobs.for_campaign(session, current_org_id(), found.id)  # type: ignore[arg-type]
     return render_template(
         "invitations/campaign.html",
         campaign=found,
+        job=job,
+        job_status=job_status(job, utcnow()) if job else None,
+        job_percent=sending_jobs.percent(job) if job else 100,
         questionnaire_title=questionnaire.title.get(str(get_locale()))
         if questionnaire
         else found.questionnaire_id,

@@ -21,13 +21,14 @@ from sqlmodel import Session, col, func, select
 
 from .. import audit
 from ..chain.retire import live_suppliers
-from ..models import Campaign, Invitation, Response, ResponseStatus, Supplier
+from ..models import Campaign, Invitation, Response, ResponseStatus, SendingJob, Supplier
 from ..questionnaires.schema import Questionnaire
 from ..tenancy import in_org
 from ..validation import InvalidInput
 from ..vocab import SUPPLIER_LANGUAGES
 from . import mails, outbox
 
+INVITE, REMIND = "invite", "remind"  # what a SendingJob does
 REMINDER_BEFORE = timedelta(days=3)
 MANUAL_REMINDER_GAP = timedelta(days=1)  # an officer's reminders of one invitation, at most
 
@@ -144,15 +145,20 @@ def create_campaign(
     base_url: str,
     now: datetime,
     language: str | None = None,
+    in_background: bool = False,
 ) -> tuple[Campaign, list[IssuedLink]]:
     """Invite each supplier to answer questionnaire by deadline; queue one mail each.
 
     The mails and the answering pages speak language (one of SUPPLIER_LANGUAGES); without one,
     each supplier's own (see language_for). The questionnaire's texts it lacks are in English.
+
+    :param in_background: check the sending the same way (all or nothing) and record the
+        campaign, but leave the invitations to a SendingJob the worker carries out in batches
+        (see sending); no link is made here then.
     """
     ids = sorted(set(supplier_ids))
     suppliers = session.exec(  # archived suppliers are out of the chain: none is invited
-        live_suppliers(organisation_id).where(col(Supplier.id).in_(ids))
+        live_suppliers(organisation_id).where(col(Supplier.id).in_(ids)).order_by(col(Supplier.id))
     ).all()
     _check_campaign(questionnaire, ids, suppliers, deadline, title, language, now)
     campaign = Campaign(
@@ -166,19 +172,64 @@ def create_campaign(
     )
     session.add(campaign)
     session.flush()
-    links = [
-        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
-        for supplier in suppliers
-    ]
     audit.record(
         session,
         user_id=user_id,
         action="campaign.created",
         obj=campaign,
-        suppliers=len(links),
+        suppliers=len(suppliers),
         questionnaire=f"{questionnaire.id} v{questionnaire.version}",
     )
-    return campaign, links
+    if in_background:
+        job = SendingJob(
+            organisation_id=organisation_id,
+            kind=INVITE,
+            campaign_id=campaign.id,
+            user_id=user_id,
+            language=language or "",
+            targets=[s.id for s in suppliers],
+            total=len(suppliers),
+            created_at=now,
+        )
+        session.add(job)
+        session.flush()
+        return campaign, []
+    return campaign, [
+        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+        for supplier in suppliers
+    ]
+
+
+def invite_more(
+    *,
+    session: Session,
+    campaign: Campaign,
+    supplier_ids: Sequence[int],
+    questionnaire: Questionnaire,
+    language: str | None,
+    base_url: str,
+    now: datetime,
+) -> int:
+    """Invite those of supplier_ids the campaign has not invited yet (a batch of its job, maybe
+    carried out again after its runner died), still in the chain and with an email address;
+    flushes. Returns how many were invited."""
+    invited = set(
+        session.exec(
+            select(Invitation.supplier_id).where(
+                Invitation.campaign_id == campaign.id,
+                col(Invitation.supplier_id).in_(supplier_ids),
+            )
+        ).all()
+    )
+    suppliers = session.exec(
+        live_suppliers(campaign.organisation_id)
+        .where(col(Supplier.id).in_([i for i in supplier_ids if i not in invited]))
+        .where(Supplier.email != "")
+        .order_by(col(Supplier.id))
+    ).all()
+    for supplier in suppliers:
+        _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+    return len(suppliers)
 
 
 def _invite(
@@ -435,16 +486,76 @@ def remind_open(
     the reminder before the deadline does; one reminded less than MANUAL_REMINDER_GAP ago is
     left alone (a second click sends nothing). Returns how many reminders were queued."""
     due = session.exec(open_invitations(organisation_id, supplier_ids, now)).all()
-    recent = now - MANUAL_REMINDER_GAP
-    claim = col(Invitation.reminded_at).is_(None) | (col(Invitation.reminded_at) < recent)
-    count = sum(_remind(session, invitation, now, claim) for invitation in due)
+    count = sum(_remind(session, invitation, now, _not_reminded_since(now)) for invitation in due)
     if count:
-        audit.record(
-            session,
-            organisation_id=organisation_id,
-            user_id=user_id,
-            action="invitations.reminded",
-            reminders=count,
+        _audit_reminders(session, organisation_id, user_id, count)
+    session.flush()
+    return count
+
+
+def _not_reminded_since(moment: datetime) -> Any:
+    """The claim of a manual reminder asked for at moment: not reminded in the
+    MANUAL_REMINDER_GAP before it."""
+    recent = moment - MANUAL_REMINDER_GAP
+    return col(Invitation.reminded_at).is_(None) | (col(Invitation.reminded_at) < recent)
+
+
+def _audit_reminders(session: Session, organisation_id: int, user_id: int | None, n: int) -> None:
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        action="invitations.reminded",
+        reminders=n,
+    )
+
+
+def queue_reminders(
+    *,
+    session: Session,
+    organisation_id: int,
+    supplier_ids: Any,
+    now: datetime,
+    user_id: int | None,
+) -> SendingJob:
+    """As remind_open, but the reminders are left to a job the worker carries out in batches
+    (see sending); flushes, the caller commits."""
+    due = session.exec(
+        open_invitations(organisation_id, supplier_ids, now)
+        .with_only_columns(col(Invitation.id))
+        .order_by(col(Invitation.id))
+    ).all()
+    job = SendingJob(
+        organisation_id=organisation_id,
+        kind=REMIND,
+        user_id=user_id,
+        targets=list(due),
+        total=len(due),
+        created_at=now,
+    )
+    session.add(job)
+    _audit_reminders(session, organisation_id, user_id, len(due))
+    session.flush()
+    return job
+
+
+def remind_more(
+    *,
+    session: Session,
+    organisation_id: int,
+    invitation_ids: Sequence[int],
+    asked_at: datetime,
+    now: datetime,
+) -> int:
+    """Remind those of invitation_ids still open (a batch of a job asked for at asked_at,
+    maybe carried out again after its runner died): one reminded since asked_at, or in the
+    MANUAL_REMINDER_GAP before, is left alone. Flushes; returns how many were queued."""
+    suppliers = select(Invitation.supplier_id).where(col(Invitation.id).in_(invitation_ids))
+    due = session.exec(
+        open_invitations(organisation_id, suppliers, now).where(
+            col(Invitation.id).in_(invitation_ids)
         )
+    ).all()
+    count = sum(_remind(session, i, now, _not_reminded_since(asked_at)) for i in due)
     session.flush()
     return count

@@ -21,7 +21,7 @@ from .accounts import AuditEvent, Organisation, User, UserToken
 from .api import ApiToken
 from .base import utcnow
 from .chain import ChainImport, Link, Supplier
-from .invitations import Campaign, Evidence, Invitation, OutboxMessage
+from .invitations import Campaign, Evidence, Invitation, OutboxMessage, SendingJob
 from .periodic import PeriodicRun
 from .ratelimit import RateLimitCounter
 from .reports import Report
@@ -44,6 +44,7 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "Campaign",
+    "SendingJob",
     "CaseMessage",
     "CasePhoto",
     "CaseStatus",

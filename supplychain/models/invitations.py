@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import JSON, Column, Field, SQLModel
 
-from ..vocab import OutboxStatus
+from ..vocab import OutboxStatus, RunStatus
 from .base import OrganisationRow, enum_column, same_organisation, timestamp
 
 
@@ -24,6 +24,38 @@ class Campaign(OrganisationRow, table=True):
     deadline: datetime = timestamp(nullable=False)
     created_by: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     created_at: datetime = timestamp(nullable=False)
+
+
+class SendingJob(SQLModel, table=True):
+    """A large sending carried out by the worker in batches (see invitations.sending): a
+    campaign's invitations (kind "invite", targets: supplier ids) or an officer's reminders
+    (kind "remind", targets: invitation ids), and how far it got.
+
+    done counts the targets handled so far (in their order); each batch's invitations or
+    reminders, their mails and the new done are one transaction. A runner holds the job until
+    claimed_until; attempts counts the claims, so a runner only writes while the job is its own.
+    """
+
+    __tablename__ = "sending_job"
+    __table_args__ = (same_organisation("campaign_id", "campaign"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    kind: str = Field(default="invite", max_length=8)
+    campaign_id: int | None = Field(default=None, sa_column_kwargs={"unique": True})
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    language: str = Field(default="", max_length=8)  # "": each supplier's own
+    targets: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    total: int = Field(default=0, ge=0)
+    done: int = Field(default=0, ge=0)
+    status: RunStatus = Field(
+        sa_column=Column(enum_column(RunStatus), nullable=False, default=RunStatus.QUEUED)
+    )
+    attempts: int = Field(default=0, ge=0)
+    error: str = Field(default="", max_length=1000)
+    created_at: datetime = timestamp(nullable=False)
+    claimed_until: datetime | None = timestamp(nullable=True)
+    finished_at: datetime | None = timestamp(nullable=True)
 
 
 class Invitation(OrganisationRow, table=True):

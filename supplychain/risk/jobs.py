@@ -11,11 +11,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from .. import leases
 from ..gcpause import gc_paused
-from ..jobstate import aware
 from ..models import AssessmentRun, Organisation, RunStatus, utcnow
 from ..questionnaires.loader import Catalogue
 from .engine import evaluate, exposure
@@ -132,13 +131,4 @@ def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
 def next_due(session: Session, now: datetime) -> datetime | None:
     """Now if a run is queued; else when the first running run's lease runs out (its runner
     may have died); None when no run waits."""
-    queued = select(AssessmentRun.id).where(AssessmentRun.status == RunStatus.QUEUED)
-    if session.exec(queued.limit(1)).first() is not None:
-        return now
-    lease = session.exec(
-        select(AssessmentRun.claimed_until)
-        .where(AssessmentRun.status == RunStatus.RUNNING, col(AssessmentRun.claimed_until) > now)
-        .order_by(col(AssessmentRun.claimed_until))
-        .limit(1)
-    ).first()
-    return aware(lease)
+    return leases.next_due(session, AssessmentRun, now)
