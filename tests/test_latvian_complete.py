@@ -245,6 +245,7 @@ def latvian_world(app):
             "supplier_id": supplier_id,
             "link_id": _first_link(session, supplier_id),
             "import_id": 0,  # no import: the page is not found, and is skipped
+            "job_id": 0,  # no sending job: likewise
             "questionnaire_id": "supplier-self-assessment",
             "campaign_id": _campaign_of(session, response),
             "response_id": response.id,

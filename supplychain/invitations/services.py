@@ -132,6 +132,30 @@ def _check_campaign(
         raise InvalidInput(errors)
 
 
+def _queue_invitations(
+    session: Session,
+    campaign: Campaign,
+    supplier_ids: list[int],
+    language: str | None,
+    user_id: int | None,
+    now: datetime,
+) -> None:
+    """Leave the campaign's invitations to the worker (invitations.sending), in batches."""
+    session.add(
+        SendingJob(
+            organisation_id=campaign.organisation_id,
+            kind=INVITE,
+            campaign_id=campaign.id,
+            user_id=user_id,
+            language=language or "",
+            targets=supplier_ids,
+            total=len(supplier_ids),
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
 def create_campaign(
     *,
     session: Session,
@@ -181,18 +205,7 @@ def create_campaign(
         questionnaire=f"{questionnaire.id} v{questionnaire.version}",
     )
     if in_background:
-        job = SendingJob(
-            organisation_id=organisation_id,
-            kind=INVITE,
-            campaign_id=campaign.id,
-            user_id=user_id,
-            language=language or "",
-            targets=[s.id for s in suppliers],
-            total=len(suppliers),
-            created_at=now,
-        )
-        session.add(job)
-        session.flush()
+        _queue_invitations(session, campaign, [s.id for s in suppliers], language, user_id, now)
         return campaign, []
     return campaign, [
         _invite(session, campaign, supplier, questionnaire, language, base_url, now)
