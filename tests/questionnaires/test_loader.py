@@ -392,3 +392,13 @@ def test_the_length_promised_counts_the_questions_asked_with_and_without_the_bra
     assert Length(fewest=35, most=78).minutes == (15, 30)
     assert Length(fewest=2, most=23).minutes == (5, 10)
     assert Length(fewest=45, most=45).minutes == (15, 15)
+    assert Length(fewest=1, most=1).seconds_per_question == 20  # the page says so
+
+
+def test_a_returning_respondent_goes_on_at_the_first_section_missing_an_answer():
+    from supplychain.questionnaires.evaluation import first_unanswered
+
+    q = parse_questionnaire(GOOD, "tiny.yaml")
+    assert first_unanswered(q, {}) == "one"
+    assert first_unanswered(q, {"uses_agencies": "no"}) == "one"  # its answer opened "pay"
+    assert first_unanswered(q, {"uses_agencies": "yes"}) is None  # all there: the review
