@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from supplychain import db
+from supplychain.invitations import sending
 from supplychain.models import Invitation, Role, Supplier, utcnow
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, committed, email_of, make_team
@@ -52,6 +53,9 @@ def test_filter_select_all_matching_and_send(app, live_server, page):
     assert page.locator('input[name="supplier_ids"]').count() == 0  # no 2,000 tick boxes
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(re.compile(r".*/invitations/\d+$"), timeout=60_000)
+    # 500 is over SEND_INLINE_SUPPLIERS: the campaign's page shows the job, the worker sends
+    page.get_by_text("(0 of 500)").wait_for()
+    assert sending.run_waiting(app) == 1
     with app.app_context():
         invited = (
             db.get_session()
