@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from ..models import AssessmentRun, Flag, FlagDecision, FlagStatus, RunSupplier, Severity, Supplier
+from ..numbers import row_id
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from ..vocab import Source
@@ -34,11 +35,20 @@ def filtered(session: Session, run: AssessmentRun, filters: dict[str, str]) -> S
         query = query.where(
             or_(col(Flag.rule) == filters["rule"], col(Flag.indicator) == filters["rule"])
         )
-    if filters.get("supplier", "").isdigit():  # one supplier, from the grouped view
-        query = query.where(col(Flag.supplier_id) == int(filters["supplier"]))
+    supplier = _supplier_filter(filters.get("supplier", ""))
+    if supplier is not None:  # one supplier, from the grouped view
+        query = query.where(col(Flag.supplier_id) == supplier)
     if filters.get("q"):
         query = query.where(col(Flag.supplier_id).in_(_named(run, filters["q"])))
     return _by_status(query, run.organisation_id, filters.get("status", ""))
+
+
+def _supplier_filter(text: str) -> int | None:
+    """A supplier id from the URL, within a row id's bounds (else no filter)."""
+    try:
+        return row_id(text) if text else None
+    except ValueError:
+        return None
 
 
 def count(session: Session, query: SelectOfScalar[Flag]) -> int:

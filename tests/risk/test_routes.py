@@ -142,6 +142,7 @@ def test_flags_grouped_by_supplier_and_by_rule_lead_to_their_flags(app, officer)
         beta = db.get_session().exec(select(Flag).where(Flag.rule == "labour-hire-deep")).one()
     only_beta = officer.get(f"/risk/?supplier={beta.supplier_id}").get_data(as_text=True)
     assert "Bēta UAB" in only_beta and "Dziļie SIA" not in only_beta
+    assert officer.get("/risk/?supplier=" + "9" * 64).status_code == 200  # bounded: no filter
     by_rule = officer.get("/risk/?group=rule&severity=high").get_data(as_text=True)
     assert 'href="/risk/?severity=high&amp;rule=labour-hire-deep"' in by_rule
     assert 'rule=unassessed"' not in by_rule  # low: filtered out
