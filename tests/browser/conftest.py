@@ -14,9 +14,11 @@ from pypdf import PdfReader
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from supplychain.risk import jobs as risk_jobs
+from tests.conftest import make_app, threaded_app_url
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,12 +64,13 @@ class _ClosingHandler(WSGIRequestHandler):
     """
 
     def run_wsgi(self) -> None:
-        try:
-            super().run_wsgi()
-        finally:
-            response = getattr(self, "environ", {}).pop(_RESPONSE, None)
-            if response is not None:
-                response.close()
+        with self.server.one_request_at_a_time:  # type: ignore[attr-defined]
+            try:
+                super().run_wsgi()
+            finally:
+                response = getattr(self, "environ", {}).pop(_RESPONSE, None)
+                if response is not None:
+                    response.close()
 
 
 def _tracking(app: WSGIApplication) -> WSGIApplication:
@@ -82,9 +85,28 @@ def _tracking(app: WSGIApplication) -> WSGIApplication:
 
 
 @pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Flask]:
+    """The app on a database file rather than in memory: the test runs the worker's jobs in its
+    own thread while the page it left open may still poll the server, and each needs a
+    connection of its own (in-memory SQLite has one for all)."""
+    application = make_app(threaded_app_url(database_url, tmp_path), tmp_path, SERVER_NAME=None)
+    yield application
+    application.extensions["engine"].dispose()
+
+
+@pytest.fixture
 def live_server(app) -> Iterator[str]:
-    """Serve app on a free loopback port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, _tracking(app), request_handler=_ClosingHandler)
+    """Serve app on a free loopback port; yield its base URL.
+
+    Each connection has its own thread, but requests run one at a time, as they did. A server
+    with one thread hangs whenever Chromium opens a connection ahead of need and sends nothing
+    on it: the server waits on that socket for a request line while the page's real request
+    queues behind it (a 30 s goto timeout on a loaded machine).
+    """
+    server = make_server(
+        "127.0.0.1", 0, _tracking(app), threaded=True, request_handler=_ClosingHandler
+    )
+    server.one_request_at_a_time = threading.Lock()  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -145,6 +167,11 @@ def sign_in(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def job_done(page) -> None:
+    """Wait for a job's page, which refreshes itself each second while the job works, to stop."""
+    page.locator('meta[http-equiv="refresh"]').wait_for(state="detached", timeout=30_000)
 
 
 def save_section(page) -> None:

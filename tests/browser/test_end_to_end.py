@@ -13,7 +13,7 @@ from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.sample import plain_answers
 from supplychain.reports import jobs as report_jobs
 from supplychain.worker import run_once
-from tests.browser.conftest import download_pdf, save_section, submit_answers
+from tests.browser.conftest import download_pdf, job_done, save_section, submit_answers
 from tests.browser.test_accounts_journey import _sign_up
 from tests.browser.test_answering_journey import _fill_section
 
@@ -23,13 +23,10 @@ CHAIN = Path(__file__).parent.parent / "data" / "chains" / "end_to_end.csv"
 
 
 def _run_import_job(app, page) -> None:
-    """Check or apply the uploaded file as the worker does, then come back to its page. The
-    page is left meanwhile: its polling and the job would share the in-memory database's
-    one connection."""
-    job = page.url
-    page.goto("about:blank")
+    """Check or apply the uploaded file as the worker does, and wait for the page, which
+    refreshes itself while the job works, to show the outcome."""
     assert run_once(app)["imports"] == 1
-    page.goto(job)
+    job_done(page)
 
 
 def test_sign_up_import_invite_answer_assess_report(app, live_server, browser, smtp, tmp_path):

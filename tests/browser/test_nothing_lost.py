@@ -20,7 +20,7 @@ from supplychain.reports import services as reports
 from supplychain.reports.context import Scope
 from supplychain.risk import jobs as risk_jobs
 from supplychain.worker import run_once
-from tests.browser.conftest import save_section, submit_answers
+from tests.browser.conftest import job_done, save_section, submit_answers
 from tests.browser.test_answering_journey import _fill_section
 from tests.factories import PASSWORD, make_org, make_user, send_campaign
 from tests.respond.test_documents import PDF
@@ -91,18 +91,15 @@ def _assess_and_report(app, chain: dict) -> tuple[int, int]:
 
 def _import(app, officer, path: Path, *, prune: bool) -> str:
     """Upload path, let the job check it, confirm the preview (ticking the box if prune) and
-    let the job apply it; return the preview's text. The page is left while a job runs: its
-    polling and the job would share the in-memory database's one connection."""
+    let the job apply it; return the preview's text."""
     officer.get_by_role("link", name="Suppliers").first.click()
     officer.get_by_role("link", name="Import").click()
     officer.get_by_label("Chain file (.csv or .xlsx)").set_input_files(str(path))
     officer.get_by_role("button", name="Check the file").click()
     officer.wait_for_url("**/chain/import/*")
-    job = officer.url
     for _stage in ("check", "apply"):
-        officer.goto("about:blank")
         assert run_once(app)["imports"] == 1
-        officer.goto(job)
+        job_done(officer)
         if _stage == "check":
             preview = officer.locator("main").inner_text()
             if prune:
