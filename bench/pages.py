@@ -1,13 +1,16 @@
-"""Benchmark the supplier list (issues 23 and 24): its pages with the risk, questionnaire and
-screening columns, sorted and filtered, on an assessed chain of 2k, 10k and 100k suppliers.
+"""Benchmark the officer's pages that grow with the chain (issues 23 and 24): the supplier list
+with its risk, questionnaire and screening columns, sorted and filtered; the chain map; the
+flags list, its page 50 and its views grouped by supplier and by rule; on an assessed chain of
+2k, 10k and 100k suppliers.
 
-    python bench/supplier_list.py                       # SQLite, 2k, 10k and 100k
-    python bench/supplier_list.py --sizes 10000 --postgres postgresql://postgres@127.0.0.1/bench
+    python bench/pages.py                       # SQLite, 2k, 10k and 100k
+    python bench/pages.py --sizes 10000 --postgres postgresql://postgres@127.0.0.1/bench
     (an empty PostgreSQL database of its own: never the tests' one)
 
 The chain is written with bulk inserts (bench/chain.py's generator) and assessed once; a third
 of the suppliers get an invitation. Each page is timed as the best of three requests after a
-first one. Target: every page under 1 s at 10k and 100k on the 2-core machine.
+first one, with the size of its HTML. Target: every page under 1 s at 10k and 100k on the
+2-core machine, and the map at most a few hundred KB.
 """
 
 from __future__ import annotations
@@ -45,6 +48,14 @@ PAGES = [
     "/chain/suppliers?severity=high&tier=3",
     "/chain/suppliers?outdated=1",
     "/invitations/new?selection=1&all=1&asked=never",
+    "/chain/",
+    "/chain/?tier=2",
+    "/risk/",
+    "/risk/?page=50",
+    "/risk/?severity=high",
+    "/risk/?group=supplier",
+    "/risk/?group=supplier&page=20",
+    "/risk/?group=rule",
 ]
 
 
@@ -88,14 +99,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,10000,100000")
     parser.add_argument("--postgres", default="")
     options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-list-"))
+    work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     url = options.postgres or f"sqlite:///{work / 'bench.db'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
     password = "bench passphrase 1"
     with app.app_context():
         db.upgrade(db.get_engine())
     for n in [int(s) for s in options.sizes.split(",")]:
-        slug = f"list-{n}"
+        slug = f"pages-{n}"
         with app.app_context():  # its own: requests made inside one would share its g
             _load(app, slug, n, password, analyse=bool(options.postgres))
         client = app.test_client()
@@ -110,8 +121,9 @@ def main() -> None:
         for path in PAGES:
             assert client.get(path).status_code == 200, path
             best = min(_timed(client, path) for _ in range(3))
+            size = len(client.get(path).get_data())
             mark = "ok" if best < 1 else "SLOW"
-            print(f"{best * 1000:7.0f} ms  {mark}  {path}")
+            print(f"{best * 1000:7.0f} ms  {size / 1024:6.0f} KB  {mark}  {path}")
 
 
 def _load(app, slug: str, n: int, password: str, *, analyse: bool) -> None:
