@@ -2,7 +2,8 @@
 
 A large chain's run stores half a million flags. Going through SQLAlchemy's executemany costs
 more in Python per row than the database spends storing it, so rows go to the driver as plain
-tuples: PostgreSQL's COPY through psycopg, SQLite's own executemany.
+tuples, streamed from the caller's iterator: PostgreSQL's COPY through psycopg, SQLite's own
+executemany (a list of every row first held them all in memory at once).
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ def insert_rows(
     marks = ", ".join("?" for _ in columns)  # sqlite3's parameter style
     # Table and column names are the models' own, never input.
     insert = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608
-    values = list(rows)
-    if values:  # an empty list would be taken for one statement without parameters
-        connection.exec_driver_sql(insert, values)
+    driver = connection.connection.dbapi_connection
+    assert driver is not None  # None only once the connection is closed
+    if not driver.in_transaction and hasattr(driver, "wait_to_write"):
+        driver.wait_to_write()  # what db's hook does for a write that goes through SQLAlchemy
+    # sqlite3 takes the rows as they come: never half a million of them in one list at once.
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(insert, rows)  # type: ignore[arg-type]  # sqlite3 takes any iterable
+    finally:
+        cursor.close()

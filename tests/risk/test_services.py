@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
+import sqlalchemy as sa
+from sqlmodel import col, func, select
 
-from supplychain.models import Flag, FlagStatus, RunStatus, Supplier, SupplierExposure
+from supplychain.models import (
+    Flag,
+    FlagStatus,
+    Organisation,
+    RunStatus,
+    Supplier,
+    SupplierExposure,
+)
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.risk import jobs, services
 from supplychain.validation import InvalidInput
@@ -176,3 +184,23 @@ def test_a_disclosed_company_flags_the_supplier_that_named_it_until_the_link_is_
     disclosures.reject(session=session, link=agency, actor_id=None)
     session.commit()
     assert unknown() == []
+
+
+@pytest.mark.parametrize("how", ["orm", "core"])
+def test_deleting_an_organisation_leaves_no_flags(app, session, org, how):
+    """Flags have no foreign key to the organisation (PostgreSQL checked it on every row a run
+    stored): they go with their runs, which go with the organisation."""
+    other = make_org(session, slug="other")
+    make_link(session, other, None, make_supplier(session, other, code="X"))
+    session.commit()
+    for organisation in (org, other):
+        jobs.run_now(session=session, organisation_id=organisation.id, catalogue=get_catalogue())
+    kept = _count(session, select(Flag).where(Flag.organisation_id == other.id).subquery())
+    assert _count(session, select(Flag).where(Flag.organisation_id == org.id).subquery()) > 0
+    if how == "orm":
+        session.delete(org)
+    else:
+        session.execute(sa.delete(Organisation).where(col(Organisation.id) == org.id))
+    session.commit()
+    assert _count(session, select(Flag).where(Flag.organisation_id == org.id).subquery()) == 0
+    assert _count(session, Flag) == kept  # the other organisation's flags stay
