@@ -52,6 +52,10 @@ class FlagSet:
     def __len__(self) -> int:
         return len(self.fingerprints)
 
+    def __contains__(self, fingerprint: object) -> bool:
+        """Whether a flag with this fingerprint is kept (without a second set of them)."""
+        return fingerprint in self._seen
+
     def __iter__(self) -> Iterator[Finding]:
         for i in range(len(self.fingerprints)):
             yield self[i]

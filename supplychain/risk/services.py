@@ -104,8 +104,7 @@ def _keep_flags(
             .with_only_columns(col(Flag.fingerprint), col(Flag.id))
         )
         still_open = dict(rows.all())
-    raised = set(findings.fingerprints)
-    resolved = [flag_id for key, flag_id in still_open.items() if key not in raised]
+    resolved = [flag_id for key, flag_id in still_open.items() if key not in findings]
     for start in range(0, len(resolved), 5000):
         session.execute(
             sa.update(Flag)
@@ -154,8 +153,8 @@ def _keep_scores(
 def chain_hash(inputs: RiskInputs) -> str:
     """A digest of everything the rules read, to tell whether two runs saw the same chain."""
     digest = hashlib.sha256()
-    digest.update(_rows_repr(inputs.links).encode())
-    digest.update(_rows_repr(inputs.suppliers).encode())
+    _hash_rows(digest, inputs.links)
+    _hash_rows(digest, inputs.suppliers)
     for key in sorted(inputs.responses):
         response = inputs.responses[key]
         digest.update(
@@ -171,11 +170,14 @@ def chain_hash(inputs: RiskInputs) -> str:
     return digest.hexdigest()
 
 
-def _rows_repr(facts: Mapping[Any, tuple[Any, ...]]) -> str:
-    """The facts as the rows they were read from, (key, *values) in key order, as one text:
-    a plain tuple's repr is written in C, a named tuple's in Python (twice as dear)."""
-    rows: list[tuple[Any, ...]] = [(key, *row) for key, row in facts.items()]
-    return repr(sorted(rows))
+def _hash_rows(digest: Any, facts: Mapping[Any, tuple[Any, ...]]) -> None:
+    """Feed the facts to digest as the rows they were read from, (key, *values) in key order,
+    a few thousand rows to a text (a plain tuple's repr is written in C, a named tuple's in
+    Python; and the texts of 100k rows at once would hold tens of MB)."""
+    keys = sorted(facts)
+    for start in range(0, len(keys), 5000):
+        rows: list[tuple[Any, ...]] = [(key, *facts[key]) for key in keys[start : start + 5000]]
+        digest.update(repr(rows).encode())
 
 
 def _summary(

@@ -83,6 +83,12 @@ def test_the_rows_of_a_mixed_chain_are_as_they_were():
     assert _digest(found) == MIXED
 
 
+def test_a_flag_set_tells_which_fingerprints_it_holds():
+    found = evaluate(_mixed())
+    assert all(key in found for key in found.fingerprints)
+    assert "0" * 64 not in found
+
+
 def test_the_rows_of_every_rule_case_are_as_they_were():
     digests = {rule_id: _digest(evaluate(case.raises())) for rule_id, case in sorted(CASES.items())}
     assert digests == BY_CASE
