@@ -98,7 +98,7 @@ def view() -> Any:
         hits=hits,
         filters={"tier": tier, "country": country, "sector": sector, "q": q, "site": site},
         sites=db.exec(org_select(Site).where(col(Site.archived).is_(False)).order_by(Site.name)),
-        tiers=sorted({t for n, t in shape.tier.items() if n != graph.ROOT}),
+        tiers=sorted(set(shape.tier.values()) - {0}),  # 0: the organisation
         countries=sorted({row[1] for row in suppliers}),
         sections=sorted({row[2][:1] for row in suppliers if row[2]}),
         filtered=visible is not None,

@@ -29,7 +29,7 @@ class Outline:
 
     @property
     def max_tier(self) -> int:
-        return max((t for n, t in self.tier.items() if n != ROOT), default=0)
+        return max(self.tier.values())  # ROOT's 0 when nothing else is reached
 
 
 def adjacency(links: Iterable[tuple[int | None, int, str]], suppliers: Iterable[int]) -> Succ:
