@@ -50,6 +50,7 @@ PAGES = [
     "/invitations/new?selection=1&all=1&asked=never",
     "/chain/",
     "/chain/?tier=2",
+    "/chain/?country=LV&sector=F",
     "/risk/",
     "/risk/?page=50",
     "/risk/?severity=high",

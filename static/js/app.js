@@ -30,7 +30,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const svg = frame.querySelector("svg");
   const full = svg.viewBox.baseVal;
   const home = { x: full.x, y: full.y, w: full.width, h: full.height };
-  let view = { ...home };
+  // A drawing larger than the frame opens at its own size (its text readable), from the top
+  // left; drag to see the rest, "Fit" shows it whole.
+  const frameBox = frame.getBoundingClientRect();
+  const fits = frameBox.width >= home.w && frameBox.height >= home.h;
+  let view = fits || frameBox.width === 0 ? { ...home }
+    : { x: home.x, y: home.y, w: frameBox.width, h: frameBox.height };
   const apply = () => svg.setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
   const zoom = (factor, cx, cy) => {
     const w = Math.min(Math.max(view.w * factor, 200), home.w * 4);
@@ -41,6 +46,7 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   svg.removeAttribute("width");
   svg.removeAttribute("height");
+  apply();
   frame.querySelectorAll("[data-zoom]").forEach((button) => button.addEventListener("click", () => {
     const how = button.dataset.zoom;
     if (how === "reset") { view = { ...home }; apply(); } else { zoom(how === "in" ? 0.8 : 1.25); }

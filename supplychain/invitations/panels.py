@@ -3,6 +3,7 @@ page its invitations, on the map each supplier's latest state."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlmodel import Session
@@ -40,9 +41,11 @@ def questionnaires_of(db: Session, item: Supplier) -> list[dict[str, Any]]:
     ]
 
 
-def map_statuses(db: Session, organisation_id: int) -> dict[int, tuple[str, str]]:
-    """Each supplier's latest questionnaire state: its value and its name."""
-    return {
-        sid: (st.value, STATUS_NAMES[st])
-        for sid, st in latest_statuses(db, organisation_id, utcnow()).items()
-    }
+def map_statuses(
+    db: Session, organisation_id: int, supplier_ids: Collection[int]
+) -> dict[int, tuple[str, str]]:
+    """The latest questionnaire state of each supplier drawn: its value and its name."""
+    if not supplier_ids:
+        return {}
+    latest = latest_statuses(db, organisation_id, utcnow(), supplier_ids)
+    return {sid: (st.value, STATUS_NAMES[st]) for sid, st in latest.items()}

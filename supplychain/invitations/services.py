@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -415,14 +415,19 @@ def campaign_statuses(
 
 
 def latest_statuses(
-    session: Session, organisation_id: int, now: datetime
+    session: Session,
+    organisation_id: int,
+    now: datetime,
+    supplier_ids: Collection[int] | None = None,
 ) -> dict[int, InvitationStatus]:
-    """Each invited supplier's newest invitation's status, by supplier id."""
+    """Each invited supplier's (of supplier_ids, or all) newest invitation's status, by id."""
     newest = (
         select(func.max(Invitation.id))
         .where(Invitation.organisation_id == organisation_id)
         .group_by(Invitation.supplier_id)
     )
+    if supplier_ids is not None:
+        newest = newest.where(col(Invitation.supplier_id).in_(supplier_ids))
     invitations = session.exec(
         in_org(Invitation, organisation_id).where(col(Invitation.id).in_(newest))
     ).all()

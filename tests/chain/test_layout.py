@@ -61,3 +61,19 @@ def test_the_sections_names_are_eurostat_s():
 
     sections = {code: c.title for code, c in nace_codes().items() if c.level == "section"}
     assert {letter: name._args[0] for letter, name in NAMES.items()} == sections
+
+
+def test_too_many_groups_are_drawn_one_per_tier(monkeypatch):
+    monkeypatch.setattr(layout, "MAX_NODES", 3)
+    monkeypatch.setattr(layout, "MAX_GROUPS", 2)
+    edges = [(None, 1, "subcontract"), (None, 2, "subcontract"), (1, 3, "supply")]
+    edges += [(2, 4, "supply"), (4, 1, "subcontract")]  # 4 -> 1: back up a tier
+    drawn = _map(edges, {1: "F41", 2: "N81", 3: "A01", 4: "H49"})
+    groups = {n.key: n.members for n in drawn.nodes if n.kind == "group"}
+    assert groups == {"g1-*": 2, "g2-*": 2}
+    counts = {(e.source, e.target, e.relation): e.count for e in drawn.edges}
+    assert counts == {
+        ("root", "g1-*", "subcontract"): 2,
+        ("g1-*", "g2-*", "supply"): 2,
+        ("g2-*", "g1-*", "subcontract"): 1,
+    }

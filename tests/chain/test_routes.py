@@ -231,3 +231,15 @@ def test_a_large_chain_s_groups_are_named_by_sector_in_the_page_s_language(
         sign_in(latvian, Role.OFFICER, "ours")
         latvian.get("/account/language/lv")
         assert "N · Administratīvo un apkalpojošo dienestu darbība" in latvian.get("/chain/").text
+
+
+def test_too_many_groups_are_drawn_one_per_tier_each_opening_its_tier(
+    officer, chain_world, monkeypatch
+):
+    from supplychain.chain import layout
+
+    monkeypatch.setattr(layout, "MAX_NODES", 1)
+    monkeypatch.setattr(layout, "MAX_GROUPS", 1)
+    page = officer.get("/chain/").get_data(as_text=True)
+    assert "All sectors" in page
+    assert 'href="/chain/suppliers?tier=1"' in page and "sector=" not in page
