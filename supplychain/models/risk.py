@@ -66,6 +66,8 @@ class Flag(SQLModel, table=True):
         sa.Index("ix_flag_org_supplier", "organisation_id", "supplier_id"),  # a supplier's flags
         # the list's order within a severity, paged by key (risk.listing.page_after)
         sa.Index("ix_flag_org_severity_rule", "organisation_id", "severity", "rule", "id"),
+        # the flags with a decision, found from the decisions (a status filter)
+        sa.Index("ix_flag_org_fingerprint", "organisation_id", "fingerprint"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -69,10 +69,12 @@ def _severity_counts(table: sa.Subquery) -> list[sa.ColumnElement[int]]:
 def kept_for(session: Session, run: AssessmentRun) -> bool:
     """Whether the suppliers' exposures (with their flags by severity) are this run's."""
     found = session.exec(
-        select(SupplierExposure.supplier_id).where(
+        select(SupplierExposure.supplier_id)
+        .where(
             col(SupplierExposure.organisation_id) == run.organisation_id,
             col(SupplierExposure.run_id) == run.id,
         )
+        .limit(1)  # (first() alone reads every row)
     ).first()
     return found is not None
 

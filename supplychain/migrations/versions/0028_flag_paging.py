@@ -19,6 +19,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_flag_org_severity_rule", "flag", ["organisation_id", "severity", "rule", "id"]
     )
+    # a decision status filter finds its flags from the decisions
+    op.create_index("ix_flag_org_fingerprint", "flag", ["organisation_id", "fingerprint"])
     ddl.add_columns(
         "supplier_exposure",
         *(sa.Column(s, sa.Integer(), server_default="0", nullable=False) for s in SEVERITIES),
@@ -43,4 +45,5 @@ def downgrade() -> None:
     op.drop_index("ix_supplier_exposure_gravest", "supplier_exposure")
     op.drop_index("ix_invitation_org_expires", "invitation")
     ddl.drop_columns("supplier_exposure", *SEVERITIES)
+    op.drop_index("ix_flag_org_fingerprint", "flag")
     op.drop_index("ix_flag_org_severity_rule", "flag")
