@@ -57,6 +57,10 @@ PAGES = [
     "/risk/?group=supplier",
     "/risk/?group=supplier&page=20",
     "/risk/?group=rule",
+    "/risk/?after=medium:chain-depth:0",  # a page deep in the list, by key
+    "/risk/?status=open",
+    "/risk/?group=supplier&after=0.1.0.1.0",  # a page deep in the suppliers, by key
+    "/risk/?group=supplier&status=open",
 ]
 
 

@@ -66,6 +66,8 @@ class Invitation(OrganisationRow, table=True):
         same_organisation("campaign_id", "campaign"),
         same_organisation("supplier_id", "supplier"),
         sa.Index("ix_invitation_org_supplier", "organisation_id", "supplier_id"),  # the cascade's
+        # the deadlines that passed since an assessment (risk.freshness.deadline_passed)
+        sa.Index("ix_invitation_org_expires", "organisation_id", "expires_at"),
     )
 
     campaign_id: int = Field(index=True)

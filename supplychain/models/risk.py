@@ -67,6 +67,10 @@ class Flag(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_flag_org_last_run", "organisation_id", "last_run_id"),
         sa.Index("ix_flag_org_supplier", "organisation_id", "supplier_id"),  # a supplier's flags
+        # the list's order within a severity, paged by key (risk.listing.page_after)
+        sa.Index("ix_flag_org_severity_rule", "organisation_id", "severity", "rule", "id"),
+        # the flags with a decision, found from the decisions (a status filter)
+        sa.Index("ix_flag_org_fingerprint", "organisation_id", "fingerprint"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -125,10 +129,23 @@ class FlagDecision(OrganisationRow, table=True):
 
 
 class SupplierExposure(SQLModel, table=True):
-    """Each supplier's exposure from the latest finished run (replaced by every run)."""
+    """Each supplier's exposure from the latest finished run (replaced by every run), with
+    its flags by severity: the flags grouped by supplier page along ix_supplier_exposure_gravest
+    instead of counting every flag of the run."""
 
     __tablename__ = "supplier_exposure"
-    __table_args__ = (same_organisation("supplier_id", "supplier"),)
+    __table_args__ = (
+        same_organisation("supplier_id", "supplier"),
+        sa.Index(
+            "ix_supplier_exposure_gravest",
+            "organisation_id",
+            "critical",
+            "high",
+            "medium",
+            "low",
+            "supplier_id",
+        ),
+    )
 
     organisation_id: int = Field(
         primary_key=True, foreign_key="organisation.id", ondelete="CASCADE"
@@ -137,6 +154,10 @@ class SupplierExposure(SQLModel, table=True):
     own: int = Field(ge=0, le=100)
     carried: int = Field(ge=0, le=100)
     flags: int = Field(default=0, ge=0)
+    critical: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    high: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    medium: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    low: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
     run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
 
 

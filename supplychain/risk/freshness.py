@@ -126,19 +126,27 @@ def deadline_passed(
     None. The rule no-response reads deadlines against the run's time, and a deadline passing
     writes no audit event: without this, a run made the day before a deadline would read as
     current after it."""
-    newest = (
-        select(func.max(col(Invitation.id)))
-        .where(col(Invitation.organisation_id) == organisation_id)
-        .group_by(col(Invitation.supplier_id))
+    # Only the invitations whose deadline fell in the window, each checked for a newer one of
+    # its supplier (along ix_invitation_org_supplier): taking each supplier's newest first
+    # grouped every invitation of the organisation (0.1-0.3 s with 33k of them).
+    newer = sa.orm.aliased(Invitation)
+    superseded = (
+        select(newer.id)
+        .where(
+            newer.organisation_id == organisation_id,
+            newer.supplier_id == Invitation.supplier_id,
+            col(newer.id) > Invitation.id,
+        )
+        .exists()
     )
     submitted = sa.type_coerce(Response.status, sa.String) == ResponseStatus.SUBMITTED.value
     found = session.execute(
         in_org(Invitation, organisation_id)
         .where(
-            col(Invitation.id).in_(newest),
             col(Invitation.expires_at) >= moment,
             col(Invitation.expires_at) <= now,
             col(Invitation.revoked_at).is_(None),
+            ~superseded,
         )
         .outerjoin(Response, col(Response.id) == Invitation.response_id)
         .where(sa.or_(col(Response.id).is_(None), sa.not_(submitted)))

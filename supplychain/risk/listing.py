@@ -5,9 +5,11 @@ supplier's flags; and the flags read into display rows with what the run read ab
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Case, Select, case
+import sqlalchemy as sa
+from sqlalchemy import Select
 from sqlmodel import Session, col, func, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -15,7 +17,7 @@ from ..models import AssessmentRun, Flag, FlagDecision, FlagStatus, RunSupplier,
 from ..numbers import row_id
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
-from ..vocab import Source
+from ..vocab import GRAVEST_FIRST, Source
 from . import services, snapshot
 from .display import FlagItem, SectionLookup, flag_rows
 from .rules import RULES
@@ -55,16 +57,61 @@ def count(session: Session, query: SelectOfScalar[Flag]) -> int:
     return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
 
-def page_of(
-    session: Session, query: SelectOfScalar[Flag], page: int, size: int
-) -> tuple[list[Flag], bool]:
-    """One page of the flags, the worst first, and whether there are more."""
-    found = session.exec(
-        query.order_by(severity_order(), col(Flag.rule), col(Flag.id))
-        .offset((page - 1) * size)
-        .limit(size + 1)
-    ).all()
-    return list(found[:size]), len(found) > size
+@dataclass(frozen=True)
+class Key:
+    """Where a page of the list ends: its last flag's severity, rule and id (the list's
+    order), carried by the next page's link as ?after=severity:rule:id."""
+
+    severity: Severity
+    rule: str
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.severity.value}:{self.rule}:{self.id}"
+
+
+def parse_key(text: str) -> Key | None:
+    """The key in ?after=, or None (the first page) for anything that is not one."""
+    severity, _, rest = text[:140].partition(":")
+    rule, _, number = rest.rpartition(":")
+    try:
+        return Key(Severity(severity), rule[:64], row_id(number))
+    except ValueError:
+        return None
+
+
+def page_after(
+    session: Session, query: SelectOfScalar[Flag], after: Key | None, size: int, offset: int = 0
+) -> tuple[list[Flag], Key | None]:
+    """One page of the flags, the worst first, from the one after `after` (or offset flags
+    in, for the ?page= links of old); and the key to the next page if there is one.
+
+    Severity by severity, gravest first, each in (rule, id) order along
+    ix_flag_org_severity_rule: a page reads about as many index entries as it shows, however
+    deep it is, where ordering by a severity rank sorted every flag of the run."""
+    wanted = offset + size + 1
+    ids: list[int] = []
+    for severity in GRAVEST_FIRST:
+        if after is not None and severity.rank > after.severity.rank:
+            continue  # graver than the page's start: on earlier pages
+        part = query.where(col(Flag.severity) == severity)
+        if after is not None and severity == after.severity:
+            part = part.where(sa.tuple_(col(Flag.rule), col(Flag.id)) > (after.rule, after.id))
+        ordered = part.with_only_columns(col(Flag.id)).order_by(col(Flag.rule), col(Flag.id))
+        ids += session.execute(ordered.limit(wanted - len(ids))).scalars()
+        if len(ids) >= wanted:
+            break
+    shown = ids[offset : offset + size]
+    flags = {f.id: f for f in session.exec(select(Flag).where(col(Flag.id).in_(shown)))}
+    found = [flags[i] for i in shown]
+    more = len(ids) > offset + size and found
+    return found, Key(found[-1].severity, found[-1].rule, shown[-1]) if more else None
+
+
+def count_upto(session: Session, query: SelectOfScalar[Flag], cap: int) -> int:
+    """How many flags pass the query, counted up to cap + 1 (more than cap: cap + 1)."""
+    capped = query.with_only_columns(col(Flag.id)).limit(cap + 1).subquery()
+    return int(session.exec(select(func.count()).select_from(capped)).one())
 
 
 def of_supplier(session: Session, run: AssessmentRun, supplier_id: int) -> list[Flag]:
@@ -94,10 +141,6 @@ def rows(
         live=snapshot.same_suppliers(session, run, ids),
         sections=sections,
     )
-
-
-def severity_order() -> Case[int]:
-    return case({s.value: -s.rank for s in Severity}, value=col(Flag.severity))  # the worst first
 
 
 def _by_status(

@@ -35,7 +35,7 @@ from ..numbers import page_number
 from ..questionnaires.catalogue import get_catalogue
 from ..tenancy import current_org_id, get_or_404, org_select
 from ..validation import InvalidInput
-from . import dismissal, freshness, grouping, listing, services, snapshot, texts
+from . import dismissal, freshness, grouping, listing, services, snapshot, tally, texts
 from . import jobs as risk_jobs
 from . import settings as risk_settings
 from .display import FlagItem, SectionLookup
@@ -52,6 +52,7 @@ from .rules import RULES
 bp = Blueprint("risk", __name__)
 
 PAGE = 100
+COUNT_CAP = 1000  # a filtered list counts its flags up to here, then says "more than"
 
 
 class DecisionForm(Form):
@@ -127,24 +128,36 @@ def flags() -> Any:
 def _flag_view(
     session: Session, run: AssessmentRun | None, filters: dict[str, str], group: str
 ) -> dict[str, Any]:
-    """The flags that pass filters: one page of them, of their suppliers, or every rule."""
-    rows: list[FlagItem] = []
-    groups: list[grouping.Group] = []
-    total, more = 0, False
-    if run is not None:
-        query = listing.filtered(session, run, filters)
-        total = listing.count(session, query)
-        page = request.args.get("page", 1, type=page_number)
-        if group == "supplier":
-            groups, more = grouping.by_supplier(session, run, query, page, PAGE)
-        elif group == "rule":
-            groups = grouping.by_rule(
-                session, run, query, catalogue=get_catalogue(), today=utcnow().date()
-            )
-        else:
-            found, more = listing.page_of(session, query, page, PAGE)
-            rows = _rows(found, run)
-    return {"rows": rows, "groups": groups, "total": total, "more": more}
+    """The flags that pass filters: one page of them, of their suppliers, or every rule;
+    how many there are, and the key to the next page (?after=)."""
+    view: dict[str, Any] = {"rows": [], "groups": [], "total": 0, "capped": False, "after": None}
+    if run is None:
+        return view
+    query = listing.filtered(session, run, filters)
+    kept = tally.answers(run, filters)  # the run's own counts, if they answer these filters
+    if kept is not None:
+        view["total"] = tally.total(kept)
+    else:  # a decision, supplier or name filter: counted, up to a bound
+        counted = listing.count_upto(session, query, COUNT_CAP)
+        view.update(total=min(counted, COUNT_CAP), capped=counted > COUNT_CAP)
+    offset = (request.args.get("page", 1, type=page_number) - 1) * PAGE  # links of old
+    after = request.args.get("after", "")
+    if group == "supplier":
+        whole = not any(filters.values()) and grouping.kept_for(session, run)
+        key = grouping.parse_group_key(after)
+        view["groups"], view["after"] = grouping.by_supplier(
+            session, run, None if whole else query, key, PAGE, 0 if key else offset
+        )
+    elif group == "rule":
+        counts = kept if kept is not None else grouping.rule_counts(session, query)
+        view["groups"] = grouping.by_rule(
+            session, run, counts, catalogue=get_catalogue(), today=utcnow().date()
+        )
+    else:
+        start = listing.parse_key(after)
+        found, following = listing.page_after(session, query, start, PAGE, 0 if start else offset)
+        view.update(rows=_rows(found, run), after=str(following) if following else None)
+    return view
 
 
 def _rows(

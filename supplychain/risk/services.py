@@ -29,6 +29,8 @@ from ..models import (
 )
 from ..tenancy import in_org
 from ..validation import InvalidInput
+from ..vocab import GRAVEST_FIRST
+from . import tally
 from .bulk import insert_rows
 from .dismissal import clear_proposal, decision_of, propose_dismissal
 from .engine import Exposure, thresholds_for
@@ -88,7 +90,8 @@ def record_run(
     run.questionnaires = sorted(
         {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
     )
-    run.summary = _summary(inputs, findings, scores)
+    # the flags counted once for the flags page (risk.tally), with the run's figures
+    run.summary = {**_summary(inputs, findings, scores), tally.KEY: tally.counted(session, run)}
 
 
 def _keep_flags(
@@ -133,6 +136,7 @@ def _keep_scores(
     session: Session, run: AssessmentRun, scores: Mapping[int, Exposure], findings: FlagSet
 ) -> None:
     counts = Counter(findings.suppliers)
+    graded = Counter(zip(findings.suppliers, findings.severities, strict=True))
     session.execute(
         sa.delete(SupplierExposure).where(
             col(SupplierExposure.organisation_id) == run.organisation_id
@@ -141,10 +145,12 @@ def _keep_scores(
     insert_rows(
         session,
         SupplierExposure.__table__,  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
-        ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id"),
+        ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id")
+        + tuple(s.value for s in GRAVEST_FIRST),  # its flags by severity, for the grouped view
         (
             (run.organisation_id, supplier_id, score.own, score.carried, counts[supplier_id])
             + (run.id,)
+            + tuple(graded[supplier_id, s] for s in GRAVEST_FIRST)
             for supplier_id, score in scores.items()
         ),
     )

@@ -147,3 +147,71 @@ def test_flags_grouped_by_supplier_and_by_rule_lead_to_their_flags(app, officer)
     assert 'href="/risk/?severity=high&amp;rule=labour-hire-deep"' in by_rule
     assert 'rule=unassessed"' not in by_rule  # low: filtered out
     assert "No flags match." in officer.get("/risk/?group=rule&source=workers").text
+
+
+def _walk(client, url: str, link: str) -> tuple[list[str], list[str]]:
+    """Follow a list's "More ..." links from url: each page's flag or supplier ids, and the
+    ?after= keys used."""
+    seen, keys = [], []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'href="/risk/flags/(\d+)"', page) or re.findall(
+            r'href="/risk/\?[^"]*supplier=(\d+)"', page
+        )
+        found = re.search(rf'<a rel="next" href="([^"]+)">{link}</a>', page)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+        keys += re.findall(r"after=([^&]+)", url)
+    return seen, keys
+
+
+def test_flags_page_by_key_gravest_first(app, officer, monkeypatch):
+    from supplychain.risk import routes
+    from supplychain.vocab import Severity
+
+    _assess(officer)
+    monkeypatch.setattr(routes, "PAGE", 3)
+    listed, keys = _walk(officer, "/risk/", "More flags")
+    with app.app_context():
+        flags = db.get_session().exec(select(Flag)).all()
+    expected = sorted(flags, key=lambda f: (-Severity(f.severity).rank, f.rule, f.id))
+    assert listed == [str(f.id) for f in expected] and len(keys) == (len(flags) - 1) // 3
+
+    # a page by key is the page the old ?page= gave; bad keys give the first page
+    def ids(url: str) -> list[str]:
+        return re.findall(r'href="/risk/flags/(\d+)"', officer.get(url).text)
+
+    assert ids(f"/risk/?after={keys[0]}") == ids("/risk/?page=2") == listed[3:6]
+    for bad in ("x", "high:chain-depth:" + "9" * 40, "critical::", "low:a:-1", "z" * 5000):
+        assert ids(f"/risk/?after={bad}") == listed[:3]
+    assert "First page" not in officer.get("/risk/").text
+
+
+def test_suppliers_grouped_page_by_key_with_their_counts(app, officer, monkeypatch):
+    from supplychain.risk import routes
+
+    _assess(officer)
+    monkeypatch.setattr(routes, "PAGE", 1)
+    kept, keys = _walk(officer, "/risk/?group=supplier", "More suppliers")
+    # with a filter that takes nothing away, the flags are counted: the same pages
+    counted, _ = _walk(officer, "/risk/?group=supplier&status=open", "More suppliers")
+    with app.app_context():
+        flags = db.get_session().exec(select(Flag.supplier_id)).all()
+    assert kept == counted and sorted(kept) == sorted({str(s) for s in flags})
+    assert all(re.fullmatch(r"(\d+\.){4}\d+", key) for key in keys)
+    assert officer.get("/risk/?group=supplier&after=1.2.x").status_code == 200
+
+
+def test_counts_kept_per_run_answer_the_totals(app, officer, monkeypatch):
+    from supplychain.models import AssessmentRun
+    from supplychain.risk import routes, tally
+
+    _assess(officer)
+    with app.app_context():
+        session = db.get_session()
+        run = session.exec(select(AssessmentRun)).one()
+        flags = session.exec(select(Flag)).all()
+    assert tally.total(run.summary[tally.KEY]) == len(flags)
+    high = sum(f.severity == "high" for f in flags)
+    assert f"{high} flag" in officer.get("/risk/?severity=high&source=chain").text
+    monkeypatch.setattr(routes, "COUNT_CAP", 2)  # a decision filter counts, up to a bound
+    assert "More than 2 flags" in officer.get("/risk/?status=open").text
