@@ -9,8 +9,8 @@ from alembic import op
 
 from supplychain.migrations import ddl
 
-revision = "0028"  # created 2026-12-07 13:15:00
-down_revision = "0027"
+revision = "0029"  # created 2026-12-07 13:15:00
+down_revision = "0028"
 
 SEVERITIES = ("critical", "high", "medium", "low")  # the gravest first
 
