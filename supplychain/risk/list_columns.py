@@ -1,6 +1,7 @@
 """The supplier list's risk columns (see chain.panels.ListColumn): each supplier's tier as the
 latest finished assessment read it, its risk score (SupplierExposure) and its open flags by
-severity, with the filters by tier and by the gravest open flag. One query per page and column.
+severity, with the filters by tier and by the gravest open flag. One query per page and column;
+sorting and filtering by open flags read the counts kept on the exposure rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from sqlmodel import Session, col, func
 
 from ..chain.panels import ListColumn, ListFilter, Part
 from ..i18n import SEVERITY_NAMES
-from ..models import AssessmentRun, Flag, RunSupplier, Severity, SupplierExposure
+from ..models import (
+    AssessmentRun,
+    Flag,
+    FlagDecision,
+    FlagStatus,
+    RunSupplier,
+    Severity,
+    SupplierExposure,
+)
 from ..numbers import small_count
 from ..vocab import GRAVEST_FIRST
 from . import listing, services, snapshot
@@ -106,18 +115,60 @@ def _open_flags(session: Session, organisation_id: int) -> Any:
     )
 
 
-def _rank() -> Any:
-    return sa.case({s.value: s.rank for s in Severity}, value=col(Flag.severity))
+def _open_counts(session: Session, organisation_id: int) -> Any:
+    """Each supplier's open flags by severity, as a subquery (supplier_id and one column per
+    severity): the counts its exposure row keeps for the latest run, less the flags someone
+    has decided on. Decisions are few, so this reads the exposure rows and a handful of flags
+    instead of grouping every flag of the run (0.8-1 s at 100k suppliers)."""
+    run = _run(session, organisation_id)
+    if run is None:
+        return None
+    decided = (
+        services.flags_of(session, run)
+        .join(
+            FlagDecision,
+            sa.and_(
+                col(FlagDecision.organisation_id) == col(Flag.organisation_id),
+                col(FlagDecision.fingerprint) == col(Flag.fingerprint),
+            ),
+        )
+        .where(col(FlagDecision.status) != FlagStatus.OPEN, col(Flag.supplier_id).is_not(None))
+        .with_only_columns(
+            col(Flag.supplier_id).label("supplier_id"),
+            *(
+                func.sum(sa.case((col(Flag.severity) == s.value, 1), else_=0)).label(s.value)
+                for s in Severity
+            ),
+        )
+        .group_by(col(Flag.supplier_id))
+        .subquery()
+    )
+    kept = SupplierExposure.__table__.c  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
+    return (
+        sa.select(
+            kept.supplier_id,
+            *(
+                (kept[s.value] - func.coalesce(decided.c[s.value], 0)).label(s.value)
+                for s in Severity
+            ),
+        )
+        .select_from(
+            sa.outerjoin(SupplierExposure, decided, decided.c.supplier_id == kept.supplier_id)
+        )
+        .where(kept.organisation_id == organisation_id)
+        .subquery()
+    )
 
 
 def _flag_keys(session: Session, organisation_id: int) -> Any:
-    flags = _open_flags(session, organisation_id)
-    if flags is None:
+    counts = _open_counts(session, organisation_id)
+    if counts is None:
         return _none()
-    key = func.max(_rank()) * RANK_WEIGHT + func.count()
-    return flags.with_only_columns(
-        col(Flag.supplier_id).label("supplier_id"), key.label("key")
-    ).group_by(col(Flag.supplier_id))
+    gravest = sa.case(*((counts.c[s.value] > 0, s.rank) for s in GRAVEST_FIRST), else_=0)
+    total = sum((counts.c[s.value] for s in Severity), sa.literal(0))
+    return sa.select(
+        counts.c.supplier_id.label("supplier_id"), (gravest * RANK_WEIGHT + total).label("key")
+    ).where(total > 0)
 
 
 def _flag_cells(
@@ -147,11 +198,11 @@ def _flag_cells(
 def _at_least(session: Session, organisation_id: int, value: str) -> Any:
     if value not in {s.value for s in Severity}:
         return None
-    flags = _open_flags(session, organisation_id)
-    if flags is None:
+    counts = _open_counts(session, organisation_id)
+    if counts is None:
         return _none().with_only_columns(sa.literal(0))
-    graver = [s.value for s in Severity if s.rank >= Severity(value).rank]
-    return flags.where(col(Flag.severity).in_(graver)).with_only_columns(col(Flag.supplier_id))
+    graver = [counts.c[s.value] > 0 for s in Severity if s.rank >= Severity(value).rank]
+    return sa.select(counts.c.supplier_id).where(sa.or_(*graver))
 
 
 SEVERITIES = tuple((s.value, SEVERITY_NAMES[s]) for s in GRAVEST_FIRST)

@@ -144,6 +144,27 @@ def test_each_filter(officer, query, expected):
     assert _names(page) == expected
 
 
+def test_decided_flags_leave_the_open_flags_sort_and_filter(app, officer, listed):
+    """The sort and the filter read the counts kept per supplier, less the decided flags."""
+    from supplychain.models import Flag, FlagDecision, FlagStatus
+
+    with committed(app) as session:
+        for flag in session.exec(select(Flag).where(Flag.supplier_id == listed["b"])):
+            session.add(
+                FlagDecision(
+                    organisation_id=listed["org"],
+                    fingerprint=flag.fingerprint,
+                    status=FlagStatus.ACKNOWLEDGED,
+                    updated_at=utcnow(),
+                )
+            )
+    assert _names(officer.get("/chain/suppliers?severity=medium").get_data(as_text=True)) == [
+        "Alfa SIA"
+    ]
+    page = officer.get("/chain/suppliers?sort=flags&dir=desc").get_data(as_text=True)
+    assert _names(page) == ["Alfa SIA", "Cepure SIA", "Beta OU"]  # medium, low, none open
+
+
 def test_site_filter(app, officer, listed):
     from supplychain.models import SiteSupplier
     from supplychain.sites import services as sites
