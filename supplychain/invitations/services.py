@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, select
 
-from .. import audit
+from .. import audit, events
 from ..chain.retire import live_suppliers
 from ..models import Campaign, Invitation, Response, ResponseStatus, SendingJob, Supplier
 from ..questionnaires.schema import Questionnaire
@@ -344,6 +344,7 @@ def resend(
     session.add(invitation)
     url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
     audit.record(session, user_id=user_id, action="invitation.resent", obj=invitation)
+    events.touched(session, invitation.organisation_id, "invitation", [invitation.supplier_id])
     session.flush()
     return IssuedLink(supplier.id, supplier.name, invitation.email, url)
 
@@ -359,6 +360,7 @@ def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: 
     invitation.link_generation += 1
     session.add(invitation)
     audit.record(session, user_id=user_id, action="invitation.revoked", obj=invitation)
+    events.touched(session, invitation.organisation_id, "invitation", [invitation.supplier_id])
     session.flush()
 
 
