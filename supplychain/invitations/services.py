@@ -207,6 +207,7 @@ def create_campaign(
     if in_background:
         _queue_invitations(session, campaign, [s.id for s in suppliers], language, user_id, now)
         return campaign, []
+    events.touched(session, campaign.organisation_id, "invitation", [s.id for s in suppliers])
     return campaign, [
         _invite(session, campaign, supplier, questionnaire, language, base_url, now)
         for supplier in suppliers
@@ -242,6 +243,8 @@ def invite_more(
     ).all()
     for supplier in suppliers:
         _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+    if suppliers:
+        events.touched(session, campaign.organisation_id, "invitation", [s.id for s in suppliers])
     return len(suppliers)
 
 

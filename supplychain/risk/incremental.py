@@ -99,6 +99,7 @@ LOCAL_ACTIONS = (
     "invitation.resent",
     "invitation.revoked",
     "case.confirmed",
+    "campaign.created",  # each invitation marks its supplier as it is made
 )
 FULL_TRIGGERS = frozenset({"manual", "cli", "api", "demo", "nightly"})
 MOST_MARKED = 2000  # more marked suppliers than this: a full run reads them as fast
@@ -336,33 +337,36 @@ def own_scores(
 
 
 def ancestors(session: Session, organisation_id: int, ids: Collection[int]) -> set[int]:
-    """ids and every supplier above them, level by level over the confirmed live links."""
-    seen, frontier = set(ids), set(ids)
-    while frontier:
-        parents: set[int] = set()
-        for chunk in id_chunks(frontier):
-            assert chunk is not None
-            parents.update(
-                session.execute(
-                    _links(organisation_id)
-                    .where(col(Link.child_id).in_(chunk), col(Link.parent_id).is_not(None))
-                    .with_only_columns(col(Link.parent_id))
-                ).scalars()
-            )
-        frontier = parents - seen
-        seen |= frontier
-    return seen
+    """ids and every supplier above them over the confirmed live links, in one recursive
+    query (UNION, not UNION ALL: a loop ends)."""
+    link = Link.__table__  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
+    live = sa.and_(
+        link.c.organisation_id == organisation_id,
+        link.c.status == LinkStatus.CONFIRMED,
+        link.c.archived_at.is_(None),
+        link.c.parent_id.is_not(None),
+    )
+    up = (
+        sa.select(link.c.parent_id.label("id"))
+        .where(live, link.c.child_id.in_(list(ids)))
+        .cte("up", recursive=True)
+    )
+    up = up.union(sa.select(link.c.parent_id).where(live, link.c.child_id == up.c.id))
+    return set(ids) | set(session.execute(sa.select(up.c.id)).scalars())
 
 
 def _links(organisation_id: int) -> sa.Select[Any]:
     return live_links(organisation_id).where(col(Link.status) == LinkStatus.CONFIRMED)
 
 
+Change = tuple[int, int | None, int]  # supplier, carried before (None: no row), carried now
+
+
 def rescore(
     session: Session, run: AssessmentRun, own: Mapping[int, int], counts: Mapping[int, int]
-) -> int:
+) -> list[Change]:
     """Store the new own exposure and flag counts of the re-evaluated suppliers and the carried
-    exposure of them and everything above them; return how many rows changed."""
+    exposure of them and everything above them; return the rows that changed."""
     organisation_id = run.organisation_id
     up = ancestors(session, organisation_id, own)
     edges: list[tuple[int, int]] = []
@@ -380,12 +384,13 @@ def rescore(
     value = {n: stored[n][1] if n in stored else 0 for n in graph if n not in up}
     value |= {n: own[n] if n in own else stored.get(n, (0, 0, 0))[0] for n in up}
     carried = carry(graph, value)
-    changed = 0
+    changed = []
     for node in sorted(up):
         row = (value[node], carried[node], counts.get(node, stored.get(node, (0, 0, 0))[2]))
         if stored.get(node) == row:
             continue
-        changed += 1
+        before = stored[node][1] if node in stored else None
+        changed.append((node, before, carried[node]))
         _store_score(session, run, node, row, node in stored)
     return changed
 
@@ -442,6 +447,7 @@ def summary_after(
     new: Sequence[int],
     closed: Sequence[tuple[str, Severity, str]],
     organisation_id: int,
+    changes: Sequence[Change],
 ) -> dict[str, Any]:
     """The previous run's summary with the flags closed and added, the answered suppliers and
     the exposure by tier read again."""
@@ -464,8 +470,55 @@ def summary_after(
     summary["by_rule"] = {k: v for k, v in rules.items() if v}
     summary["by_indicator"] = {k: v for k, v in indicators.items() if v}
     summary["answered"] = _answered(session, organisation_id)
-    summary["exposure_by_tier"] = _exposure_by_tier(session, organisation_id)
+    summary["invited"] = _invited(session, organisation_id)
+    totals = previous.get("tier_totals")
+    if totals is None or not _update_tiers(session, organisation_id, summary, changes):
+        summary["exposure_by_tier"], summary["tier_totals"] = _exposure_by_tier(
+            session, organisation_id
+        )
     return summary
+
+
+def _update_tiers(
+    session: Session, organisation_id: int, summary: dict[str, Any], changes: Sequence[Change]
+) -> bool:
+    """Update the exposure by tier with the changed carried values; False where that cannot be
+    told from them (a tier's highest value fell, or a supplier had no score)."""
+    if any(before is None for _, before, _ in changes):
+        return False
+    tiers = _tiers(session, organisation_id, [node for node, _, _ in changes])
+    totals = {t: list(v) for t, v in summary["tier_totals"].items()}
+    by_tier = {t: dict(v) for t, v in summary["exposure_by_tier"].items()}
+    for node, before, now in changes:
+        tier = tiers.get(node)
+        if tier is None or tier == 0:
+            continue
+        key = str(tier)
+        assert before is not None
+        if key not in totals or (before == by_tier[key]["max"] and now < before):
+            return False
+        totals[key][0] += now - before
+        by_tier[key]["max"] = max(by_tier[key]["max"], now)
+        by_tier[key]["mean"] = round(totals[key][0] / totals[key][1])
+    summary["tier_totals"], summary["exposure_by_tier"] = totals, by_tier
+    return True
+
+
+def _tiers(session: Session, organisation_id: int, ids: Collection[int]) -> dict[int, int | None]:
+    """The suppliers' tiers in the chain the latest runs read (their open snapshot rows)."""
+    found: dict[int, int | None] = {}
+    for chunk in id_chunks(ids):
+        assert chunk is not None
+        found.update(
+            session.execute(
+                sa.select(col(RunSupplier.supplier_id), col(RunSupplier.tier)).where(
+                    col(RunSupplier.organisation_id) == organisation_id,
+                    col(RunSupplier.supplier_id).in_(chunk),
+                    col(RunSupplier.last_run_id).is_(None),
+                )
+            ).all()
+        )
+    return found
 
 
 def _answered(session: Session, organisation_id: int) -> int:
@@ -482,7 +535,22 @@ def _answered(session: Session, organisation_id: int) -> int:
     )
 
 
-def _exposure_by_tier(session: Session, organisation_id: int) -> dict[str, dict[str, int]]:
+def _invited(session: Session, organisation_id: int) -> int:
+    return int(
+        session.execute(
+            sa.select(func.count(sa.distinct(col(Invitation.supplier_id)))).where(
+                col(Invitation.organisation_id) == organisation_id,
+                col(Invitation.supplier_id).in_(
+                    live_suppliers(organisation_id).with_only_columns(col(Supplier.id))
+                ),
+            )
+        ).scalar_one()
+    )
+
+
+def _exposure_by_tier(
+    session: Session, organisation_id: int
+) -> tuple[dict[str, dict[str, int]], dict[str, list[int]]]:
     """Carried exposure by tier over the open snapshot rows (engine's tiers as the run read)."""
     tier, carried = col(RunSupplier.tier), col(SupplierExposure.carried)
     rows = session.execute(
@@ -502,10 +570,11 @@ def _exposure_by_tier(session: Session, organisation_id: int) -> dict[str, dict[
         .group_by(tier)
         .order_by(tier)
     ).all()
-    return {
+    by_tier = {
         str(t): {"max": int(high), "mean": round(int(total) / count)}
         for t, high, total, count in rows
     }
+    return by_tier, {str(t): [int(total), count] for t, _, total, count in rows}
 
 
 # ---- carrying a run out ------------------------------------------------------------------------
@@ -535,14 +604,16 @@ def carry_out(
     live = [sid for sid in ids if sid in inputs.suppliers]
     own = own_scores(live, pairs, inputs.responses.keys())
     counts = Counter(sid for sid, _ in pairs)
-    scores = rescore(session, run, own, {sid: counts[sid] for sid in own})
+    changes = rescore(session, run, own, {sid: counts[sid] for sid in own})
     run.chain_hash = ""  # not read whole: unknown
     run.questionnaires = sorted(
         set(previous.questionnaires)
         | {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
     )
-    summary = summary_after(session, previous.summary or {}, found, new, closed, organisation_id)
-    run.summary = summary | {"method": planned.method(len(ids), scores)}
+    summary = summary_after(
+        session, previous.summary or {}, found, new, closed, organisation_id, changes
+    )
+    run.summary = summary | {"method": planned.method(len(ids), len(changes))}
 
 
 def _copy(run: AssessmentRun, previous: AssessmentRun) -> None:

@@ -144,14 +144,21 @@ def link_facts(
     *,
     live_only: bool = True,
     touching: Collection[int] | None = None,
+    where: sa.ColumnElement[bool] | None = None,
 ) -> dict[tuple[int, int], LinkFacts]:
     """The organisation's confirmed links as the rules read them (with live_only, those between
     suppliers that are not archived; with touching, those to or from these suppliers)."""
     relation = sa.type_coerce(Link.relation, sa.String)
     query = live_links(organisation_id) if live_only else in_org(Link, organisation_id)
-    if touching is not None:
+    if touching is not None:  # two queries: each end has an index, an OR of them none
         ids = list(touching)
-        query = query.where(col(Link.parent_id).in_(ids) | col(Link.child_id).in_(ids))
+        return link_facts(
+            session, organisation_id, live_only=live_only, where=col(Link.parent_id).in_(ids)
+        ) | link_facts(
+            session, organisation_id, live_only=live_only, where=col(Link.child_id).in_(ids)
+        )
+    if where is not None:
+        query = query.where(where)
     rows = session.connection().execute(
         query.where(col(Link.status) == LinkStatus.CONFIRMED).with_only_columns(
             col(Link.parent_id),

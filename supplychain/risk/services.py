@@ -236,6 +236,10 @@ def _summary(
             for tier, values in sorted(by_tier.items(), key=lambda kv: int(kv[0]))
             if tier != "0"
         },
+        # The sums and counts behind the means, for an incremental run to update.
+        "tier_totals": {
+            tier: [sum(values), len(values)] for tier, values in by_tier.items() if tier != "0"
+        },
         "answered": len(inputs.responses),
         "check_ins": sum(group.tally.answered for group in inputs.check_ins),
         "invited": len(inputs.invitations),
