@@ -24,7 +24,7 @@ from supplychain.models import (
 from supplychain.questionnaires.catalogue import get_catalogue
 from supplychain.questionnaires.services import save_answers
 from supplychain.respond import services as respond
-from supplychain.risk import jobs
+from supplychain.risk import jobs, services
 from supplychain.risk.incremental import LOCAL_RULES
 from supplychain.risk.rules import RULES
 from supplychain.screening.packs import pack_for
@@ -274,3 +274,35 @@ def test_each_kind_of_change_marks_or_asks_for_a_full_run(session):
     make_link(session, _org(session, organisation_id), suppliers[2], suppliers[7])
     session.commit()
     assert _run(session, organisation_id, "response")["method"]["why"] == "chain"
+
+
+def test_a_submitted_answer_shows_its_flags_on_the_supplier_page_after_the_workers_run(app, client):
+    from supplychain import db
+    from supplychain.models import Role
+    from tests.conftest import login
+    from tests.factories import PASSWORD, make_user
+
+    with app.app_context():
+        session = db.get_session()
+        organisation_id, suppliers = _chain(session, 40, [3, 1, 4, 1, 5])
+        make_user(session, _org(session, organisation_id), Role.OFFICER, email="o@ours.example")
+        session.commit()
+        _run(session, organisation_id, "cli")
+        deep = suppliers[-1]
+        assert _answer(session, deep, ANSWERS[1])
+        session.commit()
+        deep_id = deep.id
+    assert jobs.run_waiting(app) == 1  # the answer queued one run; the worker carries it out
+    with app.app_context():
+        session = db.get_session()
+        run = services.latest_run(session, organisation_id)
+        assert run is not None and run.summary["method"]["mode"] == "incremental"
+        flag = session.exec(
+            select(Flag).where(
+                Flag.supplier_id == deep_id, Flag.rule == "answer", Flag.first_run_id == run.id
+            )
+        ).first()
+        assert flag is not None
+    login(client, "o@ours.example", PASSWORD)
+    page = client.get(f"/chain/suppliers/{deep_id}").get_data(as_text=True)
+    assert f"/risk/flags/{flag.id}" in page
