@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func
 
 from ..chain.graph import ROOT, analyse, build_graph
-from ..chain.retire import live_links, live_suppliers
+from ..chain.retire import live_links
 from ..models import (
     AssessmentRun,
     AuditEvent,
@@ -489,19 +489,50 @@ def _update_tiers(
     tiers = _tiers(session, organisation_id, [node for node, _, _ in changes])
     totals = {t: list(v) for t, v in summary["tier_totals"].items()}
     by_tier = {t: dict(v) for t, v in summary["exposure_by_tier"].items()}
+    fell: set[str] = set()
     for node, before, now in changes:
         tier = tiers.get(node)
         if tier is None or tier == 0:
             continue
         key = str(tier)
         assert before is not None
-        if key not in totals or (before == by_tier[key]["max"] and now < before):
+        if key not in totals:
             return False
         totals[key][0] += now - before
         by_tier[key]["max"] = max(by_tier[key]["max"], now)
         by_tier[key]["mean"] = round(totals[key][0] / totals[key][1])
+        fell.update([key] if before == by_tier[key]["max"] and now < before else [])
+    for key in fell:  # the highest value fell: is it still reached by another supplier?
+        if not _reached(session, organisation_id, int(key), by_tier[key]["max"]):
+            return False
     summary["tier_totals"], summary["exposure_by_tier"] = totals, by_tier
     return True
+
+
+def _reached(session: Session, organisation_id: int, tier: int, value: int) -> bool:
+    """Whether a supplier on tier carries value or more (stops at the first one found)."""
+    found = session.execute(
+        _on_tiers(sa.select(col(SupplierExposure.supplier_id)), organisation_id)
+        .where(col(RunSupplier.tier) == tier, col(SupplierExposure.carried) >= value)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def _on_tiers(query: Any, organisation_id: int) -> Any:
+    """query over the organisation's scores joined with the tiers the latest run read."""
+    return (
+        query.select_from(SupplierExposure)
+        .join(
+            RunSupplier,
+            (col(RunSupplier.organisation_id) == col(SupplierExposure.organisation_id))
+            & (col(RunSupplier.supplier_id) == col(SupplierExposure.supplier_id)),
+        )
+        .where(
+            col(SupplierExposure.organisation_id) == organisation_id,
+            col(RunSupplier.last_run_id).is_(None),
+        )
+    )
 
 
 def _tiers(session: Session, organisation_id: int, ids: Collection[int]) -> dict[int, int | None]:
@@ -522,28 +553,34 @@ def _tiers(session: Session, organisation_id: int, ids: Collection[int]) -> dict
 
 
 def _answered(session: Session, organisation_id: int) -> int:
-    return int(
-        session.execute(
-            sa.select(func.count(sa.distinct(col(Response.supplier_id)))).where(
-                col(Response.organisation_id) == organisation_id,
-                col(Response.status) == ResponseStatus.SUBMITTED,
-                col(Response.supplier_id).in_(
-                    live_suppliers(organisation_id).with_only_columns(col(Supplier.id))
-                ),
-            )
-        ).scalar_one()
+    """Live suppliers with a submitted response (read from the responses, which are few)."""
+    return _live_count(
+        session,
+        organisation_id,
+        col(Response.supplier_id),
+        col(Response.organisation_id) == organisation_id,
+        col(Response.status) == ResponseStatus.SUBMITTED,
     )
 
 
 def _invited(session: Session, organisation_id: int) -> int:
+    """Live suppliers with an invitation."""
+    return _live_count(
+        session,
+        organisation_id,
+        col(Invitation.supplier_id),
+        col(Invitation.organisation_id) == organisation_id,
+    )
+
+
+def _live_count(
+    session: Session, organisation_id: int, supplier: Any, *where: sa.ColumnElement[bool]
+) -> int:
     return int(
         session.execute(
-            sa.select(func.count(sa.distinct(col(Invitation.supplier_id)))).where(
-                col(Invitation.organisation_id) == organisation_id,
-                col(Invitation.supplier_id).in_(
-                    live_suppliers(organisation_id).with_only_columns(col(Supplier.id))
-                ),
-            )
+            sa.select(func.count(sa.distinct(supplier)))
+            .join(Supplier, col(Supplier.id) == supplier)
+            .where(*where, col(Supplier.archived_at).is_(None))
         ).scalar_one()
     )
 
@@ -554,19 +591,10 @@ def _exposure_by_tier(
     """Carried exposure by tier over the open snapshot rows (engine's tiers as the run read)."""
     tier, carried = col(RunSupplier.tier), col(SupplierExposure.carried)
     rows = session.execute(
-        sa.select(tier, func.max(carried), func.sum(carried), func.count())
-        .select_from(SupplierExposure)
-        .join(
-            RunSupplier,
-            (col(RunSupplier.organisation_id) == col(SupplierExposure.organisation_id))
-            & (col(RunSupplier.supplier_id) == col(SupplierExposure.supplier_id)),
+        _on_tiers(
+            sa.select(tier, func.max(carried), func.sum(carried), func.count()), organisation_id
         )
-        .where(
-            col(SupplierExposure.organisation_id) == organisation_id,
-            col(RunSupplier.last_run_id).is_(None),
-            tier.is_not(None),
-            tier != 0,
-        )
+        .where(tier.is_not(None), tier != 0)
         .group_by(tier)
         .order_by(tier)
     ).all()
