@@ -184,7 +184,7 @@ OPS = st.tuples(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    size=st.integers(10, 20),
+    size=st.integers(10, 16),
     edges=st.lists(st.integers(0, 100), min_size=1, max_size=8),
     first=st.lists(OPS, min_size=1, max_size=4),
     second=st.lists(OPS, min_size=1, max_size=4),
