@@ -169,9 +169,108 @@ def measure(app, n: int) -> list[str]:
         )
         failures += [] if ok else [f"{n} time"]
         failures += [] if grown == 0 else [f"{n} growth"]
+        failures += incremental_rows(session, org.id, base, catalogue, n)
         # Core delete: the foreign keys cascade in the database, no rows are loaded.
         session.execute(sa.delete(Organisation).where(col(Organisation.id) == org.id))
         session.commit()
+    return failures
+
+
+# ---- incremental runs (issue 24) --------------------------------------------------------------
+
+ANSWERS = {"tax_registers": "vat_only", "registered_before_start": "no"}
+
+
+def _deepest(session, org_id: int) -> int:
+    """A supplier on the lowest tier the last run read."""
+    return session.execute(
+        sa.select(RunSupplier.supplier_id)
+        .where(RunSupplier.organisation_id == org_id, col(RunSupplier.last_run_id).is_(None))
+        .order_by(col(RunSupplier.tier).desc().nulls_last(), RunSupplier.supplier_id)
+        .limit(1)
+    ).scalar_one()
+
+
+def _submit(session, org_id: int, supplier_id: int, catalogue) -> None:
+    """Invite one supplier and submit its answers through the services (each marks it)."""
+    from datetime import timedelta
+
+    from supplychain.invitations import services as invitations
+    from supplychain.models import Invitation, Supplier
+    from supplychain.questionnaires.services import save_answers
+    from supplychain.respond import services as respond
+
+    questionnaire, now = catalogue.current["supplier-self-assessment"], utcnow()
+    session.execute(  # the generated chain has no addresses
+        sa.update(Supplier).where(Supplier.id == supplier_id).values(email="deep@bench.invalid")
+    )
+    invitations.create_campaign(
+        session=session, organisation_id=org_id, user_id=None, questionnaire=questionnaire,
+        title="Bench", message="", deadline=now + timedelta(days=10),
+        supplier_ids=[supplier_id], base_url="http://bench.invalid", now=now,
+    )  # fmt: skip
+    invitation = session.execute(
+        sa.select(Invitation).where(Invitation.supplier_id == supplier_id)
+    ).scalar_one()
+    response = respond.start(
+        session=session, invitation=invitation, questionnaire=questionnaire, now=now
+    )
+    save_answers(session=session, response=response, answers=ANSWERS)
+    respond.submit(
+        session=session, invitation=invitation, response=response,
+        questionnaire=questionnaire, answers=ANSWERS, respondent_name="Bench",
+    )  # fmt: skip
+    session.commit()
+
+
+def _move_up(session, org_id: int, supplier_id: int) -> None:
+    """Move the supplier's link from its parent to its grandparent's parent (two tiers up)."""
+    from supplychain.chain import services as chain
+    from supplychain.models import Link
+
+    link = session.execute(
+        sa.select(Link).where(Link.child_id == supplier_id).limit(1)
+    ).scalar_one()
+    up = link.parent_id
+    for _ in range(2):
+        above = session.execute(
+            sa.select(Link.parent_id).where(Link.child_id == up).limit(1)
+        ).scalar_one_or_none()
+        up = above
+        if up is None:
+            break
+    data = chain.LinkData(
+        parent_id=up, child_id=supplier_id, relation=link.relation.value, workers=link.workers
+    )
+    chain.update_link(session=session, link=link, data=data)
+    session.commit()
+
+
+def incremental_rows(session, org_id: int, base: float, catalogue, n: int) -> list[str]:
+    """One submitted answer, one link moved two tiers up, and nothing changed, each timed as
+    the run that makes the flags and exposure current (targets: issue 24)."""
+    deep = _deepest(session, org_id)
+    _submit(session, org_id, deep, catalogue)
+    failures = []
+    for name, target, change in (
+        ("one submitted answer -> flags and exposure current", 0.5, None),
+        ("nothing changed", 0.2, None),
+        ("one link moved two tiers up", 1.0, lambda: _move_up(session, org_id, deep)),
+    ):
+        if change is not None:
+            change()
+        seconds, run = timed(
+            risk_jobs.run_now, session=session, organisation_id=org_id, catalogue=catalogue,
+            trigger="response",
+        )  # fmt: skip
+        method = run.summary.get("method", {})
+        ok = n <= 10_000 or seconds / base <= target
+        print(
+            f"{name}: {seconds:.3f} s = {seconds / base:.2f}x baseline "
+            f"({method.get('mode')} run, {method.get('reassessed')} suppliers re-evaluated, "
+            f"{method.get('scores', '-')} scores rewritten; target <= {target}x) {mark(ok)}"
+        )
+        failures += [] if ok else [f"{n} {name}"]
     return failures
 
 

@@ -59,10 +59,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _connect_events() -> None:
     """The features' receivers of the signals lower features send (see events). blinker keeps a
     receiver once however often it is connected, so a second app adds nothing."""
-    from .events import supplier_data_changed
-    from .risk.services import queue_after_change
+    from .events import supplier_data_changed, suppliers_touched
+    from .risk.services import mark_after_change, queue_after_change
 
     supplier_data_changed.connect(queue_after_change)
+    suppliers_touched.connect(mark_after_change)
 
 
 def _add_chain_panels(app: Flask) -> None:

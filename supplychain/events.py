@@ -8,6 +8,8 @@ They run in the sender's transaction, so what they write is committed or rolled 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from blinker import Namespace
 from sqlmodel import Session
 
@@ -19,13 +21,36 @@ _signals = Namespace()
 #: trigger: import, disclosure, response, worker-report).
 supplier_data_changed = _signals.signal("supplier-data-changed")
 
+#: What an assessment reads of some suppliers changed, without asking for a run of its own (a
+#: screening check recorded, an invitation revoked or resent): risk marks them, so that the
+#: next run re-evaluates them.
+suppliers_touched = _signals.signal("suppliers-touched")
+
 
 def data_changed(
-    session: Session, organisation_id: int, change: str, user_id: int | None = None
+    session: Session,
+    organisation_id: int,
+    change: str,
+    user_id: int | None = None,
+    suppliers: Collection[int] | None = None,
 ) -> None:
     """Send supplier_data_changed: the change is "import", "disclosure", "response" or
-    "worker-report"; user_id
-    is the user who made it (None for a supplier)."""
+    "worker-report"; user_id is the user who made it (None for a supplier); suppliers are the
+    ones whose own facts it changed (None: it may change anything, such as the chain's links).
+    """
     supplier_data_changed.send(
-        session, organisation_id=organisation_id, change=change, user_id=user_id
+        session,
+        organisation_id=organisation_id,
+        change=change,
+        user_id=user_id,
+        suppliers=suppliers,
+    )
+
+
+def touched(
+    session: Session, organisation_id: int, change: str, suppliers: Collection[int] | None
+) -> None:
+    """Send suppliers_touched: change names it (such as "screening")."""
+    suppliers_touched.send(
+        session, organisation_id=organisation_id, change=change, suppliers=suppliers
     )

@@ -131,10 +131,17 @@ def confirm(
     ).all()
     if len(found) != len(wanted):
         raise InvalidInput({"supplier_ids": _l("Choose suppliers of your organisation.")})
+    before = set(case.supplier_ids or ())
     case.indicators = chosen
     case.supplier_ids = wanted
     _changed(session, case, user_id, "case.confirmed", indicators=chosen, suppliers=wanted)
-    events.data_changed(session, case.organisation_id, "worker-report", user_id=user_id)
+    events.data_changed(
+        session,
+        case.organisation_id,
+        "worker-report",
+        user_id=user_id,
+        suppliers=before | set(wanted),  # those it no longer concerns change too
+    )
 
 
 def set_excerpt(session: Session, case: WorkerCase, text: str, user_id: int) -> None:

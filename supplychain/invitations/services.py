@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, select
 
-from .. import audit
+from .. import audit, events
 from ..chain.retire import live_suppliers
 from ..models import Campaign, Invitation, Response, ResponseStatus, SendingJob, Supplier
 from ..questionnaires.schema import Questionnaire
@@ -207,6 +207,7 @@ def create_campaign(
     if in_background:
         _queue_invitations(session, campaign, [s.id for s in suppliers], language, user_id, now)
         return campaign, []
+    events.touched(session, campaign.organisation_id, "invitation", [s.id for s in suppliers])
     return campaign, [
         _invite(session, campaign, supplier, questionnaire, language, base_url, now)
         for supplier in suppliers
@@ -242,6 +243,8 @@ def invite_more(
     ).all()
     for supplier in suppliers:
         _invite(session, campaign, supplier, questionnaire, language, base_url, now)
+    if suppliers:
+        events.touched(session, campaign.organisation_id, "invitation", [s.id for s in suppliers])
     return len(suppliers)
 
 
@@ -344,6 +347,7 @@ def resend(
     session.add(invitation)
     url = _queue_link(session, invitation, campaign, supplier, questionnaire, raw, base_url, now)
     audit.record(session, user_id=user_id, action="invitation.resent", obj=invitation)
+    events.touched(session, invitation.organisation_id, "invitation", [invitation.supplier_id])
     session.flush()
     return IssuedLink(supplier.id, supplier.name, invitation.email, url)
 
@@ -359,6 +363,7 @@ def revoke(*, session: Session, invitation: Invitation, now: datetime, user_id: 
     invitation.link_generation += 1
     session.add(invitation)
     audit.record(session, user_id=user_id, action="invitation.revoked", obj=invitation)
+    events.touched(session, invitation.organisation_id, "invitation", [invitation.supplier_id])
     session.flush()
 
 

@@ -26,7 +26,15 @@ from .periodic import PeriodicRun
 from .ratelimit import RateLimitCounter
 from .reports import Report
 from .responses import Answer, Response
-from .risk import AssessmentRun, Flag, FlagDecision, RunLink, RunSupplier, SupplierExposure
+from .risk import (
+    AssessmentRun,
+    Flag,
+    FlagDecision,
+    RiskMark,
+    RunLink,
+    RunSupplier,
+    SupplierExposure,
+)
 from .screening import ScreeningCheck, ScreeningResult
 from .sites import Site, SiteSupplier
 from .voice import CaseMessage, CasePhoto, CheckIn, WorkerCase
@@ -41,6 +49,7 @@ __all__ = [
     "RunStatus",
     "RunSupplier",
     "SupplierExposure",
+    "RiskMark",
     "Answer",
     "AuditEvent",
     "Campaign",

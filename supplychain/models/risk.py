@@ -209,3 +209,15 @@ class RunLink(SQLModel, table=True):
     work_country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
     first_run_id: int  # no foreign keys to the runs: see RunSupplier
     last_run_id: int | None = None
+
+
+class RiskMark(OrganisationRow, table=True):
+    """A change to what the rules read, naming the supplier it touched (supplier_id empty:
+    everything, which asks for a full run). Written in the change's transaction; the next run
+    re-evaluates the marked suppliers and deletes the marks it read."""
+
+    __tablename__ = "risk_mark"
+
+    supplier_id: int | None = None
+    reason: str = Field(default="", max_length=32)
+    created_at: datetime = timestamp(nullable=False)

@@ -148,6 +148,9 @@ class ReportInputs:
     texts: ReportTexts = ReportTexts()
     timezone: tzinfo = UTC
     worker_voice: VoiceInputs = VoiceInputs()
+    # How the run was carried out: {"mode": "full" | "incremental" | "unchanged",
+    # "reassessed": suppliers re-evaluated, ...} (risk.incremental); empty for older runs.
+    run_method: Mapping[str, Any] = field(default_factory=dict)
 
 
 # --- what the template renders ---------------------------------------------------------------
@@ -260,6 +263,7 @@ class ReportContext:
     suppliers_more: int = 0
     unanswered_total: int = 0
     decided_total: int = 0
+    run_method: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_summary(self) -> bool:
@@ -607,6 +611,7 @@ def method(scoped: _Scoped) -> dict[str, Any]:
         "rules_version": inputs.rules_version,
         "chain_hash": inputs.chain_hash,
         "chain_changed": inputs.chain_changed,
+        "run_method": inputs.run_method,
         "questionnaires": inputs.questionnaires,
         "rules": tuple(
             (

@@ -32,6 +32,7 @@ from ..questionnaires.loader import Catalogue
 from ..reference.ilo import NAMES as ILO_NAMES
 from ..risk import texts
 from ..risk.findings import RiskInputs
+from ..risk.freshness import changed_since, started
 from ..risk.inputs import load_inputs
 from ..risk.present import chart_names
 from ..risk.rules import RULES
@@ -107,7 +108,8 @@ def load_report_inputs(
         run_finished_at=run.finished_at,
         rules_version=run.rules_version,
         chain_hash=run.chain_hash,
-        chain_changed=chain_hash(current) != run.chain_hash,
+        chain_changed=_chain_changed(session, run, current),
+        run_method=(run.summary or {}).get("method", {}),
         questionnaires=tuple(run.questionnaires),
         thresholds=run.thresholds,
         no_floor_known=(run.summary or {}).get("no_floor_known", {}),
@@ -203,13 +205,23 @@ def _statuses(session: Session, organisation_id: int, now: datetime) -> dict[int
     }
 
 
+def _chain_changed(session: Session, run: AssessmentRun, current: RiskInputs) -> bool:
+    """Whether what the rules read changed since the run: by the chain's digest, or for a run
+    that did not read the whole chain (an incremental one: no digest) by the audit trail."""
+    if run.chain_hash:
+        return chain_hash(current) != run.chain_hash
+    return changed_since(session, run.organisation_id, started(run)) is not None
+
+
 def _exposure(session: Session, run: AssessmentRun) -> dict[int, tuple[int | None, int | None]]:
     """Each supplier's own and carried exposure in the run."""
     return {
         sid: (own, carried)
         for sid, own, carried in session.execute(
             in_org(SupplierExposure, run.organisation_id)
-            .where(SupplierExposure.run_id == run.id)
+            # An incremental run rewrites only the scores it changed: the rest keep the
+            # run that wrote them.
+            .where(SupplierExposure.run_id <= run.id)
             .with_only_columns(
                 SupplierExposure.supplier_id, SupplierExposure.own, SupplierExposure.carried
             )

@@ -58,7 +58,9 @@ def submit(
     proposed = disclosures.propose_links(
         session=session, parent=parent, questionnaire=questionnaire, answers=answers
     )
-    events.data_changed(session, invitation.organisation_id, "response")
+    events.data_changed(
+        session, invitation.organisation_id, "response", suppliers=[invitation.supplier_id]
+    )
     audit.record(
         session,
         user_id=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -26,6 +26,8 @@ WEIGHTS = {
 # safer than the one who answered honestly. No flag is raised for it (the rules unassessed and
 # no-response say what is missing); only the score counts it.
 SILENCE_WEIGHT = WEIGHTS[Severity.HIGH]
+
+Value = TypeVar("Value", int, float)
 
 
 def thresholds_for(rule: Rule, overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -97,9 +99,21 @@ def exposure(
         if supplier_id is not None:
             own_chance[supplier_id] = own_chance.get(supplier_id, 1.0) * keep[severity]
     own = {node: 1 - own_chance.get(node, 1.0) for node in graph}
+    worst = carry(graph, own)
+    return {
+        node: Exposure(own=round(100 * own[node]), carried=round(100 * worst[node]))
+        for node in graph
+        if node != ROOT
+    }
+
+
+def carry(graph: Graph, own: Mapping[int, Value]) -> dict[int, Value]:
+    """The largest own value in each node and everything below it (own has every node; a
+    loop's members share theirs). A part of a chain will do: a node without children in graph
+    keeps its own, so the carried value of a node below the part may stand in as its own."""
     # A plain dict: the view costs several times more at 100k nodes.
     succ = graph._succ  # type: ignore[attr-defined]
-    worst: dict[int, float] = {}
+    worst: dict[int, Value] = {}
     for group in reversed(topological_groups(graph)):
         if isinstance(group, int):  # most nodes: no loop
             carried = own[group]
@@ -111,14 +125,10 @@ def exposure(
         carried = max(own[n] for n in group)
         for node in group:
             for child in succ[node]:
-                carried = max(carried, worst.get(child, 0.0))  # unset only inside the group
+                carried = max(carried, worst.get(child, carried))  # unset only inside the group
         for node in group:
             worst[node] = carried
-    return {
-        node: Exposure(own=round(100 * own[node]), carried=round(100 * worst[node]))
-        for node in graph
-        if node != ROOT
-    }
+    return worst
 
 
 def topological_groups(graph: Graph) -> list[int | list[int]]:

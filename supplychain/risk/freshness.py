@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -57,7 +58,7 @@ def stale_action(action: str) -> bool:
     return any(action.startswith(a) if a.endswith(".") else action == a for a in STALE_ACTIONS)
 
 
-def _stale_clause() -> sa.ColumnElement[bool]:
+def stale_clause() -> sa.ColumnElement[bool]:
     action = col(AuditEvent.action)
     return sa.or_(
         *[
@@ -111,7 +112,7 @@ def changed_since(session: Session, organisation_id: int, moment: datetime) -> d
     matching action."""
     found = session.execute(
         in_org(AuditEvent, organisation_id)
-        .where(col(AuditEvent.created_at) >= moment, _stale_clause())
+        .where(col(AuditEvent.created_at) >= moment, stale_clause())
         .order_by(col(AuditEvent.created_at))
         .limit(1)
         .with_only_columns(col(AuditEvent.created_at))
@@ -126,6 +127,17 @@ def deadline_passed(
     None. The rule no-response reads deadlines against the run's time, and a deadline passing
     writes no audit event: without this, a run made the day before a deadline would read as
     current after it."""
+    found = session.execute(
+        passed_deadlines(organisation_id, moment, now).with_only_columns(
+            func.min(Invitation.expires_at)
+        )
+    ).scalar()
+    return aware(found)
+
+
+def passed_deadlines(organisation_id: int, moment: datetime, now: datetime) -> sa.Select[Any]:
+    """The newest invitations, unanswered and not revoked, whose deadline passed after moment
+    and by now (choose the columns wanted)."""
     # Only the invitations whose deadline fell in the window, each checked for a newer one of
     # its supplier (along ix_invitation_org_supplier): taking each supplier's newest first
     # grouped every invitation of the organisation (0.1-0.3 s with 33k of them).
@@ -140,7 +152,7 @@ def deadline_passed(
         .exists()
     )
     submitted = sa.type_coerce(Response.status, sa.String) == ResponseStatus.SUBMITTED.value
-    found = session.execute(
+    return (
         in_org(Invitation, organisation_id)
         .where(
             col(Invitation.expires_at) >= moment,
@@ -150,9 +162,7 @@ def deadline_passed(
         )
         .outerjoin(Response, col(Response.id) == Invitation.response_id)
         .where(sa.or_(col(Response.id).is_(None), sa.not_(submitted)))
-        .with_only_columns(func.min(Invitation.expires_at))
-    ).scalar()
-    return aware(found)
+    )
 
 
 def screening_expired(

@@ -152,12 +152,26 @@ def id_chunks(ids: Collection[int] | None) -> Iterable[list[int] | None]:
 
 
 def link_facts(
-    session: Session, organisation_id: int, *, live_only: bool = True
+    session: Session,
+    organisation_id: int,
+    *,
+    live_only: bool = True,
+    touching: Collection[int] | None = None,
+    where: sa.ColumnElement[bool] | None = None,
 ) -> dict[tuple[int, int], LinkFacts]:
     """The organisation's confirmed links as the rules read them (with live_only, those between
-    suppliers that are not archived)."""
+    suppliers that are not archived; with touching, those to or from these suppliers)."""
     relation = sa.type_coerce(Link.relation, sa.String)
     query = live_links(organisation_id) if live_only else in_org(Link, organisation_id)
+    if touching is not None:  # two queries: each end has an index, an OR of them none
+        ids = list(touching)
+        return link_facts(
+            session, organisation_id, live_only=live_only, where=col(Link.parent_id).in_(ids)
+        ) | link_facts(
+            session, organisation_id, live_only=live_only, where=col(Link.child_id).in_(ids)
+        )
+    if where is not None:
+        query = query.where(where)
     rows = session.connection().execute(
         query.where(col(Link.status) == LinkStatus.CONFIRMED).with_only_columns(
             col(Link.parent_id),
@@ -181,14 +195,17 @@ def link_facts(
 
 
 def disclosed_links(
-    session: Session, organisation_id: int
+    session: Session, organisation_id: int, ids: Collection[int] | None = None
 ) -> dict[int, tuple[tuple[int, str], ...]]:
     """Links suppliers disclosed that await an officer's decision: (child, relation) pairs by
-    the supplier that disclosed them, in one query (few rows: only undecided disclosures)."""
+    the supplier that disclosed them (of the suppliers ids only, if given), in one query (few
+    rows: only undecided disclosures)."""
     relation = sa.type_coerce(Link.relation, sa.String)
+    query = live_links(organisation_id)
+    if ids is not None:
+        query = query.where(col(Link.parent_id).in_(list(ids)))
     rows = session.connection().execute(
-        live_links(organisation_id)
-        .where(
+        query.where(
             col(Link.status) == LinkStatus.PROPOSED,
             col(Link.source) == LinkSource.DISCLOSED,
             col(Link.parent_id).is_not(None),
@@ -204,18 +221,21 @@ def disclosed_links(
 
 
 def _responses(
-    session: Session, organisation_id: int, catalogue: Catalogue
+    session: Session,
+    organisation_id: int,
+    catalogue: Catalogue,
+    ids: Collection[int] | None = None,
 ) -> dict[int, ResponseFacts]:
-    """Each supplier's newest submitted response, read with the version it answered."""
-    newest = (
-        select(func.max(col(Response.id)))
-        .where(
-            col(Response.organisation_id) == organisation_id,
-            col(Response.status) == ResponseStatus.SUBMITTED,
-            col(Response.supplier_id).is_not(None),
-        )
-        .group_by(col(Response.supplier_id))
+    """Each supplier's newest submitted response (of the suppliers ids only, if given), read
+    with the version it answered."""
+    newest = select(func.max(col(Response.id))).where(
+        col(Response.organisation_id) == organisation_id,
+        col(Response.status) == ResponseStatus.SUBMITTED,
+        col(Response.supplier_id).is_not(None),
     )
+    if ids is not None:
+        newest = newest.where(col(Response.supplier_id).in_(list(ids)))
+    newest = newest.group_by(col(Response.supplier_id))
     chosen = session.execute(
         in_org(Response, organisation_id)
         .where(col(Response.id).in_(newest))
@@ -242,13 +262,17 @@ def _responses(
     return found
 
 
-def _invitations(session: Session, organisation_id: int) -> dict[int, InvitationFacts]:
-    """Each invited supplier's newest invitation, and whether it was answered."""
-    newest = (
-        select(func.max(col(Invitation.id)))
-        .where(col(Invitation.organisation_id) == organisation_id)
-        .group_by(col(Invitation.supplier_id))
+def _invitations(
+    session: Session, organisation_id: int, ids: Collection[int] | None = None
+) -> dict[int, InvitationFacts]:
+    """Each invited supplier's newest invitation (of the suppliers ids only, if given), and
+    whether it was answered."""
+    newest = select(func.max(col(Invitation.id))).where(
+        col(Invitation.organisation_id) == organisation_id
     )
+    if ids is not None:
+        newest = newest.where(col(Invitation.supplier_id).in_(list(ids)))
+    newest = newest.group_by(col(Invitation.supplier_id))
     rows = session.execute(
         in_org(Invitation, organisation_id)
         .where(col(Invitation.id).in_(newest))
@@ -270,7 +294,9 @@ def _invitations(session: Session, organisation_id: int) -> dict[int, Invitation
     }
 
 
-def worker_case_facts(session: Session, organisation_id: int) -> dict[int, tuple[CaseFacts, ...]]:
+def worker_case_facts(
+    session: Session, organisation_id: int, ids: Collection[int] | None = None
+) -> dict[int, tuple[CaseFacts, ...]]:
     """The workers' reports an officer confirmed with ILO indicators, by each supplier the case
     concerns (closed cases too: what was confirmed stays evidence until the case is deleted)."""
     rows = session.exec(
@@ -285,7 +311,8 @@ def worker_case_facts(session: Session, organisation_id: int) -> dict[int, tuple
             continue
         facts = CaseFacts(case.id, site, tuple(case.indicators), case.status.value)  # type: ignore[arg-type]
         for supplier_id in case.supplier_ids:
-            found.setdefault(supplier_id, []).append(facts)
+            if ids is None or supplier_id in ids:
+                found.setdefault(supplier_id, []).append(facts)
     return {sid: tuple(cases) for sid, cases in found.items()}
 
 
@@ -354,7 +381,11 @@ def _counted_check_ins(query: Any, organisation_id: int, today: date) -> Any:
 
 
 def screening_facts(
-    session: Session, organisation_id: int, suppliers: Mapping[int, SupplierFacts], today: date
+    session: Session,
+    organisation_id: int,
+    suppliers: Mapping[int, SupplierFacts],
+    today: date,
+    ids: Collection[int] | None = None,
 ) -> dict[int, tuple[ScreeningFacts, ...]]:
     """The latest check of each screening item that applies to each supplier (by its country,
     kind and sector), with its state on today: an expiry by date alone shows on the next run."""
@@ -363,7 +394,7 @@ def screening_facts(
     from ..screening.state import item_states
 
     found = {}
-    for supplier_id, checks in latest_by_supplier(session, organisation_id).items():
+    for supplier_id, checks in latest_by_supplier(session, organisation_id, ids).items():
         facts = suppliers.get(supplier_id)
         if facts is None:
             continue

@@ -8,20 +8,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session, col
 
 from .. import leases
+from ..db import refresh_statistics
 from ..gcpause import gc_paused
 from ..models import AssessmentRun, Organisation, RunStatus, utcnow
 from ..questionnaires.loader import Catalogue
+from . import incremental
 from .engine import evaluate, exposure
 from .inputs import load_inputs
-from .services import LEASE, queue_run, record_run
+from .services import LEASE, latest_run, queue_run, record_run
 
 Progress = Callable[[int, str], None]
+# The tables a full run rewrites or reads in bulk: their statistics are refreshed after it.
+STATISTICS = ("flag", "supplier_exposure", "run_supplier", "run_link", "supplier", "link")
 
 
 def execute(
@@ -41,15 +46,16 @@ def execute(
     run.status, run.started_at = RunStatus.RUNNING, now
     step(5, "reading")
     try:
-        inputs = load_inputs(session, run.organisation_id, catalogue, now)
-        step(40, "evaluating")
         overrides = organisation.risk_thresholds or {}
-        with gc_paused():  # half a million findings, none of them garbage
-            findings = evaluate(inputs, overrides=overrides)
-            unanswered = inputs.suppliers.keys() - inputs.responses.keys()
-            scores = exposure(inputs.graph, findings.severity_pairs(), unanswered)
-        step(70, "saving")
-        record_run(session, run, inputs, findings, scores, overrides)
+        previous = latest_run(session, run.organisation_id)
+        planned = incremental.plan(session, run, previous, now)
+        if planned.mode == "full":
+            _full(session, run, catalogue, now, overrides, step)
+            run.summary = run.summary | {"method": planned.method(run.summary["suppliers"])}
+        else:
+            assert previous is not None  # plan: a first run is full
+            incremental.carry_out(session, run, previous, planned, catalogue, now, overrides)
+        incremental.consume(session, planned.marks)
         run.status, run.finished_at, run.claimed_until = RunStatus.DONE, utcnow(), None
         step(100, "done")
     except Exception as exc:
@@ -58,7 +64,28 @@ def execute(
         session.add(run)
         session.commit()
         raise
+    if planned.mode == "full":
+        refresh_statistics(session, STATISTICS)
     return run
+
+
+def _full(
+    session: Session,
+    run: AssessmentRun,
+    catalogue: Catalogue,
+    now: datetime,
+    overrides: dict[str, Any],
+    step: Callable[[int, str], None],
+) -> None:
+    """Read the whole chain, evaluate every rule, keep the flags and scores."""
+    inputs = load_inputs(session, run.organisation_id, catalogue, now)
+    step(40, "evaluating")
+    with gc_paused():  # half a million findings, none of them garbage
+        findings = evaluate(inputs, overrides=overrides)
+        unanswered = inputs.suppliers.keys() - inputs.responses.keys()
+        scores = exposure(inputs.graph, findings.severity_pairs(), unanswered)
+    step(70, "saving")
+    record_run(session, run, inputs, findings, scores, overrides)
 
 
 def run_now(

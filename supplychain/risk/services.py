@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +22,7 @@ from ..models import (
     Flag,
     FlagDecision,
     FlagStatus,
+    RiskMark,
     RunStatus,
     Severity,
     SupplierExposure,
@@ -61,11 +62,45 @@ def queue_run(
 
 
 def queue_after_change(
-    session: Session, *, organisation_id: int, change: str, user_id: int | None
+    session: Session,
+    *,
+    organisation_id: int,
+    change: str,
+    user_id: int | None,
+    suppliers: Collection[int] | None = None,
 ) -> None:
     """Receives events.supplier_data_changed (connected by create_app): an import, a confirmed
-    disclosure or a submitted response queues an assessment, in the same transaction."""
+    disclosure or a submitted response marks what it touched and queues an assessment, in the
+    same transaction."""
+    mark(session, organisation_id, suppliers, change)
     queue_run(session=session, organisation_id=organisation_id, trigger=change, user_id=user_id)
+
+
+def mark_after_change(
+    session: Session, *, organisation_id: int, change: str, suppliers: Collection[int] | None
+) -> None:
+    """Receives events.suppliers_touched: a change that queues no run of its own (a screening
+    check, an invitation revoked or resent) marks the suppliers it touched."""
+    mark(session, organisation_id, suppliers, change)
+
+
+def mark(
+    session: Session, organisation_id: int, suppliers: Collection[int] | None, reason: str
+) -> None:
+    """Record, in the change's transaction, which suppliers a change touched (None: it may
+    touch everything, which asks the next run to be a full one). The next run re-evaluates
+    the marked suppliers and deletes the marks it read (risk.incremental)."""
+    ids: list[int | None] = [None] if suppliers is None else [*sorted(set(suppliers))]
+    if ids:
+        now = utcnow()
+        session.execute(
+            sa.insert(RiskMark),
+            [
+                {"organisation_id": organisation_id, "supplier_id": sid, "reason": reason[:32]}
+                | {"created_at": now}
+                for sid in ids
+            ],
+        )
 
 
 def record_run(
@@ -207,6 +242,10 @@ def _summary(
             tier: {"max": max(values), "mean": round(sum(values) / len(values))}
             for tier, values in sorted(by_tier.items(), key=lambda kv: int(kv[0]))
             if tier != "0"
+        },
+        # The sums and counts behind the means, for an incremental run to update.
+        "tier_totals": {
+            tier: [sum(values), len(values)] for tier, values in by_tier.items() if tier != "0"
         },
         "answered": len(inputs.responses),
         "check_ins": sum(group.tally.answered for group in inputs.check_ins),

@@ -10,7 +10,7 @@ before the counts were kept have none: their pages count as they did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, func
@@ -35,9 +35,48 @@ def counted(session: Session, run: AssessmentRun) -> list[list[Any]]:
         )
         .group_by(col(Flag.rule), col(Flag.indicator), col(Flag.severity))
     ).all()
-    return [
+    return sorted(
         [rule, indicator, Severity(sev).value, n, first] for rule, indicator, sev, n, first in rows
-    ]
+    )
+
+
+Counted = tuple[str, Severity, str]  # a flag's rule, severity and indicator
+
+
+def updated(
+    session: Session,
+    run: AssessmentRun,
+    rows: Sequence[Sequence[Any]] | None,
+    closed: Iterable[Counted],
+    opened: Iterable[Counted],
+) -> list[list[Any]] | None:
+    """The previous run's counts (rows) with the flags an incremental run closed and opened,
+    as counted() would count them now: each group they touched has its first flag read again
+    (along ix_flag_org_severity_rule). None if the previous run kept none."""
+    if rows is None:
+        return None
+    counts = {(r[0], r[1], r[2]): [int(r[3]), r[4]] for r in rows}
+    touched = set()
+    for change, flags in ((-1, closed), (1, opened)):
+        for rule, severity, indicator in flags:
+            key = (rule, indicator, Severity(severity).value)
+            counts.setdefault(key, [0, None])[0] += change
+            touched.add(key)
+    for key in touched:
+        if counts[key][0] <= 0:
+            del counts[key]
+            continue
+        counts[key][1] = session.execute(
+            in_org(Flag, run.organisation_id)
+            .where(
+                col(Flag.last_run_id).is_(None),
+                col(Flag.severity) == key[2],
+                col(Flag.rule) == key[0],
+                col(Flag.indicator) == key[1],
+            )
+            .with_only_columns(func.min(Flag.id))
+        ).scalar()
+    return sorted([*key, n, first] for key, (n, first) in counts.items())
 
 
 def answers(run: AssessmentRun, filters: Mapping[str, str]) -> list[list[Any]] | None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
-from .. import audit
+from .. import audit, events
 from ..models import ScreeningCheck, ScreeningResult, Supplier, SupplierKind, User
 from ..questionnaires.evidence import RejectedFile, display_name
 from ..questionnaires.evidence import check as check_upload
@@ -104,6 +104,7 @@ def record_check(
         checked_on=checked_on.isoformat(),
         valid_until=found.valid_until.isoformat(),
     )
+    events.touched(session, supplier.organisation_id, "screening", [found.supplier_id])
     return found
 
 

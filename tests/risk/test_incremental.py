@@ -1,0 +1,331 @@
+"""Incremental runs (issue 24): changes mark the suppliers they touch, a run re-evaluates only
+those (with the exposure of everything above them) and carries the rest forward, and the
+result is the full run's on the same state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, col, select
+
+from supplychain.chain import retire
+from supplychain.chain import services as chain
+from supplychain.models import (
+    Flag,
+    Invitation,
+    Link,
+    RiskMark,
+    Supplier,
+    SupplierExposure,
+    utcnow,
+)
+from supplychain.questionnaires.catalogue import get_catalogue
+from supplychain.questionnaires.services import save_answers
+from supplychain.respond import services as respond
+from supplychain.risk import jobs, services
+from supplychain.risk.incremental import LOCAL_RULES
+from supplychain.risk.rules import RULES
+from supplychain.screening.packs import pack_for
+from supplychain.screening.services import record_check
+from tests.factories import make_link, make_org, make_supplier, send_campaign
+
+QUESTIONNAIRE = "supplier-self-assessment"
+ANSWERS: list[dict[str, Any]] = [
+    {},
+    {"tax_registers": "vat_only", "registered_before_start": "no"},
+    {"own_employees": 1, "contract_workers": 3},
+    {"others_documents": "no", "tax_registers": "vat_only"},
+    {"uses_subcontractors": "yes", "subcontractors": []},
+]
+
+
+def test_every_rule_that_quotes_answers_is_local():
+    """possible-forced-labour reads the first pass's flags that quote answers: an incremental
+    run evaluates it over the local rules alone, so every answers rule must be one."""
+    for rule in RULES.values():
+        if rule.source.value == "answers":
+            assert rule.id in LOCAL_RULES
+
+
+def _chain(session: Session, size: int, edges: list[int]) -> tuple[int, list[Supplier]]:
+    org = make_org(session)
+    org.country = "LV"
+    suppliers = [
+        make_supplier(session, org, kind="agency" if n % 7 == 3 else "company", employees=n % 4)
+        for n in range(size)
+    ]
+    for n, supplier in enumerate(suppliers):
+        parent = None if n < 2 else suppliers[edges[n % len(edges)] % n]
+        make_link(session, org, parent, supplier, workers=1 + n % 5)
+    send_campaign(session, org.id, [s.id for s in suppliers])
+    session.commit()
+    assert org.id is not None
+    return org.id, suppliers
+
+
+def _answer(session: Session, supplier: Supplier, answers: dict[str, Any]) -> bool:
+    """Submit answers through the supplier's open invitation; False if it answered already."""
+    invitation = session.exec(
+        select(Invitation).where(Invitation.supplier_id == supplier.id)
+    ).first()
+    questionnaire = get_catalogue().current[QUESTIONNAIRE]
+    if invitation is None or invitation.response_id is not None:
+        return False  # added after the campaign, or answered already
+    response = respond.start(
+        session=session, invitation=invitation, questionnaire=questionnaire, now=utcnow()
+    )
+    save_answers(session=session, response=response, answers=answers)
+    respond.submit(
+        session=session,
+        invitation=invitation,
+        response=response,
+        questionnaire=questionnaire,
+        answers=answers,
+        respondent_name="Anna",
+    )
+    return True
+
+
+def _state(session: Session, organisation_id: int) -> tuple[set[Any], dict[int, Any]]:
+    """The open flags (fingerprint, severity, supplier, rule, data) and the scores."""
+    flags = {
+        (f.fingerprint, f.severity, f.supplier_id, f.rule, f.data)
+        for f in session.exec(
+            select(Flag).where(
+                Flag.organisation_id == organisation_id, col(Flag.last_run_id).is_(None)
+            )
+        )
+    }
+    scores = {
+        e.supplier_id: (e.own, e.carried, e.flags, e.critical, e.high, e.medium, e.low)
+        for e in session.exec(
+            select(SupplierExposure).where(SupplierExposure.organisation_id == organisation_id)
+        )
+    }
+    return flags, scores
+
+
+def _run(session: Session, organisation_id: int, trigger: str) -> dict[str, Any]:
+    run = jobs.run_now(
+        session=session, organisation_id=organisation_id, catalogue=get_catalogue(), trigger=trigger
+    )
+    session.expire_all()
+    return run.summary
+
+
+def _edit(session: Session, organisation_id: int, suppliers: list[Supplier], op: tuple) -> None:
+    kind, a, b = op
+    live = [s for s in suppliers if s.archived_at is None]
+    if not live:
+        return
+    x, y = live[a % len(live)], live[b % len(live)]
+    if kind == "answer":
+        _answer(session, x, ANSWERS[b % len(ANSWERS)])
+    elif kind == "link" and x.id != y.id:
+        chain.add_link(
+            session=session,
+            organisation_id=organisation_id,
+            data=chain.LinkData(parent_id=x.id, child_id=y.id, relation="subcontract", workers=3),
+        ) if not _linked(session, x, y) else None
+    elif kind == "unlink":
+        link = session.exec(select(Link).where(Link.child_id == x.id)).first()
+        if link is not None:
+            chain.delete_link(session=session, link=link)
+    elif kind == "move":
+        link = session.exec(select(Link).where(Link.child_id == x.id)).first()
+        if link is not None and link.parent_id is not None:
+            chain.update_link(
+                session=session,
+                link=link,
+                data=chain.LinkData(parent_id=None, child_id=x.id, relation="subcontract"),
+            )
+    elif kind == "add":
+        added = make_supplier(session, _org(session, organisation_id))
+        make_link(session, _org(session, organisation_id), x, added)
+        suppliers.append(added)
+    elif kind == "invite":
+        send_campaign(session, organisation_id, [x.id], title="Another round")
+    elif kind == "archive":
+        retire.archive(session, organisation_id, [x.id], actor_id=None, reason="deleted")
+    session.commit()
+
+
+def _linked(session: Session, x: Supplier, y: Supplier) -> bool:
+    return (
+        session.exec(
+            select(Link).where(
+                (Link.parent_id == x.id) & (Link.child_id == y.id)
+                | (Link.parent_id == y.id) & (Link.child_id == x.id)
+            )
+        ).first()
+        is not None
+    )
+
+
+def _org(session: Session, organisation_id: int) -> Any:
+    from supplychain.models import Organisation
+
+    return session.get(Organisation, organisation_id)
+
+
+OPS = st.tuples(
+    st.sampled_from(["answer"] * 5 + ["invite", "link", "unlink", "move", "add", "archive"]),
+    st.integers(0, 50),
+    st.integers(0, 50),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each example is slow
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    size=st.integers(10, 16),
+    edges=st.lists(st.integers(0, 100), min_size=1, max_size=8),
+    first=st.lists(OPS, min_size=1, max_size=4),
+    second=st.lists(OPS, min_size=1, max_size=4),
+)
+def test_an_incremental_run_equals_a_full_run(session, size, edges, first, second):
+    organisation_id, suppliers = _chain(session, size, edges)
+    _run(session, organisation_id, "cli")
+    for ops in (first, second):
+        for op in ops:
+            _edit(session, organisation_id, suppliers, op)
+        kept = _run(session, organisation_id, "response")
+        event(kept["method"]["mode"])
+    assert (
+        session.exec(select(RiskMark).where(RiskMark.organisation_id == organisation_id)).all()
+        == []
+    )
+    incremental = _state(session, organisation_id)
+    summary = _run(session, organisation_id, "cli")
+    assert summary["method"]["mode"] == "full"
+    assert _state(session, organisation_id) == incremental
+    assert kept | {"method": None} == summary | {"method": None}
+
+
+def test_an_answer_marks_its_supplier_and_the_next_run_reassesses_it_alone(session):
+    organisation_id, suppliers = _chain(session, 12, [1, 3, 5])
+    first = _run(session, organisation_id, "cli")
+    assert first["method"]["mode"] == "full"
+    assert _answer(session, suppliers[9], ANSWERS[3])
+    session.commit()
+    marks = session.exec(select(RiskMark).where(RiskMark.organisation_id == organisation_id)).all()
+    assert [(m.supplier_id, m.reason) for m in marks] == [(suppliers[9].id, "response")]
+    summary = _run(session, organisation_id, "response")
+    assert summary["method"]["mode"] == "incremental"
+    assert summary["method"]["reassessed"] == 1
+    assert summary["method"]["scores"] >= 1  # its own, and those above it whose worst rose
+    flags = session.exec(
+        select(Flag.rule).where(
+            Flag.supplier_id == suppliers[9].id, col(Flag.last_run_id).is_(None)
+        )
+    ).all()
+    assert "answer" in flags and "unassessed" not in flags
+    incremental = _state(session, organisation_id)
+    assert _run(session, organisation_id, "cli")["flags"] == summary["flags"]
+    assert _state(session, organisation_id) == incremental
+
+
+def test_nothing_changed_finishes_at_once(session):
+    organisation_id, _suppliers = _chain(session, 10, [2])
+    first = _run(session, organisation_id, "cli")
+    again = _run(session, organisation_id, "response")
+    assert again["method"] == {"mode": "unchanged", "reassessed": 0, "scores": 0}
+    assert {k: v for k, v in again.items() if k != "method"} == {
+        k: v for k, v in first.items() if k != "method"
+    }
+
+
+def test_each_kind_of_change_marks_or_asks_for_a_full_run(session):
+    organisation_id, suppliers = _chain(session, 10, [1])
+    _run(session, organisation_id, "cli")
+    supplier = suppliers[4]
+    pack = pack_for(supplier.country)
+    item = pack.items_for(is_agency=False, sector=supplier.sector)[0]
+    from supplychain.models import ScreeningResult
+    from supplychain.vocab import Role
+    from tests.factories import make_user
+
+    officer = make_user(session, _org(session, organisation_id), Role.OFFICER)
+    record_check(
+        session=session,
+        folder=None,
+        supplier=supplier,
+        user=officer,
+        item=item,
+        pack=pack,
+        checked_on=utcnow().date(),
+        result=ScreeningResult.FAILED,
+        note="",
+        valid_until=None,
+        document=None,
+    )
+    session.commit()
+    marks = session.exec(select(RiskMark.supplier_id, RiskMark.reason)).all()
+    assert (supplier.id, "screening") in marks
+    summary = _run(session, organisation_id, "response")
+    assert summary["method"]["mode"] == "incremental"
+    # A link changed: no mark names it, the audit trail does, and the run is a full one.
+    make_link(session, _org(session, organisation_id), suppliers[2], suppliers[7])
+    session.commit()
+    assert _run(session, organisation_id, "response")["method"]["why"] == "chain"
+
+
+def test_a_submitted_answer_shows_its_flags_on_the_supplier_page_after_the_workers_run(app, client):
+    from supplychain import db
+    from supplychain.models import Role
+    from tests.conftest import login
+    from tests.factories import PASSWORD, make_user
+
+    with app.app_context():
+        session = db.get_session()
+        organisation_id, suppliers = _chain(session, 40, [3, 1, 4, 1, 5])
+        make_user(session, _org(session, organisation_id), Role.OFFICER, email="o@ours.example")
+        session.commit()
+        _run(session, organisation_id, "cli")
+        deep = suppliers[-1]
+        assert _answer(session, deep, ANSWERS[1])
+        session.commit()
+        deep_id = deep.id
+    assert jobs.run_waiting(app) == 1  # the answer queued one run; the worker carries it out
+    with app.app_context():
+        session = db.get_session()
+        run = services.latest_run(session, organisation_id)
+        assert run is not None and run.summary["method"]["mode"] == "incremental"
+        flag = session.exec(
+            select(Flag).where(
+                Flag.supplier_id == deep_id, Flag.rule == "answer", Flag.first_run_id == run.id
+            )
+        ).first()
+        assert flag is not None
+    login(client, "o@ours.example", PASSWORD)
+    page = client.get(f"/chain/suppliers/{deep_id}").get_data(as_text=True)
+    assert f"/risk/flags/{flag.id}" in page
+
+
+def test_a_full_run_leaves_current_statistics_and_an_incremental_one_adds_none(session):
+    """The planners read the sizes of the flags and scores a full run just wrote (SQLite
+    gathers none by itself); an incremental run, which writes a few rows, does not analyse."""
+
+    def analysed() -> set[str]:
+        if session.get_bind().dialect.name == "sqlite":  # the table exists once analysed
+            query = "SELECT DISTINCT tbl FROM sqlite_stat1"
+        else:
+            query = "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+        return set(session.execute(sa.text(query)).scalars())
+
+    organisation_id, suppliers = _chain(session, 12, [1, 3])
+    _run(session, organisation_id, "cli")
+    assert set(jobs.STATISTICS) <= analysed()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.text("DELETE FROM sqlite_stat1"))
+        session.commit()
+        assert _answer(session, suppliers[4], ANSWERS[0])
+        assert _run(session, organisation_id, "response")["method"]["mode"] == "incremental"
+        assert analysed() == set()
