@@ -38,9 +38,9 @@ def run_once(
 ) -> Counts:
     """One tick: invite the suppliers of large campaigns, queue due reminders, send every due
     message, then carry out the chain imports, the risk assessments (those the imports queued
-    too) and the reports waiting, then the daily tasks if no runner did them in the last day;
-    return what happened. The worker runs it, and
-    so does an app's job thread (see jobs).
+    too) and the reports waiting, then the daily tasks if no runner did them in the last day
+    (the nightly full assessments they queue are carried out at the next tick); return what
+    happened. The worker runs it, and so does an app's job thread (see jobs).
 
     :param now: a fixed time for the whole tick (tests); by default the clock, read afresh.
     :param stop_event: when set, the tick stops after the message or job in hand.
@@ -58,6 +58,9 @@ def run_once(
     counts["cases_purged"] = periodic.run_daily(app, cases.PURGE, cases.purge, at)
     counts["signups_deleted"] = periodic.run_daily(
         app, accounts.SWEEP, accounts.delete_unconfirmed, at
+    )
+    counts["nightly_runs"] = periodic.run_daily(
+        app, assessments.NIGHTLY, assessments.queue_nightly, at
     )
     return counts
 

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from .. import leases
 from ..db import refresh_statistics
 from ..gcpause import gc_paused
+from ..jobstate import aware
 from ..models import AssessmentRun, Organisation, RunStatus, utcnow
 from ..questionnaires.loader import Catalogue
+from ..tenancy import in_org
 from . import incremental
 from .engine import evaluate, exposure
 from .inputs import load_inputs
@@ -153,6 +155,40 @@ def run_waiting(app: Flask, stop_event: threading.Event | None = None) -> int:
         execute(session=session, run=run, catalogue=get_catalogue(), now=utcnow())
 
     return leases.drain(app, claim_queued, carry_out, "assessment run", stop_event)[1]
+
+
+NIGHTLY = "risk.nightly"
+NIGHTLY_AFTER = timedelta(hours=23)  # a full run this recent makes the nightly one needless
+
+
+def queue_nightly(_app: Flask, session: Session, now: datetime) -> int:
+    """The nightly check (a periodic task): queue a full run for every organisation assessed
+    before whose last full run is a day old, so that whatever no mark named (a reference
+    figure changed by an upgrade, a check-in that came and went) is read again at least once a
+    day; return how many were queued."""
+    assessed = session.exec(select(AssessmentRun.organisation_id).distinct()).all()
+    queued = 0
+    for organisation_id in assessed:
+        last = aware(_last_full(session, organisation_id))
+        if last is None or last < now - NIGHTLY_AFTER:
+            queue_run(session=session, organisation_id=organisation_id, trigger="nightly")
+            queued += 1
+    return queued
+
+
+def _last_full(session: Session, organisation_id: int) -> datetime | None:
+    """When the organisation's latest full run started (runs kept before the method was
+    recorded were all full), looking back over its last hundred runs."""
+    runs = session.exec(
+        in_org(AssessmentRun, organisation_id)
+        .where(col(AssessmentRun.status) == RunStatus.DONE)
+        .order_by(col(AssessmentRun.id).desc())
+        .limit(100)
+    )
+    for run in runs:
+        if (run.summary or {}).get("method", {}).get("mode", "full") == "full":
+            return run.started_at or run.created_at
+    return None
 
 
 def next_due(session: Session, now: datetime) -> datetime | None:

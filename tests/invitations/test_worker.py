@@ -68,7 +68,7 @@ def test_worker_once_sends_what_is_due_and_says_so(app, session, runner, smtp):
     assert result.exit_code == 0, result.output
     said = (
         "reminders 0, sent 3, retried 0, dead 0, assessments 0, sendings 0, imports 0, reports 0, "
-        "cases_purged 0, signups_deleted 0"
+        "cases_purged 0, signups_deleted 0, nightly_runs 0"
     )
     assert result.output.strip() == said
     assert {m["Message-ID"] for m in smtp.messages} == ids

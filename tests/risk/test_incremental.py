@@ -4,6 +4,7 @@ result is the full run's on the same state."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -329,3 +330,18 @@ def test_a_full_run_leaves_current_statistics_and_an_incremental_one_adds_none(s
         assert _answer(session, suppliers[4], ANSWERS[0])
         assert _run(session, organisation_id, "response")["method"]["mode"] == "incremental"
         assert analysed() == set()
+
+
+def test_the_nightly_check_queues_one_full_run_a_day(app, session):
+    from supplychain.worker import run_once
+
+    organisation_id, _suppliers = _chain(session, 10, [1])
+    _run(session, organisation_id, "response")  # a first run: full
+    assert run_once(app)["nightly_runs"] == 0  # a full run within the day: none needed
+    now = utcnow() + timedelta(days=2)
+    assert run_once(app, now=now)["nightly_runs"] == 1
+    assert run_once(app, now=now + timedelta(hours=1))["assessments"] == 1
+    assert run_once(app, now=now + timedelta(hours=2))["nightly_runs"] == 0  # once a day
+    session.expire_all()
+    latest = services.latest_run(session, organisation_id)
+    assert latest.trigger == "nightly" and latest.summary["method"]["mode"] == "full"
