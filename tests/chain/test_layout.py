@@ -68,6 +68,7 @@ def test_too_many_groups_are_drawn_one_per_tier(monkeypatch):
     monkeypatch.setattr(layout, "MAX_GROUPS", 2)
     edges = [(None, 1, "subcontract"), (None, 2, "subcontract"), (1, 3, "supply")]
     edges += [(2, 4, "supply"), (4, 1, "subcontract")]  # 4 -> 1: back up a tier
+    edges += [(1, 2, "subcontract")]  # within tier 1: no line once its sections are one group
     drawn = _map(edges, {1: "F41", 2: "N81", 3: "A01", 4: "H49"})
     groups = {n.key: n.members for n in drawn.nodes if n.kind == "group"}
     assert groups == {"g1-*": 2, "g2-*": 2}
