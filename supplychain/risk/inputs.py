@@ -267,17 +267,26 @@ def _invitations(
 ) -> dict[int, InvitationFacts]:
     """Each invited supplier's newest invitation (of the suppliers ids only, if given), and
     whether it was answered."""
-    newest = select(func.max(col(Invitation.id))).where(
-        col(Invitation.organisation_id) == organisation_id
+    # The invitations no newer one of their supplier superseded: an anti-join, which both
+    # planners do well. IN (max(id) GROUP BY supplier) took PostgreSQL 78 s on 33k invitations
+    # bulk-written since its last statistics (a nested loop over the grouped ids).
+    newer = sa.orm.aliased(Invitation)
+    superseded = (
+        select(newer.id)
+        .where(
+            newer.organisation_id == organisation_id,
+            newer.supplier_id == Invitation.supplier_id,
+            col(newer.id) > Invitation.id,
+        )
+        .exists()
     )
+    query = in_org(Invitation, organisation_id).where(~superseded)
     if ids is not None:
-        newest = newest.where(col(Invitation.supplier_id).in_(list(ids)))
-    newest = newest.group_by(col(Invitation.supplier_id))
+        query = query.where(col(Invitation.supplier_id).in_(list(ids)))
     rows = session.execute(
-        in_org(Invitation, organisation_id)
-        .where(col(Invitation.id).in_(newest))
-        .outerjoin(Response, col(Response.id) == col(Invitation.response_id))
-        .with_only_columns(
+        query.outerjoin(
+            Response, col(Response.id) == col(Invitation.response_id)
+        ).with_only_columns(
             col(Invitation.supplier_id),
             col(Invitation.expires_at),
             col(Invitation.revoked_at),
