@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ..chain.graph import ROOT, analyse, build_graph
 from ..chain.retire import live_links, live_suppliers
@@ -262,14 +263,12 @@ def _responses(
     return found
 
 
-def _invitations(
-    session: Session, organisation_id: int, ids: Collection[int] | None = None
-) -> dict[int, InvitationFacts]:
-    """Each invited supplier's newest invitation (of the suppliers ids only, if given), and
-    whether it was answered."""
-    # The invitations no newer one of their supplier superseded: an anti-join, which both
-    # planners do well. IN (max(id) GROUP BY supplier) took PostgreSQL 78 s on 33k invitations
-    # bulk-written since its last statistics (a nested loop over the grouped ids).
+def newest_invitations(organisation_id: int) -> SelectOfScalar[Invitation]:
+    """The organisation's invitations that no newer one of their supplier superseded.
+
+    An anti-join, which both planners do well: IN (max(id) GROUP BY supplier) took PostgreSQL
+    78 s on 33k invitations bulk-written since its last statistics (a nested loop over the
+    grouped ids), and grouping every invitation cost 0.1-0.3 s where only a few are wanted."""
     newer = sa.orm.aliased(Invitation)
     superseded = (
         select(newer.id)
@@ -280,7 +279,15 @@ def _invitations(
         )
         .exists()
     )
-    query = in_org(Invitation, organisation_id).where(~superseded)
+    return in_org(Invitation, organisation_id).where(~superseded)
+
+
+def _invitations(
+    session: Session, organisation_id: int, ids: Collection[int] | None = None
+) -> dict[int, InvitationFacts]:
+    """Each invited supplier's newest invitation (of the suppliers ids only, if given), and
+    whether it was answered."""
+    query = newest_invitations(organisation_id)
     if ids is not None:
         query = query.where(col(Invitation.supplier_id).in_(list(ids)))
     rows = session.execute(
