@@ -267,7 +267,8 @@ def incremental_rows(session, org_id: int, base: float, catalogue, n: int) -> li
         ok = n <= 10_000 or seconds / base <= target
         print(
             f"{name}: {seconds:.3f} s = {seconds / base:.2f}x baseline "
-            f"({method.get('mode')} run, {method.get('reassessed')} suppliers re-evaluated, "
+            f"({method.get('mode')} run{' (' + method['why'] + ')' if 'why' in method else ''}, "
+            f"{method.get('reassessed')} suppliers re-evaluated, "
             f"{method.get('scores', '-')} scores rewritten; target <= {target}x) {mark(ok)}"
         )
         failures += [] if ok else [f"{n} {name}"]

@@ -16,9 +16,10 @@ from sqlmodel import Session
 _signals = Namespace()
 
 #: What an assessment reads of an organisation changed: a chain import was applied, a link a
-#: supplier disclosed was confirmed, a supplier submitted its answers, or an officer confirmed
-#: what a worker's report shows. Risk queues an assessment (the change names the run's
-#: trigger: import, disclosure, response, worker-report).
+#: supplier disclosed was confirmed, a link was added, changed or deleted, a supplier submitted
+#: its answers, or an officer confirmed what a worker's report shows. Risk queues an
+#: assessment (the change names the run's trigger: import, disclosure, link, response,
+#: worker-report).
 supplier_data_changed = _signals.signal("supplier-data-changed")
 
 #: What an assessment reads of some suppliers changed, without asking for a run of its own (a
@@ -34,9 +35,10 @@ def data_changed(
     user_id: int | None = None,
     suppliers: Collection[int] | None = None,
 ) -> None:
-    """Send supplier_data_changed: the change is "import", "disclosure", "response" or
+    """Send supplier_data_changed: the change is "import", "disclosure", "link", "response" or
     "worker-report"; user_id is the user who made it (None for a supplier); suppliers are the
-    ones whose own facts it changed (None: it may change anything, such as the chain's links).
+    ones whose own facts it changed (None: it may change anything, such as the chain's links;
+    for "link", the changed links' children, which moved with everything below them).
     """
     supplier_data_changed.send(
         session,

@@ -5,12 +5,13 @@ run is checked in tests/respond/test_answering.py."""
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from supplychain.chain import importer
+from supplychain.chain import services as chain
 from supplychain.chain.tabular import COLUMNS, read_table
 from supplychain.invitations import disclosures
-from supplychain.models import AssessmentRun, LinkStatus
+from supplychain.models import AssessmentRun, LinkStatus, RiskMark
 from tests.factories import make_link, make_org, make_supplier
 
 CHAIN = f"""{",".join(COLUMNS)}
@@ -33,9 +34,29 @@ def test_a_chain_import_queues_an_assessment(session):
 
 def test_a_confirmed_disclosure_queues_an_assessment(session):
     org = make_org(session)
-    link = make_link(session, org, make_supplier(session, org), make_supplier(session, org))
-    link.status = LinkStatus.PROPOSED
+    parent, child = make_supplier(session, org), make_supplier(session, org)
+    data = chain.LinkData(parent_id=parent.id, child_id=child.id, relation="subcontract")
+    link = chain.add_link(
+        session=session, organisation_id=org.id, data=data, status=LinkStatus.PROPOSED
+    )
+    assert _runs(session, org) == [("link", "queued", None)]  # a link added queues one too
+    session.execute(delete(AssessmentRun))
     session.commit()
     disclosures.confirm(session=session, link=link, actor_id=None)
     session.commit()
     assert _runs(session, org) == [("disclosure", "queued", None)]
+
+
+def test_a_link_changed_queues_an_assessment_and_marks_its_ends(session):
+    org = make_org(session)
+    a, b, c = (make_supplier(session, org) for _ in range(3))
+    link = make_link(session, org, a, c)
+    chain.update_link(
+        session=session,
+        link=link,
+        data=chain.LinkData(parent_id=b.id, child_id=c.id, relation="subcontract"),
+    )
+    session.commit()
+    marks = session.exec(select(RiskMark.supplier_id, RiskMark.reason)).all()
+    assert sorted(set(marks)) == sorted({(c.id, "link"), (a.id, "link-end"), (b.id, "link-end")})
+    assert _runs(session, org) == [("link", "queued", None)]

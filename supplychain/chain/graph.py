@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -258,6 +258,44 @@ def paths_to(graph: Graph, node: int, limit: int = 25) -> tuple[list[list[int]],
     relevant = graph.subgraph(ancestors | {node})
     found = list(itertools.islice(nx.shortest_simple_paths(relevant, ROOT, node), limit + 1))
     return found[:limit], len(found) > limit
+
+
+def retier(
+    region: Collection[int],
+    links: Iterable[tuple[int, int]],
+    tier: Mapping[int, int],
+) -> dict[int, int] | None:
+    """The tiers of a region's nodes after the links into it changed, from those links alone.
+
+    region: nodes closed downwards (every child of a member is a member); links: every link
+    into a member, (parent or ROOT, child); tier: the tiers of the reached parents outside the
+    region, which no change inside it can move. Returns the members that are reached, with
+    their tiers, or None where the region holds a loop (its members settle in no order).
+    """
+    members = set(region)
+    parents: dict[int, list[int]] = {node: [] for node in members}
+    children: dict[int, list[int]] = {node: [] for node in members}
+    waiting = dict.fromkeys(members, 0)
+    for parent, child in links:
+        parents[child].append(parent)
+        if parent in members:
+            children[parent].append(child)
+            waiting[child] += 1
+    queue = deque(node for node, n in waiting.items() if n == 0)
+    found: dict[int, int] = {}
+    settled = 0
+    while queue:
+        node = queue.popleft()
+        settled += 1
+        reached = [found[p] for p in parents[node] if p in found]
+        reached += [tier[p] for p in parents[node] if p not in members and p in tier]
+        if reached:
+            found[node] = min(reached) + 1
+        for child in children[node]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                queue.append(child)
+    return found if settled == len(members) else None
 
 
 def analyse(graph: Graph, agencies: Collection[int] = ()) -> ChainAnalysis:

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from .. import audit
+from .. import audit, events
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
 from ..reference.codes import normalise_nace
 from ..tenancy import in_org
@@ -268,7 +268,25 @@ def add_link(
     session.add(link)
     session.flush()
     record_link_created(session, link, actor_id)
+    _links_changed(session, link.organisation_id, [link], actor_id)
     return link
+
+
+def _links_changed(
+    session: Session,
+    organisation_id: int,
+    ends: list[Link | tuple[int | None, int]],
+    actor_id: int | None,
+) -> None:
+    """Tell risk which suppliers a link change touched: the children (they and everything
+    below them may have moved; an assessment is queued) and the parents (their own links
+    changed). ends: the links, or their (parent, child) before a change."""
+    pairs = [(e.parent_id, e.child_id) if isinstance(e, Link) else e for e in ends]
+    parents = {parent for parent, _ in pairs if parent is not None}
+    events.touched(session, organisation_id, "link-end", parents)
+    events.data_changed(
+        session, organisation_id, "link", user_id=actor_id, suppliers={c for _, c in pairs}
+    )
 
 
 def record_link_event(
@@ -295,12 +313,15 @@ def update_link(
     *, session: Session, link: Link, data: LinkData, actor_id: int | None = None
 ) -> Link:
     values = clean_link(session, link.organisation_id, data, existing_id=link.id)
+    before = (link.parent_id, link.child_id)
     _update(session, link, values, actor_id, "link.updated")
+    _links_changed(session, link.organisation_id, [before, link], actor_id)
     return link
 
 
 def delete_link(*, session: Session, link: Link, actor_id: int | None = None) -> None:
     record_link_event(session, link, "link.deleted", actor_id)
+    _links_changed(session, link.organisation_id, [link], actor_id)
     session.delete(link)
     session.flush()
 

@@ -12,8 +12,11 @@ change's transaction (services.mark). The next run plans (plan) one of three way
   changes are re-read whole;
 - incremental: the marked suppliers (and those whose invitation deadline passed since the
   previous run) have the LOCAL_RULES re-evaluated, over a part of the chain read around them
-  (local_inputs); every other flag stays as it is; exposure is recomputed for them and every
-  supplier above them (carried is the worst risk below, engine.carry);
+  (local_inputs); where links were added, moved or deleted, every rule is re-evaluated for the
+  region below them (regions.py), whose tiers and paths moved; every other flag stays as it
+  is; exposure is recomputed for them and every supplier above them (carried is the worst
+  risk below, engine.carry), and the snapshot rows of the region and of the changed links are
+  renewed;
 - unchanged: nothing marked and nothing passed: the run copies the previous run's figures and
   writes no flag or score.
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +38,15 @@ import networkx as nx
 import sqlalchemy as sa
 from sqlmodel import Session, col, func
 
-from ..chain.graph import ROOT, analyse, build_graph
+from ..chain.graph import (
+    ROOT,
+    ChainAnalysis,
+    Graph,
+    analyse,
+    build_graph,
+    intermediary_chains,
+    labour_hire_edges,
+)
 from ..chain.retire import live_links
 from ..models import (
     AssessmentRun,
@@ -55,7 +66,7 @@ from ..models import (
 from ..questionnaires.loader import Catalogue
 from ..tenancy import in_org
 from ..vocab import GRAVEST_FIRST
-from . import tally
+from . import snapshot, tally
 from .bulk import insert_rows
 from .engine import SILENCE_WEIGHT, WEIGHTS, carry, evaluate
 from .findings import RiskInputs
@@ -75,8 +86,10 @@ from .inputs import (
     supplier_facts,
     worker_case_facts,
 )
+from .regions import LINK, Region, region
 from .rules import RULES, RULES_VERSION
 from .services import FLAG_COLUMNS
+from .structural_rules import floors_unknown
 
 LOCAL_RULES = frozenset(
     {
@@ -102,6 +115,10 @@ LOCAL_ACTIONS = (
     "invitation.revoked",
     "case.confirmed",
     "campaign.created",  # each invitation marks its supplier as it is made
+    # a link's child (regions.LINK) and its parents before and after
+    "link.created",
+    "link.updated",
+    "link.deleted",
 )
 FULL_TRIGGERS = frozenset({"manual", "cli", "api", "demo", "nightly"})
 MOST_MARKED = 2000  # more marked suppliers than this: a full run reads them as fast
@@ -113,12 +130,15 @@ class Plan:
     marks: tuple[int, ...]  # the marks read, deleted when the run is kept
     suppliers: frozenset[int] = frozenset()  # re-evaluated by an incremental run
     why: str = ""  # why a run is full
+    moved: Region | None = None  # the region below changed links: every rule re-evaluated
 
     def method(self, reassessed: int, scores: int | None = None) -> dict[str, Any]:
         """What run.summary["method"] keeps of the plan."""
         found: dict[str, Any] = {"mode": self.mode, "reassessed": reassessed}
         if self.why:
             found["why"] = self.why
+        if self.moved is not None:  # of those, below changed links: every rule evaluated
+            found["region"] = len(self.moved.below)
         if scores is not None:
             found["scores"] = scores
         return found
@@ -130,14 +150,14 @@ def plan(
     """How to carry out run, from the marks waiting and what changed since previous."""
     rows = session.execute(
         in_org(RiskMark, run.organisation_id).with_only_columns(
-            col(RiskMark.id), col(RiskMark.supplier_id)
+            col(RiskMark.id), col(RiskMark.supplier_id), col(RiskMark.reason)
         )
     ).all()
-    marks = tuple(mark_id for mark_id, _ in rows)
-    why = _why_full(session, run, previous, now, [sid for _, sid in rows])
+    marks = tuple(mark_id for mark_id, _, _ in rows)
+    why = _why_full(session, run, previous, now, [sid for _, sid, _ in rows])
     if why or previous is None:
         return Plan("full", marks, why=why or "first")
-    touched = {sid for _, sid in rows if sid is not None}
+    touched = {sid for _, sid, _ in rows if sid is not None}
     touched |= set(
         session.execute(
             passed_deadlines(run.organisation_id, started(previous), now).with_only_columns(
@@ -147,7 +167,15 @@ def plan(
     )
     if len(touched) > MOST_MARKED:
         return Plan("full", marks, why="many")
-    return Plan("incremental" if touched else "unchanged", marks, frozenset(touched))
+    children = {sid for _, sid, reason in rows if reason == LINK and sid is not None}
+    if not children:
+        return Plan("incremental" if touched else "unchanged", marks, frozenset(touched))
+    if not previous.has_snapshot:  # a run from before snapshots: no tiers kept
+        return Plan("full", marks, why="snapshot")
+    below = region(session, run.organisation_id, children, MOST_MARKED)
+    if isinstance(below, str):
+        return Plan("full", marks, why=below)
+    return Plan("incremental", marks, frozenset(touched | below.below), moved=below)
 
 
 def _why_full(
@@ -209,10 +237,15 @@ def local_inputs(
     ids: Collection[int],
     catalogue: Catalogue,
     now: datetime,
+    moved: Region | None = None,
 ) -> RiskInputs:
     """What LOCAL_RULES read about the suppliers ids: their own facts, the links next to them
-    and the facts of those links' other ends (the rest of the chain left out)."""
+    and the facts of those links' other ends (the rest of the chain left out); with moved,
+    also what every rule reads about the region's suppliers: the links into them and up their
+    paths, with the tiers there, and the check-ins of every site."""
     links = link_facts(session, organisation_id, touching=ids)
+    if moved is not None:
+        links = {**moved.links, **links}
     disclosed = disclosed_links(session, organisation_id, ids)
     around = set(ids) | {c for _, c in links} | {p for p, _ in links if p != ROOT}
     around |= {child for children in disclosed.values() for child, _ in children}
@@ -227,7 +260,7 @@ def local_inputs(
     check_ins = check_in_groups(session, organisation_id, now.date())
     return RiskInputs(
         graph=graph,
-        analysis=analyse(graph, agencies),
+        analysis=analyse(graph, agencies) if moved is None else _part(graph, agencies, moved),
         suppliers=suppliers,
         links=links,
         responses=_only(suppliers, _responses(session, organisation_id, catalogue, ids)),
@@ -238,7 +271,23 @@ def local_inputs(
         screening=screening_facts(session, organisation_id, suppliers, now.date(), ids),
         worker_cases=_only(suppliers, worker_case_facts(session, organisation_id, set(ids))),
         sites=site_facts(session, organisation_id, suppliers),
-        check_ins=tuple(g for g in check_ins if g.supplier_id in ids),
+        check_ins=check_ins if moved else tuple(g for g in check_ins if g.supplier_id in ids),
+    )
+
+
+def _part(graph: Graph, agencies: Collection[int], moved: Region) -> ChainAnalysis:
+    """The analysis of a part of the chain read around a region: the tiers it was read with
+    (the region's settled anew), the intermediary chains within the part; no loops (a region
+    with one asks for a full run), and nothing the rules do not read."""
+    hire = labour_hire_edges(graph)
+    return ChainAnalysis(
+        tier=dict(moved.tier),
+        depth={},
+        cycles=(),
+        unreachable=frozenset(),
+        labour_hire_edges=hire,
+        labour_hire_reach=frozenset(),
+        intermediary_chains=intermediary_chains(graph, agencies, hire),
     )
 
 
@@ -250,15 +299,19 @@ def _home_country(session: Session, organisation_id: int) -> str:
 
 
 def local_findings(
-    inputs: RiskInputs, ids: Collection[int], overrides: Mapping[str, Any]
+    inputs: RiskInputs,
+    ids: Collection[int],
+    overrides: Mapping[str, Any],
+    whole: Collection[int] = frozenset(),
 ) -> FlagSet:
-    """The LOCAL_RULES' flags on the suppliers ids (the flags the rules raise on the
-    neighbours read with them are left out: they saw only a part of their facts)."""
-    rules = {rid: rule for rid, rule in RULES.items() if rid in LOCAL_RULES}
+    """The LOCAL_RULES' flags on the suppliers ids, and every rule's on those of whole (the
+    flags the rules raise on the neighbours read with them are left out: they saw only a part
+    of their facts)."""
+    rules = RULES if whole else {rid: rule for rid, rule in RULES.items() if rid in LOCAL_RULES}
     everything = evaluate(inputs, rules, overrides)
     found = FlagSet()
     for i, supplier_id in enumerate(everything.suppliers):
-        if supplier_id in ids:
+        if supplier_id in whole or (supplier_id in ids and everything.rules[i] in LOCAL_RULES):
             found.add(everything[i])
     return found
 
@@ -274,7 +327,12 @@ class Stored:
     other: list[tuple[int | None, Severity]] = field(default_factory=list)  # (supplier, sev.)
 
 
-def open_flags(session: Session, organisation_id: int, ids: Collection[int]) -> Stored:
+def open_flags(
+    session: Session,
+    organisation_id: int,
+    ids: Collection[int],
+    whole: Collection[int] = frozenset(),
+) -> Stored:
     stored = Stored()
     for chunk in id_chunks(ids):
         assert chunk is not None
@@ -291,7 +349,7 @@ def open_flags(session: Session, organisation_id: int, ids: Collection[int]) -> 
             )
         )
         for flag_id, key, rule, severity, indicator, supplier_id in rows:
-            if rule in LOCAL_RULES:
+            if rule in LOCAL_RULES or supplier_id in whole:
                 stored.local[key] = (flag_id, rule, Severity(severity), indicator)
             else:
                 stored.other.append((supplier_id, Severity(severity)))
@@ -459,9 +517,10 @@ def summary_after(
     closed: Sequence[tuple[str, Severity, str]],
     organisation_id: int,
     changes: Sequence[Change],
+    moved: bool = False,
 ) -> dict[str, Any]:
     """The previous run's summary with the flags closed and added, the answered suppliers and
-    the exposure by tier read again."""
+    the exposure by tier read again (whole where tiers moved)."""
     summary = dict(previous)
     severities = Counter(previous.get("by_severity", {}))
     rules = Counter(previous.get("by_rule", {}))
@@ -483,7 +542,7 @@ def summary_after(
     summary["answered"] = _answered(session, organisation_id)
     summary["invited"] = _invited(session, organisation_id)
     totals = previous.get("tier_totals")
-    if totals is None or not _update_tiers(session, organisation_id, summary, changes):
+    if moved or totals is None or not _update_tiers(session, organisation_id, summary, changes):
         summary["exposure_by_tier"], summary["tier_totals"] = _exposure_by_tier(
             session, organisation_id
         )
@@ -634,10 +693,11 @@ def carry_out(
         run.summary = dict(previous.summary or {}) | {"method": planned.method(0, 0)}
         return
     assert previous.id is not None
-    ids, organisation_id = planned.suppliers, run.organisation_id
-    inputs = local_inputs(session, organisation_id, ids, catalogue, now)
-    found = local_findings(inputs, ids, overrides)
-    stored = open_flags(session, organisation_id, ids)
+    ids, organisation_id, moved = planned.suppliers, run.organisation_id, planned.moved
+    whole = moved.below if moved is not None else frozenset()
+    inputs = local_inputs(session, organisation_id, ids, catalogue, now, moved)
+    found = local_findings(inputs, ids, overrides, whole)
+    stored = open_flags(session, organisation_id, ids, whole)
     closed, new = keep_flags(session, run, previous.id, found, stored)
     pairs = [*stored.other, *found.severity_pairs()]
     live = [sid for sid in ids if sid in inputs.suppliers]
@@ -648,14 +708,37 @@ def carry_out(
         set(previous.questionnaires)
         | {f"{r.questionnaire.id} v{r.questionnaire.version}" for r in inputs.responses.values()}
     )
+    floors = None if moved is None else _keep_region(session, run, previous, inputs, moved)
     summary = summary_after(
-        session, previous.summary or {}, found, new, closed, organisation_id, changes
+        session, previous.summary or {}, found, new, closed, organisation_id, changes, bool(whole)
     )
+    if floors is not None:
+        summary["no_floor_known"] = floors
     opened = [(found.rules[i], found.severities[i], found.indicators[i]) for i in new]
     counted = tally.updated(session, run, summary.get(tally.KEY), closed, opened)
     if counted is not None:
         summary[tally.KEY] = counted
     run.summary = summary | {"method": planned.method(len(ids), len(changes))}
+
+
+def _keep_region(
+    session: Session,
+    run: AssessmentRun,
+    previous: AssessmentRun,
+    inputs: RiskInputs,
+    moved: Region,
+) -> dict[str, int]:
+    """Renew the snapshot rows of the region's suppliers and of the links into the changed
+    links' children; return the work countries with no labour-cost floor known, counted again
+    over those links (the previous run's counts, less the links closed, plus the new)."""
+    assert previous.id is not None
+    closed, opened = snapshot.keep_region(
+        session, run, inputs, moved.below, moved.children, previous.id
+    )
+    counts = Counter((previous.summary or {}).get("no_floor_known", {}))
+    counts.subtract(floors_unknown(replace(inputs, links=closed)))
+    counts.update(floors_unknown(replace(inputs, links=opened)))
+    return {country: n for country, n in sorted(counts.items()) if n > 0}
 
 
 def _copy(run: AssessmentRun, previous: AssessmentRun) -> None:

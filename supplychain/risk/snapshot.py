@@ -70,24 +70,62 @@ def keep_chain(
     if previous is not None and previous.has_snapshot and previous.chain_hash == run.chain_hash:
         return  # the same suppliers and links as the previous run: its rows hold for this one
     previous_id = previous.id if previous is not None else None
-    tier = inputs.analysis.tier
-    # Each row as the database gives it back, key columns first (compared as whole tuples).
-    suppliers = {sid: (sid,) + facts + (tier.get(sid),) for sid, facts in inputs.suppliers.items()}
+    suppliers = _supplier_rows(inputs, inputs.suppliers)
+    links = _link_rows(session, inputs, inputs.links)
+    _keep(session, run, _SUPPLIERS, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id)
+    _keep(session, run, _LINKS, ("parent_id", "child_id"), LINK_VALUES, links, previous_id)
+
+
+def keep_region(
+    session: Session,
+    run: AssessmentRun,
+    inputs: RiskInputs,
+    below: Collection[int],
+    children: Collection[int],
+    previous_id: int,
+) -> tuple[dict[tuple[int, int], LinkFacts], dict[tuple[int, int], LinkFacts]]:
+    """What an incremental run read of a region whose links changed (risk.regions): the
+    suppliers below (their tiers moved) and the links into children (the changed links'
+    children). Returns the links whose rows it closed and those it opened."""
+    suppliers = _supplier_rows(inputs, below)
+    into = {key: facts for key, facts in inputs.links.items() if key[1] in children}
+    links = _link_rows(session, inputs, into)
+    _keep(
+        session, run, _SUPPLIERS, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id, below
+    )
+    closed, opened = _keep(
+        session, run, _LINKS, ("parent_id", "child_id"), LINK_VALUES, links, previous_id, children
+    )
+    gone = {(p or ROOT, c): LinkFacts(*row) for p, c, *row in closed}
+    return gone, {(p or ROOT, c): into[(p or ROOT, c)] for p, c in opened}
+
+
+# SQLModel's stubs don't declare the __table__ SQLAlchemy's mapping gives every table model.
+_SUPPLIERS: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
+_LINKS: sa.Table = RunLink.__table__  # type: ignore[attr-defined]
+
+
+def _supplier_rows(inputs: RiskInputs, ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
+    """Each supplier's row as the database gives it back, key column first (compared whole)."""
+    tier, facts = inputs.analysis.tier, inputs.suppliers
+    return {sid: (sid,) + facts[sid] + (tier.get(sid),) for sid in ids if sid in facts}
+
+
+def _link_rows(
+    session: Session, inputs: RiskInputs, links: Mapping[tuple[int, int], LinkFacts]
+) -> dict[tuple[int | None, int], tuple[Any, ...]]:
+    """Each link's row as the database gives it back, key columns first (compared whole)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    links: dict[tuple[int | None, int], tuple[Any, ...]] = {}
-    for (parent, child), facts in inputs.links.items():
+    rows: dict[tuple[int | None, int], tuple[Any, ...]] = {}
+    for (parent, child), facts in links.items():
         key = (None if parent == ROOT else parent, child)
         # The contract's dates are not kept: a flag they shaped names its months in its evidence.
         value: Decimal | float | None = facts.contract_value_eur
         hours: Decimal | float | None = facts.labour_hours
         if sqlite:  # SQLite keeps NUMERIC as REAL and sqlite3 binds no Decimal: floats both ways
             value, hours = _real(facts.contract_value_eur), _real(facts.labour_hours)
-        links[key] = (*key, facts.relation, facts.workers, value, hours, facts.work_country)
-    # SQLModel's stubs don't declare the __table__ SQLAlchemy's mapping gives every table model.
-    supplier_table: sa.Table = RunSupplier.__table__  # type: ignore[attr-defined]
-    link_table: sa.Table = RunLink.__table__  # type: ignore[attr-defined]
-    _keep(session, run, supplier_table, ("supplier_id",), SUPPLIER_VALUES, suppliers, previous_id)
-    _keep(session, run, link_table, ("parent_id", "child_id"), LINK_VALUES, links, previous_id)
+        rows[key] = (*key, facts.relation, facts.workers, value, hours, facts.work_country)
+    return rows
 
 
 def _real(value: Decimal | None) -> float | None:
@@ -102,15 +140,19 @@ def _keep(
     values: tuple[str, ...],
     current: Mapping[Any, tuple[Any, ...]],
     previous_id: int | None,
-) -> None:
-    """Close the open rows that changed or went, and open rows for the new and changed.
+    only: Collection[int] | None = None,
+) -> tuple[list[tuple[Any, ...]], list[Any]]:
+    """Close the open rows that changed or went, and open rows for the new and changed (with
+    only, among the rows whose last key column is one of only); return the rows closed and the
+    keys of the rows opened.
 
     The open rows are read through the driver as plain tuples and compared whole with
     `current` (key columns, then values): SQLAlchemy's row objects cost seconds at 100k."""
     unchanged: set[Any] = set()
     closed: list[int] = []
+    gone: list[tuple[Any, ...]] = []
     connection = session.connection()
-    if previous_id is not None:
+    if previous_id is not None and (only is None or only):
         mark = "?" if connection.dialect.name == "sqlite" else "%s"
         names = ", ".join((*keys, *values, "id"))
         # Table and column names are the models' own, never input.
@@ -118,10 +160,13 @@ def _keep(
             f"SELECT {names} FROM {table.name} "  # noqa: S608
             f"WHERE organisation_id = {mark} AND last_run_id IS NULL"
         )
+        ids = sorted(only) if only is not None else []
+        if only is not None:
+            query += f" AND {keys[-1]} IN ({', '.join([mark] * len(ids))})"
         driver = connection.connection.dbapi_connection
         assert driver is not None  # None only once the connection is closed
         cursor = driver.cursor()
-        cursor.execute(query, (run.organisation_id,))
+        cursor.execute(query, (run.organisation_id, *ids))
         single = len(keys) == 1
         for row in cursor.fetchall():
             key = row[0] if single else row[:2]
@@ -129,6 +174,7 @@ def _keep(
                 unchanged.add(key)
             else:
                 closed.append(row[-1])
+                gone.append(row[:-1])
         cursor.close()
     for start in range(0, len(closed), CHUNK):
         session.execute(
@@ -137,12 +183,14 @@ def _keep(
             .values(last_run_id=previous_id)
         )
     head, tail = (run.organisation_id,), (run.id,)
+    opened = [key for key in current if key not in unchanged]
     insert_rows(
         session,
         table,
         ("organisation_id", *keys, *values, "first_run_id"),
-        (head + row + tail for key, row in current.items() if key not in unchanged),
+        (head + current[key] + tail for key in opened),
     )
+    return gone, opened
 
 
 # ---- reading ----------------------------------------------------------------------------------

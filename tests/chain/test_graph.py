@@ -133,3 +133,33 @@ def test_no_paths_to_the_organisation_itself_or_to_a_company_not_in_the_chain():
     graph = g.build_graph([(None, 1, "subcontract")])
     assert g.paths_to(graph, 0) == ([], False)
     assert g.paths_to(graph, 42) == ([], False)
+
+
+def test_retier_settles_a_region_from_the_links_into_it():
+    # 1 -> 3 -> 4 and 2 -> 4 outside the region {3, 4, 5}; 5 hangs below 4; 6 is unreached.
+    links = [(1, 3), (3, 4), (2, 4), (4, 5), (9, 4)]
+    assert g.retier({3, 4, 5}, links, {1: 1, 2: 3}) == {3: 2, 4: 3, 5: 4}
+    assert g.retier({3, 4, 5, 6}, [*links, (8, 6)], {1: 1, 2: 3}) == {3: 2, 4: 3, 5: 4}
+    assert g.retier({3}, [], {}) == {}
+
+
+def test_retier_finds_no_order_in_a_loop():
+    assert g.retier({3, 4}, [(1, 3), (3, 4), (4, 3)], {1: 1}) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges, edges, st.integers(0, 40))
+def test_retier_agrees_with_the_tiers_of_the_changed_chain(rows, added, removed):
+    """Links added and removed: the tiers of the region below their children, settled from the
+    links into it and the tiers outside it before the change, equal a new BFS of the whole."""
+    kept = [row for i, row in enumerate(rows) if i % 41 != removed]
+    after = _graph([*kept, *(row for row in added if row[:2] not in {r[:2] for r in kept})])
+    before = _graph(rows)
+    seeds = {c for _p, c, _r in added} | {c for _p, c, _r in rows if (_p, c, _r) not in kept}
+    region = set().union(*(nx.descendants(after, s) | {s} for s in seeds if s in after))
+    outside = {n: t for n, t in g.tiers(before).items() if n not in region}
+    found = g.retier(region, list(after.in_edges(region)), outside)
+    if any(c & region for c in (c.members for c in g.cycles(after))):
+        assert found is None
+    else:
+        assert found == {n: t for n, t in g.tiers(after).items() if n in region}

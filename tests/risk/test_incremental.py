@@ -19,6 +19,8 @@ from supplychain.models import (
     Invitation,
     Link,
     RiskMark,
+    RunLink,
+    RunSupplier,
     Supplier,
     SupplierExposure,
     utcnow,
@@ -90,8 +92,9 @@ def _answer(session: Session, supplier: Supplier, answers: dict[str, Any]) -> bo
     return True
 
 
-def _state(session: Session, organisation_id: int) -> tuple[set[Any], dict[int, Any]]:
-    """The open flags (fingerprint, severity, supplier, rule, data) and the scores."""
+def _state(session: Session, organisation_id: int) -> tuple[Any, ...]:
+    """The open flags (fingerprint, severity, supplier, rule, data), the scores and the open
+    snapshot rows (the chain as the latest run read it)."""
     flags = {
         (f.fingerprint, f.severity, f.supplier_id, f.rule, f.data)
         for f in session.exec(
@@ -106,7 +109,18 @@ def _state(session: Session, organisation_id: int) -> tuple[set[Any], dict[int, 
             select(SupplierExposure).where(SupplierExposure.organisation_id == organisation_id)
         )
     }
-    return flags, scores
+    kept = tuple(
+        {
+            tuple(v for k, v in row.model_dump().items() if k not in ("id", "first_run_id"))
+            for row in session.exec(
+                select(model).where(
+                    model.organisation_id == organisation_id, col(model.last_run_id).is_(None)
+                )
+            )
+        }
+        for model in (RunSupplier, RunLink)
+    )
+    return flags, scores, kept
 
 
 def _run(session: Session, organisation_id: int, trigger: str) -> dict[str, Any]:
@@ -198,7 +212,8 @@ def test_an_incremental_run_equals_a_full_run(session, size, edges, first, secon
         for op in ops:
             _edit(session, organisation_id, suppliers, op)
         kept = _run(session, organisation_id, "response")
-        event(kept["method"]["mode"])
+        method = kept["method"]
+        event(f"{method['mode']} {method.get('why', '')}{'links' if 'region' in method else ''}")
     assert (
         session.exec(select(RiskMark).where(RiskMark.organisation_id == organisation_id)).all()
         == []
@@ -272,8 +287,15 @@ def test_each_kind_of_change_marks_or_asks_for_a_full_run(session):
     assert (supplier.id, "screening") in marks
     summary = _run(session, organisation_id, "response")
     assert summary["method"]["mode"] == "incremental"
-    # A link changed: no mark names it, the audit trail does, and the run is a full one.
+    # A link added marks its child (it and all below it may move) and its parent.
     make_link(session, _org(session, organisation_id), suppliers[2], suppliers[7])
+    session.commit()
+    marks = session.exec(select(RiskMark.supplier_id, RiskMark.reason)).all()
+    assert set(marks) == {(suppliers[7].id, "link"), (suppliers[2].id, "link-end")}
+    assert _run(session, organisation_id, "link")["method"]["mode"] == "incremental"
+    # A supplier edited: no mark names it, the audit trail does, and the run is a full one.
+    data = chain.SupplierData(**{**chain.as_mapping(suppliers[3]), "name": "Renamed SIA"})
+    chain.update_supplier(session=session, supplier=suppliers[3], data=data)
     session.commit()
     assert _run(session, organisation_id, "response")["method"]["why"] == "chain"
 
@@ -345,3 +367,71 @@ def test_the_nightly_check_queues_one_full_run_a_day(app, session):
     session.expire_all()
     latest = services.latest_run(session, organisation_id)
     assert latest.trigger == "nightly" and latest.summary["method"]["mode"] == "full"
+
+
+def _same_as_full(session: Session, organisation_id: int, trigger: str = "link") -> dict:
+    """Run as the worker would after a change, then a full run: both leave the same state."""
+    kept = _run(session, organisation_id, trigger)
+    incremental = _state(session, organisation_id)
+    summary = _run(session, organisation_id, "cli")
+    assert _state(session, organisation_id) == incremental
+    assert kept | {"method": None} == summary | {"method": None}
+    return kept["method"]
+
+
+def _line(session: Session, size: int) -> tuple[int, list[Supplier]]:
+    """A chain of one line: suppliers[n] on tier n + 1; every fourth an agency."""
+    org = make_org(session)
+    org.country = "LV"
+    suppliers = [
+        make_supplier(session, org, kind="agency" if n % 4 == 3 else "company") for n in range(size)
+    ]
+    for n, supplier in enumerate(suppliers):
+        make_link(session, org, suppliers[n - 1] if n else None, supplier, workers=2 + n % 3)
+    session.commit()
+    assert org.id is not None
+    return org.id, suppliers
+
+
+def test_a_link_moved_up_reassesses_the_region_below_it_beside_a_loop(session):
+    """A link moved two tiers up: its child and everything below it move, and only they (with
+    the link's old and new parents) are evaluated again, while a loop elsewhere stays."""
+    organisation_id, suppliers = _line(session, 12)
+    org = _org(session, organisation_id)
+    make_link(session, org, suppliers[3], suppliers[2])  # a loop: 2 -> 3 -> 2
+    assert _run(session, organisation_id, "cli")["by_rule"]["chain-cycle"] == 2
+    link = session.exec(select(Link).where(Link.child_id == suppliers[8].id)).one()
+    data = chain.LinkData(
+        parent_id=suppliers[5].id, child_id=suppliers[8].id, relation="labour_hire"
+    )
+    chain.update_link(session=session, link=link, data=data)
+    session.commit()
+    method = _same_as_full(session, organisation_id)
+    assert method["mode"] == "incremental" and method["region"] == 4  # 8 to 11
+    assert method["reassessed"] == 6  # with its parents before and after
+    tiers = dict(
+        session.exec(
+            select(RunSupplier.supplier_id, RunSupplier.tier).where(
+                col(RunSupplier.last_run_id).is_(None)
+            )
+        ).all()
+    )
+    assert tiers[suppliers[8].id] == 7 and tiers[suppliers[11].id] == 10
+
+
+def test_deleting_a_link_that_closed_a_loop_is_incremental_and_ends_its_flags(session):
+    organisation_id, suppliers = _line(session, 10)
+    loop = make_link(session, _org(session, organisation_id), suppliers[7], suppliers[5])
+    assert _run(session, organisation_id, "cli")["by_rule"]["chain-cycle"] == 3
+    chain.delete_link(session=session, link=loop)
+    session.commit()
+    assert _same_as_full(session, organisation_id)["mode"] == "incremental"
+    assert "chain-cycle" not in _run(session, organisation_id, "cli")["by_rule"]
+    # Closing the loop again cannot be settled tier by tier: a full run.
+    make_link(session, _org(session, organisation_id), suppliers[7], suppliers[5])
+    session.commit()
+    assert _same_as_full(session, organisation_id) == {
+        "mode": "full",
+        "reassessed": 10,
+        "why": "loop",
+    }
