@@ -39,7 +39,7 @@ def test_a_confirmed_disclosure_queues_an_assessment(session):
     link = chain.add_link(
         session=session, organisation_id=org.id, data=data, status=LinkStatus.PROPOSED
     )
-    assert _runs(session, org) == [("link", "queued", None)]  # a link added queues one too
+    assert _runs(session, org) == [("supplier", "queued", None)]  # new suppliers queued one
     session.execute(delete(AssessmentRun))
     session.commit()
     disclosures.confirm(session=session, link=link, actor_id=None)
@@ -51,6 +51,9 @@ def test_a_link_changed_queues_an_assessment_and_marks_its_ends(session):
     org = make_org(session)
     a, b, c = (make_supplier(session, org) for _ in range(3))
     link = make_link(session, org, a, c)
+    assert _runs(session, org) == [("supplier", "queued", None)]  # suppliers and link added
+    session.execute(delete(RiskMark))
+    session.execute(delete(AssessmentRun))
     chain.update_link(
         session=session,
         link=link,

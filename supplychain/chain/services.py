@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from .. import audit, events
 from ..models import Link, LinkSource, LinkStatus, Relation, Supplier, SupplierKind
@@ -136,6 +136,8 @@ def record_supplier_created(session: Session, supplier: Supplier, actor_id: int 
     audit.record(
         session, user_id=actor_id, action="supplier.created", obj=supplier, code=supplier.code
     )
+    assert supplier.id is not None  # flushed
+    _changed(session, supplier.organisation_id, "supplier", {supplier.id}, set(), actor_id)
 
 
 def update_supplier(
@@ -150,6 +152,15 @@ def update_supplier(
     _update(
         session, supplier, values, actor_id, "supplier.updated", fields=",".join(sorted(changed))
     )
+    if changed:  # its buyers read its facts too (whether they named it, for one)
+        assert supplier.id is not None
+        buyers = session.exec(
+            select(Link.parent_id).where(
+                Link.child_id == supplier.id, col(Link.parent_id).is_not(None)
+            )
+        ).all()
+        ends = {b for b in buyers if b is not None}
+        _changed(session, supplier.organisation_id, "supplier", {supplier.id}, ends, actor_id)
     return supplier
 
 
@@ -278,15 +289,26 @@ def _links_changed(
     ends: list[Link | tuple[int | None, int]],
     actor_id: int | None,
 ) -> None:
-    """Tell risk which suppliers a link change touched: the children (they and everything
-    below them may have moved; an assessment is queued) and the parents (their own links
-    changed). ends: the links, or their (parent, child) before a change."""
+    """Tell risk which suppliers a link change touched: the children and the parents (ends:
+    the links, or their (parent, child) before a change)."""
     pairs = [(e.parent_id, e.child_id) if isinstance(e, Link) else e for e in ends]
     parents = {parent for parent, _ in pairs if parent is not None}
-    events.touched(session, organisation_id, "link-end", parents)
-    events.data_changed(
-        session, organisation_id, "link", user_id=actor_id, suppliers={c for _, c in pairs}
-    )
+    _changed(session, organisation_id, "link", {c for _, c in pairs}, parents, actor_id)
+
+
+def _changed(
+    session: Session,
+    organisation_id: int,
+    change: str,
+    below: set[int],
+    ends: set[int],
+    actor_id: int | None,
+) -> None:
+    """Tell risk what a change to the chain touched, and have it assessed: below, suppliers
+    that moved or changed with everything below them (marked with change as the reason), and
+    ends, suppliers whose own links or neighbours changed (marked "<change>-end")."""
+    events.touched(session, organisation_id, f"{change}-end", ends)
+    events.data_changed(session, organisation_id, change, user_id=actor_id, suppliers=below)
 
 
 def record_link_event(

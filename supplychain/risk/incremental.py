@@ -47,7 +47,7 @@ from ..chain.graph import (
     intermediary_chains,
     labour_hire_edges,
 )
-from ..chain.retire import live_links
+from ..chain.retire import live_links, live_suppliers
 from ..models import (
     AssessmentRun,
     AuditEvent,
@@ -86,7 +86,7 @@ from .inputs import (
     supplier_facts,
     worker_case_facts,
 )
-from .regions import LINK, Region, region
+from .regions import BELOW, Region, region
 from .rules import RULES, RULES_VERSION
 from .services import FLAG_COLUMNS
 from .structural_rules import floors_unknown
@@ -115,10 +115,12 @@ LOCAL_ACTIONS = (
     "invitation.revoked",
     "case.confirmed",
     "campaign.created",  # each invitation marks its supplier as it is made
-    # a link's child (regions.LINK) and its parents before and after
+    # a link's child or a supplier (regions.BELOW) and its buyers, before and after
     "link.created",
     "link.updated",
     "link.deleted",
+    "supplier.created",
+    "supplier.updated",
 )
 FULL_TRIGGERS = frozenset({"manual", "cli", "api", "demo", "nightly"})
 MOST_MARKED = 2000  # more marked suppliers than this: a full run reads them as fast
@@ -167,7 +169,7 @@ def plan(
     )
     if len(touched) > MOST_MARKED:
         return Plan("full", marks, why="many")
-    children = {sid for _, sid, reason in rows if reason == LINK and sid is not None}
+    children = {sid for _, sid, reason in rows if reason in BELOW and sid is not None}
     if not children:
         return Plan("incremental" if touched else "unchanged", marks, frozenset(touched))
     if not previous.has_snapshot:  # a run from before snapshots: no tiers kept
@@ -539,6 +541,7 @@ def summary_after(
     summary["by_severity"] = {k: v for k, v in severities.items() if v}
     summary["by_rule"] = {k: v for k, v in rules.items() if v}
     summary["by_indicator"] = {k: v for k, v in indicators.items() if v}
+    summary["suppliers"] = _suppliers(session, organisation_id)
     summary["answered"] = _answered(session, organisation_id)
     summary["invited"] = _invited(session, organisation_id)
     totals = previous.get("tier_totals")
@@ -620,6 +623,14 @@ def _tiers(session: Session, organisation_id: int, ids: Collection[int]) -> dict
             ).all()
         )
     return found
+
+
+def _suppliers(session: Session, organisation_id: int) -> int:
+    """Live suppliers (a supplier added is a region of its own, see regions.py)."""
+    query = sa.select(func.count()).select_from(
+        live_suppliers(organisation_id).with_only_columns(col(Supplier.id)).subquery()
+    )
+    return int(session.execute(query).scalar_one())
 
 
 def _answered(session: Session, organisation_id: int) -> int:

@@ -1,9 +1,10 @@
 """The part of the chain that changed links moved, for an incremental run (issue 24).
 
-Adding, moving or deleting a link marks the link's child (services.mark, reason LINK) and the
-suppliers at its other end, before and after (an ordinary mark: their own links changed). A
-link change moves nothing but its child and what lies below it: every path to any other
-supplier avoids the link. So the tiers and paths of every supplier outside the region below
+Adding, moving or deleting a link marks the link's child (services.mark, a reason in BELOW)
+and the suppliers at its other end, before and after (an ordinary mark: their own links
+changed); so does adding or editing a supplier (its buyers read its facts). A link change
+moves nothing but its child and what lies below it: every path to any other supplier avoids
+the link. So the tiers and paths of every supplier outside the region below
 the marked children stay those the previous run kept in its snapshot (run_supplier), and the
 region's are settled from the links into it (chain.graph.retier).
 
@@ -25,7 +26,9 @@ from ..models import Link, LinkStatus, RunSupplier
 from .findings import LinkFacts
 from .inputs import id_chunks, link_facts
 
-LINK = "link"  # a mark's reason: the link into this supplier changed
+# The reasons of marks whose supplier moved or changed with everything below it: a link into
+# it was added, moved or deleted, or it was added or edited (chain.services).
+BELOW = frozenset({"link", "supplier"})
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,10 @@ def _edit(session: Session, organisation_id: int, suppliers: list[Supplier], op:
         added = make_supplier(session, _org(session, organisation_id))
         make_link(session, _org(session, organisation_id), x, added)
         suppliers.append(added)
+    elif kind == "edit":
+        edits = [{"country": "EE"}, {"kind": "agency"}, {"sector": "N81.2"}, {"employees": 0}]
+        data = chain.SupplierData(**{**chain.as_mapping(x), **edits[b % len(edits)]})
+        chain.update_supplier(session=session, supplier=x, data=data)
     elif kind == "invite":
         send_campaign(session, organisation_id, [x.id], title="Another round")
     elif kind == "archive":
@@ -187,7 +191,9 @@ def _org(session: Session, organisation_id: int) -> Any:
 
 
 OPS = st.tuples(
-    st.sampled_from(["answer"] * 5 + ["invite", "link", "unlink", "move", "add", "archive"]),
+    st.sampled_from(
+        ["answer"] * 4 + ["invite", "link", "unlink", "move", "add", "edit", "archive"]
+    ),
     st.integers(0, 50),
     st.integers(0, 50),
 )
@@ -293,9 +299,16 @@ def test_each_kind_of_change_marks_or_asks_for_a_full_run(session):
     marks = session.exec(select(RiskMark.supplier_id, RiskMark.reason)).all()
     assert set(marks) == {(suppliers[7].id, "link"), (suppliers[2].id, "link-end")}
     assert _run(session, organisation_id, "link")["method"]["mode"] == "incremental"
-    # A supplier edited: no mark names it, the audit trail does, and the run is a full one.
-    data = chain.SupplierData(**{**chain.as_mapping(suppliers[3]), "name": "Renamed SIA"})
-    chain.update_supplier(session=session, supplier=suppliers[3], data=data)
+    # A supplier edited marks it and its buyers.
+    data = chain.SupplierData(**{**chain.as_mapping(suppliers[7]), "name": "Renamed SIA"})
+    chain.update_supplier(session=session, supplier=suppliers[7], data=data)
+    session.commit()
+    marks = session.exec(select(RiskMark.supplier_id, RiskMark.reason)).all()
+    buyers = {(suppliers[1].id, "supplier-end"), (suppliers[2].id, "supplier-end")}
+    assert set(marks) == {(suppliers[7].id, "supplier"), *buyers}
+    assert _run(session, organisation_id, "supplier")["method"]["mode"] == "incremental"
+    # A supplier archived: no mark names it, the audit trail does, and the run is a full one.
+    retire.archive(session, organisation_id, [suppliers[3].id], actor_id=None, reason="deleted")
     session.commit()
     assert _run(session, organisation_id, "response")["method"]["why"] == "chain"
 
