@@ -448,3 +448,33 @@ def test_deleting_a_link_that_closed_a_loop_is_incremental_and_ends_its_flags(se
         "reassessed": 10,
         "why": "loop",
     }
+
+
+def test_the_report_says_which_suppliers_a_changed_link_moved(app):
+    from supplychain import db
+    from supplychain.reports import services as reports
+    from supplychain.reports.context import Scope
+
+    with app.app_context():
+        session = db.get_session()
+        organisation_id, suppliers = _line(session, 6)
+        _run(session, organisation_id, "cli")
+        link = session.exec(select(Link).where(Link.child_id == suppliers[3].id)).one()
+        data = chain.LinkData(
+            parent_id=suppliers[0].id, child_id=suppliers[3].id, relation="supply"
+        )
+        chain.update_link(session=session, link=link, data=data)
+        session.commit()
+        assert _run(session, organisation_id, "link")["method"]["region"] == 3
+    said = {}
+    for lang in ("en", "lv"):
+        with app.test_request_context():
+            session = db.get_session()
+            report = reports.queue_report(
+                session=session, organisation_id=organisation_id, scope=Scope(), lang=lang,
+                kind="summary",
+            )  # fmt: skip
+            session.commit()
+            said[lang] = " ".join(reports.report_html(session, report, get_catalogue()).split())
+    assert "Of them, 3 suppliers stood at or below links or suppliers" in said["en"]
+    assert "No tiem 3 piegādātāji atradās pie pievienotām" in said["lv"]
