@@ -628,8 +628,56 @@ def apply(
             prune=prune,
             confirmed=confirmed,
         )
-    events.data_changed(session, organisation_id, "import", user_id=actor_id)
+    touched = _touched(session, organisation_id, changes)
+    if touched is None:  # it may touch anything: assessed whole
+        events.data_changed(session, organisation_id, "import", user_id=actor_id)
+    else:
+        below, ends = touched
+        events.touched(session, organisation_id, "import-end", ends)
+        events.data_changed(session, organisation_id, "import", user_id=actor_id, suppliers=below)
     return changes
+
+
+MARK_AT_MOST = 2000  # a larger diff is assessed whole (risk.incremental.MOST_MARKED)
+
+
+def _touched(
+    session: Session, organisation_id: int, changes: ImportDiff
+) -> tuple[set[int], set[int]] | None:
+    """What an import's diff touched, as chain.services marks a change by hand: the suppliers
+    added or changed and the children of the links added, changed or deleted (each with all
+    below it), and the parents of those links and the buyers of the changed suppliers; None
+    where it restored, took out or placed suppliers, or touched more than MARK_AT_MOST."""
+    if changes.restored_suppliers or changes.removed_suppliers or changes.restored_links:
+        return None
+    if changes.placed:
+        return None
+    links = [*changes.added_links, *(k for k, _ in changes.changed_links), *changes.removed_links]
+    codes = {*changes.added_suppliers, *(code for code, _ in changes.changed_suppliers)}
+    if len(codes) + len(links) > MARK_AT_MOST:
+        return None
+    named = codes | {c for _, c in links} | {p for p, _ in links if p is not None}
+    table = Supplier.__table__  # type: ignore[attr-defined]
+    query = sa.select(table.c.code, table.c.id).where(
+        table.c.organisation_id == organisation_id, table.c.code.in_(sorted(named))
+    )
+    ids: dict[str, int] = {code: sid for code, sid in session.connection().execute(query)}
+    below = {ids[code] for code in codes} | {ids[c] for _, c in links}
+    ends = {ids[p] for p, _ in links if p is not None}
+    changed = [ids[code] for code, _ in changes.changed_suppliers]
+    link = Link.__table__  # type: ignore[attr-defined]
+    ends |= set(
+        session.connection()
+        .execute(
+            sa.select(link.c.parent_id).where(
+                link.c.organisation_id == organisation_id,
+                link.c.child_id.in_(changed),
+                link.c.parent_id.is_not(None),
+            )
+        )
+        .scalars()
+    )
+    return below, ends
 
 
 def _apply(

@@ -27,8 +27,9 @@ from .findings import LinkFacts
 from .inputs import id_chunks, link_facts
 
 # The reasons of marks whose supplier moved or changed with everything below it: a link into
-# it was added, moved or deleted, or it was added or edited (chain.services).
-BELOW = frozenset({"link", "supplier"})
+# it was added, moved or deleted, or it was added or edited (chain.services, by hand or by an
+# import's diff).
+BELOW = frozenset({"link", "supplier", "import"})
 
 
 @dataclass(frozen=True)

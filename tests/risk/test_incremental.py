@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from supplychain.chain import retire
 from supplychain.chain import services as chain
@@ -478,3 +478,37 @@ def test_the_report_says_which_suppliers_a_changed_link_moved(app):
             said[lang] = " ".join(reports.report_html(session, report, get_catalogue()).split())
     assert "Of them, 3 suppliers stood at or below links or suppliers" in said["en"]
     assert "No tiem 3 piegādātāji atradās pie pievienotām" in said["lv"]
+
+
+FIRST_FILE = """,A,A SIA,subcontract,LV,F41.2,40003000001,a@x.lv,company,10,8,50000,4000
+A,B,B SIA,subcontract,LV,F41.2,40003000002,b@x.lv,company,5,6,20000,2000
+B,C,C SIA,labour_hire,LV,F41.2,40003000003,c@x.lv,agency,3,4,5000,900
+C,D,D SIA,subcontract,EE,F41.2,40003000004,d@x.lv,company,2,3,,
+"""
+SECOND_FILE = """,A,A SIA,subcontract,LV,F41.2,40003000001,a@x.lv,company,10,8,50000,4000
+A,B,B SIA,subcontract,LV,F41.2,40003000002,b@x.lv,company,5,6,20000,2000
+B,C,C SIA,labour_hire,LV,F41.2,40003000003,c@x.lv,agency,3,9,5000,900
+A,D,D SIA,subcontract,LT,F41.2,40003000004,d@x.lv,company,2,3,,
+B,E,E SIA,labour_hire,UA,F41.2,40003000005,e@x.lv,agency,1,2,,
+"""
+
+
+def test_an_import_marks_its_diff_and_the_next_run_reads_only_that(session):
+    """A second chain file changes a supplier, a link's workers, adds a link and a supplier:
+    the diff is marked as the same edits by hand would be, and the run is incremental."""
+    from supplychain.chain import importer
+    from supplychain.chain.tabular import COLUMNS, read_table
+
+    org = make_org(session)
+    org.country = "LV"
+    for text in (FIRST_FILE, SECOND_FILE):
+        content = (",".join(COLUMNS) + "\n" + text).encode()
+        plan = importer.parse_chain(read_table("chain.csv", content))
+        importer.apply(session, org.id, plan, filename="chain.csv", content=content)
+        session.commit()
+        if text is FIRST_FILE:
+            assert _run(session, org.id, "import")["method"]["why"] == "first"
+    marks = session.exec(select(RiskMark.reason, func.count()).group_by(RiskMark.reason)).all()
+    assert dict(marks) == {"import": 3, "import-end": 3}  # C, D, E below; A, B, C above
+    method = _same_as_full(session, org.id, "import")
+    assert method["mode"] == "incremental" and method["region"] == 3
