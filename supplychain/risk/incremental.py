@@ -88,7 +88,7 @@ from .inputs import (
 )
 from .regions import BELOW, Region, region
 from .rules import RULES, RULES_VERSION
-from .services import FLAG_COLUMNS
+from .services import FLAG_COLUMNS, FULL_TRIGGERS
 from .structural_rules import floors_unknown
 
 LOCAL_RULES = frozenset(
@@ -123,7 +123,6 @@ LOCAL_ACTIONS = (
     "supplier.updated",
     "chain.imported",  # its diff is marked; one that restores or takes out marks everything
 )
-FULL_TRIGGERS = frozenset({"manual", "cli", "api", "demo", "nightly"})
 MOST_MARKED = 2000  # more marked suppliers than this: a full run reads them as fast
 
 

@@ -101,8 +101,7 @@ def run_now(
 ) -> AssessmentRun:
     """Queue and carry out a run at once (the CLI, small chains, the demo). The run is
     claimed in the commit that makes it visible, so no worker takes it as well; where a worker
-    claimed the waiting run first, this one is a run of its own. A waiting run taken over
-    takes this trigger: "Assess now" after an answer queued a run asks for a full one."""
+    claimed the waiting run first, this one is a run of its own."""
     now = utcnow()
     run = queue_run(
         session=session, organisation_id=organisation_id, trigger=trigger, user_id=user_id
@@ -110,7 +109,7 @@ def run_now(
     claimed = session.execute(
         sa.update(AssessmentRun)
         .where(col(AssessmentRun.id) == run.id, col(AssessmentRun.status) == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, claimed_until=now + LEASE, trigger=trigger)
+        .values(status=RunStatus.RUNNING, claimed_until=now + LEASE)
     )
     # An UPDATE's result is a CursorResult, but Session.execute is typed as returning a Result.
     if claimed.rowcount != 1:  # type: ignore[attr-defined]

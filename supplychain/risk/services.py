@@ -44,14 +44,22 @@ from .structural_rules import floors_unknown
 LEASE = timedelta(minutes=10)
 
 
+# Triggers that ask for a full run (risk.incremental.plan): a person or a schedule asking.
+FULL_TRIGGERS = frozenset({"manual", "cli", "api", "demo", "nightly"})
+
+
 def queue_run(
     *, session: Session, organisation_id: int, trigger: str, user_id: int | None = None
 ) -> AssessmentRun:
-    """Ask for an assessment; a run already waiting for this organisation covers this one too."""
+    """Ask for an assessment; a run already waiting for this organisation covers this one too
+    (and becomes a full one if this trigger asks for that: "Assess now" after an answer)."""
     waiting = session.exec(
         in_org(AssessmentRun, organisation_id).where(col(AssessmentRun.status) == RunStatus.QUEUED)
     ).first()
     if waiting is not None:
+        if trigger in FULL_TRIGGERS and waiting.trigger not in FULL_TRIGGERS:
+            waiting.trigger = trigger
+            session.add(waiting)
         return waiting
     run = AssessmentRun(
         organisation_id=organisation_id, trigger=trigger, user_id=user_id, status=RunStatus.QUEUED

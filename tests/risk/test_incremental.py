@@ -512,3 +512,14 @@ def test_an_import_marks_its_diff_and_the_next_run_reads_only_that(session):
     assert dict(marks) == {"import": 3, "import-end": 3}  # C, D, E below; A, B, C above
     method = _same_as_full(session, org.id, "import")
     assert method["mode"] == "incremental" and method["region"] == 3
+
+
+def test_asking_for_a_run_makes_the_one_a_change_queued_a_full_one(session):
+    organisation_id, suppliers = _line(session, 5)
+    _run(session, organisation_id, "cli")
+    make_link(session, _org(session, organisation_id), suppliers[0], suppliers[3])
+    session.commit()
+    waiting = services.queue_run(session=session, organisation_id=organisation_id, trigger="link")
+    assert waiting.trigger == "link"  # queued by the change
+    method = _run(session, organisation_id, "manual")["method"]  # Assess now takes it over
+    assert (method["mode"], method["why"]) == ("full", "asked")
