@@ -128,16 +128,17 @@ def create_supplier(
     session.add(supplier)
     session.flush()
     record_supplier_created(session, supplier, actor_id)
+    assert supplier.id is not None  # flushed
+    _changed(session, organisation_id, "supplier", {supplier.id}, set(), actor_id)
     return supplier
 
 
 def record_supplier_created(session: Session, supplier: Supplier, actor_id: int | None) -> None:
-    """The audit entry for a new supplier (added by hand or from a disclosure)."""
+    """The audit entry for a new supplier (added by hand or from a disclosure; the caller
+    marks it for risk, events.touched with "supplier")."""
     audit.record(
         session, user_id=actor_id, action="supplier.created", obj=supplier, code=supplier.code
     )
-    assert supplier.id is not None  # flushed
-    _changed(session, supplier.organisation_id, "supplier", {supplier.id}, set(), actor_id)
 
 
 def update_supplier(

@@ -75,6 +75,8 @@ def propose_links(
             chain.record_supplier_created(session, child, None)  # type: ignore[arg-type]
         if link is not None:
             chain.record_link_created(session, link, None)
+    if new:  # a new company is read by the next run whole, as one added by hand
+        events.touched(session, organisation_id, "supplier", [c.id for c in new if c.id])
     return [link for link in links if link is not None]
 
 
