@@ -86,7 +86,7 @@ from .inputs import (
     supplier_facts,
     worker_case_facts,
 )
-from .regions import BELOW, Region, region
+from .regions import BELOW, Region, kept_tiers, region, walk
 from .rules import RULES, RULES_VERSION
 from .services import FLAG_COLUMNS, FULL_TRIGGERS
 from .structural_rules import floors_unknown
@@ -398,25 +398,6 @@ def own_scores(
     return {sid: round(100 * (1 - value)) for sid, value in chance.items()}
 
 
-def ancestors(session: Session, organisation_id: int, ids: Collection[int]) -> set[int]:
-    """ids and every supplier above them over the confirmed live links, in one recursive
-    query (UNION, not UNION ALL: a loop ends)."""
-    link = Link.__table__  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
-    live = sa.and_(
-        link.c.organisation_id == organisation_id,
-        link.c.status == LinkStatus.CONFIRMED,
-        link.c.archived_at.is_(None),
-        link.c.parent_id.is_not(None),
-    )
-    up = (
-        sa.select(link.c.parent_id.label("id"))
-        .where(live, link.c.child_id.in_(list(ids)))
-        .cte("up", recursive=True)
-    )
-    up = up.union(sa.select(link.c.parent_id).where(live, link.c.child_id == up.c.id))
-    return set(ids) | set(session.execute(sa.select(up.c.id)).scalars())
-
-
 def _links(organisation_id: int) -> sa.Select[Any]:
     return live_links(organisation_id).where(col(Link.status) == LinkStatus.CONFIRMED)
 
@@ -445,7 +426,7 @@ def rescore(
     """Store the new own exposure and flag counts of the re-evaluated suppliers and the carried
     exposure of them and everything above them; return the rows that changed."""
     organisation_id = run.organisation_id
-    up = ancestors(session, organisation_id, own)
+    up = walk(session, organisation_id, own, up=True)
     edges: list[tuple[int, int]] = []
     for chunk in id_chunks(up):
         assert chunk is not None
@@ -559,7 +540,7 @@ def _update_tiers(
     told from them (a tier's highest value fell, or a supplier had no score)."""
     if any(before is None for _, before, _ in changes):
         return False
-    tiers = _tiers(session, organisation_id, [node for node, _, _ in changes])
+    tiers = kept_tiers(session, organisation_id, [node for node, _, _ in changes])
     totals = {t: list(v) for t, v in summary["tier_totals"].items()}
     by_tier = {t: dict(v) for t, v in summary["exposure_by_tier"].items()}
     fell: set[str] = set()
@@ -606,23 +587,6 @@ def _on_tiers(query: Any, organisation_id: int) -> Any:
             col(RunSupplier.last_run_id).is_(None),
         )
     )
-
-
-def _tiers(session: Session, organisation_id: int, ids: Collection[int]) -> dict[int, int | None]:
-    """The suppliers' tiers in the chain the latest runs read (their open snapshot rows)."""
-    found: dict[int, int | None] = {}
-    for chunk in id_chunks(ids):
-        assert chunk is not None
-        found.update(
-            session.execute(
-                sa.select(col(RunSupplier.supplier_id), col(RunSupplier.tier)).where(
-                    col(RunSupplier.organisation_id) == organisation_id,
-                    col(RunSupplier.supplier_id).in_(chunk),
-                    col(RunSupplier.last_run_id).is_(None),
-                )
-            ).all()
-        )
-    return found
 
 
 def _suppliers(session: Session, organisation_id: int) -> int:

@@ -48,11 +48,11 @@ def region(
     """The region below children, or why a full run is needed instead: "many" (more than
     most suppliers below them), "loop" (the region holds a loop) or "snapshot" (a tier the
     previous run kept does not fit the links)."""
-    below = _below(session, organisation_id, children, most)
+    below = walk(session, organisation_id, children, up=False, most=most)
     if len(below) > most:
         return "many"
     links = _links_into(session, organisation_id, below)
-    known = _kept_tiers(session, organisation_id, {p for p, _ in links} - below)
+    known = _reached(session, organisation_id, {p for p, _ in links} - below)
     settled = retier(below, links, known)
     if settled is None:
         return "loop"
@@ -81,7 +81,7 @@ def _paths_above(
         more = _links_into(session, organisation_id, need)
         links |= more
         loaded |= need
-        known |= _kept_tiers(session, organisation_id, {p for p, _ in more} - known.keys())
+        known |= _reached(session, organisation_id, {p for p, _ in more} - known.keys())
         parents: dict[int, list[int]] = {}
         for parent, child in more:
             parents.setdefault(child, []).append(parent)
@@ -97,25 +97,28 @@ def _paths_above(
     return True
 
 
-def _below(
-    session: Session, organisation_id: int, children: Collection[int], most: int
+def walk(
+    session: Session,
+    organisation_id: int,
+    ids: Collection[int],
+    *,
+    up: bool,
+    most: int | None = None,
 ) -> set[int]:
-    """children and every supplier below them over the confirmed live links, up to most + 1
-    (one recursive query; UNION, not UNION ALL: a loop ends)."""
+    """ids and every supplier above them (up) or below them over the confirmed live links, in
+    one recursive query (UNION, not UNION ALL: a loop ends); with most, up to most + 1."""
     link = Link.__table__  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
     live = sa.and_(
         link.c.organisation_id == organisation_id,
         link.c.status == LinkStatus.CONFIRMED,
         link.c.archived_at.is_(None),
+        link.c.parent_id.is_not(None),
     )
-    down = (
-        sa.select(link.c.child_id.label("id"))
-        .where(live, link.c.parent_id.in_(list(children)))
-        .cte("down", recursive=True)
-    )
-    down = down.union(sa.select(link.c.child_id).where(live, link.c.parent_id == down.c.id))
-    found = session.execute(sa.select(down.c.id).limit(most + 1)).scalars()
-    return set(children) | set(found)
+    near, far = (link.c.child_id, link.c.parent_id) if up else (link.c.parent_id, link.c.child_id)
+    step = sa.select(far.label("id")).where(live, near.in_(list(ids))).cte("walk", recursive=True)
+    step = step.union(sa.select(far).where(live, near == step.c.id))
+    query = sa.select(step.c.id) if most is None else sa.select(step.c.id).limit(most + 1)
+    return set(ids) | set(session.execute(query).scalars())
 
 
 def _links_into(
@@ -128,11 +131,13 @@ def _links_into(
     return found
 
 
-def _kept_tiers(session: Session, organisation_id: int, ids: Collection[int]) -> dict[int, int]:
-    """The tiers the latest runs kept (their open snapshot rows) of the reached suppliers of
-    ids; ROOT is 0."""
-    found = {ROOT: 0}
-    for chunk in id_chunks(set(ids) - {ROOT}):
+def kept_tiers(
+    session: Session, organisation_id: int, ids: Collection[int]
+) -> dict[int, int | None]:
+    """The suppliers' tiers in the chain the latest runs read (their open snapshot rows; None:
+    not reached)."""
+    found: dict[int, int | None] = {}
+    for chunk in id_chunks(ids):
         assert chunk is not None
         found.update(
             session.execute(
@@ -140,8 +145,13 @@ def _kept_tiers(session: Session, organisation_id: int, ids: Collection[int]) ->
                     col(RunSupplier.organisation_id) == organisation_id,
                     col(RunSupplier.supplier_id).in_(chunk),
                     col(RunSupplier.last_run_id).is_(None),
-                    col(RunSupplier.tier).is_not(None),
                 )
             ).all()
         )
     return found
+
+
+def _reached(session: Session, organisation_id: int, ids: Collection[int]) -> dict[int, int]:
+    """kept_tiers of the reached suppliers of ids, and ROOT's (0)."""
+    kept = kept_tiers(session, organisation_id, set(ids) - {ROOT})
+    return {ROOT: 0} | {sid: tier for sid, tier in kept.items() if tier is not None}
