@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from supplychain import db, jobs
@@ -14,6 +15,7 @@ from supplychain.models import (
     AssessmentRun,
     OutboxMessage,
     OutboxStatus,
+    RiskMark,
     Role,
     RunStatus,
 )
@@ -69,6 +71,9 @@ def _buyer(app) -> tuple[int, int]:
         org = make_org(session, "buyer", "Buyer AS")
         make_user(session, org, Role.OFFICER, email="officer@buyer.example")
         supplier = make_supplier(session, org, code="S1", name="Būvnieks SIA", email="a@s1.lv")
+        # Adding the supplier queued an assessment: these tests start from a chain assessed.
+        session.execute(sa.delete(AssessmentRun))
+        session.execute(sa.delete(RiskMark))
         session.commit()
         return org.id, supplier.id
 
