@@ -162,17 +162,19 @@ class RiskInputs:
         ]
 
     def path_evidence(self, node: int) -> Encoded:
-        """{"path": path_to(node)} as evidence, built from path_text without a list per node."""
-        return Encoded(f'{{"path":[{self.path_text[node]}]}}')
+        """{"path": path_to(node)} as evidence: one text per node, which every flag with this
+        evidence shares (no list per node, and no second text of the path beside it)."""
+        return self._path_evidence[node]
 
     @cached_property
-    def path_text(self) -> dict[int, str]:
-        """path_to(node) of every reachable node as comma-separated ids, each built from its
-        parent's in one concatenation (the evidence of deep chains, without a list per node)."""
+    def _path_evidence(self) -> dict[int, Encoded]:
+        """path_evidence of every reachable node, each built from its parent's in one
+        concatenation (deep chains' paths are long: at 100k suppliers these texts take
+        tens of MB, so they are made once, for the evidence itself)."""
         parent = self._parent
-        text = {ROOT: str(ROOT)}
+        text = {ROOT: Encoded(f'{{"path":[{ROOT}]}}')}
         for node in sorted(parent, key=self.analysis.tier.__getitem__):
-            text[node] = f"{text[parent[node]]},{node}"
+            text[node] = Encoded(f"{text[parent[node]][:-2]},{node}]}}")  # ...,parent]} + node
         return text
 
 
