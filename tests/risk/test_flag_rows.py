@@ -87,6 +87,15 @@ def test_a_flag_set_tells_which_fingerprints_it_holds():
     found = evaluate(_mixed())
     assert all(key in found for key in found.fingerprints)
     assert "0" * 64 not in found
+    # Kept as digests, asked for as the hex text stored: anything else is no fingerprint.
+    assert all(key not in found for key in ("z" * 64, found.fingerprints[0][:63], None))
+
+
+def test_a_flag_set_gives_its_fingerprints_as_the_hex_text_stored():
+    found = evaluate(_mixed())
+    keys = found.fingerprints
+    assert len(keys) == len(found) and keys[0] == next(iter(keys)) == found[0].fingerprint
+    assert keys[1:3] == [found[1].fingerprint, found[2].fingerprint]
 
 
 def test_the_rows_of_every_rule_case_are_as_they_were():
