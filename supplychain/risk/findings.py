@@ -11,13 +11,13 @@ import hashlib
 import json
 import json.encoder
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, NewType
 
-from ..chain.graph import ROOT, ChainAnalysis, Graph
+from ..chain.graph import ROOT, ChainAnalysis, Graph, build_graph
 from ..vocab import IloIndicator, Severity
 from ..voice.checkin import Tally
 
@@ -130,6 +130,13 @@ class RiskInputs:
     # The sites whose channel runs, by id, and their workers' check-ins by site and employer.
     sites: Mapping[int, SiteFacts] = field(default_factory=dict)
     check_ins: tuple[CheckInGroup, ...] = ()
+
+    def without_graph(self) -> RiskInputs:
+        """The same facts and analysis with an empty graph, and none of what was derived from
+        the graph for the rules (paths, edges): enough to keep a run once its rules and scores
+        are done, without holding the graph (~80 MB at 100k suppliers) while its rows are
+        written."""
+        return replace(self, graph=build_graph(()))
 
     @cached_property
     def _parent(self) -> dict[int, int]:
