@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import compress
 from typing import Any
 
 import sqlalchemy as sa
@@ -171,21 +172,32 @@ def _keep_scores(
     session: Session, run: AssessmentRun, scores: Mapping[int, Exposure], findings: FlagSet
 ) -> None:
     counts = Counter(findings.suppliers)
-    graded = Counter(zip(findings.suppliers, findings.severities, strict=True))
+    # The suppliers' flags of each severity counted, in C (a Counter of (supplier, severity)
+    # pairs would hold a tuple per pair, and take a lookup per severity per row).
+    graded = [
+        Counter(compress(findings.suppliers, map(s.__eq__, findings.severities)))
+        for s in GRAVEST_FIRST
+    ]
     session.execute(
         sa.delete(SupplierExposure).where(
             col(SupplierExposure.organisation_id) == run.organisation_id
         )
     )
+    org, run_id = run.organisation_id, run.id
     insert_rows(
         session,
         SupplierExposure.__table__,  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
         ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id")
         + tuple(s.value for s in GRAVEST_FIRST),  # its flags by severity, for the grouped view
         (
-            (run.organisation_id, supplier_id, score.own, score.carried, counts[supplier_id])
-            + (run.id,)
-            + tuple(graded[supplier_id, s] for s in GRAVEST_FIRST)
+            (
+                org,
+                supplier_id,
+                *score,
+                counts[supplier_id],
+                run_id,
+                *[g[supplier_id] for g in graded],
+            )
             for supplier_id, score in scores.items()
         ),
     )
