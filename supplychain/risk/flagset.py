@@ -13,15 +13,16 @@ way the JSON is what findings.to_json writes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from ..vocab import IloIndicator, Severity
 from .findings import Finding, Findings, tail_json, to_json
 
 _VALUES = {severity: severity.value for severity in Severity}  # .value is a slow property
 _encode = to_json
+T = TypeVar("T")
 
 
 class FlagSet:
@@ -142,10 +143,32 @@ class FlagSet:
         self.indicators.extend(repeat(rule, added))
         self._meta.extend(repeat(meta, added))
 
+    def settle(self, stored: Iterable[tuple[str, T]]) -> list[T]:
+        """Once no flag is added any more: take the open flags stored already, as (fingerprint,
+        id) pairs as they are read; return the ids of those this set does not raise (resolved)
+        and leave the ones it does out of rows() (stored already).
+
+        A flag stored already is told by dropping its digest from the set of those kept: no
+        second set (or dict of every stored fingerprint) of half a million, but afterwards
+        `in` answers for the flags not stored yet only."""
+        seen, resolved = self._seen, []
+        for fingerprint, flag_id in stored:
+            key = bytes.fromhex(fingerprint)
+            if key in seen:
+                seen.discard(key)
+            else:
+                resolved.append(flag_id)
+        return resolved
+
     def rows(
-        self, organisation_id: int, run_id: int, skip: frozenset[str] | set[str] | dict[str, Any]
+        self,
+        organisation_id: int,
+        run_id: int,
+        skip: frozenset[str] | set[str] | dict[str, Any] = frozenset(),
     ) -> Iterator[tuple[Any, ...]]:
-        """The flag table's rows (see services.FLAG_COLUMNS) of every flag not in skip."""
+        """The flag table's rows (see services.FLAG_COLUMNS) of every flag not in skip (nor
+        stored already, see settle)."""
+        seen = self._seen
         tails: dict[int, str] = {}  # by the id of the shared (ilo, guide) tuple
         for digest, rule, indicator, supplier, severity, evidence, params, meta in zip(
             self._keys,
@@ -158,6 +181,8 @@ class FlagSet:
             self._meta,
             strict=True,
         ):
+            if digest not in seen:
+                continue
             key = digest.hex()
             if key in skip:
                 continue

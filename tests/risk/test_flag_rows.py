@@ -98,6 +98,15 @@ def test_a_flag_set_gives_its_fingerprints_as_the_hex_text_stored():
     assert keys[1:3] == [found[1].fingerprint, found[2].fingerprint]
 
 
+def test_a_flag_set_settles_the_flags_stored_open_already():
+    found = evaluate(_mixed())
+    keys = list(found.fingerprints)
+    # (fingerprint, id) of the open flags stored: one raised again, one this set does not raise
+    assert found.settle([(keys[0], 1), ("0" * 64, 2)]) == [2]
+    assert [row[1] for row in found.rows(7, 9)] == keys[1:]  # the stored one is not written again
+    assert [row[1] for row in found.rows(7, 9, skip={keys[1]})] == keys[2:]
+
+
 def test_the_rows_of_every_rule_case_are_as_they_were():
     digests = {rule_id: _digest(evaluate(case.raises())) for rule_id, case in sorted(CASES.items())}
     assert digests == BY_CASE
