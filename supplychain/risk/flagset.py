@@ -153,7 +153,10 @@ class FlagSet:
         `in` answers for the flags not stored yet only."""
         seen, resolved = self._seen, []
         for fingerprint, flag_id in stored:
-            key = bytes.fromhex(fingerprint)
+            try:
+                key = bytes.fromhex(fingerprint)
+            except ValueError:  # not hex: no flag of this set, as for `in`
+                key = b""
             if key in seen:
                 seen.discard(key)
             else:

@@ -102,7 +102,7 @@ def test_a_flag_set_settles_the_flags_stored_open_already():
     found = evaluate(_mixed())
     keys = list(found.fingerprints)
     # (fingerprint, id) of the open flags stored: one raised again, one this set does not raise
-    assert found.settle([(keys[0], 1), ("0" * 64, 2)]) == [2]
+    assert found.settle([(keys[0], 1), ("0" * 64, 2), ("not hex", 3)]) == [2, 3]
     assert [row[1] for row in found.rows(7, 9)] == keys[1:]  # the stored one is not written again
     assert [row[1] for row in found.rows(7, 9, skip={keys[1]})] == keys[2:]
 
