@@ -14,6 +14,7 @@ import itertools
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeAlias
 
 import networkx as nx
@@ -57,13 +58,25 @@ class ChainAnalysis:
 
 
 def build_graph(links: Iterable[tuple[int | None, int, str]]) -> Graph:
-    """Build the chain from (parent_id or None for the organisation, child_id, relation) rows."""
+    """Build the chain from (parent_id or None for the organisation, child_id, relation) rows.
+
+    The links of one relation share one read-only attribute mapping ({"relation": ...}), as
+    networkx reads it: a dict of its own per link costs ~180 bytes, 18 MB at 100k links."""
     graph: Graph = nx.DiGraph()
     graph.add_node(ROOT)
-    graph.add_edges_from(
-        (ROOT if parent is None else parent, child, {"relation": relation})
-        for parent, child, relation in links
-    )
+    # Plain dicts, filled as add_edges_from fills them (nodes in the order met, parent first).
+    succ, pred = graph._succ, graph._pred  # type: ignore[attr-defined]
+    shared: dict[str, Mapping[str, str]] = {}
+    for parent, child, relation in links:
+        u = ROOT if parent is None else parent
+        if u not in succ:
+            graph.add_node(u)
+        if child not in succ:
+            graph.add_node(child)
+        data = shared.get(relation)
+        if data is None:
+            data = shared[relation] = MappingProxyType({"relation": relation})
+        succ[u][child] = pred[child][u] = data
     return graph
 
 

@@ -11,13 +11,13 @@ import hashlib
 import json
 import json.encoder
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, NewType
 
-from ..chain.graph import ROOT, ChainAnalysis, Graph
+from ..chain.graph import ROOT, ChainAnalysis, Graph, build_graph
 from ..vocab import IloIndicator, Severity
 from ..voice.checkin import Tally
 
@@ -131,6 +131,13 @@ class RiskInputs:
     sites: Mapping[int, SiteFacts] = field(default_factory=dict)
     check_ins: tuple[CheckInGroup, ...] = ()
 
+    def without_graph(self) -> RiskInputs:
+        """The same facts and analysis with an empty graph, and none of what was derived from
+        the graph for the rules (paths, edges): enough to keep a run once its rules and scores
+        are done, without holding the graph (~80 MB at 100k suppliers) while its rows are
+        written."""
+        return replace(self, graph=build_graph(()))
+
     @cached_property
     def _parent(self) -> dict[int, int]:
         """Each reachable node's parent on a shortest path: the lowest id where several tie, so
@@ -162,17 +169,19 @@ class RiskInputs:
         ]
 
     def path_evidence(self, node: int) -> Encoded:
-        """{"path": path_to(node)} as evidence, built from path_text without a list per node."""
-        return Encoded(f'{{"path":[{self.path_text[node]}]}}')
+        """{"path": path_to(node)} as evidence: one text per node, which every flag with this
+        evidence shares (no list per node, and no second text of the path beside it)."""
+        return self._path_evidence[node]
 
     @cached_property
-    def path_text(self) -> dict[int, str]:
-        """path_to(node) of every reachable node as comma-separated ids, each built from its
-        parent's in one concatenation (the evidence of deep chains, without a list per node)."""
+    def _path_evidence(self) -> dict[int, Encoded]:
+        """path_evidence of every reachable node, each built from its parent's in one
+        concatenation (deep chains' paths are long: at 100k suppliers these texts take
+        tens of MB, so they are made once, for the evidence itself)."""
         parent = self._parent
-        text = {ROOT: str(ROOT)}
+        text = {ROOT: Encoded(f'{{"path":[{ROOT}]}}')}
         for node in sorted(parent, key=self.analysis.tier.__getitem__):
-            text[node] = f"{text[parent[node]]},{node}"
+            text[node] = Encoded(f"{text[parent[node]][:-2]},{node}]}}")  # ...,parent]} + node
         return text
 
 

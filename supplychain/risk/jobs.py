@@ -85,7 +85,11 @@ def _full(
     with gc_paused():  # half a million findings, none of them garbage
         findings = evaluate(inputs, overrides=overrides)
         unanswered = inputs.suppliers.keys() - inputs.responses.keys()
-        scores = exposure(inputs.graph, findings.severity_pairs(), unanswered)
+        # What follows reads no paths or edges, and keeping the run reads facts and tiers,
+        # not the graph: each goes as soon as it is done with (the peak memory of a run).
+        graph, inputs = inputs.graph, inputs.without_graph()
+        scores = exposure(graph, findings.severity_pairs(), unanswered)
+        del graph, unanswered
     step(70, "saving")
     record_run(session, run, inputs, findings, scores, overrides)
 

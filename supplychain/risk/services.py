@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import compress
 from typing import Any
 
 import sqlalchemy as sa
@@ -142,15 +143,17 @@ def _keep_flags(
 ) -> None:
     """Keep the flags the previous run also raised as they are (open), close the ones it raised
     and this run does not, and add the rest as new rows."""
-    still_open: dict[str, int | None] = {}  # flag ids by fingerprint (ids typed optional)
+    resolved: list[int | None] = []  # flag ids (typed optional)
     if previous_id is not None:
+        # Streamed (a server-side cursor on PostgreSQL) and compared as read: never every
+        # stored fingerprint at once beside the flags (~80 MB at 100k suppliers).
         rows = session.connection().execute(
             in_org(Flag, run.organisation_id)
             .where(col(Flag.last_run_id).is_(None))
             .with_only_columns(col(Flag.fingerprint), col(Flag.id))
+            .execution_options(yield_per=5000)
         )
-        still_open = dict(rows.all())
-    resolved = [flag_id for key, flag_id in still_open.items() if key not in findings]
+        resolved = findings.settle(rows)
     for start in range(0, len(resolved), 5000):
         session.execute(
             sa.update(Flag)
@@ -158,7 +161,7 @@ def _keep_flags(
             .values(last_run_id=previous_id)
         )
     assert run.id is not None  # the run was stored when it was queued
-    new = findings.rows(run.organisation_id, run.id, skip=still_open)
+    new = findings.rows(run.organisation_id, run.id)
     # SQLModel's stubs don't declare the __table__ SQLAlchemy's mapping gives every table model.
     insert_rows(session, Flag.__table__, FLAG_COLUMNS, new)  # type: ignore[attr-defined]
 
@@ -179,21 +182,32 @@ def _keep_scores(
     session: Session, run: AssessmentRun, scores: Mapping[int, Exposure], findings: FlagSet
 ) -> None:
     counts = Counter(findings.suppliers)
-    graded = Counter(zip(findings.suppliers, findings.severities, strict=True))
+    # The suppliers' flags of each severity counted, in C (a Counter of (supplier, severity)
+    # pairs would hold a tuple per pair, and take a lookup per severity per row).
+    graded = [
+        Counter(compress(findings.suppliers, map(s.__eq__, findings.severities)))
+        for s in GRAVEST_FIRST
+    ]
     session.execute(
         sa.delete(SupplierExposure).where(
             col(SupplierExposure.organisation_id) == run.organisation_id
         )
     )
+    org, run_id = run.organisation_id, run.id
     insert_rows(
         session,
         SupplierExposure.__table__,  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
         ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id")
         + tuple(s.value for s in GRAVEST_FIRST),  # its flags by severity, for the grouped view
         (
-            (run.organisation_id, supplier_id, score.own, score.carried, counts[supplier_id])
-            + (run.id,)
-            + tuple(graded[supplier_id, s] for s in GRAVEST_FIRST)
+            (
+                org,
+                supplier_id,
+                *score,
+                counts[supplier_id],
+                run_id,
+                *[g[supplier_id] for g in graded],
+            )
             for supplier_id, score in scores.items()
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +164,21 @@ def test_retier_agrees_with_the_tiers_of_the_changed_chain(rows, added, removed)
         assert found is None
     else:
         assert found == {n: t for n, t in g.tiers(after).items() if n in region}
+
+
+@settings(max_examples=60, deadline=None)
+@given(edges)
+def test_the_graph_is_the_one_networkx_would_build_with_one_mapping_per_relation(rows):
+    given = [*rows, *((p, c, SUPPLY) for p, c, _r in rows[:3])]  # the later relation holds
+    built = _graph(given)
+    plain = nx.DiGraph()
+    plain.add_node(g.ROOT)
+    plain.add_edges_from((p, c, {"relation": r}) for p, c, r in given)
+    assert list(built.nodes) == list(plain.nodes)
+    assert list(built.edges(data=True)) == list(plain.edges(data=True))
+    shared = {data["relation"]: data for _u, _v, data in built.edges(data=True)}
+    assert all(data is shared[data["relation"]] for _u, _v, data in built.edges(data=True))
+    if rows:
+        p, c, _r = rows[0]
+        with pytest.raises(TypeError):  # shared, so read-only: a change would change them all
+            built[p][c]["relation"] = SUPPLY

@@ -222,6 +222,19 @@ def test_a_rules_rows_stand_for_their_findings_and_the_flag_set_keeps_each_once(
     ]
 
 
+def test_inputs_without_their_graph_keep_their_facts_and_analysis():
+    from dataclasses import fields
+
+    inputs = chain([(0, 1), (1, 2)])
+    assert inputs.path_evidence(1) == '{"path":[0,1]}'
+    kept = inputs.without_graph()
+    assert list(kept.graph) == [0] and not kept.graph.edges
+    assert "_path_evidence" not in vars(kept)  # derived for the rules: made again if asked
+    for f in fields(inputs):
+        if f.name != "graph":
+            assert getattr(kept, f.name) is getattr(inputs, f.name)
+
+
 def test_a_rule_id_is_registered_once():
     import pytest
 

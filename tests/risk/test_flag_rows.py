@@ -87,6 +87,24 @@ def test_a_flag_set_tells_which_fingerprints_it_holds():
     found = evaluate(_mixed())
     assert all(key in found for key in found.fingerprints)
     assert "0" * 64 not in found
+    # Kept as digests, asked for as the hex text stored: anything else is no fingerprint.
+    assert all(key not in found for key in ("z" * 64, found.fingerprints[0][:63], None))
+
+
+def test_a_flag_set_gives_its_fingerprints_as_the_hex_text_stored():
+    found = evaluate(_mixed())
+    keys = found.fingerprints
+    assert len(keys) == len(found) and keys[0] == next(iter(keys)) == found[0].fingerprint
+    assert keys[1:3] == [found[1].fingerprint, found[2].fingerprint]
+
+
+def test_a_flag_set_settles_the_flags_stored_open_already():
+    found = evaluate(_mixed())
+    keys = list(found.fingerprints)
+    # (fingerprint, id) of the open flags stored: one raised again, one this set does not raise
+    assert found.settle([(keys[0], 1), ("0" * 64, 2), ("not hex", 3)]) == [2, 3]
+    assert [row[1] for row in found.rows(7, 9)] == keys[1:]  # the stored one is not written again
+    assert [row[1] for row in found.rows(7, 9, skip={keys[1]})] == keys[2:]
 
 
 def test_the_rows_of_every_rule_case_are_as_they_were():

@@ -204,3 +204,20 @@ def test_deleting_an_organisation_leaves_no_flags(app, session, org, how):
     session.commit()
     assert _count(session, select(Flag).where(Flag.organisation_id == org.id).subquery()) == 0
     assert _count(session, Flag) == kept  # the other organisation's flags stay
+
+
+def test_a_bulk_insert_keeps_every_row_and_leaves_sqlites_page_cache_as_it_was(session, org):
+    from supplychain.risk.bulk import insert_rows
+
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    cache = "PRAGMA cache_size"
+    before = session.execute(sa.text(cache)).scalar_one() if sqlite else None
+    ids = session.exec(select(Supplier.id).where(Supplier.organisation_id == org.id)).all()
+    run = jobs.run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
+    session.execute(sa.delete(SupplierExposure))
+    rows = ((org.id, sid, 1, 2, 0, run.id) for sid in ids)  # a generator: taken as it comes
+    columns = ("organisation_id", "supplier_id", "own", "carried", "flags", "run_id")
+    insert_rows(session, SupplierExposure.__table__, columns, rows)
+    assert _count(session, SupplierExposure) == len(ids) == 3
+    if sqlite:
+        assert session.execute(sa.text(cache)).scalar_one() == before
