@@ -3,13 +3,15 @@ and carries every other flag and score forward.
 
 A change to what the rules read of one supplier (its answers, an invitation revoked or resent,
 a screening check, a worker's report an officer confirmed) writes a RiskMark naming it, in the
-change's transaction (services.mark). The next run plans (plan) one of three ways:
+change's transaction (services.mark); a link or supplier added or changed, by hand or by an
+import, marks the supplier below which the chain may have moved (regions.BELOW) and its
+neighbours. The next run plans (plan) one of three ways:
 
 - full: asked for (Assess now, the command line, the API, the nightly check), the first run,
   new rules, a mark for everything, another day (deadlines, screening expiries and labour-cost
-  floors move with the date), check-ins that came or went, or any change in the audit trail
-  that is not one of LOCAL_ACTIONS (a supplier, link, import, site, threshold, ...): structure
-  changes are re-read whole;
+  floors move with the date), check-ins that came or went, any change in the audit trail that
+  is not one of LOCAL_ACTIONS (a supplier archived, restored or deleted, a site, a threshold,
+  ...), or a region below changed links too large or holding a loop;
 - incremental: the marked suppliers (and those whose invitation deadline passed since the
   previous run) have the LOCAL_RULES re-evaluated, over a part of the chain read around them
   (local_inputs); where links were added, moved or deleted, every rule is re-evaluated for the
