@@ -61,8 +61,8 @@ def test_officer_sends_supplier_answers_from_the_mail_officer_sees_disclosures(
     officer.get_by_role("link", name="SIA Rīgas Veidņi").click()
     officer.get_by_role("link", name="Send a questionnaire").click()
     officer.get_by_role("button", name="Send", exact=True).click()
+    officer.get_by_text("waiting to be sent").wait_for(state="visible")  # the campaign's page
     assert officer.get_by_text("1 of 1 answered").count() == 0
-    assert officer.get_by_text("waiting to be sent").is_visible()
 
     counts = run_once(app)
     assert counts["sent"] == 1

@@ -153,7 +153,7 @@ def test_reimport_keeps_answered_supplier_prune_archives_it_past_run_unchanged(
     officer.get_by_role("link", name="SIA Fasādes Meistari").click()
     assert "archived" in officer.locator("main").inner_text().lower()
     officer.get_by_role("link", name="Read the answers").click()
-    assert officer.get_by_text("register-extract.pdf").first.is_visible()
+    officer.get_by_text("register-extract.pdf").first.wait_for(state="visible")  # the new page
     assert "Anna Liepa" in officer.locator("main").inner_text()
     officer.go_back()
     officer.get_by_role("button", name="Restore").click()

@@ -46,6 +46,6 @@ def test_conditional_questions_and_table_rows(app, live_server, page):
     page.get_by_label("Normal weekly hours").fill("40")
     page.get_by_role("button", name="Check the answers").click()
     summary = page.locator(".answers-summary")
-    assert summary.is_visible()
+    summary.wait_for(state="visible")  # the page the form's POST answers (is_visible waits not)
     text = summary.inner_text()
     assert "Darba Spēks SIA" in text and "LV" in text and "Second Staffing OÜ" in text
