@@ -665,19 +665,7 @@ def _touched(
     below = {ids[code] for code in codes} | {ids[c] for _, c in links}
     ends = {ids[p] for p, _ in links if p is not None}
     changed = [ids[code] for code, _ in changes.changed_suppliers]
-    link = Link.__table__  # type: ignore[attr-defined]
-    ends |= set(
-        session.connection()
-        .execute(
-            sa.select(link.c.parent_id).where(
-                link.c.organisation_id == organisation_id,
-                link.c.child_id.in_(changed),
-                link.c.parent_id.is_not(None),
-            )
-        )
-        .scalars()
-    )
-    return below, ends
+    return below, ends | services.buyers_of(session, organisation_id, changed)
 
 
 def _apply(

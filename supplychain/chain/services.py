@@ -155,14 +155,21 @@ def update_supplier(
     )
     if changed:  # its buyers read its facts too (whether they named it, for one)
         assert supplier.id is not None
-        buyers = session.exec(
-            select(Link.parent_id).where(
-                Link.child_id == supplier.id, col(Link.parent_id).is_not(None)
-            )
-        ).all()
-        ends = {b for b in buyers if b is not None}
+        ends = buyers_of(session, supplier.organisation_id, [supplier.id])
         _changed(session, supplier.organisation_id, "supplier", {supplier.id}, ends, actor_id)
     return supplier
+
+
+def buyers_of(session: Session, organisation_id: int, ids: list[int]) -> set[int]:
+    """The suppliers with a link to any of ids (the organisation itself left out)."""
+    rows = session.exec(
+        select(Link.parent_id).where(
+            Link.organisation_id == organisation_id,
+            col(Link.child_id).in_(ids),
+            col(Link.parent_id).is_not(None),
+        )
+    )
+    return {parent for parent in rows if parent is not None}
 
 
 def _update(

@@ -524,7 +524,8 @@ def summary_after(
     summary["by_severity"] = {k: v for k, v in severities.items() if v}
     summary["by_rule"] = {k: v for k, v in rules.items() if v}
     summary["by_indicator"] = {k: v for k, v in indicators.items() if v}
-    summary["suppliers"] = _suppliers(session, organisation_id)
+    if moved:  # only a supplier added, a region of its own, changes how many there are
+        summary["suppliers"] = _suppliers(session, organisation_id)
     summary["answered"] = _answered(session, organisation_id)
     summary["invited"] = _invited(session, organisation_id)
     totals = previous.get("tier_totals")
