@@ -59,6 +59,7 @@ PAGES = [
     "/risk/?group=rule",
     "/risk/?after=medium:chain-depth:0",  # a page deep in the list, by key
     "/risk/?status=open",
+    "/risk/?status=dismissed",  # read along the run's flags (no index of fingerprints)
     "/risk/?group=supplier&after=0.1.0.1.0",  # a page deep in the suppliers, by key
     "/risk/?group=supplier&status=open",
 ]

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from ..vocab import FlagStatus, RunStatus, Severity
-from .base import OrganisationRow, enum_column, same_organisation, timestamp
+from .base import OrganisationRow, enum_column, timestamp
 
 
 class AssessmentRun(OrganisationRow, table=True):
@@ -59,8 +59,7 @@ class Flag(SQLModel, table=True):
     name it). See risk.snapshot.same_suppliers for why a page links such a flag to a supplier
     page only when the live supplier is the one the run read.
 
-    Deleting an organisation deletes its runs (their foreign key cascades), and with them
-    their flags (first_run_id and last_run_id cascade).
+    No foreign keys: see RUN_RECORDS_GO_WITH_ORGANISATION.
     """
 
     __tablename__ = "flag"
@@ -69,14 +68,9 @@ class Flag(SQLModel, table=True):
         sa.Index("ix_flag_org_supplier", "organisation_id", "supplier_id"),  # a supplier's flags
         # the list's order within a severity, paged by key (risk.listing.page_after)
         sa.Index("ix_flag_org_severity_rule", "organisation_id", "severity", "rule", "id"),
-        # the flags with a decision, found from the decisions (a status filter)
-        sa.Index("ix_flag_org_fingerprint", "organisation_id", "fingerprint"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    # No foreign key to the organisation: a flag goes with its first run (first_run_id cascades)
-    # and runs go with their organisation, so the key was redundant, and PostgreSQL checked it
-    # on every flag a run stored (a trigger per row: seconds at 100k suppliers).
     organisation_id: int
     fingerprint: str = Field(max_length=64)
     rule: str = Field(max_length=64)
@@ -91,11 +85,9 @@ class Flag(SQLModel, table=True):
     def content(self) -> dict[str, Any]:
         return json.loads(self.data)
 
-    first_run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
+    first_run_id: int
     # None: raised by the latest finished run (and every run since first_run_id).
-    last_run_id: int | None = Field(
-        default=None, foreign_key="assessment_run.id", ondelete="CASCADE"
-    )
+    last_run_id: int | None = None
 
 
 class FlagDecision(OrganisationRow, table=True):
@@ -135,7 +127,6 @@ class SupplierExposure(SQLModel, table=True):
 
     __tablename__ = "supplier_exposure"
     __table_args__ = (
-        same_organisation("supplier_id", "supplier"),
         sa.Index(
             "ix_supplier_exposure_gravest",
             "organisation_id",
@@ -147,9 +138,8 @@ class SupplierExposure(SQLModel, table=True):
         ),
     )
 
-    organisation_id: int = Field(
-        primary_key=True, foreign_key="organisation.id", ondelete="CASCADE"
-    )
+    # No foreign keys: see RUN_RECORDS_GO_WITH_ORGANISATION.
+    organisation_id: int = Field(primary_key=True)
     supplier_id: int = Field(primary_key=True)
     own: int = Field(ge=0, le=100)
     carried: int = Field(ge=0, le=100)
@@ -158,7 +148,7 @@ class SupplierExposure(SQLModel, table=True):
     high: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
     medium: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
     low: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
-    run_id: int = Field(foreign_key="assessment_run.id", ondelete="CASCADE")
+    run_id: int
 
 
 class RunSupplier(SQLModel, table=True):
@@ -166,9 +156,7 @@ class RunSupplier(SQLModel, table=True):
     finished run read it too). A run that reads the same facts writes nothing; a changed
     supplier closes its row and opens a new one. No foreign key to the supplier: it is a record.
 
-    Nor to the runs: runs are only ever deleted with their organisation, whose foreign key
-    takes these rows too, and the check per row of two more foreign keys doubled the time
-    PostgreSQL took to store a 100k chain's snapshot (3.4 s with them, 1.7 s without).
+    Nor to the runs or the organisation: see RUN_RECORDS_GO_WITH_ORGANISATION.
     """
 
     __tablename__ = "run_supplier"
@@ -178,7 +166,7 @@ class RunSupplier(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    organisation_id: int
     supplier_id: int
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
@@ -188,7 +176,7 @@ class RunSupplier(SQLModel, table=True):
     is_agency: bool = False
     employees: int | None = None
     tier: int | None = None  # None: not reachable from the organisation
-    first_run_id: int  # no foreign keys to the runs: see RunSupplier
+    first_run_id: int
     last_run_id: int | None = None
 
 
@@ -199,7 +187,7 @@ class RunLink(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_run_link_org_last_run", "organisation_id", "last_run_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    organisation_id: int
     parent_id: int | None = None  # None: a direct supplier of the organisation
     child_id: int
     relation: str = Field(max_length=16)
@@ -207,8 +195,42 @@ class RunLink(SQLModel, table=True):
     contract_value_eur: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
     labour_hours: Decimal | None = Field(default=None, max_digits=12, decimal_places=1)
     work_country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
-    first_run_id: int  # no foreign keys to the runs: see RunSupplier
+    first_run_id: int
     last_run_id: int | None = None
+
+
+# A run's records (its flags, the suppliers' exposure, its snapshot of the chain) carry no
+# foreign keys. PostgreSQL checks a key with a trigger on every row, and a full run at 100k
+# suppliers writes about 620k of these rows: the flags' two keys to their runs cost 2.6 s,
+# the exposure's three 1.75 s, and the snapshot's key to the organisation doubled its time
+# (issue 24). Runs are only ever deleted with their organisation, and this trigger on the
+# organisation's delete takes their records, as the keys' cascades did. Migration 0031 made it.
+RUN_RECORDS = ("flag", "supplier_exposure", "run_supplier", "run_link")
+# The tables' names are the models' own.
+_DELETES = " ".join(
+    f"DELETE FROM {t} WHERE organisation_id = OLD.id;"  # noqa: S608
+    for t in RUN_RECORDS
+)
+RUN_RECORDS_GO_WITH_ORGANISATION = {
+    "sqlite": (
+        "CREATE TRIGGER IF NOT EXISTS run_records_go_with_organisation"
+        f" AFTER DELETE ON organisation BEGIN {_DELETES} END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION run_records_go_with_organisation() RETURNS trigger"
+        f" LANGUAGE plpgsql AS $$ BEGIN {_DELETES} RETURN OLD; END $$",
+        "DROP TRIGGER IF EXISTS run_records_go_with_organisation ON organisation",
+        "CREATE TRIGGER run_records_go_with_organisation AFTER DELETE ON organisation"
+        " FOR EACH ROW EXECUTE FUNCTION run_records_go_with_organisation()",
+    ),
+}
+
+
+@sa.event.listens_for(SQLModel.metadata, "after_create")
+def _run_records_go_with_organisation(_: Any, connection: sa.Connection, **__: Any) -> None:
+    """create_all makes the trigger too (throwaway databases: the tests' SQLite)."""
+    for statement in RUN_RECORDS_GO_WITH_ORGANISATION[connection.dialect.name]:
+        connection.execute(sa.text(statement))
 
 
 class RiskMark(OrganisationRow, table=True):

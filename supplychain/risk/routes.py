@@ -208,7 +208,7 @@ def flag(flag_id: int) -> Any:
         row=row,
         basis=texts.basis(found.rule),
         escalation=_escalation(row.guide, found.severity == Severity.CRITICAL),
-        linked=_linked(session, run, row.details),
+        linked=_linked(session, run, found.supplier_id, row.details),
         decision=decision,
         people=_people(session, decision),
         form=form,
@@ -307,14 +307,17 @@ def _escalation(ids: Sequence[str], critical: bool) -> Escalation | None:
     return escalation(str(get_locale())) if critical or ESCALATION in ids else None
 
 
-def _linked(session: Session, run: AssessmentRun, evidence: Mapping[str, Any]) -> dict[str, int]:
-    """The ids, in this run, of the flags a flag's evidence names by fingerprint."""
+def _linked(
+    session: Session, run: AssessmentRun, supplier_id: int | None, evidence: Mapping[str, Any]
+) -> dict[str, int]:
+    """The ids, in this run, of the flags a flag's evidence names by fingerprint: flags of
+    the same supplier (risk.composite_rules), found along the supplier's flags."""
     keys = [item["fingerprint"] for item in evidence.get("flags", ())]
     if not keys:
         return {}
     rows = session.execute(
         services.flags_of(session, run)
-        .where(col(Flag.fingerprint).in_(keys))
+        .where(col(Flag.supplier_id) == supplier_id, col(Flag.fingerprint).in_(keys))
         .with_only_columns(col(Flag.fingerprint), col(Flag.id))
     )
     return {key: flag_id for key, flag_id in rows if flag_id is not None}

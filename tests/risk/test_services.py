@@ -12,7 +12,9 @@ from supplychain.models import (
     Flag,
     FlagStatus,
     Organisation,
+    RunLink,
     RunStatus,
+    RunSupplier,
     Supplier,
     SupplierExposure,
 )
@@ -187,23 +189,29 @@ def test_a_disclosed_company_flags_the_supplier_that_named_it_until_the_link_is_
 
 
 @pytest.mark.parametrize("how", ["orm", "core"])
-def test_deleting_an_organisation_leaves_no_flags(app, session, org, how):
-    """Flags have no foreign key to the organisation (PostgreSQL checked it on every row a run
-    stored): they go with their runs, which go with the organisation."""
+def test_deleting_an_organisation_leaves_none_of_its_run_records(app, session, org, how):
+    """A run's records (flags, exposure, snapshot) have no foreign keys (PostgreSQL checked
+    each on every row a run stored): the organisation's delete trigger takes them."""
     other = make_org(session, slug="other")
     make_link(session, other, None, make_supplier(session, other, code="X"))
     session.commit()
     for organisation in (org, other):
         jobs.run_now(session=session, organisation_id=organisation.id, catalogue=get_catalogue())
-    kept = _count(session, select(Flag).where(Flag.organisation_id == other.id).subquery())
-    assert _count(session, select(Flag).where(Flag.organisation_id == org.id).subquery()) > 0
+    records = (Flag, SupplierExposure, RunSupplier, RunLink)
+
+    def rows(model, organisation_id):
+        query = select(model).where(col(model.organisation_id) == organisation_id)
+        return _count(session, query.subquery())
+
+    kept = {m: rows(m, other.id) for m in records}
+    assert all(rows(m, org.id) > 0 for m in records)
     if how == "orm":
         session.delete(org)
     else:
         session.execute(sa.delete(Organisation).where(col(Organisation.id) == org.id))
     session.commit()
-    assert _count(session, select(Flag).where(Flag.organisation_id == org.id).subquery()) == 0
-    assert _count(session, Flag) == kept  # the other organisation's flags stay
+    assert [rows(m, org.id) for m in records] == [0, 0, 0, 0]
+    assert {m: _count(session, m) for m in records} == kept  # the other organisation's stay
 
 
 def test_a_bulk_insert_keeps_every_row_and_leaves_sqlites_page_cache_as_it_was(session, org):
