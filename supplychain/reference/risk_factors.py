@@ -70,6 +70,20 @@ def _in_force(figure: Any, day: date) -> bool:
     return start is not None and start <= day and (end is None or day <= end)
 
 
+def figures_move(costs: Mapping[str, LabourCost], after: date, until: date) -> bool:
+    """Whether a figure of costs (a minimum wage or a sector floor) starts or stops applying
+    on a day in (after, until]: a run on until may then read other floors than a run on after,
+    where otherwise the floors are the same on both days."""
+
+    def moves(figure: LabourCost | SectorFloor) -> bool:
+        start, end = figure.valid_from, figure.valid_to
+        return (start is not None and after < start <= until) or (
+            end is not None and after <= end < until
+        )
+
+    return any(moves(cost) or any(map(moves, cost.sector_floors)) for cost in costs.values())
+
+
 @dataclass(frozen=True)
 class LabourCost:
     """What the law makes an hour of work cost an employer, and pay a worker, in one country."""

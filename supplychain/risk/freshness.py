@@ -12,7 +12,7 @@ valid-until passing (the rule screening-check), read from the rows themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ from ..models import (
     ScreeningResult,
     Supplier,
 )
+from ..screening.state import DUE_SOON_DAYS
 from ..tenancy import in_org
 from . import snapshot
 from .inputs import check_ins_read, newest_invitations
@@ -174,6 +175,25 @@ def screening_expired(
     if found is None:
         return None
     return datetime.combine(found + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def screening_moved(organisation_id: int, after: date, until: date) -> sa.Select[Any]:
+    """The suppliers with a check whose state may differ between an assessment on after and
+    one on until (screening.state): its valid-until passed, or came within DUE_SOON_DAYS, on a
+    day in between. Any check, not only the newest: a few more suppliers re-assessed at most."""
+    soon = timedelta(days=DUE_SOON_DAYS)
+    valid_until, day = col(ScreeningCheck.valid_until), timedelta(days=1)
+    return (
+        in_org(ScreeningCheck, organisation_id)
+        .where(
+            sa.or_(
+                valid_until.between(after, until - day),
+                valid_until.between(after + soon + day, until + soon),
+            )
+        )
+        .with_only_columns(col(ScreeningCheck.supplier_id))
+        .distinct()
+    )
 
 
 def check_ins_arrived(

@@ -8,17 +8,17 @@ import, marks the supplier below which the chain may have moved (regions.BELOW) 
 neighbours. The next run plans (plan) one of three ways:
 
 - full: asked for (Assess now, the command line, the API, the nightly check), the first run,
-  new rules, a mark for everything, another day (deadlines, screening expiries and labour-cost
-  floors move with the date), check-ins that came or went, any change in the audit trail that
-  is not one of LOCAL_ACTIONS (a supplier archived, restored or deleted, a site, a threshold,
-  ...), or a region below changed links too large or holding a loop;
+  new rules, a mark for everything, a day on which a labour-cost floor started or ended since
+  the previous run, check-ins that came or went (or aged out since), any change in the audit
+  trail that is not one of LOCAL_ACTIONS (a supplier archived, restored or deleted, a site, a
+  threshold, ...), or a region below changed links too large or holding a loop;
 - incremental: the marked suppliers (and those whose invitation deadline passed since the
-  previous run) have the LOCAL_RULES re-evaluated, over a part of the chain read around them
-  (local_inputs); where links were added, moved or deleted, every rule is re-evaluated for the
-  region below them (regions.py), whose tiers and paths moved; every other flag stays as it
-  is; exposure is recomputed for them and every supplier above them (carried is the worst
-  risk below, engine.carry), and the snapshot rows of the region and of the changed links are
-  renewed;
+  previous run, or, on another day, whose screening checks expired or fell due) have the
+  LOCAL_RULES re-evaluated, over a part of the chain read around them (local_inputs); where
+  links were added, moved or deleted, every rule is re-evaluated for the region below them
+  (regions.py), whose tiers and paths moved; every other flag stays as it is; exposure is
+  recomputed for them and every supplier above them (carried is the worst risk below,
+  engine.carry), and the snapshot rows of the region and of the changed links are renewed;
 - unchanged: nothing marked and nothing passed: the run copies the previous run's figures and
   writes no flag or score.
 
@@ -66,6 +66,7 @@ from ..models import (
     SupplierExposure,
 )
 from ..questionnaires.loader import Catalogue
+from ..reference.risk_factors import figures_move, labour_costs
 from ..tenancy import in_org
 from ..vocab import GRAVEST_FIRST
 from . import snapshot, tally
@@ -73,12 +74,13 @@ from .bulk import insert_rows
 from .engine import SILENCE_WEIGHT, WEIGHTS, carry, evaluate
 from .findings import RiskInputs
 from .flagset import FlagSet
-from .freshness import passed_deadlines, stale_clause, started
+from .freshness import passed_deadlines, screening_moved, stale_clause, started
 from .inputs import (
     _invitations,
     _only,
     _responses,
     check_in_groups,
+    check_ins_aged,
     check_ins_read,
     disclosed_links,
     id_chunks,
@@ -169,6 +171,9 @@ def plan(
             )
         ).scalars()
     )
+    if (day := started(previous).date()) != now.date():  # screening states move with the day
+        found = session.execute(screening_moved(run.organisation_id, day, now.date()))
+        touched |= set(found.scalars())
     if len(touched) > MOST_MARKED:
         return Plan("full", marks, why="many")
     children = {sid for _, sid, reason in rows if reason in BELOW and sid is not None}
@@ -198,8 +203,11 @@ def _why_full(
     if None in marked:
         return "everything"
     since = started(previous)
-    if since.date() != now.date():
-        return "day"
+    if since.date() != now.date():  # another day: the floors or the check-ins read may move
+        if figures_move(labour_costs(), since.date(), now.date()):
+            return "day"
+        if check_ins_aged(session, run.organisation_id, since.date(), now.date()):
+            return "check-ins"
     if _unmarked_change(session, run.organisation_id, since):
         return "chain"
     if check_ins_read(session, run.organisation_id, now.date()) != (previous.summary or {}).get(

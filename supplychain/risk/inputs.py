@@ -385,14 +385,26 @@ def check_ins_read(session: Session, organisation_id: int, today: date) -> int:
     return int(session.exec(query).one())
 
 
+def check_ins_aged(session: Session, organisation_id: int, after: date, until: date) -> bool:
+    """Whether an assessment on until leaves out a check-in that one on after read: its day
+    fell out of the last CHECK_IN_MONTHS in between."""
+    query = _counted_check_ins(select(CheckIn.id), organisation_id, after)
+    aged = query.where(col(CheckIn.given_on) < _window(until)).limit(1)
+    return session.exec(aged).first() is not None
+
+
+def _window(today: date) -> date:
+    """The first day of the check-ins an assessment on today reads."""
+    return today - timedelta(days=round(CHECK_IN_MONTHS * 365.25 / 12))
+
+
 def _counted_check_ins(query: Any, organisation_id: int, today: date) -> Any:
     """query over the check-ins the rules read: the organisation's, on a site whose channel
     runs, of the last CHECK_IN_MONTHS."""
-    since = today - timedelta(days=round(CHECK_IN_MONTHS * 365.25 / 12))
     return query.join(Site, col(Site.id) == col(CheckIn.site_id)).where(
         CheckIn.organisation_id == organisation_id,
         col(Site.archived).is_(False),
-        col(CheckIn.given_on) >= since,
+        col(CheckIn.given_on) >= _window(today),
     )
 
 

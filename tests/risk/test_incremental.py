@@ -4,7 +4,7 @@ result is the full run's on the same state."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -523,3 +523,60 @@ def test_asking_for_a_run_makes_the_one_a_change_queued_a_full_one(session):
     assert waiting.trigger == "link"  # queued by the change
     method = _run(session, organisation_id, "manual")["method"]  # Assess now takes it over
     assert (method["mode"], method["why"]) == ("full", "asked")
+
+
+def _run_on(session: Session, organisation_id: int, trigger: str, now: datetime) -> dict:
+    """A run carried out as of now (another day than today's)."""
+    run = services.queue_run(session=session, organisation_id=organisation_id, trigger=trigger)
+    session.commit()
+    jobs.execute(session=session, run=run, catalogue=get_catalogue(), now=now)
+    session.expire_all()
+    return run.summary
+
+
+def test_another_day_reassesses_the_suppliers_whose_checks_it_moved_unless_a_floor_moves(session):
+    """A new day changes what the rules read only through dated facts: screening checks that
+    expire or fall due (their suppliers are re-assessed), and the labour-cost floors (a floor
+    that starts or ends in between asks for a full run)."""
+    from supplychain.models import ScreeningResult
+    from supplychain.reference.risk_factors import figures_move, labour_costs
+    from supplychain.vocab import Role
+    from tests.factories import make_user
+
+    day = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    while figures_move(labour_costs(), day.date(), (day + timedelta(days=3)).date()):
+        day += timedelta(days=3)
+    organisation_id, suppliers = _chain(session, 10, [1, 2])
+    officer = make_user(session, _org(session, organisation_id), Role.OFFICER)
+    for supplier, days in ((suppliers[4], 1), (suppliers[6], 32)):  # expires; falls due
+        pack = pack_for(supplier.country)
+        record_check(
+            session=session,
+            folder=None,
+            supplier=supplier,
+            user=officer,
+            item=pack.items_for(is_agency=False, sector=supplier.sector)[0],
+            pack=pack,
+            checked_on=day.date() - timedelta(days=10),
+            result=ScreeningResult.PASSED,
+            note="",
+            valid_until=day.date() + timedelta(days=days),
+            document=None,
+        )
+    session.commit()
+    assert _run_on(session, organisation_id, "cli", day)["method"]["mode"] == "full"
+    later = day + timedelta(days=3)
+    kept = _run_on(session, organisation_id, "response", later)
+    assert kept["method"]["mode"] == "incremental"
+    assert kept["method"]["reassessed"] == 2
+    incremental = _state(session, organisation_id)
+    summary = _run_on(session, organisation_id, "cli", later)
+    assert _state(session, organisation_id) == incremental
+    assert kept | {"method": None} == summary | {"method": None}
+    # The last day of a figure (the statutory minimum that ends on 31 December 2026) and the
+    # day after: the floors moved, so the run is a full one.
+    end = datetime(2026, 12, 31, 12, tzinfo=UTC)
+    assert figures_move(labour_costs(), end.date(), (end + timedelta(days=1)).date())
+    _run_on(session, organisation_id, "cli", end)
+    method = _run_on(session, organisation_id, "response", end + timedelta(days=1))["method"]
+    assert (method["mode"], method["why"]) == ("full", "day")

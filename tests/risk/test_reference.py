@@ -14,8 +14,10 @@ from supplychain.reference.risk_factors import (
     LABOUR_COSTS_FILE,
     LabourCost,
     ReferenceDataError,
+    SectorFloor,
     country_tier,
     country_tiers,
+    figures_move,
     high_risk_sectors,
     labour_costs,
     load_country_tiers,
@@ -118,6 +120,25 @@ def test_countries_without_a_statutory_minimum_give_none():
         assert entry.minimum_wage is None and entry.hourly_eur is None
         assert "collective agreement" in entry.note
         assert "skips" in entry.note  # the rule says why it says nothing
+
+
+def test_figures_move_on_the_days_they_start_and_after_the_days_they_end():
+    """An assessment on a later day reads other floors only where one starts or ends between."""
+    floor = SectorFloor(
+        "F", Decimal("5"), date(2026, 7, 1), date(2026, 9, 30), "test", date(2026, 6, 1), "test"
+    )
+    costs = {"XX": cost(valid_to=date(2026, 12, 31), sector_floors=(floor,))}
+    moves = [
+        ((2026, 6, 30), (2026, 7, 1)),  # the floor starts
+        ((2026, 9, 30), (2026, 10, 1)),  # it ended the day before
+        ((2026, 12, 31), (2027, 1, 2)),  # the minimum wage ended
+        ((2025, 12, 31), (2026, 1, 1)),  # it starts
+    ]
+    for after, until in moves:
+        assert figures_move(costs, date(*after), date(*until)), (after, until)
+    for after, until in [((2026, 7, 1), (2026, 9, 30)), ((2026, 10, 1), (2026, 12, 31))]:
+        assert not figures_move(costs, date(*after), date(*until)), (after, until)
+    assert not figures_move({"XX": cost(valid_from=None)}, date(2020, 1, 1), date(2030, 1, 1))
 
 
 def test_eur_rates_are_positive_and_dated():
