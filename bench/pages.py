@@ -1,7 +1,7 @@
 """Benchmark the officer's pages that grow with the chain (issues 23 and 24): the supplier list
 with its risk, questionnaire and screening columns, sorted and filtered; the chain map; the
 flags list, its page 50 and its views grouped by supplier and by rule; on an assessed chain of
-2k, 10k and 100k suppliers.
+2k, 10k and 100k suppliers, with decisions on 40 of its flags.
 
     python bench/pages.py                       # SQLite, 2k, 10k and 100k
     python bench/pages.py --sizes 10000 --postgres postgresql://postgres@127.0.0.1/bench
@@ -32,7 +32,16 @@ from chain import bulk_insert, generate  # noqa: E402
 
 from supplychain import create_app, db  # noqa: E402
 from supplychain.accounts import services as accounts  # noqa: E402
-from supplychain.models import Campaign, Invitation, Role, Supplier, utcnow  # noqa: E402
+from supplychain.models import (  # noqa: E402
+    Campaign,
+    Flag,
+    FlagDecision,
+    FlagStatus,
+    Invitation,
+    Role,
+    Supplier,
+    utcnow,
+)
 from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
 from supplychain.risk.jobs import run_now  # noqa: E402
 
@@ -100,6 +109,28 @@ def invite_a_third(session, org_id: int) -> None:
     session.commit()
 
 
+def decide_some(session, org_id: int) -> None:
+    """Decisions on 40 flags spread over the chain, half of them dismissals (the filters and
+    the open counts find the flags with a decision)."""
+    flags = session.execute(
+        sa.select(Flag.fingerprint, Flag.supplier_id)
+        .where(Flag.organisation_id == org_id, Flag.id % 997 == 0)
+        .limit(40)
+    ).all()
+    statuses = (FlagStatus.DISMISSED, FlagStatus.ACKNOWLEDGED)
+    session.add_all(
+        FlagDecision(
+            organisation_id=org_id,
+            fingerprint=fingerprint,
+            supplier_id=supplier_id,
+            status=statuses[n % 2],
+            updated_at=utcnow(),
+        )
+        for n, (fingerprint, supplier_id) in enumerate(flags)
+    )
+    session.commit()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,10000,100000")
@@ -149,6 +180,7 @@ def _load(app, slug: str, n: int, password: str, *, analyse: bool) -> None:
     started = time.perf_counter()
     run_now(session=session, organisation_id=org.id, catalogue=get_catalogue())
     print(f"\n== {n:,} suppliers (assessed in {time.perf_counter() - started:.1f} s) ==")
+    decide_some(session, org.id)
     if analyse:
         # Fresh statistics, as autovacuum soon has them: with none for the rows just written,
         # PostgreSQL estimates one supplier and joins the sort rows in a nested loop (48 s for

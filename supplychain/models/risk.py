@@ -102,6 +102,9 @@ class FlagDecision(OrganisationRow, table=True):
     __table_args__ = (sa.UniqueConstraint("organisation_id", "fingerprint"),)
 
     fingerprint: str = Field(max_length=64)
+    # The flag's supplier (a fingerprint names one): the flags with a decision are found along
+    # the flags' index of suppliers, since flags keep no index of fingerprints (migration 0031).
+    supplier_id: int | None = None
     status: FlagStatus = Field(sa_column=Column(enum_column(FlagStatus), nullable=False))
     note: str = Field(default="", max_length=2000)
     owner: str = Field(default="", max_length=200)

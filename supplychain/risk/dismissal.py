@@ -27,7 +27,10 @@ def decision_of(session: Session, flag: Flag) -> FlagDecision:
             FlagDecision.fingerprint == flag.fingerprint
         )
     ).first() or FlagDecision(
-        organisation_id=flag.organisation_id, fingerprint=flag.fingerprint, status=FlagStatus.OPEN
+        organisation_id=flag.organisation_id,
+        fingerprint=flag.fingerprint,
+        supplier_id=flag.supplier_id,
+        status=FlagStatus.OPEN,
     )
 
 

@@ -127,8 +127,9 @@ def _open_counts(session: Session, organisation_id: int) -> Any:
         services.flags_of(session, run)
         .join(
             FlagDecision,
-            sa.and_(
+            sa.and_(  # along the flags' index of suppliers: decisions are few
                 col(FlagDecision.organisation_id) == col(Flag.organisation_id),
+                col(FlagDecision.supplier_id) == col(Flag.supplier_id),
                 col(FlagDecision.fingerprint) == col(Flag.fingerprint),
             ),
         )

@@ -154,6 +154,7 @@ def test_decided_flags_leave_the_open_flags_sort_and_filter(app, officer, listed
                 FlagDecision(
                     organisation_id=listed["org"],
                     fingerprint=flag.fingerprint,
+                    supplier_id=flag.supplier_id,
                     status=FlagStatus.ACKNOWLEDGED,
                     updated_at=utcnow(),
                 )

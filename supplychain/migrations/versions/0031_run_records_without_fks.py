@@ -4,9 +4,11 @@ snapshot of the chain (run_supplier, run_link) are written in bulk by every full
 flags' two keys to their runs cost 2.6 s, the exposure's three 1.75 s. A trigger on the
 organisation's delete now takes these rows, as the keys' cascades did. The flags also lose the
 index of their fingerprints (1.9 s on SQLite, 2.8 s on PostgreSQL): a decision status filter
-reads the run's flags instead of finding them from the decisions (issue 24).
+reads the run's flags, and a decision keeps its flag's supplier, along whose flags the flags
+with a decision are found (issue 24).
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"  # created 2026-12-07 18:40:00
@@ -72,6 +74,13 @@ DROP_TRIGGER = {
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("flag_decision", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("supplier_id", sa.Integer(), nullable=True))
+    op.execute(  # while the index of fingerprints finds each decision's flags
+        "UPDATE flag_decision SET supplier_id = (SELECT flag.supplier_id FROM flag"
+        " WHERE flag.organisation_id = flag_decision.organisation_id"
+        " AND flag.fingerprint = flag_decision.fingerprint LIMIT 1)"
+    )
     op.drop_index("ix_flag_org_fingerprint", "flag")
     for table, keys in FKS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
@@ -89,3 +98,5 @@ def downgrade() -> None:
             for name, columns, target, remote in keys:
                 batch_op.create_foreign_key(op.f(name), target, columns, remote, ondelete="CASCADE")
     op.create_index("ix_flag_org_fingerprint", "flag", ["organisation_id", "fingerprint"])
+    with op.batch_alter_table("flag_decision", schema=None) as batch_op:
+        batch_op.drop_column("supplier_id")
