@@ -46,6 +46,7 @@ from supplychain.models import (  # noqa: E402
     SupplierExposure,
     utcnow,
 )
+from supplychain.models.risk import RUN_RECORDS  # noqa: E402
 from supplychain.questionnaires.catalogue import get_catalogue  # noqa: E402
 from supplychain.risk import jobs as risk_jobs  # noqa: E402
 
@@ -92,9 +93,9 @@ def peak_child(url: str, org_id: int) -> None:
 
 
 def forget_runs(session, org_id: int) -> None:
-    """Delete the organisation's runs and what they kept (flags and scores go with the runs;
-    the snapshot rows have no foreign key to them)."""
-    for table in ("run_supplier", "run_link", "assessment_run"):
+    """Delete the organisation's runs and what they kept (a run's records have no foreign keys
+    to it: see supplychain.models.risk.RUN_RECORDS)."""
+    for table in (*RUN_RECORDS, "assessment_run"):
         session.execute(sa.text(f"DELETE FROM {table} WHERE organisation_id = :o"), {"o": org_id})  # noqa: S608
     session.commit()
 
