@@ -4,7 +4,7 @@ result is the full run's on the same state."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from supplychain.models import (
     RunSupplier,
     Supplier,
     SupplierExposure,
+    User,
     utcnow,
 )
 from supplychain.questionnaires.catalogue import get_catalogue
@@ -131,7 +132,23 @@ def _run(session: Session, organisation_id: int, trigger: str) -> dict[str, Any]
     return run.summary
 
 
-def _edit(session: Session, organisation_id: int, suppliers: list[Supplier], op: tuple) -> None:
+def _run_on(session: Session, organisation_id: int, trigger: str, now: datetime) -> dict:
+    """A run carried out as of now (another day than today's)."""
+    run = services.queue_run(session=session, organisation_id=organisation_id, trigger=trigger)
+    session.commit()
+    jobs.execute(session=session, run=run, catalogue=get_catalogue(), now=now)
+    session.expire_all()
+    return run.summary
+
+
+def _edit(
+    session: Session,
+    organisation_id: int,
+    suppliers: list[Supplier],
+    op: tuple,
+    clock: list[datetime],
+) -> None:
+    """Apply one edit; "day" moves the assessments' clock (clock[0]) on by days."""
     kind, a, b = op
     live = [s for s in suppliers if s.archived_at is None]
     if not live:
@@ -169,7 +186,37 @@ def _edit(session: Session, organisation_id: int, suppliers: list[Supplier], op:
         send_campaign(session, organisation_id, [x.id], title="Another round")
     elif kind == "archive":
         retire.archive(session, organisation_id, [x.id], actor_id=None, reason="deleted")
+    elif kind == "check":  # a check that expires or falls due some days on
+        _check(session, x, clock[0].date(), days=b % 40, passed=a % 3 != 0)
+    elif kind == "day":
+        clock[0] += timedelta(days=1 + b % 35)
     session.commit()
+
+
+def _check(session: Session, supplier: Supplier, day: date, *, days: int, passed: bool) -> None:
+    """A screening check of the supplier's first item, made on day, good for days more."""
+    from supplychain.models import ScreeningResult
+    from supplychain.vocab import Role
+    from tests.factories import make_user
+
+    officers = session.exec(select(User).where(User.organisation_id == supplier.organisation_id))
+    officer = officers.first() or make_user(
+        session, _org(session, supplier.organisation_id), Role.OFFICER
+    )
+    pack = pack_for(supplier.country)
+    record_check(
+        session=session,
+        folder=None,
+        supplier=supplier,
+        user=officer,
+        item=pack.items_for(is_agency=supplier.kind == "agency", sector=supplier.sector)[0],
+        pack=pack,
+        checked_on=day - timedelta(days=10),
+        result=ScreeningResult.PASSED if passed else ScreeningResult.FAILED,
+        note="",
+        valid_until=day + timedelta(days=days),
+        document=None,
+    )
 
 
 def _linked(session: Session, x: Supplier, y: Supplier) -> bool:
@@ -192,7 +239,8 @@ def _org(session: Session, organisation_id: int) -> Any:
 
 OPS = st.tuples(
     st.sampled_from(
-        ["answer"] * 4 + ["invite", "link", "unlink", "move", "add", "edit", "archive"]
+        ["answer"] * 4
+        + ["invite", "link", "unlink", "move", "add", "edit", "archive", "check", "day"]
     ),
     st.integers(0, 50),
     st.integers(0, 50),
@@ -213,11 +261,14 @@ OPS = st.tuples(
 )
 def test_an_incremental_run_equals_a_full_run(session, size, edges, first, second):
     organisation_id, suppliers = _chain(session, size, edges)
-    _run(session, organisation_id, "cli")
+    # The runs are made as of days a year back, which "day" moves on (at most 280 days): the
+    # edits, made now, stay later than every run, as they would be.
+    clock = [utcnow() - timedelta(days=365)]
+    _run_on(session, organisation_id, "cli", clock[0])
     for ops in (first, second):
         for op in ops:
-            _edit(session, organisation_id, suppliers, op)
-        kept = _run(session, organisation_id, "response")
+            _edit(session, organisation_id, suppliers, op, clock)
+        kept = _run_on(session, organisation_id, "response", clock[0])
         method = kept["method"]
         event(f"{method['mode']} {method.get('why', '')}{'links' if 'region' in method else ''}")
     assert (
@@ -225,7 +276,7 @@ def test_an_incremental_run_equals_a_full_run(session, size, edges, first, secon
         == []
     )
     incremental = _state(session, organisation_id)
-    summary = _run(session, organisation_id, "cli")
+    summary = _run_on(session, organisation_id, "cli", clock[0])
     assert summary["method"]["mode"] == "full"
     assert _state(session, organisation_id) == incremental
     assert kept | {"method": None} == summary | {"method": None}
@@ -523,15 +574,6 @@ def test_asking_for_a_run_makes_the_one_a_change_queued_a_full_one(session):
     assert waiting.trigger == "link"  # queued by the change
     method = _run(session, organisation_id, "manual")["method"]  # Assess now takes it over
     assert (method["mode"], method["why"]) == ("full", "asked")
-
-
-def _run_on(session: Session, organisation_id: int, trigger: str, now: datetime) -> dict:
-    """A run carried out as of now (another day than today's)."""
-    run = services.queue_run(session=session, organisation_id=organisation_id, trigger=trigger)
-    session.commit()
-    jobs.execute(session=session, run=run, catalogue=get_catalogue(), now=now)
-    session.expire_all()
-    return run.summary
 
 
 def test_another_day_reassesses_the_suppliers_whose_checks_it_moved_unless_a_floor_moves(session):
