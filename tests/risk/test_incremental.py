@@ -580,31 +580,14 @@ def test_another_day_reassesses_the_suppliers_whose_checks_it_moved_unless_a_flo
     """A new day changes what the rules read only through dated facts: screening checks that
     expire or fall due (their suppliers are re-assessed), and the labour-cost floors (a floor
     that starts or ends in between asks for a full run)."""
-    from supplychain.models import ScreeningResult
     from supplychain.reference.risk_factors import figures_move, labour_costs
-    from supplychain.vocab import Role
-    from tests.factories import make_user
 
     day = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
     while figures_move(labour_costs(), day.date(), (day + timedelta(days=3)).date()):
         day += timedelta(days=3)
     organisation_id, suppliers = _chain(session, 10, [1, 2])
-    officer = make_user(session, _org(session, organisation_id), Role.OFFICER)
-    for supplier, days in ((suppliers[4], 1), (suppliers[6], 32)):  # expires; falls due
-        pack = pack_for(supplier.country)
-        record_check(
-            session=session,
-            folder=None,
-            supplier=supplier,
-            user=officer,
-            item=pack.items_for(is_agency=False, sector=supplier.sector)[0],
-            pack=pack,
-            checked_on=day.date() - timedelta(days=10),
-            result=ScreeningResult.PASSED,
-            note="",
-            valid_until=day.date() + timedelta(days=days),
-            document=None,
-        )
+    _check(session, suppliers[4], day.date(), days=1, passed=True)  # expires
+    _check(session, suppliers[6], day.date(), days=32, passed=True)  # falls due
     session.commit()
     assert _run_on(session, organisation_id, "cli", day)["method"]["mode"] == "full"
     later = day + timedelta(days=3)
