@@ -33,6 +33,7 @@ from ..models import (
     ResponseStatus,
     ScreeningCheck,
     Supplier,
+    SupplierExposure,
     utcnow,
 )
 from ..tenancy import in_org
@@ -269,6 +270,14 @@ def _delete(
         session.execute(
             sa.delete(table).where(
                 table.c.organisation_id == organisation_id, table.c.id.in_(chunk)
+            )
+        )
+        # The latest run's score of the supplier has no foreign key to it (a run's records
+        # have none: models.risk.RUN_RECORDS), and SQLite may give its id to the next supplier.
+        session.execute(
+            sa.delete(SupplierExposure).where(
+                col(SupplierExposure.organisation_id) == organisation_id,
+                col(SupplierExposure.supplier_id).in_(chunk),
             )
         )
     session.expire_all()

@@ -18,6 +18,7 @@ from supplychain.models import (
     Response,
     Role,
     Supplier,
+    SupplierExposure,
     utcnow,
 )
 from supplychain.questionnaires import evidence
@@ -192,6 +193,7 @@ def _rows(app, world) -> tuple[int, ...]:
             (Invitation, Invitation.supplier_id == world["alpha"]),
             (Response, Response.supplier_id == world["alpha"]),
             (Evidence, Evidence.id == world["document"]),
+            (SupplierExposure, SupplierExposure.supplier_id == world["alpha"]),  # its score
         ):
             query = select(func.count()).select_from(model).where(where)
             counts.append(int(session.exec(query).one()))
@@ -207,7 +209,7 @@ def test_delete_for_good_needs_an_admin_who_types_the_code(app, client, world):
     post_form(client, "/account/logout", page=alpha)
     login(client, "admin@ours.example", PASSWORD)
     before = _rows(app, world)
-    assert before == (1, 2, 2, 1, 1) and world["file"].exists()
+    assert before == (1, 2, 2, 1, 1, 1) and world["file"].exists()
     wrong = post_form(
         client, f"{alpha}/delete-for-good", {"code": "a1"}, page=alpha, follow_redirects=True
     )
@@ -218,6 +220,6 @@ def test_delete_for_good_needs_an_admin_who_types_the_code(app, client, world):
         client, f"{alpha}/delete-for-good", {"code": "A1"}, page=alpha, follow_redirects=True
     )
     assert "was deleted for good" in gone.get_data(as_text=True)
-    assert _rows(app, world) == (0, 0, 0, 0, 0)
+    assert _rows(app, world) == (0, 0, 0, 0, 0, 0)
     assert not world["file"].exists()
     assert client.get(alpha).status_code == 404
