@@ -17,9 +17,10 @@ from sqlmodel import Session
 
 # SQLite's page cache while rows are inserted (the connection's own size is put back after).
 # Its default of 2 MB holds too little of a table's indexes: each of 417k flags lands on
-# index pages read and written again and again (the fingerprints' index in random order), which
-# took a quarter of a full run's CPU at 100k suppliers. 32 MB, freed again after the insert,
-# took it from ~6.3 to ~4.8 s; a run's memory peaks earlier (its rules and scores).
+# index pages read and written again and again (the suppliers' index in the rules' order, not
+# the suppliers'), which took a quarter of a full run's CPU at 100k suppliers. 32 MB, freed
+# again after the insert, took it from ~6.3 to ~4.8 s; a run's memory peaks earlier (its rules
+# and scores).
 BULK_CACHE_KIB = 32 * 1024
 
 
